@@ -1,0 +1,47 @@
+package postmortem_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// BenchmarkLoad parses a whole repository: set INQUEST_BENCH_CORPUS to a
+// folder made by ../shared/bench/gencorpus.py. It reports MB/s of Markdown.
+func BenchmarkLoad(b *testing.B) {
+	dir := os.Getenv("INQUEST_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths, _, err := postmortem.Discover(context.Background(), dir, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for _, p := range paths {
+		st, err := os.Stat(filepath.Join(dir, p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += st.Size()
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		set, err := postmortem.Load(context.Background(), dir, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(set.Incidents) != len(paths) {
+			b.Fatalf("parsed %d of %d", len(set.Incidents), len(paths))
+		}
+	}
+}

@@ -1,0 +1,260 @@
+package postmortem
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// The JSON API. Its key names are a public contract: snake_case, times in
+// RFC 3339 UTC, durations in seconds, absent values omitted.
+
+// JSONIncident is the exported form of an incident, as printed by
+// `inquest export` and written to the site's api/incidents.json.
+type JSONIncident struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Source      string         `json:"source"`
+	URL         string         `json:"url,omitempty"`
+	Date        string         `json:"date,omitempty"`
+	Severity    string         `json:"severity,omitempty"`
+	Status      string         `json:"status,omitempty"`
+	Owner       string         `json:"owner,omitempty"`
+	Reviewers   []string       `json:"reviewers,omitempty"`
+	Tags        []string       `json:"tags,omitempty"`
+	Services    []string       `json:"services,omitempty"`
+	Summary     string         `json:"summary,omitempty"`
+	Impact      map[string]any `json:"impact,omitempty"`
+	Started     string         `json:"started,omitempty"`
+	Detected    string         `json:"detected,omitempty"`
+	Mitigated   string         `json:"mitigated,omitempty"`
+	Resolved    string         `json:"resolved,omitempty"`
+	Durations   *JSONDurations `json:"durations,omitempty"`
+	Timeline    []JSONEvent    `json:"timeline,omitempty"`
+	ActionItems []JSONAction   `json:"action_items,omitempty"`
+	Links       []JSONLink     `json:"links,omitempty"`
+	Related     []string       `json:"related,omitempty"`
+	Visibility  string         `json:"visibility,omitempty"`
+	History     *JSONHistory   `json:"history,omitempty"`
+	Extra       map[string]any `json:"extra,omitempty"`
+}
+
+// JSONDurations are phase lengths in seconds.
+type JSONDurations struct {
+	Detect   int64 `json:"detect,omitempty"`
+	Mitigate int64 `json:"mitigate,omitempty"`
+	Resolve  int64 `json:"resolve,omitempty"`
+}
+
+// JSONEvent is a timeline event.
+type JSONEvent struct {
+	Time string `json:"time,omitempty"`
+	Text string `json:"text"`
+	Kind string `json:"kind,omitempty"`
+}
+
+// JSONAction is an action item.
+type JSONAction struct {
+	Title    string `json:"title"`
+	Owner    string `json:"owner,omitempty"`
+	Due      string `json:"due,omitempty"`
+	Priority string `json:"priority,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Link     string `json:"link,omitempty"`
+}
+
+// JSONLink is an external link.
+type JSONLink struct {
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url"`
+}
+
+// JSONHistory is the audit trail from Git.
+type JSONHistory struct {
+	Created      string         `json:"created,omitempty"`
+	Updated      string         `json:"updated,omitempty"`
+	Uncommitted  bool           `json:"uncommitted,omitempty"`
+	Revisions    []JSONRevision `json:"revisions,omitempty"`
+	Contributors []JSONPerson   `json:"contributors,omitempty"`
+	SignOffs     []JSONSignOff  `json:"signoffs,omitempty"`
+	Review       JSONReview     `json:"review"`
+}
+
+// JSONRevision is one commit that changed the postmortem.
+type JSONRevision struct {
+	Commit   string        `json:"commit"`
+	Author   string        `json:"author"`
+	Email    string        `json:"email,omitempty"`
+	Date     string        `json:"date"`
+	Subject  string        `json:"subject"`
+	PR       int           `json:"pr,omitempty"`
+	Path     string        `json:"path,omitempty"`
+	Trailers []JSONTrailer `json:"trailers,omitempty"`
+	Changes  []JSONChange  `json:"changes,omitempty"`
+}
+
+// JSONTrailer is a commit trailer.
+type JSONTrailer struct {
+	Key   string `json:"key"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Value string `json:"value"`
+}
+
+// JSONChange is a front-matter field changed by a revision.
+type JSONChange struct {
+	Field string `json:"field"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+}
+
+// JSONPerson is a contributor.
+type JSONPerson struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+// JSONSignOff is a reviewer's approval.
+type JSONSignOff struct {
+	Name    string `json:"name"`
+	Email   string `json:"email,omitempty"`
+	Trailer string `json:"trailer"`
+	Commit  string `json:"commit"`
+	Date    string `json:"date"`
+	Stale   bool   `json:"stale,omitempty"`
+}
+
+// JSONReview compares the review committee with the sign-offs.
+type JSONReview struct {
+	Required []string `json:"required"`
+	Signed   []string `json:"signed"`
+	Missing  []string `json:"missing"`
+	Stale    []string `json:"stale"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func civil(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ToJSON converts an incident to its exported form.
+func (inc *Incident) ToJSON() JSONIncident {
+	j := JSONIncident{
+		ID: inc.ID, Title: inc.Title, Source: inc.Source, Date: civil(inc.Date),
+		Severity: inc.Severity, Status: inc.Status, Owner: inc.Owner,
+		Reviewers: inc.Reviewers, Tags: inc.Tags, Services: inc.Services,
+		Summary: inc.Summary, Impact: inc.Impact, Related: inc.Related, Visibility: inc.Visibility,
+		Started: rfc3339(inc.Started), Detected: rfc3339(inc.Detected),
+		Mitigated: rfc3339(inc.Mitigated), Resolved: rfc3339(inc.Resolved),
+	}
+	if len(inc.Extra) > 0 {
+		j.Extra = jsonSafe(inc.Extra).(map[string]any)
+	}
+	if j.Impact != nil {
+		j.Impact = jsonSafe(j.Impact).(map[string]any)
+	}
+	if d := inc.Durations; d != (Durations{}) {
+		j.Durations = &JSONDurations{Detect: int64(d.Detect.Seconds()), Mitigate: int64(d.Mitigate.Seconds()), Resolve: int64(d.Resolve.Seconds())}
+	}
+	for _, e := range inc.Timeline {
+		j.Timeline = append(j.Timeline, JSONEvent{Time: rfc3339(e.Time), Text: e.Text, Kind: string(e.Kind)})
+	}
+	for _, a := range inc.ActionItems {
+		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority, Status: a.Status, Link: a.Link})
+	}
+	for _, l := range inc.Links {
+		j.Links = append(j.Links, JSONLink(l))
+	}
+	if h := inc.History; h != nil {
+		jh := &JSONHistory{Created: rfc3339(h.Created), Updated: rfc3339(h.Updated), Uncommitted: h.Uncommitted,
+			Review: JSONReview{Required: nonNil(h.Review.Required), Signed: nonNil(h.Review.Signed), Missing: nonNil(h.Review.Missing), Stale: nonNil(h.Review.Stale)}}
+		for _, r := range h.Revisions {
+			jr := JSONRevision{Commit: r.Commit, Author: r.Author.Name, Email: r.Author.Email, Date: rfc3339(r.Date), Subject: r.Subject, PR: r.PR}
+			if r.Path != inc.Source {
+				jr.Path = r.Path
+			}
+			for _, t := range r.Trailers {
+				jr.Trailers = append(jr.Trailers, JSONTrailer(t))
+			}
+			for _, c := range r.Changes {
+				jr.Changes = append(jr.Changes, JSONChange(c))
+			}
+			jh.Revisions = append(jh.Revisions, jr)
+		}
+		for _, p := range h.Contributors {
+			jh.Contributors = append(jh.Contributors, JSONPerson(p))
+		}
+		for _, s := range h.SignOffs {
+			jh.SignOffs = append(jh.SignOffs, JSONSignOff{Name: s.Name, Email: s.Email, Trailer: s.Trailer, Commit: s.Commit, Date: rfc3339(s.Date), Stale: s.Stale})
+		}
+		j.History = jh
+	}
+	return j
+}
+
+// jsonSafe turns decoded front-matter values into values encoding/json
+// writes in the API's conventions (times as RFC 3339 UTC or dates, map keys
+// as strings).
+func jsonSafe(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return rfc3339(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonSafe(e)
+		}
+		return out
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[toString(k)] = jsonSafe(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonSafe(e)
+		}
+		return out
+	}
+	return v
+}
+
+// Export is the document `inquest export` prints.
+type Export struct {
+	Incidents []JSONIncident `json:"incidents"`
+}
+
+// WriteJSON writes incidents as {"incidents": [...]}, indented, in the
+// order given. Broken incidents are left out.
+func WriteJSON(w io.Writer, incs []*Incident) error {
+	doc := Export{Incidents: []JSONIncident{}}
+	for _, inc := range incs {
+		if !inc.Broken {
+			doc.Incidents = append(doc.Incidents, inc.ToJSON())
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

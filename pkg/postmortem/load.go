@@ -1,0 +1,177 @@
+package postmortem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+)
+
+// Set is every postmortem of a repository plus findings that belong to no
+// single incident (unreadable files, symlinks leaving the repository).
+type Set struct {
+	Incidents []*Incident
+	Findings  []Finding
+}
+
+// AllFindings returns the set's findings and every incident's, sorted by
+// file, line and column.
+func (s *Set) AllFindings() []Finding {
+	all := slices.Clone(s.Findings)
+	for _, inc := range s.Incidents {
+		all = append(all, inc.Findings...)
+	}
+	SortFindings(all)
+	return all
+}
+
+// SortFindings orders findings by file, line, column and message.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col - b.Col
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
+
+// Discover walks root and returns the repository-relative slash paths of
+// the files the configuration selects, sorted. Symbolic links are followed
+// only when they stay inside root; the others are reported.
+func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, []Finding, error) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("discover %s: %w", root, err)
+	}
+	realRoot, _ = filepath.Abs(realRoot)
+	var paths []string
+	var findings []Finding
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			findings = append(findings, Finding{File: rel, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if rel != "." && (d.Name() == ".git" || d.Name() == "node_modules") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if !cfg.Match(rel) && !cfg.Match(rel+"/x.md") && !cfg.Match(rel+"/x/x.md") {
+				return nil
+			}
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				findings = append(findings, Finding{File: rel, Line: 1, Level: LevelError, Rule: "symlink", Message: "symbolic link is broken; it is skipped"})
+				return nil
+			}
+			target, _ = filepath.Abs(target)
+			if target != realRoot && !strings.HasPrefix(target, realRoot+string(filepath.Separator)) {
+				findings = append(findings, Finding{File: rel, Line: 1, Level: LevelError, Rule: "symlink", Message: "symbolic link points outside the repository; it is not followed"})
+				return nil
+			}
+			if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() && cfg.Match(rel) {
+				paths = append(paths, rel)
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && cfg.Match(rel) {
+			paths = append(paths, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Sort(paths)
+	return paths, findings, nil
+}
+
+// Load discovers, reads and parses every postmortem under root on all
+// cores, then validates the set. The order of incidents is the sorted order
+// of their paths.
+func Load(ctx context.Context, root string, cfg *config.Config) (*Set, error) {
+	paths, findings, err := Discover(ctx, root, cfg)
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{Findings: findings}
+	incs, err := ParseFiles(ctx, root, paths, NewParser(cfg))
+	if err != nil {
+		return nil, err
+	}
+	set.Incidents = incs
+	Validate(cfg, incs)
+	return set, nil
+}
+
+// ParseFiles reads and parses files (repository-relative slash paths) in
+// parallel, keeping their order.
+func ParseFiles(ctx context.Context, root string, paths []string, p *Parser) ([]*Incident, error) {
+	incs := make([]*Incident, len(paths))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(paths) || ctx.Err() != nil {
+					return
+				}
+				data, err := readLimited(filepath.Join(root, filepath.FromSlash(paths[i])))
+				if err != nil {
+					incs[i] = &Incident{Source: paths[i], ID: sanitizeID(idFromFileName(paths[i])), Broken: true,
+						Findings: []Finding{{File: paths[i], Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)}}}
+					continue
+				}
+				incs[i] = p.Parse(paths[i], data)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return incs, nil
+}
+
+// readLimited reads a file, stopping one byte past MaxFileSize so that a huge
+// file costs no more than the limit.
+func readLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+}

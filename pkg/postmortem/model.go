@@ -1,0 +1,218 @@
+// Package postmortem holds the domain model of inquest, the incident and
+// everything attached to it (timeline events, action items, revisions,
+// sign-offs), and the parser that turns a Markdown postmortem into an
+// Incident. It imports no adapters: Git, Bleve and HTML live in packages of
+// their own that fill in or read this model.
+package postmortem
+
+import (
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/timeline"
+)
+
+// Incident is one parsed postmortem.
+type Incident struct {
+	// ID is the incident's identifier from the front matter, else derived
+	// from the file name. It is sanitised: safe as a path segment.
+	ID string
+	// Title comes from the front matter, else the first H1, else the file name.
+	Title string
+	// Source is the repository-relative path of the file, with forward slashes.
+	Source string
+	// Date is the incident date (a civil date, stored at 00:00 UTC); zero when unknown.
+	Date time.Time
+	// DateSource says where Date came from: "front matter", "file name",
+	// "timeline", "git" or "".
+	DateSource string
+
+	Severity   string
+	Status     string
+	Owner      string
+	Reviewers  []string
+	Tags       []string
+	Services   []string
+	Summary    string
+	Visibility string
+	// Impact is the free-form impact map; "customers" and "duration_minutes"
+	// are understood by the site and search.
+	Impact map[string]any
+
+	Started, Detected, Mitigated, Resolved time.Time
+	Durations                              Durations
+
+	Timeline    []timeline.Event
+	ActionItems []ActionItem
+	Links       []Link
+	Related     []string
+
+	// Extra holds front-matter keys inquest does not know, preserved for
+	// templates and the JSON API.
+	Extra map[string]any
+
+	// Sections are the recognised and unrecognised sections of the body, in order.
+	Sections []Section
+	// Body is the Markdown after the front matter; BodyLine is the file line
+	// of its first byte.
+	Body     []byte
+	BodyLine int
+
+	// FieldLines maps a canonical field name to the file line it was set on.
+	FieldLines map[string]int
+
+	// Findings are the problems found while parsing and validating this file.
+	Findings []Finding
+
+	// Broken is true when the file could not be read as a postmortem at all
+	// (binary, empty, unreadable front matter): it is reported, not published.
+	Broken bool
+
+	// History is filled in by the history stage; nil when there is none.
+	History *History
+}
+
+// Durations are the incident's phase lengths; zero when unknown.
+type Durations struct {
+	Detect   time.Duration
+	Mitigate time.Duration
+	Resolve  time.Duration
+}
+
+// Link is an external link attached to an incident.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// ActionItem is one follow-up from a postmortem.
+type ActionItem struct {
+	Title    string
+	Owner    string
+	Due      time.Time // civil date at 00:00 UTC; zero when not given
+	Priority string
+	Status   string // "open" or "done"
+	Link     string
+	Line     int // file line where it was written
+}
+
+// Overdue reports whether the item is open and its due date is before now.
+func (a ActionItem) Overdue(now time.Time) bool {
+	return a.Status != StatusDone && !a.Due.IsZero() && a.Due.Before(now.Truncate(24*time.Hour))
+}
+
+// Action item statuses.
+const (
+	StatusOpen = "open"
+	StatusDone = "done"
+)
+
+// SectionKind names a recognised section of the postmortem template.
+type SectionKind string
+
+// The sections of the blameless "Correction of Errors" template.
+const (
+	SectionOther            SectionKind = ""
+	SectionSummary          SectionKind = "summary"
+	SectionImpact           SectionKind = "impact"
+	SectionTimeline         SectionKind = "timeline"
+	SectionFactors          SectionKind = "contributing_factors"
+	SectionLessons          SectionKind = "lessons"
+	SectionActionItems      SectionKind = "action_items"
+	SectionSupportingData   SectionKind = "supporting_data"
+	SectionResponseAnalysis SectionKind = "response_analysis"
+	SectionPostAnalysis     SectionKind = "post_incident_analysis"
+)
+
+// Section is a heading and the Markdown under it, up to the next heading of
+// the same or a higher level.
+type Section struct {
+	Kind    SectionKind
+	Heading string // heading text as written
+	Level   int
+	Line    int    // file line of the heading
+	Text    string // Markdown content below the heading
+}
+
+// Finding levels.
+const (
+	LevelError   = "error"
+	LevelWarning = "warning"
+	LevelInfo    = "info"
+)
+
+// Finding is one problem in a file, at a line and column of the original file.
+type Finding struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Level   string `json:"level"`
+	Rule    string `json:"rule,omitempty"`
+	Message string `json:"message"`
+}
+
+// History is the audit trail of one postmortem read from Git.
+type History struct {
+	Created      time.Time
+	Updated      time.Time
+	Revisions    []Revision // newest first
+	Contributors []Person
+	SignOffs     []SignOff
+	Review       Review
+	// Uncommitted is true when the work tree differs from HEAD for this file.
+	Uncommitted bool
+}
+
+// Person is a name and email, after .mailmap.
+type Person struct {
+	Name  string
+	Email string
+}
+
+// Revision is one commit that changed a postmortem.
+type Revision struct {
+	Commit    string
+	Author    Person
+	Date      time.Time // author date, in the author's zone
+	Committer Person
+	Subject   string
+	Body      string
+	PR        int // pull/merge request number, 0 when none
+	// Path is the file's path at this revision (differs before a rename).
+	Path     string
+	Trailers []Trailer
+	Changes  []FieldChange
+}
+
+// Trailer is a commit message trailer such as "Signed-off-by: Jane <j@x>".
+type Trailer struct {
+	Key   string
+	Name  string
+	Email string
+	Value string
+}
+
+// FieldChange is one front-matter field changed by a revision.
+type FieldChange struct {
+	Field string
+	From  string
+	To    string
+}
+
+// SignOff is a reviewer's approval recorded in Git.
+type SignOff struct {
+	Name    string
+	Email   string
+	Trailer string // e.g. "Reviewed-by", or "merge" for the merger of a PR
+	Commit  string
+	Date    time.Time
+	// Stale is true when the file's content changed in a later commit.
+	Stale bool
+}
+
+// Review compares the peer-review committee with the sign-offs.
+type Review struct {
+	Required []string
+	Signed   []string
+	Missing  []string
+	Stale    []string
+}

@@ -1,0 +1,623 @@
+package postmortem
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/timeline"
+)
+
+// MaxFileSize is the largest postmortem inquest reads; larger files are
+// reported and skipped.
+const MaxFileSize = 4 << 20
+
+// Parser turns file contents into incidents using one configuration. It is
+// safe for concurrent use.
+type Parser struct {
+	cfg *config.Config
+	loc *time.Location
+	// fields maps a normalised front-matter key to its canonical field.
+	fields map[string]string
+}
+
+// NewParser returns a parser for a configuration.
+func NewParser(cfg *config.Config) *Parser {
+	p := &Parser{cfg: cfg, loc: time.UTC, fields: map[string]string{}}
+	if loc, ok := timeline.ParseZone(cfg.Timezone); ok {
+		p.loc = loc
+	} else if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
+		p.loc = loc
+	}
+	for _, f := range config.FieldNames() {
+		p.fields[f] = f
+	}
+	for f, names := range cfg.Aliases {
+		for _, n := range names {
+			p.fields[config.NormalizeKey(n)] = f
+		}
+	}
+	return p
+}
+
+// Parse reads one postmortem. rel is its repository-relative slash path.
+// Parse never fails: every problem becomes a Finding on the incident, and an
+// incident that could not be read at all has Broken set.
+func (p *Parser) Parse(rel string, content []byte) *Incident {
+	inc := &Incident{Source: rel, Extra: map[string]any{}, FieldLines: map[string]int{}, BodyLine: 1}
+	addf := func(line int, level, rule, format string, args ...any) {
+		inc.Findings = append(inc.Findings, Finding{File: rel, Line: line, Level: level, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case len(content) > MaxFileSize:
+		addf(1, LevelError, "file", "file is %d bytes, larger than the %d-byte limit for a postmortem; it is skipped", len(content), MaxFileSize)
+		inc.Broken = true
+	case len(bytes.TrimSpace(content)) == 0:
+		addf(1, LevelError, "file", "file is empty")
+		inc.Broken = true
+	case bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0:
+		addf(1, LevelError, "file", "file is binary (contains NUL bytes), not Markdown; it is skipped")
+		inc.Broken = true
+	case !utf8.Valid(content):
+		line := 1 + bytes.Count(content[:invalidUTF8(content)], []byte("\n"))
+		addf(line, LevelError, "file", "file is not valid UTF-8 text; it is skipped")
+		inc.Broken = true
+	}
+	if inc.Broken {
+		inc.ID = sanitizeID(idFromFileName(rel))
+		inc.Title = path.Base(rel)
+		return inc
+	}
+	content = Normalize(content)
+	fm, body, bodyLine, err := SplitFrontMatter(content)
+	if err != nil {
+		for _, e := range unjoin(err) {
+			if se, ok := e.(*SyntaxError); ok {
+				addf(se.Line, LevelError, "front-matter", "%s", se.Msg)
+			} else {
+				addf(1, LevelError, "front-matter", "%v", e)
+			}
+		}
+		if fm.Format != "" && len(fm.Values) == 0 {
+			inc.Broken = true
+		}
+	}
+	inc.Body, inc.BodyLine = body, bodyLine
+	secs, hs := splitSections(body, bodyLine)
+	inc.Sections = secs
+
+	p.applyFrontMatter(inc, fm, addf)
+
+	// Title: front matter, else the first H1, else the file name.
+	if inc.Title == "" {
+		for _, h := range hs {
+			if h.level == 1 {
+				inc.Title = stripInline(h.text)
+				break
+			}
+		}
+	}
+	if inc.Title == "" {
+		base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+		inc.Title = base
+	}
+	// ID: front matter, else from the file name.
+	if inc.ID == "" {
+		inc.ID = sanitizeID(idFromFileName(rel))
+	}
+	// Date: front matter, else the file name.
+	if inc.Date.IsZero() {
+		if m := fileDateRE.FindStringSubmatch(path.Base(rel)); m != nil {
+			if d, err := time.Parse("2006-01-02", m[1]); err == nil {
+				inc.Date, inc.DateSource = d, "file name"
+			}
+		}
+	}
+	if inc.Summary == "" {
+		if s := inc.Section(SectionSummary); s != nil {
+			inc.Summary = stripInline(firstParagraph(s.Text))
+		}
+	}
+
+	// Timeline: front matter list, else the Timeline section.
+	opts := timeline.Options{Date: inc.Date, Location: p.loc}
+	if tl, ok := fm.Values[p.keyFor(fm, "timeline")]; ok && inc.Timeline == nil {
+		line := fm.KeyLine(p.keyFor(fm, "timeline"))
+		for i, e := range asList(tl) {
+			var ev timeline.Event
+			var prob *timeline.Problem
+			switch x := e.(type) {
+			case map[string]any:
+				ev, prob = timeline.ParseEntry(strings.TrimSpace(toString(firstOf(x, "time", "at", "when", "timestamp"))+" — "+toString(firstOf(x, "text", "event", "description", "what"))), line+1+i, opts)
+				if k := toString(x["kind"]); k != "" {
+					ev.Kind = timeline.Kind(strings.ToLower(k))
+				}
+			default:
+				ev, prob = timeline.ParseEntry(toString(e), line+1+i, opts)
+			}
+			if prob != nil {
+				addf(prob.Line, LevelWarning, "timeline", "%s", prob.Message)
+			}
+			inc.Timeline = append(inc.Timeline, ev)
+		}
+	} else if s := inc.Section(SectionTimeline); s != nil {
+		evs, probs := timeline.Parse([]byte(s.Text), s.Line+1, opts)
+		inc.Timeline = evs
+		for _, pr := range probs {
+			addf(pr.Line, LevelWarning, "timeline", "%s", pr.Message)
+		}
+	}
+	if inc.Date.IsZero() {
+		for _, e := range inc.Timeline {
+			if !e.Time.IsZero() {
+				inc.Date = time.Date(e.Time.Year(), e.Time.Month(), e.Time.Day(), 0, 0, 0, 0, time.UTC)
+				inc.DateSource = "timeline"
+				break
+			}
+		}
+	}
+
+	// Action items: front matter, else the Action Items section.
+	if inc.ActionItems == nil {
+		if s := inc.Section(SectionActionItems); s != nil {
+			items, fs := ParseActionItems(s.Text, s.Line+1)
+			inc.ActionItems = items
+			for _, f := range fs {
+				f.File = rel
+				inc.Findings = append(inc.Findings, f)
+			}
+		}
+	}
+
+	// Milestones: front matter, else the first timeline event of each kind.
+	for _, m := range []struct {
+		kind timeline.Kind
+		t    *time.Time
+	}{{timeline.KindStarted, &inc.Started}, {timeline.KindDetected, &inc.Detected}, {timeline.KindMitigated, &inc.Mitigated}, {timeline.KindResolved, &inc.Resolved}} {
+		if !m.t.IsZero() {
+			continue
+		}
+		for _, e := range inc.Timeline {
+			if e.Kind == m.kind && !e.Time.IsZero() {
+				*m.t = e.Time
+				break
+			}
+		}
+	}
+	if inc.Started.IsZero() {
+		for _, e := range inc.Timeline {
+			if !e.Time.IsZero() && !e.DateOnly {
+				inc.Started = e.Time
+				break
+			}
+		}
+	}
+	d := &inc.Durations
+	if d.Detect == 0 && !inc.Detected.IsZero() && !inc.Started.IsZero() && !inc.Detected.Before(inc.Started) {
+		d.Detect = inc.Detected.Sub(inc.Started)
+	}
+	if d.Mitigate == 0 && !inc.Mitigated.IsZero() && !inc.Started.IsZero() && !inc.Mitigated.Before(inc.Started) {
+		d.Mitigate = inc.Mitigated.Sub(inc.Started)
+	}
+	if d.Resolve == 0 && !inc.Resolved.IsZero() && !inc.Started.IsZero() && !inc.Resolved.Before(inc.Started) {
+		d.Resolve = inc.Resolved.Sub(inc.Started)
+	}
+	return inc
+}
+
+// Section returns the first section of a kind, or nil.
+func (inc *Incident) Section(kind SectionKind) *Section {
+	for i := range inc.Sections {
+		if inc.Sections[i].Kind == kind {
+			return &inc.Sections[i]
+		}
+	}
+	return nil
+}
+
+// keyFor returns the key as written in fm that maps to a canonical field.
+func (p *Parser) keyFor(fm *FrontMatter, field string) string {
+	for _, k := range fm.Keys {
+		if p.fields[config.NormalizeKey(k)] == field {
+			return k
+		}
+	}
+	return ""
+}
+
+func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int, string, string, string, ...any)) {
+	for _, key := range fm.Keys {
+		v := fm.Values[key]
+		line := fm.KeyLine(key)
+		field := p.fields[config.NormalizeKey(key)]
+		if v == nil {
+			continue
+		}
+		if field != "" {
+			if _, seen := inc.FieldLines[field]; !seen {
+				inc.FieldLines[field] = line
+			}
+		}
+		switch field {
+		case "":
+			inc.Extra[key] = v
+		case "id":
+			raw := toString(v)
+			inc.ID = sanitizeID(raw)
+			if inc.ID != raw {
+				addf(line, LevelWarning, "id", "id %q is not safe in a URL or path; using %q", raw, inc.ID)
+			}
+		case "title":
+			inc.Title = toString(v)
+		case "date":
+			t, ok := toTime(v, time.UTC)
+			if !ok {
+				addf(line, LevelError, "date", "date %q is not a valid date (want YYYY-MM-DD)", toString(v))
+				continue
+			}
+			inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+			inc.DateSource = "front matter"
+		case "severity":
+			inc.Severity = toString(v)
+		case "status":
+			inc.Status = toString(v)
+		case "owner":
+			inc.Owner = strings.Join(toStrings(v), ", ")
+		case "reviewers":
+			inc.Reviewers = appendUnique(inc.Reviewers, toStrings(v)...)
+		case "tags":
+			inc.Tags = appendUnique(inc.Tags, toStrings(v)...)
+		case "services":
+			inc.Services = appendUnique(inc.Services, toStrings(v)...)
+		case "summary":
+			inc.Summary = strings.TrimSpace(toString(v))
+		case "visibility":
+			inc.Visibility = toString(v)
+		case "impact":
+			switch m := v.(type) {
+			case map[string]any:
+				inc.Impact = m
+			default:
+				inc.Impact = map[string]any{"description": toString(v)}
+			}
+		case "started", "detected", "mitigated", "resolved":
+			t, ok := toTime(v, p.loc)
+			if !ok {
+				addf(line, LevelError, "date", "%s %q is not a valid timestamp (want e.g. 2024-03-01T09:19:00+03:00)", key, toString(v))
+				continue
+			}
+			*map[string]*time.Time{"started": &inc.Started, "detected": &inc.Detected, "mitigated": &inc.Mitigated, "resolved": &inc.Resolved}[field] = t.UTC()
+		case "durations":
+			m, _ := v.(map[string]any)
+			for k, dv := range m {
+				dur, ok := toDuration(dv)
+				if !ok {
+					addf(line, LevelError, "durations", "durations.%s %q is not a duration (want minutes or e.g. 1h30m)", k, toString(dv))
+					continue
+				}
+				switch config.NormalizeKey(k) {
+				case "detect", "time_to_detect", "ttd":
+					inc.Durations.Detect = dur
+				case "mitigate", "time_to_mitigate", "ttm":
+					inc.Durations.Mitigate = dur
+				case "resolve", "time_to_resolve", "ttr":
+					inc.Durations.Resolve = dur
+				}
+			}
+		case "links":
+			for _, l := range asList(v) {
+				switch x := l.(type) {
+				case map[string]any:
+					inc.Links = append(inc.Links, Link{Title: toString(firstOf(x, "title", "name", "text")), URL: toString(firstOf(x, "url", "href", "link"))})
+				default:
+					inc.Links = append(inc.Links, Link{URL: toString(l)})
+				}
+			}
+		case "related":
+			inc.Related = appendUnique(inc.Related, toStrings(v)...)
+		case "timeline":
+			// Parsed after the date is known.
+		case "action_items":
+			for i, a := range asList(v) {
+				itemLine := line + 1 + i
+				switch x := a.(type) {
+				case map[string]any:
+					it := ActionItem{Status: StatusOpen, Line: itemLine,
+						Title:    toString(firstOf(x, "title", "item", "action", "description", "name", "task")),
+						Owner:    strings.Join(toStrings(firstOf(x, "owner", "assignee", "who")), ", "),
+						Priority: toString(firstOf(x, "priority", "prio")),
+						Link:     toString(firstOf(x, "link", "url", "ticket", "issue", "tracker")),
+					}
+					if s := firstOf(x, "status", "state", "done"); s != nil {
+						if b, ok := s.(bool); ok {
+							if b {
+								it.Status = StatusDone
+							}
+						} else {
+							it.Status = normalizeStatus(toString(s))
+						}
+					}
+					if due := firstOf(x, "due", "due_date", "deadline"); due != nil {
+						t, ok := toTime(due, time.UTC)
+						if !ok {
+							addf(itemLine, LevelError, "action-items", "action item %q: due date %q is not a valid date (want YYYY-MM-DD)", it.Title, toString(due))
+						} else {
+							it.Due = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+						}
+					}
+					inc.ActionItems = append(inc.ActionItems, it)
+				default:
+					it, fs := parseActionLine(toString(a), itemLine)
+					for _, f := range toFindings(fs) {
+						f.File = inc.Source
+						inc.Findings = append(inc.Findings, f)
+					}
+					inc.ActionItems = append(inc.ActionItems, it)
+				}
+			}
+			if inc.ActionItems == nil {
+				inc.ActionItems = []ActionItem{}
+			}
+		}
+	}
+}
+
+var fileDateRE = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
+
+// idPrefixRE recognises incident identifiers at the start of a file name:
+// INC-2024-001, PM2021-011, INC-1145, SEV-42.
+var idPrefixRE = regexp.MustCompile(`^([A-Za-z]{2,10}-?\d{4}-\d{1,6}|[A-Za-z]{2,10}-\d{1,8})(?:[^0-9A-Za-z]|$)`)
+
+func idFromFileName(rel string) string {
+	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	if m := idPrefixRE.FindStringSubmatch(base); m != nil {
+		return strings.ToUpper(m[1])
+	}
+	return Slug(base)
+}
+
+// sanitizeID makes an identifier safe as one path segment and in a URL:
+// letters, digits, '.', '_' and '-' only, no leading dot, at most 100 bytes.
+func sanitizeID(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		ok := r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+		if !ok {
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+			continue
+		}
+		b.WriteRune(r)
+		dash = r == '-'
+	}
+	out := strings.Trim(b.String(), "-.")
+	for strings.Contains(out, "..") {
+		out = strings.ReplaceAll(out, "..", ".")
+	}
+	if len(out) > 100 {
+		out = strings.Trim(out[:100], "-.")
+	}
+	if out == "" {
+		return "incident"
+	}
+	return out
+}
+
+// Slug turns text into a lower-case ASCII slug of letters, digits and dashes.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r < utf8.RuneSelf:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		default:
+			if a, ok := asciiFold[r]; ok {
+				b.WriteString(a)
+				dash = false
+			} else if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > 80 {
+		out = strings.Trim(out[:80], "-")
+	}
+	return out
+}
+
+var asciiFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c", 'è': "e", 'é': "e",
+	'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o",
+	'õ': "o", 'ö': "o", 'ø': "o", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
+	'ł': "l", 'ś': "s", 'ź': "z", 'ż': "z", 'ć': "c", 'ń': "n", 'ę': "e", 'ą': "a", 'š': "s", 'ž': "z",
+	'č': "c", 'ř': "r", 'ě': "e", 'ő': "o", 'ű': "u", 'ğ': "g", 'ı': "i", 'ş': "s",
+}
+
+var inlineRE = regexp.MustCompile("[*_`]+")
+
+// stripInline removes emphasis and code markers and turns links into their text.
+func stripInline(s string) string {
+	s = mdLinkRE.ReplaceAllString(s, "$1")
+	s = inlineRE.ReplaceAllString(s, "")
+	return strings.TrimSpace(s)
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func firstOf(m map[string]any, keys ...string) any {
+	for _, k := range keys {
+		for mk, v := range m {
+			if config.NormalizeKey(mk) == k {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+func asList(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = x[i]
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []any{v}
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format(time.RFC3339)
+	case []any:
+		return strings.Join(toStrings(x), ", ")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + toString(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+// toStrings reads a list, or a comma-separated string, as strings.
+func toStrings(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if s := toString(e); s != "" {
+				out = append(out, s)
+			}
+		}
+	case string:
+		for _, s := range strings.Split(x, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	case nil:
+	default:
+		if s := toString(v); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func appendUnique(dst []string, vals ...string) []string {
+	for _, v := range vals {
+		if !slices.Contains(dst, v) {
+			dst = append(dst, v)
+		}
+	}
+	return dst
+}
+
+// toTime reads a timestamp from a decoded front-matter value.
+func toTime(v any, loc *time.Location) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, true
+	case string:
+		t, err := timeline.ParseTimestamp(strings.TrimSpace(x), loc)
+		return t, err == nil
+	}
+	return time.Time{}, false
+}
+
+// toDuration reads minutes (a number) or a Go duration string ("1h30m").
+func toDuration(v any) (time.Duration, bool) {
+	switch x := v.(type) {
+	case int:
+		return time.Duration(x) * time.Minute, true
+	case int64:
+		return time.Duration(x) * time.Minute, true
+	case float64:
+		return time.Duration(x * float64(time.Minute)), true
+	case string:
+		if n, err := strconv.ParseFloat(x, 64); err == nil {
+			return time.Duration(n * float64(time.Minute)), true
+		}
+		d, err := time.ParseDuration(strings.ReplaceAll(x, " ", ""))
+		return d, err == nil
+	}
+	return 0, false
+}
+
+// Fields returns the front-matter values of content as flat strings keyed
+// by canonical field name (unknown keys keep their own name), for
+// comparing two revisions of a file. Long lists such as the timeline and
+// action items are summarised by their length.
+func (p *Parser) Fields(content []byte) map[string]string {
+	fm, _, _, _ := SplitFrontMatter(Normalize(content))
+	out := make(map[string]string, len(fm.Values))
+	for _, k := range fm.Keys {
+		name := p.fields[config.NormalizeKey(k)]
+		if name == "" {
+			name = k
+		}
+		v := fm.Values[k]
+		switch name {
+		case "timeline", "action_items":
+			out[name] = fmt.Sprintf("%d entries", len(asList(v)))
+		default:
+			out[name] = toString(v)
+		}
+	}
+	return out
+}

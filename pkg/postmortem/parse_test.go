@@ -1,0 +1,139 @@
+package postmortem
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+)
+
+func newTestParser(t testing.TB) *Parser {
+	t.Helper()
+	cfg, err := config.Parse(nil, config.FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewParser(cfg)
+}
+
+func TestParseBrokenFiles(t *testing.T) {
+	p := newTestParser(t)
+	tests := []struct {
+		name, path string
+		content    []byte
+		line       int
+		msg        string
+	}{
+		{"empty", "postmortems/e.md", []byte("  \n\n"), 1, "file is empty"},
+		{"binary", "postmortems/b.md", []byte("PNG\x00\x01\x02"), 1, "binary"},
+		{"invalid utf-8", "postmortems/u.md", []byte("ok\nstill ok\nbad \xff here"), 3, "not valid UTF-8"},
+		{"too large", "postmortems/big.md", []byte(strings.Repeat("x", MaxFileSize+1)), 1, "larger than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := p.Parse(tt.path, tt.content)
+			if !inc.Broken {
+				t.Error("not marked broken")
+			}
+			if len(inc.Findings) != 1 || inc.Findings[0].Line != tt.line || !strings.Contains(inc.Findings[0].Message, tt.msg) || inc.Findings[0].File != tt.path {
+				t.Errorf("findings = %+v, want one at %s:%d containing %q", inc.Findings, tt.path, tt.line, tt.msg)
+			}
+			if inc.ID == "" || strings.ContainsAny(inc.ID, "/\\") {
+				t.Errorf("id %q", inc.ID)
+			}
+		})
+	}
+}
+
+func TestParseDerivedFields(t *testing.T) {
+	p := newTestParser(t)
+	tests := []struct {
+		name, path, content string
+		id, title, date     string
+	}{
+		{"id from INC prefix", "postmortems/INC-2024-001-db.md", "# DB outage\n", "INC-2024-001", "DB outage", ""},
+		{"id from PM prefix", "incidents/PM2021-011-cache.md", "text", "PM2021-011", "PM2021-011-cache", ""},
+		{"slug and date from name", "postmortems/2023/2023-05-02-DNS Résolver.md", "## Summary\nx", "2023-05-02-dns-resolver", "2023-05-02-DNS Résolver", "2023-05-02"},
+		{"setext title", "postmortems/x.md", "Big *outage*\n===\n\n## Summary\ntext", "x", "Big outage", ""},
+		{"h1 inside fence ignored", "postmortems/y.md", "```\n# not a title\n```\n# Real\n", "y", "Real", ""},
+		{"front matter id sanitised", "postmortems/z.md", "---\nid: ../../x/<script>\n---\n", "x-script", "z", ""},
+		{"date from timeline", "postmortems/t.md", "## Timeline\n\n- 2022-02-03 10:00 UTC — started\n", "t", "t", "2022-02-03"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := p.Parse(tt.path, []byte(tt.content))
+			if inc.ID != tt.id || inc.Title != tt.title {
+				t.Errorf("id, title = %q, %q; want %q, %q", inc.ID, inc.Title, tt.id, tt.title)
+			}
+			if got := civil(inc.Date); got != tt.date {
+				t.Errorf("date = %q, want %q", got, tt.date)
+			}
+		})
+	}
+}
+
+func TestSections(t *testing.T) {
+	body := `Intro text.
+
+## 1. Summary
+Short summary with a [link](https://x) and **bold**.
+
+Second paragraph.
+
+## Impact
+Customers.
+
+## Contributing Factors
+### Five whys
+1. Why?
+
+## What went wrong?
+- alerting
+
+` + "```" + `
+## not a heading
+` + "```" + `
+
+## Corrective actions
+- [ ] Fix — Jo, due 2024-01-01
+`
+	p := newTestParser(t)
+	inc := p.Parse("postmortems/s.md", []byte(body))
+	var kinds []string
+	for _, s := range inc.Sections {
+		kinds = append(kinds, string(s.Kind)+"@"+s.Heading)
+	}
+	want := "summary@1. Summary impact@Impact contributing_factors@Contributing Factors contributing_factors@Five whys lessons@What went wrong? action_items@Corrective actions"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("sections:\n got %s\nwant %s", got, want)
+	}
+	if inc.Summary != "Short summary with a link and bold." {
+		t.Errorf("summary = %q", inc.Summary)
+	}
+	if f := inc.Section(SectionFactors); !strings.Contains(f.Text, "Five whys") {
+		t.Errorf("factors section lost its sub-section: %q", f.Text)
+	}
+	if len(inc.ActionItems) != 1 || inc.ActionItems[0].Owner != "Jo" || inc.ActionItems[0].Line != 23 {
+		t.Errorf("action items = %+v", inc.ActionItems)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("---\ntitle: x\ndate: 2024-01-01\ntimeline: ['09:00 UTC — a']\naction_items: [{title: a}]\n---\n# T\n## Timeline\n- 10:00 — b\n## Action items\n- [ ] c — d, due 2024-01-01\n")
+	f.Add("+++\ntitle = 1\n+++\n")
+	f.Add("{\n\"id\": \"../x\"\n}\n\n## Summary\n")
+	f.Add("Title\n===\n## Follow-ups\n| a | b |\n|---|---|\n| c | d |\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		p := newTestParser(t)
+		inc := p.Parse("postmortems/f.md", []byte(s))
+		if inc.ID == "" || strings.ContainsAny(inc.ID, "/\\\x00") || strings.Contains(inc.ID, "..") || strings.HasPrefix(inc.ID, ".") {
+			t.Fatalf("unsafe id %q", inc.ID)
+		}
+		for _, f := range inc.Findings {
+			if f.File != "postmortems/f.md" || f.Line < 0 {
+				t.Fatalf("bad finding %+v", f)
+			}
+		}
+		_ = inc.ToJSON()
+	})
+}

@@ -1,0 +1,218 @@
+package timeline
+
+import "strings"
+
+// Kind marks an event as one of the milestones of an incident.
+type Kind string
+
+// The milestone kinds. KindNone marks an ordinary event.
+const (
+	KindNone      Kind = ""
+	KindStarted   Kind = "started"
+	KindDetected  Kind = "detected"
+	KindMitigated Kind = "mitigated"
+	KindResolved  Kind = "resolved"
+)
+
+// markerWords are the words that mark a milestone explicitly when written
+// as "(detected)", "[mitigated]", "**resolved**", "Detected:" or in a kind
+// column of a table.
+var markerWords = map[string]Kind{
+	"start":      KindStarted,
+	"started":    KindStarted,
+	"began":      KindStarted,
+	"detect":     KindDetected,
+	"detected":   KindDetected,
+	"detection":  KindDetected,
+	"mitigated":  KindMitigated,
+	"mitigation": KindMitigated,
+	"resolved":   KindResolved,
+	"resolution": KindResolved,
+}
+
+// leadingPhrase is a phrase that, at the start of an entry's text, says
+// which milestone the entry is.
+type leadingPhrase struct {
+	phrase string // lower-case
+	kind   Kind
+}
+
+// leadingPhrases lists the phrases recognised at the start of an entry's
+// text, checked in order; a phrase must end at a word boundary.
+var leadingPhrases = []leadingPhrase{
+	{"incident started", KindStarted},
+	{"impact started", KindStarted},
+	{"impact began", KindStarted},
+	{"outage began", KindStarted},
+	{"outage started", KindStarted},
+	{"began", KindStarted},
+	{"start of impact", KindStarted},
+	{"first errors", KindStarted},
+	{"first error", KindStarted},
+	{"alert fired", KindDetected},
+	{"alerts fired", KindDetected},
+	{"alerted", KindDetected},
+	{"paged", KindDetected},
+	{"page sent", KindDetected},
+	{"detected", KindDetected},
+	{"on-call paged", KindDetected},
+	{"oncall paged", KindDetected},
+	{"pagerduty", KindDetected},
+	{"mitigated", KindMitigated},
+	{"rolled back", KindMitigated},
+	{"rollback complete", KindMitigated},
+	{"rollback completed", KindMitigated},
+	{"failover complete", KindMitigated},
+	{"failover completed", KindMitigated},
+	{"workaround applied", KindMitigated},
+	{"resolved", KindResolved},
+	{"incident resolved", KindResolved},
+	{"all clear", KindResolved},
+	{"all-clear", KindResolved},
+	{"fully recovered", KindResolved},
+	{"closed", KindResolved},
+	{"incident closed", KindResolved},
+}
+
+// maxMarkerWord bounds the length of a marker word, so that looking for
+// markers costs a bounded amount per candidate position.
+const maxMarkerWord = 12
+
+// detectKind finds the milestone kind of an entry's text and whether an
+// explicit marker gave it. Explicit markers win over leading phrases; among
+// explicit markers the first in the text wins. A bracket or parenthesis
+// marker is removed from the returned text; every other marker stays as
+// written.
+func detectKind(text string) (Kind, bool, string) {
+	if k := leadingLabel(text); k != KindNone {
+		return k, true, text
+	}
+	best, start, end, strip := KindNone, len(text)+1, 0, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '(' && c != '[' && c != '*' && c != '_' {
+			continue
+		}
+		if i >= start {
+			break
+		}
+		switch c {
+		case '(', '[':
+			closer := byte(')')
+			if c == '[' {
+				closer = ']'
+			}
+			w, e := markerAt(text, i+1)
+			if w != "" && e < len(text) && text[e] == closer {
+				if k, ok := markerWords[strings.ToLower(w)]; ok {
+					best, start, end, strip = k, i, e+1, true
+				}
+			}
+		default:
+			if i+1 >= len(text) || text[i+1] != c {
+				continue
+			}
+			w, e := markerAt(text, i+2)
+			if e < len(text) && text[e] == ':' {
+				e++
+			}
+			if w != "" && e+1 < len(text) && text[e] == c && text[e+1] == c {
+				if k, ok := markerWords[strings.ToLower(w)]; ok {
+					best, start, strip = k, i, false
+				}
+			}
+			i++
+		}
+	}
+	if best != KindNone {
+		if strip {
+			// Emphasis around the marker ("**(detected)**") goes with it.
+			for start > 0 && end < len(text) && (text[start-1] == '*' || text[start-1] == '_') && text[end] == text[start-1] {
+				start, end = start-1, end+1
+			}
+			text = joinTrimmed(text[:start], text[end:])
+		}
+		return best, true, text
+	}
+	return leadingKind(text), false, text
+}
+
+// markerAt reads a marker word at s[i:], allowing spaces around it.
+func markerAt(s string, i int) (string, int) {
+	i = skipSpaces(s, i)
+	j := i
+	for j < len(s) && j-i <= maxMarkerWord && isLetter(s[j]) {
+		j++
+	}
+	if j == i || j-i > maxMarkerWord {
+		return "", i
+	}
+	return s[i:j], skipSpaces(s, j)
+}
+
+// leadingLabel recognises a marker word used as a label at the start of the
+// text: "detected: ...", "Mitigated — ...", "Started - ...".
+func leadingLabel(text string) Kind {
+	i := skipEmphasis(text, 0)
+	w, j := wordAt(text, i)
+	k, ok := markerWords[strings.ToLower(w)]
+	if w == "" || !ok {
+		return KindNone
+	}
+	j = skipEmphasis(text, j)
+	if j < len(text) && text[j] == ':' {
+		return k
+	}
+	j = skipSpaces(text, j)
+	if _, ok := skipSeparator(text, j); ok && text[j] != ',' && text[j] != '|' {
+		return k
+	}
+	return KindNone
+}
+
+// leadingKind matches the leading phrases against the start of the text.
+func leadingKind(text string) Kind {
+	i := skipEmphasis(text, 0)
+	rest := text[i:]
+	for _, p := range leadingPhrases {
+		if hasPrefixFold(rest, p.phrase) {
+			e := len(p.phrase)
+			if e == len(rest) || !isAlnum(rest[e]) && rest[e] != '-' {
+				return p.kind
+			}
+		}
+	}
+	return KindNone
+}
+
+// kindFromCell reads the milestone kind written in a table's kind column.
+func kindFromCell(cell string) Kind {
+	s := strings.Trim(cell, " \t*_`[]()")
+	if k, ok := markerWords[strings.ToLower(s)]; ok {
+		return k
+	}
+	if k := leadingLabel(s); k != KindNone {
+		return k
+	}
+	return leadingKind(s)
+}
+
+// skipEmphasis skips emphasis and code marks at s[i:].
+func skipEmphasis(s string, i int) int {
+	for i < len(s) && (s[i] == '*' || s[i] == '_' || s[i] == '`') {
+		i++
+	}
+	return i
+}
+
+// joinTrimmed joins two pieces of text with one space, trimming both.
+func joinTrimmed(a, b string) string {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}
