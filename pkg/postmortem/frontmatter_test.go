@@ -60,7 +60,6 @@ func TestSplitFrontMatter(t *testing.T) {
 	}
 }
 
-
 func FuzzSplitFrontMatter(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n---\nbody"))
 	f.Add([]byte("+++\na = 1\n+++\n"))
