@@ -1,0 +1,48 @@
+// Package history reads a repository's Git history once and attaches the
+// audit trail of each postmortem to it: who wrote what, who reviewed it, when
+// it was approved. It uses go-git and never runs the git binary.
+//
+// # One pass
+//
+// Load walks every commit reachable from HEAD once and compares each with its
+// first parent, reading only the trees under Options.Roots and skipping every
+// subtree whose hash did not change. The result is a map from path to
+// revisions; Revisions and Attach are look-ups in it. The map can be cached on
+// disk (Options.CacheDir), keyed by HEAD: a build with no new commits reads no
+// history, and one with new commits diffs only those.
+//
+// # Merges
+//
+// A file's revisions are what `git log --first-parent --follow -- FILE`
+// shows: the commits on HEAD's first-parent chain that changed the file, a
+// merge being compared with its first parent only. A pull request merged with
+// a merge commit is therefore one revision, the merge, dated when it landed
+// and carrying the PR number; a squash merge is its single commit. The merged
+// branch's own commits are not revisions, but they are read: their authors
+// and Co-authored-by trailers are the file's contributors (the person who
+// merged is not, for that), and their trailers are sign-offs.
+//
+// # Renames
+//
+// Within the content roots, a file deleted and a file added in the same commit
+// are paired as a rename when their contents are identical, or else at least
+// 50% similar by git's own similarity measure (git's default -M50%); a file
+// whose base name is unique on both sides is tried first, as git does. The
+// history then continues under the old name. Unlike `git log --follow`, which
+// also considers copies of files the commit left untouched, only deleted files
+// can be a rename's source. A deleted postmortem keeps its history, found by
+// its last path.
+//
+// # Sign-offs and review
+//
+// The sign-offs of a file are the trailers of the commits that changed it
+// (the landing commit and, for a merge, the branch commits): Reviewed-by,
+// Approved-by and Acked-by always count, as does any other configured trailer
+// except Co-authored-by. A Signed-off-by by the commit's own author certifies
+// where the change came from rather than reviewing it, so it counts only when
+// the author is on the incident's review committee (front matter Reviewers);
+// so does merging a pull request, recorded as the trailer "merge". Reviewers
+// are matched to sign-offs by email, else by case-insensitive name, after
+// .mailmap (read from HEAD's tree). A sign-off is stale when the file's
+// content at the sign-off's commit is not its content at HEAD.
+package history

@@ -1,0 +1,382 @@
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// Options configure Load. Paths are slash-separated and relative to the
+// directory given to Load, which is normally the repository root.
+type Options struct {
+	// Include reports whether a path is a postmortem. Nil includes every
+	// file under Roots.
+	Include func(path string) bool
+	// Roots are the folders whose history is read, e.g. "postmortems".
+	// Empty means the whole directory.
+	Roots []string
+	// Trailers are the commit message trailer keys to read; empty means
+	// DefaultTrailers.
+	Trailers []string
+	// Fields returns the flattened front-matter fields of a postmortem
+	// (lists joined with ", "). Attach uses it to list the fields each
+	// revision changed; nil skips field history. It must be safe for
+	// concurrent use.
+	Fields func(content []byte) map[string]string
+	// CacheDir is where the history index is cached between builds; ""
+	// disables the cache.
+	CacheDir string
+}
+
+// Repo is the history of one repository, read in one pass by Load. Its
+// methods are safe for concurrent use.
+type Repo struct {
+	dir      string // the directory given to Load, absolute
+	workTree string // work tree root; "" when bare or not a repository
+	prefix   string // dir relative to the work tree, "" or ending in "/"
+	gitDir   string
+	repo     *git.Repository
+	head     plumbing.Hash
+	opts     Options
+	trailers []string
+	mm       *mailmap
+	commits  []commitRec
+	live     map[string]*lineage // repository-relative path at HEAD
+	dead     map[string]*lineage // deleted files, by their last path
+
+	msgMu sync.Mutex
+	msgs  map[int32]*message
+
+	stats loadStats
+}
+
+// loadStats count the work Load did; tests use them to prove a cached load
+// reads no history.
+type loadStats struct {
+	commitsRead int
+	objectsRead int
+	diffed      int
+	fromCache   bool
+}
+
+// cacheVersion changes whenever the snapshot format or the way it is
+// computed changes, so old caches are ignored.
+const cacheVersion = "inquest-history/1"
+
+// Load reads the history of the Git repository containing dir once and
+// returns it with warnings for the user. A directory that is not in a Git
+// repository, or a repository without commits, yields an empty Repo and a
+// warning rather than an error; so does a shallow clone, whose history is
+// read as far as it goes.
+func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	r := &Repo{dir: abs, opts: opts, trailers: opts.Trailers, msgs: map[int32]*message{}}
+	if len(r.trailers) == 0 {
+		r.trailers = DefaultTrailers
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	gr, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return r, []string{fmt.Sprintf("%s is not in a Git repository: pages have no history", dir)}, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: open Git repository: %w", dir, err)
+	}
+	r.repo = gr
+	if wt, err := gr.Worktree(); err == nil {
+		r.workTree = wt.Filesystem.Root()
+		r.prefix = relPrefix(r.workTree, abs)
+	}
+	if st, ok := gr.Storer.(*filesystem.Storage); ok {
+		r.gitDir = st.Filesystem().Root()
+	}
+
+	ref, err := gr.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return r, []string{fmt.Sprintf("%s: the Git repository has no commits yet: pages have no history", dir)}, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: read HEAD: %w", dir, err)
+	}
+	r.head = ref.Hash()
+
+	var warnings []string
+	shallow, err := gr.Storer.Shallow()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: read shallow commits: %w", dir, err)
+	}
+	if len(shallow) > 0 {
+		warnings = append(warnings, fmt.Sprintf("%s is a shallow clone: history before %d commit(s) is missing, so created dates, contributors and sign-offs are incomplete; clone with full history (actions/checkout: fetch-depth: 0)", dir, len(shallow)))
+	}
+
+	roots := r.normRoots(opts.Roots)
+	key := cacheKey(roots, shallow)
+	var snap *snapshot
+	if opts.CacheDir != "" {
+		var w []string
+		snap, w = readCache(opts.CacheDir, key, r.head)
+		warnings = append(warnings, w...)
+	}
+	if snap != nil {
+		r.stats.fromCache = true
+	} else {
+		if snap, err = r.compute(ctx, key, roots, shallow); err != nil {
+			return nil, nil, fmt.Errorf("%s: read Git history: %w", dir, err)
+		}
+		if opts.CacheDir != "" {
+			if err := writeCache(opts.CacheDir, snap); err != nil {
+				warnings = append(warnings, fmt.Sprintf("history cache not written: %v", err))
+			}
+		}
+	}
+	warnings = append(warnings, snap.Warnings...)
+	r.mm = parseMailmap(snap.Mailmap)
+	r.build(snap)
+	return r, warnings, nil
+}
+
+// relPrefix returns dir relative to the work tree root as a path prefix.
+func relPrefix(root, dir string) string {
+	if a, err := filepath.EvalSymlinks(root); err == nil {
+		root = a
+	}
+	if a, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = a
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel) + "/"
+}
+
+// normRoots makes the roots repository-relative, clean and free of
+// nesting. Nil means the whole tree.
+func (r *Repo) normRoots(in []string) []string {
+	var roots []string
+	for _, root := range in {
+		root = path.Clean("/" + filepath.ToSlash(root))[1:]
+		if root == "" {
+			roots = nil
+			in = nil
+			break
+		}
+		roots = append(roots, r.prefix+root)
+	}
+	if len(in) == 0 {
+		if r.prefix == "" {
+			return nil
+		}
+		return []string{strings.TrimSuffix(r.prefix, "/")}
+	}
+	sort.Strings(roots)
+	out := roots[:0]
+	for _, root := range roots {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			if root == last || strings.HasPrefix(root, last+"/") {
+				continue
+			}
+		}
+		out = append(out, root)
+	}
+	return out
+}
+
+// cacheKey fingerprints what the snapshot depends on besides HEAD.
+func cacheKey(roots []string, shallow []plumbing.Hash) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", cacheVersion, len(roots))
+	for _, r := range roots {
+		fmt.Fprintf(h, "%s\x00", r)
+	}
+	sh := make([]string, len(shallow))
+	for i, s := range shallow {
+		sh[i] = s.String()
+	}
+	sort.Strings(sh)
+	fmt.Fprintf(h, "%s", strings.Join(sh, ","))
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// objectsDir finds the object database, following the commondir of a
+// linked work tree.
+func (r *Repo) objectsDir() string {
+	if r.gitDir == "" {
+		return ""
+	}
+	dir := r.gitDir
+	if b, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(dir, c)
+		}
+		dir = c
+	}
+	return filepath.Join(dir, "objects")
+}
+
+// compute runs the one pass over history, reusing the diffs of an older
+// cached snapshot for commits it already covered.
+func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow []plumbing.Hash) (*snapshot, error) {
+	o, err := openObjects(r.objectsDir(), r.repo.Storer)
+	if err != nil {
+		return nil, err
+	}
+	defer o.close()
+
+	var old *snapshot
+	if r.opts.CacheDir != "" {
+		old = readLatestCache(r.opts.CacheDir, key)
+	}
+	oldRecs := map[plumbing.Hash]*commitRec{}
+	oldIdx := map[plumbing.Hash]int{}
+	if old != nil {
+		for i := range old.Commits {
+			oldRecs[old.Commits[i].Hash] = &old.Commits[i]
+			oldIdx[old.Commits[i].Hash] = i
+		}
+	}
+
+	shallowSet := map[plumbing.Hash]bool{}
+	for _, h := range shallow {
+		shallowSet[h] = true
+	}
+	lr := o.newReader(8 << 20)
+	commits, warnings, read, err := listCommits(ctx, lr, r.head, shallowSet, oldRecs)
+	if err != nil {
+		return nil, err
+	}
+	r.stats.commitsRead = read
+	s := &snapshot{
+		Key:      key,
+		Head:     r.head,
+		Commits:  commits,
+		Diffed:   make([]bool, len(commits)),
+		Changes:  make([][]change, len(commits)),
+		Warnings: warnings,
+	}
+	index := make(map[plumbing.Hash]int32, len(commits))
+	for i := range commits {
+		index[commits[i].Hash] = int32(i)
+		if oi, ok := oldIdx[commits[i].Hash]; ok && old.Diffed[oi] {
+			s.Changes[i], s.Diffed[i] = old.Changes[oi], true
+		}
+	}
+	onChain := make([]bool, len(commits))
+	for _, i := range firstParentChain(commits, index) {
+		onChain[i] = true
+	}
+	// Merges are diffed only on the first-parent chain; a merge brought in
+	// by another merge adds nothing its own commits do not show.
+	var todo []int32
+	for i := range commits {
+		if !s.Diffed[i] && (len(commits[i].Parents) <= 1 || onChain[i]) {
+			todo = append(todo, int32(i))
+		}
+	}
+	inflated, err := diffCommits(ctx, o, s, index, todo, roots)
+	if err != nil {
+		return nil, err
+	}
+	r.stats.diffed = len(todo)
+
+	d := &differ{r: lr}
+	if mh, kind, err := d.lookup(commits[0].Tree, ".mailmap"); err == nil && kind == kindBlob && !mh.IsZero() {
+		if data, err := lr.readType(mh, objBlob); err == nil {
+			s.Mailmap = string(data)
+		}
+	}
+	r.stats.objectsRead = lr.inflated + inflated
+	return s, nil
+}
+
+// Head returns the hash of the commit the history was read from, or "" when
+// there is none.
+func (r *Repo) Head() string {
+	if r == nil || r.head.IsZero() {
+		return ""
+	}
+	return r.head.String()
+}
+
+// Revisions returns the commits that changed the file at path (relative to
+// the directory given to Load), newest first, following renames back to
+// the file's creation. A deleted file is found by its last path. Field
+// changes are not filled in; Attach does that.
+func (r *Repo) Revisions(path string) []postmortem.Revision {
+	lin := r.lineage(path)
+	if lin == nil {
+		return nil
+	}
+	out := make([]postmortem.Revision, len(lin.revs))
+	for i, rv := range lin.revs {
+		out[i] = r.revision(rv)
+	}
+	return out
+}
+
+func (r *Repo) lineage(p string) *lineage {
+	if r == nil || r.live == nil {
+		return nil
+	}
+	p = r.prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+	if lin := r.live[p]; lin != nil {
+		return lin
+	}
+	return r.dead[p]
+}
+
+// message returns the parsed message of commit i.
+func (r *Repo) message(i int32) *message {
+	r.msgMu.Lock()
+	defer r.msgMu.Unlock()
+	m := r.msgs[i]
+	if m == nil {
+		pm := parseMessage(r.commits[i].Message, r.trailers)
+		m = &pm
+		r.msgs[i] = m
+	}
+	return m
+}
+
+func (r *Repo) revision(rv rev) postmortem.Revision {
+	c := &r.commits[rv.c]
+	m := r.message(rv.c)
+	tr := make([]postmortem.Trailer, len(m.Trailers))
+	for i, t := range m.Trailers {
+		p := r.mm.person(t.Name, t.Email)
+		t.Name, t.Email = p.Name, p.Email
+		tr[i] = t
+	}
+	return postmortem.Revision{
+		Commit:    c.Hash.String(),
+		Author:    r.mm.person(c.Author.Name, c.Author.Email),
+		Date:      c.Author.time(),
+		Committer: r.mm.person(c.Committer.Name, c.Committer.Email),
+		Subject:   m.Subject,
+		Body:      m.Body,
+		PR:        m.PR,
+		Path:      strings.TrimPrefix(rv.path, r.prefix),
+		Trailers:  tr,
+	}
+}

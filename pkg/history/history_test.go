@@ -1,0 +1,558 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// doc returns a postmortem with front matter and a body long enough for
+// rename similarity to mean something.
+func doc(id, severity, status string, extra ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\nid: %s\nseverity: %s\nstatus: %s\n---\n\n# %s\n\n", id, severity, status, id)
+	for i := range 12 {
+		fmt.Fprintf(&b, "Line %d of the %s write-up, describing what happened in some detail.\n", i, id)
+	}
+	for _, e := range extra {
+		b.WriteString(e + "\n")
+	}
+	return b.String()
+}
+
+// testFields reads "key: value" lines of the front matter.
+func testFields(content []byte) map[string]string {
+	s := string(content)
+	if !strings.HasPrefix(s, "---\n") {
+		return nil
+	}
+	end := strings.Index(s[4:], "\n---")
+	if end < 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(s[4:4+end], "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+func attachOne(t *testing.T, r *Repo, source string, reviewers ...string) *postmortem.Incident {
+	t.Helper()
+	inc := &postmortem.Incident{Source: source, Reviewers: reviewers}
+	if err := r.Attach(context.Background(), []*postmortem.Incident{inc}); err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+func TestLinearHistory(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
+	tr.write("README.md", "readme\n")
+	c1 := tr.commit("Add db outage postmortem", ana)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
+	tr.write("README.md", "readme 2\n")
+	c2 := tr.commit("Raise severity\n\nThe outage was wider than we thought.\nSecond line.", bo)
+	tr.write("README.md", "readme 3\n")
+	tr.commit("Touch only the README", cy)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "published"))
+	c4 := tr.commit("Publish", ana)
+
+	r, warnings := load(t, tr.dir, Options{Roots: []string{"postmortems"}, Fields: testFields})
+	if len(warnings) != 0 {
+		t.Fatalf("warnings: %v", warnings)
+	}
+	revs := r.Revisions("postmortems/db.md")
+	if got, want := commitsOf(revs), []string{c4.String(), c2.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("revisions = %v, want %v", got, want)
+	}
+	if revs[1].Subject != "Raise severity" || revs[1].Body != "The outage was wider than we thought.\nSecond line." {
+		t.Errorf("subject/body = %q / %q", revs[1].Subject, revs[1].Body)
+	}
+	if revs[1].Author != (postmortem.Person{Name: bo.name, Email: bo.email}) {
+		t.Errorf("author = %+v", revs[1].Author)
+	}
+	if _, off := revs[0].Date.Zone(); off != 2*3600 {
+		t.Errorf("date zone offset = %d, want +2h", off)
+	}
+	if r.Head() != c4.String() {
+		t.Errorf("Head = %s", r.Head())
+	}
+
+	inc := attachOne(t, r, "postmortems/db.md")
+	h := inc.History
+	if h == nil {
+		t.Fatal("no history")
+	}
+	if !h.Created.Equal(revs[2].Date) || !h.Updated.Equal(revs[0].Date) {
+		t.Errorf("created/updated = %v / %v", h.Created, h.Updated)
+	}
+	if got := h.Revisions[1].Changes; !reflect.DeepEqual(got, []postmortem.FieldChange{{Field: "severity", From: "SEV2", To: "SEV1"}}) {
+		t.Errorf("changes of revision 2 = %+v", got)
+	}
+	if got := h.Revisions[0].Changes; !reflect.DeepEqual(got, []postmortem.FieldChange{{Field: "status", From: "draft", To: "published"}}) {
+		t.Errorf("changes of revision 3 = %+v", got)
+	}
+	if h.Revisions[2].Changes != nil {
+		t.Errorf("creation has changes: %+v", h.Revisions[2].Changes)
+	}
+	if want := []postmortem.Person{{Name: ana.name, Email: ana.email}, {Name: bo.name, Email: bo.email}}; !reflect.DeepEqual(h.Contributors, want) {
+		t.Errorf("contributors = %+v", h.Contributors)
+	}
+	if h.Uncommitted {
+		t.Error("clean file reported as uncommitted")
+	}
+	// README is outside the roots.
+	if got := r.Revisions("README.md"); got != nil {
+		t.Errorf("README has revisions: %v", got)
+	}
+}
+
+func commitsOf(revs []postmortem.Revision) []string {
+	out := make([]string, len(revs))
+	for i, r := range revs {
+		out[i] = r.Commit
+	}
+	return out
+}
+
+func TestMergePullRequest(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
+	c1 := tr.commit("Add postmortem", ana)
+	tr.checkout("fix", true)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
+	b1 := tr.commit("Raise severity\n\nCo-authored-by: Dee Roy <dee@example.com>\nReviewed-by: Cy Park <cy@example.com>", bo)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "review"))
+	b2 := tr.commit("Ask for review", bo)
+	tr.checkout("master", false)
+	tr.write("other/x.md", "unrelated\n")
+	tr.commit("Unrelated", ana)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "review"))
+	m := tr.commit("Merge pull request #7 from acme/fix\n\nRaise severity", cy, b2)
+
+	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	revs := r.Revisions("postmortems/db.md")
+	if got, want := commitsOf(revs), []string{m.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("revisions = %v, want merge then creation %v", got, want)
+	}
+	if revs[0].PR != 7 || revs[0].Body != "Raise severity" {
+		t.Errorf("merge revision PR=%d body=%q", revs[0].PR, revs[0].Body)
+	}
+	inc := attachOne(t, r, "postmortems/db.md", "Cy Park")
+	h := inc.History
+	wantContrib := []postmortem.Person{{Name: ana.name, Email: ana.email}, {Name: bo.name, Email: bo.email}, {Name: dee.name, Email: dee.email}}
+	if !reflect.DeepEqual(h.Contributors, wantContrib) {
+		t.Errorf("contributors = %+v, want branch authors and co-author, not the merger", h.Contributors)
+	}
+	// Cy reviewed b1, but b2 changed the file afterwards on the branch;
+	// Cy also merged the PR, which as a committee member counts.
+	var got []string
+	for _, s := range h.SignOffs {
+		got = append(got, fmt.Sprintf("%s %s %s stale=%v", s.Trailer, s.Name, s.Commit[:7], s.Stale))
+	}
+	want := []string{
+		"merge Cy Park " + m.String()[:7] + " stale=false",
+		"Reviewed-by Cy Park " + b1.String()[:7] + " stale=true",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sign-offs = %q, want %q", got, want)
+	}
+	if !reflect.DeepEqual(h.Review, postmortem.Review{Required: []string{"Cy Park"}, Signed: []string{"Cy Park"}}) {
+		t.Errorf("review = %+v", h.Review)
+	}
+	if !reflect.DeepEqual(h.Revisions[0].Changes, []postmortem.FieldChange{
+		{Field: "severity", From: "SEV2", To: "SEV1"}, {Field: "status", From: "draft", To: "review"},
+	}) {
+		t.Errorf("merge changes = %+v", h.Revisions[0].Changes)
+	}
+	// Without Cy on the committee, merging is not a sign-off.
+	inc = attachOne(t, r, "postmortems/db.md", "Dee Roy")
+	for _, s := range inc.History.SignOffs {
+		if s.Trailer == "merge" {
+			t.Errorf("merge by a non-member counted: %+v", s)
+		}
+	}
+	if !reflect.DeepEqual(inc.History.Review.Missing, []string{"Dee Roy"}) {
+		t.Errorf("review = %+v", inc.History.Review)
+	}
+}
+
+func TestSquashAndGitLab(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-1", "SEV2", "draft"))
+	tr.commit("Add INC-1 (#12)", ana)
+	tr.write("postmortems/a.md", doc("INC-1", "SEV3", "draft"))
+	tr.commit("Merge branch 'fix' into 'main'\n\nLower severity\n\nSee merge request infra/postmortems!34", bo)
+	revs := func() []postmortem.Revision {
+		r, _ := load(t, tr.dir, Options{})
+		return r.Revisions("postmortems/a.md")
+	}()
+	if revs[1].PR != 12 || revs[0].PR != 34 {
+		t.Errorf("PRs = %d, %d; want 34, 12", revs[0].PR, revs[1].PR)
+	}
+}
+
+func TestRenamesAndDeletes(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/2023/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.write("postmortems/2023/b.md", doc("INC-B", "SEV3", "draft"))
+	tr.write("postmortems/2023/gone.md", doc("INC-G", "SEV4", "draft"))
+	c1 := tr.commit("Add three", ana)
+	tr.move("postmortems/2023/a.md", "postmortems/2024/a-renamed.md") // identical
+	c2 := tr.commit("Move A", bo)
+	tr.move("postmortems/2023/b.md", "postmortems/2024/b-new.md")
+	tr.write("postmortems/2024/b-new.md", doc("INC-B", "SEV2", "draft", "One more line."))
+	c3 := tr.commit("Move and edit B", cy)
+	tr.write("postmortems/2024/a-renamed.md", doc("INC-A", "SEV1", "draft"))
+	c4 := tr.commit("Edit A", ana)
+	tr.remove("postmortems/2023/gone.md")
+	c5 := tr.commit("Delete G", ana)
+
+	r, _ := load(t, tr.dir, Options{Roots: []string{"postmortems"}, Fields: testFields})
+	a := r.Revisions("postmortems/2024/a-renamed.md")
+	if got, want := commitsOf(a), []string{c4.String(), c2.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+		t.Errorf("A = %v, want %v", got, want)
+	}
+	if a[2].Path != "postmortems/2023/a.md" || a[1].Path != "postmortems/2024/a-renamed.md" {
+		t.Errorf("A paths = %q, %q", a[2].Path, a[1].Path)
+	}
+	b := r.Revisions("postmortems/2024/b-new.md")
+	if got, want := commitsOf(b), []string{c3.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+		t.Errorf("B = %v, want %v", got, want)
+	}
+	g := r.Revisions("postmortems/2023/gone.md")
+	if got, want := commitsOf(g), []string{c5.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+		t.Errorf("deleted G = %v, want %v", got, want)
+	}
+	inc := attachOne(t, r, "postmortems/2024/b-new.md")
+	if got := inc.History.Revisions[0].Changes; !reflect.DeepEqual(got, []postmortem.FieldChange{{Field: "severity", From: "SEV3", To: "SEV2"}}) {
+		t.Errorf("edited rename changes = %+v", got)
+	}
+}
+
+func TestTrailersMailmapAndReview(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write(".mailmap", strings.Join([]string{
+		"# canonical identities",
+		"Ana Lima <ana@example.com> <ana@old.example.com>",
+		"<bo@example.com> <bchen@laptop.local>",
+		"Cy Park <cy@example.com> cyp <cy@example.com>",
+	}, "\n")+"\n")
+	tr.write("postmortems/x.md", doc("INC-X", "SEV2", "draft"))
+	tr.commit("Draft\n\nSigned-off-by: Ana Lima <ana@old.example.com>", who{"Ana L.", "ana@old.example.com"})
+	tr.write("postmortems/x.md", doc("INC-X", "SEV2", "review"))
+	tr.commit("Review it\n\nReviewed-by: Bo Chen <bchen@laptop.local>\nAcked-by: cyp <cy@example.com>\nSigned-off-by: Dee Roy <dee@example.com>", who{"Bo", "bchen@laptop.local"})
+	tr.write("postmortems/x.md", doc("INC-X", "SEV2", "published"))
+	last := tr.commit("Publish\n\nApproved-by: dee roy <dee@example.com>", ana)
+
+	r, _ := load(t, tr.dir, Options{})
+	inc := attachOne(t, r, "postmortems/x.md", "Bo Chen", "cy@example.com", "Dee Roy <dee@example.com>", "Ana Lima", "Eve")
+	h := inc.History
+	// The second form maps only the email, so Bo keeps the name he
+	// committed with.
+	wantContrib := []postmortem.Person{{Name: ana.name, Email: ana.email}, {Name: "Bo", Email: bo.email}}
+	if !reflect.DeepEqual(h.Contributors, wantContrib) {
+		t.Errorf("contributors = %+v", h.Contributors)
+	}
+	var got []string
+	for _, s := range h.SignOffs {
+		got = append(got, fmt.Sprintf("%s|%s|%s|%v", s.Trailer, s.Name, s.Email, s.Stale))
+	}
+	want := []string{
+		"Approved-by|dee roy|dee@example.com|false",
+		"Reviewed-by|Bo Chen|bo@example.com|true",
+		"Acked-by|Cy Park|cy@example.com|true",
+		"Signed-off-by|Dee Roy|dee@example.com|true",
+		// Ana's own Signed-off-by counts because she is on the committee.
+		"Signed-off-by|Ana Lima|ana@example.com|true",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sign-offs:\n got %q\nwant %q", got, want)
+	}
+	wantReview := postmortem.Review{
+		Required: []string{"Bo Chen", "cy@example.com", "Dee Roy <dee@example.com>", "Ana Lima", "Eve"},
+		Signed:   []string{"Dee Roy <dee@example.com>"},
+		Stale:    []string{"Bo Chen", "cy@example.com", "Ana Lima"},
+		Missing:  []string{"Eve"},
+	}
+	if !reflect.DeepEqual(h.Review, wantReview) {
+		t.Errorf("review:\n got %+v\nwant %+v", h.Review, wantReview)
+	}
+	if h.Revisions[0].Commit != last.String() || h.Revisions[2].Author.Name != "Ana Lima" {
+		t.Errorf("revisions not mailmapped: %+v", h.Revisions[2].Author)
+	}
+
+	// Not on the committee, Ana's own sign-off is no review.
+	inc = attachOne(t, r, "postmortems/x.md", "Bo Chen")
+	for _, s := range inc.History.SignOffs {
+		if s.Name == "Ana Lima" {
+			t.Errorf("self sign-off counted: %+v", s)
+		}
+	}
+}
+
+func TestUncommitted(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.write("postmortems/b.md", doc("INC-B", "SEV2", "draft"))
+	tr.commit("Add", ana)
+	tr.write("postmortems/b.md", doc("INC-B", "SEV1", "draft"))
+	tr.write("postmortems/new.md", doc("INC-N", "SEV1", "draft"))
+	// A file with the same size and content but a new mtime is clean.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(tr.dir, "postmortems/a.md"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := load(t, tr.dir, Options{Roots: []string{"postmortems"}})
+	incs := []*postmortem.Incident{{Source: "postmortems/a.md"}, {Source: "postmortems/b.md"}, {Source: "postmortems/new.md"}}
+	if err := r.Attach(context.Background(), incs); err != nil {
+		t.Fatal(err)
+	}
+	if incs[0].History.Uncommitted || !incs[1].History.Uncommitted {
+		t.Errorf("uncommitted a=%v b=%v", incs[0].History.Uncommitted, incs[1].History.Uncommitted)
+	}
+	if h := incs[2].History; h == nil || !h.Uncommitted || len(h.Revisions) != 0 {
+		t.Errorf("new file history = %+v", h)
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	dir := t.TempDir()
+	r, warnings := load(t, dir, Options{})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "not in a Git repository") {
+		t.Fatalf("warnings = %q", warnings)
+	}
+	inc := attachOne(t, r, "a.md")
+	if inc.History != nil || r.Head() != "" || r.Revisions("a.md") != nil {
+		t.Errorf("history from nowhere: %+v", inc.History)
+	}
+}
+
+func TestNoCommits(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	_, warnings := load(t, dir, Options{})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "no commits") {
+		t.Fatalf("warnings = %q", warnings)
+	}
+}
+
+func TestShallowClone(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("go-git's file transport runs git-upload-pack")
+	}
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.commit("Add", ana)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "draft"))
+	head := tr.commit("Edit", bo)
+
+	dst := t.TempDir()
+	_, err := git.PlainClone(dst, false, &git.CloneOptions{URL: "file://" + filepath.ToSlash(tr.dir), Depth: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, warnings := load(t, dst, Options{})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "shallow") || !strings.Contains(warnings[0], "fetch-depth: 0") {
+		t.Fatalf("warnings = %q", warnings)
+	}
+	if got := commitsOf(r.Revisions("postmortems/a.md")); !reflect.DeepEqual(got, []string{head.String()}) {
+		t.Errorf("revisions = %v, want only the shallow tip", got)
+	}
+}
+
+func TestShallowFile(t *testing.T) {
+	// The same without git installed: mark the tip shallow by hand.
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.commit("Add", ana)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "draft"))
+	head := tr.commit("Edit", bo)
+	if err := os.WriteFile(filepath.Join(tr.dir, ".git", "shallow"), []byte(head.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, warnings := load(t, tr.dir, Options{})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "fetch-depth: 0") {
+		t.Fatalf("warnings = %q", warnings)
+	}
+	revs := r.Revisions("postmortems/a.md")
+	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{head.String()}) {
+		t.Errorf("revisions = %v", got)
+	}
+}
+
+func TestCache(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.commit("Add", ana)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "draft"))
+	tr.commit("Edit", bo)
+	cache := t.TempDir()
+	opts := Options{Roots: []string{"postmortems"}, CacheDir: cache}
+
+	r1, _ := load(t, tr.dir, opts)
+	if r1.stats.fromCache || r1.stats.commitsRead != 2 {
+		t.Fatalf("first load stats = %+v", r1.stats)
+	}
+	r2, warnings := load(t, tr.dir, opts)
+	if !r2.stats.fromCache || r2.stats.commitsRead != 0 || r2.stats.objectsRead != 0 || len(warnings) != 0 {
+		t.Fatalf("second load read history: %+v %q", r2.stats, warnings)
+	}
+	if !reflect.DeepEqual(r1.Revisions("postmortems/a.md"), r2.Revisions("postmortems/a.md")) {
+		t.Error("cached revisions differ")
+	}
+
+	// A new commit: only it is read and diffed.
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
+	tr.commit("Publish", ana)
+	r3, _ := load(t, tr.dir, opts)
+	if r3.stats.fromCache || r3.stats.commitsRead != 1 || r3.stats.diffed != 1 {
+		t.Fatalf("incremental load stats = %+v", r3.stats)
+	}
+	if n := len(r3.Revisions("postmortems/a.md")); n != 3 {
+		t.Errorf("incremental revisions = %d", n)
+	}
+
+	// Corrupt every cache file: detected, rebuilt, rewritten.
+	files, _ := filepath.Glob(filepath.Join(cache, "history-*.gob"))
+	if len(files) == 0 {
+		t.Fatal("no cache files")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)-10] ^= 0xff
+		if err := os.WriteFile(f, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r4, warnings := load(t, tr.dir, opts)
+	if r4.stats.fromCache || r4.stats.commitsRead != 3 {
+		t.Fatalf("corrupt cache trusted: %+v", r4.stats)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "checksum") {
+		t.Errorf("warnings = %q", warnings)
+	}
+	if !reflect.DeepEqual(r3.Revisions("postmortems/a.md"), r4.Revisions("postmortems/a.md")) {
+		t.Error("rebuilt revisions differ")
+	}
+	r5, _ := load(t, tr.dir, opts)
+	if !r5.stats.fromCache {
+		t.Error("rebuilt cache not written")
+	}
+	// Truncated files are rejected too.
+	files, _ = filepath.Glob(filepath.Join(cache, "history-*-"+r5.Head()+".gob"))
+	if err := os.WriteFile(files[0], []byte(cacheMagic+"short"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r6, _ := load(t, tr.dir, opts); r6.stats.fromCache {
+		t.Error("truncated cache trusted")
+	}
+}
+
+func TestPackedMatchesLoose(t *testing.T) {
+	tr := newTestRepo(t)
+	for i := range 30 {
+		for j := range 4 {
+			if (i+j)%3 == 0 {
+				tr.write(fmt.Sprintf("postmortems/%d/f%d.md", j, i%7), doc(fmt.Sprintf("INC-%d-%d", j, i%7), "SEV2", fmt.Sprint(i)))
+			}
+		}
+		tr.commit(fmt.Sprintf("Commit %d", i), ana)
+	}
+	loose, _ := load(t, tr.dir, Options{})
+	want := map[string][]string{}
+	for p, lin := range loose.live {
+		want[p] = commitsOf(loose.Revisions(p))
+		_ = lin
+	}
+	for _, refDeltas := range []bool{false, true} {
+		if err := tr.repo.RepackObjects(&git.RepackConfig{UseRefDeltas: refDeltas}); err != nil {
+			t.Fatal(err)
+		}
+		packed, _ := load(t, tr.dir, Options{})
+		if len(packed.live) != len(want) {
+			t.Fatalf("ref deltas %v: %d files, want %d", refDeltas, len(packed.live), len(want))
+		}
+		for p, w := range want {
+			if got := commitsOf(packed.Revisions(p)); !reflect.DeepEqual(got, w) {
+				t.Errorf("ref deltas %v: %s = %v, want %v", refDeltas, p, got, w)
+			}
+		}
+	}
+}
+
+func TestSubdirectory(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("site/postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.write("elsewhere/b.md", doc("INC-B", "SEV2", "draft"))
+	c := tr.commit("Add", ana)
+	r, _ := load(t, filepath.Join(tr.dir, "site"), Options{})
+	revs := r.Revisions("postmortems/a.md")
+	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{c.String()}) || revs[0].Path != "postmortems/a.md" {
+		t.Errorf("revisions = %v %+v", got, revs)
+	}
+	if r.Revisions("../elsewhere/b.md") != nil || r.Revisions("elsewhere/b.md") != nil {
+		t.Error("file outside the directory has history")
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
+	tr.commit("Add postmortem", ana)
+	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
+	tr.commit("Raise severity (#12)\n\nReviewed-by: Cy Park <cy@example.com>", bo)
+	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	inc := &postmortem.Incident{ID: "INC-1", Source: "postmortems/db.md", Reviewers: []string{"Cy Park", "Dee Roy"}}
+	if err := r.Attach(context.Background(), []*postmortem.Incident{inc}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, inc); err != nil {
+		t.Fatal(err)
+	}
+	revs := inc.History.Revisions
+	want := fmt.Sprintf(`INC-1  postmortems/db.md
+  created 2024-03-01, updated 2024-03-01, 2 revisions
+  contributors: Ana Lima <ana@example.com>, Bo Chen <bo@example.com>
+
+Revisions
+  %s  2024-03-01 11:00 +0200  Bo Chen   Raise severity (#12)
+              severity: SEV2 → SEV1
+  %s  2024-03-01 10:00 +0200  Ana Lima  Add postmortem
+
+Sign-offs
+  Reviewed-by  Cy Park <cy@example.com>  %s  2024-03-01
+
+Review: 1 of 2 signed
+  signed:  Cy Park
+  missing: Dee Roy
+`, revs[0].Commit[:8], revs[1].Commit[:8], revs[0].Commit[:8])
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if err := WriteText(&buf, &postmortem.Incident{Source: "x.md"}); err != nil || buf.String() != "x.md\n  no Git history\n" {
+		t.Errorf("no history: %q %v", buf.String(), err)
+	}
+}
