@@ -1,0 +1,213 @@
+package markdown
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// headingAnchors gives every heading an ASCII id, unique in its document,
+// records the headings for the table of contents, and renders each heading
+// with a link to itself.
+//
+// goldmark's own heading IDs are made from the raw source line, so link
+// destinations and markup would end up in them; these are made from the
+// heading's text as a reader sees it.
+var headingAnchors goldmark.Extender = anchorExtension{}
+
+type anchorExtension struct{}
+
+func (anchorExtension) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(anchorTransformer{}, 100)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(anchorRenderer{}, 100)))
+}
+
+type anchorTransformer struct{}
+
+func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st := stateFrom(pc)
+	source := reader.Source()
+	used := map[string]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		var b strings.Builder
+		appendPlainText(&b, source, h)
+		txt := strings.TrimSpace(b.String())
+		id := uniqueID(slug(txt), used)
+		h.SetAttributeString("id", []byte(id))
+		if st != nil {
+			st.headings = append(st.headings, Heading{Level: h.Level, Text: txt, ID: id})
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// uniqueID returns base, or base with the first "-N" suffix not yet used,
+// and marks it used.
+func uniqueID(base string, used map[string]bool) string {
+	id := base
+	for i := 1; used[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	used[id] = true
+	return id
+}
+
+// maxSlug bounds the length of an id made from a long heading.
+const maxSlug = 80
+
+// slug turns heading text into an id made of lower-case ASCII letters,
+// digits and single hyphens. Accented Latin letters lose their accents;
+// other characters separate words. Text with nothing left becomes
+// "section".
+func slug(s string) string {
+	b := make([]byte, 0, len(s))
+	sep := false
+	add := func(f string) {
+		if sep && len(b) > 0 {
+			b = append(b, '-')
+		}
+		sep = false
+		b = append(b, f...)
+	}
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			add(string(byte(r)))
+		case 'A' <= r && r <= 'Z':
+			add(string(byte(r + 'a' - 'A')))
+		default:
+			if f := foldLatin(r); f != "" {
+				add(f)
+			} else {
+				sep = true
+			}
+		}
+		if len(b) >= maxSlug {
+			break
+		}
+	}
+	if len(b) > maxSlug {
+		b = b[:maxSlug]
+	}
+	for len(b) > 0 && b[len(b)-1] == '-' {
+		b = b[:len(b)-1]
+	}
+	if len(b) == 0 {
+		return "section"
+	}
+	return string(b)
+}
+
+// latin1Fold maps U+00E0..U+00FF to ASCII; '*' marks a special case.
+const latin1Fold = "aaaaaa*ceeeeiiiidnooooo*ouuuuy*y"
+
+// latinExtAFold maps U+0100..U+017F to ASCII; '*' marks a special case.
+const latinExtAFold = "aaaaaa" + "cccccccc" + "dddd" + "eeeeeeeeee" + "gggggggg" + "hhhh" +
+	"iiiiiiiiii" + "**" + "jj" + "kkk" + "llllllllll" + "nnnnnnnnn" + "oooooo" + "**" +
+	"rrrrrr" + "ssssssss" + "tttttt" + "uuuuuuuuuuuu" + "ww" + "yyy" + "zzzzzz" + "s"
+
+// foldLatin returns the ASCII spelling of an accented Latin letter, or "".
+func foldLatin(r rune) string {
+	switch {
+	case r == 0xDF:
+		return "ss"
+	case 0xC0 <= r && r <= 0xDE:
+		r += 0x20
+		fallthrough
+	case 0xE0 <= r && r <= 0xFF:
+		switch r {
+		case 0xE6:
+			return "ae"
+		case 0xF7: // division sign
+			return ""
+		case 0xFE:
+			return "th"
+		}
+		return latin1Fold[r-0xE0 : r-0xE0+1]
+	case 0x100 <= r && r <= 0x17F:
+		switch r {
+		case 0x132, 0x133:
+			return "ij"
+		case 0x152, 0x153:
+			return "oe"
+		}
+		return latinExtAFold[r-0x100 : r-0x100+1]
+	}
+	return ""
+}
+
+// appendPlainText writes the text of n's inline content as a reader sees
+// it, without markup and without raw HTML.
+func appendPlainText(b *strings.Builder, source []byte, n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			v := c.Segment.Value(source)
+			if !c.IsRaw() {
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if t, ok := t.(*ast.Text); ok {
+					b.Write(t.Segment.Value(source))
+				}
+			}
+		case *ast.RawHTML:
+		default:
+			appendPlainText(b, source, c)
+		}
+	}
+}
+
+type anchorRenderer struct{}
+
+func (anchorRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, renderHeading)
+}
+
+// renderHeading writes <hN id="…">text <a class="anchor" …>#</a></hN>.
+// The anchor is hidden from assistive technology and from the tab order:
+// it repeats the heading, and the table of contents already links there.
+func renderHeading(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	if entering {
+		_, _ = w.WriteString("<h")
+		_ = w.WriteByte("0123456"[n.Level])
+		if n.Attributes() != nil {
+			html.RenderAttributes(w, n, html.HeadingAttributeFilter)
+		}
+		_ = w.WriteByte('>')
+		return ast.WalkContinue, nil
+	}
+	if id, ok := n.AttributeString("id"); ok {
+		if id, ok := id.([]byte); ok {
+			if n.HasChildren() {
+				_ = w.WriteByte(' ')
+			}
+			_, _ = w.WriteString(`<a class="anchor" href="#`)
+			_, _ = w.Write(util.EscapeHTML(id))
+			_, _ = w.WriteString(`" aria-hidden="true" tabindex="-1">#</a>`)
+		}
+	}
+	_, _ = w.WriteString("</h")
+	_ = w.WriteByte("0123456"[n.Level])
+	_, _ = w.WriteString(">\n")
+	return ast.WalkContinue, nil
+}

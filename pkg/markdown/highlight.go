@@ -1,0 +1,188 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// highlighter returns the extension that highlights fenced code with
+// chroma. It writes CSS classes, never style attributes, because the site's
+// Content-Security-Policy forbids inline styles; HighlightCSS writes the
+// matching stylesheet. Blocks in a language chroma does not know are
+// written as plain <pre><code class="language-…">.
+func highlighter() goldmark.Extender {
+	return highlighting.NewHighlighting(
+		// With classes the style does not change the HTML, only the work done
+		// to compile it for every block, so an empty one is cheapest.
+		highlighting.WithCustomStyle(chroma.MustNewStyle("inquest-classes", chroma.StyleEntries{})),
+		highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+		highlighting.WithWrapperRenderer(wrapCode),
+	)
+}
+
+// wrapCode writes what surrounds a fenced code block. Chroma writes its own
+// <pre> but no newline after it; a block chroma does not highlight gets the
+// <pre><code class="language-…"> goldmark would write.
+func wrapCode(w util.BufWriter, ctx highlighting.CodeBlockContext, entering bool) {
+	if ctx.Highlighted() {
+		if !entering {
+			_ = w.WriteByte('\n')
+		}
+		return
+	}
+	if !entering {
+		_, _ = w.WriteString("</code></pre>\n")
+		return
+	}
+	_, _ = w.WriteString("<pre><code")
+	if lang, ok := ctx.Language(); ok && len(lang) > 0 {
+		_, _ = w.WriteString(` class="language-`)
+		html.DefaultWriter.Write(w, lang)
+		_ = w.WriteByte('"')
+	}
+	_ = w.WriteByte('>')
+}
+
+// HighlightCSS returns the stylesheet for highlighted code: the chroma
+// style named light, then the style named dark inside
+// @media (prefers-color-scheme: dark). dark may be empty for no dark
+// variant. Style names are chroma's, such as "github" and "github-dark".
+//
+// Where the light style sets a colour, background or font property that
+// the dark style leaves alone, the dark block resets it, so no light
+// colour or weight shows through in dark mode.
+func HighlightCSS(light, dark string) ([]byte, error) {
+	ls, err := chromaStyle(light)
+	if err != nil {
+		return nil, err
+	}
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(true), chromahtml.LineNumbersInTable(true))
+	var lightCSS bytes.Buffer
+	if err := f.WriteCSS(&lightCSS, ls); err != nil {
+		return nil, fmt.Errorf("markdown: highlight css %q: %w", light, err)
+	}
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "/* Code highlighting: chroma style %q. */\n", ls.Name)
+	out.Write(lightCSS.Bytes())
+	if dark == "" {
+		return out.Bytes(), nil
+	}
+
+	ds, err := chromaStyle(dark)
+	if err != nil {
+		return nil, err
+	}
+	var darkCSS bytes.Buffer
+	if err := f.WriteCSS(&darkCSS, ds); err != nil {
+		return nil, fmt.Errorf("markdown: highlight css %q: %w", dark, err)
+	}
+	fmt.Fprintf(&out, "@media (prefers-color-scheme: dark) {\n  /* Chroma style %q. */\n", ds.Name)
+	lightRules := parseCSSRules(lightCSS.String())
+	darkRules := parseCSSRules(darkCSS.String())
+	darkSeen := map[string]bool{}
+	for _, r := range darkRules {
+		darkSeen[r.selector] = true
+		writeCSSRule(&out, r, lightRules)
+	}
+	// Rules only the light style has get a dark rule of resets alone.
+	for _, r := range lightRules {
+		if !darkSeen[r.selector] {
+			writeCSSRule(&out, cssRule{comment: r.comment, selector: r.selector}, lightRules)
+		}
+	}
+	out.WriteString("}\n")
+	return out.Bytes(), nil
+}
+
+func chromaStyle(name string) (*chroma.Style, error) {
+	s, ok := styles.Registry[strings.ToLower(name)]
+	if !ok {
+		return nil, fmt.Errorf("markdown: unknown chroma style %q (known: %s)", name, strings.Join(styles.Names(), ", "))
+	}
+	return s, nil
+}
+
+// cssRule is one line of chroma's CSS: "/* comment */ selector { decls }".
+type cssRule struct {
+	comment  string
+	selector string
+	decls    []string // "property: value"
+}
+
+func parseCSSRules(css string) []cssRule {
+	var rules []cssRule
+	for line := range strings.Lines(css) {
+		line = strings.TrimSpace(line)
+		var r cssRule
+		if rest, ok := strings.CutPrefix(line, "/* "); ok {
+			comment, after, ok := strings.Cut(rest, " */ ")
+			if !ok {
+				continue
+			}
+			r.comment, line = comment, after
+		}
+		sel, body, ok := strings.Cut(line, " { ")
+		if !ok {
+			continue
+		}
+		r.selector = sel
+		for d := range strings.SplitSeq(strings.TrimSuffix(body, " }"), ";") {
+			if d = strings.TrimSpace(d); d != "" {
+				r.decls = append(r.decls, d)
+			}
+		}
+		rules = append(rules, r)
+	}
+	return rules
+}
+
+func (r cssRule) has(prop string) bool {
+	for _, d := range r.decls {
+		if p, _, _ := strings.Cut(d, ":"); strings.TrimSpace(p) == prop {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCSSRule writes dark rule r, indented, with resets for what the light
+// rule of the same selector sets and r does not.
+func writeCSSRule(out *bytes.Buffer, r cssRule, light []cssRule) {
+	// Values that undo a property of the light rule. Other properties
+	// chroma writes are layout, the same in every style.
+	resets := [...][2]string{
+		{"color", "inherit"},
+		{"background-color", "transparent"},
+		{"font-weight", "inherit"},
+		{"font-style", "inherit"},
+		{"text-decoration", "none"},
+	}
+	decls := r.decls
+	for _, l := range light {
+		if l.selector != r.selector {
+			continue
+		}
+		for _, reset := range resets {
+			if l.has(reset[0]) && !r.has(reset[0]) {
+				decls = append(decls[:len(decls):len(decls)], reset[0]+": "+reset[1])
+			}
+		}
+	}
+	if len(decls) == 0 {
+		return
+	}
+	out.WriteString("  ")
+	if r.comment != "" {
+		fmt.Fprintf(out, "/* %s */ ", r.comment)
+	}
+	fmt.Fprintf(out, "%s { %s }\n", r.selector, strings.Join(decls, "; "))
+}

@@ -1,0 +1,154 @@
+// Package markdown renders the Markdown body of a postmortem to HTML.
+//
+// It sets up goldmark with GitHub Flavored Markdown, footnotes, heading
+// anchors and class-based syntax highlighting, and adds the safety rules
+// the site needs: raw HTML is shown escaped unless Options.Unsafe is set,
+// script-bearing URLs never reach an href or src, and relative links are
+// rewritten through a Resolver so that links between postmortems and to
+// attachments keep working on the site.
+//
+// Front matter must be removed before Render is called.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// Options configures a Renderer.
+type Options struct {
+	// Unsafe lets raw HTML blocks and inline HTML through as written instead
+	// of showing them escaped. It means the repository is trusted: raw HTML
+	// is not sanitised, so its own attributes (on* handlers, style, URLs
+	// inside tags) are the repository's responsibility. Markdown links,
+	// images and autolinks are checked in both modes: javascript:,
+	// vbscript:, file: and data: URLs (except data:image/png, gif, jpeg and
+	// webp) are removed from them.
+	Unsafe bool
+
+	// Host is the host name the site is served from, such as
+	// "postmortems.example.com". Absolute http and https links to any other
+	// host get rel="noopener noreferrer". When empty, every absolute http
+	// and https link counts as external.
+	Host string
+}
+
+// Resolver maps a link destination found in a document to what the page
+// should link to.
+type Resolver interface {
+	// Resolve is called for every relative link and image destination: not
+	// for absolute URLs, mailto: and other schemes, or #fragment-only links.
+	// dest is percent-decoded and has its ?query and #fragment removed; the
+	// renderer puts them back after the returned URL. Path-absolute
+	// destinations such as "/runbooks/db.md" are passed too.
+	//
+	// Resolve returns the URL to write, and ok=false when the target does
+	// not exist; the renderer then keeps the original destination and
+	// reports a Problem. It must be safe for concurrent use when documents
+	// are rendered in parallel.
+	Resolve(dest string, image bool) (url string, ok bool)
+}
+
+// ResolverFunc adapts an ordinary function to the Resolver interface.
+type ResolverFunc func(dest string, image bool) (url string, ok bool)
+
+// Resolve calls f(dest, image).
+func (f ResolverFunc) Resolve(dest string, image bool) (string, bool) { return f(dest, image) }
+
+// Problem is something in a document that the author should fix, such as a
+// link to a file that does not exist.
+type Problem struct {
+	// Line is the 1-based line in the source given to Render.
+	Line int
+	// Message describes the problem, e.g. `link to missing file "../x.md"`.
+	Message string
+}
+
+// String formats the problem as "line: message".
+func (p Problem) String() string { return fmt.Sprintf("%d: %s", p.Line, p.Message) }
+
+// Heading is a heading of a rendered document, for a table of contents.
+type Heading struct {
+	// Level is 1 for <h1> through 6 for <h6>.
+	Level int
+	// Text is the heading's plain text, without Markdown markup.
+	Text string
+	// ID is the anchor written into the HTML as the heading's id.
+	ID string
+}
+
+// Result is a rendered document.
+type Result struct {
+	// HTML is the rendered body, a fragment to place inside the page.
+	HTML []byte
+	// Headings lists every heading in document order.
+	Headings []Heading
+	// Problems lists what the author should fix, ordered by line.
+	Problems []Problem
+}
+
+// Renderer renders Markdown documents to HTML. It is safe for concurrent
+// use by multiple goroutines, and the same input always renders to the
+// same bytes.
+type Renderer struct {
+	md   goldmark.Markdown
+	host string
+}
+
+// New returns a Renderer configured by opts.
+func New(opts Options) *Renderer {
+	exts := []goldmark.Extender{
+		extension.NewTable(
+			// The site's Content-Security-Policy forbids style attributes,
+			// which goldmark would otherwise use for column alignment.
+			extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute),
+		),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.Footnote,
+		highlighter(),
+		headingAnchors,
+		links,
+		tableWrap,
+	}
+	var rendererOpts []renderer.Option
+	if opts.Unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	} else {
+		exts = append(exts, escapedHTML)
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md, host: opts.Host}
+}
+
+// Render renders src, a Markdown document without front matter. Relative
+// link and image destinations go through res, which may be nil to leave
+// them as written.
+func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
+	st := &renderState{src: src, resolver: res, host: r.host}
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/2)
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return Result{}, fmt.Errorf("markdown: render: %w", err)
+	}
+	// Footnote definitions move to the end of the document before links are
+	// visited, so problems are not always found in line order.
+	slices.SortStableFunc(st.problems, func(a, b Problem) int { return a.Line - b.Line })
+	return Result{HTML: buf.Bytes(), Headings: st.headings, Problems: st.problems}, nil
+}
