@@ -1,0 +1,142 @@
+// Package cli implements the inquest command line: one Options struct and
+// one run function per command, wired to cobra for flags and help.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFindings = 1 // content has error-level findings
+	ExitUsage    = 2 // usage or internal error
+)
+
+// exitError carries an exit code with an optional message already printed.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// errFindings is returned by commands that printed error-level findings.
+var errFindings = &exitError{code: ExitFindings}
+
+// Version is the inquest version, set at build time with -ldflags.
+var Version = "dev"
+
+// env is what every command gets from Run.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// Run runs the inquest command line with args (without the program name)
+// and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		if xe.err != nil {
+			fmt.Fprintf(stderr, "inquest: %v\n", xe.err)
+		}
+		return xe.code
+	}
+	fmt.Fprintf(stderr, "inquest: %v\n", err)
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return ExitUsage
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "inquest",
+		Short: "Build a static site from a Git repository of incident postmortems",
+		Long: `inquest reads a Git repository of Markdown postmortems and checks them,
+exports them as JSON, shows their audit trail from Git history, and builds
+a static site from them.
+
+The repository's inquest.yaml (optional) configures where postmortems live,
+the severity scale, required fields and field aliases.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newBuildCmd(e), newServeCmd(e), newCheckCmd(e), newExportCmd(e), newHistoryCmd(e))
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	return root
+}
+
+// usageError marks an error as a usage error (exit 2).
+func usageError(format string, args ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// findRoot returns the repository root for a path: the nearest ancestor
+// holding inquest.yaml or .git, else the directory itself.
+func findRoot(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", usageError("%s: %v", p, errors.Unwrap(err))
+	}
+	dir := abs
+	if !st.IsDir() {
+		dir = filepath.Dir(abs)
+	}
+	for d := dir; ; {
+		for _, marker := range []string{config.FileName, ".git"} {
+			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
+				return d, nil
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	// No marker: the parent of the nearest folder named like a content root.
+	for d := dir; ; d = filepath.Dir(d) {
+		switch filepath.Base(d) {
+		case "postmortems", "incidents", "post-mortems":
+			return filepath.Dir(d), nil
+		}
+		if filepath.Dir(d) == d {
+			return dir, nil
+		}
+	}
+}

@@ -1,0 +1,438 @@
+// Package site builds the static site: load → history → assemble → render
+// → write, each a function of its own, with the output moved into place
+// only when the whole build succeeded.
+package site
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/markdown"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
+)
+
+// BuildOptions are the options of one build.
+type BuildOptions struct {
+	// Dir is the repository root.
+	Dir string
+	// Out is the output folder (default Dir/public). It is replaced as a
+	// whole when the build succeeds and left untouched when it fails.
+	Out string
+	// BaseURL overrides the configuration's base_url.
+	BaseURL string
+	// Drafts includes draft postmortems.
+	Drafts bool
+	// Audience "public" leaves out incidents with visibility: internal.
+	Audience string
+	// NoHistory skips reading Git history.
+	NoHistory bool
+	// ThemeDir overrides theme files (default Dir/theme).
+	ThemeDir string
+	// Now fixes the reference time; zero means SOURCE_DATE_EPOCH, else the
+	// newest commit, else the clock.
+	Now time.Time
+	// Progress receives progress lines; nil for none.
+	Progress io.Writer
+	// CacheDir is passed to the history stage.
+	CacheDir string
+	// PageSize is the number of incidents on a list page (default 50).
+	PageSize int
+}
+
+// Result summarises a build.
+type Result struct {
+	Out       string
+	Incidents int
+	Pages     int
+	Skipped   int // broken, draft or filtered-out postmortems
+	Findings  []postmortem.Finding
+	Warnings  []string
+	Elapsed   time.Duration
+	Stages    []Stage
+}
+
+// Stage is the time one build stage took.
+type Stage struct {
+	Name    string
+	Elapsed time.Duration
+}
+
+// Build builds the site of a repository into opts.Out.
+func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	stage := func(name string, t0 time.Time) {
+		res.Stages = append(res.Stages, Stage{name, time.Since(t0)})
+	}
+	if opts.Out == "" {
+		opts.Out = filepath.Join(opts.Dir, "public")
+	}
+	res.Out = opts.Out
+	t0 := time.Now()
+	rp, err := repo.Load(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
+	if err != nil {
+		return nil, err
+	}
+	stage("load", t0)
+	res.Warnings = rp.Warnings
+	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
+
+	t0 = time.Now()
+	b, err := assemble(rp, opts)
+	if err != nil {
+		return nil, err
+	}
+	stage("assemble", t0)
+
+	t0 = time.Now()
+	if err := b.render(ctx); err != nil {
+		return nil, err
+	}
+	stage("render", t0)
+	progress(opts.Progress, "rendered %d incidents", len(b.site.Incidents))
+
+	t0 = time.Now()
+	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(opts.Out)), "."+filepath.Base(opts.Out)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := b.write(ctx, tmp); err != nil {
+		return nil, err
+	}
+	stage("write", t0)
+	if err := swapDir(tmp, opts.Out); err != nil {
+		return nil, err
+	}
+	res.Incidents = len(b.site.Incidents)
+	res.Pages = b.pages
+	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	res.Findings = append(rp.Set.AllFindings(), b.findings...)
+	postmortem.SortFindings(res.Findings)
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func progress(w io.Writer, format string, args ...any) {
+	if w != nil {
+		fmt.Fprintf(w, format+"\n", args...)
+	}
+}
+
+// swapDir replaces dst with src: dst is moved aside, src renamed into
+// place, and the old tree removed. A failure before the rename leaves dst
+// as it was.
+func swapDir(src, dst string) error {
+	old := ""
+	if _, err := os.Stat(dst); err == nil {
+		old = dst + ".old-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		if err := os.Rename(dst, old); err != nil {
+			return fmt.Errorf("replace %s: %w", dst, err)
+		}
+	}
+	if err := os.Rename(src, dst); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dst)
+		}
+		return fmt.Errorf("replace %s: %w", dst, err)
+	}
+	if err := os.Chmod(dst, 0o755); err != nil {
+		return err
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// builder holds one build's assembled state.
+type builder struct {
+	opts     BuildOptions
+	repo     *repo.Repo
+	site     *Site
+	byID     map[string]*Incident
+	bySource map[string]*Incident
+	md       *markdown.Renderer
+	pageSize int
+
+	mu          sync.Mutex
+	attachments map[string]bool // repository-relative paths to copy
+	findings    []postmortem.Finding
+	pages       int
+}
+
+// assemble filters the incidents that will be published and derives the
+// views and indexes.
+func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
+	cfg := rp.Config
+	baseURL := cfg.BaseURL
+	if opts.BaseURL != "" {
+		baseURL = opts.BaseURL
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = referenceTime(rp)
+	}
+	s := &Site{
+		Title: cfg.Title, BaseURL: strings.TrimSuffix(baseURL, "/") + "/", BasePath: basePath(baseURL),
+		RepoURL: strings.TrimSuffix(cfg.RepoURL, "/"), Now: now, Severities: cfg.Severities, NoIndex: true,
+	}
+	if baseURL == "" {
+		s.BaseURL = ""
+	}
+	s.Nav = []NavItem{
+		{"Incidents", pathIncidents}, {"Timeline", pathTimeline}, {"Action items", pathActions},
+		{"Lessons", pathLessons}, {"Tags", pathTags}, {"Services", pathServices},
+		{"Metrics", pathMetrics}, {"Review digest", pathDigest}, {"Search", pathSearch},
+	}
+	b := &builder{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
+		attachments: map[string]bool{}, pageSize: opts.PageSize,
+		md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
+	if b.pageSize <= 0 {
+		b.pageSize = 50
+	}
+	for _, inc := range rp.Set.Incidents {
+		if inc.Broken {
+			continue
+		}
+		if !opts.Drafts && cfg.IsDraft(inc.Status) {
+			continue
+		}
+		if opts.Audience == "public" && strings.EqualFold(inc.Visibility, "internal") {
+			continue
+		}
+		v := &Incident{Incident: inc, Path: incidentPath(inc.ID)}
+		if _, dup := b.byID[strings.ToLower(inc.ID)]; dup {
+			// Duplicate ids are reported by validation; the first file wins
+			// the URL and the others get their file name appended.
+			v.Path = incidentPath(inc.ID + "-" + postmortem.Slug(strings.TrimSuffix(path.Base(inc.Source), path.Ext(inc.Source))))
+		}
+		b.byID[strings.ToLower(inc.ID)] = v
+		b.bySource[inc.Source] = v
+		for _, a := range inc.ActionItems {
+			if a.Status != postmortem.StatusDone {
+				v.Open++
+				if a.Overdue(now) {
+					v.Overdue++
+				}
+			}
+		}
+		if s.RepoURL != "" {
+			v.EditURL, v.HistoryURL = repoLinks(s.RepoURL, cfg.Branch, inc.Source)
+		}
+		v.Events = buildEvents(inc.Timeline)
+		s.Incidents = append(s.Incidents, v)
+	}
+	sortNewestFirst(s.Incidents)
+	relate(s.Incidents, 5)
+	return b, nil
+}
+
+// referenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
+// postmortem, else the clock.
+func referenceTime(rp *repo.Repo) time.Time {
+	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	var newest time.Time
+	for _, inc := range rp.Set.Incidents {
+		if inc.History != nil && inc.History.Updated.After(newest) {
+			newest = inc.History.Updated
+		}
+	}
+	if !newest.IsZero() {
+		return newest.UTC()
+	}
+	return time.Now().UTC()
+}
+
+func sortNewestFirst(incs []*Incident) {
+	slices.SortStableFunc(incs, func(a, b *Incident) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// repoLinks returns the "edit this page" and "view history" URLs for GitHub
+// and GitLab style hosts.
+func repoLinks(repoURL, branch, source string) (string, string) {
+	if branch == "" {
+		branch = "main"
+	}
+	if strings.Contains(repoURL, "gitlab") {
+		return repoURL + "/-/edit/" + branch + "/" + source, repoURL + "/-/commits/" + branch + "/" + source
+	}
+	return repoURL + "/edit/" + branch + "/" + source, repoURL + "/commits/" + branch + "/" + source
+}
+
+// relate links each incident to the n others sharing the most services
+// (weight 2) and tags (weight 1), newest first on ties, through an inverted
+// index rather than comparing every pair.
+func relate(incs []*Incident, n int) {
+	post := map[string][]int{}
+	for i, inc := range incs {
+		for _, t := range inc.Tags {
+			post["t:"+lower(t)] = append(post["t:"+lower(t)], i)
+		}
+		for _, s := range inc.Services {
+			post["s:"+lower(s)] = append(post["s:"+lower(s)], i)
+		}
+	}
+	score := make([]int, len(incs))
+	var touched []int
+	for i, inc := range incs {
+		touched = touched[:0]
+		add := func(key string, w int) {
+			for _, j := range post[key] {
+				if j == i {
+					continue
+				}
+				if score[j] == 0 {
+					touched = append(touched, j)
+				}
+				score[j] += w
+			}
+		}
+		for _, t := range inc.Tags {
+			add("t:"+lower(t), 1)
+		}
+		for _, s := range inc.Services {
+			add("s:"+lower(s), 2)
+		}
+		for _, id := range inc.Incident.Related {
+			for j, o := range incs {
+				if j != i && strings.EqualFold(o.ID, id) {
+					if score[j] == 0 {
+						touched = append(touched, j)
+					}
+					score[j] += 100
+				}
+			}
+		}
+		slices.SortFunc(touched, func(a, b int) int {
+			if score[a] != score[b] {
+				return score[b] - score[a]
+			}
+			return a - b // incs are newest first
+		})
+		for _, j := range touched[:min(n, len(touched))] {
+			inc.Related = append(inc.Related, incs[j])
+		}
+		for _, j := range touched {
+			score[j] = 0
+		}
+	}
+}
+
+// render turns every incident's Markdown into HTML on all cores.
+func (b *builder) render(ctx context.Context) error {
+	incs := b.site.Incidents
+	work := make(chan *Incident)
+	errc := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range work {
+				if err := b.renderOne(v); err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, v := range incs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- v
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+	}
+	return nil
+}
+
+func (b *builder) renderOne(v *Incident) error {
+	res := &resolver{b: b, from: v.Source}
+	out, err := b.md.Render(v.Body, res)
+	if err != nil {
+		return fmt.Errorf("%s: render: %w", v.Source, err)
+	}
+	v.Content = trustedHTML(out.HTML)
+	v.Headings = out.Headings
+	var fs []postmortem.Finding
+	for _, p := range out.Problems {
+		fs = append(fs, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
+	}
+	if sec := v.Section(postmortem.SectionLessons); sec != nil {
+		lo, err := b.md.Render([]byte(sec.Text), res)
+		if err == nil {
+			v.Lessons = trustedHTML(lo.HTML)
+		}
+	}
+	if len(fs) > 0 {
+		b.mu.Lock()
+		b.findings = append(b.findings, fs...)
+		b.mu.Unlock()
+	}
+	return nil
+}
+
+// resolver maps relative links in one postmortem to site URLs: other
+// postmortems to their pages, other files inside the repository to copied
+// attachments.
+type resolver struct {
+	b    *builder
+	from string
+}
+
+// Resolve implements markdown.Resolver.
+func (r *resolver) Resolve(dest string, image bool) (string, bool) {
+	// A target that is missing, outside the repository, or a postmortem
+	// left out of this build (draft, internal) gets no working link: the
+	// fallback "#" keeps the site free of dangling links, and the renderer
+	// reports the problem with its line.
+	const missing = "#"
+	p := path.Clean(path.Join(path.Dir(r.from), dest))
+	if p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || strings.ContainsRune(p, 0) {
+		return missing, false
+	}
+	if v, ok := r.b.bySource[p]; ok && !image {
+		return r.b.site.BasePath + v.Path, true
+	}
+	full := filepath.Join(r.b.repo.Root, filepath.FromSlash(p))
+	st, err := os.Lstat(full)
+	if err != nil || !st.Mode().IsRegular() || r.b.repo.Config.Match(p) {
+		return missing, false
+	}
+	r.b.mu.Lock()
+	r.b.attachments[p] = true
+	r.b.mu.Unlock()
+	return r.b.site.BasePath + "files/" + p, true
+}

@@ -1,0 +1,131 @@
+package site
+
+import (
+	"bytes"
+	"encoding/xml"
+	"time"
+)
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary,omitempty"`
+	Author  *struct {
+		Name string `xml:"name"`
+	} `xml:"author,omitempty"`
+	Category []struct {
+		Term string `xml:"term,attr"`
+	} `xml:"category"`
+}
+
+// writeFeed writes feed.xml, an Atom feed of the 50 newest published
+// incidents. encoding/xml escapes every value.
+func (b *builder) writeFeed(dir string) error {
+	s := b.site
+	f := atomFeed{Title: s.Title, ID: b.absURL(""), Updated: s.Now.UTC().Format(time.RFC3339),
+		Link: []atomLink{{Href: b.absURL(""), Rel: "alternate"}, {Href: b.absURL("feed.xml"), Rel: "self"}}}
+	for _, v := range s.Incidents {
+		if !b.repo.Config.IsDraft(v.Status) && len(f.Entries) < 50 {
+			e := atomEntry{Title: v.Title, ID: b.absURL(v.Path), Link: atomLink{Href: b.absURL(v.Path)}, Summary: v.Summary}
+			upd := v.Date
+			if v.History != nil && !v.History.Updated.IsZero() {
+				upd = v.History.Updated
+			}
+			e.Updated = upd.UTC().Format(time.RFC3339)
+			if v.Owner != "" {
+				e.Author = &struct {
+					Name string `xml:"name"`
+				}{v.Owner}
+			}
+			for _, t := range v.Tags {
+				e.Category = append(e.Category, struct {
+					Term string `xml:"term,attr"`
+				}{t})
+			}
+			f.Entries = append(f.Entries, e)
+		}
+	}
+	return writeXML(dir, "feed.xml", f)
+}
+
+type urlSet struct {
+	XMLName xml.Name  `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []siteURL `xml:"url"`
+}
+
+type siteURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+func (b *builder) writeSitemap(dir string) error {
+	set := urlSet{URLs: []siteURL{{Loc: b.absURL("")}}}
+	for _, v := range b.site.Incidents {
+		u := siteURL{Loc: b.absURL(v.Path)}
+		if v.History != nil && !v.History.Updated.IsZero() {
+			u.LastMod = v.History.Updated.UTC().Format("2006-01-02")
+		}
+		set.URLs = append(set.URLs, u)
+	}
+	return writeXML(dir, "sitemap.xml", set)
+}
+
+func writeXML(dir, rel string, v any) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.WriteString("\n")
+	return writeFile(dir, rel, buf.Bytes())
+}
+
+// catalogEntry is one incident in search/catalog.json, the compact file
+// the static search page filters in the browser.
+type catalogEntry struct {
+	ID       string   `json:"i"`
+	Title    string   `json:"t"`
+	Date     string   `json:"d,omitempty"`
+	Severity string   `json:"s,omitempty"`
+	Status   string   `json:"st,omitempty"`
+	Tags     []string `json:"g,omitempty"`
+	Services []string `json:"v,omitempty"`
+	Summary  string   `json:"m,omitempty"`
+	Path     string   `json:"p"`
+}
+
+// writeCatalog writes the catalog of published incidents for the search page.
+func (b *builder) writeCatalog(dir string) error {
+	cat := make([]catalogEntry, 0, len(b.site.Incidents))
+	for _, v := range b.site.Incidents {
+		e := catalogEntry{ID: v.ID, Title: v.Title, Severity: v.Severity, Status: v.Status, Tags: v.Tags, Services: v.Services, Path: v.Path}
+		if !v.Date.IsZero() {
+			e.Date = v.Date.Format("2006-01-02")
+		}
+		if len(v.Summary) > 160 {
+			e.Summary = v.Summary[:160]
+		} else {
+			e.Summary = v.Summary
+		}
+		cat = append(cat, e)
+	}
+	return writeJSONCompact(dir, "search/catalog.json", cat)
+}

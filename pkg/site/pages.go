@@ -1,0 +1,239 @@
+package site
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// pageJobs lists every HTML page of the site.
+func (b *builder) pageJobs() []pageJob {
+	s := b.site
+	var jobs []pageJob
+	add := func(tmpl string, p *Page) {
+		p.Site = s
+		jobs = append(jobs, pageJob{tmpl, p})
+	}
+	add("home", &Page{Kind: "home", Title: s.Title, Path: "", Home: b.home()})
+	for _, v := range s.Incidents {
+		add("incident", &Page{Kind: "incident", Title: v.Title, Description: v.Summary, Path: v.Path, Incident: v})
+	}
+	b.addList(add, "All incidents", pathIncidents, s.Incidents)
+
+	type index struct {
+		kind, title string
+		terms       func(*Incident) []string
+	}
+	indexes := []index{
+		{pathTags, "Tag", func(v *Incident) []string { return v.Tags }},
+		{pathServices, "Service", func(v *Incident) []string { return v.Services }},
+		{pathSeverity, "Severity", func(v *Incident) []string { return nonEmpty(v.Severity) }},
+		{pathStatus, "Status", func(v *Incident) []string { return nonEmpty(v.Status) }},
+		{pathYears, "Year", func(v *Incident) []string {
+			if v.Date.IsZero() {
+				return nil
+			}
+			return []string{itoa(v.Date.Year())}
+		}},
+	}
+	for _, ix := range indexes {
+		groups := map[string][]*Incident{}
+		names := map[string]string{}
+		for _, v := range s.Incidents {
+			for _, t := range ix.terms(v) {
+				key := termPath(ix.kind, t)
+				groups[key] = append(groups[key], v)
+				if _, ok := names[key]; !ok {
+					names[key] = t
+				}
+			}
+		}
+		var terms []Term
+		for key, list := range groups {
+			terms = append(terms, Term{Name: names[key], Path: key, Count: len(list)})
+			b.addList(add, ix.title+": "+names[key], key, list)
+		}
+		switch ix.kind {
+		case pathSeverity:
+			slices.SortFunc(terms, func(a, c Term) int {
+				ra, _ := b.repo.Config.SeverityRank(a.Name)
+				rc, _ := b.repo.Config.SeverityRank(c.Name)
+				return ra - rc
+			})
+		case pathYears:
+			slices.SortFunc(terms, func(a, c Term) int { return strings.Compare(c.Name, a.Name) })
+		default:
+			slices.SortFunc(terms, func(a, c Term) int {
+				if a.Count != c.Count {
+					return c.Count - a.Count
+				}
+				return strings.Compare(a.Name, c.Name)
+			})
+		}
+		add("terms", &Page{Kind: "terms", Title: pluralTitle(ix.title), Path: ix.kind, Terms: terms})
+	}
+
+	add("timeline", &Page{Kind: "timeline", Title: "Timeline of all incidents", Path: pathTimeline, Groups: b.byMonth()})
+	add("actions", &Page{Kind: "actions", Title: "Action items", Path: pathActions, Groups: b.actionGroups()})
+	add("lessons", &Page{Kind: "lessons", Title: "Lessons learned", Path: pathLessons, Groups: b.lessonGroups()})
+	add("digest", &Page{Kind: "digest", Title: "Operational review digest", Path: pathDigest, Groups: b.digest()})
+	add("metrics", &Page{Kind: "metrics", Title: "Metrics", Path: pathMetrics, Metrics: b.metrics()})
+	add("search", &Page{Kind: "search", Title: "Search", Path: pathSearch})
+	add("404", &Page{Kind: "404", Title: "Page not found", Path: "404.html"})
+	return jobs
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func pluralTitle(t string) string {
+	switch t {
+	case "Severity":
+		return "Severities"
+	case "Status":
+		return "Statuses"
+	}
+	return t + "s"
+}
+
+// addList adds the pages of a paginated incident list.
+func (b *builder) addList(add func(string, *Page), title, dir string, list []*Incident) {
+	pages := max(1, (len(list)+b.pageSize-1)/b.pageSize)
+	for n := 1; n <= pages; n++ {
+		lo, hi := (n-1)*b.pageSize, min(n*b.pageSize, len(list))
+		p := &Page{Kind: "list", Title: title, Path: pagePath(dir, n), Incidents: list[lo:hi],
+			Pager: &Pager{Page: n, Pages: pages}}
+		if n > 1 {
+			p.Pager.Prev = pagePath(dir, n-1)
+		}
+		if n < pages {
+			p.Pager.Next = pagePath(dir, n+1)
+		}
+		add("list", p)
+	}
+}
+
+func (b *builder) home() *Home {
+	s := b.site
+	h := &Home{Latest: s.Incidents[:min(10, len(s.Incidents))], Total: len(s.Incidents)}
+	since := s.Now.AddDate(0, 0, -90)
+	counts := map[string]int{}
+	for _, v := range s.Incidents {
+		if !v.Date.Before(since) && !v.Date.After(s.Now) && v.Severity != "" {
+			counts[strings.ToUpper(v.Severity)]++
+		}
+		h.OpenActions += v.Open
+		h.OverdueAction += v.Overdue
+	}
+	for _, sev := range s.Severities {
+		h.BySeverity = append(h.BySeverity, Term{Name: sev, Path: termPath(pathSeverity, sev), Count: counts[strings.ToUpper(sev)]})
+	}
+	return h
+}
+
+// byMonth groups incidents by month, newest first.
+func (b *builder) byMonth() []Group {
+	var groups []Group
+	for _, v := range b.site.Incidents {
+		title := "Undated"
+		if !v.Date.IsZero() {
+			title = v.Date.Format("January 2006")
+		}
+		if len(groups) == 0 || groups[len(groups)-1].Title != title {
+			groups = append(groups, Group{Title: title})
+		}
+		g := &groups[len(groups)-1]
+		g.Incidents = append(g.Incidents, v)
+	}
+	return groups
+}
+
+// actionGroups lists action items overdue first, then open, then done.
+func (b *builder) actionGroups() []Group {
+	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "Done"}}
+	for _, v := range b.site.Incidents {
+		for _, a := range v.ActionItems {
+			act := Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now)}
+			switch {
+			case act.Overdue:
+				groups[0].Actions = append(groups[0].Actions, act)
+			case a.Status != postmortem.StatusDone:
+				groups[1].Actions = append(groups[1].Actions, act)
+			default:
+				groups[2].Actions = append(groups[2].Actions, act)
+			}
+		}
+	}
+	for i := range groups {
+		slices.SortStableFunc(groups[i].Actions, func(a, c Action) int {
+			if d := a.Due.Compare(c.Due); d != 0 && i < 2 {
+				if a.Due.IsZero() {
+					return 1
+				}
+				if c.Due.IsZero() {
+					return -1
+				}
+				return d
+			}
+			return strings.Compare(a.Owner, c.Owner)
+		})
+	}
+	return groups
+}
+
+// lessonGroups groups the lessons of incidents by tag.
+func (b *builder) lessonGroups() []Group {
+	byTag := map[string][]Lesson{}
+	for _, v := range b.site.Incidents {
+		if v.Lessons == "" {
+			continue
+		}
+		tags := v.Tags
+		if len(tags) == 0 {
+			tags = []string{"untagged"}
+		}
+		for _, t := range tags {
+			byTag[t] = append(byTag[t], Lesson{Incident: v, HTML: v.Lessons})
+		}
+	}
+	var groups []Group
+	for t, ls := range byTag {
+		groups = append(groups, Group{Title: t, Path: termPath(pathTags, t), Lessons: ls})
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if len(groups[i].Lessons) != len(groups[j].Lessons) {
+			return len(groups[i].Lessons) > len(groups[j].Lessons)
+		}
+		return groups[i].Title < groups[j].Title
+	})
+	return groups
+}
+
+// digest lists postmortems changed in Git in the last 7 and 30 days.
+func (b *builder) digest() []Group {
+	groups := []Group{{Title: "Changed in the last 7 days"}, {Title: "Changed in the last 30 days"}}
+	var list []*Incident
+	for _, v := range b.site.Incidents {
+		if v.History != nil && !v.History.Updated.IsZero() {
+			list = append(list, v)
+		}
+	}
+	slices.SortStableFunc(list, func(a, c *Incident) int { return c.History.Updated.Compare(a.History.Updated) })
+	for _, v := range list {
+		age := b.site.Now.Sub(v.History.Updated)
+		switch {
+		case age <= 7*24*time.Hour:
+			groups[0].Incidents = append(groups[0].Incidents, v)
+		case age <= 30*24*time.Hour:
+			groups[1].Incidents = append(groups[1].Incidents, v)
+		}
+	}
+	return groups
+}

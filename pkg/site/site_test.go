@@ -1,0 +1,325 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/net/html"
+	"golang.org/x/tools/txtar"
+
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// writeRepo writes a txtar archive into a new Git repository, committing
+// it with a fixed author and date so builds are reproducible.
+func writeRepo(t *testing.T, archive string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wt.Add(f.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("Add postmortems\n\nReviewed-by: Mei Chen <mei@example.com>\n", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func build(t *testing.T, opts site.BuildOptions) *site.Result {
+	t.Helper()
+	opts.CacheDir = t.TempDir()
+	res, err := site.Build(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func parseHTML(t *testing.T, file string) *html.Node {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	f(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(c *html.Node) {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// find returns the elements matching tag and, if class is set, that class.
+func find(doc *html.Node, tag, class string) []*html.Node {
+	var out []*html.Node
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == tag && (class == "" || strings.Contains(" "+attr(n, "class")+" ", " "+class+" ")) {
+			out = append(out, n)
+		}
+	})
+	return out
+}
+
+// checkLinks follows every internal href and src of every HTML page and
+// fails on any that does not resolve to a file of the output.
+func checkLinks(t *testing.T, out, base string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		doc := parseHTML(t, p)
+		walk(doc, func(el *html.Node) {
+			if el.Type != html.ElementNode {
+				return
+			}
+			for _, key := range []string{"href", "src", "data-catalog"} {
+				u := attr(el, key)
+				if u == "" || strings.HasPrefix(u, "http") || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "mailto:") {
+					continue
+				}
+				n++
+				if !strings.HasPrefix(u, base) {
+					t.Errorf("%s: link %q does not start with the base path %q", p, u, base)
+					continue
+				}
+				target := strings.SplitN(strings.TrimPrefix(u, base), "#", 2)[0]
+				target = strings.SplitN(target, "?", 2)[0]
+				file := filepath.Join(out, filepath.FromSlash(target))
+				if target == "" || strings.HasSuffix(target, "/") {
+					file = filepath.Join(file, "index.html")
+				}
+				if _, err := os.Stat(file); err != nil {
+					rel, _ := filepath.Rel(out, p)
+					t.Errorf("%s: dangling link %q", rel, u)
+				}
+			}
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBuildSite(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	res := build(t, site.BuildOptions{Dir: dir, Out: out, Now: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if res.Incidents != 3 {
+		t.Fatalf("built %d incidents, want 3 (the draft left out)", res.Incidents)
+	}
+	if n := checkLinks(t, out, "/"); n < 100 {
+		t.Errorf("only %d internal links checked", n)
+	}
+
+	// The tag page lists exactly the incidents with that tag, newest first.
+	doc := parseHTML(t, filepath.Join(out, "tags/database/index.html"))
+	var titles []string
+	for _, a := range find(doc, "a", "title") {
+		titles = append(titles, text(a))
+	}
+	if got := strings.Join(titles, " | "); got != "Checkout DB pool exhausted | Replica lag" {
+		t.Errorf("database tag page lists %q", got)
+	}
+
+	// The incident page: header facts, a drawn timeline with milestones and
+	// offsets, action items with the overdue one marked, history, escaping.
+	doc = parseHTML(t, filepath.Join(out, "incidents/INC-2024-001/index.html"))
+	if h1 := find(doc, "h1", ""); len(h1) != 1 || text(h1[0]) != "Checkout DB pool exhausted" {
+		t.Errorf("h1 = %v", h1)
+	}
+	if got := len(find(doc, "circle", "")); got != 4 {
+		t.Errorf("timeline axis has %d dots, want 4", got)
+	}
+	events := find(doc, "ol", "events")
+	if len(events) != 1 || !strings.Contains(text(events[0]), "+8 min detected alert fired") {
+		t.Errorf("timeline list = %q", text(events[0]))
+	}
+	if od := find(doc, "tr", "is-overdue"); len(od) != 1 || !strings.Contains(text(od[0]), "Cap the pool") {
+		t.Errorf("overdue rows = %d", len(od))
+	}
+	if rev := find(doc, "ol", "revisions"); len(rev) != 1 || !strings.Contains(text(rev[0]), "Add postmortems") {
+		t.Error("revision history missing")
+	}
+	if len(find(doc, "script", "")) != 1 {
+		t.Error("the page must load exactly one script, the theme's")
+	}
+	body := find(doc, "section", "body")[0]
+	if !strings.Contains(text(body), "<script>alert(1)</script>") {
+		t.Error("raw HTML in Markdown must be shown escaped")
+	}
+	// The relative link to another postmortem points at its page; the image was copied.
+	var hrefs []string
+	walk(body, func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "a" || n.Data == "img") {
+			hrefs = append(hrefs, attr(n, "href")+attr(n, "src"))
+		}
+	})
+	joined := strings.Join(hrefs, " ")
+	if !strings.Contains(joined, "/incidents/INC-2023-002/") || !strings.Contains(joined, "/files/postmortems/2024/img/chart.svg") {
+		t.Errorf("rewritten links = %v", hrefs)
+	}
+	// The link to a missing file is a warning with its line.
+	found := false
+	for _, f := range res.Findings {
+		if f.Rule == "links" && f.File == "postmortems/2024/2024-03-01-db.md" && f.Line == 21 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no links warning at line 21 in %+v", res.Findings)
+	}
+
+	// Machine output.
+	for _, f := range []string{"feed.xml", "sitemap.xml", "api/incidents.json", "search/catalog.json", "404.html", "robots.txt", "metrics/index.html", "actions/index.html", "lessons/index.html", "digest/index.html", "timeline/index.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	api, _ := os.ReadFile(filepath.Join(out, "api/incidents.json"))
+	if !bytes.Contains(api, []byte(`"url": "/incidents/INC-2024-001/"`)) || !bytes.Contains(api, []byte(`"history": {`)) {
+		t.Error("api/incidents.json lacks url or history")
+	}
+}
+
+func TestBuildSubPathDraftsAudience(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	res := build(t, site.BuildOptions{Dir: dir, Out: out, BaseURL: "https://org.github.io/pm/", Drafts: true, Audience: "public"})
+	// The internal incident is out, the draft is in.
+	if res.Incidents != 3 {
+		t.Fatalf("built %d incidents, want 3", res.Incidents)
+	}
+	if _, err := os.Stat(filepath.Join(out, "incidents/INC-2024-009")); err != nil {
+		t.Error("draft missing with --drafts")
+	}
+	if _, err := os.Stat(filepath.Join(out, "incidents/INC-2023-002")); err == nil {
+		t.Error("internal incident published to a public audience")
+	}
+	checkLinks(t, out, "/pm/")
+	feed, _ := os.ReadFile(filepath.Join(out, "feed.xml"))
+	if !bytes.Contains(feed, []byte("https://org.github.io/pm/incidents/INC-2024-001/")) {
+		t.Error("feed links are not absolute under the base URL")
+	}
+}
+
+func TestThemeOverride(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	if err := os.MkdirAll(filepath.Join(dir, "theme/templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	override := `{{define "content"}}<h1 class="custom">Custom 404 for {{.Site.Title}}</h1>{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "theme/templates/404.html"), []byte(override), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	doc := parseHTML(t, filepath.Join(out, "404.html"))
+	if h := find(doc, "h1", "custom"); len(h) != 1 || text(h[0]) != "Custom 404 for Test postmortems" {
+		t.Error("theme override not used")
+	}
+	// Other templates still come from the embedded theme.
+	if len(find(parseHTML(t, filepath.Join(out, "index.html")), "section", "cards")) != 1 {
+		t.Error("embedded home template not used")
+	}
+}
+
+func TestFailedBuildKeepsPreviousSite(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	before, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	// A broken theme template fails the build.
+	os.MkdirAll(filepath.Join(dir, "theme/templates"), 0o755)
+	os.WriteFile(filepath.Join(dir, "theme/templates/home.html"), []byte(`{{define "content"}}{{.Nope.Missing}}{{end}}`), 0o644)
+	_, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: t.TempDir()})
+	if err == nil {
+		t.Fatal("build with a broken template succeeded")
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if !bytes.Equal(before, after) {
+		t.Error("failed build changed the previous site")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	for _, e := range entries {
+		if e.Name() != path.Base(out) {
+			t.Errorf("left behind %s", e.Name())
+		}
+	}
+}
+
+func TestReproducible(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	build(t, site.BuildOptions{Dir: dir, Out: a})
+	build(t, site.BuildOptions{Dir: dir, Out: b})
+	err := filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, p)
+		x, _ := os.ReadFile(p)
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two builds of one commit", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,213 @@
+package site
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/markdown"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/timeline"
+)
+
+// Site is what every template gets as .Site.
+type Site struct {
+	Title    string
+	BaseURL  string // absolute base URL as configured, "" when none
+	BasePath string // path prefix of every link, "/" or "/sub/path/"
+	RepoURL  string
+	// Now is the build's reference time (SOURCE_DATE_EPOCH, else the HEAD
+	// commit's time, else the wall clock): overdue items and "last 90 days"
+	// are computed against it, so one commit always builds the same site.
+	Now        time.Time
+	Severities []string
+	Nav        []NavItem
+	// Incidents are the published incidents, newest first.
+	Incidents []*Incident
+	// Warnings counts the build's warnings.
+	Warnings int
+	// NoIndex asks search engines not to index the site.
+	NoIndex bool
+	// Assets maps an asset's name (e.g. "style.css") to its content-hashed path.
+	Assets map[string]string
+}
+
+// NavItem is a header navigation link.
+type NavItem struct {
+	Title string
+	Path  string
+}
+
+// Incident is an incident as the templates see it: the model plus what the
+// build derives from it.
+type Incident struct {
+	*postmortem.Incident
+	// Path is the page path relative to the base path.
+	Path string
+	// Content is the rendered Markdown body.
+	Content  template.HTML
+	Headings []markdown.Heading
+	// Events is the timeline with positions for drawing it.
+	Events []Event
+	// Related are incidents sharing tags or services, best first.
+	Related []*Incident
+	// EditURL and HistoryURL point at the repository host, when configured.
+	EditURL, HistoryURL string
+	// Open and Overdue count the open and overdue action items.
+	Open, Overdue int
+	// Lessons is the text of the Lessons Learned section, rendered.
+	Lessons template.HTML
+}
+
+// Event is a timeline event placed on the incident's time axis.
+type Event struct {
+	timeline.Event
+	// Offset is the time since the first timed event, e.g. "+17 min".
+	Offset string
+	// Percent is the position on the axis, 0 to 100; -1 without a time.
+	Percent float64
+}
+
+// Page is what a template gets as its data.
+type Page struct {
+	Site *Site
+	// Kind names the template: home, incident, list, terms, timeline,
+	// actions, lessons, digest, metrics, search, 404.
+	Kind        string
+	Title       string
+	Description string
+	// Path is this page's path relative to the base path.
+	Path string
+
+	Incident  *Incident
+	Incidents []*Incident
+	Pager     *Pager
+	Groups    []Group
+	Terms     []Term
+	Metrics   *Metrics
+	Home      *Home
+}
+
+// Pager links the pages of a paginated list.
+type Pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+// Group is a titled group of items on the timeline, action items, lessons
+// and digest pages.
+type Group struct {
+	Title     string
+	Path      string
+	Incidents []*Incident
+	Actions   []Action
+	Lessons   []Lesson
+}
+
+// Action is an action item with its incident.
+type Action struct {
+	postmortem.ActionItem
+	Incident *Incident
+	Overdue  bool
+}
+
+// Lesson is the lessons section of one incident.
+type Lesson struct {
+	Incident *Incident
+	HTML     template.HTML
+}
+
+// Term is a tag, service, severity, status or year with its page and count.
+type Term struct {
+	Name  string
+	Path  string
+	Count int
+}
+
+// Home is the data of the home page.
+type Home struct {
+	Latest        []*Incident
+	BySeverity    []Term // last 90 days
+	OpenActions   int
+	OverdueAction int
+	Total         int
+}
+
+// Metrics is the data of the metrics page; charts are inline SVG.
+type Metrics struct {
+	PerMonth      template.HTML
+	TimeToResolve template.HTML
+	TopTags       template.HTML
+	TopServices   template.HTML
+	Completion    template.HTML
+	Quarters      []QuarterStat
+	DoneActions   int
+	TotalActions  int
+}
+
+// QuarterStat is a quarter's mean and median times to detect and resolve.
+type QuarterStat struct {
+	Quarter                    string
+	Count                      int
+	MeanDetect, MedianDetect   time.Duration
+	MeanResolve, MedianResolve time.Duration
+}
+
+// buildEvents places timeline events on an axis from the first to the last
+// timed event.
+func buildEvents(evs []timeline.Event) []Event {
+	var first, last time.Time
+	for _, e := range evs {
+		if e.Time.IsZero() || e.DateOnly {
+			continue
+		}
+		if first.IsZero() || e.Time.Before(first) {
+			first = e.Time
+		}
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	span := last.Sub(first)
+	out := make([]Event, len(evs))
+	for i, e := range evs {
+		out[i] = Event{Event: e, Percent: -1}
+		if e.Time.IsZero() || e.DateOnly || first.IsZero() {
+			continue
+		}
+		d := e.Time.Sub(first)
+		out[i].Offset = "+" + humanDuration(d)
+		if span > 0 {
+			out[i].Percent = float64(d) / float64(span) * 100
+		} else {
+			out[i].Percent = 0
+		}
+	}
+	return out
+}
+
+// humanDuration writes a duration the way an incident review says it:
+// "0 min", "17 min", "2 h 5 min", "3 d 4 h".
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		return "-" + humanDuration(-d)
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return itoa(m) + " min"
+	case m < 24*60:
+		if m%60 == 0 {
+			return itoa(m/60) + " h"
+		}
+		return itoa(m/60) + " h " + itoa(m%60) + " min"
+	default:
+		h := m / 60
+		if h%24 == 0 {
+			return itoa(h/24) + " d"
+		}
+		return itoa(h/24) + " d " + itoa(h%24) + " h"
+	}
+}
+
+func lower(s string) string { return strings.ToLower(s) }

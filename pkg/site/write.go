@@ -1,0 +1,342 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/markdown"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/theme"
+)
+
+// trustedHTML marks the Markdown renderer's output as safe: it escapes raw
+// HTML and neutralises dangerous URLs unless the repository opted in.
+func trustedHTML(b []byte) template.HTML { return template.HTML(b) } //nolint:gosec // see doc comment
+
+// pageJob is one page to execute and write.
+type pageJob struct {
+	tmpl string
+	page *Page
+}
+
+// write renders every page, feed and asset into dir.
+func (b *builder) write(ctx context.Context, dir string) error {
+	themeDir := b.opts.ThemeDir
+	if themeDir == "" {
+		themeDir = filepath.Join(b.opts.Dir, "theme")
+	}
+	tfs := theme.Overlay(themeDir)
+	if err := b.writeAssets(tfs, dir); err != nil {
+		return err
+	}
+	tmpls, err := b.parseTemplates(tfs)
+	if err != nil {
+		return err
+	}
+	jobs := b.pageJobs()
+	b.pages = len(jobs)
+	errc := make(chan error, 1)
+	work := make(chan pageJob)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for j := range work {
+				buf.Reset()
+				t := tmpls[j.tmpl]
+				if t == nil {
+					sendErr(errc, fmt.Errorf("theme: no template %q", j.tmpl))
+					continue
+				}
+				if err := t.ExecuteTemplate(&buf, "layout", j.page); err != nil {
+					sendErr(errc, fmt.Errorf("theme: %s: %w", j.tmpl, err))
+					continue
+				}
+				if err := writeFile(dir, fileFor(j.page.Path), buf.Bytes()); err != nil {
+					sendErr(errc, err)
+				}
+			}
+		}()
+	}
+	for i, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		if b.opts.Progress != nil && i > 0 && i%2000 == 0 {
+			progress(b.opts.Progress, "wrote %d of %d pages", i, len(jobs))
+		}
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+	}
+	for _, f := range []func(string) error{b.writeFeed, b.writeSitemap, b.writeAPI, b.writeRobots, b.writeCatalog, b.copyAttachments} {
+		if err := f(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sendErr(c chan error, err error) {
+	select {
+	case c <- err:
+	default:
+	}
+}
+
+func writeFile(dir, rel string, data []byte) error {
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// writeAssets copies the theme's static files with content-hashed names.
+func (b *builder) writeAssets(tfs fs.FS, dir string) error {
+	b.site.Assets = map[string]string{}
+	var css bytes.Buffer
+	err := fs.WalkDir(tfs, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(tfs, p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		if name == "style.css" {
+			// Code highlighting styles follow the theme's stylesheet.
+			css.Write(data)
+			css.WriteString("\n")
+			hl, err := markdown.HighlightCSS("github", "github-dark")
+			if err != nil {
+				return err
+			}
+			css.Write(hl)
+			data = css.Bytes()
+		}
+		sum := sha256.Sum256(data)
+		ext := path.Ext(name)
+		hashed := "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		b.site.Assets[name] = hashed
+		return writeFile(dir, hashed, data)
+	})
+	if err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	return nil
+}
+
+func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, error) {
+	s := b.site
+	funcs := template.FuncMap{
+		"url": func(p string) string { return s.BasePath + strings.TrimPrefix(p, "/") },
+		"asset": func(name string) string {
+			return s.BasePath + s.Assets[name]
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"dur": func(d time.Duration) string {
+			if d == 0 {
+				return ""
+			}
+			return humanDuration(d)
+		},
+		"sevclass": func(sev string) string {
+			for i, x := range s.Severities {
+				if strings.EqualFold(x, sev) {
+					return "sev sev-" + itoa(min(i+1, 5))
+				}
+			}
+			return "sev sev-unknown"
+		},
+		"tagurl":     func(t string) string { return s.BasePath + termPath(pathTags, t) },
+		"serviceurl": func(t string) string { return s.BasePath + termPath(pathServices, t) },
+		"severityurl": func(t string) string {
+			return s.BasePath + termPath(pathSeverity, t)
+		},
+		"statusurl": func(t string) string { return s.BasePath + termPath(pathStatus, t) },
+		"yearurl":   func(y int) string { return s.BasePath + termPath(pathYears, itoa(y)) },
+		"join":      strings.Join,
+		"pct":       func(f float64) string { return fmt.Sprintf("%.2f%%", f) },
+		"overdue":   func(a postmortem.ActionItem) bool { return a.Overdue(s.Now) },
+		"short": func(h string) string {
+			if len(h) > 8 {
+				return h[:8]
+			}
+			return h
+		},
+		"impact": func(m map[string]any) []string {
+			var out []string
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				out = append(out, strings.ReplaceAll(k, "_", " ")+": "+fmt.Sprint(m[k]))
+			}
+			return out
+		},
+		"add":  func(a, b int) int { return a + b },
+		"svgx": func(pct float64) float64 { return 10 + pct*9.8 },
+		"durwidth": func(d time.Duration) string {
+			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
+		},
+		"year": func(t time.Time) int { return t.Year() },
+	}
+	layout, err := fs.ReadFile(tfs, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	base, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+	if err != nil {
+		return nil, fmt.Errorf("theme: templates/layout.html: %w", err)
+	}
+	if partials, _ := fs.Glob(tfs, "templates/partials/*.html"); len(partials) > 0 {
+		for _, p := range partials {
+			data, err := fs.ReadFile(tfs, p)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := base.New(path.Base(p)).Parse(string(data)); err != nil {
+				return nil, fmt.Errorf("theme: %s: %w", p, err)
+			}
+		}
+	}
+	out := map[string]*template.Template{}
+	pages, _ := fs.Glob(tfs, "templates/*.html")
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		data, err := fs.ReadFile(tfs, p)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.Must(base.Clone()).Parse(string(data))
+		if err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", p, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(dir, rel string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return writeFile(dir, rel, buf.Bytes())
+}
+
+// writeAPI writes api/incidents.json with the export encoder plus URLs.
+func (b *builder) writeAPI(dir string) error {
+	doc := postmortem.Export{Incidents: make([]postmortem.JSONIncident, 0, len(b.site.Incidents))}
+	for _, v := range b.site.Incidents {
+		j := v.ToJSON()
+		j.URL = b.absURL(v.Path)
+		doc.Incidents = append(doc.Incidents, j)
+	}
+	return writeJSON(dir, "api/incidents.json", doc)
+}
+
+// absURL is a page's absolute URL when base_url is set, else its path.
+func (b *builder) absURL(p string) string {
+	if b.site.BaseURL != "" {
+		return b.site.BaseURL + p
+	}
+	return b.site.BasePath + p
+}
+
+func (b *builder) writeRobots(dir string) error {
+	body := "User-agent: *\nDisallow: /\n"
+	if !b.site.NoIndex {
+		body = "User-agent: *\nAllow: /\n"
+	}
+	return writeFile(dir, "robots.txt", []byte(body))
+}
+
+// copyAttachments copies images and files linked from postmortems.
+func (b *builder) copyAttachments(dir string) error {
+	paths := make([]string, 0, len(b.attachments))
+	for p := range b.attachments {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		src, err := os.Open(filepath.Join(b.repo.Root, filepath.FromSlash(p)))
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, "files", filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			src.Close()
+			return err
+		}
+		out, err := os.Create(dst)
+		if err == nil {
+			_, err = io.Copy(out, io.LimitReader(src, 64<<20))
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+		}
+		src.Close()
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func writeJSONCompact(dir, rel string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeFile(dir, rel, data)
+}

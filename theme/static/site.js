@@ -1,0 +1,142 @@
+// inquest site script: "/" focuses search on every page, the timeline page's
+// severity filter, and the search page's instant catalog filter. No inline
+// script anywhere, so the Content-Security-Policy can forbid it.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    var box = document.getElementById("search-q") || document.getElementById("q");
+    if (box) { e.preventDefault(); box.focus(); }
+  });
+
+  // Timeline: hide incidents of unchecked severities.
+  var filter = document.querySelector(".page-timeline .filter");
+  if (filter) {
+    filter.addEventListener("change", function () {
+      var on = {};
+      filter.querySelectorAll("input[name=sev]").forEach(function (c) { on[c.value] = c.checked; });
+      document.querySelectorAll(".timeline-list li[data-severity]").forEach(function (li) {
+        var s = li.getAttribute("data-severity");
+        li.hidden = s in on && !on[s];
+      });
+    });
+  }
+
+  var app = document.getElementById("search-app");
+  if (!app) return;
+  var base = document.body.getAttribute("data-base") || "/";
+  var input = document.getElementById("search-q");
+  var results = document.getElementById("search-results");
+  var count = document.getElementById("search-count");
+  var facetsEl = document.getElementById("facets");
+  var catalog = [];
+  var facetNames = { s: "Severity", st: "Status", g: "Tags", v: "Services", y: "Year" };
+  var state = readURL();
+
+  function readURL() {
+    var p = new URLSearchParams(location.search);
+    var st = { q: p.get("q") || "", f: {} };
+    Object.keys(facetNames).forEach(function (k) { st.f[k] = p.getAll(k); });
+    return st;
+  }
+  function writeURL(push) {
+    var p = new URLSearchParams();
+    if (state.q) p.set("q", state.q);
+    Object.keys(state.f).forEach(function (k) { state.f[k].forEach(function (v) { p.append(k, v); }); });
+    var url = location.pathname + (p.toString() ? "?" + p.toString() : "");
+    if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+  }
+  function values(e, k) {
+    if (k === "y") return e.d ? [e.d.slice(0, 4)] : [];
+    var v = e[k];
+    if (!v) return [];
+    return Array.isArray(v) ? v : [v];
+  }
+  function matches(e, words, skip) {
+    for (var k in state.f) {
+      if (k === skip || state.f[k].length === 0) continue;
+      var vs = values(e, k), ok = false;
+      for (var i = 0; i < vs.length; i++) if (state.f[k].indexOf(vs[i]) >= 0) { ok = true; break; }
+      if (!ok) return false;
+    }
+    if (words.length) {
+      var hay = (e.i + " " + e.t + " " + (e.m || "")).toLowerCase();
+      for (var j = 0; j < words.length; j++) if (hay.indexOf(words[j]) < 0) return false;
+    }
+    return true;
+  }
+  function el(tag, attrs, text) {
+    var n = document.createElement(tag);
+    for (var a in attrs) n.setAttribute(a, attrs[a]);
+    if (text != null) n.textContent = text;
+    return n;
+  }
+  function render() {
+    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var hits = catalog.filter(function (e) { return matches(e, words, null); });
+    count.textContent = hits.length + " of " + catalog.length + " incidents";
+    results.textContent = "";
+    hits.slice(0, 200).forEach(function (e) {
+      var li = el("li", { "data-id": e.i });
+      li.appendChild(el("span", { "class": "sev" }, e.s || "—"));
+      li.appendChild(el("a", { "class": "title", href: base + e.p }, e.t));
+      li.appendChild(el("span", { "class": "meta" }, (e.d || "") + " · " + e.i + (e.v ? " · " + e.v.join(", ") : "")));
+      if (e.m) li.appendChild(el("p", { "class": "summary" }, e.m));
+      results.appendChild(li);
+    });
+    facetsEl.textContent = "";
+    Object.keys(facetNames).forEach(function (k) {
+      var counts = {};
+      catalog.forEach(function (e) {
+        if (!matches(e, words, k)) return;
+        values(e, k).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      });
+      var keys = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); }).slice(0, 15);
+      state.f[k].forEach(function (v) { if (keys.indexOf(v) < 0) keys.push(v); });
+      if (!keys.length) return;
+      facetsEl.appendChild(el("h3", {}, facetNames[k]));
+      keys.forEach(function (v) {
+        var label = el("label", {});
+        var box = el("input", { type: "checkbox", "data-facet": k, value: v });
+        box.checked = state.f[k].indexOf(v) >= 0;
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + v + " (" + (counts[v] || 0) + ")"));
+        facetsEl.appendChild(label);
+      });
+    });
+  }
+  input.value = state.q;
+  input.addEventListener("input", function () { state.q = input.value.trim(); writeURL(false); render(); });
+  facetsEl.addEventListener("change", function (ev) {
+    var b = ev.target, k = b.getAttribute("data-facet");
+    if (!k) return;
+    var list = state.f[k], i = list.indexOf(b.value);
+    if (b.checked && i < 0) list.push(b.value);
+    if (!b.checked && i >= 0) list.splice(i, 1);
+    writeURL(true); render();
+  });
+  window.addEventListener("popstate", function () { state = readURL(); input.value = state.q; render(); });
+  fetch(app.getAttribute("data-catalog")).then(function (r) { return r.json(); }).then(function (c) {
+    catalog = c; render();
+  }).catch(function () { count.textContent = "The incident catalog could not be loaded."; });
+})();
+
+// Live reload, only when the page comes from `inquest serve`.
+(function () {
+  "use strict";
+  if (!window.EventSource || !/^(localhost|127\.|\[::1\])/.test(location.hostname)) return;
+  var es = new EventSource("/_inquest/events");
+  es.addEventListener("reload", function () { location.reload(); });
+  es.addEventListener("error", function (e) {
+    if (!e.data) return;
+    var bar = document.getElementById("inquest-build-error") || document.createElement("pre");
+    bar.id = "inquest-build-error";
+    bar.className = "build-error";
+    bar.setAttribute("role", "alert");
+    bar.textContent = "Build failed: " + e.data;
+    document.body.insertBefore(bar, document.body.firstChild);
+  });
+  es.onerror = function () { /* the browser reconnects by itself */ };
+})();
