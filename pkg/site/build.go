@@ -285,7 +285,11 @@ func repoLinks(repoURL, branch, source string) (string, string) {
 // index rather than comparing every pair.
 func relate(incs []*Incident, n int) {
 	post := map[string][]int{}
+	byID := make(map[string]int, len(incs))
 	for i, inc := range incs {
+		if _, dup := byID[strings.ToLower(inc.ID)]; !dup {
+			byID[strings.ToLower(inc.ID)] = i
+		}
 		for _, t := range inc.Tags {
 			post["t:"+lower(t)] = append(post["t:"+lower(t)], i)
 		}
@@ -315,13 +319,11 @@ func relate(incs []*Incident, n int) {
 			add("s:"+lower(s), 2)
 		}
 		for _, id := range inc.Incident.Related {
-			for j, o := range incs {
-				if j != i && strings.EqualFold(o.ID, id) {
-					if score[j] == 0 {
-						touched = append(touched, j)
-					}
-					score[j] += 100
+			if j, ok := byID[strings.ToLower(id)]; ok && j != i {
+				if score[j] == 0 {
+					touched = append(touched, j)
 				}
+				score[j] += 100
 			}
 		}
 		slices.SortFunc(touched, func(a, b int) int {
