@@ -63,6 +63,10 @@ postmortems are reported and left out (with --strict they fail the build).`,
 				warns++
 				fmt.Fprintln(e.stderr, "warning: "+w)
 			}
+			if res.Uncommitted > 0 {
+				warns++
+				fmt.Fprintf(e.stderr, "warning: %d postmortems have uncommitted changes: the site differs from HEAD\n", res.Uncommitted)
+			}
 			if verbose {
 				for _, s := range res.Stages {
 					fmt.Fprintf(e.stderr, "  %-9s %s\n", s.Name, s.Elapsed.Round(time.Millisecond))

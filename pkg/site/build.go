@@ -56,10 +56,13 @@ type Result struct {
 	Incidents int
 	Pages     int
 	Skipped   int // broken, draft or filtered-out postmortems
-	Findings  []postmortem.Finding
-	Warnings  []string
-	Elapsed   time.Duration
-	Stages    []Stage
+	// Uncommitted counts published postmortems whose work-tree text
+	// differs from HEAD: the site then differs from what HEAD would build.
+	Uncommitted int
+	Findings    []postmortem.Finding
+	Warnings    []string
+	Elapsed     time.Duration
+	Stages      []Stage
 }
 
 // Stage is the time one build stage took.
@@ -118,6 +121,11 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	for _, v := range b.site.Incidents {
+		if v.History != nil && v.History.Uncommitted {
+			res.Uncommitted++
+		}
+	}
 	res.Findings = append(rp.Set.AllFindings(), b.findings...)
 	postmortem.SortFindings(res.Findings)
 	res.Elapsed = time.Since(start)

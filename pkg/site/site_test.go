@@ -323,3 +323,21 @@ func TestReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestUncommittedChangesReported(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	p := filepath.Join(dir, "postmortems/2022/2022-07-07-dns.md")
+	data, _ := os.ReadFile(p)
+	if err := os.WriteFile(p, append(data, []byte("\nEdited after the commit.\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	res := build(t, site.BuildOptions{Dir: dir, Out: out})
+	if res.Uncommitted != 1 {
+		t.Errorf("Uncommitted = %d, want 1", res.Uncommitted)
+	}
+	doc := parseHTML(t, filepath.Join(out, "incidents/INC-2022-003/index.html"))
+	if len(find(doc, "span", "uncommitted")) != 1 {
+		t.Error("incident page does not show its uncommitted changes")
+	}
+}
