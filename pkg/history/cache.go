@@ -103,7 +103,10 @@ func writeCache(dir string, s *snapshot) error {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.WriteString(cacheMagic)
+	err = f.Chmod(0o644)
+	if err == nil {
+		_, err = f.WriteString(cacheMagic)
+	}
 	if err == nil {
 		_, err = f.Write(sum[:])
 	}

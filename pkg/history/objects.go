@@ -29,6 +29,10 @@ const (
 
 var errNotFound = errors.New("object not found")
 
+// maxObjectSize bounds what a corrupt size field can make the reader
+// allocate; postmortems and their folders are far smaller.
+const maxObjectSize = 1 << 30
+
 // objects reads Git objects straight from pack and loose files. go-git's
 // storer decodes every deltified tree again on each access and serialises
 // all readers; history needs each of ~100,000 tree versions once, from two
@@ -307,6 +311,9 @@ func parseHeader(data []byte, off int64) (typ, size int, dataOff int64, ref plum
 // inflate decompresses the zlib stream at off, which must hold size bytes.
 func (r *reader) inflate(data []byte, off int64, size int) ([]byte, error) {
 	r.inflated++
+	if size < 0 || size > maxObjectSize {
+		return nil, fmt.Errorf("object size %d out of range", size)
+	}
 	// Skip the two-byte zlib header: raw DEFLATE is faster to read than
 	// zlib, and the pack's own checksums already cover the data.
 	if off+2 > int64(len(data)) {
@@ -454,7 +461,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	}
 	delta = delta[n:]
 	dstSize, n := binary.Uvarint(delta)
-	if n <= 0 || dstSize > 1<<32 {
+	if n <= 0 || dstSize > maxObjectSize {
 		return nil, errors.New("delta: bad result size")
 	}
 	delta = delta[n:]

@@ -240,3 +240,23 @@ func FuzzParseMailmap(f *testing.F) {
 		_ = mm.person(p.Name, p.Email)
 	})
 }
+
+// FuzzObjects feeds malformed objects to the decoders that read repository
+// data: none may panic.
+func FuzzObjects(f *testing.F) {
+	f.Add([]byte{16, 9, 0x91, 10, 4, 3, 'X', 'Y', 'Z'}, []byte("100644 a\x00aaaaaaaaaaaaaaaaaaaa40000 d\x00bbbbbbbbbbbbbbbbbbbb"))
+	f.Add([]byte{0, 0}, []byte("tree x\nparent y\n\n"))
+	f.Fuzz(func(t *testing.T, delta, tree []byte) {
+		_, _ = applyDelta([]byte("0123456789abcdef"), delta)
+		_, _ = parseCommit(plumbing.ZeroHash, tree)
+		for i := 0; i < len(tree); {
+			_, next, err := parseEntry(tree, i)
+			if err != nil {
+				break
+			}
+			i = next
+		}
+		_ = entryEnd(tree, 0)
+		_, _, _, _, _, _ = parseHeader(append([]byte("PACK\x00\x00\x00\x02\x00\x00\x00\x01"), delta...), 12)
+	})
+}

@@ -34,7 +34,7 @@ type anchorTransformer struct{}
 func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	st := stateFrom(pc)
 	source := reader.Source()
-	used := map[string]bool{}
+	ids := idSet{used: map[string]bool{}, next: map[string]int{}}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)
 		if !entering || !ok {
@@ -43,7 +43,7 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		var b strings.Builder
 		appendPlainText(&b, source, h)
 		txt := strings.TrimSpace(b.String())
-		id := uniqueID(slug(txt), used)
+		id := ids.unique(slug(txt))
 		h.SetAttributeString("id", []byte(id))
 		if st != nil {
 			st.headings = append(st.headings, Heading{Level: h.Level, Text: txt, ID: id})
@@ -52,14 +52,22 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	})
 }
 
-// uniqueID returns base, or base with the first "-N" suffix not yet used,
+// idSet hands out the ids of one document.
+type idSet struct {
+	used map[string]bool
+	next map[string]int // the suffix to try next for a base, so that many equal headings stay linear
+}
+
+// unique returns base, or base with the first "-N" suffix not yet used,
 // and marks it used.
-func uniqueID(base string, used map[string]bool) string {
+func (s idSet) unique(base string) string {
 	id := base
-	for i := 1; used[id]; i++ {
+	for i := s.next[base]; s.used[id]; {
+		i++
 		id = base + "-" + strconv.Itoa(i)
+		s.next[base] = i
 	}
-	used[id] = true
+	s.used[id] = true
 	return id
 }
 

@@ -447,3 +447,14 @@ func TestProblemLines(t *testing.T) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestManyEqualHeadings(t *testing.T) {
+	const n = 5000
+	res, err := New(Options{}).Render([]byte(strings.Repeat("## Update\n", n)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Headings) != n || res.Headings[0].ID != "update" || res.Headings[n-1].ID != fmt.Sprintf("update-%d", n-1) {
+		t.Errorf("got %d headings, first %v, last %v", len(res.Headings), res.Headings[0], res.Headings[len(res.Headings)-1])
+	}
+}

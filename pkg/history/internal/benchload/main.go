@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/history"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 func main() {
@@ -35,9 +37,23 @@ func run(ctx context.Context, args []string) error {
 	roots := fl.String("roots", "postmortems", "comma-separated content folders")
 	cache := fl.String("cache", "", "cache directory")
 	revs := fl.Bool("revisions", false, "also list the revisions of every .md file")
+	attach := fl.Bool("attach", false, "also attach history (with field changes) to every .md file")
+	show := fl.String("show", "", "print the history of this file as the CLI would")
 	dump := fl.String("dump", "", "print the revision hashes of the files listed in this file, one a line")
+	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile to this file")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fl.NArg() != 1 {
 		return fmt.Errorf("usage: benchload [flags] REPO")
@@ -46,6 +62,7 @@ func run(ctx context.Context, args []string) error {
 	opts := history.Options{
 		Include:  func(p string) bool { return strings.HasSuffix(p, ".md") },
 		CacheDir: *cache,
+		Fields:   frontMatter,
 	}
 	if *roots != "" {
 		opts.Roots = strings.Split(*roots, ",")
@@ -58,6 +75,15 @@ func run(ctx context.Context, args []string) error {
 	fmt.Printf("load: %v head=%s\n", time.Since(start).Round(time.Millisecond), repo.Head())
 	for _, w := range warnings {
 		fmt.Println("warning:", w)
+	}
+	if *show != "" {
+		inc := &postmortem.Incident{Source: *show, Reviewers: strings.Split(os.Getenv("REVIEWERS"), ",")}
+		if err := repo.Attach(ctx, []*postmortem.Incident{inc}); err != nil {
+			return err
+		}
+		if err := history.WriteText(os.Stdout, inc); err != nil {
+			return err
+		}
 	}
 	if *dump != "" {
 		list, err := os.ReadFile(*dump)
@@ -72,25 +98,70 @@ func run(ctx context.Context, args []string) error {
 			fmt.Printf("%s %s\n", p, strings.Join(hashes, " "))
 		}
 	}
-	if !*revs {
-		return nil
-	}
-	start = time.Now()
-	files, total := 0, 0
+	var files []string
 	for _, root := range opts.Roots {
 		err := filepath.WalkDir(filepath.Join(dir, root), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
 				return err
 			}
 			rel, _ := filepath.Rel(dir, p)
-			files++
-			total += len(repo.Revisions(filepath.ToSlash(rel)))
+			files = append(files, filepath.ToSlash(rel))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 	}
-	fmt.Printf("revisions: %d files, %d revisions in %v\n", files, total, time.Since(start).Round(time.Millisecond))
+	if *revs {
+		start = time.Now()
+		total := 0
+		for _, f := range files {
+			total += len(repo.Revisions(f))
+		}
+		fmt.Printf("revisions: %d files, %d revisions in %v\n", len(files), total, time.Since(start).Round(time.Millisecond))
+	}
+	if *attach {
+		incs := make([]*postmortem.Incident, len(files))
+		for i, f := range files {
+			incs[i] = &postmortem.Incident{Source: f, Reviewers: []string{"Olga Tanaka"}}
+		}
+		start = time.Now()
+		if err := repo.Attach(ctx, incs); err != nil {
+			return err
+		}
+		changes, uncommitted := 0, 0
+		for _, inc := range incs {
+			if inc.History == nil {
+				continue
+			}
+			if inc.History.Uncommitted {
+				uncommitted++
+			}
+			for _, rv := range inc.History.Revisions {
+				changes += len(rv.Changes)
+			}
+		}
+		fmt.Printf("attach: %d incidents, %d field changes, %d uncommitted in %v\n", len(incs), changes, uncommitted, time.Since(start).Round(time.Millisecond))
+	}
 	return nil
+}
+
+// frontMatter stands in for the postmortem parser: the "key: value" lines
+// between the --- fences.
+func frontMatter(content []byte) map[string]string {
+	s := string(content)
+	if !strings.HasPrefix(s, "---\n") {
+		return nil
+	}
+	end := strings.Index(s[4:], "\n---")
+	if end < 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(s[4:4+end], "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(k, " ") {
+			m[k] = strings.TrimSpace(v)
+		}
+	}
+	return m
 }
