@@ -1,0 +1,231 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// searchDir opens the index in dir, runs one query and closes it again, so
+// that the next Update can open it for writing.
+func searchDir(t *testing.T, dir string, r Request) []string {
+	t.Helper()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res := doSearch(t, ix, r)
+	got := ids(res.Hits)
+	slices.Sort(got)
+	return got
+}
+
+func TestUpdate(t *testing.T) {
+	ctx := context.Background()
+	incs := fixtures(t, "incidents.txtar")
+	dir := filepath.Join(t.TempDir(), "search")
+
+	// No index yet: built from scratch.
+	stats, err := Update(ctx, dir, incs, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (UpdateStats{Added: 6, Rebuilt: "no index"}) {
+		t.Errorf("first update: %+v", stats)
+	}
+
+	// Nothing changed: nothing written.
+	stats, err = Update(ctx, dir, incs, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (UpdateStats{Unchanged: 6}) {
+		t.Errorf("no-op update: %+v", stats)
+	}
+
+	// Change one, add one, remove one, in batches of two.
+	var next []*postmortem.Incident
+	for _, inc := range incs {
+		switch inc.ID {
+		case "INC-2022-010":
+			continue
+		case "INC-2024-003":
+			changed := *inc
+			changed.Title = "Payment webhooks delayed by a stuck consumer"
+			inc = &changed
+		}
+		next = append(next, inc)
+	}
+	next = append(next, parseOne(t, "postmortems/2025/2025-02-02-cdn.md", `---
+id: INC-2025-001
+title: CDN purge storm
+date: 2025-02-02
+severity: SEV2
+tags: [cdn]
+services: [edge]
+---
+
+## Summary
+
+A purge of every object overloaded the origin.
+`))
+	stats, err = Update(ctx, dir, next, BuildOptions{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (UpdateStats{Added: 1, Updated: 1, Deleted: 1, Unchanged: 4}) {
+		t.Errorf("incremental update: %+v", stats)
+	}
+	for q, want := range map[string][]string{
+		"stuck":          {"INC-2024-003"},
+		"purge":          {"INC-2025-001"},
+		"services:auth":  nil,
+		"":               {"INC-2023-007", "INC-2024-001", "INC-2024-002", "INC-2024-003", "INC-2024-004", "INC-2025-001"},
+		"services:edge":  {"INC-2024-002", "INC-2025-001"},
+		"tags:database":  {"INC-2023-007", "INC-2024-001"},
+		"title:webhooks": {"INC-2024-003"},
+	} {
+		if got := searchDir(t, dir, Request{Query: q}); !slices.Equal(got, want) {
+			t.Errorf("%q after update: got %q, want %q", q, got, want)
+		}
+	}
+	sc, err := readSidecar(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Docs) != 6 || sc.Docs["INC-2022-010"] != "" {
+		t.Errorf("sidecar %v", sc.Docs)
+	}
+}
+
+func TestUpdateRebuilds(t *testing.T) {
+	ctx := context.Background()
+	incs := fixtures(t, "incidents.txtar")
+	for _, tc := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+		reason string
+	}{
+		{"mapping version", func(t *testing.T, dir string) {
+			sc, err := readSidecar(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.MappingVersion = MappingVersion - 1
+			if err := writeSidecar(dir, sc); err != nil {
+				t.Fatal(err)
+			}
+		}, "mapping version"},
+		{"sidecar missing", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, sidecarName)); err != nil {
+				t.Fatal(err)
+			}
+		}, "no " + sidecarName},
+		{"sidecar garbage", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, sidecarName), []byte("{not json"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "unreadable " + sidecarName},
+		{"index meta garbage", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("\x00garbage"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "unreadable index"},
+		{"store removed", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, "store")); err != nil {
+				t.Fatal(err)
+			}
+		}, "unreadable index"},
+		{"segments truncated", func(t *testing.T, dir string) {
+			zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			if len(zaps) == 0 {
+				t.Fatal("no segment files")
+			}
+			for _, z := range zaps {
+				if err := os.Truncate(z, 10); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Bleve opens such an index either as unreadable or as empty;
+			// the count gives the second away.
+			if _, err := Open(dir); err == nil {
+				t.Errorf("opened a damaged index")
+			}
+		}, ""},
+		{"sidecar disagrees with index", func(t *testing.T, dir string) {
+			sc, err := readSidecar(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.Docs["GHOST-1"] = "x"
+			if err := writeSidecar(dir, sc); err != nil {
+				t.Fatal(err)
+			}
+		}, "documents"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "search")
+			if err := Build(ctx, dir, incs, BuildOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			tc.damage(t, dir)
+			stats, err := Update(ctx, dir, incs, BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Rebuilt == "" || !strings.Contains(stats.Rebuilt, tc.reason) || stats.Added != 6 {
+				t.Errorf("stats %+v, want a rebuild because of %q", stats, tc.reason)
+			}
+			if got := searchDir(t, dir, Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
+				t.Errorf("after rebuild: %q", got)
+			}
+		})
+	}
+}
+
+func TestUpdateCancelled(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	dir := filepath.Join(t.TempDir(), "search")
+	if err := Build(context.Background(), dir, incs[:2], BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Update(ctx, dir, incs, BuildOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled update: %v", err)
+	}
+	// The index is as it was, and the next update finishes the job.
+	if got := searchDir(t, dir, Request{}); len(got) != 2 {
+		t.Errorf("after a cancelled update: %q", got)
+	}
+	stats, err := Update(context.Background(), dir, incs, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (UpdateStats{Added: 4, Unchanged: 2}) {
+		t.Errorf("resumed update: %+v", stats)
+	}
+}
+
+func TestBuildMethodsAgree(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	ctx := context.Background()
+	var results [2][]string
+	for i, opts := range []BuildOptions{{BatchSize: 2}, {BatchSize: 2, builder: true}} {
+		dir := filepath.Join(t.TempDir(), "search")
+		if err := Build(ctx, dir, incs, opts); err != nil {
+			t.Fatal(err)
+		}
+		results[i] = searchDir(t, dir, Request{Query: `"connection pool" tags:dns -services:auth`})
+	}
+	if !slices.Equal(results[0], results[1]) || len(results[0]) == 0 {
+		t.Errorf("batches %q, builder %q", results[0], results[1])
+	}
+}

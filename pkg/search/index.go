@@ -1,0 +1,235 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Index is an open, read-only search index.
+type Index struct {
+	idx bleve.Index
+}
+
+// Open opens the index Build or Update wrote to dir. It fails when the
+// index was written with another MappingVersion; Update rebuilds such an
+// index.
+func Open(dir string) (*Index, error) {
+	sc, err := readSidecar(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open search index %s: no index here: build it first: %w", dir, err)
+		}
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	if sc.MappingVersion != MappingVersion {
+		return nil, fmt.Errorf("open search index %s: written with mapping version %d, this inquest reads version %d: build it again", dir, sc.MappingVersion, MappingVersion)
+	}
+	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	// Bleve opens an index whose segments are gone or cut short as an
+	// empty one; the fingerprints know how many documents there should be.
+	if n, err := idx.DocCount(); err != nil || n != uint64(len(sc.Docs)) {
+		_ = idx.Close()
+		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, len(sc.Docs))
+	}
+	return &Index{idx: idx}, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	return ix.idx.Close()
+}
+
+// Request is a search.
+type Request struct {
+	// Query is in Bleve's query-string syntax (see the package comment);
+	// empty matches every incident.
+	Query string
+	// Limit is the number of hits to return (default 20, at most 1000);
+	// From is the number to skip, for pages.
+	Limit, From int
+	// Sort is "score" (best first, the default for a query), "date"
+	// (oldest first) or "-date" (newest first, the default for an empty
+	// query). Ties are broken by id.
+	Sort string
+	// Facets asks for the counts of tags, services, severity and year
+	// over every matching incident.
+	Facets bool
+	// FacetSize is the number of terms per facet (default 20).
+	FacetSize int
+	// Highlight asks for fragments of the matching text.
+	Highlight bool
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	// Total is the number of matching incidents, of which Hits is a page.
+	Total uint64
+	Took  time.Duration
+	Hits  []Hit
+	// Facets maps "tags", "services", "severity" and "year" to their most
+	// frequent values among all matches, most frequent first.
+	Facets map[string][]FacetCount
+}
+
+// Hit is one matching incident.
+type Hit struct {
+	ID       string
+	Title    string
+	Date     time.Time // zero when unknown
+	Severity string
+	Tags     []string
+	Services []string
+	Status   string
+	Score    float64
+	// Fragments maps a field name to excerpts of it in HTML: document text
+	// is escaped and matched terms are wrapped in <mark>…</mark>.
+	Fragments map[string][]string
+}
+
+// FacetCount is one value of a facet and the number of matches with it.
+type FacetCount struct {
+	Term  string
+	Count int
+}
+
+const (
+	defaultLimit     = 20
+	maxLimit         = 1000
+	defaultFacetSize = 20
+)
+
+// storedFields are the fields a Hit is made of.
+var storedFields = []string{FieldID, FieldTitle, FieldDate, FieldSeverity, FieldTags, FieldServices, FieldStatus}
+
+// facetFields maps the facet names of a Result to the fields counted.
+var facetFields = map[string]string{
+	"tags":     facetTags,
+	"services": facetServices,
+	"severity": facetSeverity,
+	"year":     FieldYear,
+}
+
+// Search runs a request. A query that cannot be parsed returns a
+// *QueryError.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	q, err := parseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	sortBy := r.Sort
+	if sortBy == "" {
+		sortBy = "score"
+		if _, all := q.(*query.MatchAllQuery); all {
+			sortBy = "-date"
+		}
+	}
+	return ix.run(ctx, q, r, sortBy)
+}
+
+func (ix *Index) run(ctx context.Context, q query.Query, r Request, sortBy string) (*Result, error) {
+	limit := r.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	req := bleve.NewSearchRequestOptions(q, limit, max(r.From, 0), false)
+	req.Fields = storedFields
+	byID := &search.SortField{Field: "_id", Type: search.SortFieldAsString}
+	switch sortBy {
+	case "score":
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byID})
+	case "date", "-date":
+		req.SortByCustom(search.SortOrder{
+			&search.SortField{Field: FieldDate, Type: search.SortFieldAsDate, Desc: sortBy == "-date", Missing: search.SortFieldMissingLast},
+			byID,
+		})
+	default:
+		return nil, fmt.Errorf("search: sort %q is not one of score, date, -date", r.Sort)
+	}
+	if r.Facets {
+		size := r.FacetSize
+		if size <= 0 {
+			size = defaultFacetSize
+		}
+		for name, field := range facetFields {
+			req.AddFacet(name, bleve.NewFacetRequest(field, size))
+		}
+	}
+	if r.Highlight {
+		// The html highlighter escapes document text; nil fields means
+		// every field with a match, and only stored fields yield fragments.
+		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	}
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, hitOf(h))
+	}
+	if r.Facets {
+		out.Facets = make(map[string][]FacetCount, len(facetFields))
+		for name := range facetFields {
+			counts := []FacetCount{}
+			if fr := res.Facets[name]; fr != nil && fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
+				}
+			}
+			slices.SortFunc(counts, func(a, b FacetCount) int {
+				return cmp.Or(b.Count-a.Count, cmp.Compare(a.Term, b.Term))
+			})
+			out.Facets[name] = counts
+		}
+	}
+	return out, nil
+}
+
+func hitOf(h *search.DocumentMatch) Hit {
+	hit := Hit{ID: h.ID, Score: h.Score}
+	str := func(k string) string {
+		s, _ := h.Fields[k].(string)
+		return s
+	}
+	list := func(k string) []string {
+		switch v := h.Fields[k].(type) {
+		case string:
+			return []string{v}
+		case []any:
+			out := make([]string, 0, len(v))
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	hit.Title = str(FieldTitle)
+	hit.Severity = str(FieldSeverity)
+	hit.Status = str(FieldStatus)
+	hit.Tags = list(FieldTags)
+	hit.Services = list(FieldServices)
+	if d, err := time.Parse(time.RFC3339, str(FieldDate)); err == nil {
+		hit.Date = d.UTC()
+	}
+	if len(h.Fragments) > 0 {
+		hit.Fragments = map[string][]string(h.Fragments)
+	}
+	return hit
+}
