@@ -556,3 +556,44 @@ Review: 1 of 2 signed
 		t.Errorf("no history: %q %v", buf.String(), err)
 	}
 }
+
+func TestStaleSignOff(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.commit("Draft", ana)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "review"))
+	tr.commit("Ready\n\nReviewed-by: Cy Park <cy@example.com>\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr.write("README.md", "not the postmortem\n")
+	tr.commit("Unrelated change", ana)
+	r, _ := load(t, tr.dir, Options{})
+	if got := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History.Review; !reflect.DeepEqual(got.Signed, []string{"Cy Park", "Bo Chen"}) {
+		t.Fatalf("before the change: %+v", got)
+	}
+
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "review"))
+	tr.commit("Change after review", ana)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
+	tr.commit("Publish\n\nApproved-by: Bo Chen <bo@example.com>", ana)
+	r, _ = load(t, tr.dir, Options{})
+	h := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History
+	want := postmortem.Review{Required: []string{"Cy Park", "Bo Chen"}, Signed: []string{"Bo Chen"}, Stale: []string{"Cy Park"}}
+	if !reflect.DeepEqual(h.Review, want) {
+		t.Errorf("review = %+v, want %+v", h.Review, want)
+	}
+	for _, s := range h.SignOffs {
+		if s.Stale != (s.Trailer == "Reviewed-by") {
+			t.Errorf("sign-off %+v", s)
+		}
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
+	tr.commit("Draft", ana)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Load(ctx, tr.dir, Options{}); err == nil {
+		t.Error("Load ignored a canceled context")
+	}
+}

@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("load: %v head=%s\n", time.Since(start).Round(time.Millisecond), repo.Head())
+	fmt.Printf("load: %v head=%s%s\n", time.Since(start).Round(time.Millisecond), repo.Head(), memory())
 	for _, w := range warnings {
 		fmt.Println("warning:", w)
 	}
@@ -164,4 +164,22 @@ func frontMatter(content []byte) map[string]string {
 		}
 	}
 	return m
+}
+
+// memory reports resident memory on Linux: anonymous (heap) and file-backed
+// (the mapped pack) pages.
+func memory() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, k := range []string{"VmHWM:", "RssAnon:", "RssFile:"} {
+			if strings.HasPrefix(line, k) {
+				out = append(out, strings.Join(strings.Fields(line), " "))
+			}
+		}
+	}
+	return " (" + strings.Join(out, ", ") + ")"
 }

@@ -1,0 +1,117 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// benchCorpus loads the repository named by $INQUEST_BENCH_CORPUS (made by
+// ../shared/bench/gencorpus.py), or skips.
+func benchCorpus(b *testing.B) []*postmortem.Incident {
+	b.Helper()
+	dir := os.Getenv("INQUEST_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("INQUEST_BENCH_CORPUS is not set")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, err := postmortem.Load(context.Background(), dir, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return set.Incidents
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// BenchmarkBuild compares Bleve's two write paths for a fresh index: batches
+// on a new index (analysed on several goroutines) and the offline builder
+// (one segment per batch, merged at the end), at several batch sizes.
+func BenchmarkBuild(b *testing.B) {
+	incs := benchCorpus(b)
+	for _, method := range []string{"batches", "builder"} {
+		for _, size := range []int{100, 500, 2000} {
+			b.Run(fmt.Sprintf("%s/%d", method, size), func(b *testing.B) {
+				opts := BuildOptions{BatchSize: size, builder: method == "builder"}
+				var size int64
+				for b.Loop() {
+					dir := filepath.Join(b.TempDir(), "search")
+					if err := Build(context.Background(), dir, incs, opts); err != nil {
+						b.Fatal(err)
+					}
+					size = dirSize(dir)
+				}
+				b.ReportMetric(float64(size)/(1<<20), "MiB")
+				b.ReportMetric(float64(len(incs)), "docs")
+			})
+		}
+	}
+}
+
+// BenchmarkSearch measures the four kinds of query on the corpus and
+// reports the median and 99th percentile of their latency.
+func BenchmarkSearch(b *testing.B) {
+	incs := benchCorpus(b)
+	dir := filepath.Join(b.TempDir(), "search")
+	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range benchQueries {
+		b.Run(q.name, func(b *testing.B) {
+			ctx := context.Background()
+			var took []time.Duration
+			var total uint64
+			for b.Loop() {
+				start := time.Now()
+				res, err := ix.Search(ctx, q.req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+				total = res.Total
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(total), "hits")
+		})
+	}
+}
+
+// benchQueries are the query kinds of BenchmarkSearch.
+var benchQueries = []struct {
+	name string
+	req  Request
+}{
+	{"term", Request{Query: "timeout"}},
+	{"phrase", Request{Query: `"connection pool"`}},
+	{"tag", Request{Query: "+tags:database", Sort: "-date"}},
+	{"combined+facets", Request{Query: `+severity:SEV1 +services:checkout-api "connection pool" -tags:dns date:>="2020-01-01"`, Facets: true, Highlight: true}},
+}
