@@ -36,8 +36,15 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	source := reader.Source()
 	ids := idSet{used: map[string]bool{}, next: map[string]int{}}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
 		h, ok := n.(*ast.Heading)
-		if !entering || !ok {
+		if !ok {
+			// Headings are blocks: no need to look inside paragraphs.
+			if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
+				return ast.WalkSkipChildren, nil
+			}
 			return ast.WalkContinue, nil
 		}
 		var b strings.Builder

@@ -1,8 +1,12 @@
 package markdown
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -49,4 +53,59 @@ func BenchmarkRenderParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRenderCorpus renders every postmortem of a repository made by
+// ../shared/bench/gencorpus.py, front matter removed, on all CPUs:
+//
+//	python3 ../shared/bench/gencorpus.py --n 1000 --seed 1 --out /tmp/c1k
+//	INQUEST_BENCH_CORPUS=/tmp/c1k go test ./pkg/markdown -run '^$' -bench Corpus
+//
+// It is skipped when INQUEST_BENCH_CORPUS is not set.
+func BenchmarkRenderCorpus(b *testing.B) {
+	dir := os.Getenv("INQUEST_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("INQUEST_BENCH_CORPUS is not set")
+	}
+	var docs [][]byte
+	var total int64
+	err := filepath.WalkDir(filepath.Join(dir, "postmortems"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".md" {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		// The site splits off front matter before rendering.
+		if rest, ok := bytes.CutPrefix(src, []byte("---\n")); ok {
+			if _, body, ok := bytes.Cut(rest, []byte("\n---\n")); ok {
+				src = body
+			}
+		}
+		docs = append(docs, src)
+		total += int64(len(src))
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := New(Options{Host: "postmortems.example.com"})
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for i := next.Add(1) - 1; i < int64(len(docs)); i = next.Add(1) - 1 {
+					if _, err := r.Render(docs[i], allFound); err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(len(docs)), "docs/op")
 }

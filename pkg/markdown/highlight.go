@@ -3,31 +3,160 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
 // highlighter returns the extension that highlights fenced code with
-// chroma. It writes CSS classes, never style attributes, because the site's
-// Content-Security-Policy forbids inline styles; HighlightCSS writes the
-// matching stylesheet. Blocks in a language chroma does not know are
-// written as plain <pre><code class="language-…">.
-func highlighter() goldmark.Extender {
-	return highlighting.NewHighlighting(
+// chroma through goldmark-highlighting. It writes CSS classes, never style
+// attributes, because the site's Content-Security-Policy forbids inline
+// styles; HighlightCSS writes the matching stylesheet. Blocks in a language
+// chroma does not know are written as plain <pre><code class="language-…">.
+//
+// Each Renderer gets its own extension, whose cache of language look-ups
+// lives as long as the Renderer.
+func highlighter() goldmark.Extender { return &codeExtension{} }
+
+type codeExtension struct{}
+
+func (*codeExtension) Extend(m goldmark.Markdown) {
+	hl := highlighting.NewHTMLRenderer(
 		// With classes the style does not change the HTML, only the work done
 		// to compile it for every block, so an empty one is cheapest.
 		highlighting.WithCustomStyle(chroma.MustNewStyle("inquest-classes", chroma.StyleEntries{})),
 		highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
 		highlighting.WithWrapperRenderer(wrapCode),
 	)
+	r := &codeRenderer{langs: map[string]codeLang{}}
+	hl.RegisterFuncs(captureFunc{kind: ast.KindFencedCodeBlock, fn: &r.highlight})
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(r, 100)))
 }
+
+// codeRenderer sits in front of goldmark-highlighting to keep chroma's
+// lexer look-up cheap. chroma finds a lexer by name or alias in a map, but
+// for any other name ("log", "output", "yml", "txt") it tries every file
+// name pattern of every lexer: about 3 ms per code block, which would cost
+// a 10,000-document build tens of seconds.
+type codeRenderer struct {
+	highlight renderer.NodeRendererFunc // goldmark-highlighting's
+
+	mu    sync.Mutex
+	langs map[string]codeLang
+}
+
+// codeLang is what a language name in an info string leads to.
+type codeLang struct {
+	known bool   // chroma has a lexer for it
+	alias string // a name chroma finds at once, if the name itself is not one
+}
+
+// maxLangs bounds the look-up cache against documents with many made-up
+// language names.
+const maxLangs = 1024
+
+func (r *codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+}
+
+func (r *codeRenderer) lang(name string) codeLang {
+	r.mu.Lock()
+	l, ok := r.langs[name]
+	r.mu.Unlock()
+	if ok {
+		return l
+	}
+	if lx := lexers.Get(name); lx != nil {
+		l.known = true
+		cfg := lx.Config()
+		lower := strings.ToLower(name)
+		names := append([]string{cfg.Name}, cfg.Aliases...)
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.ToLower(n) == lower }) {
+			// Found through a file name pattern: use a name that is quick to
+			// find and that the info string can carry (no spaces).
+			l.alias = "-"
+			for _, n := range names {
+				if n != "" && !strings.ContainsAny(n, " \t") && lexers.Get(n) == lx {
+					l.alias = n
+					break
+				}
+			}
+		}
+	}
+	r.mu.Lock()
+	if len(r.langs) < maxLangs {
+		r.langs[name] = l
+	}
+	r.mu.Unlock()
+	return l
+}
+
+func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.FencedCodeBlock)
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	lang := n.Language(source)
+	var l codeLang
+	if len(lang) > 0 {
+		l = r.lang(string(lang))
+	}
+	switch {
+	case len(lang) > 0 && !l.known, l.alias == "-":
+		ctx := plainCode{lang: lang}
+		wrapCode(w, ctx, true)
+		for i := 0; i < n.Lines().Len(); i++ {
+			s := n.Lines().At(i)
+			html.DefaultWriter.RawWrite(w, s.Value(source))
+		}
+		wrapCode(w, ctx, false)
+		return ast.WalkContinue, nil
+	case l.alias != "":
+		src, m := withLanguage(source, n, l.alias)
+		return r.highlight(w, src, m, entering)
+	}
+	return r.highlight(w, source, n, entering)
+}
+
+// withLanguage returns a copy of code block n, and the source it points
+// into, with lang as the first word of its info string.
+func withLanguage(source []byte, n *ast.FencedCodeBlock, lang string) ([]byte, *ast.FencedCodeBlock) {
+	info := n.Info.Segment.Value(source)
+	rest := info[len(n.Language(source)):]
+	src := make([]byte, 0, len(lang)+len(rest)+1+n.Lines().Len()*40)
+	src = append(append(src, lang...), rest...)
+	m := ast.NewFencedCodeBlock(ast.NewTextSegment(text.NewSegment(0, len(src))))
+	src = append(src, '\n')
+	lines := text.NewSegments()
+	for i := 0; i < n.Lines().Len(); i++ {
+		s := n.Lines().At(i)
+		start := len(src)
+		src = append(src, s.Value(source)...)
+		lines.Append(text.NewSegment(start, len(src)))
+	}
+	m.SetLines(lines)
+	return src, m
+}
+
+// plainCode is the highlighting.CodeBlockContext of a block that is not
+// highlighted.
+type plainCode struct{ lang []byte }
+
+func (c plainCode) Language() ([]byte, bool)                     { return c.lang, c.lang != nil }
+func (c plainCode) Highlighted() bool                            { return false }
+func (c plainCode) Attributes() highlighting.ImmutableAttributes { return nil }
 
 // wrapCode writes what surrounds a fenced code block. Chroma writes its own
 // <pre> but no newline after it; a block chroma does not highlight gets the
