@@ -341,3 +341,19 @@ func TestUncommittedChangesReported(t *testing.T) {
 		t.Error("incident page does not show its uncommitted changes")
 	}
 }
+
+// TestLinkCheckOutput runs the link checker over a site built elsewhere,
+// e.g. the 10k benchmark corpus: INQUEST_CHECK_OUT=/tmp/c10k-out
+// INQUEST_CHECK_BASE=/pm/ go test ./pkg/site -run LinkCheckOutput.
+func TestLinkCheckOutput(t *testing.T) {
+	out := os.Getenv("INQUEST_CHECK_OUT")
+	if out == "" {
+		t.Skip("set INQUEST_CHECK_OUT (and INQUEST_CHECK_BASE) to check a built site")
+	}
+	base := os.Getenv("INQUEST_CHECK_BASE")
+	if base == "" {
+		base = "/"
+	}
+	n := checkLinks(t, out, base)
+	t.Logf("%d internal links checked", n)
+}
