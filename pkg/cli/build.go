@@ -15,6 +15,7 @@ import (
 func newBuildCmd(e *env) *cobra.Command {
 	opts := site.BuildOptions{}
 	var quiet, verbose, strict bool
+	var cpuProfile, memProfile string
 	cmd := &cobra.Command{
 		Use:   "build [DIR]",
 		Short: "Build the static site of a postmortem repository",
@@ -43,7 +44,14 @@ postmortems are reported and left out (with --strict they fail the build).`,
 			if !quiet && isTerminal(e.stderr) {
 				opts.Progress = e.stderr
 			}
+			stop, err := startProfiles(cpuProfile, memProfile)
+			if err != nil {
+				return err
+			}
 			res, err := site.Build(cmd.Context(), opts)
+			if perr := stop(); err == nil && perr != nil {
+				err = perr
+			}
 			if err != nil {
 				return err
 			}
@@ -91,6 +99,8 @@ postmortems are reported and left out (with --strict they fail the build).`,
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress output")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the time each stage took")
 	f.BoolVar(&strict, "strict", false, "exit 1 when any postmortem has an error (for CI)")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	f.StringVar(&memProfile, "memprofile", "", "write a heap profile at the end of the build to this file")
 	return cmd
 }
 

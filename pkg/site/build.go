@@ -334,13 +334,26 @@ func relate(incs []*Incident, n int) {
 				score[j] += 100
 			}
 		}
-		slices.SortFunc(touched, func(a, b int) int {
-			if score[a] != score[b] {
-				return score[b] - score[a]
+		// Keep the n best in one pass instead of sorting every candidate:
+		// popular tags make thousands of candidates per incident.
+		top := make([]int, 0, n+1)
+		better := func(a, b int) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
+		for _, j := range touched {
+			if len(top) == n && !better(j, top[n-1]) {
+				continue
 			}
-			return a - b // incs are newest first
-		})
-		for _, j := range touched[:min(n, len(touched))] {
+			k := len(top)
+			top = append(top, j)
+			for k > 0 && better(j, top[k-1]) {
+				top[k] = top[k-1]
+				k--
+			}
+			top[k] = j
+			if len(top) > n {
+				top = top[:n]
+			}
+		}
+		for _, j := range top {
 			inc.Related = append(inc.Related, incs[j])
 		}
 		for _, j := range touched {

@@ -357,3 +357,23 @@ func TestLinkCheckOutput(t *testing.T) {
 	n := checkLinks(t, out, base)
 	t.Logf("%d internal links checked", n)
 }
+
+func TestRelatedOrder(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out, Drafts: true})
+	// INC-2024-001 shares a service with INC-2022-003 (weight 2) and a tag
+	// with INC-2023-002 (weight 1); the draft shares nothing.
+	doc := parseHTML(t, filepath.Join(out, "incidents/INC-2024-001/index.html"))
+	aside := find(doc, "aside", "related")
+	if len(aside) != 1 {
+		t.Fatal("no related incidents")
+	}
+	var titles []string
+	for _, a := range find(aside[0], "a", "title") {
+		titles = append(titles, text(a))
+	}
+	if got := strings.Join(titles, " | "); got != "DNS timeouts | Replica lag" {
+		t.Errorf("related = %q", got)
+	}
+}
