@@ -90,7 +90,7 @@ the severity scale, required fields and field aliases.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuildCmd(e), newServeCmd(e), newCheckCmd(e), newExportCmd(e), newHistoryCmd(e))
+	root.AddCommand(newBuildCmd(e), newServeCmd(e), newSearchCmd(e), newCheckCmd(e), newExportCmd(e), newHistoryCmd(e))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})

@@ -19,6 +19,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/inquest-dev/inquest/pkg/repo"
+	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
@@ -44,6 +46,11 @@ type Server struct {
 	version int
 	lastErr string
 	waiters []chan struct{}
+
+	// ixMu guards ix, the search index of the current build; it is closed
+	// while a build updates it.
+	ixMu sync.RWMutex
+	ix   *search.Index
 }
 
 // CheckAddr refuses non-loopback addresses unless allowRemote: postmortems
@@ -95,7 +102,7 @@ func Run(ctx context.Context, opts Options) error {
 		defer watcher.Close()
 		go s.loop(ctx, watcher)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -106,7 +113,13 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr().String())
 	}
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Serve(ln)
+	s.ixMu.Lock()
+	if s.ix != nil {
+		s.ix.Close()
+	}
+	s.ixMu.Unlock()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -120,7 +133,14 @@ func (s *Server) rebuild(ctx context.Context) {
 	s.mu.RUnlock()
 	out := filepath.Join(s.tmp, fmt.Sprintf("site-%d", v))
 	start := time.Now()
+	s.ixMu.Lock()
+	if s.ix != nil {
+		s.ix.Close()
+		s.ix = nil
+	}
+	s.ixMu.Unlock()
 	res, err := site.Build(ctx, site.BuildOptions{Dir: s.opts.Dir, Out: out, BaseURL: "/", Drafts: s.opts.Drafts, NoHistory: s.opts.NoHistory})
+	s.openIndex(res)
 	s.mu.Lock()
 	old := s.root
 	if err != nil {
@@ -141,6 +161,25 @@ func (s *Server) rebuild(ctx context.Context) {
 		// Give requests in flight a moment before removing the old tree.
 		time.AfterFunc(5*time.Second, func() { os.RemoveAll(old) })
 	}
+}
+
+// openIndex opens the search index the last build used (after a failed
+// build, the one of the build before).
+func (s *Server) openIndex(res *site.Result) {
+	dir := ""
+	if res != nil {
+		dir = res.IndexDir
+	} else {
+		dir = repo.IndexDir(repo.CacheDir(s.opts.Dir))
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		fmt.Fprintf(s.opts.Log, "search API unavailable: %v\n", err)
+		return
+	}
+	s.ixMu.Lock()
+	s.ix = ix
+	s.ixMu.Unlock()
 }
 
 // watch watches every folder of the repository except .git and output.
@@ -208,8 +247,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if r.URL.Path == "/_inquest/events" {
+	switch r.URL.Path {
+	case "/_inquest/events":
 		s.events(w, r)
+		return
+	case "/api/search":
+		s.handleSearch(w, r)
 		return
 	}
 	s.mu.RLock()

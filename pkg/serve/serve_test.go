@@ -155,6 +155,19 @@ func TestRunRebuildsAndReloads(t *testing.T) {
 	if !strings.Contains(body("/incidents/INC-1/"), "Second title") {
 		t.Error("edit not served after reload")
 	}
+	// The search API answers from the rebuilt index.
+	if got := body("/api/search?q=second&facets=1"); !strings.Contains(got, `"id":"INC-1"`) || !strings.Contains(got, `"total":1`) || !strings.Contains(got, `"severity":[{"term":"SEV2","count":1}]`) {
+		t.Errorf("search API: %s", got)
+	}
+	if got := body("/api/search?q=first"); !strings.Contains(got, `"total":0`) {
+		t.Errorf("stale index: %s", got)
+	}
+	if got := body("/api/search?q=tags:(oops"); !strings.Contains(got, `"error"`) {
+		t.Errorf("query error not reported: %s", got)
+	}
+	if got := body("/api/search?q=" + strings.Repeat("a", 2000)); !strings.Contains(got, "longer than 1024") {
+		t.Errorf("long query accepted: %s", got)
+	}
 	os.WriteFile(filepath.Join(dir, "inquest.yaml"), []byte("bogus_key: 1\n"), 0o644)
 	if ev := next(); ev != "error" {
 		t.Fatalf("event %q, want error", ev)

@@ -20,6 +20,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // BuildOptions are the options of one build.
@@ -44,7 +45,8 @@ type BuildOptions struct {
 	Now time.Time
 	// Progress receives progress lines; nil for none.
 	Progress io.Writer
-	// CacheDir is passed to the history stage.
+	// CacheDir holds the history cache and the search index (default: the
+	// per-user cache folder of the repository, see repo.CacheDir).
 	CacheDir string
 	// PageSize is the number of incidents on a list page (default 50).
 	PageSize int
@@ -63,6 +65,9 @@ type Result struct {
 	Warnings    []string
 	Elapsed     time.Duration
 	Stages      []Stage
+	// IndexDir is the Bleve index of every postmortem, kept in the cache
+	// folder and shared with `inquest search` and serve's search API.
+	IndexDir string
 }
 
 // Stage is the time one build stage took.
@@ -82,7 +87,16 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 		opts.Out = filepath.Join(opts.Dir, "public")
 	}
 	res.Out = opts.Out
+	if opts.CacheDir == "" {
+		opts.CacheDir = repo.CacheDir(opts.Dir)
+	}
 	t0 := time.Now()
+	// The fingerprint is taken before reading, so an edit made during the
+	// build makes the next build index again.
+	fp, err := repo.Fingerprint(ctx, opts.Dir)
+	if err != nil {
+		return nil, err
+	}
 	rp, err := repo.Load(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
 	if err != nil {
 		return nil, err
@@ -104,6 +118,21 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	}
 	stage("render", t0)
 	progress(opts.Progress, "rendered %d incidents", len(b.site.Incidents))
+
+	t0 = time.Now()
+	res.IndexDir = repo.IndexDir(opts.CacheDir)
+	if !repo.IndexCurrent(opts.CacheDir, fp) {
+		if err := os.MkdirAll(opts.CacheDir, 0o755); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		if _, err := search.Update(ctx, res.IndexDir, rp.Set.Incidents, search.BuildOptions{}); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		if err := repo.MarkIndexed(opts.CacheDir, fp); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+	}
+	stage("index", t0)
 
 	t0 = time.Now()
 	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(opts.Out)), "."+filepath.Base(opts.Out)+".tmp-")

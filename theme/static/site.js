@@ -73,9 +73,47 @@
     if (text != null) n.textContent = text;
     return n;
   }
+  // Under `inquest serve` the page asks the server's Bleve index for
+  // full-text matches; on a static host it filters the catalog alone.
+  var api = null, apiHits = null, apiSeq = 0, byId = {};
+  function askAPI() {
+    if (!api || !state.q) { apiHits = null; render(); return; }
+    var seq = ++apiSeq;
+    fetch(api + "?size=100&q=" + encodeURIComponent(state.q)).then(function (r) { return r.json(); }).then(function (res) {
+      if (seq !== apiSeq) return;
+      if (res.error) { apiHits = null; count.textContent = res.error; return; }
+      apiHits = res.hits;
+      render();
+    }).catch(function () { apiHits = null; render(); });
+  }
+  // fragment copies a server-made fragment keeping only text and <mark>.
+  function fragment(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    var p = el("p", { "class": "fragment" });
+    t.content.childNodes.forEach(function (n) {
+      if (n.nodeName === "MARK") p.appendChild(el("mark", {}, n.textContent));
+      else p.appendChild(document.createTextNode(n.textContent));
+    });
+    return p;
+  }
   function render() {
     var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var hits = catalog.filter(function (e) { return matches(e, words, null); });
+    var hits, frags = {}, pool = catalog;
+    if (apiHits) {
+      words = [];
+      hits = [];
+      pool = [];
+      apiHits.forEach(function (h) {
+        var e = byId[h.id];
+        if (e) pool.push(e);
+        if (e && matches(e, words, null)) hits.push(e);
+        var f = h.fragments && (h.fragments.summary || h.fragments.title || h.fragments[Object.keys(h.fragments)[0]]);
+        if (f && f.length) frags[h.id] = f[0];
+      });
+    } else {
+      hits = catalog.filter(function (e) { return matches(e, words, null); });
+    }
     count.textContent = hits.length + " of " + catalog.length + " incidents";
     results.textContent = "";
     hits.slice(0, 200).forEach(function (e) {
@@ -83,13 +121,14 @@
       li.appendChild(el("span", { "class": "sev" }, e.s || "—"));
       li.appendChild(el("a", { "class": "title", href: base + e.p }, e.t));
       li.appendChild(el("span", { "class": "meta" }, (e.d || "") + " · " + e.i + (e.v ? " · " + e.v.join(", ") : "")));
-      if (e.m) li.appendChild(el("p", { "class": "summary" }, e.m));
+      if (frags[e.i]) li.appendChild(fragment(frags[e.i]));
+      else if (e.m) li.appendChild(el("p", { "class": "summary" }, e.m));
       results.appendChild(li);
     });
     facetsEl.textContent = "";
     Object.keys(facetNames).forEach(function (k) {
       var counts = {};
-      catalog.forEach(function (e) {
+      pool.forEach(function (e) {
         if (!matches(e, words, k)) return;
         values(e, k).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
@@ -108,7 +147,11 @@
     });
   }
   input.value = state.q;
-  input.addEventListener("input", function () { state.q = input.value.trim(); writeURL(false); render(); });
+  var timer = null;
+  input.addEventListener("input", function () {
+    state.q = input.value.trim(); writeURL(false); render();
+    if (api) { clearTimeout(timer); timer = setTimeout(askAPI, 120); }
+  });
   facetsEl.addEventListener("change", function (ev) {
     var b = ev.target, k = b.getAttribute("data-facet");
     if (!k) return;
@@ -117,10 +160,18 @@
     if (!b.checked && i >= 0) list.splice(i, 1);
     writeURL(true); render();
   });
-  window.addEventListener("popstate", function () { state = readURL(); input.value = state.q; render(); });
+  window.addEventListener("popstate", function () { state = readURL(); input.value = state.q; render(); askAPI(); });
   fetch(app.getAttribute("data-catalog")).then(function (r) { return r.json(); }).then(function (c) {
-    catalog = c; render();
-  }).catch(function () { count.textContent = "The incident catalog could not be loaded."; });
+    catalog = c;
+    catalog.forEach(function (e) { byId[e.i] = e; });
+    render();
+    return fetch("/api/search?size=1").then(function (r) {
+      if (r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0) {
+        api = "/api/search";
+        askAPI();
+      }
+    });
+  }).catch(function () { if (!catalog.length) count.textContent = "The incident catalog could not be loaded."; });
 })();
 
 // Live reload, only when the page comes from `inquest serve`.

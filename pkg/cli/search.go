@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/inquest-dev/inquest/pkg/repo"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/serve"
+)
+
+// SearchOptions are the options of `inquest search`.
+type SearchOptions struct {
+	Query   string
+	Dir     string
+	JSON    bool
+	Limit   int
+	From    int
+	Sort    string
+	Facets  bool
+	Color   string
+	Reindex bool
+}
+
+func newSearchCmd(e *env) *cobra.Command {
+	opts := &SearchOptions{}
+	cmd := &cobra.Command{
+		Use:   "search QUERY",
+		Short: "Search past incidents by tag, service, severity and words",
+		Long: `search queries the repository's Bleve index with Bleve's query-string syntax: field
+terms (tags:database, severity:SEV1, services:checkout-api), phrases ("connection pool"),
+must and must-not (+tags:dns -services:auth), ranges (date:>"2024-01-01", customers:>1000,
+ttr:>60) and words searched in titles, summaries and every section. The README lists
+every field. An empty query lists every incident, newest first.
+
+The index lives in the user cache folder; it is built or updated first when the
+postmortems changed since it was last written.`,
+		Example: `  inquest search 'tags:database severity:SEV1'
+  inquest search '+services:checkout-api "connection pool" -tags:dns' --facets
+  inquest search 'timeline:"rolled back"' --sort -date --limit 5
+  inquest search -C examples/acme dns --json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Query = args[0]
+			}
+			return runSearch(cmd, e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Dir, "dir", "C", ".", "repository folder")
+	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	f.IntVarP(&opts.Limit, "limit", "n", 20, "number of results (at most 1000)")
+	f.IntVar(&opts.From, "from", 0, "skip this many results (for pages)")
+	f.StringVar(&opts.Sort, "sort", "", "score, date or -date (default: score for a query, -date without)")
+	f.BoolVar(&opts.Facets, "facets", false, "also print counts by tag, service, severity and year")
+	f.StringVar(&opts.Color, "color", "auto", "highlight matches: auto, always or never")
+	f.BoolVar(&opts.Reindex, "reindex", false, "rebuild the index from scratch first")
+	return cmd
+}
+
+func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
+	switch opts.Sort {
+	case "", "score", "date", "-date":
+	default:
+		return usageError("--sort must be score, date or -date, not %q", opts.Sort)
+	}
+	if opts.Limit < 1 || opts.Limit > 1000 {
+		return usageError("--limit must be between 1 and 1000")
+	}
+	root, err := findRoot(opts.Dir)
+	if err != nil {
+		return err
+	}
+	dir, err := ensureIndex(cmd, e, root, opts.Reindex)
+	if err != nil {
+		return err
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	res, err := ix.Search(cmd.Context(), search.Request{Query: opts.Query, Limit: opts.Limit, From: opts.From,
+		Sort: opts.Sort, Facets: opts.Facets, Highlight: true})
+	if err != nil {
+		var qe *search.QueryError
+		if errors.As(err, &qe) {
+			return usageError("%s\n  %s\n  %s^", err, opts.Query, strings.Repeat(" ", max(qe.Column()-1, 0)))
+		}
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // fragments stay readable; their text is escaped already
+		return enc.Encode(serve.SearchJSON(res))
+	}
+	color := opts.Color == "always" || opts.Color == "auto" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
+	if err := search.WriteTable(e.stdout, res, color); err != nil {
+		return err
+	}
+	if opts.Facets {
+		if err := search.WriteFacets(e.stdout, res); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d of %d incidents (%s)\n", len(res.Hits), res.Total, res.Took.Round(time.Microsecond))
+	return nil
+}
+
+// ensureIndex returns the repository's index, building or updating it
+// when the postmortems changed since it was written.
+func ensureIndex(cmd *cobra.Command, e *env, root string, rebuild bool) (string, error) {
+	cache := repo.CacheDir(root)
+	dir := repo.IndexDir(cache)
+	fp, err := repo.Fingerprint(cmd.Context(), root)
+	if err != nil {
+		return "", err
+	}
+	if repo.IndexCurrent(cache, fp) && !rebuild {
+		return dir, nil
+	}
+	start := time.Now()
+	fmt.Fprintf(e.stderr, "indexing %s…\n", root)
+	r, err := repo.Load(cmd.Context(), root, repo.Options{})
+	if err != nil {
+		return "", err
+	}
+	if rebuild {
+		os.RemoveAll(dir)
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	st, err := search.Update(cmd.Context(), dir, r.Set.Incidents, search.BuildOptions{})
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(e.stderr, "indexed %d incidents (%d added, %d updated, %d deleted) in %s\n",
+		len(r.Set.Incidents), st.Added, st.Updated, st.Deleted, time.Since(start).Round(time.Millisecond))
+	return dir, repo.MarkIndexed(cache, fp)
+}

@@ -1,0 +1,61 @@
+package repo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// Fingerprint summarises the postmortem files of a repository (path, size,
+// modification time) and its configuration without reading the files, so a
+// command can tell in milliseconds that an index built earlier is current.
+func Fingerprint(ctx context.Context, root string) (string, error) {
+	cfg, err := config.Load(root)
+	if err != nil {
+		return "", err
+	}
+	paths, _, err := postmortem.Discover(ctx, root, cfg)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if data, err := os.ReadFile(filepath.Join(root, config.FileName)); err == nil {
+		h.Write(data)
+	}
+	for _, p := range paths {
+		st, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil {
+			fmt.Fprintf(h, "%s\x00missing\n", p)
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", p, st.Size(), st.ModTime().UnixNano())
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// IndexDir is the search index of the repository inside a cache folder.
+func IndexDir(cache string) string { return filepath.Join(cache, "search-all") }
+
+func stampFile(cache string) string { return filepath.Join(cache, "search-all.stamp") }
+
+// IndexCurrent reports whether the index in cache was built from files with
+// fingerprint fp.
+func IndexCurrent(cache, fp string) bool {
+	old, err := os.ReadFile(stampFile(cache))
+	if err != nil || string(old) != fp {
+		return false
+	}
+	_, err = os.Stat(IndexDir(cache))
+	return err == nil
+}
+
+// MarkIndexed records that the index in cache matches fingerprint fp.
+func MarkIndexed(cache, fp string) error {
+	return os.WriteFile(stampFile(cache), []byte(fp), 0o644)
+}
