@@ -377,3 +377,17 @@ func TestRelatedOrder(t *testing.T) {
 		t.Errorf("related = %q", got)
 	}
 }
+
+func TestRelatedBySimilarText(t *testing.T) {
+	dir := writeRepo(t, "related.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	aside := find(parseHTML(t, filepath.Join(out, "incidents/A/index.html")), "aside", "related")
+	if len(aside) != 1 {
+		t.Fatal("A has no related incidents")
+	}
+	titles := find(aside[0], "a", "title")
+	if len(titles) == 0 || text(titles[0]) != "Ledger cache cold start caused a thundering herd" {
+		t.Errorf("A's first related incident is not B: %v", text(aside[0]))
+	}
+}
