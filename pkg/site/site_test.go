@@ -125,7 +125,7 @@ func checkLinks(t *testing.T, out, base string) int {
 			if el.Type != html.ElementNode {
 				return
 			}
-			for _, key := range []string{"href", "src", "data-catalog"} {
+			for _, key := range []string{"href", "src", "data-catalog", "data-summaries"} {
 				u := attr(el, key)
 				if u == "" || strings.HasPrefix(u, "http") || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "mailto:") {
 					continue

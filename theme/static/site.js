@@ -62,7 +62,7 @@
       if (!ok) return false;
     }
     if (words.length) {
-      var hay = (e.i + " " + e.t + " " + (e.m || "")).toLowerCase();
+      var hay = e.hay || (e.hay = (e.i + " " + e.t + " " + (e.m || "")).toLowerCase());
       for (var j = 0; j < words.length; j++) if (hay.indexOf(words[j]) < 0) return false;
     }
     return true;
@@ -119,7 +119,7 @@
     hits.slice(0, 200).forEach(function (e) {
       var li = el("li", { "data-id": e.i });
       li.appendChild(el("span", { "class": "sev" }, e.s || "—"));
-      li.appendChild(el("a", { "class": "title", href: base + e.p }, e.t));
+      li.appendChild(el("a", { "class": "title", href: base + (e.p || "incidents/" + e.i + "/") }, e.t));
       li.appendChild(el("span", { "class": "meta" }, (e.d || "") + " · " + e.i + (e.v ? " · " + e.v.join(", ") : "")));
       if (frags[e.i]) li.appendChild(fragment(frags[e.i]));
       else if (e.m) li.appendChild(el("p", { "class": "summary" }, e.m));
@@ -165,6 +165,11 @@
     catalog = c;
     catalog.forEach(function (e) { byId[e.i] = e; });
     render();
+    // Summaries come second, so the list is usable before they arrive.
+    fetch(app.getAttribute("data-summaries")).then(function (r) { return r.json(); }).then(function (sums) {
+      catalog.forEach(function (e, i) { e.m = sums[i] || ""; e.hay = null; });
+      render();
+    }).catch(function () {});
     return fetch("/api/search?size=1").then(function (r) {
       if (r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0) {
         api = "/api/search";
