@@ -233,12 +233,6 @@ func watchConsole(ctx context.Context, t *testing.T) *console {
 			if e.Level != log.EntryLevelError && e.Source != log.EntrySourceSecurity {
 				return
 			}
-			// The browser asks for /favicon.ico at the host's root by
-			// itself; the theme links no icon, and on a project site the
-			// host's root is not the site's to serve.
-			if u, err := url.Parse(e.URL); err == nil && u.Path == "/favicon.ico" {
-				return
-			}
 			p = fmt.Sprintf("%s %s: %s (%s)", e.Source, e.Level, e.Text, e.URL)
 		default:
 			return
@@ -265,12 +259,7 @@ func (c *console) take() []string {
 // knownProblems are console problems of the theme that are reported and
 // not yet fixed; checkClean logs them instead of failing. Remove an entry
 // when its fix lands, so that it cannot come back.
-var knownProblems = []string{
-	// site.js probes for `inquest serve`'s search API at the host's root,
-	// outside the base path, on every load of the search page; a static host
-	// answers 404.
-	"/api/search?size=1",
-}
+var knownProblems = []string{}
 
 // checkClean fails the test if the console recorded any problem since the
 // last take; where names the pages visited.

@@ -452,13 +452,41 @@ var asciiFold = map[rune]string{
 	'č': "c", 'ř': "r", 'ě': "e", 'ő': "o", 'ű': "u", 'ğ': "g", 'ı': "i", 'ş': "s",
 }
 
-var inlineRE = regexp.MustCompile("[*_`]+")
-
-// stripInline removes emphasis and code markers and turns links into their text.
+// stripInline turns inline Markdown into plain text: links become their
+// text, code spans keep their content as written (payment_intent stays
+// whole), and emphasis markers go; an underscore inside a word is text.
 func stripInline(s string) string {
 	s = mdLinkRE.ReplaceAllString(s, "$1")
-	s = inlineRE.ReplaceAllString(s, "")
-	return strings.TrimSpace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '`':
+			n := 1
+			for i+n < len(s) && s[i+n] == '`' {
+				n++
+			}
+			fence := s[i : i+n]
+			if j := strings.Index(s[i+n:], fence); j >= 0 {
+				b.WriteString(strings.TrimSpace(s[i+n : i+n+j]))
+				i += n + j + n
+				continue
+			}
+			i += n
+		case c == '*':
+			i++
+		case c == '_' && (i == 0 || !isWordByte(s[i-1]) || i+1 == len(s) || !isWordByte(s[i+1])):
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 func invalidUTF8(b []byte) int {

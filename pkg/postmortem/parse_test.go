@@ -137,3 +137,18 @@ func FuzzParse(f *testing.F) {
 		_ = inc.ToJSON()
 	})
 }
+
+func TestStripInline(t *testing.T) {
+	tests := map[string]string{
+		"The `payment_intent.succeeded` event":  "The payment_intent.succeeded event",
+		"**bold** and _em_ and snake_case_name": "bold and em and snake_case_name",
+		"a [link](https://x) and ``co`de``":     "a link and co`de",
+		"unclosed `tick":                        "unclosed tick",
+		"__strong__ *em*":                       "strong em",
+	}
+	for in, want := range tests {
+		if got := stripInline(in); got != want {
+			t.Errorf("stripInline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

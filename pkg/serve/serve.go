@@ -139,7 +139,7 @@ func (s *Server) rebuild(ctx context.Context) {
 		s.ix = nil
 	}
 	s.ixMu.Unlock()
-	res, err := site.Build(ctx, site.BuildOptions{Dir: s.opts.Dir, Out: out, BaseURL: "/", Drafts: s.opts.Drafts, NoHistory: s.opts.NoHistory})
+	res, err := site.Build(ctx, site.BuildOptions{Dir: s.opts.Dir, Out: out, BaseURL: "/", Drafts: s.opts.Drafts, NoHistory: s.opts.NoHistory, Serve: true})
 	s.openIndex(res)
 	s.mu.Lock()
 	old := s.root

@@ -4,6 +4,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -50,6 +51,9 @@ type BuildOptions struct {
 	CacheDir string
 	// PageSize is the number of incidents on a list page (default 50).
 	PageSize int
+	// Serve marks the pages as served by `inquest serve`: they then connect
+	// for live reload and ask the server's search API.
+	Serve bool
 }
 
 // Result summarises a build.
@@ -226,7 +230,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	}
 	s := &Site{
 		Title: cfg.Title, BaseURL: strings.TrimSuffix(baseURL, "/") + "/", BasePath: basePath(baseURL),
-		RepoURL: strings.TrimSuffix(cfg.RepoURL, "/"), Now: now, Severities: cfg.Severities, NoIndex: true,
+		RepoURL: strings.TrimSuffix(cfg.RepoURL, "/"), Now: now, Severities: cfg.Severities, NoIndex: true, Serve: opts.Serve,
 	}
 	if baseURL == "" {
 		s.BaseURL = ""
@@ -271,7 +275,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		if s.RepoURL != "" {
 			v.EditURL, v.HistoryURL = repoLinks(s.RepoURL, cfg.Branch, inc.Source)
 		}
-		v.Events = buildEvents(inc.Timeline)
+		v.Events = buildEvents(inc)
 		s.Incidents = append(s.Incidents, v)
 	}
 	sortNewestFirst(s.Incidents)
@@ -500,7 +504,16 @@ func (b *builder) render(ctx context.Context) error {
 
 func (b *builder) renderOne(v *Incident) error {
 	res := &resolver{b: b, from: v.Source}
-	out, err := b.md.Render(v.Body, res)
+	body := v.Body
+	// The page draws the timeline and the action items from what was parsed
+	// out of them; their sections are not shown a second time.
+	if len(v.Timeline) > 0 {
+		body = blankSection(body, v.BodyLine, v.Section(postmortem.SectionTimeline))
+	}
+	if len(v.ActionItems) > 0 {
+		body = blankSection(body, v.BodyLine, v.Section(postmortem.SectionActionItems))
+	}
+	out, err := b.md.Render(body, res)
 	if err != nil {
 		return fmt.Errorf("%s: render: %w", v.Source, err)
 	}
@@ -522,6 +535,35 @@ func (b *builder) renderOne(v *Incident) error {
 		b.mu.Unlock()
 	}
 	return nil
+}
+
+// blankSection returns body with a section's heading and text replaced by
+// empty lines, so line numbers of what follows stay those of the file.
+func blankSection(body []byte, bodyLine int, sec *postmortem.Section) []byte {
+	if sec == nil {
+		return body
+	}
+	lines := bytes.SplitAfter(body, []byte("\n"))
+	first := sec.Line - bodyLine
+	if first < 0 || first >= len(lines) {
+		return body
+	}
+	n := 2 // a setext heading and its underline
+	if bytes.HasPrefix(bytes.TrimSpace(lines[first]), []byte("#")) {
+		n = 1
+	}
+	n += strings.Count(sec.Text, "\n")
+	out := make([]byte, 0, len(body))
+	for i, l := range lines {
+		if i >= first && i < first+n {
+			if bytes.HasSuffix(l, []byte("\n")) {
+				out = append(out, '\n')
+			}
+			continue
+		}
+		out = append(out, l...)
+	}
+	return out
 }
 
 // resolver maps relative links in one postmortem to site URLs: other

@@ -76,7 +76,7 @@ func (b *builder) metrics() *Metrics {
 		keys = keys[len(keys)-12:]
 	}
 	var qlabels []string
-	var qvalues []float64
+	var qvalues, qdetect []float64
 	for _, k := range keys {
 		qq := quarters[k]
 		st := QuarterStat{Quarter: k, Count: len(qq.resolve)}
@@ -85,8 +85,11 @@ func (b *builder) metrics() *Metrics {
 		m.Quarters = append(m.Quarters, st)
 		qlabels = append(qlabels, k)
 		qvalues = append(qvalues, st.MedianResolve.Minutes())
+		qdetect = append(qdetect, st.MedianDetect.Minutes())
 	}
-	m.TimeToResolve = hbars(qlabels, qvalues, "Median time to resolve per quarter", " min")
+	minutes := func(v float64) string { return humanDuration(time.Duration(v * float64(time.Minute))) }
+	m.TimeToDetect = hbarsFmt(qlabels, qdetect, "Median time to detect per quarter", minutes)
+	m.TimeToResolve = hbarsFmt(qlabels, qvalues, "Median time to resolve per quarter", minutes)
 	m.TopTags = topBars(tagCount, "Top tags")
 	m.TopServices = topBars(svcCount, "Top services")
 	done := 0.0
@@ -138,8 +141,14 @@ func topBars(counts map[string]int, title string) template.HTML {
 	return hbars(labels, values, title, "")
 }
 
-// hbars draws a horizontal bar chart. Every text is escaped.
+// hbars draws a horizontal bar chart with values followed by unit.
 func hbars(labels []string, values []float64, title, unit string) template.HTML {
+	return hbarsFmt(labels, values, title, func(v float64) string { return trimFloat(v) + unit })
+}
+
+// hbarsFmt draws a horizontal bar chart, writing each value with format.
+// Every text is escaped.
+func hbarsFmt(labels []string, values []float64, title string, format func(float64) string) template.HTML {
 	const w, rowH, labelW = 640, 22, 200
 	h := rowH*len(labels) + 10
 	maxV := 0.0
@@ -156,7 +165,7 @@ func hbars(labels []string, values []float64, title, unit string) template.HTML 
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="label">%s</text>`, labelW-8, y+15, esc(l))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="bar"/>`, labelW, y+3, bw, rowH-6)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%s%s</text>`, float64(labelW)+bw+6, y+15, trimFloat(values[i]), esc(unit))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%s</text>`, float64(labelW)+bw+6, y+15, esc(format(values[i])))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -164,7 +173,7 @@ func hbars(labels []string, values []float64, title, unit string) template.HTML 
 
 // stackedBars draws a vertical stacked bar chart with a legend.
 func stackedBars(labels []string, counts [][]int, series []string, title string) template.HTML {
-	const w, h, top, bottom, left = 720, 260, 20, 50, 30
+	const w, h, top, bottom, left = 960, 260, 20, 50, 30
 	maxV := 1
 	for _, c := range counts {
 		t := 0
@@ -177,7 +186,8 @@ func stackedBars(labels []string, counts [][]int, series []string, title string)
 	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" aria-label="%s"><title>%s</title>`, w, h+20, esc(title), esc(title))
 	colW := float64(w-left) / float64(len(labels))
 	scale := float64(h-top-bottom) / float64(maxV)
-	fmt.Fprintf(&b, `<text x="0" y="%d" class="value">%d</text>`, top+4, maxV)
+	fmt.Fprintf(&b, `<text x="0" y="%d" class="value">%d</text><text x="0" y="%d" class="value">0</text>`, top+4, maxV, h-bottom)
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="grid"/>`, left, h-bottom, w, h-bottom)
 	for i, c := range counts {
 		x := float64(left) + float64(i)*colW
 		y := float64(h - bottom)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 
@@ -28,6 +29,8 @@ type Site struct {
 	Warnings int
 	// NoIndex asks search engines not to index the site.
 	NoIndex bool
+	// Serve is true when `inquest serve` serves the pages.
+	Serve bool
 	// Assets maps an asset's name (e.g. "style.css") to its content-hashed path.
 	Assets map[string]string
 }
@@ -136,6 +139,7 @@ type Home struct {
 // Metrics is the data of the metrics page; charts are inline SVG.
 type Metrics struct {
 	PerMonth      template.HTML
+	TimeToDetect  template.HTML
 	TimeToResolve template.HTML
 	TopTags       template.HTML
 	TopServices   template.HTML
@@ -154,8 +158,14 @@ type QuarterStat struct {
 }
 
 // buildEvents places timeline events on an axis from the first to the last
-// timed event.
-func buildEvents(evs []timeline.Event) []Event {
+// timed event. An event without a kind at the exact time of a milestone
+// given in the front matter takes that milestone's kind.
+func buildEvents(inc *postmortem.Incident) []Event {
+	evs := inc.Timeline
+	milestones := []struct {
+		t    time.Time
+		kind timeline.Kind
+	}{{inc.Started, timeline.KindStarted}, {inc.Detected, timeline.KindDetected}, {inc.Mitigated, timeline.KindMitigated}, {inc.Resolved, timeline.KindResolved}}
 	var first, last time.Time
 	for _, e := range evs {
 		if e.Time.IsZero() || e.DateOnly {
@@ -172,6 +182,14 @@ func buildEvents(evs []timeline.Event) []Event {
 	out := make([]Event, len(evs))
 	for i, e := range evs {
 		out[i] = Event{Event: e, Percent: -1}
+		if e.Kind == timeline.KindNone && !e.Time.IsZero() && !e.DateOnly {
+			for _, m := range milestones {
+				if !m.t.IsZero() && m.t.Equal(e.Time) && !hasKind(evs, m.kind) {
+					out[i].Kind = m.kind
+					break
+				}
+			}
+		}
 		if e.Time.IsZero() || e.DateOnly || first.IsZero() {
 			continue
 		}
@@ -211,3 +229,65 @@ func humanDuration(d time.Duration) string {
 }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+func hasKind(evs []timeline.Event, k timeline.Kind) bool {
+	for _, e := range evs {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// inlineHTML renders the inline Markdown of a timeline entry safely: the
+// text is escaped, code spans become <code>, strong and emphasis become
+// <strong> and <em>, and links become their text.
+func inlineHTML(s string) template.HTML {
+	s = mdLink.ReplaceAllString(s, "$1")
+	var b strings.Builder
+	strong, em := false, false
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == '`':
+			if j := strings.IndexByte(s[i+1:], '`'); j >= 0 {
+				b.WriteString("<code>" + template.HTMLEscapeString(s[i+1:i+1+j]) + "</code>")
+				i += j + 2
+				continue
+			}
+			b.WriteString("`")
+			i++
+		case strings.HasPrefix(s[i:], "**"):
+			if strong {
+				b.WriteString("</strong>")
+			} else {
+				b.WriteString("<strong>")
+			}
+			strong = !strong
+			i += 2
+		case s[i] == '*' || s[i] == '_' && (i == 0 || s[i-1] == ' ' || i+1 == len(s) || s[i+1] == ' '):
+			if em {
+				b.WriteString("</em>")
+			} else {
+				b.WriteString("<em>")
+			}
+			em = !em
+			i++
+		default:
+			j := i + 1
+			for j < len(s) && s[j] != '`' && s[j] != '*' && s[j] != '_' {
+				j++
+			}
+			b.WriteString(template.HTMLEscapeString(s[i:j]))
+			i = j
+		}
+	}
+	if em {
+		b.WriteString("</em>")
+	}
+	if strong {
+		b.WriteString("</strong>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text piece is escaped above
+}
+
+var mdLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)

@@ -217,8 +217,9 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			}
 			return out
 		},
-		"add":  func(a, b int) int { return a + b },
-		"svgx": func(pct float64) float64 { return 10 + pct*9.8 },
+		"add":    func(a, b int) int { return a + b },
+		"inline": inlineHTML,
+		"svgx":   func(pct float64) float64 { return 10 + pct*9.8 },
 		"durwidth": func(d time.Duration) string {
 			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
 		},

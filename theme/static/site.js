@@ -34,6 +34,15 @@
   var catalog = [];
   var facetNames = { s: "Severity", st: "Status", g: "Tags", v: "Services", y: "Year" };
   var state = readURL();
+  var severities = (app.getAttribute("data-severities") || "").split(",");
+  function sevRank(s) {
+    for (var i = 0; i < severities.length; i++) if (severities[i].toLowerCase() === String(s).toLowerCase()) return i;
+    return severities.length;
+  }
+  function sevClass(s) {
+    var r = sevRank(s);
+    return r < severities.length ? "sev sev-" + Math.min(r + 1, 5) : "sev sev-unknown";
+  }
 
   function readURL() {
     var p = new URLSearchParams(location.search);
@@ -118,7 +127,7 @@
     results.textContent = "";
     hits.slice(0, 200).forEach(function (e) {
       var li = el("li", { "data-id": e.i });
-      li.appendChild(el("span", { "class": "sev" }, e.s || "—"));
+      li.appendChild(el("span", { "class": sevClass(e.s) }, e.s || "—"));
       li.appendChild(el("a", { "class": "title", href: base + (e.p || "incidents/" + e.i + "/") }, e.t));
       li.appendChild(el("span", { "class": "meta" }, (e.d || "") + " · " + e.i + (e.v ? " · " + e.v.join(", ") : "")));
       if (frags[e.i]) li.appendChild(fragment(frags[e.i]));
@@ -132,7 +141,11 @@
         if (!matches(e, words, k)) return;
         values(e, k).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
-      var keys = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); }).slice(0, 15);
+      var keys = Object.keys(counts).sort(function (a, b) {
+        if (k === "s") return sevRank(a) - sevRank(b);
+        if (k === "y") return a < b ? 1 : -1;
+        return counts[b] - counts[a] || (a < b ? -1 : 1);
+      }).slice(0, 15);
       state.f[k].forEach(function (v) { if (keys.indexOf(v) < 0) keys.push(v); });
       if (!keys.length) return;
       facetsEl.appendChild(el("h3", {}, facetNames[k]));
@@ -170,19 +183,17 @@
       catalog.forEach(function (e, i) { e.m = sums[i] || ""; e.hay = null; });
       render();
     }).catch(function () {});
-    return fetch("/api/search?size=1").then(function (r) {
-      if (r.ok && (r.headers.get("Content-Type") || "").indexOf("application/json") === 0) {
-        api = "/api/search";
-        askAPI();
-      }
-    });
+    if (document.querySelector('meta[name="inquest-serve"]')) {
+      api = "/api/search";
+      askAPI();
+    }
   }).catch(function () { if (!catalog.length) count.textContent = "The incident catalog could not be loaded."; });
 })();
 
 // Live reload, only when the page comes from `inquest serve`.
 (function () {
   "use strict";
-  if (!window.EventSource || !/^(localhost|127\.|\[::1\])/.test(location.hostname)) return;
+  if (!window.EventSource || !document.querySelector('meta[name="inquest-serve"]')) return;
   var es = new EventSource("/_inquest/events");
   es.addEventListener("reload", function () { location.reload(); });
   es.addEventListener("error", function (e) {
