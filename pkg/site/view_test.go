@@ -1,0 +1,57 @@
+package site
+
+import (
+	"testing"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/timeline"
+)
+
+func TestInlineHTML(t *testing.T) {
+	tests := map[string]string{
+		"set `pool_size` to **40**":          "set <code>pool_size</code> to <strong>40</strong>",
+		"<script>alert(1)</script>":          "&lt;script&gt;alert(1)&lt;/script&gt;",
+		"`<img onerror=x>` and _em_ here":    "<code>&lt;img onerror=x&gt;</code> and <em>em</em> here",
+		"see [runbook](javascript:alert(1))": "see runbook)",
+		"snake_case stays":                   "snake_case stays",
+		"**unclosed bold":                    "<strong>unclosed bold</strong>",
+	}
+	for in, want := range tests {
+		if got := string(inlineHTML(in)); got != want {
+			t.Errorf("inlineHTML(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBuildEventsMarksFrontMatterMilestones(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2024, 3, 1, h, m, 0, 0, time.UTC) }
+	inc := &postmortem.Incident{Detected: at(9, 27), Resolved: at(10, 1), Timeline: []timeline.Event{
+		{Time: at(9, 19), Text: "pool exhausted"},
+		{Time: at(9, 27), Text: "someone noticed"},
+		{Time: at(9, 41), Text: "rolled back", Kind: timeline.KindMitigated},
+		{Time: at(10, 1), Text: "error rate normal"},
+		{Text: "no time"},
+	}}
+	evs := buildEvents(inc)
+	kinds := []timeline.Kind{"", timeline.KindDetected, timeline.KindMitigated, timeline.KindResolved, ""}
+	offsets := []string{"+0 min", "+8 min", "+22 min", "+42 min", ""}
+	for i, e := range evs {
+		if e.Kind != kinds[i] || e.Offset != offsets[i] {
+			t.Errorf("event %d: kind %q offset %q, want %q %q", i, e.Kind, e.Offset, kinds[i], offsets[i])
+		}
+	}
+	if evs[4].Percent != -1 || evs[3].Percent != 100 {
+		t.Errorf("percent: %v, %v", evs[3].Percent, evs[4].Percent)
+	}
+}
+
+func TestBlankSection(t *testing.T) {
+	body := []byte("## Summary\ntext\n\n## Timeline\n- 09:00 a\n- 10:00 b\n\n## Lessons\nmore\n")
+	sec := &postmortem.Section{Line: 13, Text: "- 09:00 a\n- 10:00 b\n\n"}
+	got := string(blankSection(body, 10, sec))
+	want := "## Summary\ntext\n\n\n\n\n\n## Lessons\nmore\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
