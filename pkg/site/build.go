@@ -51,6 +51,10 @@ type BuildOptions struct {
 	CacheDir string
 	// PageSize is the number of incidents on a list page (default 50).
 	PageSize int
+	// SearchIndex writes a Bleve index of the published incidents into the
+	// site as search/index/, for tools that read it next to the pages. Off
+	// by default: at 10,000 postmortems it is about 130 MB.
+	SearchIndex bool
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
 	Serve bool
@@ -149,6 +153,20 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	defer os.RemoveAll(tmp)
 	if err := b.write(ctx, tmp); err != nil {
 		return nil, err
+	}
+	if opts.SearchIndex {
+		// An index of exactly what this site publishes: drafts and internal
+		// incidents left out of the pages must not be found in it either.
+		pub := make([]*postmortem.Incident, len(b.site.Incidents))
+		for i, v := range b.site.Incidents {
+			pub[i] = v.Incident
+		}
+		if err := os.MkdirAll(filepath.Join(tmp, "search"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := search.Build(ctx, filepath.Join(tmp, "search", "index"), pub, search.BuildOptions{}); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
 	}
 	stage("write", t0)
 	if err := swapDir(tmp, opts.Out); err != nil {
