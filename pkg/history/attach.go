@@ -21,10 +21,11 @@ import (
 )
 
 // Attach fills in the History of each incident from its Source path:
-// revisions newest first (with the front-matter fields each one changed when
-// Options.Fields is set), contributors, sign-offs, the review status of the
-// incident's Reviewers and whether the work tree differs from HEAD. An
-// incident with no history and no uncommitted file keeps a nil History.
+// revisions newest first, with the front-matter fields each one changed when
+// Options.Fields is set (none for the revision that created the file),
+// contributors, sign-offs, the review status of the incident's Reviewers and
+// whether the work tree differs from HEAD. An incident with no history and no
+// uncommitted file keeps a nil History.
 func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) error {
 	if r == nil || r.repo == nil || r.head.IsZero() {
 		return nil
@@ -50,10 +51,6 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 	}()
 
 	wt := r.newWorktreeCheck()
-	type wanted struct {
-		h   *postmortem.History
-		lin *lineage
-	}
 	var todo []wanted
 	for _, inc := range incidents {
 		if err := ctx.Err(); err != nil {
@@ -83,54 +80,31 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 	if r.opts.Fields == nil || len(todo) == 0 {
 		return nil
 	}
+	return r.fieldChanges(ctx, todo)
+}
 
-	// Field history: parse every blob that is one side of a wanted
-	// revision exactly once, a lineage's versions together so that each
-	// is one delta away from the last.
-	var blobs []plumbing.Hash
-	seen := map[plumbing.Hash]int{}
-	add := func(h plumbing.Hash) {
-		if _, ok := seen[h]; !ok && !h.IsZero() {
-			seen[h] = len(blobs)
-			blobs = append(blobs, h)
-		}
-	}
-	for _, w := range todo {
-		for _, rv := range w.lin.revs {
-			if !rv.prev.IsZero() && !rv.blob.IsZero() {
-				add(rv.blob)
-				add(rv.prev)
-			}
-		}
-	}
-	if _, err := openReader(); err != nil {
-		return err
-	}
-	fields, err := r.parseBlobs(ctx, objs, blobs)
+// wanted is an incident's history waiting for its field changes.
+type wanted struct {
+	h   *postmortem.History
+	lin *lineage
+}
+
+// fieldChanges fills in the fields each revision changed, parsing each
+// version of a file once: a file's versions are read newest first, so each
+// is one delta away from the last and serves as the next revision's "after"
+// and this one's "before". Files are spread over the CPUs in contiguous runs.
+func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
+	o, err := openObjects(r.objectsDir(), r.repo.Storer)
 	if err != nil {
 		return err
 	}
-	for _, w := range todo {
-		for i, rv := range w.lin.revs {
-			if rv.prev.IsZero() || rv.blob.IsZero() {
-				continue
-			}
-			w.h.Revisions[i].Changes = diffFields(fields[seen[rv.prev]], fields[seen[rv.blob]])
-		}
-	}
-	return nil
-}
-
-// parseBlobs calls Options.Fields on each blob, spread over the CPUs in
-// contiguous runs.
-func (r *Repo) parseBlobs(ctx context.Context, o *objects, blobs []plumbing.Hash) ([]map[string]string, error) {
-	out := make([]map[string]string, len(blobs))
-	workers := max(1, min(runtime.GOMAXPROCS(0), 8, len(blobs)/32))
-	per := (len(blobs) + workers - 1) / workers
+	defer o.close()
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8, len(todo)/16))
+	per := (len(todo) + workers - 1) / workers
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := range workers {
-		lo, hi := w*per, min((w+1)*per, len(blobs))
+		lo, hi := w*per, min((w+1)*per, len(todo))
 		if lo >= hi {
 			continue
 		}
@@ -138,25 +112,51 @@ func (r *Repo) parseBlobs(ctx context.Context, o *objects, blobs []plumbing.Hash
 		go func() {
 			defer wg.Done()
 			rd := o.newReader(16 << 20)
-			for i := lo; i < hi; i++ {
-				if i%256 == 0 && ctx.Err() != nil {
+			for _, t := range todo[lo:hi] {
+				if ctx.Err() != nil {
 					errs[w] = ctx.Err()
 					return
 				}
-				data, err := rd.readType(blobs[i], objBlob)
-				if errors.Is(err, errNotFound) {
-					continue // a partial clone: no field history for it
+				// Fields keeps no content (see Options), so the buffers
+				// of the last file can be reused.
+				rd.cache.recycle()
+				memo := map[plumbing.Hash]map[string]string{}
+				get := func(h plumbing.Hash) (map[string]string, error) {
+					if f, ok := memo[h]; ok {
+						return f, nil
+					}
+					data, err := rd.readType(h, objBlob)
+					if errors.Is(err, errNotFound) {
+						return nil, nil // a partial clone: no field history here
+					}
+					if err != nil {
+						return nil, fmt.Errorf("blob %s: %w", h, err)
+					}
+					f := r.opts.Fields(data)
+					memo[h] = f
+					return f, nil
 				}
-				if err != nil {
-					errs[w] = fmt.Errorf("blob %s: %w", blobs[i], err)
-					return
+				for i, rv := range t.lin.revs {
+					if rv.prev.IsZero() || rv.blob.IsZero() {
+						continue
+					}
+					after, err := get(rv.blob)
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					before, err := get(rv.prev)
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					t.h.Revisions[i].Changes = diffFields(before, after)
 				}
-				out[i] = r.opts.Fields(data)
 			}
 		}()
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // diffFields lists the fields whose values differ, sorted by name.

@@ -145,9 +145,8 @@ func toUTF8(b []byte) string {
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// DefaultTrailers are the trailer keys read from commit messages when
-// Options.Trailers is empty.
-var DefaultTrailers = []string{"Signed-off-by", "Reviewed-by", "Approved-by", "Acked-by", "Co-authored-by"}
+// defaultTrailers are the trailer keys read when Options.Trailers is empty.
+var defaultTrailers = []string{"Signed-off-by", "Reviewed-by", "Approved-by", "Acked-by", "Co-authored-by"}
 
 // message is a commit message split into its parts.
 type message struct {

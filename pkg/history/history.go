@@ -29,13 +29,15 @@ type Options struct {
 	// Roots are the folders whose history is read, e.g. "postmortems".
 	// Empty means the whole directory.
 	Roots []string
-	// Trailers are the commit message trailer keys to read; empty means
-	// DefaultTrailers.
+	// Trailers are the commit message trailer keys to read, matched
+	// case-insensitively; empty means Signed-off-by, Reviewed-by,
+	// Approved-by, Acked-by and Co-authored-by. Every key but
+	// Co-authored-by is a sign-off (see the package documentation).
 	Trailers []string
 	// Fields returns the flattened front-matter fields of a postmortem
 	// (lists joined with ", "). Attach uses it to list the fields each
 	// revision changed; nil skips field history. It must be safe for
-	// concurrent use.
+	// concurrent use and must not retain content after it returns.
 	Fields func(content []byte) map[string]string
 	// CacheDir is where the history index is cached between builds; ""
 	// disables the cache.
@@ -80,8 +82,8 @@ const cacheVersion = "inquest-history/1"
 // Load reads the history of the Git repository containing dir once and
 // returns it with warnings for the user. A directory that is not in a Git
 // repository, or a repository without commits, yields an empty Repo and a
-// warning rather than an error; so does a shallow clone, whose history is
-// read as far as it goes.
+// warning rather than an error. A shallow clone yields a warning too, and the
+// history it has.
 func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -89,7 +91,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 	}
 	r := &Repo{dir: abs, opts: opts, trailers: opts.Trailers, msgs: map[int32]*message{}}
 	if len(r.trailers) == 0 {
-		r.trailers = DefaultTrailers
+		r.trailers = defaultTrailers
 	}
 	if _, err := os.Stat(abs); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
@@ -125,7 +127,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 		return nil, nil, fmt.Errorf("%s: read shallow commits: %w", dir, err)
 	}
 	if len(shallow) > 0 {
-		warnings = append(warnings, fmt.Sprintf("%s is a shallow clone: history before %d commit(s) is missing, so created dates, contributors and sign-offs are incomplete; clone with full history (actions/checkout: fetch-depth: 0)", dir, len(shallow)))
+		warnings = append(warnings, fmt.Sprintf("%s is a shallow clone: Git history is incomplete, so created dates, revisions, contributors and sign-offs may be missing; fetch the full history (with actions/checkout, set fetch-depth: 0)", dir))
 	}
 
 	roots := r.normRoots(opts.Roots)

@@ -597,3 +597,42 @@ func TestCanceled(t *testing.T) {
 		t.Error("Load ignored a canceled context")
 	}
 }
+
+// TestParallel has enough commits and incidents for Load and Attach to use
+// several workers (run it with -race), and checks every file's revisions
+// against the commits that made them.
+func TestParallel(t *testing.T) {
+	tr := newTestRepo(t)
+	want := map[string][]string{}
+	version := map[string]int{}
+	for i := range 160 {
+		p := fmt.Sprintf("postmortems/%d/f%02d.md", i%3, (i*7)%40)
+		version[p]++
+		tr.write(p, doc(p, fmt.Sprintf("SEV%d", version[p]%4+1), "draft"))
+		c := tr.commit(fmt.Sprintf("Commit %d", i), ana)
+		want[p] = append([]string{c.String()}, want[p]...)
+	}
+	if err := tr.repo.RepackObjects(&git.RepackConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	var incs []*postmortem.Incident
+	for p, w := range want {
+		if got := commitsOf(r.Revisions(p)); !reflect.DeepEqual(got, w) {
+			t.Errorf("%s = %v, want %v", p, got, w)
+		}
+		incs = append(incs, &postmortem.Incident{Source: p})
+	}
+	if err := r.Attach(context.Background(), incs); err != nil {
+		t.Fatal(err)
+	}
+	for _, inc := range incs {
+		revs := inc.History.Revisions
+		for i := 0; i+1 < len(revs); i++ {
+			c := revs[i].Changes
+			if len(c) != 1 || c[0].Field != "severity" {
+				t.Errorf("%s revision %d changes = %+v", inc.Source, i, c)
+			}
+		}
+	}
+}

@@ -158,6 +158,9 @@ type reader struct {
 	fr    io.ReadCloser
 	br    bytes.Reader
 	chain []chainLink
+	// scratch holds a delta while it is applied.
+	scratch []byte
+	depth   int // nesting of REF_DELTA bases, bounded against cycles
 	// inflated counts objects inflated from disk; tests use it to prove a
 	// cached load reads no history.
 	inflated int
@@ -213,7 +216,7 @@ func (r *reader) readPacked(pi int, p *packFile, off int64) (int, []byte, error)
 		}
 		switch typ {
 		case objCommit, objTree, objBlob, objTag:
-			data, err := r.inflate(p.data, dataOff, size)
+			data, err := r.inflate(p.data, dataOff, size, r.cache.alloc(size))
 			if err != nil {
 				return 0, nil, fmt.Errorf("object at %d: %w", off, err)
 			}
@@ -231,7 +234,12 @@ func (r *reader) readPacked(pi int, p *packFile, off int64) (int, []byte, error)
 		case objRefDelta:
 			r.chain = append(r.chain, chainLink{key: key, pack: p, off: dataOff, size: size, isRef: true})
 			links := append([]chainLink(nil), r.chain...)
+			if r.depth >= 1000 {
+				return 0, nil, fmt.Errorf("object at %d: delta chain too deep", off)
+			}
+			r.depth++
 			bt, bd, err := r.read(baseRef)
+			r.depth--
 			if err != nil {
 				return 0, nil, fmt.Errorf("delta base %s: %w", baseRef, err)
 			}
@@ -244,11 +252,15 @@ func (r *reader) readPacked(pi int, p *packFile, off int64) (int, []byte, error)
 	}
 	for i := len(r.chain) - 1; i >= 0; i-- {
 		l := r.chain[i]
-		delta, err := r.inflate(l.pack.data, l.off, l.size)
+		// The delta itself is only needed until it is applied.
+		if cap(r.scratch) < l.size {
+			r.scratch = make([]byte, l.size)
+		}
+		delta, err := r.inflate(l.pack.data, l.off, l.size, r.scratch)
 		if err != nil {
 			return 0, nil, err
 		}
-		out, err := applyDelta(baseData, delta)
+		out, err := applyDelta(baseData, delta, r.cache.alloc)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -308,8 +320,9 @@ func parseHeader(data []byte, off int64) (typ, size int, dataOff int64, ref plum
 	return typ, size, i, ref, baseOff, nil
 }
 
-// inflate decompresses the zlib stream at off, which must hold size bytes.
-func (r *reader) inflate(data []byte, off int64, size int) ([]byte, error) {
+// inflate decompresses the zlib stream at off, which must hold size bytes,
+// into buf when it is large enough.
+func (r *reader) inflate(data []byte, off int64, size int, buf []byte) ([]byte, error) {
 	r.inflated++
 	if size < 0 || size > maxObjectSize {
 		return nil, fmt.Errorf("object size %d out of range", size)
@@ -325,7 +338,11 @@ func (r *reader) inflate(data []byte, off int64, size int) ([]byte, error) {
 	} else if err := r.fr.(flate.Resetter).Reset(&r.br, nil); err != nil {
 		return nil, err
 	}
-	out := make([]byte, size)
+	out := buf[:0]
+	if cap(out) < size {
+		out = make([]byte, size)
+	}
+	out = out[:size]
 	if _, err := io.ReadFull(r.fr, out); err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
@@ -453,8 +470,9 @@ func typeName(t int) string {
 	return "object type " + strconv.Itoa(t)
 }
 
-// applyDelta applies a Git delta to base.
-func applyDelta(base, delta []byte) ([]byte, error) {
+// applyDelta applies a Git delta to base, writing into a buffer from alloc
+// (nil allocates).
+func applyDelta(base, delta []byte, alloc func(int) []byte) ([]byte, error) {
 	srcSize, n := binary.Uvarint(delta)
 	if n <= 0 || srcSize != uint64(len(base)) {
 		return nil, errors.New("delta: base size mismatch")
@@ -465,7 +483,12 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 		return nil, errors.New("delta: bad result size")
 	}
 	delta = delta[n:]
-	out := make([]byte, 0, dstSize)
+	var out []byte
+	if alloc != nil {
+		out = alloc(int(dstSize))[:0]
+	} else {
+		out = make([]byte, 0, dstSize)
+	}
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]
@@ -515,10 +538,59 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 }
 
 // lru is a byte-bounded least-recently-used cache of inflated objects.
+//
+// The diff walk allocates a new buffer for every version of every directory
+// it reads (2.5 GB on the 10,000-postmortem corpus), so evicted buffers are
+// reused. An evicted buffer may still be in use by its reader, so it only
+// becomes reusable at a point where the reader holds no object: recycle,
+// which the walk calls between commits.
 type lru struct {
 	max, size  int
 	m          map[uint64]*lruNode
 	head, tail *lruNode // head is the most recent
+	evicted    [][]byte // evicted since the last recycle
+	free       [][]byte // reusable
+}
+
+// maxFree bounds the reusable buffers kept.
+const maxFree = 64
+
+// recycle makes the buffers evicted so far reusable. Only call it when no
+// object read from the cache is still in use.
+func (c *lru) recycle() {
+	for _, b := range c.evicted {
+		if len(c.free) == maxFree {
+			// Keep the most recent: they fit what the walk reads next.
+			copy(c.free, c.free[1:])
+			c.free[maxFree-1] = nil
+			c.free = c.free[:maxFree-1]
+		}
+		c.free = append(c.free, b)
+	}
+	clear(c.evicted)
+	c.evicted = c.evicted[:0]
+}
+
+// alloc returns a buffer of length n, reusing the smallest free one that is
+// big enough. Small objects are cheaper to allocate than to look up.
+func (c *lru) alloc(n int) []byte {
+	best := -1
+	if n >= 4096 {
+		for i, b := range c.free {
+			if cap(b) >= n && (best < 0 || cap(b) < cap(c.free[best])) {
+				best = i
+			}
+		}
+	}
+	if best < 0 {
+		return make([]byte, n)
+	}
+	b := c.free[best]
+	last := len(c.free) - 1
+	copy(c.free[best:], c.free[best+1:])
+	c.free[last] = nil
+	c.free = c.free[:last]
+	return b[:n]
 }
 
 type lruNode struct {
@@ -547,12 +619,16 @@ func (c *lru) put(k uint64, typ int, data []byte) {
 	n := &lruNode{key: k, typ: typ, data: data}
 	c.m[k] = n
 	c.pushFront(n)
-	c.size += len(data)
+	// Count capacity: a reused buffer may be larger than its object.
+	c.size += cap(data)
 	for c.size > c.max && c.tail != nil {
 		old := c.tail
 		c.unlink(old)
 		delete(c.m, old.key)
-		c.size -= len(old.data)
+		c.size -= cap(old.data)
+		if cap(old.data) >= 4096 && len(c.evicted) < maxFree {
+			c.evicted = append(c.evicted, old.data)
+		}
 	}
 }
 

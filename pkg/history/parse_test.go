@@ -81,7 +81,7 @@ func TestParseMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := parseMessage(tt.msg, DefaultTrailers)
+			m := parseMessage(tt.msg, defaultTrailers)
 			if m.Subject != tt.subject || m.Body != tt.body || !reflect.DeepEqual(m.Trailers, tt.trailers) {
 				t.Errorf("got subject %q body %q trailers %+v\nwant subject %q body %q trailers %+v", m.Subject, m.Body, m.Trailers, tt.subject, tt.body, tt.trailers)
 			}
@@ -112,7 +112,7 @@ func TestParsePR(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := parseMessage(tt.msg, DefaultTrailers).PR; got != tt.want {
+			if got := parseMessage(tt.msg, defaultTrailers).PR; got != tt.want {
 				t.Errorf("PR = %d, want %d", got, tt.want)
 			}
 		})
@@ -176,12 +176,12 @@ func TestApplyDelta(t *testing.T) {
 	base := []byte("0123456789abcdef")
 	// src size 16, dst size 9: copy 4 bytes from offset 10, insert "XYZ", copy 2 from 0.
 	delta := []byte{16, 9, 0x80 | 0x01 | 0x10, 10, 4, 3, 'X', 'Y', 'Z', 0x80 | 0x10, 2}
-	got, err := applyDelta(base, delta)
+	got, err := applyDelta(base, delta, nil)
 	if err != nil || string(got) != "abcdXYZ01" {
 		t.Fatalf("applyDelta = %q, %v", got, err)
 	}
 	for _, bad := range [][]byte{{15, 9}, {16, 9, 0}, {16, 9, 0x80 | 0x01 | 0x10, 14, 4}, {16, 20, 3, 'a'}} {
-		if _, err := applyDelta(base, bad); err == nil {
+		if _, err := applyDelta(base, bad, nil); err == nil {
 			t.Errorf("applyDelta accepted %v", bad)
 		}
 	}
@@ -208,7 +208,7 @@ func FuzzParseMessage(f *testing.F) {
 	f.Add("S\n\nSee merge request g/p!3")
 	f.Add("\n\n\n: <>\n\t\n")
 	f.Fuzz(func(t *testing.T, msg string) {
-		m := parseMessage(msg, DefaultTrailers)
+		m := parseMessage(msg, defaultTrailers)
 		if strings.Contains(m.Subject, "\n") {
 			t.Errorf("subject has a newline: %q", m.Subject)
 		}
@@ -216,7 +216,7 @@ func FuzzParseMessage(f *testing.F) {
 			t.Errorf("negative PR %d", m.PR)
 		}
 		for _, tr := range m.Trailers {
-			if canonicalKey(tr.Key, DefaultTrailers) != tr.Key {
+			if canonicalKey(tr.Key, defaultTrailers) != tr.Key {
 				t.Errorf("unexpected key %q", tr.Key)
 			}
 			if utf8.ValidString(msg) && (!utf8.ValidString(tr.Name) || !utf8.ValidString(tr.Email)) {
@@ -247,7 +247,7 @@ func FuzzObjects(f *testing.F) {
 	f.Add([]byte{16, 9, 0x91, 10, 4, 3, 'X', 'Y', 'Z'}, []byte("100644 a\x00aaaaaaaaaaaaaaaaaaaa40000 d\x00bbbbbbbbbbbbbbbbbbbb"))
 	f.Add([]byte{0, 0}, []byte("tree x\nparent y\n\n"))
 	f.Fuzz(func(t *testing.T, delta, tree []byte) {
-		_, _ = applyDelta([]byte("0123456789abcdef"), delta)
+		_, _ = applyDelta([]byte("0123456789abcdef"), delta, nil)
 		_, _ = parseCommit(plumbing.ZeroHash, tree)
 		for i := 0; i < len(tree); {
 			_, next, err := parseEntry(tree, i)

@@ -57,7 +57,7 @@ func parseEntry(t []byte, i int) (treeEntry, int, error) {
 	}
 	e := treeEntry{mode: t[i : i+sp], name: t[i+sp+1 : nul], hash: t[nul+1 : end]}
 	switch {
-	case string(e.mode) == "40000":
+	case string(e.mode) == "40000" || string(e.mode) == "040000":
 		e.kind = kindTree
 	case e.mode[0] == '1' && string(e.mode) != "160000":
 		e.kind = kindBlob

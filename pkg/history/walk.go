@@ -220,6 +220,8 @@ func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbin
 // diffCommit lists the files under the roots that differ between two root
 // trees, with renames paired.
 func (w *differ) diffCommit(before, after plumbing.Hash) ([]change, error) {
+	// Nothing read for the previous commit is in use any more.
+	w.r.cache.recycle()
 	var out []change
 	if len(w.roots) == 0 {
 		if err := w.diffTrees("", before, after, &out); err != nil {

@@ -3,8 +3,11 @@
 //	go build -o /tmp/benchload ./pkg/history/internal/benchload
 //	/usr/bin/time -v /tmp/benchload -roots postmortems /tmp/c10k
 //
-// It prints the time Load took and, with -revisions, the time to list the
-// revisions of every Markdown file under the roots.
+// It prints the time Load took and the resident memory, and optionally the
+// time to list the revisions of (-revisions) or attach history to (-attach)
+// every Markdown file under the roots. -show prints one file's history as
+// the CLI would; -dump prints revision hashes for comparison with
+// `git log --first-parent --follow --format=%H`.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -41,6 +45,7 @@ func run(ctx context.Context, args []string) error {
 	show := fl.String("show", "", "print the history of this file as the CLI would")
 	dump := fl.String("dump", "", "print the revision hashes of the files listed in this file, one a line")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile to this file")
+	memprofile := fl.String("memprofile", "", "write an allocation profile to this file")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +59,15 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *memprofile != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			if f, err := os.Create(*memprofile); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	if fl.NArg() != 1 {
 		return fmt.Errorf("usage: benchload [flags] REPO")
