@@ -25,6 +25,8 @@ severity, status and year indexes, a timeline of all incidents, action items, le
 learned, an operational review digest, metrics, an Atom feed, sitemap.xml,
 api/incidents.json and a search page.
 
+A build whose inputs (every file of the repository, HEAD, options, the inquest binary)
+are those the output was built from does nothing and says so; --force builds anyway.
 The site is written to a temporary folder and moved into place only when the whole
 build succeeded: a failed build leaves the previous site untouched. Broken
 postmortems are reported and left out (with --strict they fail the build).`,
@@ -81,8 +83,13 @@ postmortems are reported and left out (with --strict they fail the build).`,
 				}
 			}
 			out, _ := filepath.Abs(res.Out)
-			fmt.Fprintf(e.stdout, "built %d incidents, %d pages into %s in %s (%d skipped, %d errors, %d warnings)\n",
-				res.Incidents, res.Pages, out, res.Elapsed.Round(time.Millisecond), res.Skipped, errs, warns)
+			if res.UpToDate {
+				fmt.Fprintf(e.stdout, "%s is up to date: %d incidents, %d pages (%d errors, %d warnings; checked in %s, --force to rebuild)\n",
+					out, res.Incidents, res.Pages, errs, warns, res.Elapsed.Round(time.Millisecond))
+			} else {
+				fmt.Fprintf(e.stdout, "built %d incidents, %d pages into %s in %s (%d skipped, %d errors, %d warnings)\n",
+					res.Incidents, res.Pages, out, res.Elapsed.Round(time.Millisecond), res.Skipped, errs, warns)
+			}
 			if strict && errs > 0 {
 				return &exitError{code: ExitFindings, err: fmt.Errorf("--strict: %d errors in postmortems", errs)}
 			}
@@ -99,6 +106,7 @@ postmortems are reported and left out (with --strict they fail the build).`,
 	f.BoolVar(&opts.SearchIndex, "search-index", false, "also write a Bleve index of the published incidents into OUT/search/index")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress output")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the time each stage took")
+	f.BoolVar(&opts.Force, "force", false, "build even when the output was built from the same inputs")
 	f.BoolVar(&strict, "strict", false, "exit 1 when any postmortem has an error (for CI)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	f.StringVar(&memProfile, "memprofile", "", "write a heap profile at the end of the build to this file")

@@ -55,6 +55,8 @@ type BuildOptions struct {
 	// site as search/index/, for tools that read it next to the pages. Off
 	// by default: at 10,000 postmortems it is about 130 MB.
 	SearchIndex bool
+	// Force builds even when the output was built from the same inputs.
+	Force bool
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
 	Serve bool
@@ -73,6 +75,9 @@ type Result struct {
 	Warnings    []string
 	Elapsed     time.Duration
 	Stages      []Stage
+	// UpToDate is true when the output had been built from the same inputs
+	// and nothing was written; the counts and findings are those recorded.
+	UpToDate bool
 	// IndexDir is the Bleve index of every postmortem, kept in the cache
 	// folder and shared with `inquest search` and serve's search API.
 	IndexDir string
@@ -99,6 +104,21 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 		opts.CacheDir = repo.CacheDir(opts.Dir)
 	}
 	t0 := time.Now()
+	var stamp string
+	if !opts.Force {
+		var err error
+		if stamp, err = inputStamp(opts); err != nil {
+			return nil, err
+		}
+		if sf, ok := upToDate(opts.CacheDir, opts.Out, stamp); ok {
+			stage("stamp", t0)
+			res.UpToDate = true
+			res.Incidents, res.Pages, res.Skipped = sf.Incidents, sf.Pages, sf.Skipped
+			res.Findings, res.Warnings, res.IndexDir = sf.Findings, sf.Warnings, sf.IndexDir
+			res.Elapsed = time.Since(start)
+			return res, nil
+		}
+	}
 	// The fingerprint is taken before reading, so an edit made during the
 	// build makes the next build index again.
 	fp, err := repo.Fingerprint(ctx, opts.Dir)
@@ -169,19 +189,25 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 		}
 	}
 	stage("write", t0)
-	if err := swapDir(tmp, opts.Out); err != nil {
-		return nil, err
-	}
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	res.Findings = append(rp.Set.AllFindings(), b.findings...)
+	postmortem.SortFindings(res.Findings)
+	if err := swapDir(tmp, opts.Out); err != nil {
+		return nil, err
+	}
+	if stamp != "" {
+		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped,
+			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir}); err != nil {
+			return nil, err
+		}
+	}
 	for _, v := range b.site.Incidents {
 		if v.History != nil && v.History.Uncommitted {
 			res.Uncommitted++
 		}
 	}
-	res.Findings = append(rp.Set.AllFindings(), b.findings...)
-	postmortem.SortFindings(res.Findings)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

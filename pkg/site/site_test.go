@@ -411,3 +411,40 @@ func TestSearchIndexInSite(t *testing.T) {
 		t.Errorf("tags:database matched %d", res.Total)
 	}
 }
+
+func TestNoChangeRebuildIsSkipped(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	cache := t.TempDir()
+	first, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.UpToDate || second.Pages != first.Pages || len(second.Findings) != len(first.Findings) {
+		t.Errorf("second build: up to date %v, %d pages, %d findings; want the first build's %d pages, %d findings",
+			second.UpToDate, second.Pages, len(second.Findings), first.Pages, len(first.Findings))
+	}
+	// Any change to a file of the repository, or to an option, builds again.
+	p := filepath.Join(dir, "postmortems/2022/2022-07-07-dns.md")
+	data, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(data, []byte("DNS timeouts"), []byte("DNS resolver timeouts"), 1), 0o644)
+	third, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.UpToDate {
+		t.Fatal("edited repository not rebuilt")
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "incidents/INC-2022-003/index.html"))
+	if !bytes.Contains(page, []byte("DNS resolver timeouts")) {
+		t.Error("edit not in the rebuilt page")
+	}
+	fourth, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, Drafts: true})
+	if err != nil || fourth.UpToDate {
+		t.Errorf("changed options not rebuilt: %v", err)
+	}
+}
