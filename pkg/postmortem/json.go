@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"time"
@@ -248,13 +249,47 @@ type Export struct {
 // WriteJSON writes incidents as {"incidents": [...]}, indented, in the
 // order given. Broken incidents are left out.
 func WriteJSON(w io.Writer, incs []*Incident) error {
-	doc := Export{Incidents: []JSONIncident{}}
-	for _, inc := range incs {
-		if !inc.Broken {
-			doc.Incidents = append(doc.Incidents, inc.ToJSON())
+	i := 0
+	return EncodeExport(w, func() (JSONIncident, bool) {
+		for i < len(incs) {
+			inc := incs[i]
+			i++
+			if !inc.Broken {
+				return inc.ToJSON(), true
+			}
 		}
+		return JSONIncident{}, false
+	})
+}
+
+// EncodeExport writes the export document one incident at a time, as
+// next yields them, so that memory does not grow with the repository. The
+// bytes are those of encoding Export with json.Encoder and a two-space
+// indent.
+func EncodeExport(w io.Writer, next func() (JSONIncident, bool)) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	n := 0
+	for {
+		j, ok := next()
+		if !ok {
+			break
+		}
+		data, err := json.MarshalIndent(j, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			bw.WriteString("{\n  \"incidents\": [\n    ")
+		} else {
+			bw.WriteString(",\n    ")
+		}
+		bw.Write(data)
+		n++
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	if n == 0 {
+		bw.WriteString("{\n  \"incidents\": []\n}\n")
+	} else {
+		bw.WriteString("\n  ]\n}\n")
+	}
+	return bw.Flush()
 }

@@ -1,6 +1,8 @@
 package postmortem
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -149,6 +151,32 @@ func TestStripInline(t *testing.T) {
 	for in, want := range tests {
 		if got := stripInline(in); got != want {
 			t.Errorf("stripInline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEncodeExportMatchesEncoder(t *testing.T) {
+	p := newTestParser(t)
+	incs := []*Incident{
+		p.Parse("postmortems/a.md", []byte("---\nid: A\ntitle: <b>A</b>\ntags: [x]\n---\n## Summary\nOne & two.\n")),
+		p.Parse("postmortems/b.md", []byte("# B\n")),
+	}
+	for _, n := range []int{0, 1, 2} {
+		var streamed, whole bytes.Buffer
+		if err := WriteJSON(&streamed, incs[:n]); err != nil {
+			t.Fatal(err)
+		}
+		doc := Export{Incidents: []JSONIncident{}}
+		for _, inc := range incs[:n] {
+			doc.Incidents = append(doc.Incidents, inc.ToJSON())
+		}
+		enc := json.NewEncoder(&whole)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if streamed.String() != whole.String() {
+			t.Errorf("%d incidents:\nstreamed %s\nencoder  %s", n, streamed.String(), whole.String())
 		}
 	}
 }

@@ -144,6 +144,8 @@ func allByte(b []byte, c byte) bool {
 func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
 	hs := scanHeadings(body)
 	secs := make([]Section, 0, len(hs))
+	// One copy of the body; every section's text is a substring of it.
+	text := string(body)
 	for i, h := range hs {
 		end := len(body)
 		for _, n := range hs[i+1:] {
@@ -157,7 +159,7 @@ func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
 			Heading: h.text,
 			Level:   h.level,
 			Line:    bodyLine + h.line,
-			Text:    string(body[min(h.end, end):end]),
+			Text:    text[min(h.end, end):end],
 		})
 	}
 	return secs, hs

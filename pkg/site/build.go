@@ -546,7 +546,22 @@ func (b *builder) render(ctx context.Context) error {
 	return nil
 }
 
+// renderOne renders what other pages show of an incident: its lessons.
+// The body is rendered by renderBody just before its page is written, so
+// the HTML of 10,000 pages is never held at once.
 func (b *builder) renderOne(v *Incident) error {
+	if sec := v.Section(postmortem.SectionLessons); sec != nil {
+		lo, err := b.md.Render([]byte(sec.Text), &resolver{b: b, from: v.Source})
+		if err != nil {
+			return fmt.Errorf("%s: render: %w", v.Source, err)
+		}
+		v.Lessons = trustedHTML(lo.HTML)
+	}
+	return nil
+}
+
+// renderBody renders an incident's Markdown into v.Content.
+func (b *builder) renderBody(v *Incident) error {
 	res := &resolver{b: b, from: v.Source}
 	body := v.Body
 	// The page draws the timeline and the action items from what was parsed
@@ -566,12 +581,6 @@ func (b *builder) renderOne(v *Incident) error {
 	var fs []postmortem.Finding
 	for _, p := range out.Problems {
 		fs = append(fs, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
-	}
-	if sec := v.Section(postmortem.SectionLessons); sec != nil {
-		lo, err := b.md.Render([]byte(sec.Text), res)
-		if err == nil {
-			v.Lessons = trustedHTML(lo.HTML)
-		}
 	}
 	if len(fs) > 0 {
 		b.mu.Lock()

@@ -78,7 +78,15 @@ func (b *builder) pageJobs() []pageJob {
 
 	add("timeline", &Page{Kind: "timeline", Title: "Timeline of all incidents", Path: pathTimeline, Groups: b.byMonth()})
 	add("actions", &Page{Kind: "actions", Title: "Action items", Path: pathActions, Groups: b.actionGroups()})
-	add("lessons", &Page{Kind: "lessons", Title: "Lessons learned", Path: pathLessons, Groups: b.lessonGroups()})
+	// Lessons: an index of tags, and a page of each tag's lessons (one
+	// page of every lesson under every tag grew to 29 MB at 10,000).
+	var lessonTerms []Term
+	for _, g := range b.lessonGroups() {
+		p := termPath(pathLessons, g.Title)
+		lessonTerms = append(lessonTerms, Term{Name: g.Title, Path: p, Count: len(g.Lessons)})
+		add("lessons", &Page{Kind: "lessons", Title: "Lessons learned: " + g.Title, Path: p, Groups: []Group{g}})
+	}
+	add("lessons", &Page{Kind: "lessons", Title: "Lessons learned", Path: pathLessons, Terms: lessonTerms})
 	add("digest", &Page{Kind: "digest", Title: "Operational review digest", Path: pathDigest, Groups: b.digest()})
 	add("metrics", &Page{Kind: "metrics", Title: "Metrics", Path: pathMetrics, Metrics: b.metrics()})
 	add("search", &Page{Kind: "search", Title: "Search", Path: pathSearch})

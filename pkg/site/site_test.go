@@ -225,6 +225,12 @@ func TestBuildSite(t *testing.T) {
 		t.Errorf("no links warning at line 21 in %+v", res.Findings)
 	}
 
+	// Lessons: an index of tags, and each tag's lessons with their incident.
+	lessons := parseHTML(t, filepath.Join(out, "lessons/database/index.html"))
+	if l := find(lessons, "article", "lesson"); len(l) != 1 || !strings.Contains(text(l[0]), "Pools need limits") {
+		t.Errorf("lessons/database lists %d lessons", len(l))
+	}
+
 	// Machine output.
 	for _, f := range []string{"feed.xml", "sitemap.xml", "api/incidents.json", "search/catalog.json", "404.html", "robots.txt", "metrics/index.html", "actions/index.html", "lessons/index.html", "digest/index.html", "timeline/index.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {

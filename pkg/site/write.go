@@ -30,10 +30,25 @@ import (
 // HTML and neutralises dangerous URLs unless the repository opted in.
 func trustedHTML(b []byte) template.HTML { return template.HTML(b) } //nolint:gosec // see doc comment
 
-// pageJob is one page to execute and write.
+// pageJob is one page to execute and write. An incident page renders its
+// Markdown first and lets go of the HTML once written.
 type pageJob struct {
 	tmpl string
 	page *Page
+}
+
+func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) error {
+	if j.page.Kind == "incident" {
+		v := j.page.Incident
+		if err := b.renderBody(v); err != nil {
+			return err
+		}
+		defer func() { v.Content = "" }()
+	}
+	if err := t.ExecuteTemplate(buf, "layout", j.page); err != nil {
+		return fmt.Errorf("theme: %s: %w", j.tmpl, err)
+	}
+	return nil
 }
 
 // write renders every page, feed and asset into dir.
@@ -67,8 +82,8 @@ func (b *builder) write(ctx context.Context, dir string) error {
 					sendErr(errc, fmt.Errorf("theme: no template %q", j.tmpl))
 					continue
 				}
-				if err := t.ExecuteTemplate(&buf, "layout", j.page); err != nil {
-					sendErr(errc, fmt.Errorf("theme: %s: %w", j.tmpl, err))
+				if err := b.execute(t, j, &buf); err != nil {
+					sendErr(errc, err)
 					continue
 				}
 				if err := writeFile(dir, fileFor(j.page.Path), buf.Bytes()); err != nil {
@@ -264,26 +279,31 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 	return out, nil
 }
 
-// writeJSON writes v as indented JSON.
-func writeJSON(dir, rel string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+// writeAPI writes api/incidents.json with the export encoder plus URLs,
+// one incident at a time (80 MB at 10,000 incidents with history).
+func (b *builder) writeAPI(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "api"), 0o755); err != nil {
 		return err
 	}
-	return writeFile(dir, rel, buf.Bytes())
-}
-
-// writeAPI writes api/incidents.json with the export encoder plus URLs.
-func (b *builder) writeAPI(dir string) error {
-	doc := postmortem.Export{Incidents: make([]postmortem.JSONIncident, 0, len(b.site.Incidents))}
-	for _, v := range b.site.Incidents {
+	f, err := os.Create(filepath.Join(dir, "api", "incidents.json"))
+	if err != nil {
+		return err
+	}
+	i := 0
+	err = postmortem.EncodeExport(f, func() (postmortem.JSONIncident, bool) {
+		if i >= len(b.site.Incidents) {
+			return postmortem.JSONIncident{}, false
+		}
+		v := b.site.Incidents[i]
+		i++
 		j := v.ToJSON()
 		j.URL = b.absURL(v.Path)
-		doc.Incidents = append(doc.Incidents, j)
+		return j, true
+	})
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return writeJSON(dir, "api/incidents.json", doc)
+	return err
 }
 
 // absURL is a page's absolute URL when base_url is set, else its path.
