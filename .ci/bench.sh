@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks inquest on the shared synthetic corpus and prints a Markdown
+# table: full build cold (no caches), warm (history and index cached, output
+# forced), no-change (nothing to do), one postmortem edited, and search.
+#
+#   .ci/bench.sh [N...]        default: 1000 10000
+#
+# Needs python3 and ../shared/bench/gencorpus.py beside the checkout, and
+# GNU time (/usr/bin/time, Debian package "time"). Corpora are cached in
+# $BENCH_DIR (default /tmp/inquest-bench). Medians of $RUNS runs (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-1000 10000}")
+[ $# -eq 0 ] && sizes=(1000 10000)
+BENCH_DIR=${BENCH_DIR:-/tmp/inquest-bench}
+RUNS=${RUNS:-3}
+gen=../shared/bench/gencorpus.py
+[ -f "$gen" ] || { echo "missing $gen"; exit 2; }
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+mkdir -p "$BENCH_DIR"
+bin="$BENCH_DIR/inquest"
+go build -trimpath -o "$bin" ./cmd/inquest
+
+# measure LABEL CMD...: runs CMD $RUNS times, prints "median_wall median_peak_mib"
+measure() {
+  local walls=() peaks=()
+  for _ in $(seq "$RUNS"); do
+    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
+    /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >/dev/null 2>&1
+    read -r w m < "$BENCH_DIR/time.out"
+    walls+=("$w"); peaks+=("$m")
+  done
+  local w m
+  w=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS+1)/2 ))p")
+  m=$(printf '%s\n' "${peaks[@]}" | sort -n | sed -n "$(( (RUNS+1)/2 ))p")
+  echo "$w $(( m / 1024 ))"
+}
+
+echo "| N | commits | step | wall (s) | peak (MiB) |"
+echo "|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  corpus="$BENCH_DIR/c$n"
+  if [ ! -d "$corpus/.git" ]; then
+    python3 "$gen" --n "$n" --seed 1 --out "$corpus" >/dev/null
+  fi
+  commits=$(git -C "$corpus" rev-list --count HEAD)
+  cache="$BENCH_DIR/cache-$n"
+  out="$BENCH_DIR/out-$n"
+  row() { read -r w m; echo "| $n | $commits | $1 | $w | $m |"; }
+
+  BEFORE="rm -rf '$cache' '$out'" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q | row "build, cold (no cache)"
+  BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q --force | row "build, warm caches (--force)"
+  BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q | row "build, no change"
+  first=$(find "$corpus/postmortems" -name '*.md' | sort | sed -n 1p)
+  BEFORE="printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >> '$first'" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q | row "build, one postmortem edited"
+  git -C "$corpus" checkout -q -- .
+  BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" '+tags:database +severity:SEV1 "connection pool"' --facets | row "search, end to end"
+  BEFORE="" measure git -C "$corpus" log --name-only --no-merges --format=%H | row "git log --name-only (reference)"
+done
