@@ -16,7 +16,7 @@ import (
 
 // benchCorpus loads the repository named by $INQUEST_BENCH_CORPUS (made by
 // ../shared/bench/gencorpus.py), or skips.
-func benchCorpus(b *testing.B) []*postmortem.Incident {
+func benchCorpus(b testing.TB) []*postmortem.Incident {
 	b.Helper()
 	dir := os.Getenv("INQUEST_BENCH_CORPUS")
 	if dir == "" {
@@ -52,10 +52,11 @@ func dirSize(dir string) int64 {
 func BenchmarkBuild(b *testing.B) {
 	incs := benchCorpus(b)
 	for _, method := range []string{"batches", "builder"} {
-		for _, size := range []int{100, 500, 2000} {
+		for _, size := range []int{100, 500, 2000, 5000} {
 			b.Run(fmt.Sprintf("%s/%d", method, size), func(b *testing.B) {
 				opts := BuildOptions{BatchSize: size, builder: method == "builder"}
 				var size int64
+				cpu := cpuTime()
 				for b.Loop() {
 					dir := filepath.Join(b.TempDir(), "search")
 					if err := Build(context.Background(), dir, incs, opts); err != nil {
@@ -63,6 +64,7 @@ func BenchmarkBuild(b *testing.B) {
 					}
 					size = dirSize(dir)
 				}
+				b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(size)/(1<<20), "MiB")
 				b.ReportMetric(float64(len(incs)), "docs")
 			})
@@ -70,38 +72,43 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkSearch measures the four kinds of query on the corpus and
-// reports the median and 99th percentile of their latency.
+// BenchmarkSearch measures the four kinds of query on the corpus, on an
+// index from each write path, and reports the median and 99th percentile
+// of their latency.
 func BenchmarkSearch(b *testing.B) {
 	incs := benchCorpus(b)
-	dir := filepath.Join(b.TempDir(), "search")
-	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	for _, q := range benchQueries {
-		b.Run(q.name, func(b *testing.B) {
-			ctx := context.Background()
-			var took []time.Duration
-			var total uint64
-			for b.Loop() {
-				start := time.Now()
-				res, err := ix.Search(ctx, q.req)
-				if err != nil {
-					b.Fatal(err)
+	for _, method := range []string{"batches", "builder"} {
+		dir := filepath.Join(b.TempDir(), "search")
+		if err := Build(context.Background(), dir, incs, BuildOptions{builder: method == "builder"}); err != nil {
+			b.Fatal(err)
+		}
+		ix, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range benchQueries {
+			b.Run(method+"/"+q.name, func(b *testing.B) {
+				ctx := context.Background()
+				var took []time.Duration
+				var total uint64
+				cpu := cpuTime()
+				for b.Loop() {
+					start := time.Now()
+					res, err := ix.Search(ctx, q.req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					took = append(took, time.Since(start))
+					total = res.Total
 				}
-				took = append(took, time.Since(start))
-				total = res.Total
-			}
-			slices.Sort(took)
-			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-			b.ReportMetric(float64(total), "hits")
-		})
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				slices.Sort(took)
+				b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+				b.ReportMetric(float64(total), "hits")
+			})
+		}
+		ix.Close()
 	}
 }
 
@@ -112,6 +119,34 @@ var benchQueries = []struct {
 }{
 	{"term", Request{Query: "timeout"}},
 	{"phrase", Request{Query: `"connection pool"`}},
+	{"phrase-10%", Request{Query: `"lock contention"`}},
 	{"tag", Request{Query: "+tags:database", Sort: "-date"}},
 	{"combined+facets", Request{Query: `+severity:SEV1 +services:checkout-api "connection pool" -tags:dns date:>="2020-01-01"`, Facets: true, Highlight: true}},
+}
+
+// BenchmarkRelated measures Related for incidents of the corpus in turn.
+func BenchmarkRelated(b *testing.B) {
+	incs := benchCorpus(b)
+	dir := filepath.Join(b.TempDir(), "search")
+	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	var took []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := ix.Related(context.Background(), incs[i%len(incs)], 5); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		i += 97
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 }

@@ -137,12 +137,12 @@ func TestUpdateRebuilds(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("\x00garbage"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "unreadable index"},
+		}, "cannot open the index"},
 		{"store removed", func(t *testing.T, dir string) {
 			if err := os.RemoveAll(filepath.Join(dir, "store")); err != nil {
 				t.Fatal(err)
 			}
-		}, "unreadable index"},
+		}, "cannot open the index"},
 		{"segments truncated", func(t *testing.T, dir string) {
 			zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
 			if len(zaps) == 0 {
@@ -227,5 +227,32 @@ func TestBuildMethodsAgree(t *testing.T) {
 	}
 	if !slices.Equal(results[0], results[1]) || len(results[0]) == 0 {
 		t.Errorf("batches %q, builder %q", results[0], results[1])
+	}
+}
+
+func TestUpdateWhileOpen(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	dir := filepath.Join(t.TempDir(), "search")
+	if err := Build(context.Background(), dir, incs[:3], BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// The reader's lock makes the update rebuild beside it rather than wait.
+	stats, err := Update(context.Background(), dir, incs, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Added != 6 {
+		t.Errorf("stats %+v", stats)
+	}
+	if res := doSearch(t, ix, Request{}); res.Total != 3 {
+		t.Errorf("open reader sees %d incidents, want the 3 it opened", res.Total)
+	}
+	if got := searchDir(t, dir, Request{}); len(got) != 6 {
+		t.Errorf("new reader sees %q", got)
 	}
 }

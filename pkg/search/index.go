@@ -15,7 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Index is an open, read-only search index.
+// Index is an open, read-only search index. It is safe for concurrent use.
 type Index struct {
 	idx bleve.Index
 }
@@ -34,7 +34,7 @@ func Open(dir string) (*Index, error) {
 	if sc.MappingVersion != MappingVersion {
 		return nil, fmt.Errorf("open search index %s: written with mapping version %d, this inquest reads version %d: build it again", dir, sc.MappingVersion, MappingVersion)
 	}
-	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": lockTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}

@@ -1,59 +1,77 @@
 // Package search is inquest's Bleve adapter: the index mapping shared by the
-// build, the CLI, the server and the browser, the index build and its
-// incremental update, queries, related incidents and terminal output.
+// build, the CLI, the server and (one day) the browser, the index build and
+// its incremental update, queries, related incidents and terminal output.
 //
 // # Query language
 //
 // A query is Bleve's query-string syntax: a list of clauses separated by
 // spaces, each optionally prefixed with + (must match) or - (must not
-// match); clauses without a prefix should match (at least one of them when
-// there is no + clause). A clause is a word, a "quoted phrase", or
-// field:value, field:"phrase", field:>N, field:>=N, field:<N, field:<=N,
-// field:>"2024-01-01" (a date range), word~1 (fuzzy), wild*card or
-// /regexp/, and may end in ^boost. Parentheses do not group; AND and OR are
-// plain words. Words without a field search every text field, the title
-// counting most.
+// match). Clauses without a prefix should match: when there is no +
+// clause at least one of them must, otherwise they only rank. A clause is
+// a word, a "quoted phrase", field:value, field:"phrase", a range
+// (field:>N, field:>=N, field:<N, field:<=N, field:>="2024-01-01"),
+// word~1 (fuzzy), wild*card or /regexp/, optionally followed by ^boost.
+// Parentheses do not group, and AND, OR and NOT are not operators; all of
+// them are reported as errors rather than silently searched for. An empty
+// query matches every incident.
 //
-// The field names are the query language:
+// Words and phrases without a field search id, title (weight 3), summary
+// (1.5), every section field, action_items, tags and services (2), so a
+// title match ranks first. Every part of a hyphenated word such as
+// checkout-api must occur in a text field for it to match there.
 //
-//	field              type      analysed as                     stored  notes
-//	id                 keyword   lower-cased single token        yes     INC-2024-001
-//	title              text      English                         yes     boosted ×3 for words without a field
-//	summary            text      English                         yes     summary: front matter and the Summary section
-//	impact             text      English                         yes     Impact section and impact.description
-//	timeline           text      English                         yes     Timeline section (or the front-matter events)
-//	factors            text      English                         yes     Contributing factors / root cause
-//	lessons            text      English                         yes     Lessons learned
-//	actions            text      English                         yes     Action items section as written
-//	supporting         text      English                         yes     Supporting data
-//	response           text      English                         yes     Incident response analysis
-//	analysis           text      English                         yes     Post-incident analysis
-//	body               text      English                         yes     every other section and text before the first heading
-//	action_items       text      English                         no      action item titles
-//	tags               keyword   lower-cased single token        yes     tags:database, faceted
-//	services           keyword   lower-cased single token        yes     services:checkout-api, faceted
-//	severity           keyword   lower-cased single token        yes     severity:SEV1 = severity:sev1, faceted
-//	status             keyword   lower-cased single token        yes
-//	owner              keyword   lower-cased single token        no      owner:"Jane Doe"
-//	reviewers          keyword   lower-cased single token        no
-//	year               keyword   single token                    no      year:2024, faceted
-//	date               datetime  -                               yes     date:>="2024-01-01"; sortable
-//	started            datetime  -                               no      RFC 3339 or YYYY-MM-DD in ranges
-//	detected           datetime  -                               no
-//	mitigated          datetime  -                               no
-//	resolved           datetime  -                               no
-//	ttd                number    -                               no      minutes from start to detection
-//	ttm                number    -                               no      minutes from start to mitigation
-//	ttr                number    -                               no      minutes from start to resolution
-//	customers          number    -                               no      impact.customers
-//	action_items_open  number    -                               no      count of open action items
+// The field names are the query language (stored fields come back in
+// results; stored text fields also give highlighted fragments):
 //
-// Keyword fields match whole values case-insensitively: tags:Database
-// finds the tag "database", but tags:data does not. Wildcards and regular
-// expressions on keyword fields are not lower-cased, so write them in lower
-// case (tags:data*). Facets report values as written in the postmortems.
-// Text fields are stemmed, so timeline:rolled finds "rolled back" and
-// "rolling". Unknown field names are an error rather than an empty result.
+//	field              type      analysed as               stored  notes
+//	id                 keyword   whole value, lower-cased  yes     id:INC-2024-001
+//	title              text      English (stemmed)         yes
+//	summary            text      English                   yes     front-matter summary and the Summary section
+//	impact             text      English                   yes     Impact section and impact.description
+//	timeline           text      English                   yes     Timeline section (or the front-matter events)
+//	factors            text      English                   yes     Contributing factors, root cause, five whys
+//	lessons            text      English                   yes     Lessons learned, what went well/wrong
+//	actions            text      English                   yes     the Action items section as written
+//	supporting         text      English                   yes     Supporting data
+//	response           text      English                   yes     Incident response analysis
+//	analysis           text      English                   yes     Post-incident analysis
+//	body               text      English                   yes     other sections and text before the first heading
+//	action_items       text      English                   no      action item titles, wherever written
+//	tags               keyword   whole value, lower-cased  yes     tags:database; faceted
+//	services           keyword   whole value, lower-cased  yes     services:checkout-api; faceted
+//	severity           keyword   whole value, lower-cased  yes     severity:SEV1 or severity:sev1; faceted
+//	status             keyword   whole value, lower-cased  yes     status:draft
+//	owner              keyword   whole value, lower-cased  no      owner:"Jane Doe"
+//	reviewers          keyword   whole value, lower-cased  no      reviewers:"Sam Lee"
+//	year               keyword   whole value               no      year:2024; faceted
+//	date               datetime  -                         yes     date:>="2024-01-01"; sortable
+//	started            datetime  -                         no      started:<"2024-01-01T09:00:00Z"
+//	detected           datetime  -                         no
+//	mitigated          datetime  -                         no
+//	resolved           datetime  -                         no
+//	ttd                number    -                         no      minutes from start to detection: ttd:>30
+//	ttm                number    -                         no      minutes from start to mitigation
+//	ttr                number    -                         no      minutes from start to resolution
+//	customers          number    -                         no      impact.customers: customers:>1000
+//	action_items_open  number    -                         no      open action items: action_items_open:>0
+//
+// Keyword fields match whole values and ignore case: tags:Database finds
+// the tag "database", tags:data does not, tags:data* does (wildcards on
+// keyword fields are lower-cased; regular expressions are not). Facets
+// report values as written in the postmortems. Text fields are stemmed:
+// timeline:rolled finds "rolled back" and "rolling". Sections nested under
+// a recognised section count as part of it. Dates in ranges are
+// "2024-01-01" or RFC 3339 and are UTC unless they say otherwise; date is
+// a civil date at 00:00 UTC. Date and number fields take ranges (or, for
+// numbers, exact values) only, and an unknown field name is an error, so
+// that a typo does not look like an empty result.
+//
+// # Index directory
+//
+// An index is a Bleve (scorch) directory plus fingerprints.json, which
+// records MappingVersion and a fingerprint of each incident's document for
+// Update. Build writes a new directory beside the old one and renames it
+// into place.
 package search
 
 import (
@@ -221,8 +239,6 @@ func NewMapping() mapping.IndexMapping {
 			fm.DocValues = false
 		}
 		fm.Store = f.store
-		// Words without a field are expanded over the fields by the query
-		// rewriter, so the composite _all field would only cost space.
 		fm.IncludeInAll = false
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
@@ -235,6 +251,9 @@ func NewMapping() mapping.IndexMapping {
 		fm.DocValues = true
 		doc.AddFieldMappingsAt(name, fm)
 	}
+	// Words without a field are expanded over the fields by the query
+	// rewriter, so the composite _all field would only cost time and space.
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	im.DefaultMapping = doc
 	return im
 }

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,6 +31,7 @@ func (e *QueryError) Column() int {
 	return utf8.RuneCountInString(e.Query[:min(e.Pos, len(e.Query))]) + 1
 }
 
+// Error returns the message with its column.
 func (e *QueryError) Error() string {
 	return fmt.Sprintf("query column %d: %s", e.Column(), e.Msg)
 }
@@ -645,14 +645,4 @@ func (a *anyField) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, opts)
-}
-
-// fieldNames returns the names of the query language, sorted.
-func fieldNames() []string {
-	names := make([]string, len(fields))
-	for i, f := range fields {
-		names[i] = f.name
-	}
-	slices.Sort(names)
-	return names
 }
