@@ -1,0 +1,108 @@
+package serve
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestLoad runs 200 concurrent clients against serve on loopback, mixing
+// pages, a missing page and search API queries, and checks every answer.
+// It runs for 3 s; INQUEST_LOAD_SECONDS=30 runs the full soak. The request
+// loop is bounded in count and time and only ever calls 127.0.0.1.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test skipped in -short mode")
+	}
+	seconds := 3
+	if v := os.Getenv("INQUEST_LOAD_SECONDS"); v != "" {
+		if d, err := time.ParseDuration(v + "s"); err == nil {
+			seconds = int(d.Seconds())
+		}
+	}
+	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Dir: "../../examples/acme", Addr: "127.0.0.1:0", NoHistory: true, Ready: func(a string) { ready <- a }})
+	}()
+	var base string
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatal(err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	type probe struct {
+		path, want string
+		code       int
+	}
+	probes := []probe{
+		{"/", "Acme Shop postmortems", 200},
+		{"/incidents/INC-2024-001/", "payment", 200},
+		{"/tags/", "Tags", 200},
+		{"/api/search?q=dns&facets=1", `"hits"`, 200},
+		{"/api/search?q=%2Btags%3Adatabase+%22connection+pool%22", `"total"`, 200},
+		{"/no/such/page/", "Page not found", 404},
+		{"/api/search?q=tags%3A%28", `"error"`, 400},
+	}
+	const clients = 200
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+	var total, failed atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for i := c; time.Now().Before(deadline) && i < c+100000; i++ {
+				p := probes[i%len(probes)]
+				start := time.Now()
+				resp, err := client.Get(base + p.path)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				mine = append(mine, time.Since(start))
+				total.Add(1)
+				if resp.StatusCode != p.code || !strings.Contains(string(body), p.want) {
+					if failed.Add(1) < 5 {
+						t.Errorf("%s: %d, want %d with %q", p.path, resp.StatusCode, p.code, p.want)
+					}
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if total.Load() == 0 {
+		t.Fatal("no request answered")
+	}
+	slices.Sort(lat)
+	p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
+	t.Logf("%d clients, %d s: %d requests (%.0f/s), %d failed, p50 %s, p99 %s",
+		clients, seconds, total.Load(), float64(total.Load())/float64(seconds), failed.Load(), p50.Round(time.Microsecond), p99.Round(time.Microsecond))
+	if failed.Load() > 0 {
+		t.Errorf("%d requests failed", failed.Load())
+	}
+	cancel()
+	<-done
+}
