@@ -1,0 +1,84 @@
+//go:build js && wasm
+
+// Command wasm is inquest's search runtime for static sites: the same
+// mapping, query parser and scoring as the CLI (package search), compiled to
+// WebAssembly. The page provides the index directory as files through
+// globalThis.fs (see wasm_exec.js), then calls
+//
+//	inquestOpen(dir) → "" or an error message
+//	inquestSearch(query, opts) → JSON of search.Result, or {"error": …}
+//
+// opts is an object with limit, from, sort, facets, facetSize, highlight.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"syscall/js"
+
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/wasm/memseg"
+)
+
+var ix *search.Index
+
+func main() {
+	memseg.Register()
+	js.Global().Set("inquestOpen", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 1 {
+			return "inquestOpen(dir): missing dir"
+		}
+		i, err := search.Open(args[0].String())
+		if err != nil {
+			return err.Error()
+		}
+		if ix != nil {
+			_ = ix.Close()
+		}
+		ix = i
+		return ""
+	}))
+	js.Global().Set("inquestSearch", js.FuncOf(func(this js.Value, args []js.Value) any {
+		return searchJSON(args)
+	}))
+	select {}
+}
+
+func searchJSON(args []js.Value) string {
+	fail := func(err error) string {
+		b, _ := json.Marshal(map[string]string{"error": err.Error()})
+		return string(b)
+	}
+	if ix == nil {
+		return fail(fmt.Errorf("no index: call inquestOpen first"))
+	}
+	var r search.Request
+	if len(args) > 0 {
+		r.Query = args[0].String()
+	}
+	if len(args) > 1 && args[1].Type() == js.TypeObject {
+		o := args[1]
+		num := func(k string) int {
+			if v := o.Get(k); v.Type() == js.TypeNumber {
+				return v.Int()
+			}
+			return 0
+		}
+		r.Limit, r.From, r.FacetSize = num("limit"), num("from"), num("facetSize")
+		if v := o.Get("sort"); v.Type() == js.TypeString {
+			r.Sort = v.String()
+		}
+		r.Facets = o.Get("facets").Truthy()
+		r.Highlight = o.Get("highlight").Truthy()
+	}
+	res, err := ix.Search(context.Background(), r)
+	if err != nil {
+		return fail(err)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fail(err)
+	}
+	return string(b)
+}
