@@ -57,6 +57,7 @@ func TestParseDerivedFields(t *testing.T) {
 		{"id from PM prefix", "incidents/PM2021-011-cache.md", "text", "PM2021-011", "PM2021-011-cache", ""},
 		{"slug and date from name", "postmortems/2023/2023-05-02-DNS Résolver.md", "## Summary\nx", "2023-05-02-dns-resolver", "2023-05-02-DNS Résolver", "2023-05-02"},
 		{"setext title", "postmortems/x.md", "Big *outage*\n===\n\n## Summary\ntext", "x", "Big outage", ""},
+		{"hash text then setext underline", "postmortems/h.md", "#x\n--\n", "h", "h", ""},
 		{"h1 inside fence ignored", "postmortems/y.md", "```\n# not a title\n```\n# Real\n", "y", "Real", ""},
 		{"front matter id sanitised", "postmortems/z.md", "---\nid: ../../x/<script>\n---\n", "x-script", "z", ""},
 		{"date from timeline", "postmortems/t.md", "## Timeline\n\n- 2022-02-03 10:00 UTC — started\n", "t", "t", "2022-02-03"},
@@ -125,6 +126,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("+++\ntitle = 1\n+++\n")
 	f.Add("{\n\"id\": \"../x\"\n}\n\n## Summary\n")
 	f.Add("Title\n===\n## Follow-ups\n| a | b |\n|---|---|\n| c | d |\n")
+	f.Add("#x\n--\n") // a setext underline after "#x" once sliced at -1
 	f.Fuzz(func(t *testing.T, s string) {
 		p := newTestParser(t)
 		inc := p.Parse("postmortems/f.md", []byte(s))

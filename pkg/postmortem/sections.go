@@ -103,6 +103,10 @@ func scanHeadings(body []byte) []heading {
 				hs = append(hs, heading{level: k, text: text, line: n, start: off, end: next})
 				prevPara = false
 			} else {
+				// "#tag" is paragraph text and may start a setext heading.
+				if !prevPara {
+					prevStart, prevEnd = off, end
+				}
 				prevPara = true
 			}
 		case indent < 4 && prevPara && len(t) > 0 && (allByte(t, '=') || allByte(t, '-') && len(t) >= 2):
