@@ -4,19 +4,36 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/inquest-dev/inquest/pkg/lint"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 )
 
 // CheckOptions are the options of `inquest check`.
 type CheckOptions struct {
-	Paths  []string
-	Format string // text, json or github
+	Paths     []string
+	Format    string // text, json or github
+	Changed   string // check only files changed against the merge base with this ref
+	NoHistory bool
+}
+
+// checkNow is the time overdue items and old drafts are measured against:
+// SOURCE_DATE_EPOCH when set (reproducible CI runs and tests), else now.
+func checkNow() time.Time {
+	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Now()
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -29,9 +46,15 @@ current directory) and reports all problems at once, as path:line:col: level: me
 With file or folder arguments, only findings in those files are printed (ids are still
 checked for duplicates across the whole repository).
 
+Rules have ids and levels that inquest.yaml can change (rules: {vague-action-item: error,
+blameless-language: off}); a comment <!-- inquest-disable rule-id --> in a postmortem turns
+a rule off for that file, <!-- inquest-disable-next-line rule-id --> for the next line.
+The README lists every rule.
+
 Exit status: 0 when there are no errors (warnings allowed), 1 when any error-level
 finding exists, 2 on a usage or internal error.`,
-		Example: `  inquest check
+		Example: `  inquest check --changed          # pull requests: only what the branch changed
+  inquest check
   inquest check postmortems/2024/2024-03-01-db-outage.md
   inquest check --format github   # annotations on pull requests
   inquest check --format json examples/acme`,
@@ -41,6 +64,9 @@ finding exists, 2 on a usage or internal error.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (workflow annotations)")
+	cmd.Flags().StringVar(&opts.Changed, "changed", "", "check only postmortems changed since the merge base with this branch (e.g. origin/main), committed or not")
+	cmd.Flags().Lookup("changed").NoOptDefVal = "origin/main"
+	cmd.Flags().BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history (skips review-signoff; stale-draft uses the incident date)")
 	return cmd
 }
 
@@ -56,9 +82,12 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, err := repo.Load(cmd.Context(), root, repo.Options{})
+	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: !opts.NoHistory})
 	if err != nil {
 		return err
+	}
+	if err := lint.Validate(repo.Config); err != nil {
+		return &exitError{code: ExitUsage, err: err}
 	}
 	var filters []string
 	for _, p := range opts.Paths {
@@ -71,15 +100,30 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 			filters = append(filters, filepath.ToSlash(rel))
 		}
 	}
-	var findings []postmortem.Finding
-	for _, f := range repo.Set.AllFindings() {
-		if matchesFilter(f.File, filters) {
-			findings = append(findings, f)
+	if opts.Changed != "" {
+		changed, err := changedFiles(cmd.Context(), root, opts.Changed, repo)
+		if err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			fmt.Fprintf(e.stdout, "no postmortem changed against %s\n", opts.Changed)
+			return nil
+		}
+		filters = append(filters, changed...)
+	}
+	all := repo.Set.AllFindings()
+	if len(filters) == 0 {
+		for _, w := range repo.Warnings {
+			all = append(all, postmortem.Finding{Level: postmortem.LevelWarning, Rule: "git", Message: w})
 		}
 	}
-	for _, w := range repo.Warnings {
-		if len(filters) == 0 {
-			findings = append(findings, postmortem.Finding{Level: postmortem.LevelWarning, Rule: "git", Message: w})
+	all = lint.Apply(repo.Config, repo.Set.Incidents, all)
+	all = append(all, lint.Run(cmd.Context(), repo.Config, repo.Set.Incidents, lint.Options{Root: root, Now: checkNow()})...)
+	postmortem.SortFindings(all)
+	var findings []postmortem.Finding
+	for _, f := range all {
+		if matchesFilter(f.File, filters) {
+			findings = append(findings, f)
 		}
 	}
 	// Paths are printed relative to the working directory, so editors and CI

@@ -25,6 +25,8 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: false,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("INQUEST_CACHE_DIR", env.WorkDir+"/.cache")
+			// Overdue items and old drafts are measured against a fixed day.
+			env.Setenv("SOURCE_DATE_EPOCH", "1710028800") // 2024-03-10
 			return nil
 		},
 	})

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,6 +60,17 @@ type Config struct {
 	Markdown Markdown `yaml:"markdown"`
 	// Trailers are the commit trailers that count as sign-offs.
 	Trailers []string `yaml:"trailers"`
+	// Rules sets the level of check rules by id: error, warning, info or
+	// off. Ids are checked by the lint package, which knows them; the
+	// levels are checked here.
+	Rules map[string]string `yaml:"rules"`
+	// DraftMaxAgeDays is how long a draft or in-review postmortem may stay
+	// unpublished before the stale-draft rule reports it; 0 means 14 days.
+	DraftMaxAgeDays int `yaml:"draft_max_age_days"`
+
+	// RuleLines maps a key under rules to the line it was written on, so
+	// that an unknown rule id can be reported with its line (not a key).
+	RuleLines map[string]int `yaml:"-"`
 
 	// Dir is the repository root the configuration was read from (not a key).
 	Dir string `yaml:"-"`
@@ -173,8 +185,40 @@ func Parse(data []byte, name string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
+	if len(c.Rules) > 0 {
+		c.RuleLines = ruleLines(data)
+	}
 	return c, c.finish(name)
 }
+
+// ruleLines finds the line of every key under the top-level rules mapping.
+// The document has already decoded without error, so it is well formed.
+func ruleLines(data []byte) map[string]int {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil
+	}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "rules" || top.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		m := top.Content[i+1]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			lines[normalizeRuleID(m.Content[j].Value)] = m.Content[j].Line
+		}
+	}
+	return lines
+}
+
+// ruleLevels are the values a key under rules may take.
+var ruleLevels = []string{"error", "warning", "info", "off"}
+
+func normalizeRuleID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // finish validates the configuration and merges the default aliases in.
 func (c *Config) finish(name string) error {
@@ -212,6 +256,26 @@ func (c *Config) finish(name string) error {
 		merged[field] = append(merged[field], names...)
 	}
 	c.Aliases = merged
+	if len(c.Rules) > 0 {
+		rules := make(map[string]string, len(c.Rules))
+		for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
+			level := strings.ToLower(strings.TrimSpace(c.Rules[id]))
+			rid := normalizeRuleID(id)
+			if !slices.Contains(ruleLevels, level) {
+				at := name
+				if l := c.RuleLines[rid]; l > 0 {
+					at = fmt.Sprintf("%s:%d", name, l)
+				}
+				errs = append(errs, fmt.Errorf("%s: rules: level %q for %q is not one of %s", at, c.Rules[id], id, strings.Join(ruleLevels, ", ")))
+				continue
+			}
+			rules[rid] = level
+		}
+		c.Rules = rules
+	}
+	if c.DraftMaxAgeDays < 0 {
+		errs = append(errs, fmt.Errorf("%s: draft_max_age_days must be 0 (the default, 14 days) or more, not %d", name, c.DraftMaxAgeDays))
+	}
 	if c.Timezone == "" {
 		c.Timezone = "UTC"
 	}

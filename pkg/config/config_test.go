@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,28 @@ func TestParse(t *testing.T) {
 		{name: "bad values all reported", in: "content: []\nrequired_fields: [titel]\naliases:\n  colour: [x]\n",
 			wantErr: []string{"content must list", `unknown field "titel"`, `aliases: unknown field "colour"`}},
 		{name: "syntax error has line", in: "title: [\n", wantErr: []string{"inquest.yaml: line 1"}},
+		{name: "rule levels are read, lower-cased, with lines", in: "title: x\nrules:\n  vague-action-item: error\n  Blameless-Language: OFF\n  stale-draft: info\ndraft_max_age_days: 30\n", check: func(t *testing.T, c *Config) {
+			want := map[string]string{"vague-action-item": "error", "blameless-language": "off", "stale-draft": "info"}
+			if !maps.Equal(c.Rules, want) {
+				t.Errorf("rules = %v, want %v", c.Rules, want)
+			}
+			wantLines := map[string]int{"vague-action-item": 3, "blameless-language": 4, "stale-draft": 5}
+			if !maps.Equal(c.RuleLines, wantLines) {
+				t.Errorf("rule lines = %v, want %v", c.RuleLines, wantLines)
+			}
+			if c.DraftMaxAgeDays != 30 {
+				t.Errorf("draft_max_age_days = %d", c.DraftMaxAgeDays)
+			}
+		}},
+		{name: "no rules key leaves rules empty", in: "title: x\n", check: func(t *testing.T, c *Config) {
+			if len(c.Rules) != 0 || c.RuleLines != nil || c.DraftMaxAgeDays != 0 {
+				t.Errorf("rules = %v, lines = %v, max age = %d", c.Rules, c.RuleLines, c.DraftMaxAgeDays)
+			}
+		}},
+		{name: "bad rule levels named with line", in: "rules:\n  vague-action-item: fatal\n  timeline: warn\n  status: error\n",
+			wantErr: []string{`inquest.yaml:2: rules: level "fatal" for "vague-action-item" is not one of error, warning, info, off`, `inquest.yaml:3: rules: level "warn" for "timeline"`}},
+		{name: "rules must be a mapping", in: "rules: [a, b]\n", wantErr: []string{"inquest.yaml: 1: cannot unmarshal"}},
+		{name: "negative draft age", in: "draft_max_age_days: -1\n", wantErr: []string{"draft_max_age_days must be 0"}},
 		{name: "invalid glob", in: "content: ['a/[b']\n", wantErr: []string{`invalid glob "a/[b"`}},
 	}
 	for _, tt := range tests {

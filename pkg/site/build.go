@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/lint"
 	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
@@ -129,6 +130,9 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := lint.Validate(rp.Config); err != nil {
+		return nil, err
+	}
 	stage("load", t0)
 	res.Warnings = rp.Warnings
 	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
@@ -192,7 +196,9 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
-	res.Findings = append(rp.Set.AllFindings(), b.findings...)
+	// The repository's rule levels and inline disables apply to the build's
+	// findings too, so --strict fails on what check calls an error.
+	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings...))
 	postmortem.SortFindings(res.Findings)
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err

@@ -1,0 +1,297 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
+	"github.com/spf13/cobra"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/scaffold"
+)
+
+// NewOptions are the options of `inquest new`.
+type NewOptions struct {
+	Title    string
+	Severity string
+	Tags     []string
+	Services []string
+	Date     string // YYYY-MM-DD; "" is today
+	Owner    string // "" is git config user.name
+	Dir      string
+	Stdout   bool
+}
+
+func newNewCmd(e *env) *cobra.Command {
+	opts := &NewOptions{}
+	cmd := &cobra.Command{
+		Use:   `new "TITLE"`,
+		Short: "Start a postmortem from the repository's template",
+		Long: `new creates postmortems/YYYY/YYYY-MM-DD-slug.md from the repository's
+templates/postmortem.md (else the built-in template, the one inquest init writes)
+and prints its path. The slug is the title in lower-case ASCII; when the file
+exists, -2, -3, … is appended. Nothing is ever overwritten.
+
+The new postmortem gets a fresh id, INC-YYYY-NNN: one more than the highest id of
+that year among the repository's postmortems. Its date is --date (default today),
+its owner --owner (default user.name from the repository's and your global Git
+configuration), its severity --severity (one of the repository's scale; default
+the template's, else the least severe level).
+
+The template is a Go text/template with the fields {{.Title}}, {{.ID}}, {{.Date}},
+{{.Severity}}, {{.Owner}}, {{.Tags}} and {{.Services}} (lists print as [a, b]),
+and the function yaml, which quotes a value when YAML needs it. Templates written
+without these fields work too: new sets id, title and date, and the values given
+as flags, in the template's YAML front matter, keeping its layout and comments.
+
+Problems check would report in the new file are printed on stderr.`,
+		Example: `  inquest new "Checkout errors after a config change" --severity SEV2 --tags database,config
+  inquest new "DNS resolver timeouts" --date 2024-05-02 --services dns,edge --owner "Jane Doe"
+  $EDITOR "$(inquest new 'Search latency')"
+  inquest new "Dry run" --stdout`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("new takes one argument, the title in quotes (got %d)\nRun '%s --help' for usage.", len(args), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Title = args[0]
+			if cmd.Flags().Changed("severity") && strings.TrimSpace(opts.Severity) == "" {
+				return usageError("--severity is empty")
+			}
+			return runNew(cmd.Context(), e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Severity, "severity", "", "severity, one of the configured scale (default: the template's, else the least severe)")
+	f.StringSliceVar(&opts.Tags, "tags", nil, "tags, comma-separated")
+	f.StringSliceVar(&opts.Services, "services", nil, "affected services, comma-separated")
+	f.StringVar(&opts.Date, "date", "", "incident date, YYYY-MM-DD (default today)")
+	f.StringVar(&opts.Owner, "owner", "", "owner (default: git config user.name)")
+	f.StringVarP(&opts.Dir, "dir", "C", ".", "a folder in the repository (the root is found as check finds it)")
+	f.BoolVar(&opts.Stdout, "stdout", false, "print the postmortem instead of writing it")
+	return cmd
+}
+
+func runNew(ctx context.Context, e *env, opts *NewOptions) error {
+	title := strings.TrimSpace(opts.Title)
+	if title == "" {
+		return usageError("the title is empty")
+	}
+	if strings.ContainsAny(title, "\r\n") {
+		return usageError("the title must be one line")
+	}
+	date, err := newDate(opts.Date, time.Now())
+	if err != nil {
+		return err
+	}
+	root, err := findRoot(opts.Dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(root)
+	if err != nil {
+		return err
+	}
+
+	// id, title and date are always new's; the other fields only when given,
+	// so that a template's own defaults survive.
+	set := []string{"id", "title", "date"}
+	d := scaffold.Data{
+		Title:    title,
+		Date:     date.Format("2006-01-02"),
+		Severity: cfg.Severities[len(cfg.Severities)-1],
+		Owner:    strings.TrimSpace(opts.Owner),
+		Tags:     cleanList(opts.Tags),
+		Services: cleanList(opts.Services),
+	}
+	if opts.Severity != "" {
+		i, ok := cfg.SeverityRank(strings.TrimSpace(opts.Severity))
+		if !ok {
+			return usageError("--severity %q is not one of %s", opts.Severity, strings.Join(cfg.Severities, ", "))
+		}
+		d.Severity = cfg.Severities[i]
+		set = append(set, "severity")
+	}
+	if d.Owner != "" {
+		set = append(set, "owner")
+	} else {
+		d.Owner = gitUserName(root)
+	}
+	if len(d.Tags) > 0 {
+		set = append(set, "tags")
+	}
+	if len(d.Services) > 0 {
+		set = append(set, "services")
+	}
+
+	existing, err := postmortem.Load(ctx, root, cfg)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(existing.Incidents))
+	for _, inc := range existing.Incidents {
+		ids = append(ids, inc.ID)
+	}
+	d.ID = scaffold.NextID(ids, date.Year())
+
+	tmplName := scaffold.TemplatePath
+	tmpl, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(scaffold.TemplatePath)))
+	if errors.Is(err, fs.ErrNotExist) {
+		tmplName, tmpl = "built-in template", scaffold.Template()
+	} else if err != nil {
+		return err
+	}
+	out, err := scaffold.Render(tmplName, tmpl, d, scaffold.RenderOptions{Set: set, FieldFor: cfg.FieldFor})
+	if err != nil {
+		return usageError("%v", err)
+	}
+
+	slug := postmortem.Slug(title)
+	if slug == "" {
+		slug = "incident"
+	}
+	relDir := path.Join("postmortems", date.Format("2006"))
+	if !opts.Stdout {
+		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(relDir)), 0o755); err != nil {
+			return err
+		}
+	}
+	var rel string
+	for n := 1; ; n++ {
+		name := d.Date + "-" + slug
+		if n > 1 {
+			name += fmt.Sprintf("-%d", n)
+		}
+		rel = path.Join(relDir, name+".md")
+		abs := filepath.Join(root, filepath.FromSlash(rel))
+		if opts.Stdout {
+			if _, err := os.Lstat(abs); err == nil {
+				continue
+			}
+			break
+		}
+		// O_EXCL: a file that exists, or appears meanwhile, is never overwritten.
+		err := writeExclusive(abs, out)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+
+	display := displayPath(root, rel)
+	if opts.Stdout {
+		if _, err := e.stdout.Write(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(e.stdout, display)
+	}
+	if !cfg.Match(rel) {
+		fmt.Fprintf(e.stderr, "warning: %s is not selected by content in %s: check and build will not read it\n", display, config.FileName)
+	}
+	// Say now what check would say later, e.g. about a repository template's
+	// leftover placeholders.
+	inc := postmortem.NewParser(cfg).Parse(rel, out)
+	postmortem.Validate(cfg, []*postmortem.Incident{inc})
+	for _, f := range inc.Findings {
+		if f.Level == postmortem.LevelError || f.Level == postmortem.LevelWarning {
+			f.File = display
+			fmt.Fprintln(e.stderr, formatFinding(f))
+		}
+	}
+	return nil
+}
+
+// newDate parses --date, a civil date; "" is today in the local zone.
+func newDate(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		y, m, d := now.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, usageError("--date %q is not a valid date (want YYYY-MM-DD, e.g. 2024-03-01)", s)
+	}
+	if t.Year() < 1970 || t.Year() > 2200 {
+		return time.Time{}, usageError("--date %s is not a plausible incident date", s)
+	}
+	return t, nil
+}
+
+// cleanList trims the values of a comma-list flag and drops empty and
+// repeated ones, keeping their order.
+func cleanList(in []string) scaffold.List {
+	var out scaffold.List
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// gitUserName returns user.name from the Git configuration of the
+// repository holding root, merged over the global one, or "" when none is
+// set. It reads the files with go-git; no git binary is needed.
+func gitUserName(root string) string {
+	var cfg *gitconfig.Config
+	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err == nil {
+		cfg, _ = r.ConfigScoped(gitconfig.GlobalScope)
+	}
+	if cfg == nil {
+		// Not a repository, or its configuration is unreadable: the owner
+		// is a convenience, so fall back rather than fail.
+		cfg, _ = gitconfig.LoadConfig(gitconfig.GlobalScope)
+	}
+	if cfg == nil {
+		return ""
+	}
+	return strings.TrimSpace(cfg.User.Name)
+}
+
+// writeExclusive creates name with data, failing with fs.ErrExist when it
+// exists.
+func writeExclusive(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(name)
+		return err
+	}
+	return f.Close()
+}
+
+// displayPath is a repository-relative path as the user should see it:
+// relative to the working directory, as check prints paths.
+func displayPath(root, rel string) string {
+	abs := filepath.Join(root, filepath.FromSlash(rel))
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	if r, err := filepath.Rel(wd, abs); err == nil {
+		return r
+	}
+	return abs
+}

@@ -1,0 +1,202 @@
+package lint
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// Rule documents one check: the README's table of rules is this list.
+type Rule struct {
+	// ID is the name used in findings, in the rules key of inquest.yaml and
+	// in inquest-disable comments.
+	ID string
+	// Level is the default level: error, warning or info. A rule whose
+	// findings depend on the postmortem's status gives its highest level.
+	Level string
+	// Checks says what the rule reports.
+	Checks string
+	// Fix says how to make the finding go away.
+	Fix string
+	// Stage is where the finding is made: "parse" (parser and validator,
+	// package postmortem), "check" (this package), "build" (the site build)
+	// or "history" (reading Git).
+	Stage string
+}
+
+// rules is every rule id inquest reports, in the order of the README.
+var rules = []Rule{
+	{"file", postmortem.LevelError, "A file that is empty, binary, not UTF-8, larger than 4 MiB or unreadable.", "Fix or remove the file, or exclude it with `exclude` in inquest.yaml.", "parse"},
+	{"front-matter", postmortem.LevelError, "Malformed YAML/TOML/JSON front matter, or front matter that is never closed.", "Fix the syntax at the line given; quote values that contain `:` or `#`.", "parse"},
+	{"symlink", postmortem.LevelError, "A symbolic link that is broken or leaves the repository (never followed).", "Replace the link with the file, or point it inside the repository.", "parse"},
+	{"required-field", postmortem.LevelError, "A field named in `required_fields` is missing or empty.", "Add the field to the front matter.", "parse"},
+	{"required-section", postmortem.LevelError, "A section named in `required_sections` is missing or empty.", "Add the section with one of its headings (see Sections).", "parse"},
+	{"severity", postmortem.LevelError, "A severity that is not on the `severities` scale.", "Use one of the configured severities.", "parse"},
+	{"status", postmortem.LevelError, "A status that is not one of `statuses`.", "Use one of the configured statuses.", "parse"},
+	{"date", postmortem.LevelError, "An impossible or implausible date or timestamp.", "Write dates as YYYY-MM-DD and timestamps as RFC 3339.", "parse"},
+	{"durations", postmortem.LevelError, "A `durations` value that is not minutes or a Go duration.", "Write minutes (`42`) or a duration (`1h30m`).", "parse"},
+	{"milestones", postmortem.LevelError, "Milestones out of order, e.g. detected before started.", "Correct the times in the front matter or the timeline markers.", "parse"},
+	{"timeline", postmortem.LevelWarning, "Timeline entries out of order or with times that cannot be read.", "Put entries in time order; write times as `09:19`, `09:19 EEST` or `2024-03-01 09:19`.", "parse"},
+	{"action-items", postmortem.LevelError, "An action item's due date that is not a valid date. (Missing owners and due dates are reported by action-item-fields.)", "Write due dates as YYYY-MM-DD.", "parse"},
+	{"duplicate-id", postmortem.LevelError, "Two files with one id (compared case-insensitively).", "Give each postmortem its own `id`.", "parse"},
+	{"id", postmortem.LevelWarning, "An id that had to be made safe for URLs and paths.", "Use only letters, digits, `.`, `_` and `-` in ids.", "parse"},
+	{"required-published", postmortem.LevelError, "A published postmortem without title, date, severity, owner or reviewers, or without the sections summary, impact, timeline, contributing factors, lessons and action items (or one of them empty or only a placeholder such as TBD). Error when published, warning when in review, one info finding for drafts and files with no status.", "Fill in the field or section before publishing; a front-matter `summary`, `impact`, `timeline` or `action_items` counts for its section.", "check"},
+	{"timeline-milestones", postmortem.LevelWarning, "A published postmortem whose start, detection or resolution time is unknown.", "Add `started`, `detected` and `resolved` to the front matter, or mark timeline entries, e.g. `09:27 — alert fired (detected)`.", "check"},
+	{"timeline-zone", postmortem.LevelWarning, "Timeline entries with a time of day but no zone stated anywhere in the file, so they are read in the configured `timezone`. Reported once per file, at the first such entry.", "State the zone once above the timeline (`All times UTC.`), in a table header (`Time (CET)`), or on each entry (`09:19 EEST`).", "check"},
+	{"action-item-fields", postmortem.LevelWarning, "An action item without an owner, a tracker link, or (while open) a due date.", "Give every item an owner, a due date and a link to its ticket.", "check"},
+	{"action-item-overdue", postmortem.LevelWarning, "An open action item whose due date has passed.", "Finish it and mark it done, or move the due date (and say why in the ticket).", "check"},
+	{"vague-action-item", postmortem.LevelWarning, "An action item that names no concrete change: exhortations (\"be more careful\", \"communicate better\", \"raise awareness\") always; \"improve documentation\", \"investigate\", \"add more monitoring\", \"look into\", \"follow up\", \"review process\" and very short titles that start with a vague verb (\"Fix alerting\") unless they name something concrete: a number, a code span, a service, a file or path, an identifier or a quoted name.", "Say what will change and how you will know it is done: \"Alert when checkout-api p99 > 800 ms for 5 min\", not \"Improve monitoring\".", "check"},
+	{"blameless-language", postmortem.LevelWarning, "Body text that stops at a person: \"human error\", \"operator error\", \"X's fault\", \"should have known\", \"careless\", \"failed to follow\", … or a person named as the cause (\"caused by Jane\", \"because John …\") when the name is the owner, a reviewer, an action-item owner, someone in a front-matter key such as `incident_commander` or `responders`, or a Git contributor. Fenced code, inline code, quotes (`>`) and HTML comments are not read.", "Ask why the system allowed it: what made the mistake easy to make and hard to catch? Describe the conditions, not the person.", "check"},
+	{"review-signoff", postmortem.LevelWarning, "A published postmortem whose review committee (`reviewers`) has not all signed off in Git, or whose sign-off is stale because the text changed after it. Needs history; skipped without it.", "Ask the reviewers to approve the current text: a commit or merge with `Reviewed-by: Name <email>` trailers.", "check"},
+	{"stale-draft", postmortem.LevelWarning, "A draft or in-review postmortem older than `draft_max_age_days` (default 14), counted from its first commit, else the incident date.", "Finish the review and publish it, or ask for help in the review meeting.", "check"},
+	{"broken-link", postmortem.LevelWarning, "A relative Markdown link or image (or HTML `href`/`src`) to a file that does not exist in the repository, or that leads out of it.", "Fix the path (relative to the postmortem's folder, or to the repository root when it starts with `/`) or add the file.", "check"},
+	{"disable-comment", postmortem.LevelWarning, "An `inquest-disable` comment that names an unknown rule.", "Use a rule id from this table.", "check"},
+	{"links", postmortem.LevelWarning, "A relative link to a file that does not exist, found while building the site.", "Fix the path or add the file.", "build"},
+	{"git", postmortem.LevelWarning, "History could not be read fully, e.g. a shallow clone.", "Clone with full history (`fetch-depth: 0`).", "history"},
+}
+
+// Rules returns the documentation of every rule, including the parser's,
+// in the order of the README table.
+func Rules() []Rule { return slices.Clone(rules) }
+
+func ruleByID(id string) (Rule, bool) {
+	i := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })
+	if i < 0 {
+		return Rule{}, false
+	}
+	return rules[i], true
+}
+
+// Validate checks the rule ids of the configuration's rules key; the levels
+// are checked by package config. Every unknown id is reported, with its
+// line in inquest.yaml when it is known.
+func Validate(cfg *config.Config) error {
+	type bad struct {
+		line int
+		id   string
+	}
+	var bads []bad
+	for id := range cfg.Rules {
+		if _, ok := ruleByID(id); !ok {
+			bads = append(bads, bad{cfg.RuleLines[id], id})
+		}
+	}
+	slices.SortFunc(bads, func(a, b bad) int {
+		return cmp.Or(cmp.Compare(a.line, b.line), strings.Compare(a.id, b.id))
+	})
+	var errs []error
+	for _, b := range bads {
+		at := config.FileName
+		if b.line > 0 {
+			at = fmt.Sprintf("%s:%d", at, b.line)
+		}
+		hint := "see the table of rules in the README"
+		if s := suggest(b.id); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+		errs = append(errs, fmt.Errorf("%s: rules: unknown rule %q (%s)", at, b.id, hint))
+	}
+	return errors.Join(errs...)
+}
+
+// suggest returns the rule id nearest to a misspelt one, or "".
+func suggest(id string) string {
+	best, bestD := "", 4
+	for _, r := range rules {
+		if d := distance(id, r.ID); d < bestD {
+			best, bestD = r.ID, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between two short strings.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+var levelRank = map[string]int{postmortem.LevelInfo: 0, postmortem.LevelWarning: 1, postmortem.LevelError: 2}
+
+var rankLevel = []string{postmortem.LevelInfo, postmortem.LevelWarning, postmortem.LevelError}
+
+// relevel applies a configured level to a finding and reports whether the
+// finding is kept. The configured level replaces the rule's default level;
+// a finding the rule made below its default (required-published for a
+// draft) stays the same number of steps below, never below info.
+func relevel(levels map[string]string, f postmortem.Finding) (postmortem.Finding, bool) {
+	want, ok := levels[f.Rule]
+	if !ok {
+		return f, true
+	}
+	if want == LevelOff {
+		return f, false
+	}
+	r, known := ruleByID(f.Rule)
+	have, ok1 := levelRank[f.Level]
+	def, ok2 := levelRank[r.Level]
+	to, ok3 := levelRank[want]
+	if !known || !ok1 || !ok2 || !ok3 {
+		if ok3 {
+			f.Level = want
+		}
+		return f, true
+	}
+	f.Level = rankLevel[max(0, min(2, to-(def-have)))]
+	return f, true
+}
+
+// Apply re-levels and drops findings made elsewhere (the parser's and
+// validator's, the build's) by rule id according to the rules key of
+// inquest.yaml, and drops those an inquest-disable comment in the file
+// switches off. incs are the incidents the findings belong to, matched by
+// Source; findings of other files are only re-levelled.
+//
+// While action-item-fields is on, the validator's warning that an action
+// item has no owner or due date is dropped: action-item-fields reports it,
+// with the missing tracker link, in one finding.
+func Apply(cfg *config.Config, incs []*postmortem.Incident, findings []postmortem.Finding) []postmortem.Finding {
+	levels := cfg.Rules
+	byFile := map[string]*disables{}
+	for _, inc := range incs {
+		if inc != nil && hasDisable(inc.Body) {
+			byFile[inc.Source] = parseDisables(splitBody(inc.Body, inc.BodyLine))
+		}
+	}
+	superseded := levels["action-item-fields"] != LevelOff
+	out := make([]postmortem.Finding, 0, len(findings))
+	for _, f := range findings {
+		if superseded && f.Rule == "action-items" && f.Level == postmortem.LevelWarning {
+			continue
+		}
+		f, ok := relevel(levels, f)
+		if !ok {
+			continue
+		}
+		if d := byFile[f.File]; d != nil && d.covers(f) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
