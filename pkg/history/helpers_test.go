@@ -12,7 +12,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 // testRepo builds a real repository with go-git, with fixed authors and a
@@ -131,12 +130,4 @@ func load(t testing.TB, dir string, opts Options) (*Repo, []string) {
 		t.Fatal(err)
 	}
 	return r, warnings
-}
-
-func subjects(revs []postmortem.Revision) []string {
-	out := make([]string, len(revs))
-	for i, r := range revs {
-		out[i] = r.Subject
-	}
-	return out
 }
