@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha1"
 	"errors"
@@ -8,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,16 +94,46 @@ type wanted struct {
 // version of a file once: a file's versions are read newest first, so each
 // is one delta away from the last and serves as the next revision's "after"
 // and this one's "before". Files are spread over the CPUs in contiguous runs.
+// With a fields cache (Options.FieldsVersion), the versions an earlier
+// Attach parsed are neither read nor parsed, and the cache is rewritten
+// when new ones were.
 func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
-	o, err := openObjects(r.objectsDir(), r.repo.Storer)
-	if err != nil {
-		return err
+	dir, version := r.opts.CacheDir, r.opts.FieldsVersion
+	useCache := dir != "" && version != ""
+	var cache *fieldsCache
+	if useCache {
+		// A file that cannot be used is rebuilt from the blobs, so its
+		// error is of no further use.
+		cache, _ = readFieldsCache(dir, version)
 	}
-	defer o.close()
+	// The object database is opened only if some version is not cached.
+	var (
+		objMu sync.Mutex
+		objs  *objects
+	)
+	openObjs := func() (*objects, error) {
+		objMu.Lock()
+		defer objMu.Unlock()
+		if objs == nil {
+			o, err := openObjects(r.objectsDir(), r.repo.Storer)
+			if err != nil {
+				return nil, err
+			}
+			objs = o
+		}
+		return objs, nil
+	}
+	defer func() {
+		if objs != nil {
+			objs.close()
+		}
+	}()
+
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8, len(todo)/16))
 	per := (len(todo) + workers - 1) / workers
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
+	parsed := make([]fieldsTable, workers)
 	for w := range workers {
 		lo, hi := w*per, min((w+1)*per, len(todo))
 		if lo >= hi {
@@ -111,7 +142,38 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rd := o.newReader(16 << 20)
+			var rd *reader
+			memo := map[plumbing.Hash]fieldSet{}
+			get := func(h plumbing.Hash) (fieldSet, error) {
+				if f, ok := memo[h]; ok {
+					return f, nil
+				}
+				if i := cache.find(h); i >= 0 {
+					f := cache.set(i, nil)
+					memo[h] = f
+					return f, nil
+				}
+				if rd == nil {
+					o, err := openObjs()
+					if err != nil {
+						return fieldSet{}, err
+					}
+					rd = o.newReader(16 << 20)
+				}
+				data, err := rd.readType(h, objBlob)
+				if errors.Is(err, errNotFound) {
+					return fieldSet{}, nil // a partial clone: no field history here
+				}
+				if err != nil {
+					return fieldSet{}, fmt.Errorf("blob %s: %w", h, err)
+				}
+				f := newFieldSet(r.opts.Fields(data))
+				memo[h] = f
+				if useCache {
+					parsed[w].add(h, f)
+				}
+				return f, nil
+			}
 			for _, t := range todo[lo:hi] {
 				if ctx.Err() != nil {
 					errs[w] = ctx.Err()
@@ -119,23 +181,10 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 				}
 				// Fields keeps no content (see Options), so the buffers
 				// of the last file can be reused.
-				rd.cache.recycle()
-				memo := map[plumbing.Hash]map[string]string{}
-				get := func(h plumbing.Hash) (map[string]string, error) {
-					if f, ok := memo[h]; ok {
-						return f, nil
-					}
-					data, err := rd.readType(h, objBlob)
-					if errors.Is(err, errNotFound) {
-						return nil, nil // a partial clone: no field history here
-					}
-					if err != nil {
-						return nil, fmt.Errorf("blob %s: %w", h, err)
-					}
-					f := r.opts.Fields(data)
-					memo[h] = f
-					return f, nil
+				if rd != nil {
+					rd.cache.recycle()
 				}
+				clear(memo)
 				for i, rv := range t.lin.revs {
 					if rv.prev.IsZero() || rv.blob.IsZero() {
 						continue
@@ -156,26 +205,84 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if useCache {
+		// The cache only saves time: a build that cannot write it is
+		// correct, and tries again next time.
+		_ = r.writeFields(dir, version, cache, parsed)
+	}
+	return nil
+}
+
+// writeFields rewrites the fields cache when this Attach parsed versions it
+// did not hold: the old entries and the new, less those of blobs that no
+// file's history at HEAD refers to any more (after a rebase, say), so the
+// cache tracks the repository rather than growing with every edit.
+func (r *Repo) writeFields(dir, version string, old *fieldsCache, parsed []fieldsTable) error {
+	type entry struct {
+		c *fieldsCache
+		i int
+	}
+	var entries []entry
+	for w := range parsed {
+		for i := range parsed[w].hashes {
+			entries = append(entries, entry{&parsed[w].fieldsCache, i})
+		}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	used := map[plumbing.Hash]bool{}
+	for _, m := range []map[string]*lineage{r.live, r.dead} {
+		for _, lin := range m {
+			for _, rv := range lin.revs {
+				used[rv.blob], used[rv.prev] = true, true
+			}
+		}
+	}
+	for i := range old.len() {
+		entries = append(entries, entry{old, i})
+	}
+	entries = slices.DeleteFunc(entries, func(e entry) bool { return !used[e.c.hashes[e.i]] })
+	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.c.hashes[a.i][:], b.c.hashes[b.i][:]) })
+	w := newFieldsWriter()
+	var buf []field
+	for k, e := range entries {
+		h := e.c.hashes[e.i]
+		if k > 0 && h == entries[k-1].c.hashes[entries[k-1].i] {
+			continue // two files share a version, parsed for each
+		}
+		fs := e.c.set(e.i, buf[:0])
+		buf = fs.fields
+		w.add(h, fs)
+	}
+	return w.write(dir, version)
 }
 
 // diffFields lists the fields whose values differ, sorted by name.
-func diffFields(from, to map[string]string) []postmortem.FieldChange {
-	if from == nil || to == nil {
+func diffFields(from, to fieldSet) []postmortem.FieldChange {
+	if !from.ok || !to.ok {
 		return nil
 	}
 	var out []postmortem.FieldChange
-	for k, v := range to {
-		if old, ok := from[k]; !ok || old != v {
-			out = append(out, postmortem.FieldChange{Field: k, From: old, To: v})
+	a, b := from.fields, to.fields
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].name < b[0].name:
+			out = append(out, postmortem.FieldChange{Field: a[0].name, From: a[0].value})
+			a = a[1:]
+		case len(a) == 0 || b[0].name < a[0].name:
+			out = append(out, postmortem.FieldChange{Field: b[0].name, To: b[0].value})
+			b = b[1:]
+		default:
+			if a[0].value != b[0].value {
+				out = append(out, postmortem.FieldChange{Field: a[0].name, From: a[0].value, To: b[0].value})
+			}
+			a, b = a[1:], b[1:]
 		}
 	}
-	for k, v := range from {
-		if _, ok := to[k]; !ok {
-			out = append(out, postmortem.FieldChange{Field: k, From: v})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
 }
 

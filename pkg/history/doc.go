@@ -9,7 +9,9 @@
 // subtree whose hash did not change. The result is a map from path to
 // revisions; Revisions and Attach are look-ups in it. The map can be cached on
 // disk (Options.CacheDir), keyed by HEAD: a build with no new commits reads no
-// history, and one with new commits diffs only those.
+// history, and one with new commits diffs only those. With
+// Options.FieldsVersion, the front-matter fields Attach compares are cached
+// there too, by blob: a build parses only file versions it has not seen.
 //
 // # Merges
 //

@@ -11,7 +11,6 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-
 )
 
 // testRepo builds a real repository with go-git, with fixed authors and a

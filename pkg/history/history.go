@@ -39,6 +39,13 @@ type Options struct {
 	// revision changed; nil skips field history. It must be safe for
 	// concurrent use and must not retain content after it returns.
 	Fields func(content []byte) map[string]string
+	// FieldsVersion identifies what Fields does: the caller changes it
+	// whenever Fields could return something else for the same content (a
+	// new parser, other configuration). With CacheDir, Attach then caches
+	// the fields of every version it parsed, by blob, so that it parses
+	// only versions it has not seen with this FieldsVersion. "" disables
+	// that cache.
+	FieldsVersion string
 	// CacheDir is where the history index is cached between builds; ""
 	// disables the cache.
 	CacheDir string

@@ -55,10 +55,11 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	}
 	parser := postmortem.NewParser(cfg)
 	h, warnings, err := history.Load(ctx, root, history.Options{
-		Include:  cfg.Match,
-		Trailers: cfg.Trailers,
-		Fields:   parser.Fields,
-		CacheDir: cache,
+		Include:       cfg.Match,
+		Trailers:      cfg.Trailers,
+		Fields:        parser.Fields,
+		FieldsVersion: fieldsVersion(cfg),
+		CacheDir:      cache,
 	})
 	if err != nil {
 		return nil, err

@@ -5,13 +5,15 @@
 //
 // It prints the time Load took and the resident memory, and optionally the
 // time to list the revisions of (-revisions) or attach history to (-attach)
-// every Markdown file under the roots. -show prints one file's history as
+// every Markdown file under the roots, with the postmortem parser's Fields
+// (cached with -fields-version). -show prints one file's history as
 // the CLI would; -dump prints revision hashes for comparison with
 // `git log --first-parent --follow --format=%H`.
 package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -23,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -40,6 +43,7 @@ func run(ctx context.Context, args []string) error {
 	fl := flag.NewFlagSet("benchload", flag.ContinueOnError)
 	roots := fl.String("roots", "postmortems", "comma-separated content folders")
 	cache := fl.String("cache", "", "cache directory")
+	fieldsVersion := fl.String("fields-version", "", "cache front-matter fields under this version (needs -cache)")
 	revs := fl.Bool("revisions", false, "also list the revisions of every .md file")
 	attach := fl.Bool("attach", false, "also attach history (with field changes) to every .md file")
 	show := fl.String("show", "", "print the history of this file as the CLI would")
@@ -73,10 +77,17 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("usage: benchload [flags] REPO")
 	}
 	dir := fl.Arg(0)
+	// The postmortem parser's Fields, as a build wires it.
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return err
+	}
 	opts := history.Options{
 		Include:  func(p string) bool { return strings.HasSuffix(p, ".md") },
 		CacheDir: *cache,
-		Fields:   frontMatter,
+		Fields:   postmortem.NewParser(cfg).Fields,
+		// A build derives it from the parser and the configuration.
+		FieldsVersion: *fieldsVersion,
 	}
 	if *roots != "" {
 		opts.Roots = strings.Split(*roots, ",")
@@ -143,7 +154,11 @@ func run(ctx context.Context, args []string) error {
 		if err := repo.Attach(ctx, incs); err != nil {
 			return err
 		}
+		took := time.Since(start)
 		changes, uncommitted := 0, 0
+		// A digest of every field change, to compare runs with and
+		// without the fields cache.
+		sum := sha256.New()
 		for _, inc := range incs {
 			if inc.History == nil {
 				continue
@@ -153,31 +168,12 @@ func run(ctx context.Context, args []string) error {
 			}
 			for _, rv := range inc.History.Revisions {
 				changes += len(rv.Changes)
+				fmt.Fprintf(sum, "%s %s %q\n", inc.Source, rv.Commit, rv.Changes)
 			}
 		}
-		fmt.Printf("attach: %d incidents, %d field changes, %d uncommitted in %v\n", len(incs), changes, uncommitted, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("attach: %d incidents, %d field changes (digest %x), %d uncommitted in %v%s\n", len(incs), changes, sum.Sum(nil)[:6], uncommitted, took.Round(time.Millisecond), memory())
 	}
 	return nil
-}
-
-// frontMatter stands in for the postmortem parser: the "key: value" lines
-// between the --- fences.
-func frontMatter(content []byte) map[string]string {
-	s := string(content)
-	if !strings.HasPrefix(s, "---\n") {
-		return nil
-	}
-	end := strings.Index(s[4:], "\n---")
-	if end < 0 {
-		return nil
-	}
-	m := map[string]string{}
-	for _, line := range strings.Split(s[4:4+end], "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(k, " ") {
-			m[k] = strings.TrimSpace(v)
-		}
-	}
-	return m
 }
 
 // memory reports resident memory on Linux: anonymous (heap) and file-backed
