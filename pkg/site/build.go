@@ -137,28 +137,40 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	res.Warnings = rp.Warnings
 	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
 
-	t0 = time.Now()
+	// The search index is updated beside the pages: it is needed before
+	// them only where related incidents come from it (small sites).
 	res.IndexDir = repo.IndexDir(opts.CacheDir)
-	if !repo.IndexCurrent(opts.CacheDir, fp) {
-		if err := os.MkdirAll(opts.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("search index: %w", err)
+	indexDone := make(chan error, 1)
+	var indexTook time.Duration
+	go func() {
+		t := time.Now()
+		err := updateIndex(ctx, opts.CacheDir, res.IndexDir, fp, rp.Set.Incidents)
+		indexTook = time.Since(t)
+		indexDone <- err
+	}()
+	waitIndex := func() error {
+		if indexDone == nil {
+			return nil
 		}
-		if _, err := search.Update(ctx, res.IndexDir, rp.Set.Incidents, search.BuildOptions{}); err != nil {
-			return nil, fmt.Errorf("search index: %w", err)
-		}
-		if err := repo.MarkIndexed(opts.CacheDir, fp); err != nil {
-			return nil, fmt.Errorf("search index: %w", err)
-		}
+		err := <-indexDone
+		indexDone = nil
+		res.Stages = append(res.Stages, Stage{"index (beside)", indexTook})
+		return err
 	}
-	stage("index", t0)
+	defer waitIndex() // never leave the index half-written behind a failed build
 
 	t0 = time.Now()
 	b, err := assemble(rp, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.relateByIndex(ctx, res.IndexDir); err != nil {
-		return nil, err
+	if b.relatedFromIndex() {
+		if err := waitIndex(); err != nil {
+			return nil, err
+		}
+		if err := b.relateByIndex(ctx, res.IndexDir); err != nil {
+			return nil, err
+		}
 	}
 	stage("assemble", t0)
 
@@ -200,6 +212,9 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	// findings too, so --strict fails on what check calls an error.
 	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings...))
 	postmortem.SortFindings(res.Findings)
+	if err := waitIndex(); err != nil {
+		return nil, err
+	}
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err
 	}
@@ -453,12 +468,36 @@ func relate(incs []*Incident, n int) {
 // project's 2-core machine); larger sites keep the tag and service overlap.
 const relatedIndexMax = 3000
 
+// relatedFromIndex says whether related incidents come from the index.
+func (b *builder) relatedFromIndex() bool {
+	n := len(b.site.Incidents)
+	return n >= 2 && n <= relatedIndexMax
+}
+
+// updateIndex brings the cache's search index up to date with incidents
+// unless it was built from files with fingerprint fp.
+func updateIndex(ctx context.Context, cache, dir, fp string, incs []*postmortem.Incident) error {
+	if repo.IndexCurrent(cache, fp) {
+		return nil
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if _, err := search.Update(ctx, dir, incs, search.BuildOptions{}); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if err := repo.MarkIndexed(cache, fp); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return nil
+}
+
 // relateByIndex replaces each incident's related list with the index's
 // answer (shared tags and services plus similar text), keeping only
 // incidents published in this build and filling up from the overlap list.
 func (b *builder) relateByIndex(ctx context.Context, dir string) error {
 	incs := b.site.Incidents
-	if len(incs) > relatedIndexMax || len(incs) < 2 {
+	if !b.relatedFromIndex() {
 		return nil
 	}
 	ix, err := search.Open(dir)
