@@ -54,6 +54,8 @@ for n in "${sizes[@]}"; do
   first=$(find "$corpus/postmortems" -name '*.md' | sort | sed -n 1p)
   BEFORE="printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >> '$first'" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q | row "build, one postmortem edited"
   git -C "$corpus" checkout -q -- .
+  # The edit changed the files: the first search brings the index up to date.
+  env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" x >/dev/null 2>&1
   BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" '+tags:database +severity:SEV1 "connection pool"' --facets | row "search, end to end"
   BEFORE="" measure git -C "$corpus" log --name-only --no-merges --format=%H | row "git log --name-only (reference)"
 done
