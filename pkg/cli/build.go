@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,11 +51,13 @@ postmortems are reported and left out (with --strict they fail the build).`,
 			if err != nil {
 				return err
 			}
+			opts.FailOnErrors = strict
 			res, err := site.Build(cmd.Context(), opts)
 			if perr := stop(); err == nil && perr != nil {
 				err = perr
 			}
-			if err != nil {
+			notReplaced := errors.Is(err, site.ErrFindings)
+			if err != nil && !notReplaced {
 				return err
 			}
 			errs, warns := 0, 0
@@ -83,6 +86,9 @@ postmortems are reported and left out (with --strict they fail the build).`,
 				}
 			}
 			out, _ := filepath.Abs(res.Out)
+			if notReplaced {
+				return &exitError{code: ExitFindings, err: fmt.Errorf("--strict: %d errors in postmortems; %s was left as it was", errs, out)}
+			}
 			if res.UpToDate {
 				fmt.Fprintf(e.stdout, "%s is up to date: %d incidents, %d pages (%d errors, %d warnings; checked in %s, --force to rebuild)\n",
 					out, res.Incidents, res.Pages, errs, warns, res.Elapsed.Round(time.Millisecond))
@@ -107,7 +113,7 @@ postmortems are reported and left out (with --strict they fail the build).`,
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress output")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the time each stage took")
 	f.BoolVar(&opts.Force, "force", false, "build even when the output was built from the same inputs")
-	f.BoolVar(&strict, "strict", false, "exit 1 when any postmortem has an error (for CI)")
+	f.BoolVar(&strict, "strict", false, "fail (exit 1, previous site kept) when any postmortem has an error (for CI)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	f.StringVar(&memProfile, "memprofile", "", "write a heap profile at the end of the build to this file")
 	return cmd

@@ -6,6 +6,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,10 @@ import (
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
 )
+
+// ErrFindings is returned with the result when BuildOptions.FailOnErrors is
+// set and a postmortem has an error: nothing was written to the output.
+var ErrFindings = errors.New("postmortems have errors; the site was not replaced")
 
 // BuildOptions are the options of one build.
 type BuildOptions struct {
@@ -58,6 +63,9 @@ type BuildOptions struct {
 	SearchIndex bool
 	// Force builds even when the output was built from the same inputs.
 	Force bool
+	// FailOnErrors fails the build, leaving the previous output in place,
+	// when any postmortem has an error-level finding (--strict).
+	FailOnErrors bool
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
 	Serve bool
@@ -214,6 +222,10 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	postmortem.SortFindings(res.Findings)
 	if err := waitIndex(); err != nil {
 		return nil, err
+	}
+	if opts.FailOnErrors && slices.ContainsFunc(res.Findings, func(f postmortem.Finding) bool { return f.Level == postmortem.LevelError }) {
+		res.Elapsed = time.Since(start)
+		return res, ErrFindings
 	}
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err
@@ -635,6 +647,22 @@ func (b *builder) renderBody(v *Incident) error {
 	return nil
 }
 
+// insideRepo reports whether a path, with every symbolic link on it
+// resolved, stays inside the repository.
+func (b *builder) insideRepo(full string) bool {
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return false
+	}
+	root, err := filepath.EvalSymlinks(b.repo.Root)
+	if err != nil {
+		return false
+	}
+	real, _ = filepath.Abs(real)
+	root, _ = filepath.Abs(root)
+	return strings.HasPrefix(real, root+string(filepath.Separator))
+}
+
 // blankSection returns body with a section's heading and text replaced by
 // empty lines, so line numbers of what follows stay those of the file.
 func blankSection(body []byte, bodyLine int, sec *postmortem.Section) []byte {
@@ -686,9 +714,17 @@ func (r *resolver) Resolve(dest string, image bool) (string, bool) {
 	if v, ok := r.b.bySource[p]; ok && !image {
 		return r.b.site.BasePath + v.Path, true
 	}
+	// Hidden files and folders (.git/config holds CI tokens) are never
+	// published, and neither is anything a symbolic link anywhere on the
+	// path leads out of the repository to.
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") {
+			return missing, false
+		}
+	}
 	full := filepath.Join(r.b.repo.Root, filepath.FromSlash(p))
 	st, err := os.Lstat(full)
-	if err != nil || !st.Mode().IsRegular() || r.b.repo.Config.Match(p) {
+	if err != nil || !st.Mode().IsRegular() || r.b.repo.Config.Match(p) || !r.b.insideRepo(full) {
 		return missing, false
 	}
 	r.b.mu.Lock()

@@ -329,10 +329,16 @@ func (b *builder) copyAttachments(dir string) error {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
+	// os.Root refuses any path that leaves the repository, links included.
+	root, err := os.OpenRoot(b.repo.Root)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	for _, p := range paths {
-		src, err := os.Open(filepath.Join(b.repo.Root, filepath.FromSlash(p)))
+		src, err := root.Open(filepath.FromSlash(p))
 		if err != nil {
-			return err
+			return fmt.Errorf("copy %s: %w", p, err)
 		}
 		dst := filepath.Join(dir, "files", filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
