@@ -25,7 +25,7 @@ import (
 
 // Options configures a Renderer.
 type Options struct {
-	// Unsafe lets raw HTML blocks and inline HTML through as written instead
+	// Unsafe lets raw HTML blocks and inline HTML through instead
 	// of showing them escaped. It means the repository is trusted: raw HTML
 	// is not sanitised, so its own attributes (on* handlers, style, URLs
 	// inside tags) are the repository's responsibility. Markdown links,
@@ -99,8 +99,9 @@ type Result struct {
 // use by multiple goroutines, and the same input always renders to the
 // same bytes.
 type Renderer struct {
-	md   goldmark.Markdown
-	host string
+	md     goldmark.Markdown
+	host   string
+	unsafe bool
 }
 
 // New returns a Renderer configured by opts.
@@ -130,7 +131,7 @@ func New(opts Options) *Renderer {
 		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Renderer{md: md, host: opts.Host}
+	return &Renderer{md: md, host: opts.Host, unsafe: opts.Unsafe}
 }
 
 // Render renders src, a Markdown document without front matter. Relative
@@ -150,5 +151,9 @@ func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
 	// Footnote definitions move to the end of the document before links are
 	// visited, so problems are not always found in line order.
 	slices.SortStableFunc(st.problems, func(a, b Problem) int { return a.Line - b.Line })
-	return Result{HTML: buf.Bytes(), Headings: st.headings, Problems: st.problems}, nil
+	out := buf.Bytes()
+	if r.unsafe {
+		out = neutralizeRawURLs(out)
+	}
+	return Result{HTML: out, Headings: st.headings, Problems: st.problems}, nil
 }
