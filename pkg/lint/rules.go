@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/strdist"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -108,32 +109,11 @@ func Validate(cfg *config.Config) error {
 func suggest(id string) string {
 	best, bestD := "", 4
 	for _, r := range rules {
-		if d := distance(id, r.ID); d < bestD {
+		if d := strdist.Levenshtein(id, r.ID); d < bestD {
 			best, bestD = r.ID, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between two short strings.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 var levelRank = map[string]int{postmortem.LevelInfo: 0, postmortem.LevelWarning: 1, postmortem.LevelError: 2}

@@ -13,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/inquest-dev/inquest/pkg/internal/strdist"
 )
 
 // QueryError is a query that cannot be run, with the place to fix it.
@@ -420,31 +422,11 @@ func suggestField(name string) string {
 		if strings.HasPrefix(f.name, name) && len(name) >= 3 {
 			return f.name
 		}
-		if d := editDistance(name, f.name); d < bestD {
+		if d := strdist.Levenshtein(name, f.name); d < bestD {
 			best, bestD = f.name, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // parseQuery turns a query string into a Bleve query: an empty query
