@@ -517,78 +517,62 @@ func (b *builder) relateByIndex(ctx context.Context, dir string) error {
 		return fmt.Errorf("related incidents: %w", err)
 	}
 	defer ix.Close()
-	work := make(chan *Incident)
-	errc := make(chan error, 1)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for v := range work {
-				hits, err := ix.Related(ctx, v.Incident, 15)
-				if err != nil {
-					sendErr(errc, fmt.Errorf("%s: related incidents: %w", v.Source, err))
-					continue
-				}
-				// Incidents named in the front matter come first.
-				var rel []*Incident
-				for _, id := range v.Incident.Related {
-					if o, ok := b.byID[strings.ToLower(id)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
-						rel = append(rel, o)
-					}
-				}
-				for _, h := range hits {
-					if o, ok := b.byID[strings.ToLower(h.ID)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
-						rel = append(rel, o)
-					}
-				}
-				for _, o := range v.Related {
-					if len(rel) < 5 && !slices.Contains(rel, o) {
-						rel = append(rel, o)
-					}
-				}
-				v.Related = rel
+	return parallel(ctx, len(incs), func(i int) error {
+		v := incs[i]
+		hits, err := ix.Related(ctx, v.Incident, 15)
+		if err != nil {
+			return fmt.Errorf("%s: related incidents: %w", v.Source, err)
+		}
+		// Incidents named in the front matter come first.
+		var rel []*Incident
+		for _, id := range v.Incident.Related {
+			if o, ok := b.byID[strings.ToLower(id)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
+				rel = append(rel, o)
 			}
-		}()
-	}
-	for _, v := range incs {
-		work <- v
-	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errc:
-		return err
-	default:
+		}
+		for _, h := range hits {
+			if o, ok := b.byID[strings.ToLower(h.ID)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
+				rel = append(rel, o)
+			}
+		}
+		for _, o := range v.Related {
+			if len(rel) < 5 && !slices.Contains(rel, o) {
+				rel = append(rel, o)
+			}
+		}
+		v.Related = rel
 		return nil
-	}
+	})
 }
 
 // render turns every incident's Markdown into HTML on all cores.
 func (b *builder) render(ctx context.Context) error {
 	incs := b.site.Incidents
-	work := make(chan *Incident)
+	return parallel(ctx, len(incs), func(i int) error { return b.renderOne(incs[i]) })
+}
+
+// parallel calls fn for 0..n-1 on every core and returns the first error
+// (or the context's). It stops handing out work once ctx is done.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	work := make(chan int)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for v := range work {
-				if err := b.renderOne(v); err != nil {
-					select {
-					case errc <- err:
-					default:
-					}
+			for i := range work {
+				if err := fn(i); err != nil {
+					sendErr(errc, err)
 				}
 			}
 		}()
 	}
-	for _, v := range incs {
+	for i := range n {
 		if ctx.Err() != nil {
 			break
 		}
-		work <- v
+		work <- i
 	}
 	close(work)
 	wg.Wait()
@@ -599,8 +583,8 @@ func (b *builder) render(ctx context.Context) error {
 	case err := <-errc:
 		return err
 	default:
+		return nil
 	}
-	return nil
 }
 
 // renderOne renders what other pages show of an incident: its lessons.

@@ -14,11 +14,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/markdown"
@@ -67,49 +67,30 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	}
 	jobs := b.pageJobs()
 	b.pages = len(jobs)
-	errc := make(chan error, 1)
-	work := make(chan pageJob)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for j := range work {
-				buf.Reset()
-				t := tmpls[j.tmpl]
-				if t == nil {
-					sendErr(errc, fmt.Errorf("theme: no template %q", j.tmpl))
-					continue
-				}
-				if err := b.execute(t, j, &buf); err != nil {
-					sendErr(errc, err)
-					continue
-				}
-				if err := writeFile(dir, fileFor(j.page.Path), buf.Bytes()); err != nil {
-					sendErr(errc, err)
-				}
-			}
-		}()
-	}
-	for i, j := range jobs {
-		if ctx.Err() != nil {
-			break
+	var written atomic.Int64
+	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	err = parallel(ctx, len(jobs), func(i int) error {
+		j := jobs[i]
+		t := tmpls[j.tmpl]
+		if t == nil {
+			return fmt.Errorf("theme: no template %q", j.tmpl)
 		}
-		if b.opts.Progress != nil && i > 0 && i%2000 == 0 {
-			progress(b.opts.Progress, "wrote %d of %d pages", i, len(jobs))
+		buf := bufs.Get().(*bytes.Buffer)
+		defer bufs.Put(buf)
+		buf.Reset()
+		if err := b.execute(t, j, buf); err != nil {
+			return err
 		}
-		work <- j
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		if err := writeFile(dir, fileFor(j.page.Path), buf.Bytes()); err != nil {
+			return err
+		}
+		if n := written.Add(1); b.opts.Progress != nil && n%2000 == 0 {
+			progress(b.opts.Progress, "wrote %d of %d pages", n, len(jobs))
+		}
+		return nil
+	})
+	if err != nil {
 		return err
-	}
-	select {
-	case err := <-errc:
-		return err
-	default:
 	}
 	for _, f := range []func(string) error{b.writeFeed, b.writeSitemap, b.writeAPI, b.writeRobots, b.writeCatalog, b.copyAttachments} {
 		if err := f(dir); err != nil {
