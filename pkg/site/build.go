@@ -114,7 +114,8 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	}
 	t0 := time.Now()
 	var stamp string
-	if !opts.Force {
+	// serve builds into a fresh folder each time: no stamp to compare or keep.
+	if !opts.Force && !opts.Serve {
 		var err error
 		if stamp, err = inputStamp(opts); err != nil {
 			return nil, err
