@@ -136,14 +136,11 @@ func ensureIndex(cmd *cobra.Command, e *env, root string, rebuild bool) (string,
 	if rebuild {
 		os.RemoveAll(dir)
 	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return "", err
-	}
-	st, err := search.Update(cmd.Context(), dir, r.Set.Incidents, search.BuildOptions{})
+	st, err := repo.UpdateIndex(cmd.Context(), cache, fp, r.Set.Incidents)
 	if err != nil {
 		return "", err
 	}
 	fmt.Fprintf(e.stderr, "indexed %d incidents (%d added, %d updated, %d deleted) in %s\n",
 		len(r.Set.Incidents), st.Added, st.Updated, st.Deleted, time.Since(start).Round(time.Millisecond))
-	return dir, repo.MarkIndexed(cache, fp)
+	return dir, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // Fingerprint summarises the postmortem files of a repository (path, size,
@@ -53,6 +54,23 @@ func IndexCurrent(cache, fp string) bool {
 	}
 	_, err = os.Stat(IndexDir(cache))
 	return err == nil
+}
+
+// UpdateIndex brings the search index in cache up to date with incs
+// (adding, re-indexing and deleting only what changed) and records that it
+// now matches fingerprint fp.
+func UpdateIndex(ctx context.Context, cache, fp string, incs []*postmortem.Incident) (search.UpdateStats, error) {
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return search.UpdateStats{}, fmt.Errorf("search index: %w", err)
+	}
+	st, err := search.Update(ctx, IndexDir(cache), incs, search.BuildOptions{})
+	if err != nil {
+		return st, fmt.Errorf("search index: %w", err)
+	}
+	if err := MarkIndexed(cache, fp); err != nil {
+		return st, fmt.Errorf("search index: %w", err)
+	}
+	return st, nil
 }
 
 // MarkIndexed records that the index in cache matches fingerprint fp.

@@ -153,7 +153,10 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	var indexTook time.Duration
 	go func() {
 		t := time.Now()
-		err := updateIndex(ctx, opts.CacheDir, res.IndexDir, fp, rp.Set.Incidents)
+		var err error
+		if !repo.IndexCurrent(opts.CacheDir, fp) {
+			_, err = repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
+		}
 		indexTook = time.Since(t)
 		indexDone <- err
 	}()
@@ -485,24 +488,6 @@ const relatedIndexMax = 3000
 func (b *builder) relatedFromIndex() bool {
 	n := len(b.site.Incidents)
 	return n >= 2 && n <= relatedIndexMax
-}
-
-// updateIndex brings the cache's search index up to date with incidents
-// unless it was built from files with fingerprint fp.
-func updateIndex(ctx context.Context, cache, dir, fp string, incs []*postmortem.Incident) error {
-	if repo.IndexCurrent(cache, fp) {
-		return nil
-	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	if _, err := search.Update(ctx, dir, incs, search.BuildOptions{}); err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	if err := repo.MarkIndexed(cache, fp); err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	return nil
 }
 
 // relateByIndex replaces each incident's related list with the index's

@@ -25,8 +25,6 @@ type Site struct {
 	Nav        []NavItem
 	// Incidents are the published incidents, newest first.
 	Incidents []*Incident
-	// Warnings counts the build's warnings.
-	Warnings int
 	// NoIndex asks search engines not to index the site.
 	NoIndex bool
 	// Serve is true when `inquest serve` serves the pages.
