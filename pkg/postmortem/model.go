@@ -131,6 +131,9 @@ type Section struct {
 	Level   int
 	Line    int    // file line of the heading
 	Text    string // Markdown content below the heading
+	// Start and End are the byte offsets in the incident's Body of the
+	// heading's first byte and of the end of the section's text.
+	Start, End int
 }
 
 // Finding levels.

@@ -164,6 +164,8 @@ func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
 			Level:   h.level,
 			Line:    bodyLine + h.line,
 			Text:    text[min(h.end, end):end],
+			Start:   h.start,
+			End:     end,
 		})
 	}
 	return secs, hs

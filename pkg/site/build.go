@@ -4,7 +4,6 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -594,10 +593,10 @@ func (b *builder) renderBody(v *Incident) error {
 	// The page draws the timeline and the action items from what was parsed
 	// out of them; their sections are not shown a second time.
 	if len(v.Timeline) > 0 {
-		body = blankSection(body, v.BodyLine, v.Section(postmortem.SectionTimeline))
+		body = blankSection(body, v.Section(postmortem.SectionTimeline))
 	}
 	if len(v.ActionItems) > 0 {
-		body = blankSection(body, v.BodyLine, v.Section(postmortem.SectionActionItems))
+		body = blankSection(body, v.Section(postmortem.SectionActionItems))
 	}
 	out, err := b.md.Render(body, res)
 	if err != nil {
@@ -635,29 +634,15 @@ func (b *builder) insideRepo(full string) bool {
 
 // blankSection returns body with a section's heading and text replaced by
 // empty lines, so line numbers of what follows stay those of the file.
-func blankSection(body []byte, bodyLine int, sec *postmortem.Section) []byte {
-	if sec == nil {
+func blankSection(body []byte, sec *postmortem.Section) []byte {
+	if sec == nil || sec.Start < 0 || sec.End > len(body) || sec.Start > sec.End {
 		return body
 	}
-	lines := bytes.SplitAfter(body, []byte("\n"))
-	first := sec.Line - bodyLine
-	if first < 0 || first >= len(lines) {
-		return body
-	}
-	n := 2 // a setext heading and its underline
-	if bytes.HasPrefix(bytes.TrimSpace(lines[first]), []byte("#")) {
-		n = 1
-	}
-	n += strings.Count(sec.Text, "\n")
-	out := make([]byte, 0, len(body))
-	for i, l := range lines {
-		if i >= first && i < first+n {
-			if bytes.HasSuffix(l, []byte("\n")) {
-				out = append(out, '\n')
-			}
-			continue
+	out := slices.Clone(body)
+	for i := sec.Start; i < sec.End; i++ {
+		if out[i] != '\n' {
+			out[i] = ' '
 		}
-		out = append(out, l...)
 	}
 	return out
 }

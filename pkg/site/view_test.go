@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"regexp"
 	"testing"
 	"time"
 
@@ -48,10 +50,15 @@ func TestBuildEventsMarksFrontMatterMilestones(t *testing.T) {
 
 func TestBlankSection(t *testing.T) {
 	body := []byte("## Summary\ntext\n\n## Timeline\n- 09:00 a\n- 10:00 b\n\n## Lessons\nmore\n")
-	sec := &postmortem.Section{Line: 13, Text: "- 09:00 a\n- 10:00 b\n\n"}
-	got := string(blankSection(body, 10, sec))
+	start := bytes.Index(body, []byte("## Timeline"))
+	sec := &postmortem.Section{Start: start, End: bytes.Index(body, []byte("## Lessons"))}
+	got := string(blankSection(body, sec))
 	want := "## Summary\ntext\n\n\n\n\n\n## Lessons\nmore\n"
+	// Lines keep their number; blanked ones hold only spaces.
+	got = regexpSpaces.ReplaceAllString(got, "")
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+var regexpSpaces = regexp.MustCompile(`(?m)^ +$`)
