@@ -1,6 +1,8 @@
 package search
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io/fs"
@@ -70,6 +72,51 @@ func BenchmarkBuild(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkBrowserIndex reports the size of the index a static site ships
+// (BuildOptions.Browser) next to a full one: raw, and each file gzipped at
+// the best level as the site publishes it.
+func BenchmarkBrowserIndex(b *testing.B) {
+	incs := benchCorpus(b)
+	for _, browser := range []bool{false, true} {
+		b.Run(fmt.Sprintf("browser=%v", browser), func(b *testing.B) {
+			var raw, gz int64
+			for b.Loop() {
+				dir := filepath.Join(b.TempDir(), "search")
+				if err := Build(context.Background(), dir, incs, BuildOptions{Browser: browser, builder: true}); err != nil {
+					b.Fatal(err)
+				}
+				raw, gz = dirSize(dir), gzipSize(b, dir)
+			}
+			b.ReportMetric(float64(raw)/(1<<20), "MiB")
+			b.ReportMetric(float64(gz)/(1<<20), "gzip-MiB")
+		})
+	}
+}
+
+// gzipSize is the total size of the files in dir, each gzipped.
+func gzipSize(b *testing.B, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		w.Write(data)
+		w.Close()
+		n += int64(buf.Len())
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // BenchmarkSearch measures the four kinds of query on the corpus, on an

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -32,6 +33,14 @@ type BuildOptions struct {
 	// BatchSize is the number of documents written per batch; 0 means the
 	// measured default.
 	BatchSize int
+
+	// Browser builds the index a static site ships to browsers: the same
+	// fields, analysis and scores as any other index, but only the fields
+	// results show are stored (see browserStored), the documents are merged
+	// into one segment by Bleve's offline builder, and fingerprints.json
+	// lists the documents without their fingerprints. Update rebuilds such
+	// an index rather than updating it.
+	Browser bool
 
 	// builder selects Bleve's offline builder instead of batches on a new
 	// index, for the measurements in BenchmarkBuild.
@@ -58,6 +67,7 @@ type UpdateStats struct {
 // sidecar is the content of fingerprints.json.
 type sidecar struct {
 	MappingVersion int               `json:"mapping_version"`
+	Browser        bool              `json:"browser,omitempty"`
 	Docs           map[string]string `json:"docs"`
 }
 
@@ -130,14 +140,21 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 	}
 	defer os.RemoveAll(tmp)
 	path := filepath.Join(tmp, "index")
-	sc := sidecar{MappingVersion: MappingVersion, Docs: make(map[string]string, len(incs))}
-	if opts.builder && len(incs) > 0 {
-		err = writeBuilder(ctx, path, tmp, incs, opts.batchSize(), sc.Docs)
+	sc := sidecar{MappingVersion: MappingVersion, Browser: opts.Browser, Docs: make(map[string]string, len(incs))}
+	if (opts.builder || opts.Browser) && len(incs) > 0 {
+		err = writeBuilder(ctx, path, tmp, incs, opts.batchSize(), newMapping(opts.Browser), sc.Docs)
 	} else {
 		err = writeBatches(ctx, path, incs, opts.batchSize(), sc.Docs)
 	}
 	if err != nil {
 		return err
+	}
+	if opts.Browser {
+		// Only the count is checked when opening; the fingerprints would
+		// be 70 incompressible bytes a document for every reader.
+		for id := range sc.Docs {
+			sc.Docs[id] = ""
+		}
 	}
 	if err := writeSidecar(path, sc); err != nil {
 		return err
@@ -184,8 +201,8 @@ func writeBatches(ctx context.Context, path string, incs []*postmortem.Incident,
 
 // writeBuilder indexes incidents with Bleve's offline builder, which writes
 // segments of size documents and merges them once at the end.
-func writeBuilder(ctx context.Context, path, tmp string, incs []*postmortem.Incident, size int, fps map[string]string) error {
-	b, err := bleve.NewBuilder(path, NewMapping(), map[string]any{"batchSize": size, "buildPathPrefix": tmp})
+func writeBuilder(ctx context.Context, path, tmp string, incs []*postmortem.Incident, size int, m mapping.IndexMapping, fps map[string]string) error {
+	b, err := bleve.NewBuilder(path, m, map[string]any{"batchSize": size, "buildPathPrefix": tmp})
 	if err != nil {
 		return err
 	}
@@ -295,6 +312,8 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 		return rebuild(fmt.Sprintf("unreadable %s: %v", sidecarName, err))
 	case sc.MappingVersion != MappingVersion:
 		return rebuild(fmt.Sprintf("mapping version %d, want %d", sc.MappingVersion, MappingVersion))
+	case sc.Browser || opts.Browser:
+		return rebuild("a browser index is always built anew")
 	}
 	_, fps, err := documents(ctx, incs, false)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -254,5 +255,66 @@ func TestUpdateWhileOpen(t *testing.T) {
 	}
 	if got := searchDir(t, dir, Request{}); len(got) != 6 {
 		t.Errorf("new reader sees %q", got)
+	}
+}
+
+// TestBrowserIndex checks that a browser index finds, ranks and facets
+// exactly like a full one, stores only what results show and is one
+// segment.
+func TestBrowserIndex(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	ctx := context.Background()
+	full, browser := filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "browser")
+	if err := Build(ctx, full, incs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(ctx, browser, incs, BuildOptions{Browser: true, BatchSize: 2}); err != nil {
+		t.Fatal(err)
+	}
+	open := func(dir string) *Index {
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	fi, bi := open(full), open(browser)
+	for _, q := range []string{"", "database", `"connection pool"`, "timeline:rolled", "tags:database -severity:sev2", "checkout~1 services:checkout-api", "factors:pool^2 title:outage"} {
+		r := Request{Query: q, Facets: true, Highlight: true}
+		want, got := doSearch(t, fi, r), doSearch(t, bi, r)
+		if got.Total != want.Total || !slices.Equal(ids(got.Hits), ids(want.Hits)) {
+			t.Errorf("%q: browser %v (%d), full %v (%d)", q, ids(got.Hits), got.Total, ids(want.Hits), want.Total)
+			continue
+		}
+		for i := range want.Hits {
+			w, g := want.Hits[i], got.Hits[i]
+			if g.Score != w.Score || g.Title != w.Title || !g.Date.Equal(w.Date) || !slices.Equal(g.Tags, w.Tags) {
+				t.Errorf("%q hit %s: browser %+v, full %+v", q, w.ID, g, w)
+			}
+			for field := range g.Fragments {
+				if !slices.Contains(browserStored, field) {
+					t.Errorf("%q hit %s: fragment of unstored field %s", q, w.ID, field)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got.Facets, want.Facets) {
+			t.Errorf("%q: facets %v, want %v", q, got.Facets, want.Facets)
+		}
+	}
+	if res := doSearch(t, bi, Request{Query: "timeline:rolled", Highlight: true}); len(res.Hits) == 0 || res.Hits[0].Fragments["timeline"] != nil {
+		t.Errorf("timeline fragments in a browser index: %+v", res.Hits)
+	}
+	segs, _ := filepath.Glob(filepath.Join(browser, "store", "*.zap"))
+	if len(segs) != 1 {
+		t.Errorf("browser index segments %v, want one", segs)
+	}
+	if fs, bs := dirSize(full), dirSize(browser); bs >= fs {
+		t.Errorf("browser index %d bytes, full %d", bs, fs)
+	}
+	// Update never patches a browser index in place.
+	stats, err := Update(ctx, browser, incs, BuildOptions{Browser: true})
+	if err != nil || stats.Rebuilt == "" {
+		t.Errorf("update of a browser index: %+v, %v", stats, err)
 	}
 }

@@ -75,6 +75,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -200,7 +202,16 @@ func lookupField(name string) (fieldSpec, bool) {
 // NewMapping returns the index mapping. It is the one definition every
 // user of an index shares, and it touches no files, so it builds for
 // WebAssembly too.
-func NewMapping() mapping.IndexMapping {
+func NewMapping() mapping.IndexMapping { return newMapping(false) }
+
+// browserStored are the fields a browser index stores: those a Hit is made
+// of, plus the summary for highlighted fragments. Storing a field changes
+// neither matching nor scoring, so a browser index finds and ranks exactly
+// what the full index does; only fragments of other fields are missing.
+var browserStored = append([]string{FieldSummary}, storedFields...)
+
+// newMapping returns the index mapping; browser stores only browserStored.
+func newMapping(browser bool) mapping.IndexMapping {
 	im := mapping.NewIndexMapping()
 	// Registering a custom analyzer cannot fail for these built-in parts.
 	_ = im.AddCustomAnalyzer(keywordAnalyzer, map[string]any{
@@ -238,7 +249,7 @@ func NewMapping() mapping.IndexMapping {
 			fm = mapping.NewNumericFieldMapping()
 			fm.DocValues = false
 		}
-		fm.Store = f.store
+		fm.Store = f.store && (!browser || slices.Contains(browserStored, f.name))
 		fm.IncludeInAll = false
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
