@@ -41,30 +41,47 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := postmortem.Load(ctx, root, cfg)
-	if err != nil {
-		return nil, err
-	}
-	r := &Repo{Root: root, Config: cfg, Set: set}
 	if !opts.History {
-		return r, nil
+		set, err := postmortem.Load(ctx, root, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &Repo{Root: root, Config: cfg, Set: set}, nil
 	}
 	cache := opts.CacheDir
 	if cache == "" {
 		cache = CacheDir(root)
 	}
-	parser := postmortem.NewParser(cfg)
-	h, warnings, err := history.Load(ctx, root, history.Options{
-		Include:       cfg.Match,
-		Trailers:      cfg.Trailers,
-		Fields:        parser.Fields,
-		FieldsVersion: fieldsVersion(cfg),
-		CacheDir:      cache,
-	})
+	// The history walk does not need the parsed postmortems, only Attach
+	// does: the two run side by side, each on its own cores.
+	type loaded struct {
+		h        *history.Repo
+		warnings []string
+		err      error
+	}
+	hist := make(chan loaded, 1)
+	go func() {
+		parser := postmortem.NewParser(cfg)
+		h, warnings, err := history.Load(ctx, root, history.Options{
+			Include:       cfg.Match,
+			Trailers:      cfg.Trailers,
+			Fields:        parser.Fields,
+			FieldsVersion: fieldsVersion(cfg),
+			CacheDir:      cache,
+		})
+		hist <- loaded{h, warnings, err}
+	}()
+	set, err := postmortem.Load(ctx, root, cfg)
+	hl := <-hist
 	if err != nil {
 		return nil, err
 	}
-	r.Warnings = append(r.Warnings, warnings...)
+	if hl.err != nil {
+		return nil, hl.err
+	}
+	h := hl.h
+	r := &Repo{Root: root, Config: cfg, Set: set}
+	r.Warnings = append(r.Warnings, hl.warnings...)
 	if h != nil {
 		if err := h.Attach(ctx, set.Incidents); err != nil {
 			return nil, err
