@@ -1,0 +1,1 @@
+../../../theme/static/memfs.js
