@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/blevesearch/bleve/v2 v2.6.3
+	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/blevesearch/scorch_segment_api/v2 v2.4.11
 	github.com/blevesearch/zapx/v17 v17.2.5
 	github.com/inquest-dev/inquest v0.0.0
@@ -14,7 +15,6 @@ require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
 	github.com/adrg/frontmatter v0.2.0 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect
-	github.com/blevesearch/bleve_index_api v1.4.1 // indirect
 	github.com/blevesearch/geo v0.2.8 // indirect
 	github.com/blevesearch/go-faiss v1.1.5 // indirect
 	github.com/blevesearch/go-porterstemmer v1.0.3 // indirect
@@ -46,3 +46,8 @@ replace github.com/inquest-dev/inquest => ../..
 // bbolt does not compile for GOOS=js; the runtime reads root.bolt with
 // inquest's own read-only reader instead.
 replace go.etcd.io/bbolt => ./bboltshim
+
+// Only Bleve's upsidedown index uses protobuf, and the runtime reads scorch
+// indexes. The real module calls reflect's MethodByName, which makes the
+// linker keep every exported method of every type: 11.4 of 27.9 MB.
+replace google.golang.org/protobuf => ./protoshim
