@@ -32,6 +32,7 @@ require (
 	github.com/blevesearch/zapx/v16 v16.3.4 // indirect
 	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
 	github.com/golang/snappy v1.0.0 // indirect
+	github.com/inquest-dev/inquest/pkg/wasm/zapshim v0.0.0 // indirect
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
@@ -51,3 +52,15 @@ replace go.etcd.io/bbolt => ./bboltshim
 // indexes. The real module calls reflect's MethodByName, which makes the
 // linker keep every exported method of every type: 11.4 of 27.9 MB.
 replace google.golang.org/protobuf => ./protoshim
+
+// inquest writes zap v17 segments only; scorch's plugins for v11 to v16 are
+// replaced by ones that answer with an error (see zapshim/go.mod).
+replace (
+	github.com/blevesearch/zapx/v11 => ./zapshim/v11
+	github.com/blevesearch/zapx/v12 => ./zapshim/v12
+	github.com/blevesearch/zapx/v13 => ./zapshim/v13
+	github.com/blevesearch/zapx/v14 => ./zapshim/v14
+	github.com/blevesearch/zapx/v15 => ./zapshim/v15
+	github.com/blevesearch/zapx/v16 => ./zapshim/v16
+	github.com/inquest-dev/inquest/pkg/wasm/zapshim => ./zapshim
+)

@@ -1,0 +1,12 @@
+// Package zap stands in for zapx v14: scorch registers its ZapPlugin, which
+// supports nothing (see package zapshim).
+package zap
+
+import "github.com/inquest-dev/inquest/pkg/wasm/zapshim"
+
+type version struct{}
+
+func (version) Version() uint32 { return 14 }
+
+// ZapPlugin is the zap v14 segment plugin that scorch registers.
+type ZapPlugin = zapshim.Plugin[version]
