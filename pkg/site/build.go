@@ -5,8 +5,10 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"os"
 	"path"
@@ -68,6 +70,9 @@ type BuildOptions struct {
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
 	Serve bool
+
+	// relatedIndexMax replaces the constant of that name in tests.
+	relatedIndexMax int
 }
 
 // Result summarises a build.
@@ -85,7 +90,14 @@ type Result struct {
 	Stages      []Stage
 	// UpToDate is true when the output had been built from the same inputs
 	// and nothing was written; the counts and findings are those recorded.
+	// After Builder.Update it says that no change concerned the site.
 	UpToDate bool
+	// Rebuilt says why Builder.Update built the whole site; "" when it
+	// updated the site in place (or Build built it).
+	Rebuilt string
+	// Written and Removed count the files Builder.Update replaced and
+	// removed in place.
+	Written, Removed int
 	// IndexDir is the Bleve index of every postmortem, kept in the cache
 	// folder and shared with `inquest search` and serve's search API.
 	IndexDir string
@@ -99,6 +111,13 @@ type Stage struct {
 
 // Build builds the site of a repository into opts.Out.
 func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
+	return build(ctx, opts, nil)
+}
+
+// build is Build; with st it reuses the repository st holds, when there
+// is one, instead of loading it, and keeps the build's state in st for
+// Builder.Update.
+func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	stage := func(name string, t0 time.Time) {
@@ -134,7 +153,7 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rp, err := repo.Load(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
+	rp, err := st.load(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -216,13 +235,7 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 		}
 	}
 	stage("write", t0)
-	res.Incidents = len(b.site.Incidents)
-	res.Pages = b.pages
-	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
-	// The repository's rule levels and inline disables apply to the build's
-	// findings too, so --strict fails on what check calls an error.
-	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings...))
-	postmortem.SortFindings(res.Findings)
+	b.summarize(res)
 	if err := waitIndex(); err != nil {
 		return nil, err
 	}
@@ -233,15 +246,11 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err
 	}
+	st.keep(rp, b, opts.Out)
 	if stamp != "" {
 		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped,
 			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir}); err != nil {
 			return nil, err
-		}
-	}
-	for _, v := range b.site.Incidents {
-		if v.History != nil && v.History.Uncommitted {
-			res.Uncommitted++
 		}
 	}
 	res.Elapsed = time.Since(start)
@@ -289,11 +298,12 @@ type builder struct {
 	bySource map[string]*Incident
 	md       *markdown.Renderer
 	pageSize int
-
-	mu          sync.Mutex
-	attachments map[string]bool // repository-relative paths to copy
-	findings    []postmortem.Finding
-	pages       int
+	pages    int
+	// What the last write made, for Builder.Update: the pages, the
+	// templates, and the hashes of the extra files.
+	jobs  []pageJob
+	tmpls map[string]*template.Template
+	sums  map[string][sha256.Size]byte
 }
 
 // assemble filters the incidents that will be published and derives the
@@ -306,7 +316,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	}
 	now := opts.Now
 	if now.IsZero() {
-		now = referenceTime(rp)
+		now, _ = referenceTime(rp)
 	}
 	s := &Site{
 		Title: cfg.Title, BaseURL: strings.TrimSuffix(baseURL, "/") + "/", BasePath: basePath(baseURL),
@@ -321,41 +331,18 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		{"Metrics", pathMetrics}, {"Review digest", pathDigest}, {"Search", pathSearch},
 	}
 	b := &builder{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
-		attachments: map[string]bool{}, pageSize: opts.PageSize,
-		md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
+		pageSize: opts.PageSize, md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
 	if b.pageSize <= 0 {
 		b.pageSize = 50
 	}
 	for _, inc := range rp.Set.Incidents {
-		if inc.Broken {
+		if !b.publishes(inc) {
 			continue
 		}
-		if !opts.Drafts && cfg.IsDraft(inc.Status) {
-			continue
-		}
-		if opts.Audience == "public" && strings.EqualFold(inc.Visibility, "internal") {
-			continue
-		}
-		v := &Incident{Incident: inc, Path: incidentPath(inc.ID)}
-		if _, dup := b.byID[strings.ToLower(inc.ID)]; dup {
-			// Duplicate ids are reported by validation; the first file wins
-			// the URL and the others get their file name appended.
-			v.Path = incidentPath(inc.ID + "-" + postmortem.Slug(strings.TrimSuffix(path.Base(inc.Source), path.Ext(inc.Source))))
-		}
+		v := &Incident{Incident: inc, Path: b.pathFor(inc)}
 		b.byID[strings.ToLower(inc.ID)] = v
 		b.bySource[inc.Source] = v
-		for _, a := range inc.ActionItems {
-			if a.Status != postmortem.StatusDone {
-				v.Open++
-				if a.Overdue(now) {
-					v.Overdue++
-				}
-			}
-		}
-		if s.RepoURL != "" {
-			v.EditURL, v.HistoryURL = repoLinks(s.RepoURL, cfg.Branch, inc.Source)
-		}
-		v.Events = buildEvents(inc)
+		b.derive(v)
 		s.Incidents = append(s.Incidents, v)
 	}
 	sortNewestFirst(s.Incidents)
@@ -363,12 +350,55 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	return b, nil
 }
 
+// publishes says whether an incident has a page in this build: not broken,
+// not a draft (unless Drafts), not internal for a public audience.
+func (b *builder) publishes(inc *postmortem.Incident) bool {
+	switch {
+	case inc.Broken:
+		return false
+	case !b.opts.Drafts && b.repo.Config.IsDraft(inc.Status):
+		return false
+	case b.opts.Audience == "public" && strings.EqualFold(inc.Visibility, "internal"):
+		return false
+	}
+	return true
+}
+
+// pathFor is the page path of a published incident added to the site
+// after those already in b.byID.
+func (b *builder) pathFor(inc *postmortem.Incident) string {
+	if _, dup := b.byID[strings.ToLower(inc.ID)]; dup {
+		// Duplicate ids are reported by validation; the first file wins
+		// the URL and the others get their file name appended.
+		return incidentPath(inc.ID + "-" + postmortem.Slug(strings.TrimSuffix(path.Base(inc.Source), path.Ext(inc.Source))))
+	}
+	return incidentPath(inc.ID)
+}
+
+// derive fills in what the pages show of an incident beside its model:
+// action item counts, repository links and the placed timeline.
+func (b *builder) derive(v *Incident) {
+	v.Open, v.Overdue = 0, 0
+	for _, a := range v.ActionItems {
+		if a.Status != postmortem.StatusDone {
+			v.Open++
+			if a.Overdue(b.site.Now) {
+				v.Overdue++
+			}
+		}
+	}
+	if b.site.RepoURL != "" {
+		v.EditURL, v.HistoryURL = repoLinks(b.site.RepoURL, b.repo.Config.Branch, v.Source)
+	}
+	v.Events = buildEvents(v.Incident)
+}
+
 // referenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
-// postmortem, else the clock.
-func referenceTime(rp *repo.Repo) time.Time {
+// postmortem, else the clock; clock says it is the last.
+func referenceTime(rp *repo.Repo) (t time.Time, clock bool) {
 	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
+			return time.Unix(n, 0).UTC(), false
 		}
 	}
 	var newest time.Time
@@ -378,9 +408,9 @@ func referenceTime(rp *repo.Repo) time.Time {
 		}
 	}
 	if !newest.IsZero() {
-		return newest.UTC()
+		return newest.UTC(), false
 	}
-	return time.Now().UTC()
+	return time.Now().UTC(), true
 }
 
 func sortNewestFirst(incs []*Incident) {
@@ -485,8 +515,11 @@ const relatedIndexMax = 3000
 
 // relatedFromIndex says whether related incidents come from the index.
 func (b *builder) relatedFromIndex() bool {
-	n := len(b.site.Incidents)
-	return n >= 2 && n <= relatedIndexMax
+	n, limit := len(b.site.Incidents), relatedIndexMax
+	if b.opts.relatedIndexMax != 0 {
+		limit = b.opts.relatedIndexMax
+	}
+	return n >= 2 && n <= limit
 }
 
 // relateByIndex replaces each incident's related list with the index's
@@ -576,8 +609,9 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 // The body is rendered by renderBody just before its page is written, so
 // the HTML of 10,000 pages is never held at once.
 func (b *builder) renderOne(v *Incident) error {
+	v.Lessons, v.lessonLinks = "", linkSet{}
 	if sec := v.Section(postmortem.SectionLessons); sec != nil {
-		lo, err := b.md.Render([]byte(sec.Text), &resolver{b: b, from: v.Source})
+		lo, err := b.md.Render([]byte(sec.Text), &resolver{b: b, from: v.Source, links: &v.lessonLinks})
 		if err != nil {
 			return fmt.Errorf("%s: render: %w", v.Source, err)
 		}
@@ -588,7 +622,8 @@ func (b *builder) renderOne(v *Incident) error {
 
 // renderBody renders an incident's Markdown into v.Content.
 func (b *builder) renderBody(v *Incident) error {
-	res := &resolver{b: b, from: v.Source}
+	v.bodyLinks = linkSet{}
+	res := &resolver{b: b, from: v.Source, links: &v.bodyLinks}
 	body := v.Body
 	// The page draws the timeline and the action items from what was parsed
 	// out of them; their sections are not shown a second time.
@@ -604,16 +639,20 @@ func (b *builder) renderBody(v *Incident) error {
 	}
 	v.Content = trustedHTML(out.HTML)
 	v.Headings = out.Headings
-	var fs []postmortem.Finding
+	v.bodyFindings = nil
 	for _, p := range out.Problems {
-		fs = append(fs, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
-	}
-	if len(fs) > 0 {
-		b.mu.Lock()
-		b.findings = append(b.findings, fs...)
-		b.mu.Unlock()
+		v.bodyFindings = append(v.bodyFindings, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
 	}
 	return nil
+}
+
+// findings are the link problems found while writing the pages.
+func (b *builder) findings() []postmortem.Finding {
+	var out []postmortem.Finding
+	for _, v := range b.site.Incidents {
+		out = append(out, v.bodyFindings...)
+	}
+	return out
 }
 
 // insideRepo reports whether a path, with every symbolic link on it
@@ -649,10 +688,19 @@ func blankSection(body []byte, sec *postmortem.Section) []byte {
 
 // resolver maps relative links in one postmortem to site URLs: other
 // postmortems to their pages, other files inside the repository to copied
-// attachments.
+// attachments. It notes in links what it looked up and what it copies.
 type resolver struct {
-	b    *builder
-	from string
+	b     *builder
+	from  string
+	links *linkSet
+}
+
+// linkSet is what rendering one piece of Markdown linked to, as
+// repository-relative paths: the files it copies as attachments, and every
+// path it looked up, so that Builder.Update knows which files other than
+// postmortems the pages depend on.
+type linkSet struct {
+	files, looked []string
 }
 
 // Resolve implements markdown.Resolver.
@@ -666,6 +714,7 @@ func (r *resolver) Resolve(dest string, image bool) (string, bool) {
 	if p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || strings.ContainsRune(p, 0) {
 		return missing, false
 	}
+	r.links.looked = append(r.links.looked, p)
 	if v, ok := r.b.bySource[p]; ok && !image {
 		return r.b.site.BasePath + v.Path, true
 	}
@@ -682,8 +731,6 @@ func (r *resolver) Resolve(dest string, image bool) (string, bool) {
 	if err != nil || !st.Mode().IsRegular() || r.b.repo.Config.Match(p) || !r.b.insideRepo(full) {
 		return missing, false
 	}
-	r.b.mu.Lock()
-	r.b.attachments[p] = true
-	r.b.mu.Unlock()
+	r.links.files = append(r.links.files, p)
 	return r.b.site.BasePath + "files/" + p, true
 }
