@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"time"
 	"unicode/utf8"
 )
@@ -37,7 +38,7 @@ type atomEntry struct {
 
 // writeFeed writes feed.xml, an Atom feed of the 50 newest published
 // incidents. encoding/xml escapes every value.
-func (b *builder) writeFeed(dir string) error {
+func (b *builder) feed() ([]outFile, error) {
 	s := b.site
 	f := atomFeed{Title: s.Title, ID: b.absURL(""), Updated: s.Now.UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: b.absURL(""), Rel: "alternate"}, {Href: b.absURL("feed.xml"), Rel: "self"}}}
@@ -62,7 +63,7 @@ func (b *builder) writeFeed(dir string) error {
 			f.Entries = append(f.Entries, e)
 		}
 	}
-	return writeXML(dir, "feed.xml", f)
+	return xmlFile("feed.xml", f)
 }
 
 type urlSet struct {
@@ -75,7 +76,7 @@ type siteURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func (b *builder) writeSitemap(dir string) error {
+func (b *builder) sitemap() ([]outFile, error) {
 	set := urlSet{URLs: []siteURL{{Loc: b.absURL("")}}}
 	for _, v := range b.site.Incidents {
 		u := siteURL{Loc: b.absURL(v.Path)}
@@ -84,19 +85,19 @@ func (b *builder) writeSitemap(dir string) error {
 		}
 		set.URLs = append(set.URLs, u)
 	}
-	return writeXML(dir, "sitemap.xml", set)
+	return xmlFile("sitemap.xml", set)
 }
 
-func writeXML(dir, rel string, v any) error {
+func xmlFile(rel string, v any) ([]outFile, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return err
+		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	buf.WriteString("\n")
-	return writeFile(dir, rel, buf.Bytes())
+	return []outFile{{rel, buf.Bytes()}}, nil
 }
 
 // catalogEntry is one incident in search/catalog.json, the compact file
@@ -117,7 +118,7 @@ type catalogEntry struct {
 // writeCatalog writes the catalog of published incidents for the search
 // page, and search/summaries.json: their summaries, in the same order,
 // which the page loads after the catalog so that typing starts at once.
-func (b *builder) writeCatalog(dir string) error {
+func (b *builder) catalog() ([]outFile, error) {
 	cat := make([]catalogEntry, 0, len(b.site.Incidents))
 	sums := make([]string, 0, len(b.site.Incidents))
 	for _, v := range b.site.Incidents {
@@ -131,10 +132,15 @@ func (b *builder) writeCatalog(dir string) error {
 		cat = append(cat, e)
 		sums = append(sums, truncateRunes(v.Summary, 200))
 	}
-	if err := writeJSONCompact(dir, "search/catalog.json", cat); err != nil {
-		return err
+	c, err := jsonFile("search/catalog.json", cat)
+	if err != nil {
+		return nil, err
 	}
-	return writeJSONCompact(dir, "search/summaries.json", sums)
+	m, err := jsonFile("search/summaries.json", sums)
+	if err != nil {
+		return nil, err
+	}
+	return []outFile{c, m}, nil
 }
 
 // truncateRunes cuts s to at most n bytes on a rune boundary.

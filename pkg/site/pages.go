@@ -167,8 +167,8 @@ func (b *builder) byMonth() []Group {
 func (b *builder) actionGroups() []Group {
 	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "Done"}}
 	for _, v := range b.site.Incidents {
-		for _, a := range v.ActionItems {
-			act := Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now)}
+		for k, a := range v.ActionItems {
+			act := Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now), item: k}
 			switch {
 			case act.Overdue:
 				groups[0].Actions = append(groups[0].Actions, act)

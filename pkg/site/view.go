@@ -58,7 +58,17 @@ type Incident struct {
 	Open, Overdue int
 	// Lessons is the text of the Lessons Learned section, rendered.
 	Lessons template.HTML
+
+	// What rendering its Markdown linked to, and the link problems of its
+	// page; api is where it is in api/incidents.json. Builder.Update
+	// keeps them between builds.
+	lessonLinks, bodyLinks linkSet
+	bodyFindings           []postmortem.Finding
+	api                    span
 }
+
+// span is a range of bytes in a file.
+type span struct{ off, n int64 }
 
 // Event is a timeline event placed on the incident's time axis.
 type Event struct {
@@ -110,6 +120,7 @@ type Action struct {
 	postmortem.ActionItem
 	Incident *Incident
 	Overdue  bool
+	item     int // its index in Incident.ActionItems
 }
 
 // Lesson is the lessons section of one incident.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -67,6 +68,7 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	}
 	jobs := b.pageJobs()
 	b.pages = len(jobs)
+	b.jobs, b.tmpls = jobs, tmpls
 	var written atomic.Int64
 	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err = parallel(ctx, len(jobs), func(i int) error {
@@ -92,12 +94,42 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []func(string) error{b.writeFeed, b.writeSitemap, b.writeAPI, b.writeRobots, b.writeCatalog, b.copyAttachments} {
-		if err := f(dir); err != nil {
+	files, err := b.extraFiles()
+	if err != nil {
+		return err
+	}
+	b.sums = make(map[string][sha256.Size]byte, len(files))
+	for _, f := range files {
+		b.sums[f.rel] = sha256.Sum256(f.data)
+		if err := writeFile(dir, f.rel, f.data); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := b.writeAPI(dir); err != nil {
+		return err
+	}
+	return b.copyAttachments(dir, b.attachments())
+}
+
+// outFile is one file of the site and its content.
+type outFile struct {
+	rel  string
+	data []byte
+}
+
+// extraFiles are the files beside the pages that are made from the whole
+// list of incidents, small enough to make again on every Builder.Update:
+// feed, sitemap, robots.txt and the search page's catalog.
+func (b *builder) extraFiles() ([]outFile, error) {
+	var out []outFile
+	for _, f := range []func() ([]outFile, error){b.feed, b.sitemap, b.robots, b.catalog} {
+		fs, err := f()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
 }
 
 func sendErr(c chan error, err error) {
@@ -260,31 +292,100 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 	return out, nil
 }
 
-// writeAPI writes api/incidents.json with the export encoder plus URLs,
-// one incident at a time (80 MB at 10,000 incidents with history).
+// apiFile is the JSON API: the export document plus URLs.
+const apiFile = "api/incidents.json"
+
+// The framing of the incidents in api/incidents.json, byte for byte that
+// of postmortem.EncodeExport (TestAPIMatchesExport holds them to it). The
+// site writes it itself to know where each incident is, so that
+// Builder.Update rewrites one incident and copies the rest.
+const (
+	apiHead  = "{\n  \"incidents\": [\n    "
+	apiSep   = ",\n    "
+	apiTail  = "\n  ]\n}\n"
+	apiEmpty = "{\n  \"incidents\": []\n}\n"
+)
+
+// apiEntry is one incident's part of api/incidents.json.
+func (b *builder) apiEntry(v *Incident) ([]byte, error) {
+	j := v.ToJSON()
+	j.URL = b.absURL(v.Path)
+	data, err := json.MarshalIndent(j, "    ", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", v.Source, err)
+	}
+	return data, nil
+}
+
+// writeAPI writes api/incidents.json one incident at a time (80 MB at
+// 10,000 incidents with history) and notes where each one is.
 func (b *builder) writeAPI(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "api"), 0o755); err != nil {
+	name := filepath.Join(dir, filepath.FromSlash(apiFile))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "api", "incidents.json"))
+	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
-	i := 0
-	err = postmortem.EncodeExport(f, func() (postmortem.JSONIncident, bool) {
-		if i >= len(b.site.Incidents) {
-			return postmortem.JSONIncident{}, false
+	w := &apiWriter{w: bufio.NewWriterSize(f, 1<<16)}
+	for i, v := range b.site.Incidents {
+		var data []byte
+		if data, err = b.apiEntry(v); err != nil {
+			break
 		}
-		v := b.site.Incidents[i]
-		i++
-		j := v.ToJSON()
-		j.URL = b.absURL(v.Path)
-		return j, true
-	})
+		v.api = w.entry(i, data)
+	}
+	if err == nil {
+		err = w.close(len(b.site.Incidents))
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// apiWriter writes the framing of api/incidents.json around the entries
+// and counts the bytes, so that each entry's span is known.
+type apiWriter struct {
+	w   *bufio.Writer
+	off int64
+}
+
+func (a *apiWriter) put(s string) {
+	n, _ := a.w.WriteString(s) // a failed write is reported by Flush
+	a.off += int64(n)
+}
+
+// entry writes the i-th entry and returns its span.
+func (a *apiWriter) entry(i int, data []byte) span {
+	a.sep(i)
+	n, _ := a.w.Write(data)
+	sp := span{a.off, int64(n)}
+	a.off += int64(n)
+	return sp
+}
+
+// sep writes what comes before the i-th entry.
+func (a *apiWriter) sep(i int) {
+	if i == 0 {
+		a.put(apiHead)
+	} else {
+		a.put(apiSep)
+	}
+}
+
+// close ends a file of n entries.
+func (a *apiWriter) close(n int) error {
+	if n == 0 {
+		a.put(apiEmpty)
+	} else {
+		a.put(apiTail)
+	}
+	return a.w.Flush()
 }
 
 // absURL is a page's absolute URL when base_url is set, else its path.
@@ -295,21 +396,29 @@ func (b *builder) absURL(p string) string {
 	return b.site.BasePath + p
 }
 
-func (b *builder) writeRobots(dir string) error {
+func (b *builder) robots() ([]outFile, error) {
 	body := "User-agent: *\nDisallow: /\n"
 	if !b.site.NoIndex {
 		body = "User-agent: *\nAllow: /\n"
 	}
-	return writeFile(dir, "robots.txt", []byte(body))
+	return []outFile{{"robots.txt", []byte(body)}}, nil
 }
 
-// copyAttachments copies images and files linked from postmortems.
-func (b *builder) copyAttachments(dir string) error {
-	paths := make([]string, 0, len(b.attachments))
-	for p := range b.attachments {
-		paths = append(paths, p)
+// attachments are the repository files the rendered Markdown links to,
+// sorted.
+func (b *builder) attachments() []string {
+	var out []string
+	for _, v := range b.site.Incidents {
+		out = append(out, v.lessonLinks.files...)
+		out = append(out, v.bodyLinks.files...)
 	}
-	slices.Sort(paths)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// copyAttachments copies images and files linked from postmortems (paths,
+// repository-relative) under dir/files/.
+func (b *builder) copyAttachments(dir string, paths []string) error {
 	// os.Root refuses any path that leaves the repository, links included.
 	root, err := os.OpenRoot(b.repo.Root)
 	if err != nil {
@@ -341,10 +450,10 @@ func (b *builder) copyAttachments(dir string) error {
 	return nil
 }
 
-func writeJSONCompact(dir, rel string, v any) error {
+func jsonFile(rel string, v any) (outFile, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return err
+		return outFile{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	return writeFile(dir, rel, data)
+	return outFile{rel, data}, nil
 }

@@ -1,0 +1,883 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/history"
+	"github.com/inquest-dev/inquest/pkg/lint"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
+)
+
+// Builder builds a site once and keeps what the build made — the parsed
+// repository, the assembled site, the data of every page, where each
+// incident is in api/incidents.json — so that when postmortems are edited
+// Update re-parses only those files and re-renders only the pages that
+// show them, writing each changed file into the site folder by rename. The
+// result is byte for byte what Build makes of the edited repository.
+// `inquest serve` uses one. A Builder is not safe for concurrent use.
+type Builder struct {
+	opts BuildOptions
+	st   *state // nil until a build succeeded, and after a failed one
+}
+
+// NewBuilder returns a Builder for opts; opts.Out is ignored, each build
+// names its folder.
+func NewBuilder(opts BuildOptions) *Builder {
+	opts.Force = true // a Builder always builds; the stamp is for Build
+	if opts.CacheDir == "" {
+		opts.CacheDir = repo.CacheDir(opts.Dir)
+	}
+	return &Builder{opts: opts}
+}
+
+// state is what a whole build leaves for Builder.Update.
+type state struct {
+	rp    *repo.Repo
+	reuse bool // build() takes rp instead of loading the repository
+	b     *builder
+	out   string
+	head  string // HEAD when the repository was loaded; "" without history
+	clock bool   // Now came from the clock: updates keep it
+	// index maps a postmortem's path to its position in rp.Set.Incidents.
+	index    map[string]int
+	symlinks bool // some postmortem is a symbolic link
+	looked   map[string]bool
+	files    []string // attachments in the site
+	hist     *histLoad
+	// indexed is false when incidents changed since the search index was
+	// last brought up to date.
+	indexed bool
+}
+
+// histLoad is the Git history, read once after a whole build for the
+// updates that follow.
+type histLoad struct {
+	done chan struct{}
+	h    *history.Repo
+	err  error
+}
+
+// load returns the kept repository, or loads it (st may be nil).
+func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, error) {
+	if st != nil && st.reuse && st.rp != nil {
+		return st.rp, nil
+	}
+	if st != nil && !opts.NoHistory {
+		// Read before the load: a commit made during it moves HEAD away
+		// from this, and the next update starts again.
+		st.head = headOf(opts.Dir)
+	}
+	return repo.Load(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
+}
+
+// keep records a finished whole build (st may be nil).
+func (st *state) keep(rp *repo.Repo, b *builder, out string) {
+	if st == nil {
+		return
+	}
+	st.rp, st.b, st.out = rp, b, out
+	st.index = make(map[string]int, len(rp.Set.Incidents))
+	for i, inc := range rp.Set.Incidents {
+		st.index[inc.Source] = i
+		if fi, err := os.Lstat(filepath.Join(rp.Root, filepath.FromSlash(inc.Source))); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			st.symlinks = true
+		}
+	}
+	st.files = b.attachments()
+	st.looked = b.looked()
+}
+
+// headOf is the commit HEAD names, "" when there is none.
+func headOf(dir string) string {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return ""
+	}
+	ref, err := r.Head()
+	if err != nil {
+		return ""
+	}
+	return ref.Hash().String()
+}
+
+// Build builds the whole site into out, reading the repository afresh.
+func (bl *Builder) Build(ctx context.Context, out string) (*Result, error) {
+	return bl.build(ctx, out, nil)
+}
+
+// build builds the whole site into out, from the repository of reuse when
+// it is not nil.
+func (bl *Builder) build(ctx context.Context, out string, reuse *state) (*Result, error) {
+	st := &state{}
+	opts := bl.opts
+	opts.Out = out
+	if reuse != nil {
+		st.rp, st.reuse, st.head, st.hist = reuse.rp, true, reuse.head, reuse.hist
+		if reuse.clock {
+			opts.Now = reuse.b.site.Now
+		}
+	}
+	bl.st = nil
+	res, err := build(ctx, opts, st)
+	if err != nil {
+		return res, err
+	}
+	st.reuse = false
+	_, st.clock = referenceTime(st.rp)
+	st.clock = st.clock && opts.Now.IsZero() || reuse != nil && reuse.clock
+	// The whole build brought the index up to date beside the pages.
+	st.indexed = true
+	if st.hist == nil && !opts.NoHistory {
+		st.hist = loadHistory(ctx, st.rp, opts.CacheDir)
+	}
+	bl.st = st
+	return res, nil
+}
+
+// loadHistory reads the Git history in the background, with the options
+// repo.Load uses, for Attach to fill in the history of edited files.
+func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
+	hl := &histLoad{done: make(chan struct{})}
+	go func() {
+		defer close(hl.done)
+		cfg := rp.Config
+		// No FieldsVersion: the field-history cache is for whole loads;
+		// Attach of a few files reads their versions from Git.
+		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
+			Include: cfg.Match, Trailers: cfg.Trailers, Fields: postmortem.NewParser(cfg).Fields, CacheDir: cache,
+		})
+	}()
+	return hl
+}
+
+// Update brings the site up to date with the repository after the files
+// in changed (repository-relative, slash-separated) changed. Edits to
+// postmortems that leave the set of published incidents and their page
+// paths as they were are applied in place: the edited files are parsed
+// again, their history attached again, and the pages, feeds and API that
+// show them rendered again and renamed into the site folder. Anything
+// else — no site yet, the configuration or theme, a file added, removed
+// or renamed, a file a postmortem links to, HEAD moved, an edit that
+// publishes or withdraws an incident or changes its id — builds the whole
+// site into the new folder out, from the kept repository when only
+// postmortems changed. Result.Out says where the site is; Result.UpToDate
+// says nothing needed doing. After an error the next Update builds the
+// whole site.
+func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*Result, error) {
+	st := bl.st
+	if st == nil {
+		return bl.Build(ctx, out)
+	}
+	start := time.Now()
+	edited, why := st.classify(bl.opts, changed)
+	if why == "" && len(edited) > 0 && st.head != "" && headOf(bl.opts.Dir) != st.head {
+		why = "HEAD moved"
+	}
+	if why != "" {
+		res, err := bl.Build(ctx, out)
+		if res != nil {
+			res.Rebuilt = why
+		}
+		return res, err
+	}
+	if len(edited) == 0 {
+		return &Result{Out: st.out, UpToDate: true, IndexDir: repo.IndexDir(bl.opts.CacheDir)}, nil
+	}
+	// Until the update is through, the kept state is half old, half new.
+	bl.st = nil
+	res, whole, err := st.update(ctx, bl.opts, edited)
+	if err != nil {
+		return nil, err
+	}
+	if whole != "" {
+		res, err := bl.build(ctx, out, st)
+		if res != nil {
+			res.Rebuilt = whole
+		}
+		return res, err
+	}
+	bl.st = st
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// UpdateIndex brings the search index in the cache folder up to date with
+// the incidents of the last Update; Build and Update leave it to the
+// caller so that the pages are ready first.
+func (bl *Builder) UpdateIndex(ctx context.Context) error {
+	st := bl.st
+	if st == nil || st.indexed {
+		return nil
+	}
+	return st.updateIndex(ctx, bl.opts)
+}
+
+func (st *state) updateIndex(ctx context.Context, opts BuildOptions) error {
+	fp, err := repo.Fingerprint(ctx, opts.Dir)
+	if err != nil {
+		return err
+	}
+	// Always update: the documents are compared one by one, and an edit
+	// made after the files were read has a fingerprint of its own.
+	if _, err := repo.UpdateIndex(ctx, opts.CacheDir, fp, st.rp.Set.Incidents); err != nil {
+		return err
+	}
+	st.indexed = true
+	return nil
+}
+
+// classify sorts changed paths into edited postmortems, or names the
+// reason the whole site must be built.
+func (st *state) classify(opts BuildOptions, changed []string) (edited []string, why string) {
+	themeDir := opts.ThemeDir
+	if themeDir == "" {
+		themeDir = filepath.Join(opts.Dir, "theme")
+	}
+	theme := ""
+	if rel, err := filepath.Rel(opts.Dir, themeDir); err == nil && !strings.HasPrefix(rel, "..") {
+		theme = filepath.ToSlash(rel)
+	}
+	seen := map[string]bool{}
+	for _, p := range changed {
+		p = path.Clean(filepath.ToSlash(p))
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		full := filepath.Join(opts.Dir, filepath.FromSlash(p))
+		fi, err := os.Lstat(full)
+		exists := err == nil
+		_, known := st.index[p]
+		switch {
+		case p == config.FileName:
+			return nil, "the configuration changed"
+		case theme != "" && (p == theme || strings.HasPrefix(p, theme+"/")):
+			return nil, "the theme changed"
+		case known && !exists:
+			return nil, p + " was removed or renamed"
+		case known && !fi.Mode().IsRegular():
+			return nil, p + " is no longer a regular file"
+		case known:
+			edited = append(edited, p)
+		case st.looked[p] || st.lookedUnder(p):
+			return nil, p + " is linked from a postmortem"
+		case st.rp.Config.Match(p) && exists:
+			return nil, p + " was added"
+		case exists && fi.IsDir(), st.knownUnder(p):
+			return nil, "folder " + p + " changed"
+		case st.symlinks:
+			return nil, p + " changed and some postmortems are symbolic links"
+		}
+		// Anything else (editor backups, notes) is not read by the build.
+	}
+	slices.Sort(edited)
+	return edited, ""
+}
+
+func (st *state) lookedUnder(dir string) bool {
+	for p := range st.looked {
+		if strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *state) knownUnder(dir string) bool {
+	for p := range st.index {
+		if strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// looked are the repository paths the rendered Markdown looked up.
+func (b *builder) looked() map[string]bool {
+	out := map[string]bool{}
+	for _, v := range b.site.Incidents {
+		for _, p := range v.lessonLinks.looked {
+			out[p] = true
+		}
+		for _, p := range v.bodyLinks.looked {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// update applies edits to the given postmortems. It returns a reason
+// instead when the whole site must be built again from the kept
+// repository (already updated).
+func (st *state) update(ctx context.Context, opts BuildOptions, edited []string) (*Result, string, error) {
+	rp, b := st.rp, st.b
+	s := b.site
+	res := &Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir)}
+	t0 := time.Now()
+	stage := func(name string) {
+		res.Stages = append(res.Stages, Stage{name, time.Since(t0)})
+		t0 = time.Now()
+	}
+
+	fresh, err := st.parse(ctx, edited)
+	if err != nil {
+		return nil, "", err
+	}
+	stage("parse")
+	if !opts.NoHistory && st.hist != nil {
+		select {
+		case <-st.hist.done:
+		case <-ctx.Done():
+			return nil, "", ctx.Err()
+		}
+		if st.hist.err != nil {
+			return nil, "", st.hist.err
+		}
+		if st.hist.h.Head() != st.head {
+			return nil, "HEAD moved", nil
+		}
+		if err := st.hist.h.Attach(ctx, fresh); err != nil {
+			return nil, "", err
+		}
+		dateFromHistory(fresh)
+	}
+	stage("history")
+
+	// The repository takes the new incidents; what follows decides how
+	// much of the site they touch.
+	whole := ""
+	old := map[*Incident]*Incident{}
+	for _, inc := range fresh {
+		i := st.index[inc.Source]
+		prev := rp.Set.Incidents[i]
+		rp.Set.Incidents[i] = inc
+		v := b.bySource[inc.Source]
+		switch {
+		case (v != nil) != b.publishes(inc):
+			whole = inc.Source + " was published or withdrawn"
+		case v != nil && inc.ID != prev.ID:
+			whole = inc.Source + " changed its id"
+		case v != nil:
+			cp := *v
+			old[v] = &cp
+			v.Incident = inc
+		}
+	}
+	if now, _ := referenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
+		whole = "the reference time moved"
+	}
+	st.indexed = false
+	if whole != "" {
+		return nil, whole, nil
+	}
+	for v := range old {
+		b.derive(v)
+	}
+	prevOrder := s.Incidents
+	s.Incidents = make([]*Incident, 0, len(prevOrder))
+	for _, inc := range rp.Set.Incidents {
+		if v := b.bySource[inc.Source]; v != nil {
+			s.Incidents = append(s.Incidents, v)
+		}
+	}
+	sortNewestFirst(s.Incidents)
+	relChanged, err := st.relate(ctx, opts, old, !slices.Equal(prevOrder, s.Incidents))
+	if err != nil {
+		return nil, "", err
+	}
+	for v := range old {
+		if err := b.renderOne(v); err != nil {
+			return nil, "", err
+		}
+	}
+	stage("assemble")
+
+	seen := b.probe(old)
+	jobs := b.pageJobs()
+	prev := make(map[string]pageJob, len(b.jobs))
+	for _, j := range b.jobs {
+		prev[j.page.Path] = j
+	}
+	var dirty []pageJob
+	for _, j := range jobs {
+		o, ok := prev[j.page.Path]
+		delete(prev, j.page.Path)
+		if !ok || pageDiffers(o, j, old, relChanged, seen) {
+			dirty = append(dirty, j)
+		}
+	}
+	var removed []string
+	for p := range prev {
+		removed = append(removed, fileFor(p))
+	}
+	stage("compare")
+
+	staging, err := os.MkdirTemp(filepath.Dir(st.out), ".inquest-update-")
+	if err != nil {
+		return nil, "", fmt.Errorf("update: %w", err)
+	}
+	defer os.RemoveAll(staging)
+	staged, err := st.stage(ctx, staging, dirty, old)
+	if err != nil {
+		return nil, "", err
+	}
+	files := b.attachments()
+	added, gone := diffSorted(st.files, files)
+	if err := b.copyAttachments(staging, added); err != nil {
+		return nil, "", err
+	}
+	for _, p := range added {
+		staged = append(staged, "files/"+p)
+	}
+	for _, p := range gone {
+		removed = append(removed, "files/"+p)
+	}
+	stage("render")
+
+	if err := commit(staging, st.out, staged, removed); err != nil {
+		return nil, "", err
+	}
+	stage("write")
+	b.jobs, b.pages = jobs, len(jobs)
+	st.files, st.looked = files, b.looked()
+	res.Written, res.Removed = len(staged), len(removed)
+	b.summarize(res)
+	return res, "", nil
+}
+
+// parse parses the edited postmortems again, with every other postmortem
+// that shares an id with one of them before or after, and validates them
+// together: duplicate ids are found within that group.
+func (st *state) parse(ctx context.Context, edited []string) ([]*postmortem.Incident, error) {
+	rp := st.rp
+	parser := postmortem.NewParser(rp.Config)
+	incs, err := postmortem.ParseFiles(ctx, rp.Root, edited, parser)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	in := map[string]bool{}
+	for i, p := range edited {
+		in[p] = true
+		for _, inc := range []*postmortem.Incident{rp.Set.Incidents[st.index[p]], incs[i]} {
+			if !inc.Broken {
+				ids[strings.ToLower(inc.ID)] = true
+			}
+		}
+	}
+	var more []string
+	for _, inc := range rp.Set.Incidents {
+		if !inc.Broken && !in[inc.Source] && ids[strings.ToLower(inc.ID)] {
+			more = append(more, inc.Source)
+		}
+	}
+	if len(more) > 0 {
+		others, err := postmortem.ParseFiles(ctx, rp.Root, more, parser)
+		if err != nil {
+			return nil, err
+		}
+		incs = append(incs, others...)
+	}
+	postmortem.Validate(rp.Config, incs)
+	return incs, nil
+}
+
+// dateFromHistory dates incidents that state no date by their first
+// commit, as repo.Load does.
+func dateFromHistory(incs []*postmortem.Incident) {
+	for _, inc := range incs {
+		if inc.Date.IsZero() && inc.History != nil && !inc.History.Created.IsZero() {
+			c := inc.History.Created
+			inc.Date = time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
+			inc.DateSource = "git"
+		}
+	}
+}
+
+// relate computes related incidents again when their inputs changed and
+// returns the incidents whose list changed. Lists from the search index
+// are asked again on every edit: any text can change them.
+func (st *state) relate(ctx context.Context, opts BuildOptions, old map[*Incident]*Incident, reordered bool) (map[*Incident]bool, error) {
+	b := st.b
+	incs := b.site.Incidents
+	again := reordered || b.relatedFromIndex()
+	for v, o := range old {
+		again = again || !slices.Equal(v.Tags, o.Tags) || !slices.Equal(v.Services, o.Services) || !slices.Equal(v.Incident.Related, o.Incident.Related)
+	}
+	if !again {
+		return nil, nil
+	}
+	before := make([][]*Incident, len(incs))
+	for i, v := range incs {
+		before[i], v.Related = v.Related, nil
+	}
+	relate(incs, 5)
+	if b.relatedFromIndex() {
+		if err := st.updateIndex(ctx, opts); err != nil {
+			return nil, err
+		}
+		if err := b.relateByIndex(ctx, repo.IndexDir(opts.CacheDir)); err != nil {
+			return nil, err
+		}
+	}
+	changed := map[*Incident]bool{}
+	for i, v := range incs {
+		if !slices.Equal(before[i], v.Related) {
+			changed[v] = true
+		}
+	}
+	return changed, nil
+}
+
+// seenAs records, for each edited incident, the templates in which it
+// looks different now when it appears on a page other than its own.
+type seenAs map[*Incident]map[string]bool
+
+func (s seenAs) differs(v *Incident, tmpl string) bool { return s[v] != nil && s[v][tmpl] }
+
+// probe renders each edited incident, before and after, alone on a
+// small page of every template that shows incidents other than the page's
+// own: where the two agree, a page of that template that shows it reads
+// nothing of it that changed. This holds whatever the theme shows of an
+// incident, as long as a template draws each incident from that incident
+// alone.
+func (b *builder) probe(old map[*Incident]*Incident) seenAs {
+	out := seenAs{}
+	var buf1, buf2 bytes.Buffer
+	for v, o := range old {
+		out[v] = map[string]bool{}
+		for _, tmpl := range []string{"list", "timeline", "digest", "home", "lessons", "actions", "incident"} {
+			t := b.tmpls[tmpl]
+			if t == nil {
+				continue
+			}
+			buf1.Reset()
+			buf2.Reset()
+			e1 := t.ExecuteTemplate(&buf1, "layout", b.probePage(tmpl, o))
+			e2 := t.ExecuteTemplate(&buf2, "layout", b.probePage(tmpl, v))
+			out[v][tmpl] = e1 != nil || e2 != nil || !bytes.Equal(buf1.Bytes(), buf2.Bytes())
+		}
+	}
+	return out
+}
+
+// probePage is a page of template tmpl that shows v as other pages do.
+func (b *builder) probePage(tmpl string, v *Incident) *Page {
+	one := []*Incident{v}
+	p := &Page{Site: b.site, Kind: tmpl, Title: "probe", Path: "probe/"}
+	switch tmpl {
+	case "list":
+		p.Incidents, p.Pager = one, &Pager{Page: 1, Pages: 1}
+	case "timeline", "digest":
+		p.Groups = []Group{{Title: "probe", Incidents: one}}
+	case "home":
+		p.Home = &Home{Latest: one, Total: 1}
+	case "lessons":
+		p.Groups = []Group{{Title: "probe", Path: "probe/", Lessons: []Lesson{{Incident: v, HTML: v.Lessons}}}}
+	case "actions":
+		g := Group{Title: "probe"}
+		for k, a := range v.ActionItems {
+			g.Actions = append(g.Actions, Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now), item: k})
+		}
+		p.Groups = []Group{g}
+	case "incident":
+		p.Incident = &Incident{Incident: &postmortem.Incident{ID: "probe", Title: "probe"}, Path: "probe/", Related: one}
+	}
+	return p
+}
+
+// pageDiffers reports whether a page must be rendered again: its data
+// differ from the last build's, or it shows an edited incident in a way
+// that changed (old holds the edited incidents as they were).
+func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Incident]bool, seen seenAs) bool {
+	a, c := o.page, n.page
+	if o.tmpl != n.tmpl || a.Kind != c.Kind || a.Title != c.Title || a.Description != c.Description || a.Incident != c.Incident {
+		return true
+	}
+	shown := func(v *Incident) bool { return seen.differs(v, n.tmpl) }
+	sameList := func(x, y []*Incident) bool {
+		return slices.Equal(x, y) && !slices.ContainsFunc(y, shown)
+	}
+	if v := c.Incident; v != nil {
+		if old[v] != nil || relChanged[v] || slices.ContainsFunc(v.Related, shown) {
+			return true
+		}
+	}
+	if !sameList(a.Incidents, c.Incidents) || !slices.Equal(a.Terms, c.Terms) {
+		return true
+	}
+	if (a.Pager == nil) != (c.Pager == nil) || a.Pager != nil && *a.Pager != *c.Pager {
+		return true
+	}
+	if (a.Metrics == nil) != (c.Metrics == nil) || a.Metrics != nil && !reflect.DeepEqual(*a.Metrics, *c.Metrics) {
+		return true
+	}
+	if (a.Home == nil) != (c.Home == nil) {
+		return true
+	}
+	if h, k := a.Home, c.Home; h != nil && (!sameList(h.Latest, k.Latest) || !slices.Equal(h.BySeverity, k.BySeverity) ||
+		h.OpenActions != k.OpenActions || h.OverdueAction != k.OverdueAction || h.Total != k.Total) {
+		return true
+	}
+	if len(a.Groups) != len(c.Groups) {
+		return true
+	}
+	for i := range a.Groups {
+		g, k := a.Groups[i], c.Groups[i]
+		if g.Title != k.Title || g.Path != k.Path || !sameList(g.Incidents, k.Incidents) ||
+			len(g.Actions) != len(k.Actions) || len(g.Lessons) != len(k.Lessons) {
+			return true
+		}
+		for j := range g.Actions {
+			x, y := g.Actions[j], k.Actions[j]
+			// An action is its incident's item number item; the probe
+			// says whether an edited incident's items look different.
+			if x.Incident != y.Incident || x.item != y.item || x.Overdue != y.Overdue || shown(y.Incident) {
+				return true
+			}
+		}
+		for j := range g.Lessons {
+			x, y := g.Lessons[j], k.Lessons[j]
+			if x.Incident != y.Incident || x.HTML != y.HTML || shown(y.Incident) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stage renders the dirty pages, the extra files that changed and, when
+// an edited incident's entry changed, the API file into staging, and
+// returns their site-relative paths.
+func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident) ([]string, error) {
+	b := st.b
+	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	err := parallel(ctx, len(dirty), func(i int) error {
+		j := dirty[i]
+		t := b.tmpls[j.tmpl]
+		if t == nil {
+			return fmt.Errorf("theme: no template %q", j.tmpl)
+		}
+		buf := bufs.Get().(*bytes.Buffer)
+		defer bufs.Put(buf)
+		buf.Reset()
+		if err := b.execute(t, j, buf); err != nil {
+			return err
+		}
+		return writeFile(staging, fileFor(j.page.Path), buf.Bytes())
+	})
+	if err != nil {
+		return nil, err
+	}
+	staged := make([]string, 0, len(dirty)+4)
+	for _, j := range dirty {
+		staged = append(staged, fileFor(j.page.Path))
+	}
+	extras, err := b.extraFiles()
+	if err != nil {
+		return nil, err
+	}
+	sums := make(map[string][sha256.Size]byte, len(extras))
+	for _, f := range extras {
+		sums[f.rel] = sha256.Sum256(f.data)
+		if sums[f.rel] == b.sums[f.rel] {
+			continue
+		}
+		if err := writeFile(staging, f.rel, f.data); err != nil {
+			return nil, err
+		}
+		staged = append(staged, f.rel)
+	}
+	b.sums = sums
+	api, err := st.stageAPI(staging, old)
+	if err != nil {
+		return nil, err
+	}
+	return append(staged, api...), nil
+}
+
+// stageAPI writes api/incidents.json into staging when an entry changed
+// or the order did: the new entries, and the others copied from the
+// current file in runs. The spans are moved on only once it is written.
+func (st *state) stageAPI(staging string, old map[*Incident]*Incident) ([]string, error) {
+	b := st.b
+	entries := map[*Incident][]byte{}
+	changed := false
+	cur, err := os.Open(filepath.Join(st.out, filepath.FromSlash(apiFile)))
+	if err != nil {
+		return nil, fmt.Errorf("update: %w", err)
+	}
+	defer cur.Close()
+	for v := range old {
+		data, err := b.apiEntry(v)
+		if err != nil {
+			return nil, err
+		}
+		entries[v] = data
+		if !changed {
+			was := make([]byte, v.api.n)
+			if _, err := cur.ReadAt(was, v.api.off); err != nil {
+				return nil, fmt.Errorf("%s: %w", cur.Name(), err)
+			}
+			changed = !bytes.Equal(was, data)
+		}
+	}
+	incs := b.site.Incidents
+	for i, v := range incs {
+		// Entries are contiguous in the order of the site; any other
+		// order was a move.
+		changed = changed || i > 0 && v.api.off != incs[i-1].api.off+incs[i-1].api.n+int64(len(apiSep))
+	}
+	if !changed {
+		return nil, nil
+	}
+	name := filepath.Join(staging, filepath.FromSlash(apiFile))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	w := &apiWriter{w: bufio.NewWriterSize(f, 1<<16)}
+	spans := make([]span, len(incs))
+	// run is a stretch of the current file, entries and separators,
+	// still to be copied.
+	var run span
+	flush := func() error {
+		if run.n == 0 {
+			return nil
+		}
+		if err := w.w.Flush(); err != nil {
+			return err
+		}
+		// Straight from file to file (copy_file_range on Linux).
+		if _, err := cur.Seek(run.off, io.SeekStart); err != nil {
+			return err
+		}
+		n, err := io.CopyN(f, cur, run.n)
+		w.off += n
+		run = span{}
+		return err
+	}
+	for i, v := range incs {
+		if data, ok := entries[v]; ok {
+			if err = flush(); err != nil {
+				break
+			}
+			spans[i] = w.entry(i, data)
+			continue
+		}
+		if run.n > 0 && v.api.off == run.off+run.n+int64(len(apiSep)) {
+			// The separator before it is in the current file too.
+			spans[i] = span{w.off + run.n + int64(len(apiSep)), v.api.n}
+			run.n += int64(len(apiSep)) + v.api.n
+			continue
+		}
+		if err = flush(); err != nil {
+			break
+		}
+		w.sep(i)
+		spans[i] = span{w.off, v.api.n}
+		run = v.api
+	}
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = w.close(len(incs))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for i, v := range incs {
+		v.api = spans[i]
+	}
+	return []string{apiFile}, nil
+}
+
+// diffSorted returns what b has that a has not, and what a has that b
+// has not; both are sorted.
+func diffSorted(a, b []string) (added, gone []string) {
+	for _, p := range b {
+		if _, ok := slices.BinarySearch(a, p); !ok {
+			added = append(added, p)
+		}
+	}
+	for _, p := range a {
+		if _, ok := slices.BinarySearch(b, p); !ok {
+			gone = append(gone, p)
+		}
+	}
+	return added, gone
+}
+
+// commit renames the staged files into the site folder out, each whole
+// (readers see the old file or the new one), then removes the files no
+// longer in the site and the folders they leave empty.
+func commit(staging, out string, staged, removed []string) error {
+	var errs []error
+	for _, rel := range staged {
+		dst := filepath.Join(out, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := os.Rename(filepath.Join(staging, filepath.FromSlash(rel)), dst); err != nil {
+			errs = append(errs, fmt.Errorf("update %s: %w", dst, err))
+		}
+	}
+	for _, rel := range removed {
+		dst := filepath.Join(out, filepath.FromSlash(rel))
+		if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		for dir := filepath.Dir(dst); dir != out && strings.HasPrefix(dir, out); dir = filepath.Dir(dir) {
+			if os.Remove(dir) != nil {
+				break // not empty
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// summarize fills in a result's counts and findings from the site.
+func (b *builder) summarize(res *Result) {
+	rp := b.repo
+	res.Warnings = rp.Warnings
+	res.Incidents = len(b.site.Incidents)
+	res.Pages = b.pages
+	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	// The repository's rule levels and inline disables apply to the build's
+	// findings too, so --strict fails on what check calls an error.
+	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings()...))
+	postmortem.SortFindings(res.Findings)
+	res.Uncommitted = 0
+	for _, v := range b.site.Incidents {
+		if v.History != nil && v.History.Uncommitted {
+			res.Uncommitted++
+		}
+	}
+}

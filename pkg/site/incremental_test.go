@@ -1,0 +1,315 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/tools/txtar"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// gitRepo writes the files of a txtar archive from testdata into a new
+// Git repository in two commits a month apart, the second changing every
+// postmortem's front matter (its owner), so that pages have revisions
+// with field changes and sign-offs.
+func gitRepo(t *testing.T, archive string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit := func(msg string, when time.Time, content func(name string, data []byte) []byte) {
+		for _, f := range ar.Files {
+			p := filepath.Join(dir, filepath.FromSlash(f.Name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, content(f.Name, f.Data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := wt.Add(f.Name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: when}
+		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit("Add postmortems", time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), func(name string, data []byte) []byte {
+		return bytes.Replace(data, []byte("status: published\n"), []byte("status: published\nowner: Ahmed Khan\n"), 1)
+	})
+	commit("Hand postmortems over\n\nReviewed-by: Mei Chen <mei@example.com>\n", time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
+		func(_ string, data []byte) []byte { return data })
+	return dir
+}
+
+// siteFiles reads a site folder: every file by slash path, and every
+// folder with an empty value.
+func siteFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			m[filepath.ToSlash(rel)+"/"] = ""
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		m[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// sameSite fails the test for every file or folder that differs between
+// two site folders, showing the first differing line of a file.
+func sameSite(t *testing.T, what, got, want string) {
+	t.Helper()
+	a, b := siteFiles(t, got), siteFiles(t, want)
+	n := 0
+	for k, w := range b {
+		g, ok := a[k]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s is missing", what, k)
+		case g != w:
+			gl, wl := strings.Split(g, "\n"), strings.Split(w, "\n")
+			i := 0
+			for i < len(gl) && i < len(wl) && gl[i] == wl[i] {
+				i++
+			}
+			line := func(ls []string) string {
+				if i < len(ls) {
+					return ls[i]
+				}
+				return "(end of file)"
+			}
+			t.Errorf("%s: %s differs at line %d:\n got: %.300s\nwant: %.300s", what, k, i+1, line(gl), line(wl))
+		default:
+			continue
+		}
+		if n++; n > 10 {
+			t.Fatalf("%s: too many differences", what)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			t.Errorf("%s: %s should not be there", what, k)
+		}
+	}
+}
+
+func replace(old, new string) func(string) string {
+	return func(s string) string {
+		if !strings.Contains(s, old) {
+			panic("edit: no " + old)
+		}
+		return strings.Replace(s, old, new, 1)
+	}
+}
+
+// editStep is one edit Builder.Update applies.
+type editStep struct {
+	name, file string
+	edit       func(string) string
+	// whole says the update builds the whole site; upToDate that it
+	// has nothing to do.
+	whole, upToDate bool
+}
+
+const (
+	dbFile      = "postmortems/2024/2024-03-01-db.md"
+	replicaFile = "postmortems/2023/2023-02-02-replica.md"
+	dnsFile     = "postmortems/2022/2022-07-07-dns.md"
+	cacheFile   = "postmortems/2022/2022-09-09-cache.md"
+	deployFile  = "postmortems/2023/2023-05-05-deploy.md"
+	queueFile   = "postmortems/2024/2024-06-06-queue.md"
+)
+
+// editSteps change the incremental.txtar repository one file at a time;
+// each step starts from the site the step before left.
+func editSteps() []editStep {
+	var queue string
+	return []editStep{
+		{name: "body text", file: dbFile, edit: replace("during the sale.", "during the spring sale.")},
+		{name: "title", file: dbFile, edit: replace("title: Checkout DB pool exhausted", "title: Checkout database pool exhausted")},
+		{name: "tag", file: dbFile, edit: replace("tags: [database, capacity]", "tags: [database, saturation]")},
+		{name: "severity", file: cacheFile, edit: replace("severity: SEV2", "severity: SEV1")},
+		{name: "action item added", file: cacheFile, edit: replace("- [ ] Jitter", "- [ ] Warm the cache first — owner: Mei Chen, due: 2022-11-01\n- [ ] Jitter")},
+		{name: "date moves it first", file: dnsFile, edit: replace("date: 2022-07-07", "date: 2024-08-08")},
+		{name: "lessons", file: replicaFile, edit: replace("Watch replication lag.", "Watch replication lag and page on it.")},
+		{name: "reviewers", file: dbFile, edit: replace("reviewers: [Mei Chen]", "reviewers: [Mei Chen, Ahmed Khan]")},
+		{name: "link to an image added", file: deployFile, edit: replace("reached production.", "reached production. ![chart](../2024/img/chart.svg)")},
+		{name: "image link dropped", file: dbFile, edit: replace("![chart](img/chart.svg)", "")},
+		{name: "duplicate id", file: deployFile, edit: replace("id: INC-2023-005", "id: INC-2022-004"), whole: true},
+		{name: "duplicate id resolved", file: deployFile, edit: replace("id: INC-2022-004", "id: INC-2023-005"), whole: true},
+		{name: "made broken", file: queueFile, whole: true, edit: func(s string) string {
+			queue = s
+			return "---\ntitle: [unclosed\n---\n"
+		}},
+		{name: "broken file fixed", file: queueFile, whole: true, edit: func(string) string { return queue }},
+		{name: "status", file: queueFile, edit: replace("status: published", "status: in-review")},
+		{name: "not read by the build", file: "notes.txt", upToDate: true, edit: func(string) string { return "notes\n" }},
+		{name: "image changed", file: "postmortems/2024/img/chart.svg", whole: true, edit: replace("black", "red")},
+	}
+}
+
+// TestUpdateMatchesBuild applies edits one by one with Builder.Update
+// and, after each, compares the site file by file with what Build makes
+// of the edited repository from nothing: related incidents from the
+// search index (small sites) and from shared tags (large ones).
+func TestUpdateMatchesBuild(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		indexLimit int
+	}{{"related from the index", relatedIndexMax}, {"related from tags", 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := gitRepo(t, "incremental.txtar")
+			opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, relatedIndexMax: tc.indexLimit}
+			checkUpdates(t, opts, editSteps())
+		})
+	}
+}
+
+// TestUpdateWithThemeOverride checks that an incident is drawn again on
+// the pages of a theme that shows more of it than the default one.
+func TestUpdateWithThemeOverride(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	partial := filepath.Join(dir, "theme", "templates", "partials", "incident-list.html")
+	if err := os.MkdirAll(filepath.Dir(partial), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := `{{define "incident-list"}}<ul>{{range .}}<li>{{.Title}} by {{.Owner}}, {{len .Body}} bytes</li>{{end}}</ul>{{end}}`
+	if err := os.WriteFile(partial, []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2}, []editStep{
+		{name: "owner", file: queueFile, edit: replace("status: published\n", "status: published\nowner: Mei Chen\n")},
+		{name: "body", file: queueFile, edit: replace("for hours.", "for six hours.")},
+	})
+}
+
+func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
+	t.Helper()
+	ctx := context.Background()
+	opts.CacheDir = t.TempDir()
+	bl := NewBuilder(opts)
+	sites := t.TempDir()
+	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, step := range steps {
+		name := filepath.Join(opts.Dir, filepath.FromSlash(step.file))
+		data, err := os.ReadFile(name)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(step.edit(string(data))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		prev := res.Out
+		res, err = bl.Update(ctx, []string{step.file}, filepath.Join(sites, fmt.Sprintf("site-%d", i+1)))
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		switch {
+		case step.upToDate != res.UpToDate:
+			t.Errorf("%s: UpToDate = %v", step.name, res.UpToDate)
+		case step.whole != (res.Rebuilt != ""):
+			t.Errorf("%s: Rebuilt = %q", step.name, res.Rebuilt)
+		case !step.whole && res.Out != prev:
+			t.Errorf("%s: written to %s, not in place in %s", step.name, res.Out, prev)
+		}
+		want := opts
+		want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
+		full, err := Build(ctx, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameSite(t, step.name, res.Out, full.Out)
+		if !res.UpToDate && !reflect.DeepEqual(res.Findings, full.Findings) {
+			t.Errorf("%s: findings\n got %v\nwant %v", step.name, res.Findings, full.Findings)
+		}
+		if !res.UpToDate && (res.Incidents != full.Incidents || res.Pages != full.Pages || res.Skipped != full.Skipped || res.Uncommitted != full.Uncommitted) {
+			t.Errorf("%s: counts %d/%d/%d/%d, want %d/%d/%d/%d", step.name, res.Incidents, res.Pages, res.Skipped, res.Uncommitted,
+				full.Incidents, full.Pages, full.Skipped, full.Uncommitted)
+		}
+		if step.name == "made broken" && !hasError(res.Findings, step.file) {
+			t.Errorf("%s: no error reported for %s in %v", step.name, step.file, res.Findings)
+		}
+	}
+}
+
+func hasError(fs []postmortem.Finding, file string) bool {
+	for _, f := range fs {
+		if f.File == file && f.Level == postmortem.LevelError {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAPIMatchesExport holds the framing the site writes around API
+// entries to postmortem.EncodeExport's.
+func TestAPIMatchesExport(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		var incs []*postmortem.Incident
+		for i := range n {
+			incs = append(incs, &postmortem.Incident{ID: fmt.Sprintf("INC-%d", i), Title: "T", Source: "x.md"})
+		}
+		var want bytes.Buffer
+		if err := postmortem.WriteJSON(&want, incs); err != nil {
+			t.Fatal(err)
+		}
+		b := &builder{site: &Site{BasePath: "/"}}
+		for _, inc := range incs {
+			b.site.Incidents = append(b.site.Incidents, &Incident{Incident: inc})
+		}
+		dir := t.TempDir()
+		if err := b.writeAPI(dir); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(apiFile)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range b.site.Incidents {
+			if entry := got[v.api.off : v.api.off+v.api.n]; !bytes.HasPrefix(entry, []byte("{")) || !bytes.HasSuffix(entry, []byte("}")) {
+				t.Errorf("span of %s is %q", v.ID, entry)
+			}
+		}
+		// The site adds each page's URL; the export has none.
+		got = bytes.ReplaceAll(got, []byte(",\n      \"url\": \"/\""), nil)
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%d incidents:\n got %q\nwant %q", n, got, want.Bytes())
+		}
+	}
+}
