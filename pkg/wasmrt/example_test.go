@@ -1,0 +1,25 @@
+package wasmrt_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+
+	"github.com/inquest-dev/inquest/pkg/wasmrt"
+)
+
+// A site writes WasmGzip and WasmExecJS as they are; this is what the page
+// gets once DecompressionStream("gzip") has run.
+func ExampleWasmGzip() {
+	zr, err := gzip.NewReader(bytes.NewReader(wasmrt.WasmGzip()))
+	if err != nil {
+		panic(err)
+	}
+	wasm, err := io.ReadAll(zr)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%q %v\n", wasm[:4], len(wasm) == wasmrt.WasmSize())
+	// Output: "\x00asm" true
+}

@@ -1,0 +1,67 @@
+package wasmrt
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+)
+
+func decompress(t *testing.T) (*gzip.Header, []byte) {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(WasmGzip()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &zr.Header, raw
+}
+
+// The embedded gzip holds a wasm module of WasmSize bytes, built by
+// GoVersion, with a header that does not depend on when or where it was
+// made.
+func TestWasmGzip(t *testing.T) {
+	h, raw := decompress(t)
+	if !bytes.HasPrefix(raw, []byte("\x00asm\x01\x00\x00\x00")) {
+		t.Fatalf("not a version 1 wasm module: starts %q", raw[:min(8, len(raw))])
+	}
+	if len(raw) != WasmSize() {
+		t.Errorf("decompressed %d bytes, WasmSize() = %d", len(raw), WasmSize())
+	}
+	if h.Name != "" || !h.ModTime.IsZero() {
+		t.Errorf("gzip header has name %q, time %v: want neither", h.Name, h.ModTime)
+	}
+	// Sizes a working runtime has; out of range means a broken or a
+	// wrongly built one (say, without -ldflags=-s -w, or empty).
+	if n := len(WasmGzip()); n < 1<<20 || n > 8<<20 {
+		t.Errorf("gzip is %d bytes, want 1 to 8 MiB", n)
+	}
+	if len(raw) < 2*len(WasmGzip()) {
+		t.Errorf("raw %d bytes, gzip %d: compressed less than expected", len(raw), len(WasmGzip()))
+	}
+	// The runtime's own version string: wasm_exec.js and GoVersion must
+	// come from the toolchain that built it.
+	if !bytes.Contains(raw, []byte(GoVersion)) {
+		t.Errorf("runtime does not contain %q", GoVersion)
+	}
+}
+
+func TestWasmExecJS(t *testing.T) {
+	js := string(WasmExecJS())
+	if !strings.Contains(js, "globalThis.Go = class") {
+		t.Errorf("wasm_exec.js (%d bytes) does not define globalThis.Go", len(js))
+	}
+}
+
+// Callers may change what they get.
+func TestCopies(t *testing.T) {
+	b := WasmGzip()
+	b[0] = 0
+	if WasmGzip()[0] != 0x1f {
+		t.Error("WasmGzip returned shared bytes")
+	}
+}
