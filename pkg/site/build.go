@@ -437,7 +437,11 @@ func repoLinks(repoURL, branch, source string) (string, string) {
 // relate links each incident to the n others sharing the most services
 // (weight 2) and tags (weight 1), newest first on ties, through an inverted
 // index rather than comparing every pair.
-func relate(incs []*Incident, n int) {
+func relate(incs []*Incident, n int) { relateRows(incs, n, nil) }
+
+// relateRows is relate for the incidents at the given positions of incs
+// only (all when rows is nil).
+func relateRows(incs []*Incident, n int, rows []int) {
 	post := map[string][]int{}
 	byID := make(map[string]int, len(incs))
 	for i, inc := range incs {
@@ -453,7 +457,15 @@ func relate(incs []*Incident, n int) {
 	}
 	score := make([]int, len(incs))
 	var touched []int
-	for i, inc := range incs {
+	if rows == nil {
+		rows = make([]int, len(incs))
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	for _, i := range rows {
+		inc := incs[i]
+		inc.Related = nil
 		touched = touched[:0]
 		add := func(key string, w int) {
 			for _, j := range post[key] {

@@ -518,18 +518,44 @@ func dateFromHistory(incs []*postmortem.Incident) {
 func (st *state) relate(ctx context.Context, opts BuildOptions, old map[*Incident]*Incident, reordered bool) (map[*Incident]bool, error) {
 	b := st.b
 	incs := b.site.Incidents
-	again := reordered || b.relatedFromIndex()
+	// The lists that can change are those of incidents sharing a tag or a
+	// service with an edited one, before or after, or naming it, and its
+	// own; all of them when the order (which breaks ties) changed.
+	keys, ids := map[string]bool{}, map[string]bool{}
 	for v, o := range old {
-		again = again || !slices.Equal(v.Tags, o.Tags) || !slices.Equal(v.Services, o.Services) || !slices.Equal(v.Incident.Related, o.Incident.Related)
+		if slices.Equal(v.Tags, o.Tags) && slices.Equal(v.Services, o.Services) && slices.Equal(v.Incident.Related, o.Incident.Related) {
+			continue
+		}
+		ids[lower(v.ID)] = true
+		for _, x := range []*Incident{v, o} {
+			for _, t := range x.Tags {
+				keys["t:"+lower(t)] = true
+			}
+			for _, sv := range x.Services {
+				keys["s:"+lower(sv)] = true
+			}
+		}
 	}
-	if !again {
+	var rows []int
+	for i, v := range incs {
+		if ids[lower(v.ID)] || slices.ContainsFunc(v.Tags, func(t string) bool { return keys["t:"+lower(t)] }) ||
+			slices.ContainsFunc(v.Services, func(sv string) bool { return keys["s:"+lower(sv)] }) ||
+			slices.ContainsFunc(v.Incident.Related, func(id string) bool { return ids[lower(id)] }) {
+			rows = append(rows, i)
+		}
+	}
+	all := reordered || b.relatedFromIndex()
+	if !all && len(rows) == 0 {
 		return nil, nil
 	}
 	before := make([][]*Incident, len(incs))
 	for i, v := range incs {
-		before[i], v.Related = v.Related, nil
+		before[i] = v.Related
 	}
-	relate(incs, 5)
+	if all {
+		rows = nil
+	}
+	relateRows(incs, 5, rows)
 	if b.relatedFromIndex() {
 		if err := st.updateIndex(ctx, opts); err != nil {
 			return nil, err
@@ -669,21 +695,11 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 // returns their site-relative paths.
 func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident) ([]string, error) {
 	b := st.b
-	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	err := parallel(ctx, len(dirty), func(i int) error {
-		j := dirty[i]
-		t := b.tmpls[j.tmpl]
-		if t == nil {
-			return fmt.Errorf("theme: no template %q", j.tmpl)
-		}
-		buf := bufs.Get().(*bytes.Buffer)
-		defer bufs.Put(buf)
-		buf.Reset()
-		if err := b.execute(t, j, buf); err != nil {
-			return err
-		}
-		return writeFile(staging, fileFor(j.page.Path), buf.Bytes())
-	})
+	// The largest pages first, so that the one or two that take longest
+	// (timeline, action items) do not start last.
+	slices.SortStableFunc(dirty, func(x, y pageJob) int { return y.page.size() - x.page.size() })
+	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	err := parallel(ctx, len(dirty), func(i int) error { return b.writePage(staging, dirty[i], bufs) })
 	if err != nil {
 		return nil, err
 	}
@@ -712,6 +728,18 @@ func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old
 		return nil, err
 	}
 	return append(staged, api...), nil
+}
+
+// size is a rough measure of the work of rendering a page.
+func (p *Page) size() int {
+	n := len(p.Incidents)
+	if p.Incident != nil {
+		n += 20
+	}
+	for _, g := range p.Groups {
+		n += len(g.Incidents) + len(g.Actions) + 10*len(g.Lessons)
+	}
+	return n
 }
 
 // stageAPI writes api/incidents.json into staging when an entry changed

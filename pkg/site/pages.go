@@ -42,9 +42,15 @@ func (b *builder) pageJobs() []pageJob {
 	for _, ix := range indexes {
 		groups := map[string][]*Incident{}
 		names := map[string]string{}
+		// A site has few distinct terms and many uses of each: slug each once.
+		paths := map[string]string{}
 		for _, v := range s.Incidents {
 			for _, t := range ix.terms(v) {
-				key := termPath(ix.kind, t)
+				key, ok := paths[t]
+				if !ok {
+					key = termPath(ix.kind, t)
+					paths[t] = key
+				}
 				groups[key] = append(groups[key], v)
 				if _, ok := names[key]; !ok {
 					names[key] = t
@@ -180,7 +186,15 @@ func (b *builder) actionGroups() []Group {
 		}
 	}
 	for i := range groups {
-		slices.SortStableFunc(groups[i].Actions, func(a, c Action) int {
+		// A stable sort, done on positions: an Action is too large to move
+		// about (30,000 of them at 10,000 incidents).
+		acts := groups[i].Actions
+		order := make([]int, len(acts))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortFunc(order, func(x, y int) int {
+			a, c := &acts[x], &acts[y]
 			if d := a.Due.Compare(c.Due); d != 0 && i < 2 {
 				if a.Due.IsZero() {
 					return 1
@@ -190,8 +204,16 @@ func (b *builder) actionGroups() []Group {
 				}
 				return d
 			}
-			return strings.Compare(a.Owner, c.Owner)
+			if d := strings.Compare(a.Owner, c.Owner); d != 0 {
+				return d
+			}
+			return x - y
 		})
+		sorted := make([]Action, len(acts))
+		for k, x := range order {
+			sorted[k] = acts[x]
+		}
+		groups[i].Actions = sorted
 	}
 	return groups
 }

@@ -70,20 +70,9 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
 	var written atomic.Int64
-	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err = parallel(ctx, len(jobs), func(i int) error {
-		j := jobs[i]
-		t := tmpls[j.tmpl]
-		if t == nil {
-			return fmt.Errorf("theme: no template %q", j.tmpl)
-		}
-		buf := bufs.Get().(*bytes.Buffer)
-		defer bufs.Put(buf)
-		buf.Reset()
-		if err := b.execute(t, j, buf); err != nil {
-			return err
-		}
-		if err := writeFile(dir, fileFor(j.page.Path), buf.Bytes()); err != nil {
+		if err := b.writePage(dir, jobs[i], bufs); err != nil {
 			return err
 		}
 		if n := written.Add(1); b.opts.Progress != nil && n%2000 == 0 {
@@ -130,6 +119,21 @@ func (b *builder) extraFiles() ([]outFile, error) {
 		out = append(out, fs...)
 	}
 	return out, nil
+}
+
+// writePage renders one page into dir with a buffer from bufs.
+func (b *builder) writePage(dir string, j pageJob, bufs *sync.Pool) error {
+	t := b.tmpls[j.tmpl]
+	if t == nil {
+		return fmt.Errorf("theme: no template %q", j.tmpl)
+	}
+	buf := bufs.Get().(*bytes.Buffer)
+	defer bufs.Put(buf)
+	buf.Reset()
+	if err := b.execute(t, j, buf); err != nil {
+		return err
+	}
+	return writeFile(dir, fileFor(j.page.Path), buf.Bytes())
 }
 
 func sendErr(c chan error, err error) {
