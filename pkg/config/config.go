@@ -67,6 +67,8 @@ type Config struct {
 	// DraftMaxAgeDays is how long a draft or in-review postmortem may stay
 	// unpublished before the stale-draft rule reports it; 0 means 14 days.
 	DraftMaxAgeDays int `yaml:"draft_max_age_days"`
+	// Search holds the options of the site's search page.
+	Search Search `yaml:"search"`
 
 	// RuleLines maps a key under rules to the line it was written on, so
 	// that an unknown rule id can be reported with its line (not a key).
@@ -81,6 +83,59 @@ type Markdown struct {
 	// Unsafe lets raw HTML in postmortems through to the pages. Off by
 	// default: raw HTML is escaped.
 	Unsafe bool `yaml:"unsafe"`
+}
+
+// Search holds the options of the site's search page.
+type Search struct {
+	// Browser is how the search page of a built site answers queries:
+	// "wasm" runs the CLI's own search (Bleve compiled to WebAssembly) on an
+	// index shipped with the site, "catalog" filters the incident catalog
+	// by words in title, summary and id, tags and other facets, "server"
+	// asks the search API of `inquest serve` at the site's api/search, and
+	// "auto" (the default) is wasm up to BrowserMaxIncidents published
+	// incidents and catalog above. Pages served by `inquest serve` always
+	// ask its API.
+	Browser string `yaml:"browser"`
+	// BrowserMaxIncidents is the largest number of published incidents for
+	// which auto chooses wasm; 0 means DefaultBrowserMaxIncidents.
+	BrowserMaxIncidents int `yaml:"browser_max_incidents"`
+}
+
+// Values of Search.Browser.
+const (
+	BrowserAuto    = "auto"
+	BrowserWasm    = "wasm"
+	BrowserCatalog = "catalog"
+	BrowserServer  = "server"
+)
+
+var browserModes = []string{BrowserAuto, BrowserWasm, BrowserCatalog, BrowserServer}
+
+// DefaultBrowserMaxIncidents is where auto stops shipping the WebAssembly
+// search. A reader downloads the runtime (3.1 MB) and the index, about
+// 3.9 MB more per 1,000 incidents, once, then reads it from the cache; the
+// worker holds the whole index in memory. Measured in headless Chromium
+// on the generated corpora (pkg/e2e TestWasmSearchLarge, local server): at
+// 1,000 incidents 7.6 MB and the first full-text results 0.5-1 s after the
+// first keystroke; at 10,000, 42.5 MB and 2 s before any network time. At
+// 2,000 a reader fetches about 11 MB, a few seconds on a slow connection,
+// and past that the download outgrows the pages it searches.
+const DefaultBrowserMaxIncidents = 2000
+
+// BrowserMode is the search page's mode for a site publishing n incidents:
+// wasm, catalog or server, with auto resolved.
+func (s Search) BrowserMode(n int) string {
+	if s.Browser != BrowserAuto && s.Browser != "" {
+		return s.Browser
+	}
+	limit := s.BrowserMaxIncidents
+	if limit <= 0 {
+		limit = DefaultBrowserMaxIncidents
+	}
+	if n <= limit {
+		return BrowserWasm
+	}
+	return BrowserCatalog
 }
 
 // Canonical front-matter field names understood by inquest.
@@ -138,6 +193,7 @@ func Default() *Config {
 		RequiredFields: []string{"title", "date", "severity"},
 		Timezone:       "UTC",
 		Trailers:       []string{"Signed-off-by", "Reviewed-by", "Approved-by", "Acked-by", "Co-authored-by"},
+		Search:         Search{Browser: BrowserAuto},
 	}
 }
 
@@ -188,7 +244,7 @@ func Parse(data []byte, name string) (*Config, error) {
 	if len(c.Rules) > 0 {
 		c.RuleLines = ruleLines(data)
 	}
-	return c, c.finish(name)
+	return c, errors.Join(c.finish(name), c.Search.check(name, data))
 }
 
 // ruleLines finds the line of every key under the top-level rules mapping.
@@ -213,6 +269,55 @@ func ruleLines(data []byte) map[string]int {
 		}
 	}
 	return lines
+}
+
+// keyLine returns the line of the key at path (top-level key first) in a
+// well-formed YAML document, or 0 when it is not there.
+func keyLine(data []byte, path ...string) int {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	n := doc.Content[0]
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return 0
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return 0
+		}
+		n = next
+	}
+	return n.Line
+}
+
+// check validates the search options; data is the file, for lines.
+func (s *Search) check(name string, data []byte) error {
+	at := func(key string) string {
+		if l := keyLine(data, "search", key); l > 0 {
+			return fmt.Sprintf("%s:%d", name, l)
+		}
+		return name
+	}
+	var errs []error
+	mode := strings.ToLower(strings.TrimSpace(s.Browser))
+	if mode == "" {
+		mode = BrowserAuto
+	}
+	if !slices.Contains(browserModes, mode) {
+		errs = append(errs, fmt.Errorf("%s: search.browser: %q is not one of %s", at("browser"), s.Browser, strings.Join(browserModes, ", ")))
+	}
+	s.Browser = mode
+	if s.BrowserMaxIncidents < 0 {
+		errs = append(errs, fmt.Errorf("%s: search.browser_max_incidents must be 0 (the default, %d) or more, not %d", at("browser_max_incidents"), DefaultBrowserMaxIncidents, s.BrowserMaxIncidents))
+	}
+	return errors.Join(errs...)
 }
 
 // ruleLevels are the values a key under rules may take.

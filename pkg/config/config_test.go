@@ -64,6 +64,29 @@ func TestParse(t *testing.T) {
 			wantErr: []string{`inquest.yaml:2: rules: level "fatal" for "vague-action-item" is not one of error, warning, info, off`, `inquest.yaml:3: rules: level "warn" for "timeline"`}},
 		{name: "rules must be a mapping", in: "rules: [a, b]\n", wantErr: []string{"inquest.yaml: 1: cannot unmarshal"}},
 		{name: "negative draft age", in: "draft_max_age_days: -1\n", wantErr: []string{"draft_max_age_days must be 0"}},
+		{name: "search defaults to auto", in: "title: x\n", check: func(t *testing.T, c *Config) {
+			if c.Search.Browser != BrowserAuto || c.Search.BrowserMaxIncidents != 0 {
+				t.Errorf("search = %+v", c.Search)
+			}
+			if got := c.Search.BrowserMode(DefaultBrowserMaxIncidents); got != BrowserWasm {
+				t.Errorf("auto at the limit = %q, want wasm", got)
+			}
+			if got := c.Search.BrowserMode(DefaultBrowserMaxIncidents + 1); got != BrowserCatalog {
+				t.Errorf("auto above the limit = %q, want catalog", got)
+			}
+		}},
+		{name: "search browser mode and limit", in: "search:\n  browser: Catalog\n  browser_max_incidents: 10\n", check: func(t *testing.T, c *Config) {
+			if c.Search.Browser != BrowserCatalog || c.Search.BrowserMode(1) != BrowserCatalog {
+				t.Errorf("search = %+v", c.Search)
+			}
+			c.Search.Browser = BrowserAuto
+			if c.Search.BrowserMode(10) != BrowserWasm || c.Search.BrowserMode(11) != BrowserCatalog {
+				t.Errorf("auto with browser_max_incidents 10: %q at 10, %q at 11", c.Search.BrowserMode(10), c.Search.BrowserMode(11))
+			}
+		}},
+		{name: "bad search options named with line", in: "title: x\nsearch:\n  browser: bleve\n  browser_max_incidents: -5\n",
+			wantErr: []string{`inquest.yaml:3: search.browser: "bleve" is not one of auto, wasm, catalog, server`, `inquest.yaml:4: search.browser_max_incidents must be 0`}},
+		{name: "unknown search key", in: "search:\n  engine: x\n", wantErr: []string{`inquest.yaml:2: unknown key "engine"`}},
 		{name: "invalid glob", in: "content: ['a/[b']\n", wantErr: []string{`invalid glob "a/[b"`}},
 	}
 	for _, tt := range tests {
