@@ -109,7 +109,7 @@ postmortems are reported and left out (with --strict they fail the build).`,
 	f.StringVar(&opts.Audience, "audience", "internal", "internal, or public to leave out incidents with visibility: internal")
 	f.BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history")
 	f.IntVar(&opts.PageSize, "page-size", 50, "incidents per list page")
-	f.BoolVar(&opts.SearchIndex, "search-index", false, "also write a Bleve index of the published incidents into OUT/search/index")
+	f.BoolVar(&opts.SearchIndex, "search-index", false, "ship full-text search (WebAssembly) to the browser whatever the site's size, as search.browser: wasm")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress output")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the time each stage took")
 	f.BoolVar(&opts.Force, "force", false, "build even when the output was built from the same inputs")

@@ -48,8 +48,14 @@ const siteHost = "inquest.test"
 // bounded by testTimeout; the browser is closed when the test ends.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
+	return newTabFor(t, testTimeout)
+}
+
+// newTabFor is newTab with another bound, for measurements on large sites.
+func newTabFor(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	exe := findChrome(t)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -111,6 +117,13 @@ type testSite struct {
 // server, not inquest's own serve, as a static host would.
 func serveSite(ctx context.Context, t *testing.T, opts site.BuildOptions) testSite {
 	t.Helper()
+	return serveSiteWith(ctx, t, opts, nil)
+}
+
+// serveSiteWith is serveSite with the file server wrapped by wrap, when not
+// nil: to count or refuse requests as a host or a proxy might.
+func serveSiteWith(ctx context.Context, t *testing.T, opts site.BuildOptions, wrap func(http.Handler) http.Handler) testSite {
+	t.Helper()
 	opts.Out = filepath.Join(t.TempDir(), "public")
 	opts.BaseURL = basePath
 	opts.CacheDir = t.TempDir()
@@ -121,7 +134,11 @@ func serveSite(ctx context.Context, t *testing.T, opts site.BuildOptions) testSi
 	if res.Incidents == 0 {
 		t.Fatalf("building %s: no incidents in the site", opts.Dir)
 	}
-	srv := httptest.NewServer(http.StripPrefix(basePath, http.FileServer(http.Dir(opts.Out))))
+	var h http.Handler = http.StripPrefix(basePath, http.FileServer(http.Dir(opts.Out)))
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	tr := srv.Client().Transport.(*http.Transport).Clone()
 	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
@@ -132,6 +149,20 @@ func serveSite(ctx context.Context, t *testing.T, opts site.BuildOptions) testSi
 		root:   fmt.Sprintf("http://%s:%d%s", siteHost, port, basePath),
 		client: &http.Client{Transport: tr},
 	}
+}
+
+// catalogOnly serves search/manifest.json as a site with search.browser:
+// catalog has it, for tests of the catalog filter alone: full-text results
+// would replace the filter's as soon as the runtime has loaded.
+func catalogOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/search/manifest.json") {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"mode": "catalog"}`))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // open loads addr in the tab and fails the test unless it answers 200.

@@ -32,10 +32,11 @@ const searchResultsJS = `[...document.querySelectorAll("#search-results li")].fi
 
 // TestStaticSearchPage drives the search page as served by a static host,
 // where it filters search/catalog.json in the browser: typing, facets, the
-// URL that records both, and the back button.
+// URL that records both, and the back button. The full-text search is off
+// (catalogOnly); TestWasmSearchPage tests it.
 func TestStaticSearchPage(t *testing.T) {
 	ctx := newTab(t)
-	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir})
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: acmeDir}, catalogOnly)
 	cons := watchConsole(ctx, t)
 
 	open(ctx, t, ts.root+"search/")

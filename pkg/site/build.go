@@ -58,9 +58,9 @@ type BuildOptions struct {
 	CacheDir string
 	// PageSize is the number of incidents on a list page (default 50).
 	PageSize int
-	// SearchIndex writes a Bleve index of the published incidents into the
-	// site as search/index/, for tools that read it next to the pages. Off
-	// by default: at 10,000 postmortems it is about 130 MB.
+	// SearchIndex ships full-text search to the browser whatever the
+	// site's size, as search.browser: wasm does: an index of the published
+	// incidents and the WebAssembly runtime under search/ (see browser.go).
 	SearchIndex bool
 	// Force builds even when the output was built from the same inputs.
 	Force bool
@@ -220,19 +220,8 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err := b.write(ctx, tmp); err != nil {
 		return nil, err
 	}
-	if opts.SearchIndex {
-		// An index of exactly what this site publishes: drafts and internal
-		// incidents left out of the pages must not be found in it either.
-		pub := make([]*postmortem.Incident, len(b.site.Incidents))
-		for i, v := range b.site.Incidents {
-			pub[i] = v.Incident
-		}
-		if err := os.MkdirAll(filepath.Join(tmp, "search"), 0o755); err != nil {
-			return nil, err
-		}
-		if err := search.Build(ctx, filepath.Join(tmp, "search", "index"), pub, search.BuildOptions{}); err != nil {
-			return nil, fmt.Errorf("search index: %w", err)
-		}
+	if err := b.writeBrowserSearch(ctx, tmp); err != nil {
+		return nil, err
 	}
 	stage("write", t0)
 	b.summarize(res)

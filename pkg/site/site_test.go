@@ -15,7 +15,6 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
 
-	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
@@ -396,25 +395,6 @@ func TestRelatedBySimilarText(t *testing.T) {
 	titles := find(aside[0], "a", "title")
 	if len(titles) == 0 || text(titles[0]) != "Ledger cache cold start caused a thundering herd" {
 		t.Errorf("A's first related incident is not B: %v", text(aside[0]))
-	}
-}
-
-func TestSearchIndexInSite(t *testing.T) {
-	dir := writeRepo(t, "basic.txtar")
-	out := filepath.Join(t.TempDir(), "public")
-	build(t, site.BuildOptions{Dir: dir, Out: out, SearchIndex: true, Audience: "public"})
-	ix, err := search.Open(filepath.Join(out, "search", "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	res, err := ix.Search(context.Background(), search.Request{Query: "tags:database"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Only what the site publishes: the internal incident is not found.
-	if res.Total != 1 || res.Hits[0].ID != "INC-2024-001" {
-		t.Errorf("tags:database matched %d", res.Total)
 	}
 }
 

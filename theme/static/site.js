@@ -1,5 +1,6 @@
 // inquest site script: "/" focuses search on every page, the timeline page's
-// severity filter, and the search page's instant catalog filter. No inline
+// severity filter, and the search page: an instant catalog filter, then
+// full-text search (search-worker.js, or the API of `inquest serve`). No inline
 // script anywhere, so the Content-Security-Policy can forbid it.
 (function () {
   "use strict";
@@ -82,18 +83,101 @@
     if (text != null) n.textContent = text;
     return n;
   }
-  // Under `inquest serve` the page asks the server's Bleve index for
-  // full-text matches; on a static host it filters the catalog alone.
-  var api = null, apiHits = null, apiSeq = 0, byId = {};
-  function askAPI() {
-    if (!api || !state.q) { apiHits = null; render(); return; }
-    var seq = ++apiSeq;
-    fetch(api + "?size=100&q=" + encodeURIComponent(state.q)).then(function (r) { return r.json(); }).then(function (res) {
-      if (seq !== apiSeq) return;
-      if (res.error) { apiHits = null; count.textContent = res.error; return; }
-      apiHits = res.hits;
+  // Full-text search answers the query once it can: under `inquest serve`
+  // the server's index; on a static host, as search/manifest.json says,
+  // the CLI's own search compiled to WebAssembly and run in a worker, or a
+  // search API. Until then, and whenever it fails, the catalog filter
+  // answers. full(query, done) calls done(error, hits) with hits
+  // [{id, frag}], best first.
+  var full = null, ftHits = null, ftQuery = "", ftPartial = false, ftError = "", ftSeq = 0, byId = {};
+  var label = document.querySelector('label[for="search-q"]');
+  var errorEl = document.getElementById("search-error");
+  function askFull() {
+    if (!full || !state.q) { ftHits = null; ftError = ""; render(); return; }
+    var seq = ++ftSeq, q = state.q;
+    full(q, function (err, hits, partial) {
+      if (seq !== ftSeq) return;
+      ftError = err || "";
+      ftHits = err ? null : hits;
+      ftQuery = q;
+      ftPartial = !!partial;
       render();
-    }).catch(function () { apiHits = null; render(); });
+    });
+  }
+  function setEngine(name, note) {
+    app.setAttribute("data-engine", name);
+    if (label && name !== "loading") {
+      label.textContent = name === "wasm" || name === "server" ?
+        'Full text: words, "phrases", field:value, +must, -must-not' : "Words in title, summary or id";
+    }
+    if (note) app.setAttribute("data-engine-error", note);
+  }
+  function apiSearch(url) {
+    return function (q, done) {
+      fetch(url + "?size=100&q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (res) {
+        if (res.error) { done(res.error); return; }
+        done("", (res.hits || []).map(function (h) {
+          var f = h.fragments && (h.fragments.summary || h.fragments.title || h.fragments[Object.keys(h.fragments)[0]]);
+          return { id: h.id, frag: f && f.length ? f[0] : "" };
+        }));
+      }).catch(function () { done(""); });
+    };
+  }
+  function startWorker(m) {
+    var abs = function (p) { return new URL(base + p, location.href).href; };
+    var w = new Worker(abs(m.worker)), waiting = {}, n = 0;
+    var fail = function (why) {
+      full = null; w.terminate(); setEngine("failed", why);
+      Object.keys(waiting).forEach(function (k) { waiting[k].done(""); });
+      waiting = {};
+      askFull();
+    };
+    w.onmessage = function (e) {
+      var d = e.data || {};
+      if (d.type === "ready") {
+        app.setAttribute("data-engine-ms", JSON.stringify(d.ms));
+        full = function (q, done) {
+          var seq = ++n;
+          waiting[seq] = { done: done, frags: {} };
+          w.postMessage({ type: "search", seq: seq, query: q, first: 20, limit: 1000 });
+        };
+        setEngine("wasm");
+        askFull();
+      } else if (d.type === "error") {
+        fail(d.error);
+      } else if (d.type === "result" && waiting[d.seq]) {
+        var wt = waiting[d.seq];
+        if (!d.partial) delete waiting[d.seq];
+        if (d.error) { wt.done(d.error); return; }
+        // The second answer has the rest of the ids and no fragments.
+        if (d.fragments) wt.frags = d.fragments;
+        app.setAttribute("data-search-ms", String(d.ms));
+        wt.done("", d.ids.map(function (id) { return { id: id, frag: wt.frags[id] || "" }; }), d.partial);
+      }
+    };
+    w.onerror = function (e) { e.preventDefault(); fail(e.message || "the search worker failed"); };
+    w.postMessage({ type: "init", memfs: abs(m.memfs), wasmExec: abs(m.wasm_exec), wasm: abs(m.wasm), index: abs(m.index) });
+  }
+  var started = false;
+  function startFull() {
+    if (started) return;
+    started = true;
+    if (window.performance && performance.mark) performance.mark("inquest-search-start");
+    var manifest = app.getAttribute("data-manifest");
+    if (document.querySelector('meta[name="inquest-serve"]')) {
+      full = apiSearch("/api/search"); setEngine("server"); askFull(); return;
+    }
+    if (!manifest) { setEngine("catalog"); return; }
+    setEngine("loading");
+    fetch(manifest).then(function (r) {
+      if (!r.ok) throw new Error(manifest + ": " + r.status);
+      return r.json();
+    }).then(function (m) {
+      if (m.mode === "server") { full = apiSearch(base + m.api); setEngine("server"); askFull(); return; }
+      if (m.mode !== "wasm") { setEngine("catalog"); return; }
+      if (!window.Worker || !window.WebAssembly || !window.DecompressionStream) { setEngine("failed", "this browser lacks Worker, WebAssembly or DecompressionStream"); return; }
+      startWorker(m);
+    }).catch(function (e) { setEngine("failed", String(e && e.message || e)); });
   }
   // fragment copies a server-made fragment keeping only text and <mark>.
   function fragment(html) {
@@ -109,21 +193,28 @@
   function render() {
     var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     var hits, frags = {}, pool = catalog;
-    if (apiHits) {
+    if (errorEl) {
+      errorEl.textContent = ftError;
+      errorEl.hidden = !ftError;
+    }
+    if (ftHits) {
       words = [];
       hits = [];
       pool = [];
-      apiHits.forEach(function (h) {
+      ftHits.forEach(function (h) {
         var e = byId[h.id];
         if (e) pool.push(e);
         if (e && matches(e, words, null)) hits.push(e);
-        var f = h.fragments && (h.fragments.summary || h.fragments.title || h.fragments[Object.keys(h.fragments)[0]]);
-        if (f && f.length) frags[h.id] = f[0];
+        if (h.frag) frags[h.id] = h.frag;
       });
     } else {
       hits = catalog.filter(function (e) { return matches(e, words, null); });
     }
     count.textContent = hits.length + " of " + catalog.length + " incidents";
+    // What the list shows, for tests and measurements.
+    app.setAttribute("data-results", ftHits ? "full-text" : "catalog");
+    app.setAttribute("data-query", ftHits ? ftQuery : state.q);
+    app.setAttribute("data-partial", ftHits && ftPartial ? "true" : "false");
     results.textContent = "";
     hits.slice(0, 200).forEach(function (e) {
       var li = el("li", { "data-id": e.i });
@@ -162,9 +253,16 @@
   input.value = state.q;
   var timer = null;
   input.addEventListener("input", function () {
-    state.q = input.value.trim(); writeURL(false); render();
-    if (api) { clearTimeout(timer); timer = setTimeout(askAPI, 120); }
+    state.q = input.value.trim(); writeURL(false);
+    var wasm = full && app.getAttribute("data-engine") === "wasm";
+    // The worker answers within milliseconds: rendering the previous
+    // query's hits first would only double the work.
+    if (!wasm || !state.q) render();
+    clearTimeout(timer);
+    if (wasm) askFull();
+    else if (full) timer = setTimeout(askFull, 120);
   });
+  input.addEventListener("focus", startFull);
   facetsEl.addEventListener("change", function (ev) {
     var b = ev.target, k = b.getAttribute("data-facet");
     if (!k) return;
@@ -173,7 +271,7 @@
     if (!b.checked && i >= 0) list.splice(i, 1);
     writeURL(true); render();
   });
-  window.addEventListener("popstate", function () { state = readURL(); input.value = state.q; render(); askAPI(); });
+  window.addEventListener("popstate", function () { state = readURL(); input.value = state.q; render(); askFull(); });
   fetch(app.getAttribute("data-catalog")).then(function (r) { return r.json(); }).then(function (c) {
     catalog = c;
     catalog.forEach(function (e) { byId[e.i] = e; });
@@ -183,10 +281,13 @@
       catalog.forEach(function (e, i) { e.m = sums[i] || ""; e.hay = null; });
       render();
     }).catch(function () {});
-    if (document.querySelector('meta[name="inquest-serve"]')) {
-      api = "/api/search";
-      askAPI();
-    }
+    // The runtime loads when the reader focuses the box, or once the
+    // browser has nothing else to do.
+    // browser has nothing else to do; at once for a query in the URL or
+    // a page of `inquest serve`.
+    if (state.q || document.querySelector('meta[name="inquest-serve"]')) startFull();
+    else if (window.requestIdleCallback) requestIdleCallback(startFull, { timeout: 3000 });
+    else setTimeout(startFull, 500);
   }).catch(function () { if (!catalog.length) count.textContent = "The incident catalog could not be loaded."; });
 })();
 

@@ -1,0 +1,151 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/inquest-dev/inquest/pkg/cli"
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// wasmQueries are full-text queries the static site answers with the
+// CLI's search compiled to WebAssembly: a phrase, a field filter with a
+// word that is in no title or summary, and a phrase in one section. The
+// site indexes only what it publishes and acme's one draft is not
+// published, while `inquest search` indexes every postmortem: each query
+// leaves drafts out so that both find the same incidents.
+var wasmQueries = []string{
+	`"connection exhaustion" -status:draft`,
+	`+tags:kubernetes evicted -status:draft`,
+	`timeline:"rolled back" -status:draft`,
+}
+
+// TestWasmSearchPage types full-text queries into the search page of a
+// static site and checks that, once the WebAssembly search has loaded, the
+// page lists exactly the incidents `inquest search --json` finds on the same
+// repository, in the same order, with highlighted fragments.
+func TestWasmSearchPage(t *testing.T) {
+	ctx := newTab(t)
+	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
+	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir})
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	waitFor(ctx, t, "the catalog", `/^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
+	marks := 0
+	for _, q := range wasmQueries {
+		want := cliSearch(ctx, t, acmeDir, q)
+		if len(want) == 0 {
+			t.Fatalf("inquest search %s finds nothing: choose another query", q)
+		}
+		typeQuery(ctx, t, q)
+		waitFor(ctx, t, "full-text results for "+q, `(a => a.dataset.results === "full-text" && a.dataset.partial === "false" && a.dataset.query === `+strconv.Quote(q)+`)(document.getElementById("search-app"))`)
+		var got []string
+		for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
+			got = append(got, h.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the page lists %v, inquest search %v", q, got, want)
+		}
+		// Fragments keep only text and <mark>. The browser index stores
+		// the summary and the fields a hit shows, so only matches there
+		// have fragments; other hits show their summary.
+		marks += evalJS[int](ctx, t, `document.querySelectorAll("#search-results .fragment mark").length`)
+		if other := evalJS[int](ctx, t, `document.querySelectorAll("#search-results .fragment *:not(mark)").length`); other != 0 {
+			t.Errorf("%s: %d elements other than <mark> in the fragments", q, other)
+		}
+	}
+	if marks == 0 {
+		t.Error("no query showed a highlighted fragment")
+	}
+	if got := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engine`); got != "wasm" {
+		t.Errorf("engine = %q, want wasm", got)
+	}
+
+	// A query Bleve cannot parse says why, and the catalog answers.
+	typeQuery(ctx, t, `"connection`)
+	waitFor(ctx, t, "the query error", `!document.getElementById("search-error").hidden && document.getElementById("search-app").dataset.results === "catalog"`)
+	if msg := evalJS[string](ctx, t, `document.getElementById("search-error").textContent`); !strings.Contains(msg, "query") {
+		t.Errorf("query error shown as %q", msg)
+	}
+	typeQuery(ctx, t, "dns")
+	waitFor(ctx, t, "the error to go", `document.getElementById("search-error").hidden && document.getElementById("search-app").dataset.query === "dns"`)
+	cons.checkClean(t, "search page with wasm")
+}
+
+// TestWasmSearchBlocked: when the runtime cannot be fetched, the search
+// page says so in data-engine and keeps filtering the catalog.
+func TestWasmSearchBlocked(t *testing.T) {
+	ctx := newTab(t)
+	block := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".wasm.gz") {
+				http.Error(w, "blocked", http.StatusForbidden)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: acmeDir}, block)
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	waitFor(ctx, t, "the catalog", `/^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
+	typeQuery(ctx, t, "dns")
+	waitFor(ctx, t, "the runtime to fail", `document.getElementById("search-app").dataset.engine === "failed"`)
+	waitFor(ctx, t, "catalog results", `(a => a.dataset.results === "catalog" && a.dataset.query === "dns")(document.getElementById("search-app")) && (m => m && +m[1] > 0 && +m[1] < +m[2])(document.getElementById("search-count").textContent.match(/^(\d+) of (\d+) incidents$/))`)
+	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
+		if !strings.Contains(strings.ToLower(h.ID+" "+h.Title+" "+h.Summary), "dns") {
+			t.Errorf(`catalog result %s %q does not mention "dns"`, h.ID, h.Title)
+		}
+	}
+	if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "403") {
+		t.Errorf("data-engine-error = %q, want the failed fetch", why)
+	}
+	// The refused fetch is the only thing the console may show.
+	for _, p := range cons.take() {
+		if !strings.Contains(p, "403") {
+			t.Errorf("console: %s", p)
+		}
+	}
+}
+
+// typeQuery empties the search page's box and types q into it.
+func typeQuery(ctx context.Context, t *testing.T, q string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`(b => { b.value = ""; b.dispatchEvent(new Event("input")); })(document.getElementById("search-q"))`),
+		chromedp.SendKeys(chromedp.CSS("#search-q"), q))
+	if err != nil {
+		t.Fatalf("typing %s: %v", q, err)
+	}
+}
+
+// cliSearch runs `inquest search --json` on dir and returns the ids found,
+// best first.
+func cliSearch(ctx context.Context, t *testing.T, dir, q string) []string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := cli.Run(ctx, []string{"search", "-C", dir, "--json", "--limit", "1000", q}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("inquest search %s: exit %d: %s", q, code, stderr.String())
+	}
+	var res struct {
+		Hits []struct {
+			ID string `json:"id"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("inquest search %s --json: %v", q, err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}

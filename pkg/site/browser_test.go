@@ -1,0 +1,355 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/search"
+)
+
+func TestPackIndex(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"index_meta.json": `{"storage":"boltdb"}`, "store/root.bolt": "bolt", "store/000000000001.zap": "zap\nwith a newline", "fingerprints.json": "{}"}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bundle, err := packIndex(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := bytes.Cut(bundle, []byte("\n"))
+	want := `{"files":[{"name":"fingerprints.json","offset":0,"size":2},{"name":"index_meta.json","offset":2,"size":20},` +
+		`{"name":"store/000000000001.zap","offset":22,"size":18},{"name":"store/root.bolt","offset":40,"size":4}]}`
+	if string(head) != want {
+		t.Errorf("table = %s\nwant    %s", head, want)
+	}
+	out := t.TempDir()
+	if err := unpackIndex(bundle, out); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil || string(got) != data {
+			t.Errorf("%s unpacked as %q, %v; want %q", name, got, err, data)
+		}
+	}
+	// A damaged bundle is refused, not read past its end.
+	if err := unpackIndex(bundle[:len(bundle)-1], t.TempDir()); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("cut bundle: %v", err)
+	}
+	bad := []byte(`{"files":[{"name":"../x","offset":0,"size":0}]}` + "\n")
+	if err := unpackIndex(bad, t.TempDir()); err == nil {
+		t.Error("a name leaving the folder was accepted")
+	}
+}
+
+func TestGzipBytesDeterministic(t *testing.T) {
+	data := bytes.Repeat([]byte("inquest "), 1000)
+	a, _ := gzipBytes(data)
+	b, _ := gzipBytes(data)
+	if !bytes.Equal(a, b) || len(a) >= len(data) {
+		t.Errorf("two compressions differ or do not compress: %d and %d bytes", len(a), len(b))
+	}
+	// No modification time (bytes 4-7) and no name flag (byte 3).
+	if a[3] != 0 || !bytes.Equal(a[4:8], []byte{0, 0, 0, 0}) {
+		t.Errorf("gzip header % x", a[:10])
+	}
+}
+
+func TestHashedName(t *testing.T) {
+	got := hashedName("search/inquest", ".wasm.gz", []byte("x"))
+	// sha256("x") = 2d711642…
+	if got != "search/inquest.2d711642.wasm.gz" {
+		t.Errorf("hashedName = %s", got)
+	}
+}
+
+func TestBrowserMode(t *testing.T) {
+	tests := []struct {
+		browser string
+		max, n  int
+		opts    BuildOptions
+		want    string
+	}{
+		{"auto", 0, config.DefaultBrowserMaxIncidents, BuildOptions{}, "wasm"},
+		{"auto", 0, config.DefaultBrowserMaxIncidents + 1, BuildOptions{}, "catalog"},
+		{"auto", 5, 6, BuildOptions{}, "catalog"},
+		{"auto", 5, 6, BuildOptions{SearchIndex: true}, "wasm"},
+		{"catalog", 0, 1, BuildOptions{}, "catalog"},
+		{"catalog", 0, 1, BuildOptions{SearchIndex: true}, "wasm"},
+		{"server", 0, 1, BuildOptions{}, "server"},
+		{"wasm", 0, 1 << 20, BuildOptions{}, "wasm"},
+		{"wasm", 0, 1, BuildOptions{Serve: true, SearchIndex: true}, "server"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s max %d n %d %+v", tt.browser, tt.max, tt.n, tt.opts), func(t *testing.T) {
+			got := browserMode(config.Search{Browser: tt.browser, BrowserMaxIncidents: tt.max}, tt.opts, tt.n)
+			if got != tt.want {
+				t.Errorf("browserMode = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// readManifest reads search/manifest.json of a built site.
+func readManifest(t *testing.T, out string) browserManifest {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(manifestPath)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m browserManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", manifestPath, err)
+	}
+	return m
+}
+
+// unpackIndex writes the files of a bundle into dir: the inverse of
+// packIndex, as search-worker.js reads it.
+func unpackIndex(bundle []byte, dir string) error {
+	nl := bytes.IndexByte(bundle, '\n')
+	if nl < 0 {
+		return fmt.Errorf("index bundle: no table")
+	}
+	var table struct {
+		Files []bundleFile `json:"files"`
+	}
+	if err := json.Unmarshal(bundle[:nl], &table); err != nil {
+		return fmt.Errorf("index bundle: %w", err)
+	}
+	data := bundle[nl+1:]
+	for _, f := range table.Files {
+		if f.Offset < 0 || f.Size < 0 || f.Offset+f.Size > int64(len(data)) {
+			return fmt.Errorf("index bundle: %s is cut short", f.Name)
+		}
+		if !fs.ValidPath(f.Name) || strings.Contains(f.Name, "\\") {
+			return fmt.Errorf("index bundle: bad name %q", f.Name)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(path.Clean(f.Name)))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, data[f.Offset:f.Offset+f.Size], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildBasic builds testdata/basic.txtar (no Git) with a configuration
+// appended to its inquest.yaml, into a new folder it returns.
+func buildBasic(t *testing.T, cfg string, opts BuildOptions) string {
+	t.Helper()
+	t.Setenv("SOURCE_DATE_EPOCH", "1717200000")
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "basic.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		data := f.Data
+		if f.Name == config.FileName {
+			data = append(slices.Clone(data), cfg...)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.Dir, opts.Out, opts.CacheDir = dir, filepath.Join(t.TempDir(), "public"), t.TempDir()
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return opts.Out
+}
+
+// TestBrowserSearchFiles: a small site gets the browser index of its
+// published incidents, the runtime and the scripts, each named by its
+// content, and a manifest that names them.
+func TestBrowserSearchFiles(t *testing.T) {
+	out := buildBasic(t, "", BuildOptions{Audience: "public"})
+	m := readManifest(t, out)
+	if m.Mode != "wasm" || m.Incidents != 2 {
+		t.Fatalf("manifest = %+v, want wasm with the 2 public published incidents", m)
+	}
+	var downloaded int64
+	for _, f := range []struct{ path, prefix, ext string }{
+		{m.Index, "search/index.", ".bundle.gz"},
+		{m.Wasm, "search/inquest.", ".wasm.gz"},
+		{m.WasmExec, "assets/wasm_exec.", ".js"},
+		{m.Worker, "assets/search-worker.", ".js"},
+		{m.MemFS, "assets/memfs.", ".js"},
+	} {
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(f.path)))
+		if err != nil {
+			t.Errorf("manifest names %s: %v", f.path, err)
+			continue
+		}
+		base := strings.TrimSuffix(strings.TrimPrefix(f.path, f.prefix), f.ext)
+		if want := hashedName(strings.TrimSuffix(f.prefix, "."), f.ext, data); f.path != want {
+			t.Errorf("%s: want the name %s from its content", f.path, want)
+		}
+		if len(base) != 8 {
+			t.Errorf("%s: hash %q", f.path, base)
+		}
+		if strings.HasSuffix(f.ext, ".gz") {
+			downloaded += int64(len(data))
+			if data[0] != 0x1f || data[1] != 0x8b {
+				t.Errorf("%s is not gzip", f.path)
+			}
+		}
+	}
+	if m.Bytes != downloaded {
+		t.Errorf("manifest bytes = %d, the .gz files are %d", m.Bytes, downloaded)
+	}
+	if _, err := os.Stat(filepath.Join(out, "search", "index")); err == nil {
+		t.Error("search/index/ is still written")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, ".search-index-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("left behind %v", leftovers)
+	}
+
+	// The bundle is the index: only what the site publishes is found.
+	gz, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(m.Index)))
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := t.TempDir()
+	if err := unpackIndex(bundle, idx); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for q, want := range map[string]string{
+		"tags:database":          "INC-2024-001",
+		"id:INC-2023-002":        "", // internal: not on a public site
+		`"fell behind"`:          "",
+		"status:draft":           "",
+		`summary:"pool ran dry"`: "INC-2024-001",
+	} {
+		res, err := ix.Search(context.Background(), search.Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if strings.Join(ids, " ") != want {
+			t.Errorf("%s found %v, want %q", q, ids, want)
+		}
+	}
+
+	// The search page names the manifest.
+	page, _ := os.ReadFile(filepath.Join(out, "search", "index.html"))
+	if !bytes.Contains(page, []byte(`data-manifest="/search/manifest.json"`)) {
+		t.Error("the search page does not name search/manifest.json")
+	}
+}
+
+// TestBrowserSearchModes: catalog and server write a manifest and no
+// runtime; auto turns to catalog above browser_max_incidents, and
+// --search-index forces wasm.
+func TestBrowserSearchModes(t *testing.T) {
+	tests := []struct {
+		name, cfg string
+		opts      BuildOptions
+		want      string
+	}{
+		{"catalog", "search:\n  browser: catalog\n", BuildOptions{}, "catalog"},
+		{"server", "search:\n  browser: server\n", BuildOptions{}, "server"},
+		{"auto above the limit", "search:\n  browser_max_incidents: 2\n", BuildOptions{}, "catalog"},
+		{"search-index forces wasm", "search:\n  browser_max_incidents: 2\n", BuildOptions{SearchIndex: true}, "wasm"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := buildBasic(t, tt.cfg, tt.opts)
+			m := readManifest(t, out)
+			if m.Mode != tt.want {
+				t.Fatalf("mode = %s, want %s", m.Mode, tt.want)
+			}
+			runtimes, _ := filepath.Glob(filepath.Join(out, "search", "*.gz"))
+			if (len(runtimes) > 0) != (tt.want == "wasm") {
+				t.Errorf("mode %s wrote %v", m.Mode, runtimes)
+			}
+			if tt.want == "server" && m.API != "api/search" {
+				t.Errorf("server mode asks %q", m.API)
+			}
+		})
+	}
+}
+
+// TestBrowserSearchServe: pages of `inquest serve` ask its API; the build
+// writes no browser search for them.
+func TestBrowserSearchServe(t *testing.T) {
+	out := buildBasic(t, "", BuildOptions{Serve: true})
+	if _, err := os.Stat(filepath.Join(out, "search", "manifest.json")); err == nil {
+		t.Error("serve build wrote search/manifest.json")
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "search", "index.html"))
+	if bytes.Contains(page, []byte("data-manifest")) {
+		t.Error("the served search page names a manifest")
+	}
+}
+
+// TestBrowserIndexReproducible: builds of the same input ship the same
+// index bundle, whatever order Bleve met the documents in and whenever it
+// wrote them (see reproducibleIndex).
+func TestBrowserIndexReproducible(t *testing.T) {
+	var first browserManifest
+	for i := range 5 {
+		m := readManifest(t, buildBasic(t, "", BuildOptions{Drafts: true}))
+		if i == 0 {
+			first = m
+		} else if m != first {
+			t.Fatalf("build %d: %+v\nbuild 1: %+v", i+1, m, first)
+		}
+	}
+}
+
+func TestTimeOfLength(t *testing.T) {
+	ref := time.Date(2024, 6, 1, 12, 30, 45, 123, time.FixedZone("x", 3600))
+	for n := 20; n <= 35; n++ {
+		s, ok := timeOfLength(ref, n)
+		if n == 21 {
+			if ok {
+				t.Errorf("%d bytes: %q", n, s)
+			}
+			continue
+		}
+		got, err := time.Parse(time.RFC3339Nano, s)
+		if !ok || len(s) != n || err != nil || !got.Equal(ref.Truncate(time.Second)) {
+			t.Errorf("%d bytes: %q, %v, %v", n, s, ok, err)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+// search-worker.js runs inquest's own search (Bleve compiled to WebAssembly,
+// see pkg/wasm) in a Web Worker, so that neither loading it nor answering a
+// query blocks the page. The search page starts it with
+//
+//   {type: "init", memfs, wasmExec, wasm, index}   (absolute URLs)
+//
+// and it answers {type: "ready", bytes, ms} or {type: "error", error}. Then
+//
+//   {type: "search", seq, query, first, limit}
+//
+// is answered {type: "result", seq, total, ids, fragments, partial, ms}:
+// the first `first` ids, best first, with fragments (an id → one HTML
+// fragment with <mark>), and partial true when a second result with up to
+// `limit` ids and no fragments follows; or {type: "result", seq, error}
+// for a query that does not parse. The runtime and the index are gzip files, decompressed
+// here, so that any static host serves them small; the index is a bundle
+// of the index folder's files (see pkg/site/browser.go).
+"use strict";
+
+var ready = false;
+
+function gunzip(buf) {
+  var b = new Uint8Array(buf);
+  // A host that sends .gz files with Content-Encoding: gzip has them
+  // decompressed by the browser already.
+  if (b.length < 2 || b[0] !== 0x1f || b[1] !== 0x8b) return Promise.resolve(buf);
+  return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
+function fetchBytes(url) {
+  return fetch(url).then(function (r) {
+    if (!r.ok) throw new Error(url + ": " + r.status);
+    return r.arrayBuffer();
+  });
+}
+
+// unbundle splits a bundle: a JSON line {"files": [{name, offset, size}]}
+// and then the files' bytes, offsets counted from the end of that line.
+function unbundle(buf, root) {
+  var all = new Uint8Array(buf);
+  var nl = all.indexOf(10);
+  if (nl < 0) throw new Error("index bundle: no table");
+  var table = JSON.parse(new TextDecoder().decode(all.subarray(0, nl)));
+  var data = all.subarray(nl + 1), files = {};
+  table.files.forEach(function (f) {
+    if (f.offset + f.size > data.length) throw new Error("index bundle: " + f.name + " is cut short");
+    files[root + "/" + f.name] = data.subarray(f.offset, f.offset + f.size);
+  });
+  return files;
+}
+
+function init(m) {
+  var t0 = performance.now(), bytes = 0;
+  importScripts(m.memfs);
+  var get = function (url) { return fetchBytes(url).then(function (b) { bytes += b.byteLength; return gunzip(b); }); };
+  return Promise.all([get(m.wasm), get(m.index)]).then(function (got) {
+    var tFetch = performance.now() - t0;
+    installMemFS(unbundle(got[1], "/index"));
+    // wasm_exec.js installs its own stub fs unless one is there already.
+    importScripts(m.wasmExec);
+    var go = new Go();
+    return WebAssembly.instantiate(got[0], go.importObject).then(function (res) {
+      var tInst = performance.now() - t0;
+      go.run(res.instance);
+      var err = inquestOpen("/index");
+      if (err) throw new Error(err);
+      ready = true;
+      postMessage({ type: "ready", bytes: bytes, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
+    });
+  });
+}
+
+// latest is the newest search asked for: the rest of an older one's hits
+// are not worth finding.
+var latest = 0;
+
+// search answers in two steps: the first `first` hits with fragments,
+// which is what the page shows first, and then, when there are more, up
+// to `limit` ids without fragments, for the page's counts and filters.
+// Loading a hit's stored fields is most of a query's cost.
+function search(m) {
+  var t0 = performance.now();
+  var res = JSON.parse(inquestSearch(m.query, { limit: m.first, highlight: true }));
+  if (res.error) { postMessage({ type: "result", seq: m.seq, error: res.error }); return; }
+  var ids = [], frags = {};
+  (res.Hits || []).forEach(function (h) {
+    ids.push(h.ID);
+    var f = h.Fragments || {};
+    var pick = f.summary || f.title || f[Object.keys(f).sort()[0]];
+    if (pick && pick.length) frags[h.ID] = pick[0];
+  });
+  var more = res.Total > ids.length && m.limit > ids.length;
+  postMessage({ type: "result", seq: m.seq, total: res.Total, ids: ids, fragments: frags, partial: more, ms: performance.now() - t0 });
+  if (!more) return;
+  // After a pause: while the reader types, the next query comes first.
+  setTimeout(function () {
+    if (m.seq !== latest) return;
+    var t1 = performance.now();
+    var all = JSON.parse(inquestSearch(m.query, { limit: m.limit }));
+    postMessage({ type: "result", seq: m.seq, total: all.Total, ids: (all.Hits || []).map(function (h) { return h.ID; }), partial: false, ms: performance.now() - t1 });
+  }, 200);
+}
+
+onmessage = function (e) {
+  var m = e.data || {};
+  if (m.type === "init") {
+    init(m).catch(function (err) { postMessage({ type: "error", error: String(err && err.message || err) }); });
+  } else if (m.type === "search") {
+    latest = m.seq;
+    if (!ready) { postMessage({ type: "result", seq: m.seq, error: "search is not loaded" }); return; }
+    try {
+      search(m);
+    } catch (err) {
+      postMessage({ type: "result", seq: m.seq, error: String(err && err.message || err) });
+    }
+  }
+};
