@@ -33,7 +33,6 @@ require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
 	github.com/golang/snappy v1.0.0 // indirect
 	github.com/inquest-dev/inquest/pkg/wasm/zapshim v0.0.0 // indirect
-	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
@@ -64,3 +63,6 @@ replace (
 	github.com/blevesearch/zapx/v16 => ./zapshim/v16
 	github.com/inquest-dev/inquest/pkg/wasm/zapshim => ./zapshim
 )
+
+// inquest has no geo fields or queries (see geoshim/go.mod).
+replace github.com/blevesearch/geo => ./geoshim

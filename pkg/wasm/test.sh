@@ -14,6 +14,7 @@ server=
 (cd "$here" && go vet ./... && go test ./...)
 (cd "$here/bboltshim" && go test ./...)
 (cd "$here/zapshim" && go vet ./... && go test ./...)
+(cd "$here/geoshim" && go vet ./... && go test ./...)
 sh "$here/build.sh" "$work/inquest.wasm"
 echo "wasm: $(wc -c <"$work/inquest.wasm") bytes, gzip -9 $(gzip -9 -c "$work/inquest.wasm" | wc -c)"
 queries='database timeout|tags:database severity:sev1|timeline:"rolled back" -status:draft|checkout~1 services:checkout-api'
