@@ -13,8 +13,11 @@ func newServeCmd(e *env) *cobra.Command {
 		Short: "Preview the site locally, rebuilding and reloading on every change",
 		Long: `serve builds the site of the repository in DIR (default: the current directory) into
 a temporary folder and serves it on 127.0.0.1:8080. It watches the repository and
-rebuilds on every change; open pages reload by themselves, and a failed build is
-shown at the top of the page while the last good site stays up.
+updates the site on every change; open pages reload by themselves, and a failed build
+is shown at the top of the page while the last good site stays up. An edit to a
+postmortem re-renders only the pages that show it (a fraction of a second at 10,000
+postmortems); a change to the configuration, the theme or the set of files builds
+the whole site again. Postmortems with errors are listed as they are found.
 
 serve binds to loopback only; --allow-remote is needed for any other address.`,
 		Example: `  inquest serve
@@ -38,5 +41,6 @@ serve binds to loopback only; --allow-remote is needed for any other address.`,
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow listening on a non-loopback address")
 	f.BoolVar(&opts.Drafts, "drafts", true, "include draft postmortems")
 	f.BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history")
+	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the time each stage of a build or update took")
 	return cmd
 }

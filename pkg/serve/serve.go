@@ -1,6 +1,8 @@
 // Package serve is the development server: it builds the site into a
-// temporary folder, serves it on loopback, rebuilds when the repository
-// changes and tells open pages to reload.
+// temporary folder, serves it on loopback, updates it when the repository
+// changes and tells open pages to reload. An edit to a postmortem updates
+// the pages that show it in place (see site.Builder); other changes build
+// the whole site into a fresh folder.
 package serve
 
 import (
@@ -8,17 +10,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/site"
@@ -31,15 +36,18 @@ type Options struct {
 	AllowRemote bool   // permit binding to a non-loopback address
 	Drafts      bool
 	NoHistory   bool
-	Log         io.Writer
+	// Verbose logs the time each stage of a build or update took.
+	Verbose bool
+	Log     io.Writer
 	// Ready, when set, receives the listening address once serving.
 	Ready func(addr string)
 }
 
 // Server serves one repository's site and rebuilds it on change.
 type Server struct {
-	opts Options
-	tmp  string
+	opts    Options
+	tmp     string
+	builder *site.Builder
 
 	mu      sync.RWMutex
 	root    string // folder of the current site
@@ -89,12 +97,14 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	s := &Server{opts: opts, tmp: tmp}
+	s := &Server{opts: opts, tmp: tmp, builder: site.NewBuilder(site.BuildOptions{
+		Dir: opts.Dir, BaseURL: "/", Drafts: opts.Drafts, NoHistory: opts.NoHistory, Serve: true,
+	})}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return err
 	}
-	s.rebuild(ctx)
+	s.update(ctx, nil)
 	watcher, err := s.watch()
 	if err != nil {
 		fmt.Fprintf(opts.Log, "warning: not watching for changes: %v\n", err)
@@ -125,9 +135,13 @@ func Run(ctx context.Context, opts Options) error {
 	return nil
 }
 
-// rebuild builds into a fresh folder and switches to it on success; on
+// update brings the site up to date after the files in changed
+// (repository-relative) changed: in place when only postmortems were
+// edited, else by building into a fresh folder and switching to it. On
 // failure the previous site stays and the error is shown in the pages.
-func (s *Server) rebuild(ctx context.Context) {
+// Open pages reload once the pages are ready; search requests wait from
+// then until the index has the edits too.
+func (s *Server) update(ctx context.Context, changed []string) {
 	s.mu.RLock()
 	v := s.version + 1
 	s.mu.RUnlock()
@@ -139,8 +153,14 @@ func (s *Server) rebuild(ctx context.Context) {
 		s.ix = nil
 	}
 	s.ixMu.Unlock()
-	res, err := site.Build(ctx, site.BuildOptions{Dir: s.opts.Dir, Out: out, BaseURL: "/", Drafts: s.opts.Drafts, NoHistory: s.opts.NoHistory, Serve: true})
-	s.openIndex(res)
+	res, err := s.builder.Update(ctx, changed, out)
+	if err == nil && res.UpToDate {
+		s.openIndex(res)
+		return
+	}
+	took := time.Since(start)
+	s.ixMu.Lock()
+	defer s.ixMu.Unlock()
 	s.mu.Lock()
 	old := s.root
 	if err != nil {
@@ -148,8 +168,8 @@ func (s *Server) rebuild(ctx context.Context) {
 		fmt.Fprintf(s.opts.Log, "build failed: %v\n", err)
 	} else {
 		s.lastErr = ""
-		s.root = out
-		fmt.Fprintf(s.opts.Log, "built %d incidents in %s\n", res.Incidents, time.Since(start).Round(time.Millisecond))
+		s.root = res.Out
+		s.report(res, took)
 	}
 	s.version = v
 	for _, w := range s.waiters {
@@ -157,15 +177,55 @@ func (s *Server) rebuild(ctx context.Context) {
 	}
 	s.waiters = nil
 	s.mu.Unlock()
-	if err == nil && old != "" {
+	if err == nil && old != "" && old != res.Out {
 		// Give requests in flight a moment before removing the old tree.
 		time.AfterFunc(5*time.Second, func() { os.RemoveAll(old) })
+	}
+	if err == nil {
+		t0 := time.Now()
+		if err := s.builder.UpdateIndex(ctx); err != nil {
+			fmt.Fprintf(s.opts.Log, "search index not updated: %v\n", err)
+		} else if s.opts.Verbose && res.InPlace {
+			fmt.Fprintf(s.opts.Log, "  index     %s\n", time.Since(t0).Round(time.Millisecond))
+		}
+	}
+	s.openIndexLocked(res)
+}
+
+// report logs what a build or update did and the errors in postmortems.
+func (s *Server) report(res *site.Result, took time.Duration) {
+	w := s.opts.Log
+	switch {
+	case res.InPlace:
+		fmt.Fprintf(w, "updated %d files in %s\n", res.Written+res.Removed, took.Round(time.Millisecond))
+	case res.Rebuilt != "":
+		fmt.Fprintf(w, "built %d incidents in %s (%s)\n", res.Incidents, took.Round(time.Millisecond), res.Rebuilt)
+	default:
+		fmt.Fprintf(w, "built %d incidents in %s\n", res.Incidents, took.Round(time.Millisecond))
+	}
+	if s.opts.Verbose {
+		for _, st := range res.Stages {
+			fmt.Fprintf(w, "  %-9s %s\n", st.Name, st.Elapsed.Round(time.Millisecond))
+		}
+	}
+	// A postmortem that cannot be read is left out of the site: say so.
+	for _, f := range res.Findings {
+		if f.Level == postmortem.LevelError {
+			fmt.Fprintf(w, "%s:%d: %s: %s [%s]\n", f.File, f.Line, f.Level, f.Message, f.Rule)
+		}
 	}
 }
 
 // openIndex opens the search index the last build used (after a failed
 // build, the one of the build before).
 func (s *Server) openIndex(res *site.Result) {
+	s.ixMu.Lock()
+	defer s.ixMu.Unlock()
+	s.openIndexLocked(res)
+}
+
+// openIndexLocked is openIndex with ixMu held.
+func (s *Server) openIndexLocked(res *site.Result) {
 	dir := ""
 	if res != nil {
 		dir = res.IndexDir
@@ -177,9 +237,7 @@ func (s *Server) openIndex(res *site.Result) {
 		fmt.Fprintf(s.opts.Log, "search API unavailable: %v\n", err)
 		return
 	}
-	s.ixMu.Lock()
 	s.ix = ix
-	s.ixMu.Unlock()
 }
 
 // watch watches every folder of the repository except .git and output.
@@ -205,9 +263,12 @@ func (s *Server) watch() (*fsnotify.Watcher, error) {
 	return w, nil
 }
 
+// loop collects the paths of file events until none has come for 150 ms,
+// then updates the site for them.
 func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
+	changed := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -221,6 +282,9 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 					_ = w.Add(ev.Name)
 				}
 			}
+			if rel, err := filepath.Rel(s.opts.Dir, ev.Name); err == nil {
+				changed[filepath.ToSlash(rel)] = true
+			}
 			if timer != nil {
 				timer.Stop()
 			}
@@ -231,12 +295,20 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 				}
 			})
 		case <-fire:
-			s.rebuild(ctx)
+			paths := slices.Sorted(maps.Keys(changed))
+			clear(changed)
+			s.update(ctx, paths)
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
 			}
+			// Events may have been lost (a full queue): build everything.
 			fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
+			s.builder.Forget()
+			select {
+			case fire <- struct{}{}:
+			default:
+			}
 		}
 	}
 }

@@ -98,29 +98,8 @@ func TestRunRebuildsAndReloads(t *testing.T) {
 	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{Dir: dir, Addr: "127.0.0.1:0", NoHistory: true, Ready: func(a string) { ready <- a }})
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("Run: %v", err)
-	case <-ctx.Done():
-		t.Fatal("server did not start")
-	}
-	base := "http://" + addr
-	body := func(p string) string {
-		resp, err := http.Get(base + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
+	base, done := startServer(ctx, t, Options{Dir: dir, NoHistory: true})
+	body := func(p string) string { return getBody(t, base+p) }
 	if !strings.Contains(body("/incidents/INC-1/"), "First title") {
 		t.Fatal("first build not served")
 	}

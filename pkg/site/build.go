@@ -95,8 +95,9 @@ type Result struct {
 	// Rebuilt says why Builder.Update built the whole site; "" when it
 	// updated the site in place (or Build built it).
 	Rebuilt string
-	// Written and Removed count the files Builder.Update replaced and
-	// removed in place.
+	// InPlace is true when Builder.Update updated the site in its folder;
+	// Written and Removed count the files it replaced and removed.
+	InPlace          bool
 	Written, Removed int
 	// IndexDir is the Bleve index of every postmortem, kept in the cache
 	// folder and shared with `inquest search` and serve's search API.

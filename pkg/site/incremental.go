@@ -219,6 +219,9 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	return res, nil
 }
 
+// Forget drops the kept state: the next Update builds the whole site.
+func (bl *Builder) Forget() { bl.st = nil }
+
 // UpdateIndex brings the search index in the cache folder up to date with
 // the incidents of the last Update; Build and Update leave it to the
 // caller so that the pages are ready first.
@@ -330,7 +333,7 @@ func (b *builder) looked() map[string]bool {
 func (st *state) update(ctx context.Context, opts BuildOptions, edited []string) (*Result, string, error) {
 	rp, b := st.rp, st.b
 	s := b.site
-	res := &Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir)}
+	res := &Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir), InPlace: true}
 	t0 := time.Now()
 	stage := func(name string) {
 		res.Stages = append(res.Stages, Stage{name, time.Since(t0)})
