@@ -108,6 +108,10 @@ func (b *builder) writeBrowserSearch(ctx context.Context, dir string) error {
 // written into the index.
 func writeBrowserIndex(ctx context.Context, dir string, incs []*postmortem.Incident, rt browserRuntime, ref time.Time) (browserManifest, error) {
 	m := browserManifest{Mode: config.BrowserWasm}
+	// Bleve's builder merges what it has even when cancelled: do not start.
+	if err := ctx.Err(); err != nil {
+		return m, err
+	}
 	tmp, err := os.MkdirTemp(dir, ".search-index-")
 	if err != nil {
 		return m, err
