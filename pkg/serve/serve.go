@@ -240,7 +240,9 @@ func (s *Server) openIndexLocked(res *site.Result) {
 	s.ix = ix
 }
 
-// watch watches every folder of the repository except .git and output.
+// watch watches every folder of the repository except hidden ones and
+// output, and of .git the folder itself (HEAD) and refs/heads, where a
+// commit or a checkout moves HEAD.
 func (s *Server) watch() (*fsnotify.Watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -256,6 +258,18 @@ func (s *Server) watch() (*fsnotify.Watcher, error) {
 		}
 		return w.Add(p)
 	})
+	gitDir := filepath.Join(s.opts.Dir, ".git")
+	if st, serr := os.Stat(gitDir); err == nil && serr == nil && st.IsDir() {
+		err = filepath.WalkDir(filepath.Join(gitDir, "refs", "heads"), func(p string, d os.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			return w.Add(p)
+		})
+		if err == nil {
+			err = w.Add(gitDir)
+		}
+	}
 	if err != nil {
 		w.Close()
 		return nil, err

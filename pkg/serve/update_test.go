@@ -78,8 +78,8 @@ func postmortemText(id, title, tag string) string {
 // edits one and waits for the reload: the edit is served on its own page
 // and on the pages that list it, found by the search API, and the log says
 // the site was updated in place with the time of each stage. A file the
-// build does not read sends no reload; a postmortem made unreadable is
-// reported in the log and leaves the site.
+// build does not read sends no reload; a commit builds the site again;
+// a postmortem made unreadable is reported in the log and leaves the site.
 func TestRunUpdatesInPlace(t *testing.T) {
 	dir := t.TempDir()
 	r, err := git.PlainInit(dir, false)
@@ -166,6 +166,24 @@ func TestRunUpdatesInPlace(t *testing.T) {
 	case ev := <-events:
 		t.Fatalf("event %q after a change the site does not read", ev)
 	case <-time.After(time.Second):
+	}
+
+	if page := get("/incidents/INC-2/"); !strings.Contains(page, "uncommitted changes") {
+		t.Error("the edited page does not say it has uncommitted changes")
+	}
+	if _, err := wt.Add("postmortems/inc-2.md"); err != nil {
+		t.Fatal(err)
+	}
+	sig.When = sig.When.Add(time.Hour)
+	if _, err := wt.Commit("Rename the outage", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent("reload", 30*time.Second)
+	if page := get("/incidents/INC-2/"); strings.Contains(page, "uncommitted changes") || !strings.Contains(page, "Rename the outage") {
+		t.Error("the committed page does not show its new revision")
+	}
+	if l := log.String(); !strings.Contains(l, "(HEAD moved)") {
+		t.Errorf("a commit did not build the site again:\n%s", l)
 	}
 
 	if err := os.WriteFile(edit, []byte("---\ntitle: [unclosed\n---\n"), 0o644); err != nil {

@@ -187,8 +187,8 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 		return bl.Build(ctx, out)
 	}
 	start := time.Now()
-	edited, why := st.classify(bl.opts, changed)
-	if why == "" && len(edited) > 0 && st.head != "" && headOf(bl.opts.Dir) != st.head {
+	edited, git, why := st.classify(bl.opts, changed)
+	if why == "" && (len(edited) > 0 || git) && st.head != "" && headOf(bl.opts.Dir) != st.head {
 		why = "HEAD moved"
 	}
 	if why != "" {
@@ -247,9 +247,9 @@ func (st *state) updateIndex(ctx context.Context, opts BuildOptions) error {
 	return nil
 }
 
-// classify sorts changed paths into edited postmortems, or names the
-// reason the whole site must be built.
-func (st *state) classify(opts BuildOptions, changed []string) (edited []string, why string) {
+// classify sorts changed paths into edited postmortems and says whether
+// any is inside .git, or names the reason the whole site must be built.
+func (st *state) classify(opts BuildOptions, changed []string) (edited []string, git bool, why string) {
 	themeDir := opts.ThemeDir
 	if themeDir == "" {
 		themeDir = filepath.Join(opts.Dir, "theme")
@@ -270,29 +270,32 @@ func (st *state) classify(opts BuildOptions, changed []string) (edited []string,
 		exists := err == nil
 		_, known := st.index[p]
 		switch {
+		case p == ".git" || strings.HasPrefix(p, ".git/"):
+			// A commit or checkout: the caller compares HEAD.
+			git = true
 		case p == config.FileName:
-			return nil, "the configuration changed"
+			return nil, false, "the configuration changed"
 		case theme != "" && (p == theme || strings.HasPrefix(p, theme+"/")):
-			return nil, "the theme changed"
+			return nil, false, "the theme changed"
 		case known && !exists:
-			return nil, p + " was removed or renamed"
+			return nil, false, p + " was removed or renamed"
 		case known && !fi.Mode().IsRegular():
-			return nil, p + " is no longer a regular file"
+			return nil, false, p + " is no longer a regular file"
 		case known:
 			edited = append(edited, p)
 		case st.looked[p] || st.lookedUnder(p):
-			return nil, p + " is linked from a postmortem"
+			return nil, false, p + " is linked from a postmortem"
 		case st.rp.Config.Match(p) && exists:
-			return nil, p + " was added"
+			return nil, false, p + " was added"
 		case exists && fi.IsDir(), st.knownUnder(p):
-			return nil, "folder " + p + " changed"
+			return nil, false, "folder " + p + " changed"
 		case st.symlinks:
-			return nil, p + " changed and some postmortems are symbolic links"
+			return nil, false, p + " changed and some postmortems are symbolic links"
 		}
 		// Anything else (editor backups, notes) is not read by the build.
 	}
 	slices.Sort(edited)
-	return edited, ""
+	return edited, git, ""
 }
 
 func (st *state) lookedUnder(dir string) bool {

@@ -167,7 +167,10 @@ func editSteps() []editStep {
 		{name: "lessons", file: replicaFile, edit: replace("Watch replication lag.", "Watch replication lag and page on it.")},
 		{name: "reviewers", file: dbFile, edit: replace("reviewers: [Mei Chen]", "reviewers: [Mei Chen, Ahmed Khan]")},
 		{name: "link to an image added", file: deployFile, edit: replace("reached production.", "reached production. ![chart](../2024/img/chart.svg)")},
+		{name: "image changed", file: "postmortems/2024/img/chart.svg", whole: true, edit: replace("black", "red")},
 		{name: "image link dropped", file: dbFile, edit: replace("![chart](img/chart.svg)", "")},
+		{name: "image no longer linked", file: deployFile, edit: replace(" ![chart](../2024/img/chart.svg)", "")},
+		{name: "last incident of a tag", file: dnsFile, edit: replace("tags: [dns]", "tags: [network]")},
 		{name: "duplicate id", file: deployFile, edit: replace("id: INC-2023-005", "id: INC-2022-004"), whole: true},
 		{name: "duplicate id resolved", file: deployFile, edit: replace("id: INC-2022-004", "id: INC-2023-005"), whole: true},
 		{name: "made broken", file: queueFile, whole: true, edit: func(s string) string {
@@ -177,7 +180,7 @@ func editSteps() []editStep {
 		{name: "broken file fixed", file: queueFile, whole: true, edit: func(string) string { return queue }},
 		{name: "status", file: queueFile, edit: replace("status: published", "status: in-review")},
 		{name: "not read by the build", file: "notes.txt", upToDate: true, edit: func(string) string { return "notes\n" }},
-		{name: "image changed", file: "postmortems/2024/img/chart.svg", whole: true, edit: replace("black", "red")},
+		{name: "image no longer read", file: "postmortems/2024/img/chart.svg", upToDate: true, edit: replace("red", "blue")},
 	}
 }
 
@@ -213,6 +216,34 @@ func TestUpdateWithThemeOverride(t *testing.T) {
 	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2}, []editStep{
 		{name: "owner", file: queueFile, edit: replace("status: published\n", "status: published\nowner: Mei Chen\n")},
 		{name: "body", file: queueFile, edit: replace("for hours.", "for six hours.")},
+	})
+}
+
+// TestUpdateAfterCommit commits an edit: the history of every page moves
+// on, so the update builds the whole site.
+func TestUpdateAfterCommit(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+		{name: "edit", file: dnsFile, edit: replace("Resolvers timed out.", "Resolvers timed out twice.")},
+		{name: "commit", file: ".git/HEAD", whole: true, edit: func(s string) string {
+			sig := &object.Signature{Name: "Mei Chen", Email: "mei@example.com", When: time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC)}
+			if _, err := wt.Add(dnsFile); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := wt.Commit("Say how often", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}},
+		{name: "index touched", file: ".git/index", upToDate: true, edit: func(s string) string { return s }},
 	})
 }
 
