@@ -1,10 +1,16 @@
 #!/bin/sh
 # build.sh builds the wasm search runtime. It is the one place the build's
-# flags live: test.sh and pkg/wasmrt's generator run it.
+# flags live: test.sh and pkg/wasmrt's generator run it. -names keeps the
+# function names, for internal/wasmsize.
 #
-#   pkg/wasm/build.sh OUT.wasm
+#   pkg/wasm/build.sh [-names] OUT.wasm
 set -eu
-out=${1:?usage: build.sh OUT.wasm}
+ldflags="-s -w"
+if [ "${1:-}" = -names ]; then
+	ldflags="-w"
+	shift
+fi
+out=${1:?usage: build.sh [-names] OUT.wasm}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -24,4 +30,4 @@ printf '{"Replace": {"%s/src/expvar/expvar.go": "%s/expvarshim/expvar.go"}}\n' "
 # The environment must not change the output: no GOFLAGS, no workspace.
 cd "$here"
 GOOS=js GOARCH=wasm CGO_ENABLED=0 GOFLAGS= GOWORK=off \
-	go build -trimpath -buildvcs=false -overlay "$tmp/overlay.json" -ldflags="-s -w" -o "$out" .
+	go build -trimpath -buildvcs=false -overlay "$tmp/overlay.json" -ldflags="$ldflags" -o "$out" .
