@@ -122,15 +122,9 @@ func (b *builder) catalog() ([]outFile, error) {
 	cat := make([]catalogEntry, 0, len(b.site.Incidents))
 	sums := make([]string, 0, len(b.site.Incidents))
 	for _, v := range b.site.Incidents {
-		e := catalogEntry{ID: v.ID, Title: v.Title, Severity: v.Severity, Status: v.Status, Tags: v.Tags, Services: v.Services}
-		if v.Path != incidentPath(v.ID) {
-			e.Path = v.Path
-		}
-		if !v.Date.IsZero() {
-			e.Date = v.Date.Format("2006-01-02")
-		}
+		e, sum := toCatalog(v)
 		cat = append(cat, e)
-		sums = append(sums, truncateRunes(v.Summary, 200))
+		sums = append(sums, sum)
 	}
 	c, err := jsonFile("search/catalog.json", cat)
 	if err != nil {
@@ -141,6 +135,18 @@ func (b *builder) catalog() ([]outFile, error) {
 		return nil, err
 	}
 	return []outFile{c, m}, nil
+}
+
+// toCatalog is an incident's catalog entry and summary.
+func toCatalog(v *Incident) (catalogEntry, string) {
+	e := catalogEntry{ID: v.ID, Title: v.Title, Severity: v.Severity, Status: v.Status, Tags: v.Tags, Services: v.Services}
+	if v.Path != incidentPath(v.ID) {
+		e.Path = v.Path
+	}
+	if !v.Date.IsZero() {
+		e.Date = v.Date.Format("2006-01-02")
+	}
+	return e, truncateRunes(v.Summary, 200)
 }
 
 // truncateRunes cuts s to at most n bytes on a rune boundary.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -65,6 +66,9 @@ type state struct {
 	// indexed is false when incidents changed since the search index was
 	// last brought up to date.
 	indexed bool
+	// findings are the result's findings by file: an update finds those
+	// of the files it parsed again and keeps the others.
+	findings map[string][]postmortem.Finding
 }
 
 // histLoad is the Git history, read once after a whole build for the
@@ -145,6 +149,10 @@ func (bl *Builder) build(ctx context.Context, out string, reuse *state) (*Result
 	st.clock = st.clock && opts.Now.IsZero() || reuse != nil && reuse.clock
 	// The whole build brought the index up to date beside the pages.
 	st.indexed = true
+	st.findings = map[string][]postmortem.Finding{}
+	for _, f := range res.Findings {
+		st.findings[f.File] = append(st.findings[f.File], f)
+	}
 	if st.hist == nil && !opts.NoHistory {
 		st.hist = loadHistory(ctx, st.rp, opts.CacheDir)
 	}
@@ -405,7 +413,8 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		}
 	}
 	sortNewestFirst(s.Incidents)
-	relChanged, err := st.relate(ctx, opts, old, !slices.Equal(prevOrder, s.Incidents))
+	reordered := !slices.Equal(prevOrder, s.Incidents)
+	relChanged, err := st.relate(ctx, opts, old, reordered)
 	if err != nil {
 		return nil, "", err
 	}
@@ -441,7 +450,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		return nil, "", fmt.Errorf("update: %w", err)
 	}
 	defer os.RemoveAll(staging)
-	staged, err := st.stage(ctx, staging, dirty, old)
+	staged, err := st.stage(ctx, staging, dirty, old, reordered || catalogChanged(old))
 	if err != nil {
 		return nil, "", err
 	}
@@ -465,8 +474,42 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	b.jobs, b.pages = jobs, len(jobs)
 	st.files, st.looked = files, b.looked()
 	res.Written, res.Removed = len(staged), len(removed)
-	b.summarize(res)
+	st.summarize(res, fresh)
 	return res, "", nil
+}
+
+// summarize is builder.summarize after an update: findings are found
+// again only for the files parsed again (inline disables and rule levels
+// are per file), which saves reading every body for disables.
+func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
+	b, rp := st.b, st.rp
+	for _, inc := range fresh {
+		raw := slices.Clone(inc.Findings)
+		if v := b.bySource[inc.Source]; v != nil {
+			raw = append(raw, v.bodyFindings...)
+		}
+		postmortem.SortFindings(raw)
+		st.findings[inc.Source] = lint.Apply(rp.Config, []*postmortem.Incident{inc}, raw)
+	}
+	res.Findings = []postmortem.Finding{}
+	for _, fs := range st.findings {
+		res.Findings = append(res.Findings, fs...)
+	}
+	postmortem.SortFindings(res.Findings)
+	res.Warnings = rp.Warnings
+	res.Incidents, res.Pages = len(b.site.Incidents), b.pages
+	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	res.Uncommitted = countUncommitted(b.site.Incidents)
+}
+
+func countUncommitted(incs []*Incident) int {
+	n := 0
+	for _, v := range incs {
+		if v.History != nil && v.History.Uncommitted {
+			n++
+		}
+	}
+	return n
 }
 
 // parse parses the edited postmortems again, with every other postmortem
@@ -699,7 +742,7 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 // stage renders the dirty pages, the extra files that changed and, when
 // an edited incident's entry changed, the API file into staging, and
 // returns their site-relative paths.
-func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident) ([]string, error) {
+func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident, catalog bool) ([]string, error) {
 	b := st.b
 	// The largest pages first, so that the one or two that take longest
 	// (timeline, action items) do not start last.
@@ -713,11 +756,11 @@ func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old
 	for _, j := range dirty {
 		staged = append(staged, fileFor(j.page.Path))
 	}
-	extras, err := b.extraFiles()
+	extras, err := b.extraFiles(catalog)
 	if err != nil {
 		return nil, err
 	}
-	sums := make(map[string][sha256.Size]byte, len(extras))
+	sums := maps.Clone(b.sums)
 	for _, f := range extras {
 		sums[f.rel] = sha256.Sum256(f.data)
 		if sums[f.rel] == b.sums[f.rel] {
@@ -734,6 +777,19 @@ func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old
 		return nil, err
 	}
 	return append(staged, api...), nil
+}
+
+// catalogChanged says whether an edited incident's entry in the search
+// page's catalog changed.
+func catalogChanged(old map[*Incident]*Incident) bool {
+	for v, o := range old {
+		e1, s1 := toCatalog(o)
+		e2, s2 := toCatalog(v)
+		if s1 != s2 || !reflect.DeepEqual(e1, e2) {
+			return true
+		}
+	}
+	return false
 }
 
 // size is a rough measure of the work of rendering a page.
@@ -908,10 +964,5 @@ func (b *builder) summarize(res *Result) {
 	// findings too, so --strict fails on what check calls an error.
 	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings()...))
 	postmortem.SortFindings(res.Findings)
-	res.Uncommitted = 0
-	for _, v := range b.site.Incidents {
-		if v.History != nil && v.History.Uncommitted {
-			res.Uncommitted++
-		}
-	}
+	res.Uncommitted = countUncommitted(b.site.Incidents)
 }

@@ -83,7 +83,7 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	files, err := b.extraFiles()
+	files, err := b.extraFiles(true)
 	if err != nil {
 		return err
 	}
@@ -108,10 +108,14 @@ type outFile struct {
 
 // extraFiles are the files beside the pages that are made from the whole
 // list of incidents, small enough to make again on every Builder.Update:
-// feed, sitemap, robots.txt and the search page's catalog.
-func (b *builder) extraFiles() ([]outFile, error) {
+// feed, sitemap, robots.txt and, with catalog, the search page's catalog.
+func (b *builder) extraFiles(catalog bool) ([]outFile, error) {
 	var out []outFile
-	for _, f := range []func() ([]outFile, error){b.feed, b.sitemap, b.robots, b.catalog} {
+	makers := []func() ([]outFile, error){b.feed, b.sitemap, b.robots}
+	if catalog {
+		makers = append(makers, b.catalog)
+	}
+	for _, f := range makers {
 		fs, err := f()
 		if err != nil {
 			return nil, err
