@@ -35,10 +35,11 @@ func TestWasmGzip(t *testing.T) {
 	if h.Name != "" || !h.ModTime.IsZero() {
 		t.Errorf("gzip header has name %q, time %v: want neither", h.Name, h.ModTime)
 	}
-	// Sizes a working runtime has; out of range means a broken or a
-	// wrongly built one (say, without -ldflags=-s -w, or empty).
-	if n := len(WasmGzip()); n < 1<<20 || n > 8<<20 {
-		t.Errorf("gzip is %d bytes, want 1 to 8 MiB", n)
+	// A site ships the runtime and its index, and a 1,000-postmortem site
+	// should stay within 8 MB (the index is about 4 MB); 2.7 MB today.
+	// Smaller than 1 MB is a broken build.
+	if n := len(WasmGzip()); n < 1e6 || n > 3.5e6 {
+		t.Errorf("runtime gzip is %d bytes, want 1 to 3.5 MB: see pkg/wasm/README.md, Size", n)
 	}
 	if len(raw) < 2*len(WasmGzip()) {
 		t.Errorf("raw %d bytes, gzip %d: compressed less than expected", len(raw), len(WasmGzip()))
