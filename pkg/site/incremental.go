@@ -200,11 +200,7 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 		why = "HEAD moved"
 	}
 	if why != "" {
-		res, err := bl.Build(ctx, out)
-		if res != nil {
-			res.Rebuilt = why
-		}
-		return res, err
+		return bl.rebuild(ctx, out, nil, why)
 	}
 	if len(edited) == 0 {
 		return &Result{Out: st.out, UpToDate: true, IndexDir: repo.IndexDir(bl.opts.CacheDir)}, nil
@@ -212,23 +208,35 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	// Until the update is through, the kept state is half old, half new.
 	bl.st = nil
 	res, whole, err := st.update(ctx, bl.opts, edited)
-	if err != nil {
+	switch {
+	case errors.Is(err, errHeadMoved):
+		return bl.rebuild(ctx, out, nil, err.Error())
+	case err != nil:
 		return nil, err
-	}
-	if whole != "" {
-		res, err := bl.build(ctx, out, st)
-		if res != nil {
-			res.Rebuilt = whole
-		}
-		return res, err
+	case whole != "":
+		return bl.rebuild(ctx, out, st, whole)
 	}
 	bl.st = st
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
+// rebuild builds the whole site into out, from the repository of reuse
+// when it is not nil, and says why in the result.
+func (bl *Builder) rebuild(ctx context.Context, out string, reuse *state, why string) (*Result, error) {
+	res, err := bl.build(ctx, out, reuse)
+	if res != nil {
+		res.Rebuilt = why
+	}
+	return res, err
+}
+
 // Forget drops the kept state: the next Update builds the whole site.
 func (bl *Builder) Forget() { bl.st = nil }
+
+// errHeadMoved says that HEAD moved between the whole build and the
+// reading of the history for updates: the kept repository is stale.
+var errHeadMoved = errors.New("HEAD moved")
 
 // UpdateIndex brings the search index in the cache folder up to date with
 // the incidents of the last Update; Build and Update leave it to the
@@ -366,7 +374,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 			return nil, "", st.hist.err
 		}
 		if st.hist.h.Head() != st.head {
-			return nil, "HEAD moved", nil
+			return nil, "", errHeadMoved
 		}
 		if err := st.hist.h.Attach(ctx, fresh); err != nil {
 			return nil, "", err

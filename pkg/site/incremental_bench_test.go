@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +48,11 @@ func TestUpdateTimingCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("whole build: %d incidents, %d pages in %s", res.Incidents, res.Pages, time.Since(t0).Round(time.Millisecond))
+	// What an update keeps in memory between edits.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("heap in use after the build: %d MiB", ms.HeapInuse>>20)
 	var files []string
 	for _, inc := range bl.st.rp.Set.Incidents {
 		files = append(files, inc.Source)
