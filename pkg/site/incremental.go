@@ -752,22 +752,43 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 // returns their site-relative paths.
 func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident, catalog bool) ([]string, error) {
 	b := st.b
+	// The files beside the pages are made while the pages render: the
+	// largest page (timeline, action items) keeps one core busy alone.
+	// They read nothing that rendering a page writes.
+	var others []string
+	othersDone := make(chan error, 1)
+	go func() {
+		var err error
+		others, err = st.stageOthers(staging, old, catalog)
+		othersDone <- err
+	}()
 	// The largest pages first, so that the one or two that take longest
-	// (timeline, action items) do not start last.
+	// do not start last.
 	slices.SortStableFunc(dirty, func(x, y pageJob) int { return y.page.size() - x.page.size() })
 	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err := parallel(ctx, len(dirty), func(i int) error { return b.writePage(staging, dirty[i], bufs) })
+	if oerr := <-othersDone; err == nil {
+		err = oerr
+	}
 	if err != nil {
 		return nil, err
 	}
-	staged := make([]string, 0, len(dirty)+4)
+	staged := make([]string, 0, len(dirty)+len(others))
 	for _, j := range dirty {
 		staged = append(staged, fileFor(j.page.Path))
 	}
+	return append(staged, others...), nil
+}
+
+// stageOthers writes the extra files that changed and the API file, when
+// it changed, into staging.
+func (st *state) stageOthers(staging string, old map[*Incident]*Incident, catalog bool) ([]string, error) {
+	b := st.b
 	extras, err := b.extraFiles(catalog)
 	if err != nil {
 		return nil, err
 	}
+	var staged []string
 	sums := maps.Clone(b.sums)
 	for _, f := range extras {
 		sums[f.rel] = sha256.Sum256(f.data)
