@@ -138,6 +138,8 @@
         app.setAttribute("data-engine-ms", JSON.stringify(d.ms));
         full = function (q, done) {
           var seq = ++n;
+          // Older queries' answers would be dropped anyway.
+          waiting = {};
           waiting[seq] = { done: done, frags: {} };
           w.postMessage({ type: "search", seq: seq, query: q, first: 20, limit: 1000 });
         };
