@@ -123,20 +123,25 @@ func TestWasmSearchLarge(t *testing.T) {
 	  return out;
 	})(%s)`
 	qs, _ := json.Marshal(largeQueries)
-	var res [][]any
-	res, err = chromedp.Run(ctx, chromedp.Evaluate[[][]any](strings.Replace(warmJS, "%s", string(qs), 1), chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("warm queries: %v", err)
+	// Two rounds: Chromium first runs the runtime as baseline code and
+	// optimises what runs often in the background, so the second round
+	// shows what a reader gets after a few queries.
+	for round := 1; round <= 2; round++ {
+		var res [][]any
+		res, err = chromedp.Run(ctx, chromedp.Evaluate[[][]any](strings.Replace(warmJS, "%s", string(qs), 1), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("warm queries: %v", err)
+		}
+		times := make([]float64, len(res))
+		var lines []string
+		for i, r := range res {
+			times[i] = r[0].(float64)
+			lines = append(lines, fmt.Sprintf("%s: %.1f ms (in the worker %.1f ms), %v hits shown first", largeQueries[i], r[0], r[2], r[1]))
+		}
+		sort.Float64s(times)
+		t.Logf("warm round %d, %d queries (input event → first rendered list): p50 %.1f ms, p90 %.1f ms, max %.1f ms\n%s",
+			round, len(times), times[len(times)/2], times[len(times)*9/10], times[len(times)-1], strings.Join(lines, "\n"))
 	}
-	times := make([]float64, len(res))
-	var lines []string
-	for i, r := range res {
-		times[i] = r[0].(float64)
-		lines = append(lines, fmt.Sprintf("%s: %.1f ms (in the worker %.1f ms), %v hits shown first", largeQueries[i], r[0], r[2], r[1]))
-	}
-	sort.Float64s(times)
-	t.Logf("warm, %d queries (input event → rendered list): p50 %.1f ms, p90 %.1f ms, max %.1f ms\n%s",
-		len(times), times[len(times)/2], times[len(times)*9/10], times[len(times)-1], strings.Join(lines, "\n"))
 }
 
 // countingWriter counts the bytes of a response body.
