@@ -218,9 +218,11 @@ func (b *builder) actionGroups() []Group {
 	return groups
 }
 
-// lessonGroups groups the lessons of incidents by tag.
+// lessonGroups groups the lessons of incidents by tag. Spellings of a tag
+// that share its page (Database, database) share its group, named as the
+// newest incident spells it, as the tag pages are.
 func (b *builder) lessonGroups() []Group {
-	byTag := map[string][]Lesson{}
+	byTag := map[string]*Group{}
 	for _, v := range b.site.Incidents {
 		if v.Lessons == "" {
 			continue
@@ -230,12 +232,20 @@ func (b *builder) lessonGroups() []Group {
 			tags = []string{"untagged"}
 		}
 		for _, t := range tags {
-			byTag[t] = append(byTag[t], Lesson{Incident: v, HTML: v.Lessons})
+			key := termPath(pathTags, t)
+			g := byTag[key]
+			if g == nil {
+				g = &Group{Title: t, Path: key}
+				byTag[key] = g
+			}
+			if n := len(g.Lessons); n == 0 || g.Lessons[n-1].Incident != v {
+				g.Lessons = append(g.Lessons, Lesson{Incident: v, HTML: v.Lessons})
+			}
 		}
 	}
 	var groups []Group
-	for t, ls := range byTag {
-		groups = append(groups, Group{Title: t, Path: termPath(pathTags, t), Lessons: ls})
+	for _, g := range byTag {
+		groups = append(groups, *g)
 	}
 	sort.Slice(groups, func(i, j int) bool {
 		if len(groups[i].Lessons) != len(groups[j].Lessons) {
