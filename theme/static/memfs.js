@@ -3,7 +3,9 @@
 // index files the page fetched. Works in pages, workers and node. The site's
 // search worker loads it from the theme; pkg/wasm/js/memfs.js links here.
 //
-//   installMemFS({"/idx/index_meta.json": Uint8Array, ...});
+//   const mem = installMemFS({"/idx/index_meta.json": Uint8Array, ...});
+//   ... // the Go program opens and reads the files
+//   mem.release(); // forget them, once the program has read what it needs
 //
 // It must run before wasm_exec.js, which installs a stub fs only when
 // globalThis.fs is missing. Writes fail with EROFS.
@@ -107,6 +109,15 @@
 			}, chmod: rofs, chown: rofs, fchmod: rofs, fchown: rofs, ftruncate: rofs,
 			lchown: rofs, link: rofs, mkdir: rofs, readlink: (p, cb) => cb(err("EINVAL")),
 			rename: rofs, rmdir: rofs, symlink: rofs, truncate: rofs, unlink: rofs, utimes: rofs,
+		};
+		// The search runtime reads every index file whole when it opens the
+		// index: after that the bytes here are a second copy.
+		return {
+			release() {
+				files.clear();
+				dirs.clear();
+				dirs.set("/", new Set());
+			},
 		};
 	}
 

@@ -55,14 +55,18 @@ function init(m) {
   var get = function (url) { return fetchBytes(url).then(function (b) { bytes += b.byteLength; return gunzip(b); }); };
   return Promise.all([get(m.wasm), get(m.index)]).then(function (got) {
     var tFetch = performance.now() - t0;
-    installMemFS(unbundle(got[1], "/index"));
+    var mem = installMemFS(unbundle(got[1], "/index"));
+    got[1] = null;
     // wasm_exec.js installs its own stub fs unless one is there already.
     importScripts(m.wasmExec);
     var go = new Go();
     return WebAssembly.instantiate(got[0], go.importObject).then(function (res) {
+      got[0] = null;
       var tInst = performance.now() - t0;
       go.run(res.instance);
       var err = inquestOpen("/index");
+      // The runtime has read the files into its own memory.
+      mem.release();
       if (err) throw new Error(err);
       ready = true;
       postMessage({ type: "ready", bytes: bytes, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
