@@ -293,6 +293,10 @@ func (st *state) classify(opts BuildOptions, changed []string) (edited []string,
 			return nil, false, "the configuration changed"
 		case theme != "" && (p == theme || strings.HasPrefix(p, theme+"/")):
 			return nil, false, "the theme changed"
+		case st.symlinks:
+			// An edit shows under the name of the file written, not of
+			// the links to it.
+			return nil, false, p + " changed and some postmortems are symbolic links"
 		case known && !exists:
 			return nil, false, p + " was removed or renamed"
 		case known && !fi.Mode().IsRegular():
@@ -305,8 +309,6 @@ func (st *state) classify(opts BuildOptions, changed []string) (edited []string,
 			return nil, false, p + " was added"
 		case exists && fi.IsDir(), st.knownUnder(p):
 			return nil, false, "folder " + p + " changed"
-		case st.symlinks:
-			return nil, false, p + " changed and some postmortems are symbolic links"
 		}
 		// Anything else (editor backups, notes) is not read by the build.
 	}

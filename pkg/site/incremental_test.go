@@ -253,6 +253,26 @@ func TestUpdateAfterCommit(t *testing.T) {
 	})
 }
 
+// TestUpdateWithSymlinkedPostmortem edits the file a postmortem links to:
+// the event names the file, not the link, so the site is built whole.
+func TestUpdateWithSymlinkedPostmortem(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	real := filepath.Join(dir, "notes", "real.md")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := "---\nid: INC-2024-007\ntitle: Linked outage\ndate: 2024-07-07\nseverity: SEV3\nstatus: published\n---\n## Summary\nLinked.\n"
+	if err := os.WriteFile(real, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../notes/real.md", filepath.Join(dir, "postmortems", "2024", "alias.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+		{name: "target edited", file: "notes/real.md", whole: true, edit: replace("title: Linked outage", "title: Linked outage, edited")},
+	})
+}
+
 func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 	t.Helper()
 	ctx := context.Background()
