@@ -171,7 +171,9 @@
     }
     if (!manifest) { setEngine("catalog"); return; }
     setEngine("loading");
-    fetch(manifest).then(function (r) {
+    // The manifest is the one file whose name does not change with a new
+    // build: ask the host whether it still holds.
+    fetch(manifest, { cache: "no-cache" }).then(function (r) {
       if (!r.ok) throw new Error(manifest + ": " + r.status);
       return r.json();
     }).then(function (m) {
