@@ -145,8 +145,10 @@ func (bl *Builder) build(ctx context.Context, out string, reuse *state) (*Result
 		return res, err
 	}
 	st.reuse = false
-	_, st.clock = referenceTime(st.rp)
-	st.clock = st.clock && opts.Now.IsZero() || reuse != nil && reuse.clock
+	// A reference time read from the clock stays that of this build for
+	// the updates that follow, so that their pages agree with the rest.
+	_, clock := referenceTime(st.rp)
+	st.clock = reuse != nil && reuse.clock || bl.opts.Now.IsZero() && clock
 	// The whole build brought the index up to date beside the pages.
 	st.indexed = true
 	st.findings = map[string][]postmortem.Finding{}

@@ -273,6 +273,38 @@ func TestUpdateWithSymlinkedPostmortem(t *testing.T) {
 	})
 }
 
+// TestUpdateKeepsClockTime builds without history, so that the reference
+// time is the clock's: an update a second later keeps the build's, and
+// the site is what a whole build at that time makes.
+func TestUpdateKeepsClockTime(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	ctx := context.Background()
+	bl := NewBuilder(BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
+	sites := t.TempDir()
+	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
+		t.Fatal(err)
+	}
+	now := bl.st.b.site.Now
+	time.Sleep(1100 * time.Millisecond)
+	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(replace("Resolvers timed out.", "Resolvers timed out again.")(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-1"))
+	if err != nil || !res.InPlace {
+		t.Fatalf("update: %v, in place %v", err, res != nil && res.InPlace)
+	}
+	full, err := Build(ctx, BuildOptions{Dir: dir, Serve: true, NoHistory: true, Now: now, CacheDir: t.TempDir(), Out: filepath.Join(t.TempDir(), "site")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSite(t, "update a second later", res.Out, full.Out)
+}
+
 func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 	t.Helper()
 	ctx := context.Background()
