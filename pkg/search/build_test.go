@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	bdoc "github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+	zap "github.com/blevesearch/zapx/v17"
+
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -316,5 +320,37 @@ func TestBrowserIndex(t *testing.T) {
 	stats, err := Update(ctx, browser, incs, BuildOptions{Browser: true})
 	if err != nil || stats.Rebuilt == "" {
 		t.Errorf("update of a browser index: %+v, %v", stats, err)
+	}
+}
+
+// TestSegmentsNumberByID checks that a new segment numbers its documents by
+// id whatever order Bleve hands them over in.
+func TestSegmentsNumberByID(t *testing.T) {
+	m := NewMapping()
+	var docs []index.Document
+	for _, id := range []string{"INC-3", "INC-1", "INC-2"} {
+		d := bdoc.NewDocument(id)
+		if err := m.MapDocument(d, map[string]any{FieldTitle: "outage " + id}); err != nil {
+			t.Fatal(err)
+		}
+		d.AddIDField()
+		docs = append(docs, d)
+	}
+	seg, _, err := (&orderedZap{}).New(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	sb := seg.(*zap.SegmentBase)
+	var got []string
+	for n := range sb.Count() {
+		id, err := sb.DocID(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(id))
+	}
+	if want := []string{"INC-1", "INC-2", "INC-3"}; !slices.Equal(got, want) {
+		t.Errorf("documents numbered %q, want %q", got, want)
 	}
 }

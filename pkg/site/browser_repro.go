@@ -15,8 +15,8 @@ import (
 
 // Two builds of the same documents give Bleve index files that differ in
 // three ways, found by comparing them (TestBrowserIndexReproducible). The
-// documents of one batch are numbered in map order; writeBrowserIndex
-// builds in batches of one. And in two places:
+// documents of one batch are numbered in map order, which package search
+// fixes by numbering them by id. And in two places:
 //
 //   - store/root.bolt holds the wall-clock time the snapshot was persisted
 //     (scorch's meta key "timeStamp", read only to choose which old
