@@ -210,7 +210,11 @@ func (fm *FrontMatter) decodeYAML(data []byte, dataLine int) error {
 	var errs []error
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		var val any
+		val, ok := plainValue(v)
+		if ok {
+			fm.add(k.Value, val, dataLine+k.Line-1)
+			continue
+		}
 		if err := v.Decode(&val); err != nil {
 			errs = append(errs, &SyntaxError{Line: dataLine + v.Line - 1, Msg: "yaml: " + strings.TrimPrefix(err.Error(), "yaml: ")})
 			continue
@@ -218,6 +222,27 @@ func (fm *FrontMatter) decodeYAML(data []byte, dataLine int) error {
 		fm.add(k.Value, val, dataLine+k.Line-1)
 	}
 	return errors.Join(errs...)
+}
+
+// plainValue decodes, without yaml.v3's reflection, the values most
+// front matter is made of: a string, or a list of strings. It gives what
+// Node.Decode into an any gives: a node tagged !!str (plain text, quoted or
+// a block scalar) decodes to its Value, and a !!seq of those to []any.
+func plainValue(n *yaml.Node) (any, bool) {
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str":
+		return n.Value, true
+	case n.Kind == yaml.SequenceNode && n.Tag == "!!seq":
+		out := make([]any, len(n.Content))
+		for i, e := range n.Content {
+			if e.Kind != yaml.ScalarNode || e.Tag != "!!str" {
+				return nil, false
+			}
+			out[i] = e.Value
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 func (fm *FrontMatter) add(key string, val any, line int) {

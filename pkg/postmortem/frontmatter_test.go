@@ -2,9 +2,14 @@ package postmortem
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/inquest-dev/inquest/pkg/config"
 )
 
 func TestSplitFrontMatter(t *testing.T) {
@@ -83,6 +88,54 @@ func FuzzSplitFrontMatter(f *testing.F) {
 			if l < 1 || l > lines {
 				t.Fatalf("key %q line %d outside 1..%d", k, l, lines)
 			}
+		}
+	})
+}
+
+// FuzzPlainValue checks that every node plainValue decodes gets the value
+// yaml.v3's own Decode gives it.
+func FuzzPlainValue(f *testing.F) {
+	f.Add("title: \"x\"\ntags: [a, 'b', \"c\"]\nn: 1\nd: 2016-01-23\nl: |\n  text\n")
+	f.Add("a: !!str 12\nb: [!!str true, yes, ~, null]\nc: &x [a]\nd: *x\ne: !!seq [x]\nf: !!binary aGk=\n")
+	f.Add("a:\n  - x\n  - {k: v}\nb: []\nc: ''\nd: >\n  folded\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(src), &doc) != nil {
+			return
+		}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if got, ok := plainValue(n); ok {
+				var want any
+				if err := n.Decode(&want); err != nil {
+					t.Fatalf("plainValue(%q) = %#v, Decode fails: %v", n.Value, got, err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("plainValue = %#v, Decode = %#v", got, want)
+				}
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(&doc)
+	})
+}
+
+func TestNormalizeKey(t *testing.T) {
+	for _, k := range []string{"", "title", "Title", " title", "title\t", "action-items", "action items",
+		"action_items", "severity2", "ÉTAT", "état", "a\u00a0", "\u0085b", "x.y", "x:y", "\x00"} {
+		if got, want := normalizeKey(k), config.NormalizeKey(k); got != want {
+			t.Errorf("normalizeKey(%q) = %q, want %q", k, got, want)
+		}
+	}
+}
+
+func FuzzNormalizeKey(f *testing.F) {
+	f.Add("Action-Items")
+	f.Fuzz(func(t *testing.T, k string) {
+		if got, want := normalizeKey(k), config.NormalizeKey(k); got != want {
+			t.Fatalf("normalizeKey(%q) = %q, want %q", k, got, want)
 		}
 	})
 }

@@ -41,7 +41,7 @@ func NewParser(cfg *config.Config) *Parser {
 	}
 	for f, names := range cfg.Aliases {
 		for _, n := range names {
-			p.fields[config.NormalizeKey(n)] = f
+			p.fields[normalizeKey(n)] = f
 		}
 	}
 	return p
@@ -225,7 +225,7 @@ func (inc *Incident) Section(kind SectionKind) *Section {
 // keyFor returns the key as written in fm that maps to a canonical field.
 func (p *Parser) keyFor(fm *FrontMatter, field string) string {
 	for _, k := range fm.Keys {
-		if p.fields[config.NormalizeKey(k)] == field {
+		if p.fields[normalizeKey(k)] == field {
 			return k
 		}
 	}
@@ -236,7 +236,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 	for _, key := range fm.Keys {
 		v := fm.Values[key]
 		line := fm.KeyLine(key)
-		field := p.fields[config.NormalizeKey(key)]
+		field := p.fields[normalizeKey(key)]
 		if v == nil {
 			continue
 		}
@@ -302,7 +302,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 					addf(line, LevelError, "durations", "durations.%s %q is not a duration (want minutes or e.g. 1h30m)", k, toString(dv))
 					continue
 				}
-				switch config.NormalizeKey(k) {
+				switch normalizeKey(k) {
 				case "detect", "time_to_detect", "ttd":
 					inc.Durations.Detect = dur
 				case "mitigate", "time_to_mitigate", "ttm":
@@ -510,7 +510,7 @@ func unjoin(err error) []error {
 func firstOf(m map[string]any, keys ...string) any {
 	for _, k := range keys {
 		for mk, v := range m {
-			if config.NormalizeKey(mk) == k {
+			if normalizeKey(mk) == k {
 				return v
 			}
 		}
@@ -635,7 +635,7 @@ func (p *Parser) Fields(content []byte) map[string]string {
 	fm, _, _, _ := SplitFrontMatter(Normalize(content))
 	out := make(map[string]string, len(fm.Values))
 	for _, k := range fm.Keys {
-		name := p.fields[config.NormalizeKey(k)]
+		name := p.fields[normalizeKey(k)]
 		if name == "" {
 			name = k
 		}
@@ -648,4 +648,18 @@ func (p *Parser) Fields(content []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// normalizeKey is config.NormalizeKey without its cost for keys that are
+// already normal, as nearly every key written is: that function builds a
+// strings.Replacer on each call, and it ran for every key of every version
+// of every file in the history.
+func normalizeKey(key string) string {
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 0x80 || c == '-' || c == ' ' || 'A' <= c && c <= 'Z' || c <= ' ' {
+			return config.NormalizeKey(key)
+		}
+	}
+	return key
 }
