@@ -183,33 +183,47 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 // postmortems that leave the set of published incidents and their page
 // paths as they were are applied in place: the edited files are parsed
 // again, their history attached again, and the pages, feeds and API that
-// show them rendered again and renamed into the site folder. Anything
-// else — no site yet, the configuration or theme, a file added, removed
-// or renamed, a file a postmortem links to, HEAD moved, an edit that
-// publishes or withdraws an incident or changes its id — builds the whole
-// site into the new folder out, from the kept repository when only
-// postmortems changed. Result.Out says where the site is; Result.UpToDate
-// says nothing needed doing. After an error the next Update builds the
-// whole site.
+// show them rendered again and renamed into the site folder. Postmortems
+// added, removed or renamed, and edits that publish or withdraw an
+// incident or change its id, change every page (each counts the
+// incidents): only those files are read, into the kept repository, and
+// the whole site is built from it into the new folder out. Anything else —
+// no site yet, the configuration or theme, a file a postmortem links to,
+// HEAD moved — builds the whole site into out from the repository read
+// again. Result.Out says where the site is; Result.UpToDate says nothing
+// needed doing. After an error the next Update builds the whole site.
 func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*Result, error) {
 	st := bl.st
 	if st == nil {
 		return bl.Build(ctx, out)
 	}
 	start := time.Now()
-	edited, git, why := st.classify(bl.opts, changed)
-	if why == "" && (len(edited) > 0 || git) && st.head != "" && headOf(bl.opts.Dir) != st.head {
+	c, why := st.classify(bl.opts, changed)
+	files := len(c.edited) + len(c.added) + len(c.removed)
+	if why == "" && (files > 0 || c.git) && st.head != "" && headOf(bl.opts.Dir) != st.head {
 		why = "HEAD moved"
 	}
 	if why != "" {
 		return bl.rebuild(ctx, out, nil, why)
 	}
-	if len(edited) == 0 {
+	if files == 0 {
 		return &Result{Out: st.out, UpToDate: true, IndexDir: repo.IndexDir(bl.opts.CacheDir)}, nil
 	}
 	// Until the update is through, the kept state is half old, half new.
 	bl.st = nil
-	res, whole, err := st.update(ctx, bl.opts, edited)
+	if len(c.added)+len(c.removed) > 0 {
+		// Every page counts the incidents: all are written again, but
+		// from the kept repository, with only these files read.
+		err := st.restructure(ctx, bl.opts, c)
+		switch {
+		case errors.Is(err, errHeadMoved):
+			return bl.rebuild(ctx, out, nil, err.Error())
+		case err != nil:
+			return nil, err
+		}
+		return bl.rebuild(ctx, out, st, "postmortems were added or removed")
+	}
+	res, whole, err := st.update(ctx, bl.opts, c.edited)
 	switch {
 	case errors.Is(err, errHeadMoved):
 		return bl.rebuild(ctx, out, nil, err.Error())
@@ -265,9 +279,16 @@ func (st *state) updateIndex(ctx context.Context, opts BuildOptions) error {
 	return nil
 }
 
-// classify sorts changed paths into edited postmortems and says whether
-// any is inside .git, or names the reason the whole site must be built.
-func (st *state) classify(opts BuildOptions, changed []string) (edited []string, git bool, why string) {
+// changes are the changed paths that concern the site.
+type changes struct {
+	edited, added, removed []string // postmortems
+	git                    bool     // something inside .git
+}
+
+// classify sorts changed paths into postmortems edited, added and removed
+// and says whether any is inside .git, or names the reason the whole site
+// must be built from the repository read again.
+func (st *state) classify(opts BuildOptions, changed []string) (c changes, why string) {
 	themeDir := opts.ThemeDir
 	if themeDir == "" {
 		themeDir = filepath.Join(opts.Dir, "theme")
@@ -290,32 +311,88 @@ func (st *state) classify(opts BuildOptions, changed []string) (edited []string,
 		switch {
 		case p == ".git" || strings.HasPrefix(p, ".git/"):
 			// A commit or checkout: the caller compares HEAD.
-			git = true
+			c.git = true
 		case p == config.FileName:
-			return nil, false, "the configuration changed"
+			return changes{}, "the configuration changed"
 		case theme != "" && (p == theme || strings.HasPrefix(p, theme+"/")):
-			return nil, false, "the theme changed"
+			return changes{}, "the theme changed"
 		case st.symlinks:
 			// An edit shows under the name of the file written, not of
 			// the links to it.
-			return nil, false, p + " changed and some postmortems are symbolic links"
+			return changes{}, p + " changed and some postmortems are symbolic links"
 		case known && !exists:
-			return nil, false, p + " was removed or renamed"
+			c.removed = append(c.removed, p)
 		case known && !fi.Mode().IsRegular():
-			return nil, false, p + " is no longer a regular file"
+			return changes{}, p + " is no longer a regular file"
 		case known:
-			edited = append(edited, p)
+			c.edited = append(c.edited, p)
 		case st.looked[p] || st.lookedUnder(p):
-			return nil, false, p + " is linked from a postmortem"
+			return changes{}, p + " is linked from a postmortem"
+		case st.rp.Config.Match(p) && exists && fi.Mode().IsRegular() && discovered(p):
+			c.added = append(c.added, p)
 		case st.rp.Config.Match(p) && exists:
-			return nil, false, p + " was added"
+			return changes{}, p + " was added"
 		case exists && fi.IsDir(), st.knownUnder(p):
-			return nil, false, "folder " + p + " changed"
+			return changes{}, "folder " + p + " changed"
 		}
 		// Anything else (editor backups, notes) is not read by the build.
 	}
-	slices.Sort(edited)
-	return edited, git, ""
+	slices.Sort(c.edited)
+	slices.Sort(c.added)
+	slices.Sort(c.removed)
+	return c, ""
+}
+
+// discovered says whether postmortem.Discover walks into the folders of
+// path p: not into .git or node_modules.
+func discovered(p string) bool {
+	for _, part := range strings.Split(path.Dir(p), "/") {
+		if part == ".git" || part == "node_modules" {
+			return false
+		}
+	}
+	return true
+}
+
+// restructure applies added, removed and edited postmortems to the kept
+// repository, for the whole site to be built from it.
+func (st *state) restructure(ctx context.Context, opts BuildOptions, c changes) error {
+	rp := st.rp
+	var goneIDs []string
+	rp.Set.Incidents = slices.DeleteFunc(rp.Set.Incidents, func(inc *postmortem.Incident) bool {
+		_, gone := slices.BinarySearch(c.removed, inc.Source)
+		if gone && !inc.Broken {
+			goneIDs = append(goneIDs, inc.ID)
+		}
+		return gone
+	})
+	st.reindex()
+	fresh, err := st.parse(ctx, append(slices.Clone(c.edited), c.added...), goneIDs)
+	if err != nil {
+		return err
+	}
+	if err := st.attach(ctx, opts, fresh); err != nil {
+		return err
+	}
+	for _, inc := range fresh {
+		if i, ok := st.index[inc.Source]; ok {
+			rp.Set.Incidents[i] = inc
+		} else {
+			rp.Set.Incidents = append(rp.Set.Incidents, inc)
+		}
+	}
+	// The order of postmortem.Discover: sorted paths.
+	slices.SortFunc(rp.Set.Incidents, func(a, b *postmortem.Incident) int { return strings.Compare(a.Source, b.Source) })
+	st.reindex()
+	return nil
+}
+
+// reindex maps each postmortem's path to its position again.
+func (st *state) reindex() {
+	st.index = make(map[string]int, len(st.rp.Set.Incidents))
+	for i, inc := range st.rp.Set.Incidents {
+		st.index[inc.Source] = i
+	}
 }
 
 func (st *state) lookedUnder(dir string) bool {
@@ -363,27 +440,13 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		t0 = time.Now()
 	}
 
-	fresh, err := st.parse(ctx, edited)
+	fresh, err := st.parse(ctx, edited, nil)
 	if err != nil {
 		return nil, "", err
 	}
 	stage("parse")
-	if !opts.NoHistory && st.hist != nil {
-		select {
-		case <-st.hist.done:
-		case <-ctx.Done():
-			return nil, "", ctx.Err()
-		}
-		if st.hist.err != nil {
-			return nil, "", st.hist.err
-		}
-		if st.hist.h.Head() != st.head {
-			return nil, "", errHeadMoved
-		}
-		if err := st.hist.h.Attach(ctx, fresh); err != nil {
-			return nil, "", err
-		}
-		dateFromHistory(fresh)
+	if err := st.attach(ctx, opts, fresh); err != nil {
+		return nil, "", err
 	}
 	stage("history")
 
@@ -535,21 +598,28 @@ func countUncommitted(incs []*Incident) int {
 	return n
 }
 
-// parse parses the edited postmortems again, with every other postmortem
-// that shares an id with one of them before or after, and validates them
-// together: duplicate ids are found within that group.
-func (st *state) parse(ctx context.Context, edited []string) ([]*postmortem.Incident, error) {
+// parse parses the given postmortems (again), with every other postmortem
+// that shares an id with one of them before or after, or with goneIDs,
+// and validates them together: duplicate ids are found within that group.
+func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmortem.Incident, error) {
 	rp := st.rp
 	parser := postmortem.NewParser(rp.Config)
-	incs, err := postmortem.ParseFiles(ctx, rp.Root, edited, parser)
+	incs, err := postmortem.ParseFiles(ctx, rp.Root, paths, parser)
 	if err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{}
+	for _, id := range goneIDs {
+		ids[strings.ToLower(id)] = true
+	}
 	in := map[string]bool{}
-	for i, p := range edited {
+	for i, p := range paths {
 		in[p] = true
-		for _, inc := range []*postmortem.Incident{rp.Set.Incidents[st.index[p]], incs[i]} {
+		both := []*postmortem.Incident{incs[i]}
+		if j, ok := st.index[p]; ok {
+			both = append(both, rp.Set.Incidents[j])
+		}
+		for _, inc := range both {
 			if !inc.Broken {
 				ids[strings.ToLower(inc.ID)] = true
 			}
@@ -570,6 +640,30 @@ func (st *state) parse(ctx context.Context, edited []string) ([]*postmortem.Inci
 	}
 	postmortem.Validate(rp.Config, incs)
 	return incs, nil
+}
+
+// attach fills in the history of incidents parsed again, from the history
+// read after the whole build.
+func (st *state) attach(ctx context.Context, opts BuildOptions, fresh []*postmortem.Incident) error {
+	if opts.NoHistory || st.hist == nil {
+		return nil
+	}
+	select {
+	case <-st.hist.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if st.hist.err != nil {
+		return st.hist.err
+	}
+	if st.hist.h.Head() != st.head {
+		return errHeadMoved
+	}
+	if err := st.hist.h.Attach(ctx, fresh); err != nil {
+		return err
+	}
+	dateFromHistory(fresh)
+	return nil
 }
 
 // dateFromHistory dates incidents that state no date by their first

@@ -48,7 +48,8 @@ func randomPostmortem(r *rand.Rand, i int) string {
 // TestUpdateRandomEdits edits random postmortems of a generated
 // repository — a word of the title or summary, the date, or the whole
 // file rewritten with new random fields, now and then to a broken file and
-// back — and after each update compares the site with a whole build.
+// back, or removed (an edit of a removed file adds an empty one) — and
+// after each update compares the site with a whole build.
 // Lists have three incidents a page, so edits move incidents between
 // pages and terms; related incidents come from the index and from tags.
 func TestUpdateRandomEdits(t *testing.T) {
@@ -95,7 +96,7 @@ func TestUpdateRandomEdits(t *testing.T) {
 					}
 				}
 				steps = append(steps, editStep{name: fmt.Sprintf("edit %d of inc-%03d", k, i), file: fmt.Sprintf("postmortems/inc-%03d.md", i),
-					edit: edit, any: true})
+					edit: edit, any: true, remove: k%10 == 9})
 			}
 			checkUpdates(t, BuildOptions{Dir: dir, Serve: true, PageSize: 3, relatedIndexMax: tc.indexLimit}, steps)
 		})

@@ -148,6 +148,12 @@ type editStep struct {
 	// whole says the update builds the whole site; upToDate that it
 	// has nothing to do; any that either may happen.
 	whole, upToDate, any bool
+	// remove removes the file after the edit; renameTo renames it.
+	remove   bool
+	renameTo string
+	// rebuilt is the reason the update gives for building the whole
+	// site, when the test knows it.
+	rebuilt string
 }
 
 const (
@@ -157,7 +163,13 @@ const (
 	cacheFile   = "postmortems/2022/2022-09-09-cache.md"
 	deployFile  = "postmortems/2023/2023-05-05-deploy.md"
 	queueFile   = "postmortems/2024/2024-06-06-queue.md"
+	newFile     = "postmortems/2024/2024-07-07-new.md"
+	newFile2    = "postmortems/2024/2024-07-08-renamed.md"
 )
+
+const addedOrRemoved = "postmortems were added or removed"
+
+const newPostmortem = "---\nid: INC-2024-010\ntitle: New outage\ndate: 2024-07-07\nseverity: SEV2\nstatus: published\ntags: [database]\n---\n## Summary\nNew.\n"
 
 // editSteps change the incremental.txtar repository one file at a time;
 // each step starts from the site the step before left.
@@ -185,6 +197,13 @@ func editSteps() []editStep {
 		}},
 		{name: "broken file fixed", file: queueFile, whole: true, edit: func(string) string { return queue }},
 		{name: "status", file: queueFile, edit: replace("status: published", "status: in-review")},
+		{name: "postmortem added", file: newFile, whole: true, rebuilt: addedOrRemoved, edit: func(string) string { return newPostmortem }},
+		{name: "postmortem renamed", file: newFile, renameTo: newFile2, whole: true, rebuilt: addedOrRemoved, edit: replace("Summary", "Summary")},
+		{name: "postmortem with a used id added", file: newFile, whole: true, rebuilt: addedOrRemoved, edit: func(string) string {
+			return strings.Replace(newPostmortem, "INC-2024-010", "INC-2022-003", 1)
+		}},
+		{name: "postmortem with a used id removed", file: newFile, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }},
+		{name: "postmortems removed", file: newFile2, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }},
 		{name: "not read by the build", file: "notes.txt", upToDate: true, edit: func(string) string { return "notes\n" }},
 		{name: "image no longer read", file: "postmortems/2024/img/chart.svg", upToDate: true, edit: replace("red", "blue")},
 	}
@@ -324,8 +343,20 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		if err := os.WriteFile(name, []byte(step.edit(string(data))), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		changed := []string{step.file}
+		err = nil
+		switch {
+		case step.remove:
+			err = os.Remove(name)
+		case step.renameTo != "":
+			err = os.Rename(name, filepath.Join(opts.Dir, filepath.FromSlash(step.renameTo)))
+			changed = append(changed, step.renameTo)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 		prev := res.Out
-		res, err = bl.Update(ctx, []string{step.file}, filepath.Join(sites, fmt.Sprintf("site-%d", i+1)))
+		res, err = bl.Update(ctx, changed, filepath.Join(sites, fmt.Sprintf("site-%d", i+1)))
 		if err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
@@ -333,7 +364,7 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		case step.any:
 		case step.upToDate != res.UpToDate:
 			t.Errorf("%s: UpToDate = %v", step.name, res.UpToDate)
-		case step.whole != (res.Rebuilt != ""):
+		case step.whole != (res.Rebuilt != ""), step.rebuilt != "" && res.Rebuilt != step.rebuilt:
 			t.Errorf("%s: Rebuilt = %q", step.name, res.Rebuilt)
 		case !step.whole && res.Out != prev:
 			t.Errorf("%s: written to %s, not in place in %s", step.name, res.Out, prev)
@@ -349,7 +380,7 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		}
 		full, err := Build(ctx, want)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: whole build: %v", step.name, err)
 		}
 		sameSite(t, step.name, res.Out, full.Out)
 		if !res.UpToDate && !reflect.DeepEqual(res.Findings, full.Findings) {
