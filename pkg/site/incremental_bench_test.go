@@ -25,8 +25,8 @@ import (
 // then applies $INQUEST_BENCH_EDITS (default 7) edits of each kind to
 // different postmortems and logs the median, fastest and slowest update
 // from the call to the site being ready, with the stages of the median
-// one, and the search index update that follows. It is skipped when
-// INQUEST_BENCH_CORPUS is not set.
+// one, and the search index update that follows; then adds a postmortem.
+// It is skipped when INQUEST_BENCH_CORPUS is not set.
 func TestUpdateTimingCorpus(t *testing.T) {
 	src := os.Getenv("INQUEST_BENCH_CORPUS")
 	if src == "" {
@@ -125,6 +125,31 @@ func TestUpdateTimingCorpus(t *testing.T) {
 			took[mid].Round(time.Millisecond), took[order[0]].Round(time.Millisecond), took[order[n-1]].Round(time.Millisecond),
 			strings.Join(st, ", "), index[n/2].Round(time.Millisecond))
 	}
+	addTiming(ctx, t, bl, dir, sites, files[next%len(files)])
+}
+
+// addTiming logs the time of one update that adds a postmortem (every
+// page is written again, from the kept repository) and of a whole build
+// that reads the repository again.
+func addTiming(ctx context.Context, t *testing.T, bl *Builder, dir, sites, src string) {
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := strings.TrimSuffix(src, ".md") + "-copy.md"
+	text := regexp.MustCompile(`(?m)^id: .*$`).ReplaceAllString(string(data), "id: INC-ADDED")
+	replaceFile(t, filepath.Join(dir, filepath.FromSlash(added)), []byte(text))
+	t0 := time.Now()
+	res, err := bl.Update(ctx, []string{added}, filepath.Join(sites, "added"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("postmortem added: %s (%s)", time.Since(t0).Round(time.Millisecond), res.Rebuilt)
+	t0 = time.Now()
+	if _, err := bl.Build(ctx, filepath.Join(sites, "whole")); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("whole build, repository read again: %s", time.Since(t0).Round(time.Millisecond))
 }
 
 // linkTree makes a copy of a folder whose files are hard links to the
