@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -120,17 +119,11 @@ func writeBrowserIndex(ctx context.Context, dir string, incs []*postmortem.Incid
 	idx := filepath.Join(tmp, "index")
 	// search numbers the documents of a segment by id, and
 	// reproducibleIndex makes the rest of the files the same on every build.
-	for try := 0; ; try++ {
-		if err := search.Build(ctx, idx, incs, search.BuildOptions{Browser: true}); err != nil {
-			return m, fmt.Errorf("search index: %w", err)
-		}
-		err := reproducibleIndex(idx, ref)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, errShortTime) || try == 5 {
-			return m, fmt.Errorf("search index: %w", err)
-		}
+	if err := search.Build(ctx, idx, incs, search.BuildOptions{Browser: true}); err != nil {
+		return m, fmt.Errorf("search index: %w", err)
+	}
+	if err := reproducibleIndex(idx, ref); err != nil {
+		return m, fmt.Errorf("search index: %w", err)
 	}
 	bundle, err := packIndex(idx)
 	if err != nil {

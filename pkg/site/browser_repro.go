@@ -24,14 +24,9 @@ import (
 //   - each zap v17 segment lists, per field, its (section type, address)
 //     pairs in Go map order (zapx persistFieldsSection), and so its CRC.
 //
-// reproducibleIndex rewrites both in place, keeping every length: the time
-// becomes the build's reference time and the pairs are sorted by type, which
-// readers load into a map. Files of other formats are left as they are.
-//
-// The time is text of variable length (time.Time.MarshalText drops the
-// fraction's trailing zeros), which moves the bytes after it; one build in
-// ten or so gets a short one, and reproducibleIndex then returns
-// errShortTime for the caller to build the index again.
+// reproducibleIndex rewrites both in place: the time becomes the build's
+// reference time and the pairs are sorted by type, which readers load into
+// a map. Files of other formats are left as they are.
 func reproducibleIndex(dir string, ref time.Time) error {
 	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -64,57 +59,201 @@ func reproducibleIndex(dir string, ref time.Time) error {
 // boltTimeKey is scorch's key (util.BoltMetaDataTimeStamp) for the time.
 var boltTimeKey = []byte("timeStamp")
 
-// errShortTime reports a timestamp written with fewer than nine fraction
-// digits.
-var errShortTime = errors.New("index timestamp shorter than usual")
+// boltTime is ref as fixBoltTime writes it: in UTC with all nine fraction
+// digits, 30 bytes whatever the clock and the zone of the machine.
+func boltTime(ref time.Time) []byte {
+	return []byte(ref.UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
+}
 
-// fixBoltTime replaces every scorch timestamp in a bbolt file by ref,
-// written in the same number of bytes. bbolt stores a key and its value one
-// after the other and checksums only its meta pages, so a value of the same
-// length can be overwritten in place.
+// fixBoltTime sets every scorch timestamp in a bbolt file to boltTime(ref).
+// Scorch writes time.Now().MarshalText(): local zone, trailing zeros of the
+// fraction dropped, and only six or seven digits where the clock counts in
+// microseconds (macOS) or 100 ns (Windows); so the text's length varies too.
 func fixBoltTime(data []byte, ref time.Time) (bool, error) {
-	changed := false
-	for i := 0; ; {
-		j := bytes.Index(data[i:], boltTimeKey)
-		if j < 0 {
-			return changed, nil
+	return setBoltTime(data, boltTime(ref))
+}
+
+// bbolt's on-disk format, as far as setBoltTime reads it.
+const (
+	boltMagic      = 0xED0CDAED
+	boltHeader     = 16 // page: id u64, flags u16, count u16, overflow u32
+	boltElement    = 16 // leaf: flags, pos, ksize, vsize u32; branch: pos, ksize u32, page u64
+	boltBranchPage = 0x01
+	boltLeafPage   = 0x02
+	boltBucketLeaf = 0x01 // a leaf element whose value is a bucket
+	boltMaxDepth   = 64
+)
+
+var errBadBolt = errors.New("bad bbolt file")
+
+// setBoltTime sets the value of every key "timeStamp" in the inline buckets
+// of the bbolt file data to text. Scorch's meta bucket is small and has no
+// buckets in it, so bbolt stores it inline: in its parent's leaf page, as a
+// bucket header and a page of its own. When text has another length than
+// the old value, setBoltTime moves the rest of that leaf page and corrects
+// the positions and sizes bbolt keeps, giving the page bbolt would have
+// written with text; the file keeps its length. bbolt checksums only its
+// meta pages, which do not change.
+func setBoltTime(data, text []byte) (bool, error) {
+	le := binary.LittleEndian
+	if len(data) < boltHeader+64 || le.Uint32(data[boltHeader:]) != boltMagic {
+		return false, errBadBolt
+	}
+	w := boltWalker{data: data, ps: int(le.Uint32(data[boltHeader+8:])), text: text}
+	if w.ps < 512 || w.ps > 1<<20 {
+		return false, errBadBolt
+	}
+	// The meta page with the newer transaction names the current root.
+	var root, txid uint64
+	for i := range 2 {
+		m := i*w.ps + boltHeader
+		if m+64 > len(data) || le.Uint32(data[m:]) != boltMagic {
+			continue
 		}
-		at := i + j + len(boltTimeKey)
-		i = at
-		// The value is the RFC 3339 text time.Time.MarshalText wrote; the
-		// next key follows it directly, so only its true length parses.
-		for n := 20; n <= 35 && at+n <= len(data); n++ {
-			text := string(data[at : at+n])
-			if _, err := time.Parse(time.RFC3339Nano, text); err != nil {
-				continue
+		if tx := le.Uint64(data[m+48:]); root == 0 || tx > txid {
+			root, txid = le.Uint64(data[m+16:]), tx
+		}
+	}
+	if root == 0 {
+		return false, errBadBolt
+	}
+	if err := w.page(root, 0); err != nil {
+		return false, err
+	}
+	return w.changed, nil
+}
+
+// boltWalker walks the pages of a bbolt file for setBoltTime.
+type boltWalker struct {
+	data    []byte
+	ps      int // page size
+	text    []byte
+	changed bool
+}
+
+// elem returns the four 32-bit fields of the element header at e.
+func (w *boltWalker) elem(e int) (flags, pos, ksize, vsize int) {
+	le := binary.LittleEndian
+	return int(le.Uint32(w.data[e:])), int(le.Uint32(w.data[e+4:])), int(le.Uint32(w.data[e+8:])), int(le.Uint32(w.data[e+12:]))
+}
+
+// page visits the page id and the pages and inline buckets below it.
+func (w *boltWalker) page(id uint64, depth int) error {
+	le := binary.LittleEndian
+	if depth > boltMaxDepth || id >= uint64(len(w.data)/w.ps) {
+		return errBadBolt
+	}
+	start := int(id) * w.ps
+	flags, count := le.Uint16(w.data[start+8:]), int(le.Uint16(w.data[start+10:]))
+	end := start + (int(le.Uint32(w.data[start+12:]))+1)*w.ps
+	if end > len(w.data) || start+boltHeader+count*boltElement > end {
+		return errBadBolt
+	}
+	for i := range count {
+		e := start + boltHeader + i*boltElement
+		if flags&boltBranchPage != 0 {
+			if err := w.page(le.Uint64(w.data[e+8:]), depth+1); err != nil {
+				return err
 			}
-			if len(text) < 30 || text[19] != '.' || strings.IndexAny(text[20:], "Z+-") != 9 {
-				return changed, errShortTime
+			continue
+		}
+		if flags&boltLeafPage == 0 {
+			return errBadBolt
+		}
+		// Read each header only now: setTime may have moved this one.
+		eflags, pos, ksize, vsize := w.elem(e)
+		v := e + pos + ksize
+		if v+vsize > end {
+			return errBadBolt
+		}
+		if eflags&boltBucketLeaf == 0 {
+			continue
+		}
+		if vsize < 16 {
+			return errBadBolt
+		}
+		if sub := le.Uint64(w.data[v:]); sub != 0 {
+			if err := w.page(sub, depth+1); err != nil {
+				return err
 			}
-			fixed, ok := timeOfLength(ref, n)
-			if !ok {
-				return changed, fmt.Errorf("cannot write a time in %d bytes", n)
+			continue
+		}
+		if err := w.inline(start, end, count, e, v+16, v+vsize); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inline sets the timestamps of the inline bucket page [ip, ipEnd), the
+// value of element e of the leaf page [start, end) with count elements.
+func (w *boltWalker) inline(start, end, count, e, ip, ipEnd int) error {
+	if ip+boltHeader > ipEnd {
+		return errBadBolt
+	}
+	n := int(binary.LittleEndian.Uint16(w.data[ip+10:]))
+	for j := range n {
+		ie := ip + boltHeader + j*boltElement
+		if ie+boltElement > ipEnd {
+			return errBadBolt
+		}
+		_, pos, ksize, vsize := w.elem(ie)
+		k := ie + pos
+		if k+ksize+vsize > ipEnd {
+			return errBadBolt
+		}
+		if !bytes.Equal(w.data[k:k+ksize], boltTimeKey) {
+			continue
+		}
+		v := k + ksize
+		if d := len(w.text) - vsize; d != 0 {
+			from := v + vsize
+			// The page's data ends with its last element's value.
+			used := from
+			for i := range count {
+				h := start + boltHeader + i*boltElement
+				_, p, ks, vs := w.elem(h)
+				used = max(used, h+p+ks+vs)
 			}
-			copy(data[at:], fixed)
-			changed = true
-			break
+			if used+d > end {
+				return fmt.Errorf("no room in page %d for the time", start/w.ps)
+			}
+			copy(w.data[from+d:used+d], w.data[from:used])
+			if d < 0 {
+				clear(w.data[used+d : used])
+			}
+			// Keys after the value moved by d, and both the timestamp
+			// and the bucket that holds it changed size by d.
+			w.move(ip+boltHeader, n, from, d)
+			w.move(start+boltHeader, count, from, d)
+			w.grow(ie, d)
+			w.grow(e, d)
+			ipEnd += d
+			w.changed = true
+		}
+		if !bytes.Equal(w.data[v:v+len(w.text)], w.text) {
+			copy(w.data[v:], w.text)
+			w.changed = true
+		}
+	}
+	return nil
+}
+
+// move adds d to the pos of the n leaf elements from h whose key starts at
+// or after from.
+func (w *boltWalker) move(h, n, from, d int) {
+	for i := range n {
+		e := h + i*boltElement
+		if _, pos, _, _ := w.elem(e); e+pos >= from {
+			binary.LittleEndian.PutUint32(w.data[e+4:], uint32(pos+d))
 		}
 	}
 }
 
-// timeOfLength writes ref, to the second and in UTC, as RFC 3339 text of
-// exactly n bytes, padding with a fraction and a numeric zone as needed.
-func timeOfLength(ref time.Time, n int) (string, bool) {
-	s := ref.UTC().Format("2006-01-02T15:04:05")
-	for _, zone := range []string{"Z", "+00:00"} {
-		switch rest := n - len(s) - len(zone); {
-		case rest == 0:
-			return s + zone, true
-		case rest >= 2 && rest <= 10:
-			return s + "." + strings.Repeat("0", rest-1) + zone, true
-		}
-	}
-	return "", false
+// grow adds d to the vsize of the leaf element at e.
+func (w *boltWalker) grow(e, d int) {
+	_, _, _, vsize := w.elem(e)
+	binary.LittleEndian.PutUint32(w.data[e+12:], uint32(vsize+d))
 }
 
 // zapFooter is the size of a zap v17 footer without its writer id: number

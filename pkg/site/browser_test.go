@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
@@ -232,20 +233,7 @@ func TestBrowserSearchFiles(t *testing.T) {
 	}
 
 	// The bundle is the index: only what the site publishes is found.
-	gz, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(m.Index)))
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := t.TempDir()
-	if err := unpackIndex(bundle, idx); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Open(idx)
+	ix, err := search.Open(unpackSiteIndex(t, out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,19 +325,95 @@ func TestBrowserIndexReproducible(t *testing.T) {
 	}
 }
 
-func TestTimeOfLength(t *testing.T) {
-	ref := time.Date(2024, 6, 1, 12, 30, 45, 123, time.FixedZone("x", 3600))
-	for n := 20; n <= 35; n++ {
-		s, ok := timeOfLength(ref, n)
-		if n == 21 {
-			if ok {
-				t.Errorf("%d bytes: %q", n, s)
+// unpackSiteIndex unpacks the index bundle a built site's manifest names
+// into a new folder it returns.
+func unpackSiteIndex(t *testing.T, out string) string {
+	t.Helper()
+	gz, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(readManifest(t, out).Index)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := t.TempDir()
+	if err := unpackIndex(bundle, idx); err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
+// TestFixBoltTime: whatever text scorch wrote the time as (fewer fraction
+// digits where the clock counts in microseconds or 100 ns, a zone other
+// than UTC), fixBoltTime gives the same root.bolt, and bbolt still reads it.
+func TestFixBoltTime(t *testing.T) {
+	idx := unpackSiteIndex(t, buildBasic(t, "", BuildOptions{}))
+	boltPath := filepath.Join(idx, "store", "root.bolt")
+	orig, err := os.ReadFile(boltPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := time.Date(2025, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
+	want := slices.Clone(orig)
+	if changed, err := fixBoltTime(want, ref); !changed || err != nil {
+		t.Fatalf("fixBoltTime = %v, %v", changed, err)
+	}
+	if !bytes.Contains(want, []byte("timeStamp2025-01-02T02:04:05.000000000Z")) {
+		t.Fatal("fixBoltTime did not write the reference time in UTC")
+	}
+	for _, text := range []string{
+		"2024-11-24T10:22:49.123456Z",             // macOS
+		"2024-11-24T10:22:49.1234567+01:00",       // Windows, in Paris
+		"2024-11-24T10:22:49Z",                    // the fraction all zeros
+		"2024-11-24T10:22:49.123456789-05:00",     // Linux, in New York
+		"2024-11-24T10:22:49.123456789012345678Z", // longer than any
+	} {
+		t.Run(text, func(t *testing.T) {
+			b := slices.Clone(orig)
+			if changed, err := setBoltTime(b, []byte(text)); !changed || err != nil {
+				t.Fatalf("setBoltTime = %v, %v", changed, err)
 			}
-			continue
+			if len(b) != len(orig) || !bytes.Contains(b, []byte("timeStamp"+text+"type")) {
+				t.Fatalf("setBoltTime did not write %s in place", text)
+			}
+			// Keys after the time, in the meta bucket (type, version) and
+			// in the snapshot (the segments), are where bbolt looks.
+			if err := os.WriteFile(boltPath, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ix, err := search.Open(idx)
+			if err != nil {
+				t.Fatalf("bbolt cannot read the file: %v", err)
+			}
+			res, err := ix.Search(context.Background(), search.Request{Query: "tags:database"})
+			ix.Close()
+			if err != nil || len(res.Hits) == 0 {
+				t.Fatalf("search after setBoltTime: %v, %v", res, err)
+			}
+			if changed, err := fixBoltTime(b, ref); !changed || err != nil {
+				t.Fatalf("fixBoltTime = %v, %v", changed, err)
+			}
+			if !bytes.Equal(b, want) {
+				t.Error("fixBoltTime gives another file")
+			}
+		})
+	}
+
+	// A damaged file is an error, not a panic.
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		b := slices.Clone(orig)
+		for range 1 + rnd.IntN(4) {
+			b[rnd.IntN(len(b))] = byte(rnd.Uint32())
 		}
-		got, err := time.Parse(time.RFC3339Nano, s)
-		if !ok || len(s) != n || err != nil || !got.Equal(ref.Truncate(time.Second)) {
-			t.Errorf("%d bytes: %q, %v, %v", n, s, ok, err)
-		}
+		setBoltTime(b, []byte("2024-11-24T10:22:49.123Z"))
+	}
+	for _, n := range []int{0, 100, 4096, 4096 + 100, len(orig) - 1} {
+		setBoltTime(slices.Clone(orig[:n]), []byte("2024-11-24T10:22:49Z"))
 	}
 }
