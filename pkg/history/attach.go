@@ -75,7 +75,13 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 		}
 		inc.History = h
 		if lin != nil {
-			todo = append(todo, wanted{h, lin})
+			w := wanted{h: h, lin: lin}
+			// An unchanged work-tree copy of a live file is its newest
+			// version (see uncommitted).
+			if !unc && r.opts.ParsedFields != nil && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
+				w.head = r.opts.ParsedFields(inc)
+			}
+			todo = append(todo, w)
 		}
 	}
 	if r.opts.Fields == nil || len(todo) == 0 {
@@ -88,6 +94,9 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 type wanted struct {
 	h   *postmortem.History
 	lin *lineage
+	// head holds the fields of lin.revs[0].blob when the parsed work-tree
+	// copy gave them; nil otherwise.
+	head map[string]string
 }
 
 // fieldChanges fills in the fields each revision changed, parsing each
@@ -185,6 +194,16 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 					rd.cache.recycle()
 				}
 				clear(memo)
+				if t.head != nil {
+					// Taken from the parse of the work tree, which holds
+					// this version: it need not be read or parsed.
+					h := t.lin.revs[0].blob
+					f := newFieldSet(t.head)
+					memo[h] = f
+					if useCache && cache.find(h) < 0 {
+						parsed[w].add(h, f)
+					}
+				}
 				for i, rv := range t.lin.revs {
 					if rv.prev.IsZero() || rv.blob.IsZero() {
 						continue

@@ -39,6 +39,11 @@ type Options struct {
 	// revision changed; nil skips field history. It must be safe for
 	// concurrent use and must not retain content after it returns.
 	Fields func(content []byte) map[string]string
+	// ParsedFields, when set, returns what Fields gives for the work-tree
+	// copy of an incident's file, or nil when it does not know. Attach
+	// uses it for the HEAD version of a file whose copy is unchanged,
+	// which it then neither reads nor parses.
+	ParsedFields func(*postmortem.Incident) map[string]string
 	// FieldsVersion identifies what Fields does: the caller changes it
 	// whenever Fields could return something else for the same content (a
 	// new parser, other configuration). With CacheDir, Attach then caches
@@ -344,11 +349,17 @@ func (r *Repo) Revisions(path string) []postmortem.Revision {
 	return out
 }
 
+// key is the repository path of a path relative to the directory given to
+// Load.
+func (r *Repo) key(p string) string {
+	return r.prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+}
+
 func (r *Repo) lineage(p string) *lineage {
 	if r == nil || r.live == nil {
 		return nil
 	}
-	p = r.prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+	p = r.key(p)
 	if lin := r.live[p]; lin != nil {
 		return lin
 	}

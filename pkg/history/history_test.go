@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 
+	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -634,5 +636,65 @@ func TestParallel(t *testing.T) {
 				t.Errorf("%s revision %d changes = %+v", inc.Source, i, c)
 			}
 		}
+	}
+}
+
+// TestParsedFields checks that Attach takes the fields of an unchanged
+// work-tree copy from the parse, and gets the same field changes as when
+// it parses every version itself.
+func TestParsedFields(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/clean.md", doc("INC-1", "SEV2", "draft"))
+	tr.write("postmortems/edited.md", doc("INC-2", "SEV3", "draft"))
+	tr.commit("Add postmortems", ana)
+	tr.write("postmortems/clean.md", doc("INC-1", "SEV1", "draft"))
+	tr.write("postmortems/edited.md", doc("INC-2", "SEV2", "draft"))
+	tr.commit("Raise severities", bo)
+	tr.write("postmortems/clean.md", doc("INC-1", "SEV1", "published"))
+	tr.commit("Publish", ana)
+	tr.write("postmortems/edited.md", doc("INC-2", "SEV2", "review"))
+
+	cfg, err := config.Load(tr.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := postmortem.NewParser(cfg)
+	attach := func(opts Options) []*postmortem.Incident {
+		t.Helper()
+		r, _ := load(t, tr.dir, opts)
+		var incs []*postmortem.Incident
+		for _, p := range []string{"postmortems/clean.md", "postmortems/edited.md"} {
+			content, err := os.ReadFile(filepath.Join(tr.dir, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			incs = append(incs, parser.Parse(p, content))
+		}
+		if err := r.Attach(context.Background(), incs); err != nil {
+			t.Fatal(err)
+		}
+		return incs
+	}
+	var calls atomic.Int32
+	fields := func(content []byte) map[string]string {
+		calls.Add(1)
+		return parser.Fields(content)
+	}
+	want := attach(Options{Fields: fields})
+	all := calls.Swap(0)
+	got := attach(Options{Fields: fields, ParsedFields: (*postmortem.Incident).ParsedFields})
+	if n := calls.Load(); n != all-1 {
+		t.Errorf("Fields ran %d times with ParsedFields, %d without; want one fewer (the clean file's HEAD)", n, all)
+	}
+	for i := range want {
+		for j := range want[i].History.Revisions {
+			w, g := want[i].History.Revisions[j].Changes, got[i].History.Revisions[j].Changes
+			if !reflect.DeepEqual(g, w) {
+				t.Errorf("%s revision %d: changes %+v, want %+v", want[i].Source, j, g, w)
+			}
+		}
+	}
+	if c := got[0].History.Revisions[0].Changes; len(c) != 1 || c[0].Field != "status" {
+		t.Errorf("clean file's last revision changes %+v, want status", c)
 	}
 }

@@ -69,7 +69,16 @@ type Incident struct {
 
 	// History is filled in by the history stage; nil when there is none.
 	History *History
+
+	// fields is what Parser.Fields gives for the content Parse read; nil
+	// when Parse did not get as far as the front matter.
+	fields map[string]string
 }
+
+// ParsedFields returns what Parser.Fields gives for the content this
+// incident was parsed from, or nil when unknown, so that the history stage
+// need not parse the work-tree version of a file again.
+func (inc *Incident) ParsedFields() map[string]string { return inc.fields }
 
 // Durations are the incident's phase lengths; zero when unknown.
 type Durations struct {

@@ -77,6 +77,8 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 	content = Normalize(content)
 	fm, body, bodyLine, err := SplitFrontMatter(content)
+	// Before applyFrontMatter reads fm: Fields sees it as split.
+	inc.fields = p.fieldsOf(fm)
 	if err != nil {
 		for _, e := range unjoin(err) {
 			if se, ok := e.(*SyntaxError); ok {
@@ -633,6 +635,10 @@ func toDuration(v any) (time.Duration, bool) {
 // action items are summarised by their length.
 func (p *Parser) Fields(content []byte) map[string]string {
 	fm, _, _, _ := SplitFrontMatter(Normalize(content))
+	return p.fieldsOf(fm)
+}
+
+func (p *Parser) fieldsOf(fm *FrontMatter) map[string]string {
 	out := make(map[string]string, len(fm.Values))
 	for _, k := range fm.Keys {
 		name := p.fields[normalizeKey(k)]

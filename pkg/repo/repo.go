@@ -66,6 +66,7 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 			Include:       cfg.Match,
 			Trailers:      cfg.Trailers,
 			Fields:        parser.Fields,
+			ParsedFields:  (*postmortem.Incident).ParsedFields,
 			FieldsVersion: fieldsVersion(cfg),
 			CacheDir:      cache,
 		})
