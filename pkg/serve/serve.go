@@ -142,6 +142,9 @@ func Run(ctx context.Context, opts Options) error {
 // Open pages reload once the pages are ready; search requests wait from
 // then until the index has the edits too.
 func (s *Server) update(ctx context.Context, changed []string) {
+	if changed != nil && !s.builder.Concerns(changed) {
+		return // the search index stays open
+	}
 	s.mu.RLock()
 	v := s.version + 1
 	s.mu.RUnlock()

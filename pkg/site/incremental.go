@@ -247,6 +247,21 @@ func (bl *Builder) rebuild(ctx context.Context, out string, reuse *state, why st
 	return res, err
 }
 
+// Concerns reports whether Update has anything to do for the changed
+// paths: false for files the site does not read, and for changes inside
+// .git that leave HEAD where it was (git status rewrites the index).
+func (bl *Builder) Concerns(changed []string) bool {
+	st := bl.st
+	if st == nil {
+		return true
+	}
+	c, why := st.classify(bl.opts, changed)
+	if why != "" || len(c.edited)+len(c.added)+len(c.removed) > 0 {
+		return true
+	}
+	return c.git && st.head != "" && headOf(bl.opts.Dir) != st.head
+}
+
 // Forget drops the kept state: the next Update builds the whole site.
 func (bl *Builder) Forget() { bl.st = nil }
 

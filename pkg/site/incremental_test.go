@@ -355,6 +355,9 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if concerns := bl.Concerns(changed); !step.any && concerns == step.upToDate {
+			t.Errorf("%s: Concerns = %v", step.name, concerns)
+		}
 		prev := res.Out
 		res, err = bl.Update(ctx, changed, filepath.Join(sites, fmt.Sprintf("site-%d", i+1)))
 		if err != nil {
