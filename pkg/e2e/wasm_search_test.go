@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -93,13 +96,10 @@ func TestWasmSearchBlocked(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: acmeDir}, block)
-	cons := watchConsole(ctx, t)
-	open(ctx, t, ts.root+"search/")
-	waitFor(ctx, t, "the catalog", `/^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
+	cons := openSearch(ctx, t, block)
 	typeQuery(ctx, t, "dns")
 	waitFor(ctx, t, "the runtime to fail", `document.getElementById("search-app").dataset.engine === "failed"`)
-	waitFor(ctx, t, "catalog results", `(a => a.dataset.results === "catalog" && a.dataset.query === "dns")(document.getElementById("search-app")) && (m => m && +m[1] > 0 && +m[1] < +m[2])(document.getElementById("search-count").textContent.match(/^(\d+) of (\d+) incidents$/))`)
+	waitCatalogResults(ctx, t, "dns")
 	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
 		if !strings.Contains(strings.ToLower(h.ID+" "+h.Title+" "+h.Summary), "dns") {
 			t.Errorf(`catalog result %s %q does not mention "dns"`, h.ID, h.Title)
@@ -114,6 +114,25 @@ func TestWasmSearchBlocked(t *testing.T) {
 			t.Errorf("console: %s", p)
 		}
 	}
+}
+
+// openSearch builds examples/acme, serves it with the file server wrapped
+// by wrap, opens the search page, waits for the catalog and watches the
+// console from then on.
+func openSearch(ctx context.Context, t *testing.T, wrap func(http.Handler) http.Handler) *console {
+	t.Helper()
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: acmeDir}, wrap)
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	waitFor(ctx, t, "the catalog", `/^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
+	return cons
+}
+
+// waitCatalogResults waits for the catalog filter's results for q: some
+// incidents, not all.
+func waitCatalogResults(ctx context.Context, t *testing.T, q string) {
+	t.Helper()
+	waitFor(ctx, t, "catalog results for "+q, `(a => a.dataset.results === "catalog" && a.dataset.query === `+strconv.Quote(q)+`)(document.getElementById("search-app")) && (m => m && +m[1] > 0 && +m[1] < +m[2])(document.getElementById("search-count").textContent.match(/^(\d+) of (\d+) incidents$/))`)
 }
 
 // typeQuery empties the search page's box and types q into it.
@@ -148,4 +167,51 @@ func cliSearch(ctx context.Context, t *testing.T, dir, q string) []string {
 		ids = append(ids, h.ID)
 	}
 	return ids
+}
+
+// TestWasmSearchManifestOutside: a search/manifest.json that names a file
+// outside the site is refused before anything is fetched, and the catalog
+// answers.
+func TestWasmSearchManifestOutside(t *testing.T) {
+	ctx := newTab(t)
+	var mu sync.Mutex
+	var outside []string
+	tamper := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, basePath) {
+				mu.Lock()
+				outside = append(outside, r.URL.Path)
+				mu.Unlock()
+				http.NotFound(w, r)
+				return
+			}
+			if !strings.HasSuffix(r.URL.Path, "/search/manifest.json") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var m map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			m["index"] = fmt.Sprint("../elsewhere/", m["index"])
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(m)
+		})
+	}
+	cons := openSearch(ctx, t, tamper)
+	typeQuery(ctx, t, "dns")
+	waitFor(ctx, t, "the manifest to be refused", `document.getElementById("search-app").dataset.engine === "failed"`)
+	if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "outside the site") {
+		t.Errorf("data-engine-error = %q, want the file outside the site", why)
+	}
+	waitCatalogResults(ctx, t, "dns")
+	mu.Lock()
+	if len(outside) > 0 {
+		t.Errorf("the page asked for %v, outside %s", outside, basePath)
+	}
+	mu.Unlock()
+	cons.checkClean(t, "search page with a manifest naming a file outside the site")
 }

@@ -123,9 +123,19 @@
       }).catch(function () { done(""); });
     };
   }
+  // siteURL resolves a path the manifest names, refusing any outside the
+  // site (another origin, or above the base path): the worker runs what
+  // it is told to load with no Content-Security-Policy of its own.
+  function siteURL(p) {
+    var root = new URL(base, location.href), u = new URL(base + p, location.href);
+    if (typeof p !== "string" || u.origin !== root.origin || u.pathname.indexOf(root.pathname) !== 0) {
+      throw new Error("search/manifest.json names " + p + ", outside the site");
+    }
+    return u.href;
+  }
   function startWorker(m) {
-    var abs = function (p) { return new URL(base + p, location.href).href; };
-    var w = new Worker(abs(m.worker)), waiting = {}, n = 0;
+    var init = { type: "init", memfs: siteURL(m.memfs), wasmExec: siteURL(m.wasm_exec), wasm: siteURL(m.wasm), index: siteURL(m.index) };
+    var w = new Worker(siteURL(m.worker)), waiting = {}, n = 0;
     var fail = function (why) {
       full = null; w.terminate(); setEngine("failed", why);
       Object.keys(waiting).forEach(function (k) { waiting[k].done(""); });
@@ -158,7 +168,7 @@
       }
     };
     w.onerror = function (e) { e.preventDefault(); fail(e.message || "the search worker failed"); };
-    w.postMessage({ type: "init", memfs: abs(m.memfs), wasmExec: abs(m.wasm_exec), wasm: abs(m.wasm), index: abs(m.index) });
+    w.postMessage(init);
   }
   var started = false;
   function startFull() {
@@ -177,7 +187,7 @@
       if (!r.ok) throw new Error(manifest + ": " + r.status);
       return r.json();
     }).then(function (m) {
-      if (m.mode === "server") { full = apiSearch(base + m.api); setEngine("server"); askFull(); return; }
+      if (m.mode === "server") { full = apiSearch(siteURL(m.api)); setEngine("server"); askFull(); return; }
       if (m.mode !== "wasm") { setEngine("catalog"); return; }
       if (!window.Worker || !window.WebAssembly || !window.DecompressionStream) { setEngine("failed", "this browser lacks Worker, WebAssembly or DecompressionStream"); return; }
       startWorker(m);
