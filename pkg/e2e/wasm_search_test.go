@@ -215,3 +215,88 @@ func TestWasmSearchManifestOutside(t *testing.T) {
 	mu.Unlock()
 	cons.checkClean(t, "search page with a manifest naming a file outside the site")
 }
+
+// TestSearchFragmentsSanitized: whatever HTML a search answers with, a
+// result's fragment keeps only text and bare <mark> elements. The site's
+// manifest is replaced by one for a search API (mode server) that answers
+// hostile fragments for the first incidents of the catalog.
+func TestSearchFragmentsSanitized(t *testing.T) {
+	ctx := newTab(t)
+	frags := []string{
+		`<mark onclick="window.__xss=1" style="color:red" id="m1">pool</mark> ran <b>dry</b>`,
+		`</mark><img src=x onerror="window.__xss=2"><mark><mark>nested</mark></mark>`,
+		`&lt;img src=x onerror=window.__xss=3&gt; <script>window.__xss=4</script><svg><mark onload="window.__xss=5">s</mark></svg>`,
+		`<mark><img src=x onerror="window.__xss=6">inner</mark><!-- c --><a href="javascript:window.__xss=7">link</a><iframe srcdoc="x"></iframe>`,
+	}
+	api := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/search/manifest.json"):
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(`{"mode": "server", "api": "api/search"}`))
+			case r.URL.Path == basePath+"api/search":
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, basePath+"search/catalog.json", nil))
+				var catalog []struct {
+					ID string `json:"i"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &catalog); err != nil || len(catalog) < len(frags) {
+					http.Error(w, fmt.Sprintf("catalog: %v", err), http.StatusInternalServerError)
+					return
+				}
+				type hit struct {
+					ID        string              `json:"id"`
+					Fragments map[string][]string `json:"fragments"`
+				}
+				var hits []hit
+				for i, f := range frags {
+					hits = append(hits, hit{catalog[i].ID, map[string][]string{"summary": {f}}})
+				}
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(map[string]any{"hits": hits})
+			default:
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+	cons := openSearch(ctx, t, api)
+	typeQuery(ctx, t, "pool")
+	waitFor(ctx, t, "the API's results", `(a => a.dataset.engine === "server" && a.dataset.results === "full-text" && a.dataset.query === "pool")(document.getElementById("search-app")) && document.querySelectorAll("#search-results .fragment").length === `+strconv.Itoa(len(frags)))
+	got := evalJS[[]struct {
+		Text  string   `json:"text"`
+		Marks []string `json:"marks"`
+		Other []string `json:"other"`
+	}](ctx, t, `[...document.querySelectorAll("#search-results .fragment")].map(p => ({
+		text: p.textContent,
+		marks: [...p.querySelectorAll("mark")].map(m => m.attributes.length || m.children.length ? "with attributes or children: " + m.outerHTML : m.textContent),
+		other: [...p.querySelectorAll("*:not(mark)")].map(e => e.outerHTML),
+	}))`)
+	want := []struct {
+		text  string
+		marks []string
+	}{
+		{"pool ran dry", []string{"pool"}},
+		{"nested", []string{"nested"}},
+		{"<img src=x onerror=window.__xss=3> window.__xss=4s", nil},
+		{"inner c link", []string{"inner"}}, // a comment's text is text
+	}
+	for i, w := range want {
+		if i >= len(got) {
+			t.Fatalf("%d fragments shown, want %d", len(got), len(want))
+		}
+		g := got[i]
+		if g.Text != w.text || !slices.Equal(g.Marks, w.marks) || len(g.Other) > 0 {
+			t.Errorf("fragment %s shown as %q, marks %q, other elements %q; want %q, marks %q", frags[i], g.Text, g.Marks, g.Other, w.text, w.marks)
+		}
+	}
+	if v := evalJS[string](ctx, t, `String(window.__xss)`); v != "undefined" {
+		t.Errorf("a fragment ran script: window.__xss = %s", v)
+	}
+	// Chromium checks the policy as it parses the fragment's attributes,
+	// even in a <template>'s inert content, and reports each as blocked.
+	for _, p := range cons.take() {
+		if !strings.Contains(p, "Content Security Policy") || !strings.Contains(p, "has been blocked") {
+			t.Errorf("search page with hostile fragments: console: %s", p)
+		}
+	}
+}
