@@ -46,8 +46,8 @@ func randomPostmortem(r *rand.Rand, i int) string {
 }
 
 // TestUpdateRandomEdits edits random postmortems of a generated
-// repository — a word of the title or summary, the date, or the whole
-// file rewritten with new random fields, now and then to a broken file and
+// repository — a word of the title or summary, the date, the tags, or the
+// whole file rewritten with new random fields, now and then to a broken file and
 // back, or removed (an edit of a removed file adds an empty one) — and
 // after each update compares the site with a whole build.
 // Lists have three incidents a page, so edits move incidents between
@@ -74,8 +74,18 @@ func TestUpdateRandomEdits(t *testing.T) {
 				whole := randomPostmortem(r, i)
 				word := fmt.Sprintf("w%d", r.IntN(100))
 				date := fmt.Sprintf("date: 2024-%02d-%02d", 1+r.IntN(6), 1+r.IntN(28))
+				tags := randomPostmortem(r, i)
+				tags = tags[strings.Index(tags, "tags: "):]
+				tags = tags[:strings.Index(tags, "\nservices:")]
 				var edit func(string) string
-				switch k % 6 {
+				switch k % 7 {
+				case 6:
+					edit = func(s string) string {
+						if i := strings.Index(s, "tags: "); i >= 0 {
+							return s[:i] + tags + s[i+strings.Index(s[i:], "\n"):]
+						}
+						return s
+					}
 				case 0, 1:
 					edit = func(s string) string { return strings.Replace(s, "title: Incident", "title: "+word+" Incident", 1) }
 				case 2:
