@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,4 +300,34 @@ func TestSearchFragmentsSanitized(t *testing.T) {
 			t.Errorf("search page with hostile fragments: console: %s", p)
 		}
 	}
+}
+
+// TestWasmSearchManyHits: a query matching more incidents than one search
+// answers (1,000) counts all of them, and a facet filters all of them.
+func TestWasmSearchManyHits(t *testing.T) {
+	ctx := newTab(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "inquest.yaml"), "title: Many\n")
+	const n, years = 1100, 5
+	for i := range n {
+		year := 2020 + i%years
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("postmortems/%d/widget-%04d.md", year, i)), fmt.Sprintf(
+			"---\nid: INC-%d-%04d\ntitle: Outage %d\ndate: %d-01-01\nseverity: SEV%d\nstatus: published\n---\n\n## Summary\n\nThe widget service stopped.\n",
+			year, i, i, year, 1+i%4))
+	}
+	ts := serveSite(ctx, t, site.BuildOptions{Dir: dir, NoHistory: true})
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	all := fmt.Sprintf("%d of %d incidents", n, n)
+	waitFor(ctx, t, "the catalog", `document.getElementById("search-count").textContent === `+strconv.Quote(all))
+	// "widget" is in no title, id or catalog field: only the full text finds it.
+	typeQuery(ctx, t, "widget")
+	waitFor(ctx, t, "every incident found", `(a => a.dataset.results === "full-text" && a.dataset.partial === "false" && a.dataset.query === "widget")(document.getElementById("search-app")) && document.getElementById("search-count").textContent === `+strconv.Quote(all))
+	const y2020 = `#facets input[data-facet="y"][value="2020"]`
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(y2020))); err != nil {
+		t.Fatalf("clicking the 2020 facet: %v", err)
+	}
+	want := fmt.Sprintf("%d of %d incidents", n/years, n)
+	waitFor(ctx, t, "the 2020 filter on every match", `document.querySelector('`+y2020+`')?.checked && document.getElementById("search-count").textContent === `+strconv.Quote(want))
+	cons.checkClean(t, "search page with many matches")
 }

@@ -99,9 +99,14 @@ function search(m) {
   // After a pause: while the reader types, the next query comes first.
   setTimeout(function () {
     if (m.seq !== latest) return;
-    var t1 = performance.now();
-    var all = JSON.parse(inquestSearch(m.query, { limit: m.limit }));
-    postMessage({ type: "result", seq: m.seq, total: all.Total, ids: (all.Hits || []).map(function (h) { return h.ID; }), partial: false, ms: performance.now() - t1 });
+    var t1 = performance.now(), all = [], want = Math.min(res.Total, m.limit);
+    // One search answers at most 1000 hits (pkg/search maxLimit).
+    while (all.length < want) {
+      var page = JSON.parse(inquestSearch(m.query, { limit: Math.min(1000, want - all.length), from: all.length }));
+      if (page.error || !page.Hits || !page.Hits.length) break;
+      page.Hits.forEach(function (h) { all.push(h.ID); });
+    }
+    postMessage({ type: "result", seq: m.seq, total: res.Total, ids: all, partial: false, ms: performance.now() - t1 });
   }, 200);
 }
 

@@ -151,7 +151,8 @@
           // Older queries' answers would be dropped anyway.
           waiting = {};
           waiting[seq] = { done: done, frags: {} };
-          w.postMessage({ type: "search", seq: seq, query: q, first: 20, limit: 1000 });
+          // Every match, for the count and the filters.
+          w.postMessage({ type: "search", seq: seq, query: q, first: 20, limit: Math.max(catalog.length, 1000) });
         };
         setEngine("wasm");
         askFull();
