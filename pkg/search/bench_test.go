@@ -197,3 +197,14 @@ func BenchmarkRelated(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 }
+
+// BenchmarkDocuments makes the index documents and fingerprints of the
+// corpus, the part of an index build that is not Bleve's.
+func BenchmarkDocuments(b *testing.B) {
+	incs := benchCorpus(b)
+	for b.Loop() {
+		if _, _, err := documents(context.Background(), incs, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -233,9 +234,23 @@ func plainText(md string) string {
 			continue
 		}
 		t = strings.TrimSpace(strings.Trim(t, "|"))
-		for _, r := range t {
-			if r != '*' && r != '`' {
-				b.WriteRune(r)
+		if utf8.ValidString(t) {
+			// Copy the runs between markers whole: for valid UTF-8 that
+			// is what writing rune by rune gives.
+			for {
+				i := strings.IndexAny(t, "*`")
+				if i < 0 {
+					b.WriteString(t)
+					break
+				}
+				b.WriteString(t[:i])
+				t = t[i+1:]
+			}
+		} else {
+			for _, r := range t {
+				if r != '*' && r != '`' {
+					b.WriteRune(r)
+				}
 			}
 		}
 		b.WriteByte('\n')
