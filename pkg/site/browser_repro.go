@@ -99,7 +99,7 @@ func setBoltTime(data, text []byte) (bool, error) {
 	if len(data) < boltHeader+64 || le.Uint32(data[boltHeader:]) != boltMagic {
 		return false, errBadBolt
 	}
-	w := boltWalker{data: data, ps: int(le.Uint32(data[boltHeader+8:])), text: text}
+	w := boltWalker{data: data, ps: int(le.Uint32(data[boltHeader+8:])), text: text, seen: map[uint64]bool{}}
 	if w.ps < 512 || w.ps > 1<<20 {
 		return false, errBadBolt
 	}
@@ -129,6 +129,7 @@ type boltWalker struct {
 	ps      int // page size
 	text    []byte
 	changed bool
+	seen    map[uint64]bool // pages visited: a damaged file may loop
 }
 
 // elem returns the four 32-bit fields of the element header at e.
@@ -140,9 +141,10 @@ func (w *boltWalker) elem(e int) (flags, pos, ksize, vsize int) {
 // page visits the page id and the pages and inline buckets below it.
 func (w *boltWalker) page(id uint64, depth int) error {
 	le := binary.LittleEndian
-	if depth > boltMaxDepth || id >= uint64(len(w.data)/w.ps) {
+	if depth > boltMaxDepth || id >= uint64(len(w.data)/w.ps) || w.seen[id] {
 		return errBadBolt
 	}
+	w.seen[id] = true
 	start := int(id) * w.ps
 	flags, count := le.Uint16(w.data[start+8:]), int(le.Uint16(w.data[start+10:]))
 	end := start + (int(le.Uint32(w.data[start+12:]))+1)*w.ps
@@ -308,8 +310,8 @@ func sortZapSections(data []byte) (bool, error) {
 			case 0:
 				p += v
 			case 2:
-				end := p + 10*v
-				if end > uint64(mem) {
+				// v first, so that 10*v cannot wrap around.
+				if v > uint64(mem)/10 || p+10*v > uint64(mem) {
 					return false, bad
 				}
 				pairs := make([][10]byte, v)

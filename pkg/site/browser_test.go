@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -415,5 +416,75 @@ func TestFixBoltTime(t *testing.T) {
 	}
 	for _, n := range []int{0, 100, 4096, 4096 + 100, len(orig) - 1} {
 		setBoltTime(slices.Clone(orig[:n]), []byte("2024-11-24T10:22:49Z"))
+	}
+	// From the root on, branch pages whose two elements both lead to the
+	// next page, 64 of them: each is visited once, not 2⁶⁴ times.
+	const ps = 4096
+	b := slices.Concat(orig, make([]byte, 72*ps-len(orig)))
+	root := int(binary.LittleEndian.Uint64(b[boltHeader+16:])) // the newer meta page's
+	for id := root; id < 72; id++ {
+		page := b[id*ps:]
+		binary.LittleEndian.PutUint32(page[12:], 0)
+		if id == 71 {
+			binary.LittleEndian.PutUint16(page[8:], boltLeafPage)
+			binary.LittleEndian.PutUint16(page[10:], 0)
+			break
+		}
+		binary.LittleEndian.PutUint16(page[8:], boltBranchPage)
+		binary.LittleEndian.PutUint16(page[10:], 2)
+		for e := range 2 {
+			binary.LittleEndian.PutUint64(page[boltHeader+e*boltElement+8:], uint64(id+1))
+		}
+	}
+	if _, err := setBoltTime(b, []byte("2024-11-24T10:22:49Z")); err == nil {
+		t.Error("pages reached twice: no error")
+	}
+}
+
+// TestSortZapSectionsDamaged: a damaged segment is an error, not a panic.
+func TestSortZapSectionsDamaged(t *testing.T) {
+	idx := unpackSiteIndex(t, buildBasic(t, "", BuildOptions{}))
+	zaps, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no zap segment in the index")
+	}
+	orig, err := os.ReadFile(zaps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sortZapSections(slices.Clone(orig)); err != nil {
+		t.Fatalf("the segment as written: %v", err)
+	}
+	n := len(orig)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		b := slices.Clone(orig)
+		// Most of what sortZapSections reads is near the end: the footer,
+		// the sections index and the fields' sections.
+		for range 1 + rnd.IntN(4) {
+			at := n - 1 - rnd.IntN(min(n, 4096))
+			if rnd.IntN(4) == 0 {
+				at = rnd.IntN(n)
+			}
+			b[at] = byte(rnd.Uint32())
+			if rnd.IntN(4) == 0 {
+				// A varint of nine bytes or more: a huge count.
+				for i := at; i < min(n, at+9); i++ {
+					b[i] = 0xff
+				}
+			}
+		}
+		sortZapSections(b)
+	}
+	for _, size := range []int{0, 39, 40, 100, n / 2} {
+		sortZapSections(slices.Clone(orig[:size]))
+	}
+	// A count of sections whose ten bytes each wrap around to 4.
+	huge := binary.AppendUvarint(nil, (1<<64-1)/10+1)
+	b := slices.Clone(orig)
+	for at := max(0, n-4096); at+len(huge) <= n-zapFooter; at++ {
+		copy(b[at:], huge)
+		sortZapSections(b)
+		copy(b[at:], orig[at:at+len(huge)])
 	}
 }
