@@ -59,10 +59,11 @@ func reproducibleIndex(dir string, ref time.Time) error {
 // boltTimeKey is scorch's key (util.BoltMetaDataTimeStamp) for the time.
 var boltTimeKey = []byte("timeStamp")
 
-// boltTime is ref as fixBoltTime writes it: in UTC with all nine fraction
-// digits, 30 bytes whatever the clock and the zone of the machine.
+// boltTime is ref as fixBoltTime writes it: to the second, in UTC, with
+// nine fraction digits, 30 bytes whatever the clock and the zone of the
+// machine.
 func boltTime(ref time.Time) []byte {
-	return []byte(ref.UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
+	return []byte(ref.Truncate(time.Second).UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
 }
 
 // fixBoltTime sets every scorch timestamp in a bbolt file to boltTime(ref).

@@ -359,7 +359,7 @@ func TestFixBoltTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := time.Date(2025, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
+	ref := time.Date(2025, 1, 2, 3, 4, 5, 678, time.FixedZone("x", 3600))
 	want := slices.Clone(orig)
 	if changed, err := fixBoltTime(want, ref); !changed || err != nil {
 		t.Fatalf("fixBoltTime = %v, %v", changed, err)
