@@ -329,5 +329,10 @@ func TestWasmSearchManyHits(t *testing.T) {
 	}
 	want := fmt.Sprintf("%d of %d incidents", n/years, n)
 	waitFor(ctx, t, "the 2020 filter on every match", `document.querySelector('`+y2020+`')?.checked && document.getElementById("search-count").textContent === `+strconv.Quote(want))
+	// Back undoes the filter and keeps the full-text query.
+	if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatalf("going back: %v", err)
+	}
+	waitFor(ctx, t, "the filter undone", `document.querySelector('`+y2020+`')?.checked === false && location.search === "?q=widget" && document.getElementById("search-app").dataset.results === "full-text" && document.getElementById("search-count").textContent === `+strconv.Quote(all))
 	cons.checkClean(t, "search page with many matches")
 }
