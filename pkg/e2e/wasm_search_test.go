@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/inquest-dev/inquest/pkg/cli"
@@ -335,4 +337,51 @@ func TestWasmSearchManyHits(t *testing.T) {
 	}
 	waitFor(ctx, t, "the filter undone", `document.querySelector('`+y2020+`')?.checked === false && location.search === "?q=widget" && document.getElementById("search-app").dataset.results === "full-text" && document.getElementById("search-count").textContent === `+strconv.Quote(all))
 	cons.checkClean(t, "search page with many matches")
+}
+
+// TestWasmSearchUnsupported: in a browser without Worker, WebAssembly or
+// DecompressionStream the page fetches nothing of the runtime, says why in
+// data-engine-error and keeps filtering the catalog, with nothing in the
+// console.
+func TestWasmSearchUnsupported(t *testing.T) {
+	for _, api := range []string{"Worker", "WebAssembly", "DecompressionStream"} {
+		t.Run(api, func(t *testing.T) {
+			ctx := newTab(t)
+			err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: "delete window." + api})
+				return err
+			}))
+			if err != nil {
+				t.Fatalf("removing %s: %v", api, err)
+			}
+			var mu sync.Mutex
+			var gz []string
+			record := func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.HasSuffix(r.URL.Path, ".gz") {
+						mu.Lock()
+						gz = append(gz, r.URL.Path)
+						mu.Unlock()
+					}
+					h.ServeHTTP(w, r)
+				})
+			}
+			cons := openSearch(ctx, t, record)
+			if got := evalJS[string](ctx, t, "typeof window."+api); got != "undefined" {
+				t.Fatalf("window.%s is still a %s", api, got)
+			}
+			typeQuery(ctx, t, "dns")
+			waitFor(ctx, t, "the engine to give up", `document.getElementById("search-app").dataset.engine === "failed"`)
+			if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "lacks") {
+				t.Errorf("data-engine-error = %q, want what the browser lacks", why)
+			}
+			waitCatalogResults(ctx, t, "dns")
+			mu.Lock()
+			if len(gz) > 0 {
+				t.Errorf("fetched %v", gz)
+			}
+			mu.Unlock()
+			cons.checkClean(t, "search page without "+api)
+		})
+	}
 }
