@@ -100,16 +100,11 @@ func TestWasmSearchBlocked(t *testing.T) {
 		})
 	}
 	cons := openSearch(ctx, t, block)
-	typeQuery(ctx, t, "dns")
-	waitFor(ctx, t, "the runtime to fail", `document.getElementById("search-app").dataset.engine === "failed"`)
-	waitCatalogResults(ctx, t, "dns")
+	catalogFallback(ctx, t, "dns", "403")
 	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
 		if !strings.Contains(strings.ToLower(h.ID+" "+h.Title+" "+h.Summary), "dns") {
 			t.Errorf(`catalog result %s %q does not mention "dns"`, h.ID, h.Title)
 		}
-	}
-	if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "403") {
-		t.Errorf("data-engine-error = %q, want the failed fetch", why)
 	}
 	// The refused fetch is the only thing the console may show.
 	for _, p := range cons.take() {
@@ -131,10 +126,16 @@ func openSearch(ctx context.Context, t *testing.T, wrap func(http.Handler) http.
 	return cons
 }
 
-// waitCatalogResults waits for the catalog filter's results for q: some
-// incidents, not all.
-func waitCatalogResults(ctx context.Context, t *testing.T, q string) {
+// catalogFallback types q and waits for the full-text search to give up
+// and the catalog filter to answer: some incidents, not all. The reason
+// the page records in data-engine-error must contain why.
+func catalogFallback(ctx context.Context, t *testing.T, q, why string) {
 	t.Helper()
+	typeQuery(ctx, t, q)
+	waitFor(ctx, t, "the full-text search to give up", `document.getElementById("search-app").dataset.engine === "failed"`)
+	if got := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(got, why) {
+		t.Errorf("data-engine-error = %q, want %q in it", got, why)
+	}
 	waitFor(ctx, t, "catalog results for "+q, `(a => a.dataset.results === "catalog" && a.dataset.query === `+strconv.Quote(q)+`)(document.getElementById("search-app")) && (m => m && +m[1] > 0 && +m[1] < +m[2])(document.getElementById("search-count").textContent.match(/^(\d+) of (\d+) incidents$/))`)
 }
 
@@ -205,12 +206,7 @@ func TestWasmSearchManifestOutside(t *testing.T) {
 		})
 	}
 	cons := openSearch(ctx, t, tamper)
-	typeQuery(ctx, t, "dns")
-	waitFor(ctx, t, "the manifest to be refused", `document.getElementById("search-app").dataset.engine === "failed"`)
-	if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "outside the site") {
-		t.Errorf("data-engine-error = %q, want the file outside the site", why)
-	}
-	waitCatalogResults(ctx, t, "dns")
+	catalogFallback(ctx, t, "dns", "outside the site")
 	mu.Lock()
 	if len(outside) > 0 {
 		t.Errorf("the page asked for %v, outside %s", outside, basePath)
@@ -370,12 +366,7 @@ func TestWasmSearchUnsupported(t *testing.T) {
 			if got := evalJS[string](ctx, t, "typeof window."+api); got != "undefined" {
 				t.Fatalf("window.%s is still a %s", api, got)
 			}
-			typeQuery(ctx, t, "dns")
-			waitFor(ctx, t, "the engine to give up", `document.getElementById("search-app").dataset.engine === "failed"`)
-			if why := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.engineError`); !strings.Contains(why, "lacks") {
-				t.Errorf("data-engine-error = %q, want what the browser lacks", why)
-			}
-			waitCatalogResults(ctx, t, "dns")
+			catalogFallback(ctx, t, "dns", "lacks")
 			mu.Lock()
 			if len(gz) > 0 {
 				t.Errorf("fetched %v", gz)
