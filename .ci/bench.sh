@@ -7,7 +7,12 @@
 #
 # Needs python3 and ../shared/bench/gencorpus.py beside the checkout, and
 # GNU time (/usr/bin/time, Debian package "time"). Corpora are cached in
-# $BENCH_DIR (default /tmp/inquest-bench). Medians of $RUNS runs (default 3).
+# $BENCH_DIR (default /tmp/inquest-bench). Sites are written under $OUT_DIR
+# (default /dev/shm/inquest-bench when /dev/shm exists: tmpfs, as in the
+# Hugo and Pagefind reference figures). Medians of $RUNS runs (default 3).
+# The serve row is the median of seven edits, each timed from the file
+# written to the reload event in a connected client (pkg/serve's
+# TestEditToReloadCorpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")
@@ -18,6 +23,11 @@ gen=../shared/bench/gencorpus.py
 [ -f "$gen" ] || { echo "missing $gen"; exit 2; }
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 mkdir -p "$BENCH_DIR"
+if [ -z "${OUT_DIR:-}" ]; then
+  OUT_DIR=$BENCH_DIR
+  [ -d /dev/shm ] && OUT_DIR=/dev/shm/inquest-bench
+fi
+mkdir -p "$OUT_DIR"
 bin="$BENCH_DIR/inquest"
 go build -trimpath -o "$bin" ./cmd/inquest
 
@@ -45,7 +55,7 @@ for n in "${sizes[@]}"; do
   fi
   commits=$(git -C "$corpus" rev-list --count HEAD)
   cache="$BENCH_DIR/cache-$n"
-  out="$BENCH_DIR/out-$n"
+  out="$OUT_DIR/out-$n"
   row() { read -r w m; echo "| $n | $commits | $1 | $w | $m |"; }
 
   BEFORE="rm -rf '$cache' '$out'" measure env INQUEST_CACHE_DIR="$cache" "$bin" build "$corpus" --out "$out" --base-url https://org.github.io/pm/ -q | row "build, cold (no cache)"
@@ -57,5 +67,12 @@ for n in "${sizes[@]}"; do
   # The edit changed the files: the first search brings the index up to date.
   env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" x >/dev/null 2>&1
   BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" '+tags:database +severity:SEV1 "connection pool"' --facets | row "search, end to end"
+  serve=$(INQUEST_BENCH_CORPUS="$corpus" go test ./pkg/serve -run '^TestEditToReloadCorpus$' -count=1 -v -timeout 30m 2>&1 |
+    sed -n 's/.*median \([0-9.]*\)\(m\?s\),.*/\1 \2/p' | head -1)
+  case $serve in
+    *" ms") echo "| $n | $commits | serve, one postmortem edited → reload | $(awk "BEGIN{print ${serve% ms}/1000}") | |" ;;
+    *" s") echo "| $n | $commits | serve, one postmortem edited → reload | ${serve% s} | |" ;;
+    *) echo "| $n | $commits | serve, one postmortem edited → reload | (failed) | |" ;;
+  esac
   BEFORE="" measure git -C "$corpus" log --name-only --no-merges --format=%H | row "git log --name-only (reference)"
 done
