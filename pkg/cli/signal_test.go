@@ -208,16 +208,35 @@ type cancelWriter struct {
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	lines  []string
+	at     time.Time // when it cancelled
 }
 
 func (w *cancelWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.lines = append(w.lines, string(p))
-	if w.match != "" && strings.Contains(string(p), w.match) {
+	if w.match != "" && strings.Contains(string(p), w.match) && w.at.IsZero() {
+		w.at = time.Now()
 		w.cancel()
 	}
 	return len(p), nil
+}
+
+// cancelNow cancels the build, if the writer has not already.
+func (w *cancelWriter) cancelNow() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at.IsZero() {
+		w.at = time.Now()
+		w.cancel()
+	}
+}
+
+// sinceCancel is how long ago the build was cancelled.
+func (w *cancelWriter) sinceCancel() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return time.Since(w.at)
 }
 
 const bigN = 2000
@@ -253,19 +272,21 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 			defer cancel()
 			w := &cancelWriter{match: tc.match, cancel: cancel}
 			if tc.after > 0 {
-				time.AfterFunc(tc.after, cancel)
+				time.AfterFunc(tc.after, w.cancelNow)
 			}
 			start := time.Now()
 			res, err := site.Build(ctx, site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Progress: w})
-			took := time.Since(start)
+			took, stopping := time.Since(start), w.sinceCancel()
 			if err == nil {
 				t.Fatalf("build of %d postmortems finished in %s before the cancel (%d incidents; progress %q)", bigN, took, res.Incidents, w.lines)
 			}
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("interrupted build: error %q is not context.Canceled", err)
 			}
-			if took > 5*time.Second {
-				t.Errorf("interrupted build took %s to stop", took)
+			// Measured from the cancel: how long the build ran before it
+			// depends on the machine's load.
+			if stopping > 2*time.Second {
+				t.Errorf("interrupted build took %s to stop after the cancel", stopping)
 			}
 			sameTree(t, "interrupted build", before, readTree(t, out))
 			onlyOutput(t, out)
