@@ -105,6 +105,11 @@ func (st *state) keep(rp *repo.Repo, b *builder, out string) {
 			st.symlinks = true
 		}
 	}
+	for _, f := range rp.Set.Findings {
+		if f.Rule == "symlink" {
+			st.symlinks = true // a broken link or one leading out: its target may appear
+		}
+	}
 	st.files = b.attachments()
 	st.looked = b.looked()
 }
@@ -201,7 +206,7 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	start := time.Now()
 	c, why := st.classify(bl.opts, changed)
 	files := len(c.edited) + len(c.added) + len(c.removed)
-	if why == "" && (files > 0 || c.git) && st.head != "" && headOf(bl.opts.Dir) != st.head {
+	if why == "" && (files > 0 || c.git) && !bl.opts.NoHistory && headOf(bl.opts.Dir) != st.head {
 		why = "HEAD moved"
 	}
 	if why != "" {
@@ -260,7 +265,7 @@ func (bl *Builder) Concerns(changed []string) bool {
 	if why != "" || len(c.edited)+len(c.added)+len(c.removed) > 0 {
 		return true
 	}
-	return c.git && st.head != "" && headOf(bl.opts.Dir) != st.head
+	return c.git && !bl.opts.NoHistory && headOf(bl.opts.Dir) != st.head
 }
 
 // Forget drops the kept state: the next Update builds the whole site.

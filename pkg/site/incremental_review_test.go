@@ -1,0 +1,98 @@
+package site
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/tools/txtar"
+)
+
+// TestUpdateFirstCommit serves a repository with no commit yet, then makes
+// the first commit and an edit: the site then shows history as a whole
+// build does (found in review: the first commit used to go unnoticed).
+func TestUpdateFirstCommit(t *testing.T) {
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "incremental.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir(), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
+	bl := NewBuilder(opts)
+	sites := t.TempDir()
+	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
+		t.Fatal(err)
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wt.AddGlob("."); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}
+	if _, err := wt.Commit("first", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+	changed := []string{".git/refs/heads/master", ".git/index"}
+	if !bl.Concerns(changed) {
+		t.Errorf("the first commit does not concern the site")
+	}
+	if _, err := bl.Update(ctx, changed, filepath.Join(sites, "site-1")); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(replace("Resolvers timed out.", "Resolvers timed out twice.")(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := opts
+	want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
+	full, err := Build(ctx, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSite(t, "after the first commit", res.Out, full.Out)
+}
+
+// TestUpdateBrokenSymlinkFixed: a postmortem that is a symbolic link to a
+// file not written yet; writing the file publishes the incident, as in a
+// whole build.
+func TestUpdateBrokenSymlinkFixed(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	if err := os.MkdirAll(filepath.Join(dir, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../notes/real.md", filepath.Join(dir, "postmortems", "2024", "alias.md")); err != nil {
+		t.Skip(err)
+	}
+	text := "---\nid: INC-2024-007\ntitle: Linked outage\ndate: 2024-07-07\nseverity: SEV3\nstatus: published\n---\n## Summary\nLinked.\n"
+	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+		{name: "target written", file: "notes/real.md", any: true, edit: func(string) string { return text }},
+	})
+}
