@@ -233,6 +233,16 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	switch {
 	case errors.Is(err, errHeadMoved):
 		return bl.rebuild(ctx, out, nil, err.Error())
+	case err != nil && ctx.Err() == nil:
+		// A rename into the served folder may have failed half way,
+		// leaving it part old, part new: a whole build into out
+		// replaces it. When that fails too, both errors are reported
+		// and the next Update builds again.
+		res, rerr := bl.rebuild(ctx, out, nil, "an update failed: "+err.Error())
+		if rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
+		return res, nil
 	case err != nil:
 		return nil, err
 	case whole != "":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,4 +96,49 @@ func TestUpdateBrokenSymlinkFixed(t *testing.T) {
 	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
 		{name: "target written", file: "notes/real.md", any: true, edit: func(string) string { return text }},
 	})
+}
+
+// TestUpdateFailedCommitBuildsAgain: when renaming an updated page into
+// the served folder fails half way (here a folder stands where the page
+// was; in life ENOSPC or EIO), the update builds the whole site into a
+// new folder instead of leaving the served one part old, part new.
+func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	ctx := context.Background()
+	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, CacheDir: t.TempDir()}
+	bl := NewBuilder(opts)
+	sites := t.TempDir()
+	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(res.Out, "incidents", "INC-2022-003", "index.html")
+	if err := os.Remove(page); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(page, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(replace("title: DNS timeouts", "title: DNS timeouts everywhere")(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	up, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-1"))
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if up.Out == res.Out || !strings.HasPrefix(up.Rebuilt, "an update failed") {
+		t.Fatalf("update wrote into %s (rebuilt %q), want a whole build into a new folder", up.Out, up.Rebuilt)
+	}
+	want := opts
+	want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
+	full, err := Build(ctx, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSite(t, "after a failed update", up.Out, full.Out)
 }
