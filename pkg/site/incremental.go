@@ -316,6 +316,24 @@ type changes struct {
 	git                    bool     // something inside .git
 }
 
+// overridesTemplates says whether the repository's theme folder has
+// templates of its own.
+func overridesTemplates(opts BuildOptions) bool {
+	dir := opts.ThemeDir
+	if dir == "" {
+		dir = filepath.Join(opts.Dir, "theme")
+	}
+	found := false
+	_ = filepath.WalkDir(filepath.Join(dir, "templates"), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
 // classify sorts changed paths into postmortems edited, added and removed
 // and says whether any is inside .git, or names the reason the whole site
 // must be built from the repository read again.
@@ -503,6 +521,12 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	}
 	if now, _ := referenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
 		whole = "the reference time moved"
+	}
+	if whole == "" && overridesTemplates(opts) {
+		// Pages are compared by what each template draws of an incident
+		// alone; a repository's own template may draw more (every
+		// incident's title in a footer), so all pages are written again.
+		whole = "the theme overrides templates"
 	}
 	st.indexed = false
 	if whole != "" {

@@ -227,7 +227,9 @@ func TestUpdateMatchesBuild(t *testing.T) {
 }
 
 // TestUpdateWithThemeOverride checks that an incident is drawn again on
-// the pages of a theme that shows more of it than the default one.
+// the pages of a theme that shows more of it than the default one, and of
+// one that lists every incident on every page: with templates of its own
+// a repository gets the whole site written again.
 func TestUpdateWithThemeOverride(t *testing.T) {
 	dir := gitRepo(t, "incremental.txtar")
 	partial := filepath.Join(dir, "theme", "templates", "partials", "incident-list.html")
@@ -238,9 +240,19 @@ func TestUpdateWithThemeOverride(t *testing.T) {
 	if err := os.WriteFile(partial, []byte(tmpl), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	data, err := os.ReadFile("../../theme/templates/layout.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout := strings.Replace(string(data), "</body>", `<aside>{{range .Site.Incidents}}{{.Title}} {{end}}</aside></body>`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "theme", "templates", "layout.html"), []byte(layout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const why = "the theme overrides templates"
 	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2}, []editStep{
-		{name: "owner", file: queueFile, edit: replace("status: published\n", "status: published\nowner: Mei Chen\n")},
-		{name: "body", file: queueFile, edit: replace("for hours.", "for six hours.")},
+		{name: "owner", file: queueFile, whole: true, rebuilt: why, edit: replace("status: published\n", "status: published\nowner: Mei Chen\n")},
+		{name: "body", file: queueFile, whole: true, rebuilt: why, edit: replace("for hours.", "for six hours.")},
+		{name: "title", file: dnsFile, whole: true, rebuilt: why, edit: replace("title: DNS timeouts", "title: DNS timeouts everywhere")},
 	})
 }
 
