@@ -251,16 +251,7 @@ func (s *Server) watch() (*fsnotify.Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = filepath.WalkDir(s.opts.Dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return nil
-		}
-		name := d.Name()
-		if p != s.opts.Dir && (strings.HasPrefix(name, ".") || name == "public" || name == "node_modules") {
-			return filepath.SkipDir
-		}
-		return w.Add(p)
-	})
+	err = s.watchTree(w, s.opts.Dir)
 	gitDir := filepath.Join(s.opts.Dir, ".git")
 	if st, serr := os.Stat(gitDir); err == nil && serr == nil && st.IsDir() {
 		err = filepath.WalkDir(filepath.Join(gitDir, "refs", "heads"), func(p string, d os.DirEntry, err error) error {
@@ -280,6 +271,21 @@ func (s *Server) watch() (*fsnotify.Watcher, error) {
 	return w, nil
 }
 
+// watchTree watches the folder root and every folder below it, except
+// hidden ones, public and node_modules below the repository root.
+func (s *Server) watchTree(w *fsnotify.Watcher, root string) error {
+	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		if p != s.opts.Dir && (strings.HasPrefix(name, ".") || name == "public" || name == "node_modules") {
+			return filepath.SkipDir
+		}
+		return w.Add(p)
+	})
+}
+
 // loop collects the paths of file events until none has come for 150 ms,
 // then updates the site for them.
 func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
@@ -295,8 +301,10 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 				return
 			}
 			if ev.Op&fsnotify.Create != 0 {
+				// A folder that arrives with folders in it (mv, cp -r, a
+				// checkout): those are watched too.
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					_ = w.Add(ev.Name)
+					_ = s.watchTree(w, ev.Name)
 				}
 			}
 			if rel, err := filepath.Rel(s.opts.Dir, ev.Name); err == nil {

@@ -196,6 +196,29 @@ func TestRunUpdatesInPlace(t *testing.T) {
 	if l := log.String(); !strings.Contains(l, "postmortems/inc-2.md:") || !strings.Contains(l, ": error: ") {
 		t.Errorf("broken postmortem not reported:\n%s", l)
 	}
+
+	// A tree of folders moved in at once (mv, a checkout) is watched all
+	// the way down: a postmortem written in the innermost one is published.
+	stage := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(stage, "2025", "q1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(stage, "2025"), filepath.Join(dir, "postmortems", "2025")); err != nil {
+		t.Fatal(err)
+	}
+	nested := filepath.Join(dir, "postmortems", "2025", "q1")
+	select { // the new folders may build the site again
+	case <-events:
+	case <-time.After(3 * time.Second):
+	}
+	if err := os.WriteFile(filepath.Join(nested, "inc-4.md"), []byte(postmortemText("INC-4", "Nested outage", "network")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent("reload", 30*time.Second)
+	if page := get("/incidents/INC-4/"); !strings.Contains(page, "Nested outage") {
+		t.Error("a postmortem in a folder made with its parent is not served")
+	}
+
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run: %v", err)
