@@ -171,33 +171,6 @@ var benchQueries = []struct {
 	{"combined+facets", Request{Query: `+severity:SEV1 +services:checkout-api "connection pool" -tags:dns date:>="2020-01-01"`, Facets: true, Highlight: true}},
 }
 
-// BenchmarkRelated measures Related for incidents of the corpus in turn.
-func BenchmarkRelated(b *testing.B) {
-	incs := benchCorpus(b)
-	dir := filepath.Join(b.TempDir(), "search")
-	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	var took []time.Duration
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		if _, err := ix.Related(context.Background(), incs[i%len(incs)], 5); err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(start))
-		i += 97
-	}
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-}
-
 // BenchmarkDocuments makes the index documents and fingerprints of the
 // corpus, the part of an index build that is not Bleve's.
 func BenchmarkDocuments(b *testing.B) {

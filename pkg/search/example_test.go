@@ -138,26 +138,24 @@ func ExampleIndex_Search_queryError() {
 	//                ^ unknown field "tag" (did you mean "tags"?)
 }
 
-func ExampleIndex_Related() {
-	dir, cleanup := exampleIndex()
-	defer cleanup()
-
-	ix, err := search.Open(dir)
+func ExampleRelations_Related() {
+	cfg, err := config.Parse(nil, "inquest.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer ix.Close()
+	p := postmortem.NewParser(cfg)
+	var incs []*postmortem.Incident
+	for _, path := range []string{"postmortems/2023/2023-11-20-failover.md", "postmortems/2024/2024-03-04-pool.md", "postmortems/2024/2024-05-10-dns.md"} {
+		incs = append(incs, p.Parse(path, []byte(examplePostmortems[path])))
+	}
+	rel := search.NewRelations(incs)
 
-	cfg, _ := config.Parse(nil, "inquest.yaml")
-	inc := postmortem.NewParser(cfg).Parse("postmortems/2024/2024-03-04-pool.md", []byte(examplePostmortems["postmortems/2024/2024-03-04-pool.md"]))
-	hits, err := ix.Related(context.Background(), inc, 5)
-	if err != nil {
-		log.Fatal(err)
+	// The pool incident shares its tag with the failover and its service
+	// with the DNS failures: equal scores, ordered by id.
+	for _, inc := range rel.Related(incs[1], 5) {
+		fmt.Println(inc.ID, inc.Title)
 	}
-	for _, h := range hits {
-		fmt.Println(h.ID, h.Title)
-	}
-	// Unordered output:
+	// Output:
 	// INC-2023-007 Database failover slowed search
 	// INC-2024-002 DNS resolution failures for checkout
 }

@@ -353,38 +353,6 @@ func TestHighlightSections(t *testing.T) {
 	}
 }
 
-func TestRelated(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
-	ix, _ := buildIndex(t, incs)
-	var pool *postmortem.Incident
-	for _, inc := range incs {
-		if inc.ID == "INC-2024-001" {
-			pool = inc
-		}
-	}
-	hits, err := ix.Related(context.Background(), pool, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := ids(hits)
-	if len(got) == 0 || slices.Contains(got, pool.ID) {
-		t.Fatalf("related %q", got)
-	}
-	// Sharing a tag and a service each beats sharing neither.
-	if want := []string{"INC-2023-007", "INC-2024-002"}; !slices.Equal(slices.Sorted(slices.Values(got[:2])), want) {
-		t.Errorf("related %q, want %q first", got, want)
-	}
-	// An incident that is not indexed works too.
-	fresh := parseOne(t, "postmortems/2025/x.md", "---\nid: NEW-1\ntitle: Failover of the search database\ntags: [database]\n---\n")
-	hits, err = ix.Related(context.Background(), fresh, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := ids(hits); len(got) == 0 || got[0] != "INC-2023-007" {
-		t.Errorf("related to a new incident: %q", got)
-	}
-}
-
 func TestWriteTable(t *testing.T) {
 	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
 	res := doSearch(t, ix, Request{Query: "broker script", Highlight: true})

@@ -195,13 +195,8 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.relatedFromIndex() {
-		if err := waitIndex(); err != nil {
-			return nil, err
-		}
-		if err := b.relateByIndex(ctx, res.IndexDir); err != nil {
-			return nil, err
-		}
+	if err := b.relateByText(ctx); err != nil {
+		return nil, err
 	}
 	stage("assemble", t0)
 
@@ -510,13 +505,17 @@ func relateRows(incs []*Incident, n int, rows []int) {
 	}
 }
 
-// relatedIndexMax is the largest site whose related incidents are asked
-// of the search index (about 5 ms a query at 10,000 postmortems on this
-// project's 2-core machine); larger sites keep the tag and service overlap.
+// relatedIndexMax is the largest site whose related incidents are found
+// by search.Relations, in text as well as tags and services. Every list
+// is found again on every edit under serve: 45 ms at 1,000 postmortems,
+// 0.9 s at 10,000 on this project's 2-core machine (BenchmarkRelated in
+// package search). Larger sites keep the tag and service overlap, where an
+// edit changes only the lists that share a tag or service with it.
 const relatedIndexMax = 3000
 
-// relatedFromIndex says whether related incidents come from the index.
-func (b *builder) relatedFromIndex() bool {
+// relatedFromText says whether related incidents are found by
+// search.Relations.
+func (b *builder) relatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedIndexMax
 	if b.opts.relatedIndexMax != 0 {
 		limit = b.opts.relatedIndexMax
@@ -524,43 +523,42 @@ func (b *builder) relatedFromIndex() bool {
 	return n >= 2 && n <= limit
 }
 
-// relateByIndex replaces each incident's related list with the index's
-// answer (shared tags and services plus similar text), keeping only
-// incidents published in this build and filling up from the overlap list.
-func (b *builder) relateByIndex(ctx context.Context, dir string) error {
+// relateByText replaces each incident's related list with search.Relations'
+// answer among the published incidents (shared tags and services plus
+// similar text), after those named in the front matter and filled up from
+// the overlap list. It depends on the incidents alone, so every build of
+// the same postmortems finds the same lists.
+func (b *builder) relateByText(ctx context.Context) error {
 	incs := b.site.Incidents
-	if !b.relatedFromIndex() {
+	if !b.relatedFromText() {
 		return nil
 	}
-	ix, err := search.Open(dir)
-	if err != nil {
-		return fmt.Errorf("related incidents: %w", err)
+	models := make([]*postmortem.Incident, len(incs))
+	of := make(map[*postmortem.Incident]*Incident, len(incs))
+	for i, v := range incs {
+		models[i] = v.Incident
+		of[v.Incident] = v
 	}
-	defer ix.Close()
+	rel := search.NewRelations(models)
 	return parallel(ctx, len(incs), func(i int) error {
 		v := incs[i]
-		hits, err := ix.Related(ctx, v.Incident, 15)
-		if err != nil {
-			return fmt.Errorf("%s: related incidents: %w", v.Source, err)
+		var out []*Incident
+		add := func(o *Incident) {
+			if o != nil && o != v && len(out) < 5 && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
 		}
 		// Incidents named in the front matter come first.
-		var rel []*Incident
 		for _, id := range v.Incident.Related {
-			if o, ok := b.byID[strings.ToLower(id)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
-				rel = append(rel, o)
-			}
+			add(b.byID[strings.ToLower(id)])
 		}
-		for _, h := range hits {
-			if o, ok := b.byID[strings.ToLower(h.ID)]; ok && o != v && len(rel) < 5 && !slices.Contains(rel, o) {
-				rel = append(rel, o)
-			}
+		for _, inc := range rel.Related(v.Incident, 5+len(v.Incident.Related)) {
+			add(of[inc])
 		}
 		for _, o := range v.Related {
-			if len(rel) < 5 && !slices.Contains(rel, o) {
-				rel = append(rel, o)
-			}
+			add(o)
 		}
-		v.Related = rel
+		v.Related = out
 		return nil
 	})
 }

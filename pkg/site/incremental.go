@@ -544,7 +544,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	}
 	sortNewestFirst(s.Incidents)
 	reordered := !slices.Equal(prevOrder, s.Incidents)
-	relChanged, err := st.relate(ctx, opts, old, reordered)
+	relChanged, err := st.relate(ctx, old, reordered)
 	if err != nil {
 		return nil, "", err
 	}
@@ -734,9 +734,9 @@ func dateFromHistory(incs []*postmortem.Incident) {
 }
 
 // relate computes related incidents again when their inputs changed and
-// returns the incidents whose list changed. Lists from the search index
-// are asked again on every edit: any text can change them.
-func (st *state) relate(ctx context.Context, opts BuildOptions, old map[*Incident]*Incident, reordered bool) (map[*Incident]bool, error) {
+// returns the incidents whose list changed. Lists found by text
+// (relateByText) are found again on every edit: any text can change them.
+func (st *state) relate(ctx context.Context, old map[*Incident]*Incident, reordered bool) (map[*Incident]bool, error) {
 	b := st.b
 	incs := b.site.Incidents
 	// The lists that can change are those of incidents sharing a tag or a
@@ -765,7 +765,7 @@ func (st *state) relate(ctx context.Context, opts BuildOptions, old map[*Inciden
 			rows = append(rows, i)
 		}
 	}
-	all := reordered || b.relatedFromIndex()
+	all := reordered || b.relatedFromText()
 	if !all && len(rows) == 0 {
 		return nil, nil
 	}
@@ -777,13 +777,8 @@ func (st *state) relate(ctx context.Context, opts BuildOptions, old map[*Inciden
 		rows = nil
 	}
 	relateRows(incs, 5, rows)
-	if b.relatedFromIndex() {
-		if err := st.updateIndex(ctx, opts); err != nil {
-			return nil, err
-		}
-		if err := b.relateByIndex(ctx, repo.IndexDir(opts.CacheDir)); err != nil {
-			return nil, err
-		}
+	if err := b.relateByText(ctx); err != nil {
+		return nil, err
 	}
 	changed := map[*Incident]bool{}
 	for i, v := range incs {

@@ -386,13 +386,6 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		}
 		want := opts
 		want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
-		if bl.st != nil && bl.st.b.relatedFromIndex() {
-			// Related incidents asked of the search index depend on its
-			// history (an index updated in place scores a little unlike
-			// one built anew, for Build as for Update): the whole build
-			// reads a copy of the index Update left.
-			copyTree(t, opts.CacheDir, want.CacheDir)
-		}
 		full, err := Build(ctx, want)
 		if err != nil {
 			t.Fatalf("%s: whole build: %v", step.name, err)
@@ -408,28 +401,6 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		if step.name == "made broken" && !hasError(res.Findings, step.file) {
 			t.Errorf("%s: no error reported for %s in %v", step.name, step.file, res.Findings)
 		}
-	}
-}
-
-// copyTree copies the files of folder src into folder dst.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
