@@ -40,9 +40,11 @@ type Builder struct {
 }
 
 // NewBuilder returns a Builder for opts; opts.Out is ignored, each build
-// names its folder.
+// names its folder. Its sites are for `inquest serve` (opts.Serve is set):
+// an update in place does not rewrite the WebAssembly search files.
 func NewBuilder(opts BuildOptions) *Builder {
 	opts.Force = true // a Builder always builds; the stamp is for Build
+	opts.Serve = true
 	if opts.CacheDir == "" {
 		opts.CacheDir = repo.CacheDir(opts.Dir)
 	}

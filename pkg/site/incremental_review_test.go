@@ -142,3 +142,19 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	}
 	sameSite(t, "after a failed update", up.Out, full.Out)
 }
+
+// TestBuilderIsForServe: a Builder's sites are serve's, whatever the
+// options say, so an update in place never leaves the WebAssembly search
+// files of an older build behind (found in review).
+func TestBuilderIsForServe(t *testing.T) {
+	dir := gitRepo(t, "incremental.txtar")
+	bl := NewBuilder(BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
+	res, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "site"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := filepath.Glob(filepath.Join(res.Out, "search", "*.wasm.gz"))
+	if err != nil || len(wasm) > 0 {
+		t.Errorf("a Builder's site has WebAssembly search files %v (%v)", wasm, err)
+	}
+}
