@@ -61,11 +61,13 @@ func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, [
 	realRoot, _ = filepath.Abs(realRoot)
 	var paths []string
 	var findings []Finding
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	// The walk starts from the resolved root: WalkDir does not enter a
+	// root that is itself a link (a repository reached through one).
+	err = filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
-		rel, _ := filepath.Rel(root, p)
+		rel, _ := filepath.Rel(realRoot, p)
 		rel = filepath.ToSlash(rel)
 		if err != nil {
 			findings = append(findings, Finding{File: rel, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))})

@@ -1,0 +1,49 @@
+package postmortem
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+)
+
+// TestDiscoverThroughLinkedRoot: a repository reached through a symbolic
+// link (a linked home folder, macOS's /tmp) is read like the folder itself.
+func TestDiscoverThroughLinkedRoot(t *testing.T) {
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "repo")
+	file := filepath.Join(repo, "postmortems", "2024", "db.md")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte("---\ntitle: Database outage\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(repo, link); err != nil {
+		t.Skip(err)
+	}
+	cfg, err := config.Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{repo, link} {
+		paths, findings, err := Discover(context.Background(), root, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"postmortems/2024/db.md"}; !slices.Equal(paths, want) || len(findings) > 0 {
+			t.Errorf("Discover(%s) = %q, %v; want %q", root, paths, findings, want)
+		}
+	}
+	set, err := Load(context.Background(), link, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Incidents) != 1 || set.Incidents[0].Title != "Database outage" {
+		t.Errorf("Load through the link: %+v", set.Incidents)
+	}
+}
