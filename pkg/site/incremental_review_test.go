@@ -60,14 +60,7 @@ func TestUpdateFirstCommit(t *testing.T) {
 	if _, err := bl.Update(ctx, changed, filepath.Join(sites, "site-1")); err != nil {
 		t.Fatal(err)
 	}
-	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(replace("Resolvers timed out.", "Resolvers timed out twice.")(string(data))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editFile(t, dir, dnsFile, replace("Resolvers timed out.", "Resolvers timed out twice."))
 	res, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-2"))
 	if err != nil {
 		t.Fatal(err)
@@ -119,14 +112,7 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(page, "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(replace("title: DNS timeouts", "title: DNS timeouts everywhere")(string(data))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editFile(t, dir, dnsFile, replace("title: DNS timeouts", "title: DNS timeouts everywhere"))
 	up, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-1"))
 	if err != nil {
 		t.Fatalf("update: %v", err)

@@ -132,6 +132,20 @@ func sameSite(t *testing.T, what, got, want string) {
 	}
 }
 
+// editFile rewrites the repository file rel of dir with edit, which gets
+// "" for a file that does not exist yet.
+func editFile(t *testing.T, dir, rel string, edit func(string) string) {
+	t.Helper()
+	name := filepath.Join(dir, filepath.FromSlash(rel))
+	data, err := os.ReadFile(name)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(edit(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func replace(old, new string) func(string) string {
 	return func(s string) string {
 		if !strings.Contains(s, old) {
@@ -317,14 +331,7 @@ func TestUpdateKeepsClockTime(t *testing.T) {
 	}
 	now := bl.st.b.site.Now
 	time.Sleep(1100 * time.Millisecond)
-	name := filepath.Join(dir, filepath.FromSlash(dnsFile))
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(replace("Resolvers timed out.", "Resolvers timed out again.")(string(data))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editFile(t, dir, dnsFile, replace("Resolvers timed out.", "Resolvers timed out again."))
 	res, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-1"))
 	if err != nil || !res.InPlace {
 		t.Fatalf("update: %v, in place %v", err, res != nil && res.InPlace)
@@ -347,14 +354,8 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		t.Fatal(err)
 	}
 	for i, step := range steps {
+		editFile(t, opts.Dir, step.file, step.edit)
 		name := filepath.Join(opts.Dir, filepath.FromSlash(step.file))
-		data, err := os.ReadFile(name)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(step.edit(string(data))), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		changed := []string{step.file}
 		err = nil
 		switch {
