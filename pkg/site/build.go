@@ -71,8 +71,8 @@ type BuildOptions struct {
 	// for live reload and ask the server's search API.
 	Serve bool
 
-	// relatedIndexMax replaces the constant of that name in tests.
-	relatedIndexMax int
+	// relatedTextMax replaces the constant of that name in tests.
+	relatedTextMax int
 }
 
 // Result summarises a build.
@@ -505,20 +505,20 @@ func relateRows(incs []*Incident, n int, rows []int) {
 	}
 }
 
-// relatedIndexMax is the largest site whose related incidents are found
+// relatedTextMax is the largest site whose related incidents are found
 // by search.Relations, in text as well as tags and services. Every list
 // is found again on every edit under serve: 45 ms at 1,000 postmortems,
 // 0.9 s at 10,000 on this project's 2-core machine (BenchmarkRelated in
 // package search). Larger sites keep the tag and service overlap, where an
 // edit changes only the lists that share a tag or service with it.
-const relatedIndexMax = 3000
+const relatedTextMax = 3000
 
 // relatedFromText says whether related incidents are found by
 // search.Relations.
 func (b *builder) relatedFromText() bool {
-	n, limit := len(b.site.Incidents), relatedIndexMax
-	if b.opts.relatedIndexMax != 0 {
-		limit = b.opts.relatedIndexMax
+	n, limit := len(b.site.Incidents), relatedTextMax
+	if b.opts.relatedTextMax != 0 {
+		limit = b.opts.relatedTextMax
 	}
 	return n >= 2 && n <= limit
 }

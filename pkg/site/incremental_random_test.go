@@ -59,7 +59,7 @@ func TestUpdateRandomEdits(t *testing.T) {
 	for _, tc := range []struct {
 		seed       uint64
 		indexLimit int
-	}{{1, 1}, {2, 1}, {3, relatedIndexMax}} {
+	}{{1, 1}, {2, 1}, {3, relatedTextMax}} {
 		t.Run(fmt.Sprintf("seed %d, related index limit %d", tc.seed, tc.indexLimit), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(tc.seed, 2))
 			const n = 20
@@ -108,7 +108,7 @@ func TestUpdateRandomEdits(t *testing.T) {
 				steps = append(steps, editStep{name: fmt.Sprintf("edit %d of inc-%03d", k, i), file: fmt.Sprintf("postmortems/inc-%03d.md", i),
 					edit: edit, any: true, remove: k%10 == 9})
 			}
-			checkUpdates(t, BuildOptions{Dir: dir, Serve: true, PageSize: 3, relatedIndexMax: tc.indexLimit}, steps)
+			checkUpdates(t, BuildOptions{Dir: dir, Serve: true, PageSize: 3, relatedTextMax: tc.indexLimit}, steps)
 		})
 	}
 }

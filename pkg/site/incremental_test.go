@@ -226,15 +226,15 @@ func editSteps() []editStep {
 // TestUpdateMatchesBuild applies edits one by one with Builder.Update
 // and, after each, compares the site file by file with what Build makes
 // of the edited repository from nothing: related incidents from the
-// search index (small sites) and from shared tags (large ones).
+// text, tags and services (small sites) and from shared tags (large ones).
 func TestUpdateMatchesBuild(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		indexLimit int
-	}{{"related from the index", relatedIndexMax}, {"related from tags", 1}} {
+	}{{"related from text", relatedTextMax}, {"related from tags", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := gitRepo(t, "incremental.txtar")
-			opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, relatedIndexMax: tc.indexLimit}
+			opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, relatedTextMax: tc.indexLimit}
 			checkUpdates(t, opts, editSteps())
 		})
 	}
