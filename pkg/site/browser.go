@@ -65,13 +65,12 @@ func browserMode(cfg config.Search, opts BuildOptions, published int) string {
 	return cfg.BrowserMode(published)
 }
 
-// writeBrowserSearch writes search/manifest.json and, in wasm mode, an
-// index of the published incidents packed for the browser, the runtime and
-// its loader, all with content-hashed names, into the site folder dir.
-func (b *builder) writeBrowserSearch(ctx context.Context, dir string) error {
-	if b.opts.Serve {
-		return nil
-	}
+// browserIndex writes, in wasm mode, an index of the published incidents
+// packed for the browser, the runtime and its loader, all with
+// content-hashed names, into the site folder dir, and returns the manifest
+// that names them. It needs only the assembled site, so Build runs it
+// beside the pages; writeBrowserManifest finishes the job.
+func (b *builder) browserIndex(ctx context.Context, dir string) (browserManifest, error) {
 	m := browserManifest{Mode: browserMode(b.repo.Config.Search, b.opts, len(b.site.Incidents))}
 	switch m.Mode {
 	case config.BrowserServer:
@@ -84,10 +83,16 @@ func (b *builder) writeBrowserSearch(ctx context.Context, dir string) error {
 			pub[i] = v.Incident
 		}
 		rt := browserRuntime{wasmGzip: wasmrt.WasmGzip(), wasmExec: wasmrt.WasmExecJS()}
-		var err error
-		if m, err = writeBrowserIndex(ctx, dir, pub, rt, b.site.Now); err != nil {
-			return err
-		}
+		return writeBrowserIndex(ctx, dir, pub, rt, b.site.Now)
+	}
+	return m, nil
+}
+
+// writeBrowserManifest writes search/manifest.json for m into dir, with the
+// names of the theme's search scripts, once the pages (and assets) are
+// written.
+func (b *builder) writeBrowserManifest(dir string, m browserManifest) error {
+	if m.Mode == config.BrowserWasm {
 		m.Worker, m.MemFS = b.site.Assets["search-worker.js"], b.site.Assets["memfs.js"]
 		if m.Worker == "" || m.MemFS == "" {
 			return fmt.Errorf("theme: static/search-worker.js and static/memfs.js are needed for search.browser: wasm")

@@ -213,10 +213,35 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	if err := b.write(ctx, tmp); err != nil {
-		return nil, err
+	// The browser's search index is built beside the pages (serve's
+	// pages ask its API instead); both are done before the swap.
+	type browserDone struct {
+		m   browserManifest
+		err error
 	}
-	if err := b.writeBrowserSearch(ctx, tmp); err != nil {
+	browser := make(chan browserDone, 1)
+	bctx, stopBrowser := context.WithCancel(ctx)
+	defer stopBrowser()
+	if !opts.Serve {
+		go func() {
+			m, err := b.browserIndex(bctx, tmp)
+			browser <- browserDone{m, err}
+		}()
+	}
+	err = b.write(ctx, tmp)
+	if err != nil {
+		stopBrowser()
+	}
+	if !opts.Serve {
+		bd := <-browser
+		if err == nil {
+			err = bd.err
+		}
+		if err == nil {
+			err = b.writeBrowserManifest(tmp, bd.m)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	stage("write", t0)
