@@ -314,6 +314,9 @@ type builder struct {
 	jobs  []pageJob
 	tmpls map[string]*template.Template
 	sums  map[string][sha256.Size]byte
+	// frags are the cached fragments of the render pass under way; each
+	// pass starts with none, as the incidents may have changed.
+	frags fragments
 }
 
 // assemble filters the incidents that will be published and derives the

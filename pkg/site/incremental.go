@@ -557,6 +557,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	}
 	stage("assemble")
 
+	// The edited incidents are the same pointers as before: what was
+	// cached of them is stale.
+	b.frags.m.Clear()
 	seen := b.probe(old)
 	jobs := b.pageJobs()
 	prev := make(map[string]pageJob, len(b.jobs))

@@ -284,6 +284,48 @@ func TestThemeOverride(t *testing.T) {
 	}
 }
 
+// TestThemeCachedFragments: "cached" keys a fragment's output on the page
+// template too, so a template that defines the fragment its own way gets
+// its own; data that cannot be a map key fails the build with the reason.
+func TestThemeCachedFragments(t *testing.T) {
+	dir := writeRepo(t, "basic.txtar")
+	if err := os.MkdirAll(filepath.Join(dir, "theme/templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := `{{define "content"}}{{template "incident-list" .Home.Latest}}{{end}}` +
+		`{{define "incident-row"}}<li class="home-row">{{.ID}}</li>{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "theme/templates/home.html"), []byte(home), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	rows := find(parseHTML(t, filepath.Join(out, "index.html")), "li", "home-row")
+	if len(rows) == 0 {
+		t.Error("home page: the theme's own incident-row not used")
+	}
+	for _, r := range rows {
+		if !strings.HasPrefix(text(r), "INC-") {
+			t.Errorf("home row %q, want an incident id", text(r))
+		}
+	}
+	list := parseHTML(t, filepath.Join(out, "incidents", "index.html"))
+	if n := len(find(list, "li", "home-row")); n != 0 {
+		t.Errorf("incident list shows %d of the home page's rows", n)
+	}
+	if len(find(list, "a", "title")) != len(rows) {
+		t.Errorf("incident list: %d default rows, want %d", len(find(list, "a", "title")), len(rows))
+	}
+
+	bad := `{{define "content"}}{{cached "incident-row" .Incidents}}{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "theme/templates/list.html"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "cannot be a cache key") {
+		t.Errorf("cached with a slice: got %v, want a cache key error", err)
+	}
+}
+
 func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")

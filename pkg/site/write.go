@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -66,6 +68,7 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
+	b.frags.m.Clear()
 	jobs := b.pageJobs()
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
@@ -260,6 +263,8 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
 		},
 		"year": func(t time.Time) int { return t.Year() },
+		// Replaced in each page template; this one is for parsing.
+		"cached": func(string, any) (template.HTML, error) { return "", errors.New("cached: no page template") },
 	}
 	layout, err := fs.ReadFile(tfs, "templates/layout.html")
 	if err != nil {
@@ -295,9 +300,46 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		if err != nil {
 			return nil, fmt.Errorf("theme: %s: %w", p, err)
 		}
+		// A clone has its own functions: cached keys on the page
+		// template, which may define a fragment of its own.
+		t.Funcs(template.FuncMap{"cached": b.cached(name, t)})
 		out[name] = t
 	}
 	return out, nil
+}
+
+// fragments holds the output of the theme's cached fragments for one
+// render pass, keyed by fragmentKey.
+type fragments struct{ m sync.Map }
+
+type fragmentKey struct {
+	page, name string
+	data       any
+}
+
+// cached is the template function "cached NAME DATA" of page template
+// page: it executes the template NAME with DATA once per render pass and
+// reuses the output, for fragments such as an incident's entry in a list,
+// drawn on many pages. A fragment sees only DATA and the site's functions,
+// so its output cannot depend on the page it is drawn on. DATA must be
+// comparable (an incident is a pointer).
+func (b *builder) cached(page string, t *template.Template) func(string, any) (template.HTML, error) {
+	return func(name string, data any) (template.HTML, error) {
+		if data != nil && !reflect.ValueOf(data).Comparable() {
+			return "", fmt.Errorf("cached %q: a %T cannot be a cache key", name, data)
+		}
+		key := fragmentKey{page, name, data}
+		if h, ok := b.frags.m.Load(key); ok {
+			return h.(template.HTML), nil
+		}
+		var buf strings.Builder
+		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+			return "", err
+		}
+		h := template.HTML(buf.String())
+		b.frags.m.Store(key, h)
+		return h, nil
+	}
 }
 
 // apiFile is the JSON API: the export document plus URLs.
