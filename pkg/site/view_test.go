@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -62,3 +63,43 @@ func TestBlankSection(t *testing.T) {
 }
 
 var regexpSpaces = regexp.MustCompile(`(?m)^ +$`)
+
+// TestEventCopiesTimelineEvent: site.Event repeats the fields of
+// timeline.Event instead of embedding it (see Event); a field added there
+// and not here, or not copied, fails this test.
+func TestEventCopiesTimelineEvent(t *testing.T) {
+	var in timeline.Event
+	v := reflect.ValueOf(&in).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("x" + v.Type().Field(i).Name)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int:
+			f.SetInt(int64(7 + i))
+		case reflect.Struct: // time.Time
+			f.Set(reflect.ValueOf(time.Date(2024, 3, 1, 9, 19, 0, 0, time.UTC)))
+		default:
+			t.Fatalf("timeline.Event.%s: no test value for a %s", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	in.Kind = timeline.KindDetected
+	out := buildEvents(&postmortem.Incident{Timeline: []timeline.Event{in}})
+	if len(out) != 1 {
+		t.Fatalf("%d events, want 1", len(out))
+	}
+	got := reflect.ValueOf(out[0])
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		g := got.FieldByName(name)
+		if !g.IsValid() {
+			t.Errorf("site.Event has no field %s", name)
+			continue
+		}
+		if !reflect.DeepEqual(g.Interface(), v.Field(i).Interface()) {
+			t.Errorf("%s = %v, want %v", name, g.Interface(), v.Field(i).Interface())
+		}
+	}
+}
