@@ -28,8 +28,23 @@ import (
 // whether the work tree differs from HEAD. An incident with no history and no
 // uncommitted file keeps a nil History.
 func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) error {
+	changes, err := r.AttachRevisions(ctx, incidents)
+	if err != nil {
+		return err
+	}
+	return changes(ctx)
+}
+
+// AttachRevisions is Attach without the field changes: it fills in
+// everything but each revision's Changes, and returns the function that
+// adds those. The first part reads no earlier version of any file; the
+// second reads and parses every one, most of the time Attach takes, and
+// writes nothing but the Changes. A caller can start work that needs no
+// field changes (the search index) between the two.
+func (r *Repo) AttachRevisions(ctx context.Context, incidents []*postmortem.Incident) (changes func(context.Context) error, err error) {
+	none := func(context.Context) error { return nil }
 	if r == nil || r.repo == nil || r.head.IsZero() {
-		return nil
+		return none, nil
 	}
 	var (
 		objs *objects
@@ -55,7 +70,7 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 	var todo []wanted
 	for _, inc := range incidents {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if inc == nil || inc.Source == "" {
 			continue
@@ -67,7 +82,7 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 		}
 		unc, err := wt.uncommitted(r, inc.Source, lin, openReader)
 		if err != nil {
-			return fmt.Errorf("%s: %w", inc.Source, err)
+			return nil, fmt.Errorf("%s: %w", inc.Source, err)
 		}
 		h.Uncommitted = unc
 		if len(h.Revisions) == 0 && !h.Uncommitted {
@@ -85,9 +100,9 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 		}
 	}
 	if r.opts.Fields == nil || len(todo) == 0 {
-		return nil
+		return none, nil
 	}
-	return r.fieldChanges(ctx, todo)
+	return func(ctx context.Context) error { return r.fieldChanges(ctx, todo) }, nil
 }
 
 // wanted is an incident's history waiting for its field changes.

@@ -698,3 +698,51 @@ func TestParsedFields(t *testing.T) {
 		t.Errorf("clean file's last revision changes %+v, want status", c)
 	}
 }
+
+// TestAttachRevisions: the first step reads no earlier version (Fields is
+// not called) and leaves every Changes empty; the function it returns
+// makes the incidents what Attach makes them.
+func TestAttachRevisions(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write("postmortems/a.md", doc("INC-1", "SEV2", "draft"))
+	tr.commit("Add INC-1", ana)
+	tr.write("postmortems/a.md", doc("INC-1", "SEV1", "draft"))
+	tr.commit("Raise severity", bo)
+	tr.write("postmortems/a.md", doc("INC-1", "SEV1", "published"))
+	tr.commit("Publish", ana)
+
+	var calls atomic.Int32
+	fields := func(content []byte) map[string]string {
+		calls.Add(1)
+		return testFields(content)
+	}
+	r, _ := load(t, tr.dir, Options{Fields: fields})
+	want := attachOne(t, r, "postmortems/a.md")
+	calls.Store(0)
+
+	got := &postmortem.Incident{Source: "postmortems/a.md"}
+	changes, err := r.AttachRevisions(context.Background(), []*postmortem.Incident{got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("AttachRevisions parsed %d versions, want none", n)
+	}
+	if got.History == nil || len(got.History.Revisions) != 3 {
+		t.Fatalf("history after the first step: %+v, want 3 revisions", got.History)
+	}
+	for i, rv := range got.History.Revisions {
+		if rv.Changes != nil {
+			t.Errorf("revision %d has changes %+v before the second step", i, rv.Changes)
+		}
+	}
+	if err := changes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.History, want.History) {
+		t.Errorf("after both steps:\n%+v\nwant what Attach makes:\n%+v", got.History, want.History)
+	}
+	if c := got.History.Revisions[0].Changes; len(c) != 1 || c[0].Field != "status" {
+		t.Errorf("last revision changes %+v, want status", c)
+	}
+}

@@ -37,16 +37,36 @@ type Repo struct {
 // Load runs the stages every command shares: configuration, discovery and
 // parsing, validation, and optionally the one pass over Git history.
 func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
-	cfg, err := config.Load(root)
+	r, changes, err := LoadStaged(ctx, root, opts)
 	if err != nil {
 		return nil, err
+	}
+	if err := changes(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// LoadStaged is Load in two steps. It returns the repository with the
+// history attached except the fields each revision changed, and the
+// function that adds those (see history.Repo.AttachRevisions): reading and
+// parsing every earlier version of every postmortem takes most of the time
+// history costs. Everything else about an incident, its date from Git
+// included, is final; work that needs no field changes, such as the search
+// index, can start before calling it. It must be called before the
+// revisions' Changes are read.
+func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(context.Context) error, error) {
+	none := func(context.Context) error { return nil }
+	cfg, err := config.Load(root)
+	if err != nil {
+		return nil, nil, err
 	}
 	if !opts.History {
 		set, err := postmortem.Load(ctx, root, cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return &Repo{Root: root, Config: cfg, Set: set}, nil
+		return &Repo{Root: root, Config: cfg, Set: set}, none, nil
 	}
 	cache := opts.CacheDir
 	if cache == "" {
@@ -75,17 +95,18 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 	set, err := postmortem.Load(ctx, root, cfg)
 	hl := <-hist
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if hl.err != nil {
-		return nil, hl.err
+		return nil, nil, hl.err
 	}
 	h := hl.h
 	r := &Repo{Root: root, Config: cfg, Set: set}
 	r.Warnings = append(r.Warnings, hl.warnings...)
+	changes := none
 	if h != nil {
-		if err := h.Attach(ctx, set.Incidents); err != nil {
-			return nil, err
+		if changes, err = h.AttachRevisions(ctx, set.Incidents); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, inc := range set.Incidents {
@@ -95,7 +116,7 @@ func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
 			inc.DateSource = "git"
 		}
 	}
-	return r, nil
+	return r, changes, nil
 }
 
 // CacheDir is where a repository's caches live: $INQUEST_CACHE_DIR, else the

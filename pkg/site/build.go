@@ -154,19 +154,17 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rp, err := st.load(ctx, opts)
+	rp, fieldChanges, err := st.load(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := lint.Validate(rp.Config); err != nil {
 		return nil, err
 	}
-	stage("load", t0)
-	res.Warnings = rp.Warnings
 	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
 
-	// The search index is updated beside the pages: it is needed before
-	// them only where related incidents come from it (small sites).
+	// The search index is updated beside the history's field changes and
+	// the pages: it reads neither, and takes longest of all.
 	res.IndexDir = repo.IndexDir(opts.CacheDir)
 	indexDone := make(chan error, 1)
 	var indexTook time.Duration
@@ -189,6 +187,12 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		return err
 	}
 	defer waitIndex() // never leave the index half-written behind a failed build
+
+	if err := fieldChanges(ctx); err != nil {
+		return nil, err
+	}
+	stage("load", t0)
+	res.Warnings = rp.Warnings
 
 	t0 = time.Now()
 	b, err := assemble(rp, opts)

@@ -82,16 +82,16 @@ type histLoad struct {
 }
 
 // load returns the kept repository, or loads it (st may be nil).
-func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, error) {
+func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, func(context.Context) error, error) {
 	if st != nil && st.reuse && st.rp != nil {
-		return st.rp, nil
+		return st.rp, func(context.Context) error { return nil }, nil
 	}
 	if st != nil && !opts.NoHistory {
 		// Read before the load: a commit made during it moves HEAD away
 		// from this, and the next update starts again.
 		st.head = headOf(opts.Dir)
 	}
-	return repo.Load(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
+	return repo.LoadStaged(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
 }
 
 // keep records a finished whole build (st may be nil).
