@@ -45,3 +45,38 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFields reads the front-matter fields of every postmortem of the
+// corpus in INQUEST_BENCH_CORPUS, as the history does for each version.
+func BenchmarkFields(b *testing.B) {
+	dir := os.Getenv("INQUEST_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths, _, err := postmortem.Discover(context.Background(), dir, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var files [][]byte
+	var size int64
+	for _, p := range paths {
+		data, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+		size += int64(len(data))
+	}
+	parser := postmortem.NewParser(cfg)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range files {
+			parser.Fields(f)
+		}
+	}
+}

@@ -109,6 +109,10 @@ func SplitFrontMatter(content []byte) (*FrontMatter, []byte, int, error) {
 		fm.Format = ""
 		return fm, content, 1, &SyntaxError{Line: openLine, Msg: fmt.Sprintf("front matter opened with %q is never closed by a %q line", open, closing)}
 	}
+	// frontmatter.Parse returns the body in a copy of the whole content,
+	// grown by doubling; the same bytes at the end of content cost nothing
+	// to keep.
+	body = content[len(content)-len(body):]
 	bodyLine := 1 + bytes.Count(content[:len(content)-len(body)], []byte("\n"))
 	return fm, body, bodyLine, decodeErr
 }

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strconv"
@@ -77,8 +78,11 @@ func FuzzSplitFrontMatter(f *testing.F) {
 		if bodyLine < 1 || bodyLine > lines+1 {
 			t.Fatalf("body line %d outside 1..%d", bodyLine, lines+1)
 		}
-		if len(body) > len(content) {
-			t.Fatal("body longer than content")
+		if !bytes.HasSuffix(content, body) {
+			t.Fatal("body is not the end of the content")
+		}
+		if len(body) > 0 && &body[len(body)-1] != &content[len(content)-1] {
+			t.Fatal("body is a copy, not the end of the content")
 		}
 		var se *SyntaxError
 		if err != nil && errors.As(err, &se) && (se.Line < 1 || se.Line > lines+1) {

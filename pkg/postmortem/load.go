@@ -168,12 +168,32 @@ func ParseFiles(ctx context.Context, root string, paths []string, p *Parser) ([]
 }
 
 // readLimited reads a file, stopping one byte past MaxFileSize so that a huge
-// file costs no more than the limit.
+// file costs no more than the limit. The buffer is sized from the file's
+// length, as os.ReadFile's is: an incident keeps its content (Body is part
+// of it), and a buffer grown by doubling would keep up to twice that.
 func readLimited(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	size := 512
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= MaxFileSize {
+		size = int(fi.Size()) + 1 // one more byte to see the end of the file
+	}
+	data := make([]byte, 0, size)
+	r := io.LimitReader(f, MaxFileSize+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }

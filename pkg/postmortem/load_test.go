@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -45,5 +46,27 @@ func TestDiscoverThroughLinkedRoot(t *testing.T) {
 	}
 	if len(set.Incidents) != 1 || set.Incidents[0].Title != "Database outage" {
 		t.Errorf("Load through the link: %+v", set.Incidents)
+	}
+}
+
+// TestReadLimited: a file is read into a buffer of its own size (Body keeps
+// it), and one larger than MaxFileSize only one byte past the limit.
+func TestReadLimited(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []int{0, 1, 511, 512, 4097, 100_000, MaxFileSize, MaxFileSize + 10_000} {
+		name := filepath.Join(dir, "f.md")
+		if err := os.WriteFile(name, bytes.Repeat([]byte("x"), n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data, err := readLimited(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(n, MaxFileSize+1); len(data) != want {
+			t.Errorf("%d bytes: read %d, want %d", n, len(data), want)
+		}
+		if n <= MaxFileSize && cap(data) > n+1 {
+			t.Errorf("%d bytes: buffer of %d", n, cap(data))
+		}
 	}
 }
