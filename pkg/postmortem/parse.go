@@ -641,19 +641,25 @@ func (p *Parser) Fields(content []byte) map[string]string {
 func (p *Parser) fieldsOf(fm *FrontMatter) map[string]string {
 	out := make(map[string]string, len(fm.Values))
 	for _, k := range fm.Keys {
-		name := p.fields[normalizeKey(k)]
-		if name == "" {
-			name = k
-		}
-		v := fm.Values[k]
-		switch name {
-		case "timeline", "action_items":
-			out[name] = fmt.Sprintf("%d entries", len(asList(v)))
-		default:
-			out[name] = toString(v)
-		}
+		f := p.fieldOf(k, fm.Values[k])
+		out[f.name] = f.value
 	}
 	return out
+}
+
+// fieldOf is the name and flat value Fields gives front-matter key k
+// holding v.
+func (p *Parser) fieldOf(k string, v any) fieldEntry {
+	name := p.fields[normalizeKey(k)]
+	if name == "" {
+		name = k
+	}
+	switch name {
+	case "timeline", "action_items":
+		return fieldEntry{name, fmt.Sprintf("%d entries", len(asList(v)))}
+	default:
+		return fieldEntry{name, toString(v)}
+	}
 }
 
 // normalizeKey is config.NormalizeKey without its cost for keys that are

@@ -85,7 +85,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		h, warnings, err := history.Load(ctx, root, history.Options{
 			Include:       cfg.Match,
 			Trailers:      cfg.Trailers,
-			Fields:        parser.Fields,
+			Fields:        parser.NewFieldsCache().Fields,
 			ParsedFields:  (*postmortem.Incident).ParsedFields,
 			FieldsVersion: fieldsVersion(cfg),
 			CacheDir:      cache,

@@ -1,0 +1,161 @@
+package postmortem
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
+
+// FieldsCache gives what Parser.Fields gives, for the many versions of the
+// same files that the history compares, parsing only the top-level YAML
+// front-matter entries it has not seen before: successive versions of a
+// postmortem mostly differ in one or two fields, and parsing YAML is most
+// of what reading a version costs. It is safe for concurrent use.
+//
+// An entry is a top-level key line and the lines below it up to the next
+// one. Parsed alone, an entry has the value it has in the whole front
+// matter as long as nothing refers across entries, so front matter with
+// anchors, aliases, tags, directives, tabs, duplicate keys or keys other
+// than plain words is parsed whole, as are TOML and JSON.
+// FuzzFieldsCache holds the results to Parser.Fields'.
+type FieldsCache struct {
+	p       *Parser
+	entries sync.Map // entry text -> fieldEntry
+}
+
+type fieldEntry struct{ name, value string }
+
+// NewFieldsCache returns an empty cache of p's fields.
+func (p *Parser) NewFieldsCache() *FieldsCache { return &FieldsCache{p: p} }
+
+// Fields is Parser.Fields.
+func (c *FieldsCache) Fields(content []byte) map[string]string {
+	content = Normalize(content)
+	entries, ok := yamlEntries(content)
+	if !ok {
+		return c.p.Fields(content)
+	}
+	vals := make([]fieldEntry, len(entries))
+	var missing []int
+	for i, e := range entries {
+		if v, ok := c.entries.Load(e.text); ok {
+			vals[i] = v.(fieldEntry)
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 2 {
+		// A version mostly new: one parse of the whole is cheaper than
+		// one per entry.
+		fm, _, _, _ := SplitFrontMatter(content)
+		if fm.Format != "yaml" || len(fm.Keys) != len(entries) {
+			return c.p.fieldsOf(fm)
+		}
+		for i, k := range fm.Keys {
+			if k != entries[i].key {
+				return c.p.fieldsOf(fm)
+			}
+			vals[i] = c.p.fieldOf(k, fm.Values[k])
+			c.entries.Store(entries[i].text, vals[i])
+		}
+	} else {
+		for _, i := range missing {
+			var fm FrontMatter
+			fm.Values, fm.Lines = map[string]any{}, map[string]int{}
+			if err := fm.decodeYAML([]byte(entries[i].text), 1); err != nil || len(fm.Keys) != 1 || fm.Keys[0] != entries[i].key {
+				return c.p.Fields(content)
+			}
+			vals[i] = c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]])
+			c.entries.Store(entries[i].text, vals[i])
+		}
+	}
+	out := make(map[string]string, len(vals))
+	for _, v := range vals {
+		out[v.name] = v.value
+	}
+	return out
+}
+
+// yamlEntry is one top-level entry of YAML front matter.
+type yamlEntry struct{ key, text string }
+
+// yamlEntries splits the YAML front matter of normalised content into its
+// top-level entries, or reports that it cannot be parsed an entry at a
+// time (see FieldsCache). The front matter is found as SplitFrontMatter
+// finds it: a first non-blank line "---" or "---yaml" and the first line
+// after it that is "---", both trimmed.
+func yamlEntries(content []byte) ([]yamlEntry, bool) {
+	var (
+		out    []yamlEntry
+		seen   = map[string]bool{}
+		opened bool
+		start  = -1 // of the entry being read
+		key    string
+	)
+	for at := 0; at < len(content); {
+		end := len(content)
+		if i := bytes.IndexByte(content[at:], '\n'); i >= 0 {
+			end = at + i + 1
+		}
+		line := content[at:end]
+		t := bytes.TrimSpace(line)
+		switch {
+		case !opened:
+			if len(t) > 0 {
+				if s := string(t); s != "---" && s != "---yaml" {
+					return nil, false
+				}
+				opened = true
+			}
+		case string(t) == "---":
+			if start >= 0 {
+				out = append(out, yamlEntry{key, string(content[start:at])})
+			}
+			return out, len(out) > 0
+		case bytes.ContainsAny(line, "&*!%@`\t"):
+			return nil, false
+		case len(line) > 0 && line[0] != ' ' && line[0] != '#' && line[0] != '\n':
+			k, ok := plainKey(line)
+			if !ok || seen[k] {
+				return nil, false
+			}
+			if start >= 0 {
+				out = append(out, yamlEntry{key, string(content[start:at])})
+			}
+			seen[k] = true
+			start, key = at, k
+		case start < 0 && len(t) > 0 && t[0] != '#':
+			return nil, false // an indented line before the first key
+		}
+		at = end
+	}
+	return nil, false // never closed
+}
+
+// plainKey returns the key a top-level line starts with, "key:" followed by
+// a space or the end of the line, when it is a word that YAML reads as a
+// string: a letter or underscore, then letters, digits, "_" and "-", and
+// not one of the words YAML reads as a boolean or null.
+func plainKey(line []byte) (string, bool) {
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || i > 0 && ('0' <= c && c <= '9' || c == '-') {
+			i++
+			continue
+		}
+		break
+	}
+	if i == 0 || i == len(line) || line[i] != ':' {
+		return "", false
+	}
+	if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\n' {
+		return "", false
+	}
+	k := string(line[:i])
+	switch strings.ToLower(k) {
+	case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
+		return "", false
+	}
+	return k, true
+}

@@ -1,0 +1,98 @@
+package postmortem
+
+import (
+	"reflect"
+	"testing"
+)
+
+const fieldsV1 = `---
+title: "Checkout latency"   # quoted
+id: INC-1
+date: 2025-01-01
+severity: SEV2
+status: draft
+reviewers: [Ana Silva]
+tags: [database, "pool"]
+impact: {customers: 50, duration_minutes: 83}
+summary: |
+  Two lines
+  of summary.
+
+action_items:
+  - {title: "Raise the pool", owner: "Bo", due: 2025-02-01, priority: high}
+---
+
+# Body
+`
+
+// fieldsVersions are successive versions of one postmortem, each changing
+// a field or two, as the history reads them.
+var fieldsVersions = []string{
+	fieldsV1,
+	replace(fieldsV1, "status: draft", "status: in-review"),
+	replace(fieldsV1, "status: draft\nreviewers: [Ana Silva]", "status: published\nreviewers: [Ana Silva, Mei Chen]"),
+	replace(fieldsV1, "  - {title", "  - {title: \"Alert on waits\", owner: Cy}\n  - {title"),
+	replace(fieldsV1, "severity: SEV2\n", ""),
+	replace(fieldsV1, "id: INC-1\n", "id: INC-1\nid: INC-2\n"),
+	replace(fieldsV1, "tags: [database, \"pool\"]", "tags: &t [database]\nlabels: *t"),
+	replace(fieldsV1, "status: draft", "status: 'a\nb: c'"),
+	replace(fieldsV1, "---\ntitle", "+++\ntitle"),
+}
+
+func replace(s, old, new string) string {
+	for i := 0; i+len(old) <= len(s); i++ {
+		if s[i:i+len(old)] == old {
+			return s[:i] + new + s[i+len(old):]
+		}
+	}
+	panic("no " + old)
+}
+
+func TestFieldsCache(t *testing.T) {
+	p := newTestParser(t)
+	c := p.NewFieldsCache()
+	for round := range 2 {
+		for i, v := range fieldsVersions {
+			got, want := c.Fields([]byte(v)), p.Fields([]byte(v))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("round %d, version %d:\n got %v\nwant %v", round, i, got, want)
+			}
+		}
+	}
+	// The first versions are read an entry at a time; the cache is of use
+	// only if they are.
+	for i, v := range fieldsVersions[:5] {
+		if _, ok := yamlEntries(Normalize([]byte(v))); !ok {
+			t.Errorf("version %d is not split into entries", i)
+		}
+	}
+	// Duplicate keys, an anchor, TOML. (Version 7's quoted scalar runs
+	// across a line that looks like a key: it is split, its parts do not
+	// parse alone, and the whole is parsed, as the loop above checks.)
+	for _, i := range []int{5, 6, 8} {
+		if _, ok := yamlEntries(Normalize([]byte(fieldsVersions[i]))); ok {
+			t.Errorf("version %d is split into entries, but must be parsed whole", i)
+		}
+	}
+}
+
+// FuzzFieldsCache holds FieldsCache to Parser.Fields for two versions read
+// one after the other and the first read again, as the history reads
+// them.
+func FuzzFieldsCache(f *testing.F) {
+	for i := 1; i < len(fieldsVersions); i++ {
+		f.Add([]byte(fieldsVersions[i-1]), []byte(fieldsVersions[i]))
+	}
+	f.Add([]byte("---\na: 1\nb: [x,\n  y]\n---\n"), []byte("---\na: 1\nb: [x,\ny: z]\n---\n"))
+	f.Add([]byte("---\na: |\n  x\n---\nb: 2\n---\n"), []byte("---\n\n# c\na: >-\n  x\n\n b\nc:\n---"))
+	f.Add([]byte("---yaml\nk: v\n---\n"), []byte("\n---\nk:\n  - 1\n  - 2\nTrue: x\n---\n"))
+	p := newTestParser(f)
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		c := p.NewFieldsCache()
+		for _, v := range [][]byte{a, b, a} {
+			if got, want := c.Fields(v), p.Fields(v); !reflect.DeepEqual(got, want) {
+				t.Fatalf("content %q:\n got %v\nwant %v", v, got, want)
+			}
+		}
+	})
+}
