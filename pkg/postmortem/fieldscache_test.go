@@ -2,6 +2,7 @@ package postmortem
 
 import (
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -95,4 +96,27 @@ func FuzzFieldsCache(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFieldsCacheConcurrent: the history's workers share one cache.
+func TestFieldsCacheConcurrent(t *testing.T) {
+	p := newTestParser(t)
+	c := p.NewFieldsCache()
+	want := make([]map[string]string, len(fieldsVersions))
+	for i, v := range fieldsVersions {
+		want[i] = p.Fields([]byte(v))
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for k := range 50 {
+				i := (w + k) % len(fieldsVersions)
+				if got := c.Fields([]byte(fieldsVersions[i])); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("version %d: got %v, want %v", i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
