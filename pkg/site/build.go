@@ -407,7 +407,6 @@ func (b *builder) derive(v *Incident) {
 	if b.site.RepoURL != "" {
 		v.EditURL, v.HistoryURL = repoLinks(b.site.RepoURL, b.repo.Config.Branch, v.Source)
 	}
-	v.Events = buildEvents(v.Incident)
 }
 
 // referenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a

@@ -3,6 +3,7 @@ package site
 import (
 	"html/template"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +89,13 @@ type Event struct {
 	Offset string
 	// Percent is the position on the axis, 0 to 100; -1 without a time.
 	Percent float64
+	// X is Percent as the x coordinate on the default theme's 1,000-wide
+	// axis, "%.1f" (svgx); "" without a position.
+	X string
+	// ISO and When are Time as iso and datetime write it; "" without a time.
+	ISO, When string
+	// HTML is Text with its inline Markdown, as inline renders it.
+	HTML template.HTML
 }
 
 // Page is what a template gets as its data.
@@ -211,6 +219,10 @@ func buildEvents(inc *postmortem.Incident) []Event {
 				}
 			}
 		}
+		out[i].HTML = inlineHTML(e.Text)
+		if !e.Time.IsZero() {
+			out[i].ISO, out[i].When = isoTime(e.Time), dateTime(e.Time)
+		}
 		if e.Time.IsZero() || e.DateOnly || first.IsZero() {
 			continue
 		}
@@ -221,8 +233,23 @@ func buildEvents(inc *postmortem.Incident) []Event {
 		} else {
 			out[i].Percent = 0
 		}
+		out[i].X = strconv.FormatFloat(svgX(out[i].Percent), 'f', 1, 64)
 	}
 	return out
+}
+
+// svgX is the x coordinate of a position on the default theme's axis,
+// which runs from 10 to 990.
+func svgX(pct float64) float64 { return 10 + pct*9.8 }
+
+// isoTime and dateTime are the template functions iso and datetime.
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func dateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // humanDuration writes a duration the way an incident review says it:

@@ -46,7 +46,10 @@ func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) er
 		if err := b.renderBody(v); err != nil {
 			return err
 		}
-		defer func() { v.Content = "" }()
+		// Only the incident's own page draws its body and timeline: they
+		// are made for it and dropped after.
+		v.Events = buildEvents(v.Incident)
+		defer func() { v.Content, v.Events = "", nil }()
 	}
 	if err := t.ExecuteTemplate(buf, "layout", j.page); err != nil {
 		return fmt.Errorf("theme: %s: %w", j.tmpl, err)
@@ -207,13 +210,8 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			}
 			return t.Format("2006-01-02")
 		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"datetime": dateTime,
+		"iso":      isoTime,
 		"dur": func(d time.Duration) string {
 			if d == 0 {
 				return ""
@@ -258,7 +256,7 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		},
 		"add":    func(a, b int) int { return a + b },
 		"inline": inlineHTML,
-		"svgx":   func(pct float64) float64 { return 10 + pct*9.8 },
+		"svgx":   svgX,
 		"durwidth": func(d time.Duration) string {
 			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
 		},
