@@ -10,9 +10,11 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
-// BenchmarkLoad parses a whole repository: set INQUEST_BENCH_CORPUS to a
-// folder made by ../shared/bench/gencorpus.py. It reports MB/s of Markdown.
-func BenchmarkLoad(b *testing.B) {
+// benchCorpus returns the corpus in INQUEST_BENCH_CORPUS (a folder made by
+// ../shared/bench/gencorpus.py), its configuration and its postmortems'
+// paths, or skips the benchmark when it is not set.
+func benchCorpus(b *testing.B) (string, *config.Config, []string) {
+	b.Helper()
 	dir := os.Getenv("INQUEST_BENCH_CORPUS")
 	if dir == "" {
 		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
@@ -25,6 +27,13 @@ func BenchmarkLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return dir, cfg, paths
+}
+
+// BenchmarkLoad parses a whole repository (see benchCorpus). It reports
+// MB/s of Markdown.
+func BenchmarkLoad(b *testing.B) {
+	dir, cfg, paths := benchCorpus(b)
 	var size int64
 	for _, p := range paths {
 		st, err := os.Stat(filepath.Join(dir, p))
@@ -47,20 +56,9 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // BenchmarkFields reads the front-matter fields of every postmortem of the
-// corpus in INQUEST_BENCH_CORPUS, as the history does for each version.
+// corpus (see benchCorpus), as the history does for each version.
 func BenchmarkFields(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
-	}
-	cfg, err := config.Load(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	paths, _, err := postmortem.Discover(context.Background(), dir, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dir, cfg, paths := benchCorpus(b)
 	var files [][]byte
 	var size int64
 	for _, p := range paths {
