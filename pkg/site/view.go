@@ -75,7 +75,8 @@ type span struct{ off, n int64 }
 // fields of timeline.Event (see there), copied rather than embedded. A
 // template finds a field promoted from an embedded struct by searching the
 // struct anew on every use, and an incident page reads several fields of
-// each of its events: about a second of CPU in a build of 10,000.
+// each of its events: 0.6 s of CPU and 0.4 GB of garbage in the profile of
+// a cold build of 10,000 postmortems.
 type Event struct {
 	Time     time.Time
 	DateOnly bool
