@@ -48,15 +48,8 @@ func (c *FieldsCache) Fields(content []byte) map[string]string {
 		// A version mostly new: one parse of the whole is cheaper than
 		// one per entry.
 		fm, _, _, _ := SplitFrontMatter(content)
-		if fm.Format != "yaml" || len(fm.Keys) != len(entries) {
+		if !c.storeWhole(entries, fm, vals) {
 			return c.p.fieldsOf(fm)
-		}
-		for i, k := range fm.Keys {
-			if k != entries[i].key {
-				return c.p.fieldsOf(fm)
-			}
-			vals[i] = c.p.fieldOf(k, fm.Values[k])
-			c.entries.Store(entries[i].text, vals[i])
 		}
 	} else {
 		for _, i := range missing {
@@ -74,6 +67,50 @@ func (c *FieldsCache) Fields(content []byte) map[string]string {
 		out[v.name] = v.value
 	}
 	return out
+}
+
+// storeWhole stores the fields of entries, the entries of the front matter
+// fm was split from, and puts them in vals (when not nil). It stores
+// nothing and reports false when fm's keys are not the entries' keys, as
+// when a value did not decode.
+func (c *FieldsCache) storeWhole(entries []yamlEntry, fm *FrontMatter, vals []fieldEntry) bool {
+	if fm.Format != "yaml" || len(fm.Keys) != len(entries) {
+		return false
+	}
+	for i, k := range fm.Keys {
+		if k != entries[i].key {
+			return false
+		}
+	}
+	for i, k := range fm.Keys {
+		v := c.p.fieldOf(k, fm.Values[k])
+		if vals != nil {
+			vals[i] = v
+		}
+		c.entries.Store(entries[i].text, v)
+	}
+	return true
+}
+
+// SeedingParser returns a parser like the cache's whose every Parse also
+// stores the entries of the file's front matter in the cache, so that the
+// history, which reads earlier versions of the files just parsed, finds
+// most of their entries already there.
+func (c *FieldsCache) SeedingParser() *Parser {
+	p := *c.p
+	p.seed = c
+	return &p
+}
+
+// seed stores the entries of normalised content, whose front matter
+// SplitFrontMatter split as fm.
+func (c *FieldsCache) seed(content []byte, fm *FrontMatter) {
+	if fm.Format != "yaml" {
+		return
+	}
+	if entries, ok := yamlEntries(content); ok {
+		c.storeWhole(entries, fm, nil)
+	}
 }
 
 // yamlEntry is one top-level entry of YAML front matter.
@@ -112,7 +149,13 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 				out = append(out, yamlEntry{key, string(content[start:at])})
 			}
 			return out, len(out) > 0
-		case bytes.ContainsAny(line, "&*!%@`\t"):
+		case bytes.ContainsAny(line, "&*!\t"):
+			// Anchors, aliases and tags may refer across entries; a line
+			// with a tab is left to the whole parse. "%" is a directive
+			// only at the start of a line, where it is not a plain key
+			// and so is rejected below; "%", "@" and "`" elsewhere
+			// mean the same in an entry as in the whole (as text, or as
+			// an error the whole parse then reports).
 			return nil, false
 		case len(line) > 0 && line[0] != ' ' && line[0] != '#' && line[0] != '\n':
 			k, ok := plainKey(line)

@@ -38,6 +38,11 @@ var fieldsVersions = []string{
 	replace(fieldsV1, "tags: [database, \"pool\"]", "tags: &t [database]\nlabels: *t"),
 	replace(fieldsV1, "status: draft", "status: 'a\nb: c'"),
 	replace(fieldsV1, "---\ntitle", "+++\ntitle"),
+	// "%", "@" and "`" inside values, a directive-like line, and "@"
+	// starting a plain value (an error, in an entry as in the whole).
+	replace(fieldsV1, "status: draft", "status: \"80% of `max`\"\nowner2: a@b"),
+	replace(fieldsV1, "status: draft", "status: draft\n%YAML 1.2"),
+	replace(fieldsV1, "status: draft", "status: @draft"),
 }
 
 func replace(s, old, new string) string {
@@ -62,8 +67,8 @@ func TestFieldsCache(t *testing.T) {
 	}
 	// The first versions are read an entry at a time; the cache is of use
 	// only if they are.
-	for i, v := range fieldsVersions[:5] {
-		if _, ok := yamlEntries(Normalize([]byte(v))); !ok {
+	for _, i := range []int{0, 1, 2, 3, 4, 9} {
+		if _, ok := yamlEntries(Normalize([]byte(fieldsVersions[i]))); !ok {
 			t.Errorf("version %d is not split into entries", i)
 		}
 	}
@@ -74,6 +79,42 @@ func TestFieldsCache(t *testing.T) {
 		if _, ok := yamlEntries(Normalize([]byte(fieldsVersions[i]))); ok {
 			t.Errorf("version %d is split into entries, but must be parsed whole", i)
 		}
+	}
+}
+
+// TestFieldsCacheSeedingParser: a parse by the seeding parser leaves each
+// entry of the file's front matter in the cache, with the value Fields
+// gives, and nothing when the front matter does not decode whole.
+func TestFieldsCacheSeedingParser(t *testing.T) {
+	p := newTestParser(t)
+	c := p.NewFieldsCache()
+	sp := c.SeedingParser()
+	inc := sp.Parse("a.md", []byte(fieldsVersions[9]))
+	if !reflect.DeepEqual(inc.ParsedFields(), p.Fields([]byte(fieldsVersions[9]))) {
+		t.Fatalf("the seeding parser's fields differ from the parser's: %v", inc.ParsedFields())
+	}
+	entries, _ := yamlEntries(Normalize([]byte(fieldsVersions[9])))
+	for _, e := range entries {
+		v, ok := c.entries.Load(e.text)
+		if !ok {
+			t.Errorf("entry %q is not in the cache", e.key)
+			continue
+		}
+		if got := v.(fieldEntry); got.value != inc.ParsedFields()[got.name] {
+			t.Errorf("entry %q: cached %v, parsed %q", e.key, got, inc.ParsedFields()[got.name])
+		}
+	}
+	// The next version, read as the history reads it, is right too.
+	if got, want := c.Fields([]byte(fieldsVersions[1])), p.Fields([]byte(fieldsVersions[1])); !reflect.DeepEqual(got, want) {
+		t.Errorf("after seeding:\n got %v\nwant %v", got, want)
+	}
+
+	bad := p.NewFieldsCache()
+	bad.SeedingParser().Parse("b.md", []byte(fieldsVersions[11]))
+	n := 0
+	bad.entries.Range(func(any, any) bool { n++; return true })
+	if n != 0 {
+		t.Errorf("front matter with an error seeded %d entries", n)
 	}
 }
 

@@ -117,12 +117,18 @@ func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, [
 // cores, then validates the set. The order of incidents is the sorted order
 // of their paths.
 func Load(ctx context.Context, root string, cfg *config.Config) (*Set, error) {
+	return LoadWith(ctx, root, cfg, NewParser(cfg))
+}
+
+// LoadWith is Load with a given parser for cfg, such as a FieldsCache's
+// SeedingParser.
+func LoadWith(ctx context.Context, root string, cfg *config.Config, p *Parser) (*Set, error) {
 	paths, findings, err := Discover(ctx, root, cfg)
 	if err != nil {
 		return nil, err
 	}
 	set := &Set{Findings: findings}
-	incs, err := ParseFiles(ctx, root, paths, NewParser(cfg))
+	incs, err := ParseFiles(ctx, root, paths, p)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,9 @@ type Parser struct {
 	loc *time.Location
 	// fields maps a normalised front-matter key to its canonical field.
 	fields map[string]string
+	// seed, when set, receives the front-matter entries of every file
+	// parsed (see FieldsCache.SeedingParser).
+	seed *FieldsCache
 }
 
 // NewParser returns a parser for a configuration.
@@ -79,6 +82,9 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	fm, body, bodyLine, err := SplitFrontMatter(content)
 	// Before applyFrontMatter reads fm: Fields sees it as split.
 	inc.fields = p.fieldsOf(fm)
+	if p.seed != nil {
+		p.seed.seed(content, fm)
+	}
 	if err != nil {
 		for _, e := range unjoin(err) {
 			if se, ok := e.(*SyntaxError); ok {

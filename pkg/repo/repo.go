@@ -80,19 +80,22 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		err      error
 	}
 	hist := make(chan loaded, 1)
+	// The field changes read earlier versions of the files parsed here,
+	// which mostly share their front-matter entries with the work tree's:
+	// the parse puts those in the cache the history's Fields reads.
+	fields := postmortem.NewParser(cfg).NewFieldsCache()
 	go func() {
-		parser := postmortem.NewParser(cfg)
 		h, warnings, err := history.Load(ctx, root, history.Options{
 			Include:       cfg.Match,
 			Trailers:      cfg.Trailers,
-			Fields:        parser.NewFieldsCache().Fields,
+			Fields:        fields.Fields,
 			ParsedFields:  (*postmortem.Incident).ParsedFields,
 			FieldsVersion: fieldsVersion(cfg),
 			CacheDir:      cache,
 		})
 		hist <- loaded{h, warnings, err}
 	}()
-	set, err := postmortem.Load(ctx, root, cfg)
+	set, err := postmortem.LoadWith(ctx, root, cfg, fields.SeedingParser())
 	hl := <-hist
 	if err != nil {
 		return nil, nil, err
