@@ -114,6 +114,51 @@ func TestWasmSearchBlocked(t *testing.T) {
 	}
 }
 
+// TestWasmSearchRuntimeFails: when the WebAssembly runtime fails after it
+// has answered (here a stand-in for a Go program that exited: its search
+// function throws from the query "database" on), the page gives up on it,
+// says why in data-engine-error, and filters the catalog for that query
+// and the next ones, with no error shown under the box.
+func TestWasmSearchRuntimeFails(t *testing.T) {
+	ctx := newTab(t)
+	const crash = `
+;(function () {
+  var run = Go.prototype.run;
+  Go.prototype.run = function (inst) {
+    var p = run.call(this, inst), search = globalThis.inquestSearch, dead = false;
+    globalThis.inquestSearch = function (q) {
+      if (String(q).indexOf("database") >= 0) dead = true;
+      if (dead) throw new Error("Go program has already exited");
+      return search.apply(this, arguments);
+    };
+    return p;
+  };
+})();
+`
+	patch := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.Contains(r.URL.Path, "wasm_exec") {
+				h.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			w.Header().Set("Content-Type", "text/javascript")
+			w.WriteHeader(rec.Code)
+			w.Write(append(rec.Body.Bytes(), crash...))
+		})
+	}
+	cons := openSearch(ctx, t, patch)
+	typeQuery(ctx, t, "dns")
+	waitFor(ctx, t, "full-text results for dns", `(a => a.dataset.results === "full-text" && a.dataset.query === "dns")(document.getElementById("search-app"))`)
+	catalogFallback(ctx, t, "database", "already exited")
+	catalogFallback(ctx, t, "dns", "already exited")
+	if !evalJS[bool](ctx, t, `document.getElementById("search-error").hidden`) {
+		t.Errorf("an error is shown under the box: %q", evalJS[string](ctx, t, `document.getElementById("search-error").textContent`))
+	}
+	cons.checkClean(t, "search page after the runtime failed")
+}
+
 // openSearch builds examples/acme, serves it with the file server wrapped
 // by wrap, opens the search page, waits for the catalog and watches the
 // console from then on.

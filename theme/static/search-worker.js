@@ -12,7 +12,8 @@
 // the first `first` ids, best first, with fragments (an id → one HTML
 // fragment with <mark>), and partial true when a second result with up to
 // `limit` ids and no fragments follows; or {type: "result", seq, error}
-// for a query that does not parse. The runtime and the index are gzip files, decompressed
+// for a query that does not parse; or {type: "error", error} when the
+// runtime has failed and will answer no more. The runtime and the index are gzip files, decompressed
 // here, so that any static host serves them small; the index is a bundle
 // of the index folder's files (see pkg/site/browser.go).
 "use strict";
@@ -120,7 +121,12 @@ onmessage = function (e) {
     try {
       search(m);
     } catch (err) {
-      postMessage({ type: "result", seq: m.seq, error: String(err && err.message || err) });
+      // A query that does not parse is answered with res.error above. A
+      // throw is the runtime itself failing (it exited, or panicked):
+      // no later query would fare better, so the page is told to give up
+      // on it and filter the catalog.
+      ready = false;
+      postMessage({ type: "error", error: String(err && err.message || err) });
     }
   }
 };
