@@ -841,8 +841,8 @@ func (b *builder) probePage(tmpl string, v *Incident) *Page {
 		p.Groups = []Group{{Title: "probe", Path: "probe/", Lessons: []Lesson{{Incident: v, HTML: v.Lessons}}}}
 	case "actions":
 		g := Group{Title: "probe"}
-		for k, a := range v.ActionItems {
-			g.Actions = append(g.Actions, Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now), item: k})
+		for k := range v.ActionItems {
+			g.Actions = append(g.Actions, newAction(v, k, b.site.Now))
 		}
 		p.Groups = []Group{g}
 	case "incident":

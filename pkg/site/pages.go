@@ -173,12 +173,12 @@ func (b *builder) byMonth() []Group {
 func (b *builder) actionGroups() []Group {
 	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "Done"}}
 	for _, v := range b.site.Incidents {
-		for k, a := range v.ActionItems {
-			act := Action{ActionItem: a, Incident: v, Overdue: a.Overdue(b.site.Now), item: k}
+		for k := range v.ActionItems {
+			act := newAction(v, k, b.site.Now)
 			switch {
 			case act.Overdue:
 				groups[0].Actions = append(groups[0].Actions, act)
-			case a.Status != postmortem.StatusDone:
+			case act.Status != postmortem.StatusDone:
 				groups[1].Actions = append(groups[1].Actions, act)
 			default:
 				groups[2].Actions = append(groups[2].Actions, act)

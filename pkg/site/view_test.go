@@ -69,7 +69,32 @@ var regexpSpaces = regexp.MustCompile(`(?m)^ +$`)
 // and not here, or not copied, fails this test.
 func TestEventCopiesTimelineEvent(t *testing.T) {
 	var in timeline.Event
-	v := reflect.ValueOf(&in).Elem()
+	fillFields(t, reflect.ValueOf(&in).Elem())
+	in.Kind = timeline.KindDetected
+	out := buildEvents(&postmortem.Incident{Timeline: []timeline.Event{in}})
+	if len(out) != 1 {
+		t.Fatalf("%d events, want 1", len(out))
+	}
+	checkCopied(t, reflect.ValueOf(in), reflect.ValueOf(out[0]))
+}
+
+// TestActionCopiesActionItem: every field of postmortem.ActionItem is on
+// site.Action, with its value.
+func TestActionCopiesActionItem(t *testing.T) {
+	var in postmortem.ActionItem
+	fillFields(t, reflect.ValueOf(&in).Elem())
+	v := &Incident{Incident: &postmortem.Incident{ActionItems: []postmortem.ActionItem{{}, in}}}
+	got := newAction(v, 1, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	checkCopied(t, reflect.ValueOf(in), reflect.ValueOf(got))
+	if got.Incident != v || got.item != 1 || !got.Overdue {
+		t.Errorf("incident %p (want %p), item %d (want 1), overdue %v (want true)", got.Incident, v, got.item, got.Overdue)
+	}
+}
+
+// fillFields sets every field of the struct v to a value other than its
+// zero: a string names its field, a time is in March 2024.
+func fillFields(t *testing.T, v reflect.Value) {
+	t.Helper()
 	for i := range v.NumField() {
 		f := v.Field(i)
 		switch f.Kind() {
@@ -82,24 +107,24 @@ func TestEventCopiesTimelineEvent(t *testing.T) {
 		case reflect.Struct: // time.Time
 			f.Set(reflect.ValueOf(time.Date(2024, 3, 1, 9, 19, 0, 0, time.UTC)))
 		default:
-			t.Fatalf("timeline.Event.%s: no test value for a %s", v.Type().Field(i).Name, f.Kind())
+			t.Fatalf("%s.%s: no test value for a %s", v.Type(), v.Type().Field(i).Name, f.Kind())
 		}
 	}
-	in.Kind = timeline.KindDetected
-	out := buildEvents(&postmortem.Incident{Timeline: []timeline.Event{in}})
-	if len(out) != 1 {
-		t.Fatalf("%d events, want 1", len(out))
-	}
-	got := reflect.ValueOf(out[0])
-	for i := range v.NumField() {
-		name := v.Type().Field(i).Name
+}
+
+// checkCopied reports each field of the struct in that got lacks or holds
+// another value in.
+func checkCopied(t *testing.T, in, got reflect.Value) {
+	t.Helper()
+	for i := range in.NumField() {
+		name := in.Type().Field(i).Name
 		g := got.FieldByName(name)
 		if !g.IsValid() {
-			t.Errorf("site.Event has no field %s", name)
+			t.Errorf("%s has no field %s", got.Type(), name)
 			continue
 		}
-		if !reflect.DeepEqual(g.Interface(), v.Field(i).Interface()) {
-			t.Errorf("%s = %v, want %v", name, g.Interface(), v.Field(i).Interface())
+		if !reflect.DeepEqual(g.Interface(), in.Field(i).Interface()) {
+			t.Errorf("%s.%s = %v, want %v", got.Type(), name, g.Interface(), in.Field(i).Interface())
 		}
 	}
 }
