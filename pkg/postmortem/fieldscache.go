@@ -13,7 +13,7 @@ import (
 // of what reading a version costs. It is safe for concurrent use.
 //
 // An entry is a top-level key line and the lines below it up to the next
-// one. Parsed alone, an entry has the value it has in the whole front
+// one; the first also takes the comments and blank lines above it. Parsed alone, an entry has the value it has in the whole front
 // matter as long as nothing refers across entries, so front matter with
 // anchors, aliases, tags, directives, tabs, duplicate keys or keys other
 // than plain words is parsed whole, as are TOML and JSON.
@@ -127,6 +127,7 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 		seen   = map[string]bool{}
 		opened bool
 		start  = -1 // of the entry being read
+		lead   int  // where the lines after the opening one start
 		key    string
 	)
 	for at := 0; at < len(content); {
@@ -142,7 +143,7 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 				if s := string(t); s != "---" && s != "---yaml" {
 					return nil, false
 				}
-				opened = true
+				opened, lead = true, end
 			}
 		case string(t) == "---":
 			if start >= 0 {
@@ -164,9 +165,15 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 			}
 			if start >= 0 {
 				out = append(out, yamlEntry{key, string(content[start:at])})
+				start = at
+			} else {
+				// Comments and blank lines before the first key go with
+				// it: the whole parse reads them too, and fails on a
+				// character YAML does not allow even in a comment.
+				start = lead
 			}
 			seen[k] = true
-			start, key = at, k
+			key = k
 		case start < 0 && len(t) > 0 && t[0] != '#':
 			return nil, false // an indented line before the first key
 		}
