@@ -13,10 +13,11 @@ import (
 // of what reading a version costs. It is safe for concurrent use.
 //
 // An entry is a top-level key line and the lines below it up to the next
-// one; the first also takes the comments and blank lines above it. Parsed alone, an entry has the value it has in the whole front
-// matter as long as nothing refers across entries, so front matter with
-// anchors, aliases, tags, directives, tabs, duplicate keys or keys other
-// than plain words is parsed whole, as are TOML and JSON.
+// one; the first also takes the comments and blank lines above it. Parsed
+// alone, an entry has the value it has in the whole front matter as long
+// as nothing refers across entries, so front matter with anchors, aliases,
+// tags, directives, tabs, duplicate keys or keys other than plain words is
+// parsed whole, as are TOML and JSON.
 // FuzzFieldsCache holds the results to Parser.Fields'.
 type FieldsCache struct {
 	p       *Parser
