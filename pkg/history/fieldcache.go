@@ -149,6 +149,18 @@ func (t *fieldsTable) str(s string) uint32 {
 
 // readFieldsCache returns the cache of version in dir: nil and no error
 // when there is none, nil and an error when the file cannot be used.
+// FieldsCached reports whether an earlier Attach with Options.CacheDir dir
+// and Options.FieldsVersion version left its fields cache there, so that
+// most field changes will be read from it rather than from parsing every
+// earlier version: a caller need not prepare for the parsing.
+func FieldsCached(dir, version string) bool {
+	if dir == "" || version == "" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dir, fieldsName(version)))
+	return err == nil
+}
+
 func readFieldsCache(dir, version string) (*fieldsCache, error) {
 	p := filepath.Join(dir, fieldsName(version))
 	b, err := os.ReadFile(p)

@@ -82,6 +82,9 @@ func TestFieldsCache(t *testing.T) {
 
 	v1 := base
 	v1.FieldsVersion = "v1"
+	if FieldsCached(cache, "v1") {
+		t.Error("FieldsCached before any attach with v1")
+	}
 	got, calls := attachAll(t, tr.dir, v1, paths)
 	sameHistories(t, "first", got, want)
 	if calls != parsedUncached {
@@ -89,6 +92,10 @@ func TestFieldsCache(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cache, fieldsName("v1"))); err != nil {
 		t.Fatalf("fields cache not written: %v", err)
+	}
+	if !FieldsCached(cache, "v1") || FieldsCached(cache, "v2") || FieldsCached("", "v1") {
+		t.Errorf("FieldsCached: v1 %v (want true), v2 %v, no directory %v (want false)",
+			FieldsCached(cache, "v1"), FieldsCached(cache, "v2"), FieldsCached("", "v1"))
 	}
 
 	got, calls = attachAll(t, tr.dir, v1, paths)
