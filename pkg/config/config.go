@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -424,6 +425,29 @@ func (c *Config) Match(rel string) bool {
 		}
 	}
 	return false
+}
+
+// ContentRoots returns the folders every postmortem is under: the part of
+// each content glob before its first wildcard, sorted, without repeats. It
+// returns nil, the whole repository, when a glob starts with a wildcard.
+func (c *Config) ContentRoots() []string {
+	var roots []string
+	for _, g := range c.Content {
+		var dirs []string
+		parts := strings.Split(path.Clean("/" + g)[1:], "/")
+		for _, part := range parts[:len(parts)-1] {
+			if strings.ContainsAny(part, `*?[{\`) {
+				break
+			}
+			dirs = append(dirs, part)
+		}
+		if len(dirs) == 0 {
+			return nil
+		}
+		roots = append(roots, strings.Join(dirs, "/"))
+	}
+	slices.Sort(roots)
+	return slices.Compact(roots)
 }
 
 // IsDraft reports whether a status is one of the draft statuses.

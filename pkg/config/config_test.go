@@ -2,6 +2,7 @@ package config
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,30 @@ func TestMatch(t *testing.T) {
 		if got := c.Match(path); got != want {
 			t.Errorf("Match(%q) = %v, want %v", path, got, want)
 		}
+	}
+}
+
+func TestContentRoots(t *testing.T) {
+	tests := []struct {
+		name    string
+		content []string
+		want    []string
+	}{
+		{"default globs reach any depth", Default().Content, nil},
+		{"one folder", []string{"postmortems/**/*.md"}, []string{"postmortems"}},
+		{"nested folder", []string{"docs/incidents/*.md"}, []string{"docs/incidents"}},
+		{"wildcard inside a name", []string{"docs/inc*/x.md"}, []string{"docs"}},
+		{"braces", []string{"{a,b}/x.md"}, nil},
+		{"file at the root", []string{"*.md"}, nil},
+		{"literal file", []string{"reports/2024/outage.md"}, []string{"reports/2024"}},
+		{"sorted, without repeats", []string{"retros/**/*.md", "incidents/*.md", "incidents/**/*.txt", "./retros/x/../*.md"}, []string{"incidents", "retros"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Config{Content: tt.content}
+			if got := c.ContentRoots(); !slices.Equal(got, tt.want) {
+				t.Errorf("ContentRoots(%q) = %q, want %q", tt.content, got, tt.want)
+			}
+		})
 	}
 }
