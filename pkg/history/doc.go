@@ -6,7 +6,10 @@
 //
 // Load walks every commit reachable from HEAD once and compares each with its
 // first parent, reading only the trees under Options.Roots and skipping every
-// subtree whose hash did not change. The result is a map from path to
+// subtree whose hash did not change. A commit that added a file there has the
+// rest of its tree compared too, for the deleted files it may have been moved
+// from; a file moved in from outside the roots has its own history read in a
+// further pass limited to its old path. The result is a map from path to
 // revisions; Revisions and Attach are look-ups in it. The map can be cached on
 // disk (Options.CacheDir), keyed by HEAD: a build with no new commits reads no
 // history, and one with new commits diffs only those. With
@@ -26,14 +29,18 @@
 //
 // # Renames
 //
-// Within the content roots, a file deleted and a file added in the same commit
-// are paired as a rename when their contents are identical, or else at least
-// 50% similar by git's own similarity measure (git's default -M50%); a file
-// whose base name is unique on both sides is tried first, as git does. The
-// history then continues under the old name. Unlike `git log --follow`, which
-// also considers copies of files the commit left untouched, only deleted files
-// can be a rename's source. A deleted postmortem keeps its history, found by
-// its last path.
+// A file's history follows it across renames as `git log --first-parent
+// --follow` does for the file it follows, whichever folder it came from: a
+// file a commit added continues the history of a file the same commit
+// deleted anywhere in the repository, the one with identical content (one
+// with the same base name first), else the most similar by git's own
+// similarity measure if at least 50% similar (git's default -M50%). Each
+// added file is matched on its own, so two files split from one both
+// continue its history. Unlike `git log --follow`, which also takes a file
+// the commit left in place as the source of a copy, only deleted files can
+// be a rename's source: a postmortem started as a copy of another, or of a
+// template, begins at its own first commit. A deleted or moved-away
+// postmortem keeps its history, found by its last path.
 //
 // # Sign-offs and review
 //

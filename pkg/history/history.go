@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,11 +24,13 @@ import (
 // Options configure Load. Paths are slash-separated and relative to the
 // directory given to Load, which is normally the repository root.
 type Options struct {
-	// Include reports whether a path is a postmortem. Nil includes every
-	// file under Roots.
+	// Include reports whether a file under Roots is a postmortem. Nil
+	// includes every file under Roots.
 	Include func(path string) bool
-	// Roots are the folders whose history is read, e.g. "postmortems".
-	// Empty means the whole directory.
+	// Roots are the folders postmortems are in, e.g. "postmortems"; empty
+	// means the whole directory. History compares only these folders but
+	// for the commits that add a file to them, and follows a file moved
+	// into them from anywhere in the repository back to its old name.
 	Roots []string
 	// Trailers are the commit message trailer keys to read, matched
 	// case-insensitively; empty means Signed-off-by, Reviewed-by,
@@ -65,12 +68,13 @@ type Repo struct {
 	gitDir   string
 	repo     *git.Repository
 	head     plumbing.Hash
+	roots    []string // repository-relative content roots; nil is the whole tree
 	opts     Options
 	trailers []string
 	mm       *mailmap
 	commits  []commitRec
 	live     map[string]*lineage // repository-relative path at HEAD
-	dead     map[string]*lineage // deleted files, by their last path
+	dead     map[string]*lineage // deleted or moved files, by their last path
 
 	msgMu sync.Mutex
 	msgs  map[int32]*message
@@ -89,7 +93,7 @@ type loadStats struct {
 
 // cacheVersion changes whenever the snapshot format or the way it is
 // computed changes, so old caches are ignored.
-const cacheVersion = "inquest-history/1"
+const cacheVersion = "inquest-history/2"
 
 // Load reads the history of the Git repository containing dir once and
 // returns it with warnings for the user. A directory that is not in a Git
@@ -143,6 +147,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 	}
 
 	roots := r.normRoots(opts.Roots)
+	r.roots = roots
 	key := cacheKey(roots, shallow)
 	var snap *snapshot
 	if opts.CacheDir != "" {
@@ -251,6 +256,13 @@ func (r *Repo) objectsDir() string {
 
 // compute runs the one pass over history, reusing the diffs of an older
 // cached snapshot for commits it already covered.
+//
+// The pass compares only the content roots, and for a commit that added a
+// file there, also finds the deleted files anywhere in the tree it could
+// have been moved from. A source outside the roots has its own history read
+// next, in a further pass over every commit limited to such files (and so
+// on, for a file moved twice), so that the history of a postmortem moved in
+// from the repository root or a data/ folder goes on under its old name.
 func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow []plumbing.Hash) (*snapshot, error) {
 	o, err := openObjects(r.objectsDir(), r.repo.Storer)
 	if err != nil {
@@ -289,6 +301,9 @@ func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow 
 		Changes:  make([][]change, len(commits)),
 		Warnings: warnings,
 	}
+	if old != nil {
+		s.Extra = old.Extra
+	}
 	index := make(map[plumbing.Hash]int32, len(commits))
 	for i := range commits {
 		index[commits[i].Hash] = int32(i)
@@ -308,11 +323,44 @@ func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow 
 			todo = append(todo, int32(i))
 		}
 	}
-	inflated, err := diffCommits(ctx, o, s, index, todo, roots)
+	paths := newPathTrie(append(slices.Clone(roots), s.Extra...))
+	res, inflated, err := diffCommits(ctx, o, s, index, todo, paths)
 	if err != nil {
 		return nil, err
 	}
+	for k, ci := range todo {
+		s.Changes[ci], s.Diffed[ci] = res[k], true
+	}
 	r.stats.diffed = len(todo)
+
+	// Files moved in from outside what was compared: read their history
+	// in every commit, until no new such file turns up.
+	var diffed []int32
+	for i := range commits {
+		if s.Diffed[i] {
+			diffed = append(diffed, int32(i))
+		}
+	}
+	for {
+		extra := movedFrom(s, paths)
+		if len(extra) == 0 {
+			break
+		}
+		s.Extra = slices.Concat(s.Extra, extra)
+		slices.Sort(s.Extra)
+		paths = newPathTrie(append(slices.Clone(roots), s.Extra...))
+		res, n, err := diffCommits(ctx, o, s, index, diffed, newPathTrie(extra))
+		inflated += n
+		if err != nil {
+			return nil, err
+		}
+		for k, ci := range diffed {
+			if len(res[k]) > 0 {
+				s.Changes[ci] = append(slices.Clone(s.Changes[ci]), res[k]...)
+				sortChanges(s.Changes[ci])
+			}
+		}
+	}
 
 	d := &differ{r: lr}
 	if mh, kind, err := d.lookup(commits[0].Tree, ".mailmap"); err == nil && kind == kindBlob && !mh.IsZero() {
@@ -322,6 +370,26 @@ func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow 
 	}
 	r.stats.objectsRead = lr.inflated + inflated
 	return s, nil
+}
+
+// movedFrom lists, sorted, the sources of renames in s that paths does not
+// take in.
+func movedFrom(s *snapshot, paths *pathTrie) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, cs := range s.Changes {
+		if !s.Diffed[i] {
+			continue
+		}
+		for _, c := range cs {
+			if c.From != "" && !seen[c.From] && !paths.covers(c.From) {
+				seen[c.From] = true
+				out = append(out, c.From)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Head returns the hash of the commit the history was read from, or "" when
@@ -353,6 +421,16 @@ func (r *Repo) Revisions(path string) []postmortem.Revision {
 // Load.
 func (r *Repo) key(p string) string {
 	return r.prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+}
+
+// rel is a repository path relative to the directory given to Load; a
+// file outside it (a postmortem's name before it was moved in) starts with
+// "../".
+func (r *Repo) rel(p string) string {
+	if rest, ok := strings.CutPrefix(p, r.prefix); ok {
+		return rest
+	}
+	return strings.Repeat("../", strings.Count(r.prefix, "/")) + p
 }
 
 func (r *Repo) lineage(p string) *lineage {
@@ -396,7 +474,7 @@ func (r *Repo) revision(rv rev) postmortem.Revision {
 		Subject:   m.Subject,
 		Body:      m.Body,
 		PR:        m.PR,
-		Path:      strings.TrimPrefix(rv.path, r.prefix),
+		Path:      r.rel(rv.path),
 		Trailers:  tr,
 	}
 }

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -9,7 +10,7 @@ import (
 
 // lineage is the history of one file across renames.
 type lineage struct {
-	revs []rev // newest first once built
+	revs []rev // newest first
 }
 
 // rev is one first-parent commit that changed a file.
@@ -28,9 +29,9 @@ type viaRev struct {
 	blob plumbing.Hash // the file's content after this commit
 }
 
-// build turns a snapshot into per-file lineages. The file's history is
-// the first-parent history of HEAD, as `git log --first-parent --follow`
-// shows it; a merge's branch commits are attached to the merge as via.
+// build turns a snapshot into per-file lineages. A file's history is the
+// first-parent history of HEAD, as `git log --first-parent --follow` shows
+// it; a merge's branch commits are attached to the merge as via.
 func (r *Repo) build(s *snapshot) {
 	r.commits = s.Commits
 	r.live = map[string]*lineage{}
@@ -80,97 +81,74 @@ func (r *Repo) build(s *snapshot) {
 		brought[m] = got
 	}
 
-	include := func(p string) bool {
-		if !strings.HasPrefix(p, r.prefix) {
-			return false
-		}
-		return r.opts.Include == nil || r.opts.Include(p[len(r.prefix):])
-	}
-	for k := len(chain) - 1; k >= 0; k-- {
-		ci := chain[k]
+	// Walking the first-parent chain from HEAD back, as git log does, each
+	// postmortem is followed under the name it had at each commit: watch
+	// maps a name to the files whose history is at that name now. A file
+	// is met first (from HEAD's side) at the last commit that changed it:
+	// a file at HEAD, or a deleted file found by its last path. A commit
+	// that added a watched name from a source hands the watch over to the
+	// source's name; the source's own history, a deleted file's, goes on
+	// too, since git log --follow shows that deletion for the old path.
+	watch := map[string][]*lineage{}
+	met := map[string]bool{}
+	for _, ci := range chain {
 		if !s.Diffed[ci] {
 			continue
 		}
-		r.apply(s, ci, s.Changes[ci], include, brought[ci])
-	}
-	for _, m := range []map[string]*lineage{r.live, r.dead} {
-		for _, lin := range m {
-			for i, j := 0, len(lin.revs)-1; i < j; i, j = i+1, j-1 {
-				lin.revs[i], lin.revs[j] = lin.revs[j], lin.revs[i]
+		cs := s.Changes[ci]
+		for _, c := range cs {
+			if met[c.Path] {
+				continue
 			}
+			met[c.Path] = true
+			if !r.include(c.Path) {
+				continue
+			}
+			lin := &lineage{}
+			watch[c.Path] = append(watch[c.Path], lin)
+			if c.deleted() {
+				r.dead[c.Path] = lin
+			} else {
+				r.live[c.Path] = lin
+			}
+		}
+		merge := len(s.Commits[ci].Parents) > 1
+		var moves []change
+		for _, c := range cs {
+			lins := watch[c.Path]
+			if len(lins) == 0 {
+				continue
+			}
+			rv := rev{c: ci, path: c.Path, blob: c.Blob, prev: c.Prev}
+			if merge {
+				rv.via = viaCommits(s, brought[ci], c)
+			}
+			for _, lin := range lins {
+				lin.revs = append(lin.revs, rv)
+			}
+			if c.From != "" {
+				moves = append(moves, c)
+			}
+		}
+		for _, c := range moves {
+			watch[c.From] = append(watch[c.From], watch[c.Path]...)
+			delete(watch, c.Path)
 		}
 	}
 }
 
-// apply records one first-parent commit's changes in the lineages.
-func (r *Repo) apply(s *snapshot, ci int32, cs []change, include func(string) bool, brought []int32) {
-	type step struct {
-		c   change
-		lin *lineage
+// include reports whether a repository path is a postmortem: under the
+// content roots and accepted by Options.Include.
+func (r *Repo) include(p string) bool {
+	if !strings.HasPrefix(p, r.prefix) {
+		return false
 	}
-	steps := make([]step, 0, len(cs))
-	// Detach the lineages of renamed and deleted files first, so that a
-	// commit that swaps two names moves both histories.
-	for _, c := range cs {
-		from := c.From
-		if from != "" && !include(from) {
-			from = ""
-			c.From, c.Prev = "", plumbing.ZeroHash
-		}
-		if !include(c.Path) {
-			if from == "" {
-				continue
-			}
-			// Renamed out of the postmortems: the old file was deleted.
-			c = change{Path: from, Prev: c.Prev}
-			from = ""
-		}
-		var lin *lineage
-		switch {
-		case from != "":
-			lin = r.live[from]
-			delete(r.live, from)
-		case c.deleted():
-			lin = r.live[c.Path]
-			delete(r.live, c.Path)
-		}
-		steps = append(steps, step{c, lin})
+	if len(r.roots) > 0 && !slices.ContainsFunc(r.roots, func(root string) bool {
+		return p == root || strings.HasPrefix(p, root+"/")
+	}) {
+		return false
 	}
-	merge := len(s.Commits[ci].Parents) > 1
-	for _, st := range steps {
-		c, lin := st.c, st.lin
-		switch {
-		case c.deleted():
-			if lin == nil {
-				lin = &lineage{}
-			}
-			r.dead[c.Path] = lin
-		case c.added():
-			if lin = r.dead[c.Path]; lin != nil {
-				delete(r.dead, c.Path)
-			} else {
-				lin = &lineage{}
-			}
-			r.live[c.Path] = lin
-		case c.From != "":
-			if lin == nil {
-				lin = &lineage{}
-			}
-			r.live[c.Path] = lin
-		default:
-			if lin = r.live[c.Path]; lin == nil {
-				// Seen first as a modification: history starts at a
-				// shallow boundary or the file was outside Include.
-				lin = &lineage{}
-				r.live[c.Path] = lin
-			}
-		}
-		rv := rev{c: ci, path: c.Path, blob: c.Blob, prev: c.Prev}
-		if merge {
-			rv.via = viaCommits(s, brought, c)
-		}
-		lin.revs = append(lin.revs, rv)
-	}
+	return r.opts.Include == nil || r.opts.Include(p[len(r.prefix):])
 }
 
 // viaCommits finds the commits of a merged branch that changed the file

@@ -2,8 +2,8 @@ package history
 
 import (
 	"bytes"
+	"github.com/go-git/go-git/v5/plumbing"
 	"path"
-	"sort"
 )
 
 // Rename scores follow git's diffcore: a score of 60000 is identical content
@@ -11,181 +11,99 @@ import (
 const (
 	maxScore     = 60000
 	minimumScore = maxScore / 2
-	// renameLimit bounds the inexact pairing of one commit (deleted ×
-	// added files), as git's diff.renameLimit does.
+	// renameLimit bounds the deleted files an added file is compared
+	// with, as git's diff.renameLimit does (its square).
 	renameLimit = 1000 * 1000
 )
 
-// pairRenames turns deletions and additions in one commit's changes into
-// renames: first files whose content is identical, then files that are at
-// least 50% similar, as git's rename detection pairs them (a deleted file
-// with the same base name as an added one is tried first).
-func (w *differ) pairRenames(cs []change) ([]change, error) {
-	var dels, adds []int
-	for i, c := range cs {
-		switch {
-		case c.deleted():
-			dels = append(dels, i)
-		case c.added():
-			adds = append(adds, i)
+// findSources finds where each file a commit added came from, as `git log
+// --follow` does for the file it follows: among the files the commit
+// deleted anywhere in the tree (dels, in path order), first one with the
+// same content, preferring one with the same base name; else the most
+// similar by git's measure, if at least 50% similar (git's default -M50%),
+// preferring the same base name between equal scores. Each added file is
+// matched on its own, so two copies of one moved file both continue its
+// history, as they do in git. The added file gets the source's path as
+// From and its content as Prev; the deletion stays in the list, since
+// the old path's own history ends there.
+//
+// git log --follow also takes a file the commit left in place as the
+// source of a copy (it looks for copies harder); inquest does not, so a
+// postmortem started as a copy of another, or of a template, begins with
+// its own first commit.
+func (w *differ) findSources(cs []change, dels []change) error {
+	if len(dels) == 0 {
+		return nil
+	}
+	var byBlob map[plumbing.Hash][]int
+	sigs := map[plumbing.Hash]*spanSig{}
+	sig := func(h plumbing.Hash) (*spanSig, error) {
+		if s, ok := sigs[h]; ok {
+			return s, nil
 		}
+		data, err := w.r.readType(h, objBlob)
+		if err != nil {
+			return nil, err
+		}
+		s := hashChars(data)
+		sigs[h] = s
+		return s, nil
 	}
-	if len(dels) == 0 || len(adds) == 0 {
-		return cs, nil
-	}
-	used := make([]bool, len(cs)) // consumed by a pair
-	pair := map[int]int{}         // add index → del index
-
-	// Exact renames: same blob.
-	byBlob := map[[20]byte][]int{}
-	for _, d := range dels {
-		byBlob[cs[d].Prev] = append(byBlob[cs[d].Prev], d)
-	}
-	for _, a := range adds {
-		cands := byBlob[cs[a].Blob]
+	for i := range cs {
+		add := &cs[i]
+		if !add.added() {
+			continue
+		}
+		if byBlob == nil {
+			byBlob = make(map[plumbing.Hash][]int, len(dels))
+			for d := range dels {
+				byBlob[dels[d].Prev] = append(byBlob[dels[d].Prev], d)
+			}
+		}
+		base := path.Base(add.Path)
+		// Exact: the first deletion with this content, or the first one
+		// that also has the same base name.
 		best := -1
-		for _, d := range cands {
-			if used[d] {
+		for _, d := range byBlob[add.Blob] {
+			if dels[d].Link != add.Link {
 				continue
 			}
-			if best < 0 || (path.Base(cs[d].Path) == path.Base(cs[a].Path) && path.Base(cs[best].Path) != path.Base(cs[a].Path)) {
+			if best < 0 || path.Base(dels[d].Path) == base && path.Base(dels[best].Path) != base {
 				best = d
 			}
 		}
+		if best < 0 && !add.Link && len(dels) <= renameLimit {
+			// Inexact: the best score, then the same base name, then
+			// the first in path order. Symbolic links are renamed only
+			// when unchanged.
+			sa, err := sig(add.Blob)
+			if err != nil {
+				return err
+			}
+			bestScore, bestName := 0, false
+			for d := range dels {
+				if dels[d].Link {
+					continue
+				}
+				sd, err := sig(dels[d].Prev)
+				if err != nil {
+					return err
+				}
+				s := similarity(sd, sa)
+				if s < minimumScore {
+					continue
+				}
+				same := path.Base(dels[d].Path) == base
+				if best < 0 || s > bestScore || s == bestScore && same && !bestName {
+					best, bestScore, bestName = d, s, same
+				}
+			}
+		}
 		if best >= 0 {
-			used[best], used[a] = true, true
-			pair[a] = best
+			add.From, add.Prev = dels[best].Path, dels[best].Prev
 		}
 	}
-
-	// Inexact renames among what is left.
-	var restD, restA []int
-	for _, d := range dels {
-		if !used[d] {
-			restD = append(restD, d)
-		}
-	}
-	for _, a := range adds {
-		if !used[a] {
-			restA = append(restA, a)
-		}
-	}
-	if len(restD) > 0 && len(restA) > 0 && len(restD)*len(restA) <= renameLimit {
-		sigs := map[int]*spanSig{}
-		sig := func(i int, blob [20]byte) (*spanSig, error) {
-			if s, ok := sigs[i]; ok {
-				return s, nil
-			}
-			data, err := w.r.readType(blob, objBlob)
-			if err != nil {
-				return nil, err
-			}
-			s := hashChars(data)
-			sigs[i] = s
-			return s, nil
-		}
-		score := func(d, a int) (int, error) {
-			sd, err := sig(d, cs[d].Prev)
-			if err != nil {
-				return 0, err
-			}
-			sa, err := sig(a, cs[a].Blob)
-			if err != nil {
-				return 0, err
-			}
-			return similarity(sd, sa), nil
-		}
-		// Basename-guided pass: a file moved to another folder, perhaps
-		// edited, whose base name is unique on both sides.
-		baseCount := map[string][2]int{}
-		for _, d := range restD {
-			b := baseCount[path.Base(cs[d].Path)]
-			b[0]++
-			baseCount[path.Base(cs[d].Path)] = b
-		}
-		for _, a := range restA {
-			b := baseCount[path.Base(cs[a].Path)]
-			b[1]++
-			baseCount[path.Base(cs[a].Path)] = b
-		}
-		for _, a := range restA {
-			base := path.Base(cs[a].Path)
-			if baseCount[base] != [2]int{1, 1} {
-				continue
-			}
-			for _, d := range restD {
-				if used[d] || path.Base(cs[d].Path) != base {
-					continue
-				}
-				s, err := score(d, a)
-				if err != nil {
-					return nil, err
-				}
-				if s >= minimumScore {
-					used[d], used[a] = true, true
-					pair[a] = d
-				}
-			}
-		}
-		// Everything against everything, best scores first.
-		type cand struct{ score, d, a int }
-		var cands []cand
-		for _, a := range restA {
-			if used[a] {
-				continue
-			}
-			for _, d := range restD {
-				if used[d] {
-					continue
-				}
-				s, err := score(d, a)
-				if err != nil {
-					return nil, err
-				}
-				if s >= minimumScore {
-					cands = append(cands, cand{s, d, a})
-				}
-			}
-		}
-		sort.SliceStable(cands, func(i, j int) bool {
-			if cands[i].score != cands[j].score {
-				return cands[i].score > cands[j].score
-			}
-			// Prefer the pair whose base names agree, then path order.
-			bi := path.Base(cs[cands[i].d].Path) == path.Base(cs[cands[i].a].Path)
-			bj := path.Base(cs[cands[j].d].Path) == path.Base(cs[cands[j].a].Path)
-			if bi != bj {
-				return bi
-			}
-			if cands[i].a != cands[j].a {
-				return cands[i].a < cands[j].a
-			}
-			return cands[i].d < cands[j].d
-		})
-		for _, c := range cands {
-			if used[c.d] || used[c.a] {
-				continue
-			}
-			used[c.d], used[c.a] = true, true
-			pair[c.a] = c.d
-		}
-	}
-	if len(pair) == 0 {
-		return cs, nil
-	}
-	out := make([]change, 0, len(cs)-len(pair))
-	for i, c := range cs {
-		if d, ok := pair[i]; ok {
-			c.From, c.Prev = cs[d].Path, cs[d].Prev
-			out = append(out, c)
-			continue
-		}
-		if used[i] && c.deleted() {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return nil
 }
 
 // spanSig is git's content signature for rename detection: the text cut

@@ -17,6 +17,9 @@ type change struct {
 	From string        // rename source; "" when not renamed
 	Blob plumbing.Hash // content after the commit
 	Prev plumbing.Hash // content before the commit
+	// Link is set when the file is a symbolic link (after the commit, or
+	// before it for a deletion): git pairs links only with links.
+	Link bool
 }
 
 func (c change) added() bool   { return c.Prev.IsZero() && c.From == "" }
@@ -127,27 +130,66 @@ func commonSuffix(a, b []byte) int {
 	return i
 }
 
-// diffTrees appends the files that differ between trees a (before) and b
-// (after) to out. It reads the raw tree objects and merges their sorted
-// entries, descending only into subtrees whose hashes differ; identical runs
-// at the start and end of two versions of a large directory are skipped
-// with a byte comparison instead of entry by entry.
-func (w *differ) diffTrees(prefix string, a, b plumbing.Hash, out *[]change) error {
-	if a == b {
-		return nil
+// pathTrie limits a tree comparison to some paths. A node with all set
+// takes in everything below it; any other node only the children it names.
+type pathTrie struct {
+	all  bool
+	kids map[string]*pathTrie
+}
+
+// newPathTrie makes the trie of repository-relative paths (folders or
+// files); no paths means the whole tree.
+func newPathTrie(paths []string) *pathTrie {
+	root := &pathTrie{all: len(paths) == 0}
+	for _, p := range paths {
+		n := root
+		for name := range strings.SplitSeq(p, "/") {
+			if n.all {
+				break
+			}
+			k := n.kids[name]
+			if k == nil {
+				if n.kids == nil {
+					n.kids = map[string]*pathTrie{}
+				}
+				k = &pathTrie{}
+				n.kids[name] = k
+			}
+			n = k
+		}
+		n.all, n.kids = true, nil
 	}
-	var ta, tb []byte
-	var err error
-	if !a.IsZero() {
-		if ta, err = w.r.readType(a, objTree); err != nil {
-			return err
+	return root
+}
+
+// covers reports whether n takes in the file at path p.
+func (n *pathTrie) covers(p string) bool {
+	for name := range strings.SplitSeq(p, "/") {
+		if n.all {
+			return true
+		}
+		if n = n.kids[name]; n == nil {
+			return false
 		}
 	}
-	if !b.IsZero() {
-		if tb, err = w.r.readType(b, objTree); err != nil {
-			return err
-		}
+	return n.all
+}
+
+// child returns the node for a name below n: nil when n leaves the name
+// out, n itself when n takes in everything.
+func (n *pathTrie) child(name []byte) *pathTrie {
+	if n.all {
+		return n
 	}
+	return n.kids[string(name)]
+}
+
+// eachDiff calls f for every entry that differs between the raw trees ta
+// (before, hash a) and tb (after, hash b), in tree order: ea is nil for an
+// added entry, eb for a deleted one. Identical runs at the start and end of
+// two versions of a large directory are skipped with a byte comparison
+// instead of entry by entry.
+func eachDiff(ta, tb []byte, a, b plumbing.Hash, f func(ea, eb *treeEntry) error) error {
 	// Entries wholly inside the common prefix are the same in both.
 	i := 0
 	if l := commonPrefix(ta, tb); l > 0 {
@@ -168,6 +210,7 @@ func (w *differ) diffTrees(prefix string, a, b plumbing.Hash, out *[]change) err
 		}
 		var ea, eb treeEntry
 		var na, nb int
+		var err error
 		if restA > 0 {
 			if ea, na, err = parseEntry(ta, i); err != nil {
 				return fmt.Errorf("tree %s: %w", a, err)
@@ -189,44 +232,85 @@ func (w *differ) diffTrees(prefix string, a, b plumbing.Hash, out *[]change) err
 		}
 		switch {
 		case c < 0:
-			if err := w.emit(prefix, ea, false, out); err != nil {
-				return err
-			}
-			i = na
+			err, i = f(&ea, nil), na
 		case c > 0:
-			if err := w.emit(prefix, eb, true, out); err != nil {
-				return err
-			}
-			j = nb
+			err, j = f(nil, &eb), nb
 		default:
 			if !bytes.Equal(ea.hash, eb.hash) || !bytes.Equal(ea.mode, eb.mode) {
-				switch {
-				case ea.kind == kindTree && eb.kind == kindTree:
-					if err := w.diffTrees(prefix+string(ea.name)+"/", hashOf(ea.hash), hashOf(eb.hash), out); err != nil {
-						return err
-					}
-				case ea.kind == kindBlob && eb.kind == kindBlob:
-					*out = append(*out, change{Path: prefix + string(ea.name), Prev: hashOf(ea.hash), Blob: hashOf(eb.hash)})
-				default:
-					// A file became a symlink's sibling kind, a submodule or similar.
-					if err := w.emit(prefix, ea, false, out); err != nil {
-						return err
-					}
-					if err := w.emit(prefix, eb, true, out); err != nil {
-						return err
-					}
-				}
+				err = f(&ea, &eb)
 			}
 			i, j = na, nb
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
 
-// emit records every file under e as added or deleted.
-func (w *differ) emit(prefix string, e treeEntry, added bool, out *[]change) error {
+// readTrees reads two trees; a zero hash reads as an empty tree.
+func (w *differ) readTrees(a, b plumbing.Hash) (ta, tb []byte, err error) {
+	if !a.IsZero() {
+		if ta, err = w.r.readType(a, objTree); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !b.IsZero() {
+		if tb, err = w.r.readType(b, objTree); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ta, tb, nil
+}
+
+// diffTrees appends the files under node's paths that differ between trees
+// a (before) and b (after) to out. It reads the raw tree objects and merges
+// their sorted entries, descending only into subtrees whose hashes differ.
+func (w *differ) diffTrees(prefix string, a, b plumbing.Hash, node *pathTrie, out *[]change) error {
+	if a == b {
+		return nil
+	}
+	ta, tb, err := w.readTrees(a, b)
+	if err != nil {
+		return err
+	}
+	return eachDiff(ta, tb, a, b, func(ea, eb *treeEntry) error {
+		var name []byte
+		if ea != nil {
+			name = ea.name
+		} else {
+			name = eb.name
+		}
+		sub := node.child(name)
+		if sub == nil {
+			return nil
+		}
+		switch {
+		case eb == nil:
+			return w.emit(prefix, *ea, false, sub, out)
+		case ea == nil:
+			return w.emit(prefix, *eb, true, sub, out)
+		case ea.kind == kindTree && eb.kind == kindTree:
+			return w.diffTrees(prefix+string(name)+"/", hashOf(ea.hash), hashOf(eb.hash), sub, out)
+		case ea.kind == kindBlob && eb.kind == kindBlob && sub.all:
+			*out = append(*out, change{Path: prefix + string(name), Prev: hashOf(ea.hash), Blob: hashOf(eb.hash), Link: isLink(eb.mode)})
+			return nil
+		}
+		// A file became a folder, a submodule or similar.
+		if err := w.emit(prefix, *ea, false, sub, out); err != nil {
+			return err
+		}
+		return w.emit(prefix, *eb, true, sub, out)
+	})
+}
+
+// emit records every file under e that node takes in as added or deleted.
+func (w *differ) emit(prefix string, e treeEntry, added bool, node *pathTrie, out *[]change) error {
 	switch e.kind {
 	case kindBlob:
-		c := change{Path: prefix + string(e.name)}
+		if !node.all {
+			return nil // a file where the paths need a folder
+		}
+		c := change{Path: prefix + string(e.name), Link: isLink(e.mode)}
 		if added {
 			c.Blob = hashOf(e.hash)
 		} else {
@@ -236,12 +320,52 @@ func (w *differ) emit(prefix string, e treeEntry, added bool, out *[]change) err
 	case kindTree:
 		var zero plumbing.Hash
 		if added {
-			return w.diffTrees(prefix+string(e.name)+"/", zero, hashOf(e.hash), out)
+			return w.diffTrees(prefix+string(e.name)+"/", zero, hashOf(e.hash), node, out)
 		}
-		return w.diffTrees(prefix+string(e.name)+"/", hashOf(e.hash), zero, out)
+		return w.diffTrees(prefix+string(e.name)+"/", hashOf(e.hash), zero, node, out)
 	}
 	return nil
 }
+
+// deletedOutside appends the files deleted between trees a and b that are
+// not under node's paths: the rename sources a diff limited to those paths
+// does not see. A nil node means no path below is taken in.
+func (w *differ) deletedOutside(prefix string, a, b plumbing.Hash, node *pathTrie, out *[]change) error {
+	if a == b || a.IsZero() || (node != nil && node.all) {
+		return nil
+	}
+	ta, tb, err := w.readTrees(a, b)
+	if err != nil {
+		return err
+	}
+	return eachDiff(ta, tb, a, b, func(ea, eb *treeEntry) error {
+		if ea == nil {
+			return nil // added: nothing deleted
+		}
+		var sub *pathTrie
+		if node != nil {
+			if sub = node.kids[string(ea.name)]; sub != nil && sub.all {
+				return nil
+			}
+		}
+		switch ea.kind {
+		case kindTree:
+			var after plumbing.Hash
+			if eb != nil && eb.kind == kindTree {
+				after = hashOf(eb.hash)
+			}
+			return w.deletedOutside(prefix+string(ea.name)+"/", hashOf(ea.hash), after, sub, out)
+		case kindBlob:
+			if eb == nil || eb.kind != kindBlob {
+				*out = append(*out, change{Path: prefix + string(ea.name), Prev: hashOf(ea.hash), Link: isLink(ea.mode)})
+			}
+		}
+		return nil
+	})
+}
+
+// isLink reports whether a tree entry mode is a symbolic link's.
+func isLink(mode []byte) bool { return string(mode) == "120000" }
 
 func hashOf(b []byte) plumbing.Hash {
 	var h plumbing.Hash

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -14,14 +16,20 @@ import (
 
 // snapshot is the result of the one pass over history: every commit
 // reachable from HEAD and, for those that were diffed, the files they changed
-// under the content roots. It is what the disk cache stores; lineages are
-// built from it.
+// under the content roots and at the paths in Extra, with where each added
+// file came from. It is what the disk cache stores; lineages are built from
+// it.
 type snapshot struct {
-	Key      string // options fingerprint, see cacheKey
-	Head     plumbing.Hash
-	Commits  []commitRec // newest first, in commit-date order
-	Diffed   []bool      // Changes[i] is valid
-	Changes  [][]change
+	Key     string // options fingerprint, see cacheKey
+	Head    plumbing.Hash
+	Commits []commitRec // newest first, in commit-date order
+	Diffed  []bool      // Changes[i] is valid
+	Changes [][]change  // in path order
+	// Extra are the files outside the content roots that files under
+	// them were moved from, directly or through other such files, sorted:
+	// their history is read too, so that a postmortem's history goes on
+	// under its old name.
+	Extra    []string
 	Mailmap  string
 	Warnings []string
 }
@@ -35,7 +43,7 @@ const objectCacheBytes = 32 << 20
 // differ diffs commits for one worker goroutine.
 type differ struct {
 	r     *reader
-	roots []string // repository-relative folders; empty means the whole tree
+	paths *pathTrie // what to compare; nil (for lookups only) or all means the whole tree
 }
 
 // listCommits reads every commit reachable from head, newest first by
@@ -154,14 +162,15 @@ func firstParentChain(commits []commitRec, index map[plumbing.Hash]int32) []int3
 	}
 }
 
-// diffCommits diffs every commit in todo against its first parent, using
-// one worker per CPU. Commits are handed out in runs of consecutive commits
+// diffCommits diffs every commit in todo against its first parent, limited
+// to paths, using one worker per CPU, and returns the changes of each, in
+// the order of todo. Commits are handed out in runs of consecutive commits
 // so that each worker finds the parent's trees it just read still cached;
-// results land in s.Changes by index, so the outcome does not depend on
-// scheduling.
-func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbing.Hash]int32, todo []int32, roots []string) (int, error) {
+// results land by index, so the outcome does not depend on scheduling.
+func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbing.Hash]int32, todo []int32, paths *pathTrie) ([][]change, int, error) {
+	out := make([][]change, len(todo))
 	if len(todo) == 0 {
-		return 0, nil
+		return out, 0, nil
 	}
 	workers := runtime.GOMAXPROCS(0)
 	workers = max(1, min(workers, 8, len(todo)/64))
@@ -177,7 +186,7 @@ func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &differ{r: o.newReader(objectCacheBytes / workers), roots: roots}
+			w := &differ{r: o.newReader(objectCacheBytes / workers), paths: paths}
 			defer func() { inflated.Add(int64(w.r.inflated)) }()
 			for {
 				start := int(next.Add(int64(chunk))) - chunk
@@ -187,8 +196,8 @@ func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbin
 				if ctx.Err() != nil {
 					return
 				}
-				for _, ci := range todo[start:min(start+chunk, len(todo))] {
-					c := &s.Commits[ci]
+				for k := start; k < min(start+chunk, len(todo)); k++ {
+					c := &s.Commits[todo[k]]
 					var parentTree plumbing.Hash
 					if len(c.Parents) > 0 {
 						if pi, ok := index[c.Parents[0]]; ok {
@@ -204,63 +213,54 @@ func diffCommits(ctx context.Context, o *objects, s *snapshot, index map[plumbin
 						errMu.Unlock()
 						return
 					}
-					s.Changes[ci] = cs
-					s.Diffed[ci] = true
+					out[k] = cs
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return int(inflated.Load()), firstErr
+		return nil, int(inflated.Load()), firstErr
 	}
-	return int(inflated.Load()), ctx.Err()
+	return out, int(inflated.Load()), ctx.Err()
 }
 
-// diffCommit lists the files under the roots that differ between two root
-// trees, with renames paired.
+// diffCommit lists the files under the differ's paths that differ between
+// two root trees, in path order, with the source of each added file. The
+// sources are looked for among the files deleted anywhere in the tree, so
+// when some file was added the rest of the tree is compared too.
 func (w *differ) diffCommit(before, after plumbing.Hash) ([]change, error) {
 	// Nothing read for the previous commit is in use any more.
 	w.r.cache.recycle()
 	var out []change
-	if len(w.roots) == 0 {
-		if err := w.diffTrees("", before, after, &out); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, root := range w.roots {
-			a, ka, err := w.lookup(before, root)
-			if err != nil {
-				return nil, err
-			}
-			b, kb, err := w.lookup(after, root)
-			if err != nil {
-				return nil, err
-			}
-			if a == b {
-				continue
-			}
-			// A root may name a single file, or change kind.
-			if ka == kindBlob && kb == kindBlob {
-				out = append(out, change{Path: root, Prev: a, Blob: b})
-				continue
-			}
-			if ka == kindBlob {
-				out = append(out, change{Path: root, Prev: a})
-			}
-			if kb == kindBlob {
-				out = append(out, change{Path: root, Blob: b})
-			}
-			if ka != kindTree {
-				a = plumbing.ZeroHash
-			}
-			if kb != kindTree {
-				b = plumbing.ZeroHash
-			}
-			if err := w.diffTrees(root+"/", a, b, &out); err != nil {
-				return nil, err
-			}
+	if err := w.diffTrees("", before, after, w.paths, &out); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(out, change.added) {
+		return out, nil
+	}
+	var dels []change
+	for _, c := range out {
+		if c.deleted() {
+			dels = append(dels, c)
 		}
 	}
-	return w.pairRenames(out)
+	if n := len(dels); !w.paths.all {
+		if err := w.deletedOutside("", before, after, w.paths, &dels); err != nil {
+			return nil, err
+		}
+		if len(dels) > n {
+			sortChanges(dels)
+		}
+	}
+	if err := w.findSources(out, dels); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sortChanges puts changes in path order, which is the order git compares
+// trees in.
+func sortChanges(cs []change) {
+	slices.SortStableFunc(cs, func(a, b change) int { return strings.Compare(a.Path, b.Path) })
 }

@@ -94,6 +94,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	go func() {
 		h, warnings, err := history.Load(ctx, root, history.Options{
 			Include:       cfg.Match,
+			Roots:         cfg.ContentRoots(),
 			Trailers:      cfg.Trailers,
 			Fields:        fields.Fields,
 			ParsedFields:  (*postmortem.Incident).ParsedFields,

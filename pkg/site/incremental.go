@@ -179,7 +179,7 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 		// No FieldsVersion: the field-history cache is for whole loads;
 		// Attach of a few files reads their versions from Git.
 		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
-			Include: cfg.Match, Trailers: cfg.Trailers, Fields: postmortem.NewParser(cfg).NewFieldsCache().Fields,
+			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers, Fields: postmortem.NewParser(cfg).NewFieldsCache().Fields,
 			ParsedFields: (*postmortem.Incident).ParsedFields, CacheDir: cache,
 		})
 	}()
