@@ -30,7 +30,9 @@ A build whose inputs (every file of the repository, HEAD, options, the inquest b
 are those the output was built from does nothing and says so; --force builds anyway.
 The site is written to a temporary folder and moved into place only when the whole
 build succeeded: a failed build leaves the previous site untouched. Broken
-postmortems are reported and left out (with --strict they fail the build).`,
+postmortems are reported and left out (with --strict they fail the build). Git
+history that cannot be read (a corrupt pack) is a warning and the site has no
+history (with --strict it fails the build).`,
 		Example: `  inquest build
   inquest build examples/acme --out /tmp/acme-site
   inquest build --base-url https://org.github.io/postmortems/ --quiet
@@ -57,7 +59,8 @@ postmortems are reported and left out (with --strict they fail the build).`,
 				err = perr
 			}
 			notReplaced := errors.Is(err, site.ErrFindings)
-			if err != nil && !notReplaced {
+			noHistory := errors.Is(err, site.ErrHistory)
+			if err != nil && !notReplaced && !noHistory {
 				return err
 			}
 			errs, warns := 0, 0
@@ -89,6 +92,9 @@ postmortems are reported and left out (with --strict they fail the build).`,
 			if notReplaced {
 				return &exitError{code: ExitFindings, err: fmt.Errorf("--strict: %d errors in postmortems; %s was left as it was", errs, out)}
 			}
+			if noHistory {
+				return &exitError{code: ExitFindings, err: fmt.Errorf("--strict: Git history could not be read; %s was left as it was", out)}
+			}
 			if res.UpToDate {
 				fmt.Fprintf(e.stdout, "%s is up to date: %d incidents, %d pages (%d errors, %d warnings; checked in %s, --force to rebuild)\n",
 					out, res.Incidents, res.Pages, errs, warns, res.Elapsed.Round(time.Millisecond))
@@ -113,7 +119,7 @@ postmortems are reported and left out (with --strict they fail the build).`,
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress output")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the time each stage took")
 	f.BoolVar(&opts.Force, "force", false, "build even when the output was built from the same inputs")
-	f.BoolVar(&strict, "strict", false, "fail (exit 1, previous site kept) when any postmortem has an error (for CI)")
+	f.BoolVar(&strict, "strict", false, "fail (exit 1, previous site kept) when any postmortem has an error or Git history cannot be read (for CI)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	f.StringVar(&memProfile, "memprofile", "", "write a heap profile at the end of the build to this file")
 	return cmd

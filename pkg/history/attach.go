@@ -43,7 +43,7 @@ func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) err
 // field changes (the search index) between the two.
 func (r *Repo) AttachRevisions(ctx context.Context, incidents []*postmortem.Incident) (changes func(context.Context) error, err error) {
 	none := func(context.Context) error { return nil }
-	if r == nil || r.repo == nil || r.head.IsZero() {
+	if r == nil || r.repo == nil || r.head.IsZero() || r.readErr != nil {
 		return none, nil
 	}
 	var (
@@ -158,6 +158,12 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	parsed := make([]fieldsTable, workers)
+	type unread struct {
+		blob plumbing.Hash
+		path string
+		err  error
+	}
+	bad := make([][]unread, workers)
 	for w := range workers {
 		lo, hi := w*per, min((w+1)*per, len(todo))
 		if lo >= hi {
@@ -168,6 +174,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 			defer wg.Done()
 			var rd *reader
 			memo := map[plumbing.Hash]fieldSet{}
+			var path string // of the file whose versions get reads
 			get := func(h plumbing.Hash) (fieldSet, error) {
 				if f, ok := memo[h]; ok {
 					return f, nil
@@ -189,7 +196,11 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 					return fieldSet{}, nil // a partial clone: no field history here
 				}
 				if err != nil {
-					return fieldSet{}, fmt.Errorf("blob %s: %w", h, err)
+					// A damaged object: the revisions that need it go
+					// without field changes, and the user is told.
+					bad[w] = append(bad[w], unread{h, path, err})
+					memo[h] = fieldSet{}
+					return fieldSet{}, nil
 				}
 				f := newFieldSet(r.opts.Fields(data))
 				memo[h] = f
@@ -223,6 +234,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 					if rv.prev.IsZero() || rv.blob.IsZero() {
 						continue
 					}
+					path = r.rel(rv.path)
 					after, err := get(rv.blob)
 					if err != nil {
 						errs[w] = err
@@ -241,6 +253,11 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if all := slices.Concat(bad...); len(all) > 0 {
+		u := all[0]
+		err := fmt.Errorf("%s (blob %s): %w", u.path, u.blob, u.err)
+		r.unreadable(err, fmt.Sprintf("%d earlier versions of postmortems could not be read from Git, so the field changes of their revisions are not shown; the first: %v (`git fsck` lists what is damaged)", len(all), err))
 	}
 	if useCache {
 		// The cache only saves time: a build that cannot write it is
@@ -560,7 +577,8 @@ func (wc *worktreeCheck) uncommitted(r *Repo, source string, lin *lineage, openR
 		}
 		h, kind, err := (&differ{r: rd}).lookup(r.commits[0].Tree, rel)
 		if err != nil {
-			return false, err
+			r.unreadable(err, fmt.Sprintf("%s: HEAD's copy could not be read from Git, so whether it has uncommitted changes is not known: %v", source, err))
+			return false, nil
 		}
 		if kind == kindBlob {
 			head = h

@@ -75,6 +75,14 @@ type Repo struct {
 	commits  []commitRec
 	live     map[string]*lineage // repository-relative path at HEAD
 	dead     map[string]*lineage // deleted or moved files, by their last path
+	// readErr is why the history could not be read; the Repo then has
+	// none.
+	readErr error
+
+	// Objects Attach could not read: the first error, and warnings.
+	attachMu       sync.Mutex
+	attachErr      error
+	attachWarnings []string
 
 	msgMu sync.Mutex
 	msgs  map[int32]*message
@@ -99,7 +107,9 @@ const cacheVersion = "inquest-history/2"
 // returns it with warnings for the user. A directory that is not in a Git
 // repository, or a repository without commits, yields an empty Repo and a
 // warning rather than an error. A shallow clone yields a warning too, and the
-// history it has.
+// history it has. A repository whose objects cannot be read (a corrupt pack,
+// a missing tree) yields a Repo without history and a warning naming what
+// could not be read; ReadError returns the cause.
 func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -159,7 +169,12 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 		r.stats.fromCache = true
 	} else {
 		if snap, err = r.compute(ctx, key, roots, shallow); err != nil {
-			return nil, nil, fmt.Errorf("%s: read Git history: %w", dir, err)
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			r.readErr = err
+			warnings = append(warnings, fmt.Sprintf("%s: Git history could not be read, so pages show no revisions, sign-offs or review status: %v (`git fsck` lists what is damaged; a fresh clone repairs it)", dir, err))
+			return r, warnings, nil
 		}
 		if opts.CacheDir != "" {
 			if err := writeCache(opts.CacheDir, snap); err != nil {
@@ -390,6 +405,45 @@ func movedFrom(s *snapshot, paths *pathTrie) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ReadError returns why the history, or part of what Attach reads, could
+// not be read from Git, or nil when everything was read (or there was
+// nothing to read: no repository, no commits).
+func (r *Repo) ReadError() error {
+	if r == nil {
+		return nil
+	}
+	if r.readErr != nil {
+		return r.readErr
+	}
+	r.attachMu.Lock()
+	defer r.attachMu.Unlock()
+	return r.attachErr
+}
+
+// AttachWarnings returns, for the user, what Attach could not read from
+// Git so far: earlier versions of files, whose field changes are then
+// missing. Each call returns the warnings added since the last.
+func (r *Repo) AttachWarnings() []string {
+	if r == nil {
+		return nil
+	}
+	r.attachMu.Lock()
+	defer r.attachMu.Unlock()
+	w := r.attachWarnings
+	r.attachWarnings = nil
+	return w
+}
+
+// unreadable records that Attach could not read objects it needed.
+func (r *Repo) unreadable(err error, warning string) {
+	r.attachMu.Lock()
+	defer r.attachMu.Unlock()
+	if r.attachErr == nil {
+		r.attachErr = err
+	}
+	r.attachWarnings = append(r.attachWarnings, warning)
 }
 
 // Head returns the hash of the commit the history was read from, or "" when

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -41,14 +42,16 @@ const maxObjectSize = 1 << 30
 // objects is safe for concurrent use; each goroutine reads through its own
 // reader.
 type objects struct {
-	dir   string // the objects directory
-	packs []*packFile
+	dir     string // the objects directory
+	packs   []*packFile
+	skipped []string // why packs were left to the fallback, for errors
 
 	fbMu     sync.Mutex
 	fallback storer.EncodedObjectStorer
 }
 
 type packFile struct {
+	name   string // file name of the .pack, for errors
 	data   []byte // the whole .pack, mapped
 	unmap  func() error
 	fanout [256]uint32
@@ -65,6 +68,7 @@ func openObjects(objectsDir string, fallback storer.EncodedObjectStorer) (*objec
 		p, err := openPack(idx)
 		if err != nil {
 			// An unreadable pack is go-git's to handle through the fallback.
+			o.skipped = append(o.skipped, err.Error())
 			continue
 		}
 		o.packs = append(o.packs, p)
@@ -83,6 +87,10 @@ func openPack(idxPath string) (*packFile, error) {
 	p := &packFile{}
 	for i := range p.fanout {
 		p.fanout[i] = binary.BigEndian.Uint32(idx[8+4*i:])
+		// find trusts the fan-out to bound its search.
+		if i > 0 && p.fanout[i] < p.fanout[i-1] {
+			return nil, fmt.Errorf("%s: pack index fan-out out of order", idxPath)
+		}
 	}
 	n := int(p.fanout[255])
 	pos := 8 + 256*4
@@ -105,7 +113,7 @@ func openPack(idxPath string) (*packFile, error) {
 		_ = unmap()
 		return nil, fmt.Errorf("%s: not a pack file", packPath)
 	}
-	p.data, p.unmap = data, unmap
+	p.data, p.unmap, p.name = data, unmap, filepath.Base(packPath)
 	return p, nil
 }
 
@@ -183,7 +191,11 @@ func (o *objects) newReader(cacheBytes int) *reader {
 func (r *reader) read(h plumbing.Hash) (int, []byte, error) {
 	for i, p := range r.o.packs {
 		if off := p.find(h); off >= 0 {
-			return r.readPacked(i, p, off)
+			typ, data, err := r.readPacked(i, p, off)
+			if err != nil {
+				return 0, nil, fmt.Errorf("object %s in %s: %w", h, p.name, err)
+			}
+			return typ, data, nil
 		}
 	}
 	if typ, data, err := r.readLoose(h); err == nil {
@@ -414,9 +426,13 @@ func (r *reader) readFallback(h plumbing.Hash) (int, []byte, error) {
 	obj, err := r.o.fallback.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return 0, nil, fmt.Errorf("%s: %w", h, errNotFound)
+			err = errNotFound
 		}
-		return 0, nil, err
+		if len(r.o.skipped) > 0 {
+			// go-git's errors do not say which file they are about.
+			return 0, nil, fmt.Errorf("object %s: %w (%s)", h, err, strings.Join(r.o.skipped, "; "))
+		}
+		return 0, nil, fmt.Errorf("object %s: %w", h, err)
 	}
 	rc, err := obj.Reader()
 	if err != nil {

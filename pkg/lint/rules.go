@@ -58,7 +58,7 @@ var rules = []Rule{
 	{"broken-link", postmortem.LevelWarning, "A relative Markdown link or image (or HTML `href`/`src`) to a file that does not exist in the repository, or that leads out of it.", "Fix the path (relative to the postmortem's folder, or to the repository root when it starts with `/`) or add the file.", "check"},
 	{"disable-comment", postmortem.LevelWarning, "An `inquest-disable` comment that names an unknown rule.", "Use a rule id from this table.", "check"},
 	{"links", postmortem.LevelWarning, "A relative link to a file that does not exist, found while building the site.", "Fix the path or add the file.", "build"},
-	{"git", postmortem.LevelWarning, "History could not be read fully, e.g. a shallow clone.", "Clone with full history (`fetch-depth: 0`).", "history"},
+	{"git", postmortem.LevelWarning, "History could not be read fully: a shallow clone, or a damaged repository (a corrupt pack, a missing object).", "Clone with full history (`fetch-depth: 0`); for a damaged repository, run `git fsck` and clone it again.", "history"},
 }
 
 // Rules returns the documentation of every rule, including the parser's,

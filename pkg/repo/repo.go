@@ -32,6 +32,10 @@ type Repo struct {
 	Config   *config.Config
 	Set      *postmortem.Set
 	Warnings []string
+	// HistoryError is why Git history, or part of it, could not be read
+	// (a corrupt pack, say); the incidents then lack that history and
+	// Warnings says so. Nil when it was read or not asked for.
+	HistoryError error
 }
 
 // Load runs the stages every command shares: configuration, discovery and
@@ -116,8 +120,22 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	r.Warnings = append(r.Warnings, hl.warnings...)
 	changes := none
 	if h != nil {
-		if changes, err = h.AttachRevisions(ctx, set.Incidents); err != nil {
+		fieldChanges, err := h.AttachRevisions(ctx, set.Incidents)
+		if err != nil {
 			return nil, nil, err
+		}
+		// What could not be read from Git is a warning, not a failure.
+		settle := func() {
+			r.Warnings = append(r.Warnings, h.AttachWarnings()...)
+			r.HistoryError = h.ReadError()
+		}
+		settle()
+		changes = func(ctx context.Context) error {
+			if err := fieldChanges(ctx); err != nil {
+				return err
+			}
+			settle()
+			return nil
 		}
 	}
 	for _, inc := range set.Incidents {

@@ -31,6 +31,12 @@ import (
 // set and a postmortem has an error: nothing was written to the output.
 var ErrFindings = errors.New("postmortems have errors; the site was not replaced")
 
+// ErrHistory is returned with the result when BuildOptions.FailOnErrors is
+// set and Git history could not be read (a corrupt pack, say): nothing was
+// written to the output. Without FailOnErrors the site is built without
+// that history and Result.Warnings says what could not be read.
+var ErrHistory = errors.New("the Git history could not be read; the site was not replaced")
+
 // BuildOptions are the options of one build.
 type BuildOptions struct {
 	// Dir is the repository root.
@@ -65,7 +71,8 @@ type BuildOptions struct {
 	// Force builds even when the output was built from the same inputs.
 	Force bool
 	// FailOnErrors fails the build, leaving the previous output in place,
-	// when any postmortem has an error-level finding (--strict).
+	// when any postmortem has an error-level finding or Git history could
+	// not be read (--strict).
 	FailOnErrors bool
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
@@ -257,11 +264,17 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		res.Elapsed = time.Since(start)
 		return res, ErrFindings
 	}
+	if opts.FailOnErrors && rp.HistoryError != nil {
+		res.Elapsed = time.Since(start)
+		return res, ErrHistory
+	}
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err
 	}
 	st.keep(rp, b, opts.Out)
-	if stamp != "" {
+	// A build without the history it could not read is not up to date:
+	// the next one tries again (after `git fetch` repaired the pack, say).
+	if stamp != "" && rp.HistoryError == nil {
 		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped,
 			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir}); err != nil {
 			return nil, err
