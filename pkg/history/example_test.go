@@ -56,8 +56,8 @@ func Example() {
 	// signed: [Cy Park], stale: []
 }
 
-// exampleRepo makes a repository with two commits to one postmortem.
-func exampleRepo() (string, func()) {
+// newExampleRepo makes an empty repository in a temporary folder.
+func newExampleRepo() (dir string, wt *git.Worktree, cleanup func()) {
 	dir, err := os.MkdirTemp("", "history-example")
 	if err != nil {
 		log.Fatal(err)
@@ -66,10 +66,15 @@ func exampleRepo() (string, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
+	if wt, err = repo.Worktree(); err != nil {
 		log.Fatal(err)
 	}
+	return dir, wt, func() { os.RemoveAll(dir) }
+}
+
+// exampleRepo makes a repository with two commits to one postmortem.
+func exampleRepo() (string, func()) {
+	dir, wt, cleanup := newExampleRepo()
 	when := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	for _, c := range []struct{ severity, msg string }{
 		{"SEV2", "Add the database postmortem"},
@@ -89,5 +94,51 @@ func exampleRepo() (string, func()) {
 			log.Fatal(err)
 		}
 	}
-	return dir, func() { os.RemoveAll(dir) }
+	return dir, cleanup
+}
+
+// A postmortem written at the repository root and later moved into the
+// content folder keeps the revisions it had under its old name.
+func ExampleRepo_Revisions() {
+	dir, wt, cleanup := newExampleRepo()
+	defer cleanup()
+	when := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	commit := func(msg string) {
+		when = when.Add(time.Hour)
+		sig := &object.Signature{Name: "Ana Lima", Email: "ana@example.com", When: when}
+		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, All: true}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	write := func(text string) {
+		if err := os.WriteFile(filepath.Join(dir, "cache-outage.md"), []byte(text), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	write("# Cache outage\n\nThe cache cluster ran out of memory at 09:12.\n")
+	if _, err := wt.Add("cache-outage.md"); err != nil {
+		log.Fatal(err)
+	}
+	commit("Write up the cache outage")
+	write("# Cache outage\n\nThe cache cluster ran out of memory at 09:12.\nEviction was off.\n")
+	commit("Add the cause")
+	if err := os.MkdirAll(filepath.Join(dir, "postmortems"), 0o755); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := wt.Move("cache-outage.md", "postmortems/cache-outage.md"); err != nil {
+		log.Fatal(err)
+	}
+	commit("Keep postmortems in their folder")
+
+	h, _, err := history.Load(context.Background(), dir, history.Options{Roots: []string{"postmortems"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, rv := range h.Revisions("postmortems/cache-outage.md") {
+		fmt.Printf("%s: %s\n", rv.Path, rv.Subject)
+	}
+	// Output:
+	// postmortems/cache-outage.md: Keep postmortems in their folder
+	// cache-outage.md: Add the cause
+	// cache-outage.md: Write up the cache outage
 }
