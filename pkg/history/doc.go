@@ -12,9 +12,11 @@
 // further pass limited to its old path. The result is a map from path to
 // revisions; Revisions and Attach are look-ups in it. The map can be cached on
 // disk (Options.CacheDir), keyed by HEAD: a build with no new commits reads no
-// history, and one with new commits diffs only those. With
-// Options.FieldsVersion, the front-matter fields Attach compares are cached
-// there too, by blob: a build parses only file versions it has not seen.
+// history, and one with new commits diffs only those (and, when they move
+// files in from outside the roots, those files' old paths in every commit).
+// With Options.FieldsVersion, the front-matter fields Attach compares are
+// cached there too, by blob: a build parses only file versions it has not
+// seen.
 //
 // # Merges
 //
