@@ -3,6 +3,8 @@ package markdown
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -54,6 +56,7 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		h.SetAttributeString("id", []byte(id))
 		if st != nil {
 			st.headings = append(st.headings, Heading{Level: h.Level, Text: txt, ID: id})
+			st.headingNodes = append(st.headingNodes, h)
 		}
 		return ast.WalkSkipChildren, nil
 	})
@@ -78,48 +81,54 @@ func (s idSet) unique(base string) string {
 	return id
 }
 
-// maxSlug bounds the length of an id made from a long heading.
-const maxSlug = 80
-
-// slug turns heading text into an id made of lower-case ASCII letters,
-// digits and single hyphens. Accented Latin letters lose their accents;
-// other characters separate words. Text with nothing left becomes
-// "section".
+// slug makes a heading's id the way GitHub makes it, so that a link
+// written for the repository host reaches the same heading on the site:
+// the text is lower-cased, every character other than a letter, a mark, a
+// digit, "_", "-" or a space is removed, and each space becomes a hyphen
+// ("Root cause: *lock* contention!" → "root-cause-lock-contention",
+// "A & B" → "a--b", "Straße" → "straße"). Text with nothing left becomes
+// "section", since an element cannot have an empty id.
 func slug(s string) string {
 	b := make([]byte, 0, len(s))
-	sep := false
-	add := func(f string) {
-		if sep && len(b) > 0 {
-			b = append(b, '-')
-		}
-		sep = false
-		b = append(b, f...)
-	}
 	for _, r := range s {
 		switch {
-		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-			add(string(byte(r)))
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9', r == '-', r == '_':
+			b = append(b, byte(r))
 		case 'A' <= r && r <= 'Z':
-			add(string(byte(r + 'a' - 'A')))
-		default:
-			if f := foldLatin(r); f != "" {
-				add(f)
-			} else {
-				sep = true
-			}
+			b = append(b, byte(r+'a'-'A'))
+		case r == ' ':
+			b = append(b, '-')
+		case r < utf8.RuneSelf:
+		case unicode.IsLetter(r), unicode.IsMark(r), unicode.IsNumber(r), unicode.Is(unicode.Pc, r):
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}
-		if len(b) >= maxSlug {
-			break
-		}
-	}
-	if len(b) > maxSlug {
-		b = b[:maxSlug]
-	}
-	for len(b) > 0 && b[len(b)-1] == '-' {
-		b = b[:len(b)-1]
 	}
 	if len(b) == 0 {
 		return "section"
+	}
+	return string(b)
+}
+
+// looseKey is the letters and digits of s, lower-cased, with the accents
+// of Latin letters dropped: "Root_Cause", "root-cause" and "rootcause"
+// have one key. A fragment written in another form than the id reaches a
+// heading whose key is its key.
+func looseKey(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			b = append(b, byte(r))
+		case 'A' <= r && r <= 'Z':
+			b = append(b, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+		default:
+			if f := foldLatin(r); f != "" {
+				b = append(b, f...)
+			} else if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				b = utf8.AppendRune(b, unicode.ToLower(r))
+			}
+		}
 	}
 	return string(b)
 }

@@ -77,7 +77,13 @@ func (st *renderState) rewrite(n ast.Node, dest []byte, image bool) []byte {
 		// The renderer drops it; the author should know.
 		st.problem(n, fmt.Sprintf("unsafe URL %q removed", dest))
 		return dest
-	case len(d) == 0 || d[0] == '#':
+	case len(d) == 0:
+		return dest
+	case d[0] == '#':
+		if l, ok := n.(*ast.Link); ok && len(d) > 1 {
+			// Resolved once every heading has its id (see finish).
+			st.fragments = append(st.fragments, l)
+		}
 		return dest
 	case hasScheme(d) || bytes.HasPrefix(d, []byte("//")):
 		if !image && st.external(d) {

@@ -93,6 +93,10 @@ type Result struct {
 	Headings []Heading
 	// Problems lists what the author should fix, ordered by line.
 	Problems []Problem
+	// Slots are the offsets in HTML where the content of each slot the
+	// Plan chose goes, in the Plan's order; -1 for a slot that names no
+	// block. Nil without a Plan.
+	Slots []int
 }
 
 // Renderer renders Markdown documents to HTML. It is safe for concurrent
@@ -120,6 +124,7 @@ func New(opts Options) *Renderer {
 		headingAnchors,
 		links,
 		tableWrap,
+		finish,
 	}
 	var rendererOpts []renderer.Option
 	if opts.Unsafe {
@@ -138,12 +143,21 @@ func New(opts Options) *Renderer {
 // link and image destinations go through res, which may be nil to leave
 // them as written.
 func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
-	st := &renderState{src: src, resolver: res, host: r.host}
+	return r.RenderPlan(src, res, nil)
+}
+
+// RenderPlan is Render with room for content of the caller's own: plan, when
+// not nil, is given the document's top-level blocks and chooses slots after
+// or in place of some of them, and Result.Slots says where in the HTML each
+// slot's content goes. A block a slot replaces is not in the HTML, and its
+// headings are not in Result.Headings.
+func (r *Renderer) RenderPlan(src []byte, res Resolver, plan Plan) (Result, error) {
+	var buf bytes.Buffer
+	st := &renderState{src: src, resolver: res, host: r.host, plan: plan, out: &buf}
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
-	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
 	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
 		return Result{}, fmt.Errorf("markdown: render: %w", err)
@@ -151,9 +165,39 @@ func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
 	// Footnote definitions move to the end of the document before links are
 	// visited, so problems are not always found in line order.
 	slices.SortStableFunc(st.problems, func(a, b Problem) int { return a.Line - b.Line })
-	out := buf.Bytes()
+	out, slots := buf.Bytes(), st.slotAt
 	if r.unsafe {
-		out = neutralizeRawURLs(out)
+		out, slots = neutralizeAround(out, slots)
 	}
-	return Result{HTML: out, Headings: st.headings, Problems: st.problems}, nil
+	return Result{HTML: out, Headings: st.headings, Problems: st.problems, Slots: slots}, nil
+}
+
+// neutralizeAround is neutralizeRawURLs on each piece of out between the
+// slots, so that the slots' offsets stay true: the pieces meet between
+// blocks, where no tag is open.
+func neutralizeAround(out []byte, slots []int) ([]byte, []int) {
+	if len(slots) == 0 {
+		return neutralizeRawURLs(out), slots
+	}
+	order := make([]int, len(slots))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return slots[a] - slots[b] })
+	var b bytes.Buffer
+	b.Grow(len(out))
+	moved := make([]int, len(slots))
+	prev := 0
+	for _, i := range order {
+		at := slots[i]
+		if at < 0 {
+			moved[i] = -1
+			continue
+		}
+		b.Write(neutralizeRawURLs(out[prev:at]))
+		prev = at
+		moved[i] = b.Len()
+	}
+	b.Write(neutralizeRawURLs(out[prev:]))
+	return b.Bytes(), moved
 }

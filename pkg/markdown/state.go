@@ -22,6 +22,16 @@ type renderState struct {
 	headings []Heading
 	problems []Problem
 
+	// headingNodes are the nodes of headings, one for each of headings.
+	headingNodes []ast.Node
+	// fragments are the links whose destination is a #fragment.
+	fragments []*ast.Link
+	// plan is the Render call's Plan, or nil; slotAt holds the offset in
+	// out of each slot it chose, -1 until the slot is written.
+	plan   Plan
+	slotAt []int
+	out    *bytes.Buffer
+
 	lineStarts []int // offsets of line starts, computed on first use
 }
 
