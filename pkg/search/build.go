@@ -206,16 +206,18 @@ func writeBuilder(ctx context.Context, path, tmp string, incs []*postmortem.Inci
 	if err != nil {
 		return err
 	}
+	// A build that stops early is not closed: Close would merge what was
+	// written only to have it thrown away with tmp, and it panics when no
+	// segment was written yet (bleve v2.6.3, scorch/builder.go:264), as
+	// when a site build cancels its browser index at once.
 	for start := 0; start < len(incs); start += size {
 		chunk := incs[start:min(start+size, len(incs))]
 		docs, chunkFPs, err := documents(ctx, chunk, true)
 		if err != nil {
-			_ = b.Close()
 			return err
 		}
 		for i, inc := range chunk {
 			if err := b.Index(inc.ID, docs[i]); err != nil {
-				_ = b.Close()
 				return fmt.Errorf("index %s: %w", inc.ID, err)
 			}
 			fps[inc.ID] = chunkFPs[i]

@@ -219,6 +219,22 @@ func TestUpdateCancelled(t *testing.T) {
 	}
 }
 
+// TestBuildCancelled: a build cancelled before the builder wrote a segment
+// (a site build whose pages failed cancels its browser index) returns the
+// context's error; Bleve's Builder.Close panics on a builder with no
+// segment, so it must not be called then.
+func TestBuildCancelled(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, opts := range []BuildOptions{{builder: true}, {Browser: true}} {
+		err := Build(ctx, filepath.Join(t.TempDir(), "search"), incs, opts)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled build %+v: %v", opts, err)
+		}
+	}
+}
+
 func TestBuildMethodsAgree(t *testing.T) {
 	incs := fixtures(t, "incidents.txtar")
 	ctx := context.Background()
