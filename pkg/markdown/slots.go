@@ -7,6 +7,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -45,11 +46,14 @@ type Item struct {
 	// spans keep their content.
 	Text string
 	// Plain reports that the item is one paragraph of text, code spans and
-	// emphasis only, which a reader sees in full when it is written as
-	// plain text with its code spans and emphasis: no nested blocks, no
-	// links, images, raw HTML, strikethrough, task boxes, footnote
-	// references or hard line breaks.
+	// emphasis only, after a task-list box if it has one: a reader sees all
+	// of it when it is written as plain text with its code spans and
+	// emphasis. No nested blocks, links, images, raw HTML, strikethrough,
+	// footnote references or hard line breaks.
 	Plain bool
+	// Task reports that the item starts with a task-list box ("[ ]" or
+	// "[x]"); Checked that the box is ticked.
+	Task, Checked bool
 }
 
 // Slot is a place in a document for content of the caller's own, such as a
@@ -155,6 +159,11 @@ func (st *renderState) block(n ast.Node, source []byte) Block {
 		b.Kind = BlockList
 		for li := n.FirstChild(); li != nil; li = li.NextSibling() {
 			it := Item{Line: st.line(blockOffset(li)), Plain: plainItem(li)}
+			if p := li.FirstChild(); p != nil {
+				if box, ok := p.FirstChild().(*east.TaskCheckBox); ok {
+					it.Task, it.Checked = true, box.IsChecked
+				}
+			}
 			var t strings.Builder
 			for c := li.FirstChild(); c != nil; c = c.NextSibling() {
 				appendBlockText(&t, source, c)
@@ -228,6 +237,8 @@ func plainItem(li ast.Node) bool {
 				plain = false
 			}
 		case *ast.String, *ast.Emphasis:
+		case *east.TaskCheckBox:
+			plain = n == p.FirstChild()
 		case *ast.CodeSpan:
 			return ast.WalkSkipChildren, nil
 		default:

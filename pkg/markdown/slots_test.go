@@ -43,6 +43,10 @@ func TestRenderPlanBlocks(t *testing.T) {
 		"```", // 15
 		"code",
 		"```",
+		"",
+		"- [ ] open task", // 19
+		"- [x] done *task*",
+		"- [ ] [linked](https://example.com) task",
 	}, "\n")
 	var got []Block
 	_, err := New(Options{}).RenderPlan([]byte(src), nil, func(bs []Block) []Slot {
@@ -63,6 +67,11 @@ func TestRenderPlanBlocks(t *testing.T) {
 			{Line: 11, Text: "10:20 two paragraphs", Plain: false},
 		}},
 		{Kind: BlockOther, Line: 15},
+		{Kind: BlockList, Line: 19, Items: []Item{
+			{Line: 19, Text: "open task", Plain: true, Task: true},
+			{Line: 20, Text: "done task", Plain: true, Task: true, Checked: true},
+			{Line: 21, Text: "linked task", Plain: false, Task: true},
+		}},
 	}
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("blocks:\n%+v\nwant:\n%+v", got, want)

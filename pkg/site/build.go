@@ -664,32 +664,6 @@ func (b *builder) renderOne(v *Incident) error {
 	return nil
 }
 
-// renderBody renders an incident's Markdown into v.Content.
-func (b *builder) renderBody(v *Incident) error {
-	v.bodyLinks = linkSet{}
-	res := &resolver{b: b, from: v.Source, links: &v.bodyLinks}
-	body := v.Body
-	// The page draws the timeline and the action items from what was parsed
-	// out of them; their sections are not shown a second time.
-	if len(v.Timeline) > 0 {
-		body = blankSection(body, v.Section(postmortem.SectionTimeline))
-	}
-	if len(v.ActionItems) > 0 {
-		body = blankSection(body, v.Section(postmortem.SectionActionItems))
-	}
-	out, err := b.md.Render(body, res)
-	if err != nil {
-		return fmt.Errorf("%s: render: %w", v.Source, err)
-	}
-	v.Content = trustedHTML(out.HTML)
-	v.Headings = out.Headings
-	v.bodyFindings = nil
-	for _, p := range out.Problems {
-		v.bodyFindings = append(v.bodyFindings, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
-	}
-	return nil
-}
-
 // findings are the link problems found while writing the pages.
 func (b *builder) findings() []postmortem.Finding {
 	var out []postmortem.Finding
@@ -713,21 +687,6 @@ func (b *builder) insideRepo(full string) bool {
 	real, _ = filepath.Abs(real)
 	root, _ = filepath.Abs(root)
 	return strings.HasPrefix(real, root+string(filepath.Separator))
-}
-
-// blankSection returns body with a section's heading and text replaced by
-// empty lines, so line numbers of what follows stay those of the file.
-func blankSection(body []byte, sec *postmortem.Section) []byte {
-	if sec == nil || sec.Start < 0 || sec.End > len(body) || sec.Start > sec.End {
-		return body
-	}
-	out := slices.Clone(body)
-	for i := sec.Start; i < sec.End; i++ {
-		if out[i] != '\n' {
-			out[i] = ' '
-		}
-	}
-	return out
 }
 
 // resolver maps relative links in one postmortem to site URLs: other
@@ -754,8 +713,16 @@ func (r *resolver) Resolve(dest string, image bool) (string, bool) {
 	// fallback "#" keeps the site free of dangling links, and the renderer
 	// reports the problem with its line.
 	const missing = "#"
-	p := path.Clean(path.Join(path.Dir(r.from), dest))
-	if p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || strings.ContainsRune(p, 0) {
+	// A site-root path ("/assets/images/graph.png") is relative to the
+	// repository root, as GitHub reads it; any other path to the
+	// postmortem's folder.
+	var p string
+	if strings.HasPrefix(dest, "/") {
+		p = strings.TrimPrefix(path.Clean(dest), "/")
+	} else {
+		p = path.Clean(path.Join(path.Dir(r.from), dest))
+	}
+	if p == "" || p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || strings.ContainsRune(p, 0) {
 		return missing, false
 	}
 	r.links.looked = append(r.links.looked, p)

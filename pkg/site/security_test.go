@@ -577,7 +577,9 @@ func TestSecurityGitInternalsNotPublished(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"postmortems/2024/2024-07-01-git.md": "---\nid: INC-GIT\ntitle: Git\ndate: 2024-07-01\nseverity: SEV3\nstatus: published\n---\n## Summary\n" +
-		"[config](../../.git/config) ![head](../../.git/HEAD) [hooks](../../.git/hooks/pre-commit.sample)\n"})
+		"[config](../../.git/config) ![head](../../.git/HEAD) [hooks](../../.git/hooks/pre-commit.sample)\n" +
+		// Site-root paths are read from the repository root, under the same rules.
+		"[root config](/.git/config) ![root head](/../.git/HEAD) [root up](/../../.git/config)\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out})
 	if _, err := os.Stat(filepath.Join(out, "files", ".git")); err == nil {

@@ -46,8 +46,11 @@ type Incident struct {
 	*postmortem.Incident
 	// Path is the page path relative to the base path.
 	Path string
-	// Content is the rendered Markdown body.
+	// Content is the rendered Markdown body; Parts is the same body cut
+	// where the drawn timeline and action items go (see Part). Both are
+	// set only while the incident's own page is written.
 	Content  template.HTML
+	Parts    []Part
 	Headings []markdown.Heading
 	// Events is the timeline with positions for drawing it.
 	Events []Event
@@ -308,7 +311,7 @@ func hasKind(evs []timeline.Event, k timeline.Kind) bool {
 
 // inlineHTML renders the inline Markdown of a timeline entry safely: the
 // text is escaped, code spans become <code>, strong and emphasis become
-// <strong> and <em>, and links become their text.
+// <strong> and <em>, and links and images become their text.
 func inlineHTML(s string) template.HTML {
 	s = mdLink.ReplaceAllString(s, "$1")
 	var b strings.Builder
@@ -357,4 +360,5 @@ func inlineHTML(s string) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // every text piece is escaped above
 }
 
-var mdLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+// mdLink matches a Markdown link or image; both become their text.
+var mdLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)

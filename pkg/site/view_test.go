@@ -1,9 +1,7 @@
 package site
 
 import (
-	"bytes"
 	"reflect"
-	"regexp"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ func TestInlineHTML(t *testing.T) {
 		"see [runbook](javascript:alert(1))": "see runbook)",
 		"snake_case stays":                   "snake_case stays",
 		"**unclosed bold":                    "<strong>unclosed bold</strong>",
+		"alert fired ![graph](/img/q.png)":   "alert fired graph",
 	}
 	for in, want := range tests {
 		if got := string(inlineHTML(in)); got != want {
@@ -48,21 +47,6 @@ func TestBuildEventsMarksFrontMatterMilestones(t *testing.T) {
 		t.Errorf("percent: %v, %v", evs[3].Percent, evs[4].Percent)
 	}
 }
-
-func TestBlankSection(t *testing.T) {
-	body := []byte("## Summary\ntext\n\n## Timeline\n- 09:00 a\n- 10:00 b\n\n## Lessons\nmore\n")
-	start := bytes.Index(body, []byte("## Timeline"))
-	sec := &postmortem.Section{Start: start, End: bytes.Index(body, []byte("## Lessons"))}
-	got := string(blankSection(body, sec))
-	want := "## Summary\ntext\n\n\n\n\n\n## Lessons\nmore\n"
-	// Lines keep their number; blanked ones hold only spaces.
-	got = regexpSpaces.ReplaceAllString(got, "")
-	if got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-var regexpSpaces = regexp.MustCompile(`(?m)^ +$`)
 
 // TestEventCopiesTimelineEvent: site.Event repeats the fields of
 // timeline.Event instead of embedding it (see Event); a field added there

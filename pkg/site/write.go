@@ -43,13 +43,14 @@ type pageJob struct {
 func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) error {
 	if j.page.Kind == "incident" {
 		v := j.page.Incident
+		// Only the incident's own page draws its body and timeline: they
+		// are made for it and dropped after. The body is planned around
+		// the events.
+		v.Events = buildEvents(v.Incident)
+		defer func() { v.Content, v.Parts, v.Events = "", nil, nil }()
 		if err := b.renderBody(v); err != nil {
 			return err
 		}
-		// Only the incident's own page draws its body and timeline: they
-		// are made for it and dropped after.
-		v.Events = buildEvents(v.Incident)
-		defer func() { v.Content, v.Events = "", nil }()
 	}
 	if err := t.ExecuteTemplate(buf, "layout", j.page); err != nil {
 		return fmt.Errorf("theme: %s: %w", j.tmpl, err)
