@@ -128,10 +128,12 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			}
 		}
 	}
-	if inc.Summary == "" {
-		if s := inc.Section(SectionSummary); s != nil {
-			inc.Summary = stripInline(firstParagraph(s.Text))
-		}
+	// Summary: front matter, else the first paragraph of the Summary
+	// section; plain text either way.
+	if inc.Summary != "" {
+		inc.Summary = summaryText(inc.Summary, true)
+	} else if s := inc.Section(SectionSummary); s != nil {
+		inc.Summary = summaryText(s.Text, false)
 	}
 
 	// Timeline: front matter list, else the Timeline section.

@@ -170,36 +170,3 @@ func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
 	}
 	return secs, hs
 }
-
-// firstParagraph returns the first paragraph of Markdown text, skipping
-// headings, comments, tables, code and blank lines, joined into one line.
-func firstParagraph(text string) string {
-	var para []string
-	inFence, inComment := false, false
-	for _, l := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(l)
-		switch {
-		case inComment:
-			if strings.Contains(t, "-->") {
-				inComment = false
-			}
-			continue
-		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
-			inFence = !inFence
-			continue
-		case inFence:
-			continue
-		case strings.HasPrefix(t, "<!--"):
-			inComment = !strings.Contains(t, "-->")
-			continue
-		}
-		if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "|") {
-			if len(para) > 0 {
-				break
-			}
-			continue
-		}
-		para = append(para, t)
-	}
-	return strings.Join(para, " ")
-}

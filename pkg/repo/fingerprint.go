@@ -14,7 +14,8 @@ import (
 )
 
 // Fingerprint summarises the postmortem files of a repository (path, size,
-// modification time) and its configuration without reading the files, so a
+// modification time), its configuration and the search mapping version
+// without reading the files, so a
 // command can tell in milliseconds that an index built earlier is current.
 func Fingerprint(ctx context.Context, root string) (string, error) {
 	cfg, err := config.Load(root)
@@ -26,6 +27,9 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
+	// An index made by an inquest that turned incidents into documents
+	// another way is not current, whatever the files say.
+	fmt.Fprintf(h, "search mapping %d\n", search.MappingVersion)
 	if data, err := os.ReadFile(filepath.Join(root, config.FileName)); err == nil {
 		h.Write(data)
 	}

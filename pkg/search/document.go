@@ -124,7 +124,13 @@ func document(inc *postmortem.Incident) map[string]any {
 func sectionTexts(inc *postmortem.Incident) map[string]string {
 	parts := map[string]*strings.Builder{}
 	add := func(field, text string) {
-		text = plainText(text)
+		if field == FieldSummary {
+			// Search results show the summary: plain text as the pages
+			// show it, read by goldmark (short, so cheap to parse).
+			text = postmortem.PlainText(text)
+		} else {
+			text = plainText(text)
+		}
 		if text == "" {
 			return
 		}

@@ -88,7 +88,7 @@ import (
 // MappingVersion identifies the index mapping and the way incidents are
 // turned into documents. Bump it whenever either changes: Update rebuilds
 // an index written with another version, and Open refuses it.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Field names of the index: the query language documented above.
 const (

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,4 +236,46 @@ func inDrawn(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// TestSummariesArePlainText: the summary of an incident whose Summary
+// section is a list with a citation link and bold text reaches every place
+// that shows it as plain text.
+func TestSummariesArePlainText(t *testing.T) {
+	t.Parallel()
+	dir := repotest.WriteFile(t, "testdata/content/media.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out, BaseURL: "https://pm.example.com/", SearchIndex: true})
+	const want = "Orders waited up to 40 minutes to be processed after a consumer deploy. No order was lost; all were processed by 15:02 UTC."
+	for _, page := range []string{"index.html", "incidents/index.html", "tags/queue/index.html"} {
+		got := find(parseHTML(t, filepath.Join(out, page)), "p", "summary")
+		if len(got) != 1 || text(got[0]) != want {
+			t.Errorf("%s: summaries %v, want one %q", page, got, want)
+		}
+	}
+	if d := find(parseHTML(t, filepath.Join(out, "incidents/INC-2024-041/index.html")), "meta", ""); !slices.ContainsFunc(d, func(n *html.Node) bool {
+		return attr(n, "name") == "description" && attr(n, "content") == want
+	}) {
+		t.Errorf("incident page: no <meta name=description> with the summary")
+	}
+	// The feed (XML), the JSON API and the search page's summaries escape
+	// text their own way; the plain text is in each as it is encoded there.
+	for file, enc := range map[string]string{
+		"feed.xml":              want,
+		"api/incidents.json":    `"summary": "` + want + `"`,
+		"search/summaries.json": `"` + want + `"`,
+	} {
+		data, err := os.ReadFile(filepath.Join(out, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte(enc)) {
+			t.Errorf("%s lacks %q", file, enc)
+		}
+		for _, raw := range []string{"[[1]]", "](#", "**", "- Orders"} {
+			if bytes.Contains(data, []byte(raw)) {
+				t.Errorf("%s holds raw Markdown %q", file, raw)
+			}
+		}
+	}
 }
