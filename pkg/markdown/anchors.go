@@ -13,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/inquest-dev/inquest/pkg/internal/mdtext"
 )
 
 // headingAnchors gives every heading an ASCII id, unique in its document,
@@ -175,26 +177,7 @@ func foldLatin(r rune) string {
 // it, without markup and without raw HTML.
 func appendPlainText(b *strings.Builder, source []byte, n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c := c.(type) {
-		case *ast.Text:
-			v := c.Segment.Value(source)
-			if !c.IsRaw() {
-				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
-			}
-			b.Write(v)
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if t, ok := t.(*ast.Text); ok {
-					b.Write(t.Segment.Value(source))
-				}
-			}
-		case *ast.RawHTML:
-		default:
+		if _, raw := c.(*ast.RawHTML); !raw && !mdtext.Leaf(b, source, c) {
 			appendPlainText(b, source, c)
 		}
 	}

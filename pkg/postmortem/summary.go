@@ -11,7 +11,8 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
+
+	"github.com/inquest-dev/inquest/pkg/internal/mdtext"
 )
 
 // markdownParser is the Markdown parser summaries and PlainText read with:
@@ -31,12 +32,8 @@ var markdownParser = sync.OnceValue(func() parser.Parser {
 // nothing away from the page and is left out. With all set, every
 // paragraph is joined, as for a front-matter summary.
 func summaryText(src string, all bool) string {
-	if strings.TrimSpace(src) == "" {
-		return ""
-	}
-	source := []byte(src)
-	doc := markdownParser().Parse(text.NewReader(source))
 	var b strings.Builder
+	source, doc := parseMarkdown(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		before := b.Len()
 		blockText(&b, source, c, false)
@@ -52,16 +49,21 @@ func summaryText(src string, all bool) string {
 // HTML: HTML comments are left out, inline markup gives way to its text
 // (as in Incident.Summary), and table cells are joined with " | ".
 func PlainText(src string) string {
-	if strings.TrimSpace(src) == "" {
-		return ""
-	}
-	source := []byte(src)
-	doc := markdownParser().Parse(text.NewReader(source))
 	var b strings.Builder
+	source, doc := parseMarkdown(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		blockText(&b, source, c, true)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// parseMarkdown parses src; blank text is not parsed at all.
+func parseMarkdown(src string) ([]byte, ast.Node) {
+	if strings.TrimSpace(src) == "" {
+		return nil, ast.NewDocument()
+	}
+	source := []byte(src)
+	return source, markdownParser().Parse(text.NewReader(source))
 }
 
 // blockText writes the text of the paragraphs of a block, each ended by a
@@ -119,24 +121,10 @@ func blockText(b *strings.Builder, source []byte, n ast.Node, every bool) {
 // inlineText writes the text of n's inline content.
 func inlineText(b *strings.Builder, source []byte, n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if mdtext.Leaf(b, source, c) {
+			continue
+		}
 		switch c := c.(type) {
-		case *ast.Text:
-			v := c.Segment.Value(source)
-			if !c.IsRaw() {
-				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
-			}
-			b.Write(v)
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if t, ok := t.(*ast.Text); ok {
-					b.Write(t.Segment.Value(source))
-				}
-			}
 		case *ast.AutoLink:
 			b.Write(c.Label(source))
 		case *ast.Link:
