@@ -455,6 +455,12 @@ func (c *Config) IsDraft(status string) bool {
 	return slices.ContainsFunc(c.DraftStatuses, func(s string) bool { return strings.EqualFold(s, status) })
 }
 
+// IsPublished reports whether a status means published: "published", or
+// the last of the configured statuses.
+func (c *Config) IsPublished(status string) bool {
+	return strings.EqualFold(status, "published") || len(c.Statuses) > 0 && strings.EqualFold(status, c.Statuses[len(c.Statuses)-1])
+}
+
 // SeverityRank returns the position of a severity in the scale (0 = most
 // severe) and whether it is on the scale, case-insensitively.
 func (c *Config) SeverityRank(sev string) (int, bool) {

@@ -162,3 +162,21 @@ func TestContentRoots(t *testing.T) {
 		})
 	}
 }
+
+func TestIsPublished(t *testing.T) {
+	cfg := Default()
+	custom := Default()
+	custom.Statuses = []string{"draft", "review", "final"}
+	for _, tc := range []struct {
+		cfg    *Config
+		status string
+		want   bool
+	}{
+		{cfg, "published", true}, {cfg, "Published", true}, {cfg, "in-review", false}, {cfg, "", false},
+		{custom, "final", true}, {custom, "published", true}, {custom, "review", false},
+	} {
+		if got := tc.cfg.IsPublished(tc.status); got != tc.want {
+			t.Errorf("IsPublished(%q) with %v = %v, want %v", tc.status, tc.cfg.Statuses, got, tc.want)
+		}
+	}
+}

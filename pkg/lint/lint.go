@@ -177,8 +177,7 @@ func stageOf(cfg *config.Config, status string) stage {
 	switch {
 	case status == "" || cfg.IsDraft(status):
 		return stageDraft
-	case strings.EqualFold(status, "published"),
-		len(cfg.Statuses) > 0 && strings.EqualFold(status, cfg.Statuses[len(cfg.Statuses)-1]):
+	case cfg.IsPublished(status):
 		return stagePublished
 	}
 	return stageReview

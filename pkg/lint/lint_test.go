@@ -203,6 +203,11 @@ func TestRequiredPublished(t *testing.T) {
 				{rule, "error", 18, 0, `section "Customer impact" is empty or only a placeholder`},
 				{rule, "error", 30, 0, `section "Contributing factors" is empty`},
 			}},
+		{name: "a placeholder with a remark is still a placeholder", content: edit(t, "1,200 customers could not pay.", "TBD later", "The pool size was set per pod and multiplied by autoscaling.", "TODO: fill in after the vendor's report"),
+			want: []want{
+				{rule, "error", 18, 0, `section "Customer impact" is empty or only a placeholder`},
+				{rule, "error", 30, 0, `section "Contributing factors" is empty or only a placeholder`},
+			}},
 		{name: "a missing summary is reported once", content: edit(t, "## Summary\n\nCheckout failed for 42 minutes because the database connection pool ran out.\n\n", ""),
 			want: []want{{rule, "error", 14, 0, `has no summary section; add one (e.g. "## Summary")`}}},
 		{name: "in review gives warnings", content: edit(t, "status: published", "status: in-review", "owner: Jane Doe\n", ""),

@@ -37,6 +37,11 @@ var publishedSections = []struct {
 // placeholders are section texts that mean "not written yet".
 var placeholders = []string{"", "tbd", "tbc", "todo", "to do", "n/a", "na", "-", "—", "…", "...", "wip", "tk", "none yet", "coming soon"}
 
+// placeholderWords start a text that means "not written yet" whatever
+// short remark follows them: "TBD later", "TODO: fill in", "TBC after the
+// vendor's report".
+var placeholderWords = []string{"tbd", "tbc", "todo", "tk", "wip", "fixme", "xxx"}
+
 func isPlaceholder(text string) bool {
 	if len(text) > 4096 {
 		return false
@@ -49,11 +54,14 @@ func isPlaceholder(text string) bool {
 		}
 		text = b.String()
 	}
-	t := strings.Trim(strings.TrimSpace(text), "*_`>#. \t\n")
-	if len(t) > 16 {
-		return false
+	t := strings.ToLower(strings.Trim(strings.TrimSpace(text), "*_`>#. \t\n"))
+	if len(t) <= 16 && slices.Contains(placeholders, t) {
+		return true
 	}
-	return slices.Contains(placeholders, strings.ToLower(t))
+	words := strings.FieldsFunc(t, func(r rune) bool {
+		return r == ' ' || r == ':' || r == '-' || r == '—' || r == ',' || r == '\n' || r == '\t'
+	})
+	return len(words) > 0 && len(words) <= 8 && slices.Contains(placeholderWords, words[0])
 }
 
 // hasField reports whether a field of publishedFields is filled in.

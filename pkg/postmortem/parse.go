@@ -29,11 +29,15 @@ type Parser struct {
 	// seed, when set, receives the front-matter entries of every file
 	// parsed (see FieldsCache.SeedingParser).
 	seed *FieldsCache
+	// tmpl is the repository's postmortem template (see Template).
+	tmpl *Template
 }
 
-// NewParser returns a parser for a configuration.
+// NewParser returns a parser for a configuration. It reads the postmortem
+// template of the repository the configuration was loaded from (see
+// LoadTemplate).
 func NewParser(cfg *config.Config) *Parser {
-	p := &Parser{cfg: cfg, loc: time.UTC, fields: map[string]string{}}
+	p := &Parser{cfg: cfg, loc: time.UTC, fields: map[string]string{}, tmpl: LoadTemplate(cfg.Dir)}
 	if loc, ok := timeline.ParseZone(cfg.Timezone); ok {
 		p.loc = loc
 	} else if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
@@ -185,6 +189,10 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			}
 		}
 	}
+
+	// The template's examples are no events or action items of this
+	// incident, and its placeholders are findings.
+	p.checkTemplate(inc)
 
 	// Milestones: front matter, else the first timeline event of each kind.
 	for _, m := range []struct {
