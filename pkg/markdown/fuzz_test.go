@@ -11,8 +11,10 @@ import (
 // FuzzRender checks that no input makes Render fail or panic, that valid
 // UTF-8 stays valid, that rendering is deterministic, and that in safe mode
 // no script, event handler, style attribute or script URL reaches the
-// output. Seeds are the golden inputs, the hostile inputs and the files in
-// testdata/fuzz/FuzzRender.
+// output. With a plan that replaces every list and puts a slot after
+// every heading, the slots must fall inside the HTML and cut it where no
+// tag is open. Seeds are the golden inputs, the hostile inputs and the
+// files in testdata/fuzz/FuzzRender.
 func FuzzRender(f *testing.F) {
 	for _, in := range goldenInputs(f) {
 		f.Add(in)
@@ -51,6 +53,33 @@ func FuzzRender(f *testing.F) {
 			if r == safe {
 				checkSafeHTML(t, in, out.HTML, false)
 			}
+			planned, err := r.RenderPlan(src, res, everySlot)
+			if err != nil {
+				t.Fatalf("RenderPlan(%q): %v", in, err)
+			}
+			for _, at := range planned.Slots {
+				if at < -1 || at > len(planned.HTML) {
+					t.Fatalf("RenderPlan(%q): slot at %d of %d bytes", in, at, len(planned.HTML))
+				}
+				if at > 0 && planned.HTML[at-1] != '\n' {
+					t.Fatalf("RenderPlan(%q): slot at %d is not between blocks: %q", in, at, planned.HTML[max(0, at-20):at])
+				}
+			}
 		}
 	})
+}
+
+// everySlot is a Plan that replaces every list and puts a slot after every
+// heading.
+func everySlot(blocks []Block) []Slot {
+	var slots []Slot
+	for i, b := range blocks {
+		switch b.Kind {
+		case BlockList:
+			slots = append(slots, Slot{Block: i, Replace: true})
+		case BlockHeading:
+			slots = append(slots, Slot{Block: i})
+		}
+	}
+	return slots
 }

@@ -222,3 +222,40 @@ func TestIsBlank(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTemplate parses a fuzzed template and a fuzzed postmortem with it:
+// neither panics, every finding is on a line of the postmortem, and the
+// template's own body, taken as a published postmortem, holds nothing but
+// placeholders and headings.
+func FuzzTemplate(f *testing.F) {
+	f.Add(string(scaffold.Template()), "---\nstatus: published\n---\n## Timeline\n- 09:00 x\n")
+	f.Add("# T\n\nBy: (Names)\n\n| a | b |\n|---|---|\n|  |  |\n<!-- c\n-->\n```\ncode\n```\n", "By: (Names)\n|   |  |\n")
+	f.Add("All times in UTC.\n- 10:00 - x\n### Empty\n", "### Empty\n\n<!-- x -->\n")
+	f.Fuzz(func(t *testing.T, tpl, body string) {
+		tp := ParseTemplate("t.md", []byte(tpl))
+		p := NewParser(config.Default())
+		p.tmpl = tp
+		inc := p.Parse("postmortems/x.md", []byte(body))
+		n := strings.Count(body, "\n") + 1
+		for _, f := range inc.Findings {
+			if f.Rule == "template-placeholder" && (f.Line < 1 || f.Line > n+1) {
+				t.Fatalf("finding %v outside a %d-line file", f, n)
+			}
+		}
+	})
+}
+
+// FuzzSummaryText: summaries never panic and are one line of trimmed text.
+func FuzzSummaryText(f *testing.F) {
+	f.Add("- a [[1]](#x)\n- **b**\n")
+	f.Add("<!-- c -->\n| a |\n|---|\n\n> q `c` ![i](x.png)\n[^1]\n\n[^1]: n")
+	f.Fuzz(func(t *testing.T, md string) {
+		for _, all := range []bool{false, true} {
+			s := summaryText(md, all)
+			if strings.ContainsAny(s, "\n\t") || s != strings.TrimSpace(s) {
+				t.Fatalf("summaryText(%q, %v) = %q, not one trimmed line", md, all, s)
+			}
+		}
+		_ = PlainText(md)
+	})
+}
