@@ -53,3 +53,11 @@ func TestPlainText(t *testing.T) {
 		t.Errorf("PlainText = %q, want %q", got, want)
 	}
 }
+
+func BenchmarkSummaryText(b *testing.B) {
+	src := "On 1 March 2024, our payment provider stopped delivering webhooks for almost five hours. Acme relied\nonly on the `payment_intent.succeeded` webhook to move an order from `pending_payment` to `paid`, so\nfrom 14:05 UTC every successful payment left its order stuck as \"payment pending\". See https://status.example.com.\n\nWe mitigated at 17:20 by polling the provider's API.\n"
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		summaryText(src, false)
+	}
+}

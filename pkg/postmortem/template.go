@@ -33,6 +33,9 @@ type Template struct {
 	// written, since examples are copied, not retyped. headings maps a
 	// heading's normalised text to its line.
 	lines, headings map[string]int
+	// lengths marks the lengths of the lines that are compared as
+	// written: a line of another length is not looked up.
+	lengths map[int]bool
 }
 
 // BuiltinTemplateName names inquest's own template in findings.
@@ -64,7 +67,7 @@ func LoadTemplate(root string) *Template {
 // zone ("All times in UTC.", true of any timeline written in that zone) do
 // not.
 func ParseTemplate(name string, data []byte) *Template {
-	t := &Template{Name: name, lines: map[string]int{}, headings: map[string]int{}}
+	t := &Template{Name: name, lines: map[string]int{}, headings: map[string]int{}, lengths: map[int]bool{}}
 	data = Normalize(data)
 	_, body, bodyLine, _ := SplitFrontMatter(data)
 	prevRow := ""
@@ -90,6 +93,8 @@ func ParseTemplate(name string, data []byte) *Template {
 			if s[0] == '|' {
 				k = string(appendKey(nil, line))
 				prevRow = k
+			} else {
+				t.lengths[len(k)] = true
 			}
 			if _, seen := t.lines[k]; !seen {
 				t.lines[k] = n
@@ -106,9 +111,12 @@ func (t *Template) placeholders(inc *Incident) map[int]int {
 	var key []byte
 	forEachTextLine(inc.Body, inc.BodyLine, func(n int, line []byte) {
 		k := line
-		if line[0] == '|' {
+		switch {
+		case line[0] == '|':
 			key = appendKey(key[:0], line)
 			k = key
+		case !t.lengths[len(line)]:
+			return
 		}
 		if tl, ok := t.lines[string(k)]; ok {
 			if out == nil {
