@@ -223,7 +223,9 @@ func defaultConfig(t testing.TB) *config.Config {
 }
 
 // TestRenderBuiltIn renders the built-in template with awkward values and
-// parses the result as check would: no findings, and every value intact.
+// parses the result as check would: every value intact, and no finding but
+// the one note that the draft still holds the template's placeholders,
+// whose example timeline is no timeline of the incident.
 func TestRenderBuiltIn(t *testing.T) {
 	cfg := defaultConfig(t)
 	for _, title := range []string{
@@ -246,6 +248,9 @@ func TestRenderBuiltIn(t *testing.T) {
 			inc := postmortem.NewParser(cfg).Parse("postmortems/2024/x.md", out)
 			postmortem.Validate(cfg, []*postmortem.Incident{inc})
 			for _, f := range inc.Findings {
+				if f.Rule == "template-placeholder" && f.Level == postmortem.LevelInfo && len(inc.Findings) == 1 {
+					continue
+				}
 				t.Errorf("finding: %s:%d: %s: %s [%s]", f.File, f.Line, f.Level, f.Message, f.Rule)
 			}
 			if inc.Title != title || inc.ID != d.ID || inc.Date.Format("2006-01-02") != d.Date || inc.Severity != "SEV2" ||
@@ -255,8 +260,9 @@ func TestRenderBuiltIn(t *testing.T) {
 			if inc.Summary != "" || len(inc.ActionItems) != 0 {
 				t.Errorf("summary %q, action items %+v: the template's guidance leaked into content", inc.Summary, inc.ActionItems)
 			}
-			if inc.Started.IsZero() || inc.Detected.IsZero() || inc.Mitigated.IsZero() || inc.Resolved.IsZero() {
-				t.Errorf("milestones %v %v %v %v: the example timeline should mark all four", inc.Started, inc.Detected, inc.Mitigated, inc.Resolved)
+			if len(inc.Timeline) != 0 || !inc.Started.IsZero() || !inc.Detected.IsZero() || !inc.Mitigated.IsZero() || !inc.Resolved.IsZero() {
+				t.Errorf("timeline %+v, milestones %v %v %v %v: the template's examples are no events of the incident",
+					inc.Timeline, inc.Started, inc.Detected, inc.Mitigated, inc.Resolved)
 			}
 			for _, s := range []postmortem.SectionKind{postmortem.SectionSummary, postmortem.SectionSupportingData, postmortem.SectionImpact,
 				postmortem.SectionResponseAnalysis, postmortem.SectionPostAnalysis, postmortem.SectionTimeline, postmortem.SectionFactors,
