@@ -15,16 +15,27 @@ import (
 	"github.com/inquest-dev/inquest/pkg/internal/mdtext"
 )
 
-// markdownParser is the Markdown parser summaries and PlainText read with:
-// GitHub's extensions, so that a table is a table and ~~struck~~ text,
-// task boxes and footnote references are markup rather than text. Linkify
-// is left out: a bare URL's text is the same with it or without it, and
-// it looks at every word (it doubled the time of a summary: 24 µs against
-// 11 µs in BenchmarkSummaryText). A goldmark parser is safe for concurrent
-// use and never changes once made.
-var markdownParser = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote)).Parser()
-})
+// markdownParser returns the Markdown parser summaries and PlainText read
+// with: GitHub's extensions, so that a table is a table and ~~struck~~
+// text, task boxes and footnote references are markup rather than text.
+// Linkify is left out: a bare URL's text is the same with it or without
+// it, and it looks at every word (it doubled the time of a summary: 24 µs
+// against 11 µs in BenchmarkSummaryText). The parser is made on first use
+// and never changes after (a goldmark parser is safe for concurrent use);
+// being made in a function rather than a variable's initialiser keeps
+// goldmark out of binaries that never read a summary, such as the
+// WebAssembly search runtime.
+func markdownParser() parser.Parser {
+	mdOnce.Do(func() {
+		mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote)).Parser()
+	})
+	return mdParser
+}
+
+var (
+	mdOnce   sync.Once
+	mdParser parser.Parser
+)
 
 // summaryText is the plain text of the first paragraph of Markdown src,
 // as a reader sees it on the page: a list counts as a paragraph (its items

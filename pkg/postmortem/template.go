@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/inquest-dev/inquest/pkg/scaffold"
+	"github.com/inquest-dev/inquest/pkg/scaffold/builtin"
 	"github.com/inquest-dev/inquest/pkg/timeline"
 )
 
@@ -42,21 +42,21 @@ type Template struct {
 const BuiltinTemplateName = "inquest's built-in template"
 
 // LoadTemplate reads the template of the repository at root,
-// scaffold.TemplatePath, or takes inquest's built-in template when root is
+// builtin.Path, or takes inquest's built-in template when root is
 // "" or the repository has none. A template that cannot be read is
 // replaced by the built-in one, whose name then says why.
 func LoadTemplate(root string) *Template {
 	if root == "" {
-		return ParseTemplate(BuiltinTemplateName, scaffold.Template())
+		return ParseTemplate(BuiltinTemplateName, builtin.Template())
 	}
-	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(scaffold.TemplatePath)))
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(builtin.Path)))
 	switch {
 	case err == nil:
-		return ParseTemplate(scaffold.TemplatePath, data)
+		return ParseTemplate(builtin.Path, data)
 	case errors.Is(err, fs.ErrNotExist):
-		return ParseTemplate(BuiltinTemplateName, scaffold.Template())
+		return ParseTemplate(BuiltinTemplateName, builtin.Template())
 	}
-	return ParseTemplate(fmt.Sprintf("%s (%s cannot be read: %v)", BuiltinTemplateName, scaffold.TemplatePath, errors.Unwrap(err)), scaffold.Template())
+	return ParseTemplate(fmt.Sprintf("%s (%s cannot be read: %v)", BuiltinTemplateName, builtin.Path, errors.Unwrap(err)), builtin.Template())
 }
 
 // ParseTemplate reads the placeholder text of a template named name. Every

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/inquest-dev/inquest/pkg/config"
-	"github.com/inquest-dev/inquest/pkg/scaffold"
+	"github.com/inquest-dev/inquest/pkg/scaffold/builtin"
 )
 
 // lineOf is the 1-based line of the first line of data that is s once
@@ -27,7 +27,7 @@ func lineOf(t *testing.T, data []byte, s string) int {
 
 func TestParseTemplateBuiltin(t *testing.T) {
 	t.Parallel()
-	data := scaffold.Template()
+	data := builtin.Template()
 	tp := ParseTemplate(BuiltinTemplateName, data)
 	for _, s := range []string{
 		"- 09:19 — Impact started: first checkout errors after the 09:15 deploy.",
@@ -113,7 +113,7 @@ func filledWith(status, timeline, whys, wrong, rows string) []byte {
 
 func TestTemplatePlaceholders(t *testing.T) {
 	t.Parallel()
-	tpl := scaffold.Template()
+	tpl := builtin.Template()
 	exTimeline := "- 09:27 — Alert fired for the checkout error rate; on-call paged. (detected)\n- 10:01 — Resolved: error rates normal for 20 minutes; incident closed.\n"
 	exWhy := "2. Why …? Because …\n"
 	exRow := "|  |  |  |  | open |  |\n"
@@ -174,7 +174,7 @@ func TestRepositoryTemplate(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(scaffold.TemplatePath)), []byte(tpl), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(builtin.Path)), []byte(tpl), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config.Default()
@@ -228,7 +228,7 @@ func TestIsBlank(t *testing.T) {
 // template's own body, taken as a published postmortem, holds nothing but
 // placeholders and headings.
 func FuzzTemplate(f *testing.F) {
-	f.Add(string(scaffold.Template()), "---\nstatus: published\n---\n## Timeline\n- 09:00 x\n")
+	f.Add(string(builtin.Template()), "---\nstatus: published\n---\n## Timeline\n- 09:00 x\n")
 	f.Add("# T\n\nBy: (Names)\n\n| a | b |\n|---|---|\n|  |  |\n<!-- c\n-->\n```\ncode\n```\n", "By: (Names)\n|   |  |\n")
 	f.Add("All times in UTC.\n- 10:00 - x\n### Empty\n", "### Empty\n\n<!-- x -->\n")
 	f.Fuzz(func(t *testing.T, tpl, body string) {

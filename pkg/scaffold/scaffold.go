@@ -12,16 +12,17 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/inquest-dev/inquest/pkg/scaffold/builtin"
 )
 
 // TemplatePath is the repository-relative path of a repository's own
 // postmortem template. Init writes the built-in template there; new reads it
 // when it exists.
-const TemplatePath = "templates/postmortem.md"
+const TemplatePath = builtin.Path
 
 //go:embed all:files
 var skeleton embed.FS
@@ -48,6 +49,8 @@ func Files() []File {
 		files = append(files, File{Path: strings.TrimPrefix(p, "files/"), Data: data})
 		return nil
 	})
+	// The template lives in package builtin, which the parser reads too.
+	files = append(files, File{Path: TemplatePath, Data: builtin.Template()})
 	if err != nil {
 		// The embedded tree is fixed at build time; failing to read it is a
 		// broken binary, not a condition callers can handle.
@@ -68,13 +71,7 @@ func Files() []File {
 
 // Template returns the built-in postmortem template: the file Init writes to
 // TemplatePath, and what new uses when a repository has none.
-func Template() []byte {
-	data, err := skeleton.ReadFile(path.Join("files", TemplatePath))
-	if err != nil {
-		panic(fmt.Sprintf("scaffold: read embedded template: %v", err))
-	}
-	return data
-}
+func Template() []byte { return builtin.Template() }
 
 // ExistsError is returned by Init when files of the skeleton already exist
 // and overwriting was not asked for. Nothing was written.
