@@ -31,13 +31,15 @@ type Parser struct {
 	seed *FieldsCache
 	// tmpl is the repository's postmortem template (see Template).
 	tmpl *Template
+	// text reads summaries.
+	text *TextReader
 }
 
 // NewParser returns a parser for a configuration. It reads the postmortem
 // template of the repository the configuration was loaded from (see
 // LoadTemplate).
 func NewParser(cfg *config.Config) *Parser {
-	p := &Parser{cfg: cfg, loc: time.UTC, fields: map[string]string{}, tmpl: LoadTemplate(cfg.Dir)}
+	p := &Parser{cfg: cfg, loc: time.UTC, fields: map[string]string{}, tmpl: LoadTemplate(cfg.Dir), text: NewTextReader()}
 	if loc, ok := timeline.ParseZone(cfg.Timezone); ok {
 		p.loc = loc
 	} else if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
@@ -135,9 +137,9 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	// Summary: front matter, else the first paragraph of the Summary
 	// section; plain text either way.
 	if inc.Summary != "" {
-		inc.Summary = summaryText(inc.Summary, true)
+		inc.Summary = p.text.summary(inc.Summary, true)
 	} else if s := inc.Section(SectionSummary); s != nil {
-		inc.Summary = summaryText(s.Text, false)
+		inc.Summary = p.text.summary(s.Text, false)
 	}
 
 	// Timeline: front matter list, else the Timeline section.

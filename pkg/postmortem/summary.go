@@ -3,7 +3,6 @@ package postmortem
 import (
 	"bytes"
 	"strings"
-	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -15,29 +14,24 @@ import (
 	"github.com/inquest-dev/inquest/pkg/internal/mdtext"
 )
 
-// markdownParser returns the Markdown parser summaries and PlainText read
-// with: GitHub's extensions, so that a table is a table and ~~struck~~
-// text, task boxes and footnote references are markup rather than text.
-// Linkify is left out: a bare URL's text is the same with it or without
-// it, and it looks at every word (it doubled the time of a summary: 24 µs
-// against 11 µs in BenchmarkSummaryText). The parser is made on first use
-// and never changes after (a goldmark parser is safe for concurrent use);
-// being made in a function rather than a variable's initialiser keeps
-// goldmark out of binaries that never read a summary, such as the
-// WebAssembly search runtime.
-func markdownParser() parser.Parser {
-	mdOnce.Do(func() {
-		mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote)).Parser()
-	})
-	return mdParser
+// TextReader reads Markdown as plain text: a summary's first paragraph
+// (Incident.Summary) or a whole text (PlainText). It is safe for
+// concurrent use.
+type TextReader struct {
+	md parser.Parser
 }
 
-var (
-	mdOnce   sync.Once
-	mdParser parser.Parser
-)
+// NewTextReader returns a TextReader. Its parser knows GitHub's
+// extensions, so that a table is a table and ~~struck~~ text, task boxes
+// and footnote references are markup rather than text. Linkify is left
+// out: a bare URL's text is the same with it or without it, and it looks
+// at every word (it doubled the time of a summary: 24 µs against 11 µs in
+// BenchmarkSummaryText).
+func NewTextReader() *TextReader {
+	return &TextReader{md: goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote)).Parser()}
+}
 
-// summaryText is the plain text of the first paragraph of Markdown src,
+// summary is the plain text of the first paragraph of Markdown src,
 // as a reader sees it on the page: a list counts as a paragraph (its items
 // joined), headings, code, tables, HTML blocks and comments are skipped,
 // inline markup (emphasis, code spans, links, images, line breaks) gives
@@ -45,9 +39,9 @@ var (
 // shows it. A citation link such as "[[1]](#References)" means
 // nothing away from the page and is left out. With all set, every
 // paragraph is joined, as for a front-matter summary.
-func summaryText(src string, all bool) string {
+func (r *TextReader) summary(src string, all bool) string {
 	var b strings.Builder
-	source, doc := parseMarkdown(src)
+	source, doc := r.parse(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		before := b.Len()
 		blockText(&b, source, c, false)
@@ -62,22 +56,22 @@ func summaryText(src string, all bool) string {
 // each paragraph, list item, heading, table row and line of code or raw
 // HTML: HTML comments are left out, inline markup gives way to its text
 // (as in Incident.Summary), and table cells are joined with " | ".
-func PlainText(src string) string {
+func (r *TextReader) PlainText(src string) string {
 	var b strings.Builder
-	source, doc := parseMarkdown(src)
+	source, doc := r.parse(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		blockText(&b, source, c, true)
 	}
 	return strings.TrimSpace(b.String())
 }
 
-// parseMarkdown parses src; blank text is not parsed at all.
-func parseMarkdown(src string) ([]byte, ast.Node) {
+// parse parses src; blank text is not parsed at all.
+func (r *TextReader) parse(src string) ([]byte, ast.Node) {
 	if strings.TrimSpace(src) == "" {
 		return nil, ast.NewDocument()
 	}
 	source := []byte(src)
-	return source, markdownParser().Parse(text.NewReader(source))
+	return source, r.md.Parse(text.NewReader(source))
 }
 
 // blockText writes the text of the paragraphs of a block, each ended by a

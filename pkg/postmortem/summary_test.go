@@ -29,8 +29,8 @@ func TestSummaryText(t *testing.T) {
 		{"empty", "  \n", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := summaryText(tc.in, tc.all); got != tc.want {
-				t.Errorf("summaryText(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := NewTextReader().summary(tc.in, tc.all); got != tc.want {
+				t.Errorf("summary(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -49,7 +49,7 @@ func TestPlainText(t *testing.T) {
 	t.Parallel()
 	in := "<!-- the question -->\n\n### Short *version*\n\n- Orders waited [[1]](#References).\n- [ ] Nothing **lost**.\n\n| Time | Event |\n|---|---|\n| 14:02 | `deploy` |\n\n```\npanic: nil map\n```\n\n> Quoted.\n\n<div>raw</div>\n"
 	want := "Short version\nOrders waited.\nNothing lost.\nTime | Event\n14:02 | deploy\npanic: nil map\nQuoted.\n<div>raw</div>"
-	if got := PlainText(in); got != want {
+	if got := NewTextReader().PlainText(in); got != want {
 		t.Errorf("PlainText = %q, want %q", got, want)
 	}
 }
@@ -57,7 +57,8 @@ func TestPlainText(t *testing.T) {
 func BenchmarkSummaryText(b *testing.B) {
 	src := "On 1 March 2024, our payment provider stopped delivering webhooks for almost five hours. Acme relied\nonly on the `payment_intent.succeeded` webhook to move an order from `pending_payment` to `paid`, so\nfrom 14:05 UTC every successful payment left its order stuck as \"payment pending\". See https://status.example.com.\n\nWe mitigated at 17:20 by polling the provider's API.\n"
 	b.SetBytes(int64(len(src)))
+	r := NewTextReader()
 	for b.Loop() {
-		summaryText(src, false)
+		r.summary(src, false)
 	}
 }

@@ -249,13 +249,14 @@ func FuzzTemplate(f *testing.F) {
 func FuzzSummaryText(f *testing.F) {
 	f.Add("- a [[1]](#x)\n- **b**\n")
 	f.Add("<!-- c -->\n| a |\n|---|\n\n> q `c` ![i](x.png)\n[^1]\n\n[^1]: n")
+	r := NewTextReader()
 	f.Fuzz(func(t *testing.T, md string) {
 		for _, all := range []bool{false, true} {
-			s := summaryText(md, all)
+			s := r.summary(md, all)
 			if strings.ContainsAny(s, "\n\t") || s != strings.TrimSpace(s) {
-				t.Fatalf("summaryText(%q, %v) = %q, not one trimmed line", md, all, s)
+				t.Fatalf("summary(%q, %v) = %q, not one trimmed line", md, all, s)
 			}
 		}
-		_ = PlainText(md)
+		_ = r.PlainText(md)
 	})
 }

@@ -96,6 +96,7 @@ func documents(ctx context.Context, incs []*postmortem.Incident, keepDocs bool) 
 	fps := make([]string, len(incs))
 	errs := make([]error, len(incs))
 	var wg sync.WaitGroup
+	tr := postmortem.NewTextReader()
 	workers := min(runtime.GOMAXPROCS(0), max(len(incs), 1))
 	for w := range workers {
 		wg.Add(1)
@@ -105,7 +106,7 @@ func documents(ctx context.Context, incs []*postmortem.Incident, keepDocs bool) 
 				if ctx.Err() != nil {
 					return
 				}
-				d := document(incs[i])
+				d := document(incs[i], tr)
 				fps[i], errs[i] = fingerprint(d)
 				if keepDocs {
 					docs[i] = d

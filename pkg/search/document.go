@@ -33,7 +33,7 @@ var sectionFields = map[postmortem.SectionKind]string{
 // document turns an incident into the value Bleve maps with NewMapping.
 // Absent values are left out, so that range queries and sorting treat them
 // as missing rather than as zero.
-func document(inc *postmortem.Incident) map[string]any {
+func document(inc *postmortem.Incident, tr *postmortem.TextReader) map[string]any {
 	d := map[string]any{FieldID: inc.ID, FieldTitle: inc.Title}
 	setStr := func(k, v string) {
 		if v != "" {
@@ -93,7 +93,7 @@ func document(inc *postmortem.Incident) map[string]any {
 		d[FieldActionItems] = strings.Join(titles, "\n")
 	}
 
-	texts := sectionTexts(inc)
+	texts := sectionTexts(inc, tr)
 	// A summary written in the front matter is not in the body; one taken
 	// from the Summary section already is.
 	if _, fromFrontMatter := inc.FieldLines["summary"]; fromFrontMatter || texts[FieldSummary] == "" {
@@ -121,13 +121,13 @@ func document(inc *postmortem.Incident) map[string]any {
 // nearest enclosing recognised section: a "### Database" under
 // "## Timeline" is timeline text, and a "# Title" wrapping every section
 // keeps only the text before its first sub-heading.
-func sectionTexts(inc *postmortem.Incident) map[string]string {
+func sectionTexts(inc *postmortem.Incident, tr *postmortem.TextReader) map[string]string {
 	parts := map[string]*strings.Builder{}
 	add := func(field, text string) {
 		if field == FieldSummary {
 			// Search results show the summary: plain text as the pages
 			// show it, read by goldmark (short, so cheap to parse).
-			text = postmortem.PlainText(text)
+			text = tr.PlainText(text)
 		} else {
 			text = plainText(text)
 		}

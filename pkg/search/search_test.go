@@ -429,7 +429,7 @@ Setext heading
 
 setext text
 `)
-	got := sectionTexts(inc)
+	got := sectionTexts(inc, postmortem.NewTextReader())
 	want := map[string]string{
 		FieldBody:     "Intro line.\n\nWrapper\n\nWrapper text.\n\nSetext heading\n\nsetext text",
 		FieldTimeline: "- 10:00 UTC — start\n\nDatabase\n\nreplica lag",
