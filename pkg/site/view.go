@@ -81,14 +81,17 @@ type span struct{ off, n int64 }
 // each of its events: 0.6 s of CPU and 0.4 GB of garbage in the profile of
 // a cold build of 10,000 postmortems.
 type Event struct {
-	Time     time.Time
-	DateOnly bool
-	Text     string
-	Raw      string
-	Zone     string
-	Kind     timeline.Kind
-	Marked   bool
-	Line     int
+	Time        time.Time
+	DateOnly    bool
+	Approximate bool
+	End         time.Time
+	Part        int
+	Text        string
+	Raw         string
+	Zone        string
+	Kind        timeline.Kind
+	Marked      bool
+	Line        int
 	// Offset is the time since the first timed event, e.g. "+17 min".
 	Offset string
 	// Percent is the position on the axis, 0 to 100; -1 without a time.
@@ -231,7 +234,7 @@ func buildEvents(inc *postmortem.Incident) []Event {
 	span := last.Sub(first)
 	out := make([]Event, len(evs))
 	for i, e := range evs {
-		out[i] = Event{Time: e.Time, DateOnly: e.DateOnly, Text: e.Text, Raw: e.Raw, Zone: e.Zone,
+		out[i] = Event{Time: e.Time, DateOnly: e.DateOnly, Approximate: e.Approximate, End: e.End, Part: e.Part, Text: e.Text, Raw: e.Raw, Zone: e.Zone,
 			Kind: e.Kind, Marked: e.Marked, Line: e.Line, Percent: -1}
 		if e.Kind == timeline.KindNone && !e.Time.IsZero() && !e.DateOnly {
 			for _, m := range milestones {

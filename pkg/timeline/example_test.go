@@ -65,3 +65,60 @@ func ExampleParseZone() {
 	// UTC-05:30 true
 	// false
 }
+
+func ExampleReadDate() {
+	for _, s := range []string{"18/04/2023", "04/18/2023", "04/05/2023", "3rd Dec 2024"} {
+		r, err := timeline.ReadDate(s, timeline.DMY, 0)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(s, "->", r.Date, r.Order, r.Ambiguous)
+	}
+	// Output:
+	// 18/04/2023 -> 2023-04-18 dmy false
+	// 04/18/2023 -> 2023-04-18 mdy false
+	// 04/05/2023 -> 2023-05-04 dmy true
+	// 3rd Dec 2024 -> 2024-12-03  false
+}
+
+func ExampleDecideOrder() {
+	// 19/04/2023 can only be day first; the others read both ways.
+	dates := []string{"03/04/2023", "19/04/2023", "05/04/2023"}
+	order := timeline.DecideOrder(dates)
+	fmt.Println(order)
+	for _, s := range dates {
+		r, _ := timeline.ReadDate(s, order, 0)
+		fmt.Println(r.Date)
+	}
+	// Output:
+	// dmy
+	// 2023-04-03
+	// 2023-04-19
+	// 2023-04-05
+}
+
+func ExampleParseSection() {
+	section := `
+### 2024-03-03 - Cache overload
+- 09:00 cache evictions spiked
+- ~09:30 back to normal
+### 2024-03-11 - DNS failure
+- 14:00-14:40 resolver errors (detected)
+- T+1h resolved
+`
+	r := timeline.ParseSection([]byte(section), 20, timeline.Options{Heading: "Timeline (UTC)"})
+	for _, p := range r.Parts {
+		fmt.Printf("part %q on line %d\n", p.Title, p.Line)
+	}
+	for _, e := range r.Events {
+		fmt.Println(e.Part, e.Time.Format("01-02 15:04"), e.Approximate, e.Kind, e.Text)
+	}
+	// Output:
+	// part "Cache overload" on line 21
+	// part "DNS failure" on line 24
+	// 0 03-03 09:00 false  cache evictions spiked
+	// 0 03-03 09:30 true resolved back to normal
+	// 1 03-11 14:00 false detected resolver errors
+	// 1 03-11 15:00 false resolved resolved
+}

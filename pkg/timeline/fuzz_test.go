@@ -11,9 +11,25 @@ import (
 // carry no zone.
 func checkInvariants(t *testing.T, src []byte, first int) {
 	t.Helper()
-	events, problems := Parse(src, first, incident)
+	r := ParseSection(src, first, Options{Date: incident.Date, Heading: "Timeline (PT, approximate)"})
+	events, problems := r.Events, r.Problems
 	last := first + bytes.Count(src, []byte("\n"))
+	if len(r.Parts) == 1 {
+		t.Errorf("one part listed: %+v", r.Parts)
+	}
 	for _, e := range events {
+		if e.Part < 0 || e.Part >= max(1, len(r.Parts)) {
+			t.Errorf("event part %d outside %d parts", e.Part, len(r.Parts))
+		}
+		if !e.End.IsZero() && (e.Time.IsZero() || e.End.Before(e.Time) || e.DateOnly) {
+			t.Errorf("event end %v does not follow its start %v (date-only %v)", e.End, e.Time, e.DateOnly)
+		}
+		if e.Approximate && e.Time.IsZero() {
+			t.Errorf("event without a time is approximate: %+v", e)
+		}
+		if e.DateOnly && (e.Time.Hour() != 0 || e.Time.Minute() != 0) {
+			t.Errorf("date-only event %v is not at midnight UTC", e.Time)
+		}
 		if e.Line < first || e.Line > last {
 			t.Errorf("event line %d outside [%d, %d]: %+v", e.Line, first, last, e)
 		}
@@ -45,6 +61,10 @@ func FuzzParse(f *testing.F) {
 		"- 23:50 a\n- 00:10 b\n- 99:99 c\n- 2024-02-30 d\n- March 1, 2024 9:19 AM e\n",
 		"> (all times in Pacific Time)\n```\n- 09:00 code\n```\n<!-- x\n-->\n",
 		"- [ ] 09:19–09:25 EEST — (detected) **resolved** x\n",
+		"**July 9, 2023 (Sunday)**\n- 9:40 AM: a\n_5/14/22_\n02-11-2024\n- 13:55 PM b\n",
+		"### 2024-03-03 - Cache overload\n- 09:00 a\n  - detail\n### 2024-03-11 - DNS\n- T+20m b\n- +45m c\n",
+		"- 2019-04-02 1420 UTC ::::: x\n- 1515Z y\n- ~19:00 UTC z\n- 15:00ish w\n- 02:00-04:30 - v\n- 12:26-12:?? | u\n",
+		"10:12 3rd Dec 2024 - a\n09:45 AM PST Friday Nov 4th: b\n16:20 UTC Thursday - c\n| 2024-05-02 | d |\n",
 	} {
 		f.Add([]byte(s), 1)
 	}
@@ -65,6 +85,11 @@ func FuzzParseEntry(f *testing.F) {
 		"Fri, Mar 1 at 9.19am — x",
 		"--:-- unknown",
 		"12:00 UTC+14:00",
+		"**Mar 09, 2022, 14:05 (UTC):** x",
+		"18-04-2023 02:00 - x",
+		"around 14:10 x",
+		"T-5m x",
+		"12:26-12:?? | x",
 	} {
 		f.Add(s)
 	}
@@ -84,6 +109,29 @@ func FuzzParseEntry(f *testing.F) {
 		}
 		if loc, ok := ParseZone(s); ok && loc == nil {
 			t.Errorf("ParseZone(%q) reported ok with a nil location", s)
+		}
+	})
+}
+
+func FuzzReadDate(f *testing.F) {
+	for _, s := range []string{"04/18/2023", "18.04.2023", "5/14/22", "3rd Dec 2024", "Friday, Nov 4th", "2024-02-30", "99/12/31 x"} {
+		f.Add(s, uint8(DMY))
+	}
+	f.Fuzz(func(t *testing.T, s string, o uint8) {
+		order := DateOrder(o % 4)
+		r, err := ReadDate(s, order, 2024)
+		if err != nil {
+			return
+		}
+		if r.End <= 0 || r.End > len(s) {
+			t.Fatalf("end %d outside 1..%d", r.End, len(s))
+		}
+		d := r.Date.Time()
+		if d.Year() != r.Date.Year || d.Month() != r.Date.Month || d.Day() != r.Date.Day {
+			t.Fatalf("%q read as %v, not a real date", s, r.Date)
+		}
+		if r.Ambiguous && OrderOf(s) != OrderUnknown {
+			t.Fatalf("%q is ambiguous yet shows order %v", s, OrderOf(s))
 		}
 	})
 }

@@ -58,6 +58,12 @@ var leadingPhrases = []leadingPhrase{
 	{"on-call paged", KindDetected},
 	{"oncall paged", KindDetected},
 	{"pagerduty", KindDetected},
+	{"became aware", KindDetected},
+	{"reported", KindDetected},
+	{"customer reported", KindDetected},
+	{"customers reported", KindDetected},
+	{"noticed", KindDetected},
+	{"escalated", KindDetected},
 	{"mitigated", KindMitigated},
 	{"rolled back", KindMitigated},
 	{"rollback complete", KindMitigated},
@@ -65,6 +71,12 @@ var leadingPhrases = []leadingPhrase{
 	{"failover complete", KindMitigated},
 	{"failover completed", KindMitigated},
 	{"workaround applied", KindMitigated},
+	{"deployed fix", KindMitigated},
+	{"deployed a fix", KindMitigated},
+	{"deployed the fix", KindMitigated},
+	{"fix deployed", KindMitigated},
+	{"restored", KindMitigated},
+	{"service restored", KindMitigated},
 	{"resolved", KindResolved},
 	{"incident resolved", KindResolved},
 	{"all clear", KindResolved},
@@ -72,6 +84,82 @@ var leadingPhrases = []leadingPhrase{
 	{"fully recovered", KindResolved},
 	{"closed", KindResolved},
 	{"incident closed", KindResolved},
+	{"back to normal", KindResolved},
+	{"monitoring the fix", KindResolved},
+	{"monitoring the recovery", KindResolved},
+	{"monitoring recovery", KindResolved},
+}
+
+// wordPhrase is a phrase that says which milestone an entry is wherever it
+// stands in the entry's first words ("the on-call noticed the errors",
+// "traffic back to normal").
+type wordPhrase struct {
+	phrase string // lower-case
+	kind   Kind
+}
+
+// wordPhrases are checked at every word of an entry's first
+// maxWordScan bytes, after the leading phrases; "monitoring" counts only
+// at the start, where it names the status page's phase.
+var wordPhrases = []wordPhrase{
+	{"became aware", KindDetected},
+	{"reported", KindDetected},
+	{"alerted", KindDetected},
+	{"noticed", KindDetected},
+	{"escalated", KindDetected},
+	{"paged", KindDetected},
+	{"deployed fix", KindMitigated},
+	{"deployed a fix", KindMitigated},
+	{"deployed the fix", KindMitigated},
+	{"rolled back", KindMitigated},
+	{"restored", KindMitigated},
+	{"mitigated", KindMitigated},
+	{"resolved", KindResolved},
+	{"all clear", KindResolved},
+	{"all-clear", KindResolved},
+	{"back to normal", KindResolved},
+	{"fully recovered", KindResolved},
+}
+
+// maxWordScan bounds how far into an entry wordPhrases are looked for, so
+// that a long entry costs no more than a short one.
+const maxWordScan = 160
+
+// negations, written right before a phrase, say it has not happened: "not
+// yet resolved", "wasn't restored", "never alerted".
+var negations = [...]string{"not ", "n't ", "never ", "no "}
+
+// wordKind finds the first of wordPhrases at the start of a word in the
+// first words of text, skipping negated ones.
+func wordKind(text string) Kind {
+	s := text[:min(len(text), maxWordScan)]
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isAlnum(s[i-1]) || !isLetter(s[i]) {
+			continue
+		}
+		c := s[i] | 0x20
+		for _, p := range wordPhrases {
+			if p.phrase[0] != c || !hasPrefixFold(s[i:], p.phrase) {
+				continue
+			}
+			e := i + len(p.phrase)
+			if e < len(s) && (isAlnum(s[e]) || s[e] == '-') || negated(s, i) {
+				continue
+			}
+			return p.kind
+		}
+	}
+	return KindNone
+}
+
+// negated reports whether a negation ends right before s[i:].
+func negated(s string, i int) bool {
+	for _, n := range negations {
+		if i >= len(n) && hasPrefixFold(s[i-len(n):], n) && (i == len(n) || !isLetter(s[i-len(n)-1]) || n[0] == 'n' && n[1] == '\'') {
+			return true
+		}
+	}
+	return false
 }
 
 // maxMarkerWord bounds the length of a marker word, so that looking for
@@ -134,7 +222,10 @@ func detectKind(text string) (Kind, bool, string) {
 		}
 		return best, true, text
 	}
-	return leadingKind(text), false, text
+	if k := leadingKind(text); k != KindNone {
+		return k, false, text
+	}
+	return wordKind(text), false, text
 }
 
 // markerAt reads a marker word at s[i:], allowing spaces around it.
@@ -170,7 +261,9 @@ func leadingLabel(text string) Kind {
 	return KindNone
 }
 
-// leadingKind matches the leading phrases against the start of the text.
+// leadingKind matches the leading phrases against the start of the text,
+// and "Monitoring" written as a status page's phase ("Monitoring: a fix is
+// out", "Monitoring - ...").
 func leadingKind(text string) Kind {
 	i := skipEmphasis(text, 0)
 	rest := text[i:]
@@ -180,6 +273,12 @@ func leadingKind(text string) Kind {
 			if e == len(rest) || !isAlnum(rest[e]) && rest[e] != '-' {
 				return p.kind
 			}
+		}
+	}
+	if hasPrefixFold(rest, "monitoring") {
+		e := skipEmphasis(rest, len("monitoring"))
+		if e == len(rest) || isSeparatorAt(rest, skipSpaces(rest, e)) {
+			return KindResolved
 		}
 	}
 	return KindNone

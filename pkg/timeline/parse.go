@@ -1,6 +1,10 @@
 package timeline
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // parser walks the lines of a Timeline section, tracking the Markdown
 // blocks they belong to.
@@ -9,15 +13,41 @@ type parser struct {
 	events      []Event
 	preamble    zone // the zone a preamble line or heading stated
 	hasPreamble bool
+	approxAll   bool // the section's heading says all times are approximate
 	tbl         table
 	inTable     bool
 	fence       string // the opening fence while inside a fenced code block
 	inComment   bool   // inside a multi-line HTML comment
 	cont        int    // the event continuation lines attach to, or -1
 	contList    bool   // that event is a list item
+	contIndent  int    // the indentation of that event's line
 	blank       bool   // a blank line came after the last line of that event
 	pend        int    // the event whose continuation is being collected, or -1
 	text, raw   strings.Builder
+	parts       []Part // parts[0] holds the entries before any part heading
+	offs        []int  // the zone offset of each event, for inOrder
+	off         int    // the zone offset of the event being made
+	pending     []pendingRel
+}
+
+// pendingRel is an event with a relative time read before the time it
+// counts from was known.
+type pendingRel struct {
+	event int
+	rel   time.Duration
+	raw   string
+	line  int
+}
+
+func newParser(opts Options, src string) *parser {
+	p := &parser{r: newResolver(opts, src), cont: -1, pend: -1, parts: []Part{{}}}
+	if opts.Heading != "" {
+		if z, ok := findZone(opts.Heading, false); ok {
+			p.setPreamble(z)
+		}
+		p.approxAll = strings.Contains(strings.ToLower(opts.Heading), "approx")
+	}
+	return p
 }
 
 // table is the state of a GFM table read from its header.
@@ -170,19 +200,43 @@ func (p *parser) setPreamble(z zone) {
 }
 
 // heading handles a heading inside the section: a date in it sets the date
-// and a zone in it sets the zone.
+// and a zone in it sets the zone. A date followed by a title ("2024-03-03 -
+// Cache overload") starts a part: the timeline of another incident.
 func (p *parser) heading(h string, n int) {
 	p.endCont()
 	p.inTable = false
 	sp := splitEntry(h, p.r.yearHint())
-	if sp.found && !sp.st.hasTime {
+	if sp.found && !sp.st.hasTime && !sp.st.hasRel {
 		if sp.st.bad != "" || sp.st.hasDate {
 			p.r.resolve(&sp.st, p.ctxZone(), n)
+		}
+		if sp.st.bad == "" && sp.st.hasDate && isPartTitle(sp.text) {
+			// Relative times count from the start of their own incident.
+			p.settlePending()
+			p.r.start = time.Time{}
+			p.parts = append(p.parts, Part{Title: sp.text, Line: n})
 		}
 	}
 	if z, ok := findZone(h, false); ok {
 		p.setPreamble(z)
 	}
+}
+
+// isPartTitle reports whether the text after a heading's date names an
+// incident rather than a day of one ("Day 2", "(cont.)").
+func isPartTitle(t string) bool {
+	t = strings.Trim(t, " ()[]*_")
+	if t == "" {
+		return false
+	}
+	l := strings.ToLower(t)
+	for _, w := range [...]string{"day ", "cont", "continued", "part ", "all times", "times in", "utc", "gmt"} {
+		if strings.HasPrefix(l, w) {
+			return false
+		}
+	}
+	_, ok := findZone(t, false)
+	return !ok || strings.Contains(t, " ")
 }
 
 // dateLine sets the date for the entries after a line that is only a date.
@@ -201,7 +255,7 @@ func (p *parser) listItem(item, content string, indent, n int) {
 		return
 	}
 	if !sp.found {
-		if indent >= 2 && p.cont >= 0 && p.contList {
+		if p.isChild(indent) {
 			p.appendCont(content)
 			return
 		}
@@ -213,18 +267,25 @@ func (p *parser) listItem(item, content string, indent, n int) {
 			}
 		}
 	}
-	p.entry(item, sp, n, modeList)
+	p.entry(item, sp, n, indent, modeList)
+}
+
+// isChild reports whether a line indented by indent, without a time of
+// its own, belongs to the current event: a sub-bullet or paragraph under a
+// list item, or a sub-bullet right below a timed paragraph line.
+func (p *parser) isChild(indent int) bool {
+	return p.cont >= 0 && indent > p.contIndent && indent >= 2 && (p.contList || !p.blank)
 }
 
 // plain handles a line that is neither a list item nor a table row.
 func (p *parser) plain(content string, indent, n int) {
-	if p.cont >= 0 && p.contList && indent >= 2 {
+	if p.cont >= 0 && p.contList && indent >= 2 && indent > p.contIndent {
 		sp := splitEntry(content, p.r.yearHint())
 		switch {
 		case sp.isDateLine():
 			p.dateLine(sp, n)
 		case sp.found:
-			p.entry(content, sp, n, modeList)
+			p.entry(content, sp, n, indent, modeList)
 		default:
 			p.appendCont(content)
 		}
@@ -238,7 +299,7 @@ func (p *parser) plain(content string, indent, n int) {
 		if sp.isDateLine() {
 			p.dateLine(sp, n)
 		} else {
-			p.entry(content, sp, n, modeLazy)
+			p.entry(content, sp, n, indent, modeLazy)
 		}
 		return
 	}
@@ -260,13 +321,24 @@ func (p *parser) plain(content string, indent, n int) {
 }
 
 // entry adds the event for a list item or a timestamped line.
-func (p *parser) entry(raw string, sp split, n int, mode int) {
+func (p *parser) entry(raw string, sp split, n, indent int, mode int) {
 	ev := Event{Raw: raw, Line: n}
 	if sp.found {
-		ev.Time, ev.DateOnly, ev.Zone = p.r.resolve(&sp.st, p.ctxZone(), n)
+		p.stamp(&ev, &sp.st, n)
 	}
 	ev.Kind, ev.Marked, ev.Text = detectKind(sp.text)
-	p.add(ev, mode)
+	p.add(ev, mode, indent)
+}
+
+// stamp gives ev the time of its timestamp.
+func (p *parser) stamp(ev *Event, st *stamp, n int) {
+	res := p.r.resolve(st, p.ctxZone(), n)
+	ev.Time, ev.DateOnly, ev.Zone, ev.End = res.t, res.dateOnly, res.zone, res.end
+	p.off = res.off
+	ev.Approximate = (st.approx || p.approxAll) && !res.t.IsZero()
+	if res.pending {
+		p.pending = append(p.pending, pendingRel{event: len(p.events), rel: st.rel, raw: st.raw, line: n})
+	}
 }
 
 // Ways an event takes continuation lines.
@@ -276,10 +348,13 @@ const (
 	modeList        // a list item: its indented lines, even after a blank line
 )
 
-func (p *parser) add(ev Event, mode int) {
+func (p *parser) add(ev Event, mode, indent int) {
 	p.flush()
+	ev.Part = len(p.parts) - 1
 	p.events = append(p.events, ev)
-	p.cont, p.contList, p.blank = len(p.events)-1, mode == modeList, false
+	p.offs = append(p.offs, p.off)
+	p.off = 0
+	p.cont, p.contList, p.contIndent, p.blank = len(p.events)-1, mode == modeList, indent, false
 	if mode == modeNone {
 		p.cont = -1
 	}
@@ -316,9 +391,69 @@ func (p *parser) flush() {
 	p.pend = -1
 }
 
-func (p *parser) finish() ([]Event, []Problem) {
+// settlePending gives the relative times read before their start was
+// known their instants, now that it is, or reports them.
+func (p *parser) settlePending() {
+	for _, pr := range p.pending {
+		e := &p.events[pr.event]
+		if p.r.start.IsZero() {
+			p.r.problem(pr.line, fmt.Sprintf("relative time %s has no start to count from: expected a started time or an entry with a date and time", pr.raw))
+			continue
+		}
+		e.Time = p.r.start.Add(pr.rel)
+		e.Approximate = e.Approximate || p.approxAll
+	}
+	p.pending = p.pending[:0]
+}
+
+func (p *parser) finish() Result {
 	p.flush()
-	return p.events, sortProblems(append(p.r.problems, InOrder(p.events)...))
+	p.settlePending()
+	res := Result{Events: p.events, Votes: p.r.votes, Ambiguous: p.r.ambiguous, AmbiguousOrder: p.r.ambOrder, OwnOrder: p.r.ambOwn}
+	p.splitParts(&res)
+	res.Problems = sortProblems(append(p.r.problems, inOrder(p.events, p.offs)...))
+	return res
+}
+
+// splitParts keeps the parts that have entries; a timeline with one part
+// left has none.
+func (p *parser) splitParts(res *Result) {
+	if len(p.parts) == 1 {
+		return
+	}
+	used := make([]int, len(p.parts))
+	for _, e := range p.events {
+		used[e.Part]++
+	}
+	index := make([]int, len(p.parts))
+	var parts []Part
+	for i, pt := range p.parts {
+		if used[i] == 0 {
+			continue
+		}
+		index[i] = len(parts)
+		if pt.Line == 0 {
+			for _, e := range p.events {
+				if e.Part == i {
+					pt.Line = e.Line
+					break
+				}
+			}
+		}
+		parts = append(parts, pt)
+	}
+	if len(parts) == 0 || len(parts)-btoi(parts[0].Title == "") < 2 {
+		// One dated heading with a title is a date anchor, not an
+		// incident of its own.
+		for i := range p.events {
+			p.events[i].Part = 0
+		}
+		return
+	}
+	for i := range p.events {
+		p.events[i].Part = index[p.events[i].Part]
+	}
+	res.Parts = parts
 }
 
 // tableHeader reads a table's header row: which column holds the time,
@@ -387,7 +522,7 @@ func (p *parser) tableRow(content string, n int) {
 	}
 	ev := Event{Raw: trimPipes(content), Line: n}
 	if sp.found {
-		ev.Time, ev.DateOnly, ev.Zone = p.r.resolve(&sp.st, p.ctxZone(), n)
+		p.stamp(&ev, &sp.st, n)
 	}
 	ev.Kind, ev.Marked, ev.Text = detectKind(strings.Join(parts, " \u2014 "))
 	for i := 1; ev.Kind == KindNone && i < len(parts); i++ {
@@ -400,7 +535,7 @@ func (p *parser) tableRow(content string, n int) {
 			ev.Kind, ev.Marked = k, true
 		}
 	}
-	p.add(ev, modeNone)
+	p.add(ev, modeNone, 0)
 }
 
 // splitCells splits a table row on its unescaped pipes and trims the cells.
@@ -576,4 +711,11 @@ func isZoneNote(s string) bool {
 		}
 	}
 	return false
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

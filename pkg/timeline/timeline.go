@@ -31,16 +31,28 @@ type Event struct {
 	// has no usable time.
 	Time time.Time
 	// DateOnly reports that the entry gave a date but no time of day; Time
-	// is then midnight of that date in the entry's zone.
+	// is then midnight UTC of that date as written, so that the entry stays
+	// on its day whatever the zone.
 	DateOnly bool
+	// Approximate reports a time written as approximate ("~19:00",
+	// "15:00ish", "around 14:10", "circa 9am") or under a heading that says
+	// all times are ("Timeline (all times PST, approximate)").
+	Approximate bool
+	// End is the end of a time range ("02:00-04:30"), in UTC; zero when
+	// the entry gave none or its end is not known ("12:26-12:??").
+	End time.Time
+	// Part is the index in Result.Parts of the incident the entry belongs
+	// to, for a timeline that reports several; 0 otherwise.
+	Part int
 	// Text is the entry's description with the timestamp and the separator
-	// after it removed, and Markdown kept as written.
+	// after it removed, and Markdown kept as written. The lines and
+	// sub-bullets below a timed entry are part of its text.
 	Text string
 	// Raw is the whole entry as written, without its list marker or table
 	// pipes.
 	Raw string
 	// Zone is the zone the time was read in, as written ("EEST", "+05:30",
-	// "UTC") or inherited from a preamble, a table header or
+	// "UTC") or inherited from a preamble, a heading, a table header or
 	// Options.Location; it is empty when no zone is known. Zones whose
 	// offset follows daylight saving time ("Pacific Time") are given as the
 	// abbreviation in force at the entry's time ("PDT").
@@ -49,7 +61,7 @@ type Event struct {
 	Kind Kind
 	// Marked reports that Kind came from an explicit marker ("(detected)",
 	// "[mitigated]", "**resolved**", a leading "Mitigated:") or a table's
-	// kind column rather than from the words the text starts with.
+	// kind column rather than from the words of the text.
 	Marked bool
 	// Line is the 1-based line of the entry in the file.
 	Line int
@@ -72,6 +84,50 @@ type Options struct {
 	// Location is the zone for entries when no zone is stated anywhere.
 	// When nil, such entries are read as UTC and their Event.Zone is empty.
 	Location *time.Location
+	// Heading is the text of the section's heading ("Timeline (all times
+	// PST, approximate)"): a zone in it applies to the whole section, as a
+	// preamble's does, and "approximate" marks every time approximate.
+	Heading string
+	// Start is the start of the incident when known from elsewhere (the
+	// front matter); relative times ("T+0:20") count from it, else from
+	// the first entry with an absolute time.
+	Start time.Time
+	// DateOrder reads numeric dates that read both ways (04/05/2023) when
+	// the timeline's own dates do not decide (see DateOrder); OrderUnknown
+	// reads them month first. DateOrderFrom says where it came from, for
+	// the warning such a date gets ("the repository's other postmortems",
+	// "date_order in inquest.yaml").
+	DateOrder     DateOrder
+	DateOrderFrom string
+}
+
+// Part is one incident of a timeline that reports several: a dated
+// sub-heading with a title of its own ("### 2024-03-03 - Cache overload")
+// starts one.
+type Part struct {
+	// Title is the heading's text after the date; "" for the entries
+	// before the first such heading.
+	Title string
+	// Line is the line of the heading, or of the first entry.
+	Line int
+}
+
+// Result is everything ParseSection reads from a Timeline section.
+type Result struct {
+	Events   []Event
+	Problems []Problem
+	// Parts lists the incidents of a timeline that reports several; it
+	// is nil when the timeline reports one.
+	Parts []Part
+	// Votes counts the date orders the section's numeric dates show by
+	// themselves (see OrderOf), for deciding a repository's order.
+	Votes OrderVotes
+	// Ambiguous counts the numeric dates that read both ways, and
+	// AmbiguousOrder is the order they were read in; OwnOrder reports
+	// that the section's own dates decided it.
+	Ambiguous      int
+	AmbiguousOrder DateOrder
+	OwnOrder       bool
 }
 
 // rollover is how far back a time-only entry may go before it is read as
@@ -82,13 +138,22 @@ const rollover = 12 * time.Hour
 // after the section's heading up to the next heading of the same or a
 // higher level. firstLine is the 1-based line in the file of the first line
 // of src. Events come in document order; problems are sorted by line and
-// include those InOrder reports.
+// include those InOrder reports. Parse is ParseSection without the
+// section's parts and date-order figures.
 //
 // Parse never fails: lines it cannot read become events with a zero Time
 // or problems, and its work grows linearly with the size of src.
 func Parse(src []byte, firstLine int, opts Options) ([]Event, []Problem) {
-	p := parser{r: newResolver(opts), cont: -1, pend: -1}
-	p.run(string(src), firstLine)
+	r := ParseSection(src, firstLine, opts)
+	return r.Events, r.Problems
+}
+
+// ParseSection is Parse with everything it finds: the events and
+// problems, the incidents of a timeline that reports several, and what its
+// numeric dates say about the order of day and month.
+func ParseSection(src []byte, firstLine int, opts Options) Result {
+	p := newParser(opts, string(src))
+	p.run(p.r.src, firstLine)
 	return p.finish()
 }
 
@@ -113,23 +178,18 @@ func ParseEntry(s string, line int, opts Options) (Event, *Problem) {
 // An entry that is only a date gives a DateOnly event and sets the date for
 // the entries after it.
 func ParseEntries(entries []string, lines []int, opts Options) ([]Event, []Problem) {
-	r := newResolver(opts)
-	events := make([]Event, 0, len(entries))
+	p := newParser(opts, strings.Join(entries, "\n"))
+	p.events = make([]Event, 0, len(entries))
 	for i, s := range entries {
 		line := 0
 		if i < len(lines) {
 			line = lines[i]
 		}
 		s = strings.TrimSpace(s)
-		sp := splitEntry(s, r.yearHint())
-		ev := Event{Raw: s, Line: line}
-		if sp.found {
-			ev.Time, ev.DateOnly, ev.Zone = r.resolve(&sp.st, nil, line)
-		}
-		ev.Kind, ev.Marked, ev.Text = detectKind(sp.text)
-		events = append(events, ev)
+		p.entry(s, splitEntry(s, p.r.yearHint()), line, 0, modeNone)
 	}
-	return events, sortProblems(append(r.problems, InOrder(events)...))
+	r := p.finish()
+	return r.Events, r.Problems
 }
 
 // ParseTimestamp parses a timestamp as found in the front-matter fields
@@ -204,25 +264,37 @@ func (t *Times) field(k Kind) *time.Time {
 // Milestones returns the time of the first event, in document order, of
 // each milestone kind. Events without a time are skipped. An event whose
 // kind is marked explicitly (Event.Marked) wins over one whose kind was
-// read from its leading words, and an event with a full time wins over one
-// with only a date.
+// read from its words, and an event with a full time wins over one with
+// only a date. Milestones follow one another: an event whose kind was read
+// from its words counts only from the previous milestone's time on, so
+// that "restored the backup" an hour before anyone noticed is not the
+// mitigation.
 func Milestones(events []Event) Times {
 	var t Times
-	var best [5]int
-	for _, e := range events {
-		f := t.field(e.Kind)
-		if f == nil || e.Time.IsZero() {
-			continue
+	var floor time.Time
+	for _, k := range [...]Kind{KindStarted, KindDetected, KindMitigated, KindResolved} {
+		best := 0
+		f := t.field(k)
+		for _, e := range events {
+			if e.Kind != k || e.Time.IsZero() {
+				continue
+			}
+			if !e.Marked && !floor.IsZero() && e.Time.Before(floor) && !(e.DateOnly && !e.Time.Add(24*time.Hour).Before(floor)) {
+				continue
+			}
+			rank := 1
+			if !e.DateOnly {
+				rank += 2
+			}
+			if e.Marked {
+				rank++
+			}
+			if rank > best {
+				*f, best = e.Time, rank
+			}
 		}
-		rank := 1
-		if !e.DateOnly {
-			rank += 2
-		}
-		if e.Marked {
-			rank++
-		}
-		if i := kindIndex(e.Kind); rank > best[i] {
-			*f, best[i] = e.Time, rank
+		if !f.IsZero() && f.After(floor) {
+			floor = *f
 		}
 	}
 	return t
@@ -243,12 +315,28 @@ func kindIndex(k Kind) int {
 }
 
 // InOrder reports events whose time goes back compared with the previous
-// event that has a time. Events from Parse and ParseEntries have already
-// had the midnight rollover applied, and those functions include these
-// problems in their own; InOrder is for events assembled another way. An
-// event with only a date is out of order when the whole of its day comes
-// before the previous event.
-func InOrder(events []Event) []Problem {
+// event of the same part that has a time. Events from Parse and
+// ParseEntries have already had the midnight rollover applied, and those
+// functions include these problems in their own; InOrder is for events
+// assembled another way. An event with only a date, or one after such an
+// event, is out of order when its day comes before the other's day.
+func InOrder(events []Event) []Problem { return inOrder(events, nil) }
+
+// inOrder is InOrder knowing, for each event, the offset east of UTC in
+// seconds of the zone it was written in (offs[i]; all 0 when offs is nil),
+// which gives the day an entry with a time was written on.
+func inOrder(events []Event, offs []int) []Problem {
+	day := func(i int) time.Time {
+		e := &events[i]
+		if e.DateOnly {
+			return e.Time
+		}
+		off := 0
+		if i < len(offs) {
+			off = offs[i]
+		}
+		return e.Time.Add(time.Duration(off) * time.Second).Truncate(24 * time.Hour)
+	}
 	var problems []Problem
 	prev := -1
 	for i := range events {
@@ -256,13 +344,23 @@ func InOrder(events []Event) []Problem {
 		if e.Time.IsZero() {
 			continue
 		}
-		if prev >= 0 {
+		if prev >= 0 && events[prev].Part == e.Part {
 			p := &events[prev]
+			var back bool
 			switch {
-			case e.DateOnly && !e.Time.Add(24*time.Hour).After(p.Time):
+			case e.DateOnly || p.DateOnly:
+				back = day(i).Before(day(prev))
+			default:
+				back = e.Time.Before(p.Time)
+			}
+			switch {
+			case back && e.DateOnly:
 				problems = append(problems, Problem{Line: e.Line, Message: fmt.Sprintf(
 					"date is before the entry on line %d: expected entries in time order", p.Line)})
-			case !e.DateOnly && e.Time.Before(p.Time):
+			case back && p.DateOnly:
+				problems = append(problems, Problem{Line: e.Line, Message: fmt.Sprintf(
+					"time is before the date on line %d: expected entries in time order", p.Line)})
+			case back:
 				problems = append(problems, Problem{Line: e.Line, Message: fmt.Sprintf(
 					"time is %s earlier than the entry on line %d: expected entries in time order",
 					formatDuration(p.Time.Sub(e.Time)), p.Line)})
@@ -326,16 +424,31 @@ type resolver struct {
 	aliases     []zone // abbreviations whose offset a preamble stated
 	problems    []Problem
 	noDate      bool // a time without a date has been reported
+
+	start time.Time // what relative times count from; zero until known
+
+	src       string // the whole section, read again to decide the date order
+	order     DateOrder
+	orderFrom string
+	votes     OrderVotes
+	scanned   bool      // own has been decided
+	own       DateOrder // the order the section's own dates show
+	ambiguous int
+	ambOrder  DateOrder
+	ambOwn    bool
 }
 
-func newResolver(opts Options) resolver {
-	r := resolver{def: utcZone}
+func newResolver(opts Options, src string) resolver {
+	r := resolver{def: utcZone, src: src, order: opts.DateOrder, orderFrom: opts.DateOrderFrom}
 	if opts.Location != nil {
 		r.def = zone{rule: ruleLoc, loc: opts.Location}
 	}
 	if !opts.Date.IsZero() {
 		y, m, d := opts.Date.Date()
 		r.opt, r.hasOpt = ymd{y, m, d}, true
+	}
+	if !opts.Start.IsZero() {
+		r.start = opts.Start.UTC()
 	}
 	return r
 }
@@ -397,29 +510,158 @@ func (r *resolver) zoneFor(st *stamp, ctx *zone) zone {
 	return r.def
 }
 
-// resolve returns the instant of a timestamp, whether it had only a date,
-// and the zone's name. It reports unusable timestamps as problems and
-// returns a zero time for them.
-func (r *resolver) resolve(st *stamp, ctx *zone, line int) (time.Time, bool, string) {
+// resolved is what a timestamp gives an event.
+type resolved struct {
+	t        time.Time
+	dateOnly bool
+	zone     string
+	end      time.Time
+	off      int // seconds east of UTC of the zone t was read in
+	// pending reports a relative time whose start is not known yet.
+	pending bool
+}
+
+// resolve returns what a timestamp gives its event. It reports unusable
+// timestamps as problems and returns a zero time for them.
+func (r *resolver) resolve(st *stamp, ctx *zone, line int) resolved {
 	if st.bad != "" {
 		r.problem(line, st.bad)
-		return time.Time{}, false, ""
+		return resolved{}
+	}
+	if st.warn != "" {
+		r.problem(line, st.warn)
+	}
+	if st.hasRel {
+		if r.start.IsZero() {
+			return resolved{pending: true}
+		}
+		t := r.start.Add(st.rel)
+		r.prev, r.hasPrev, r.fresh = t, true, false
+		return resolved{t: t}
+	}
+	if st.numeric {
+		r.numericDate(st, line)
 	}
 	z := r.zoneFor(st, ctx)
+	if st.hasWeekday {
+		r.weekday(st, z, line)
+	}
+	var res resolved
 	switch {
 	case st.hasDate && st.hasTime:
-		t, name := z.at(st.year, st.month, st.day, st.hour, st.min, st.sec, st.nsec)
-		r.prev, r.hasPrev, r.fresh = t, true, false
-		return t, false, name
+		res.t, res.zone = z.at(st.year, st.month, st.day, st.hour, st.min, st.sec, st.nsec)
+		r.prev, r.hasPrev, r.fresh = res.t, true, false
 	case st.hasDate:
-		t, name := z.at(st.year, st.month, st.day, 0, 0, 0, 0)
+		_, res.zone = z.at(st.year, st.month, st.day, 0, 0, 0, 0)
+		res.t, res.dateOnly = time.Date(st.year, st.month, st.day, 0, 0, 0, 0, time.UTC), true
 		r.dateLine, r.hasDateLine, r.fresh = ymd{st.year, st.month, st.day}, true, true
-		return t, true, name
+		return res
 	case st.hasTime:
-		t, name := r.timeOnly(st, z, line)
-		return t, false, name
+		res.t, res.zone = r.timeOnly(st, z, line)
+	default:
+		return res
 	}
-	return time.Time{}, false, ""
+	if res.t.IsZero() {
+		return res
+	}
+	res.off = z.offsetAt(res.t)
+	if r.start.IsZero() {
+		r.start = res.t
+	}
+	if st.hasEnd {
+		y, m, d := z.dateOf(res.t)
+		end, _ := z.at(y, m, d, st.endHour, st.endMin, 0, 0)
+		if end.Before(res.t) {
+			end, _ = z.at(y, m, d+1, st.endHour, st.endMin, 0, 0)
+		}
+		res.end = end
+	}
+	return res
+}
+
+// weekday checks a weekday written with a date, or places a time written
+// with a weekday and no date on the first such day from the date the
+// timeline has reached.
+func (r *resolver) weekday(st *stamp, z zone, line int) {
+	if st.hasDate {
+		if wd := time.Date(st.year, st.month, st.day, 0, 0, 0, 0, time.UTC).Weekday(); wd != st.weekday {
+			r.problem(line, fmt.Sprintf("%s is a %s, not a %s: the date was used", Date{st.year, st.month, st.day}, wd, st.weekday))
+		}
+		return
+	}
+	var ref ymd
+	switch {
+	case r.hasDateLine && (r.fresh || !r.hasPrev):
+		ref = r.dateLine
+	case r.hasPrev:
+		y, m, d := z.dateOf(r.prev)
+		ref = ymd{y, m, d}
+	case r.hasOpt:
+		ref = r.opt
+	default:
+		return
+	}
+	t := time.Date(ref.y, ref.m, ref.d, 0, 0, 0, 0, time.UTC)
+	t = t.AddDate(0, 0, (int(st.weekday)-int(t.Weekday())+7)%7)
+	st.year, st.month, st.day, st.hasDate = t.Year(), t.Month(), t.Day(), true
+}
+
+// numericDate counts the order a numeric date shows, or reads one that
+// reads both ways in the order the section's dates show, else the one
+// Options gave, else month first; the first such date in a section is
+// reported with the reading used.
+func (r *resolver) numericDate(st *stamp, line int) {
+	n := &st.num
+	rs := n.readings()
+	if len(rs) == 1 {
+		r.votes.Add(rs[0])
+		return
+	}
+	if !n.ambiguous(rs) {
+		return
+	}
+	if !r.scanned {
+		r.scanned, r.own = true, scanOrder(r.src)
+	}
+	o, from, own := r.own, "as the other dates in this timeline show", true
+	switch {
+	case o != OrderUnknown:
+	case r.order != OrderUnknown:
+		o, from, own = r.order, r.orderFrom, false
+		if from == "" {
+			from = "as configured"
+		}
+	default:
+		o, from, own = MDY, "by default (set date_order in inquest.yaml to choose)", false
+	}
+	d, used, _ := n.read(o)
+	st.year, st.month, st.day = d.Year, d.Month, d.Day
+	r.ambiguous++
+	if r.ambiguous == 1 {
+		r.ambOrder, r.ambOwn = used, own
+		r.problem(line, fmt.Sprintf("date %s reads both ways: read %s, as %s, %s; later such dates in this timeline are read the same way",
+			n.raw, used.describe(), d, from))
+	}
+}
+
+// scanOrder decides the date order from the numeric dates anywhere in s.
+func scanOrder(s string) DateOrder {
+	var v OrderVotes
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			continue
+		}
+		n := digitsAt(s, i)
+		if (n == 1 || n == 2) && i+n < len(s) && (s[i+n] == '/' || s[i+n] == '-' || s[i+n] == '.') &&
+			(i == 0 || !isAlnum(s[i-1]) && s[i-1] != '/' && s[i-1] != '-' && s[i-1] != '.' && s[i-1] != ':') {
+			var st stamp
+			if _, ok := scanNumericDate(s, i, &st); ok && st.numeric {
+				v.Add(st.num.shows())
+			}
+		}
+		i += n - 1
+	}
+	return v.Order()
 }
 
 // timeOnly places a time of day on a date. Right after a date line the

@@ -50,6 +50,20 @@ func (z zone) at(y int, mo time.Month, d, h, mi, s, ns int) (time.Time, string) 
 	return wall.Add(-time.Duration(z.off) * time.Second), z.name
 }
 
+// offsetAt returns the offset of z, in seconds east of UTC, at the instant t.
+func (z zone) offsetAt(t time.Time) int {
+	switch z.rule {
+	case ruleLoc:
+		_, off := t.In(z.loc).Zone()
+		return off
+	case ruleUS, ruleEU:
+		if z.inDST(t.Add(time.Duration(z.off) * time.Second)) {
+			return z.off + 3600
+		}
+	}
+	return z.off
+}
+
 // dateOf returns the calendar date of the instant t as seen in z.
 func (z zone) dateOf(t time.Time) (int, time.Month, int) {
 	switch z.rule {
