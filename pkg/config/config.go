@@ -57,6 +57,10 @@ type Config struct {
 	Aliases map[string][]string `yaml:"aliases"`
 	// Timezone is the zone assumed for timeline times that state none.
 	Timezone string `yaml:"timezone"`
+	// DateOrder reads numeric dates that read both ways (04/05/2023) when
+	// neither the file's own dates nor the repository's other postmortems
+	// decide: "dmy", "mdy" or "ymd"; "" leaves them month first.
+	DateOrder string `yaml:"date_order"`
 	// Markdown holds rendering options.
 	Markdown Markdown `yaml:"markdown"`
 	// Trailers are the commit trailers that count as sign-offs.
@@ -245,7 +249,7 @@ func Parse(data []byte, name string) (*Config, error) {
 	if len(c.Rules) > 0 {
 		c.RuleLines = ruleLines(data)
 	}
-	return c, errors.Join(c.finish(name), c.Search.check(name, data))
+	return c, errors.Join(c.finish(name), c.Search.check(name, data), c.checkDateOrder(name, data))
 }
 
 // ruleLines finds the line of every key under the top-level rules mapping.
@@ -319,6 +323,24 @@ func (s *Search) check(name string, data []byte) error {
 		errs = append(errs, fmt.Errorf("%s: search.browser_max_incidents must be 0 (the default, %d) or more, not %d", at("browser_max_incidents"), DefaultBrowserMaxIncidents, s.BrowserMaxIncidents))
 	}
 	return errors.Join(errs...)
+}
+
+// DateOrders are the values date_order may take.
+var DateOrders = []string{"dmy", "mdy", "ymd"}
+
+// checkDateOrder validates and lower-cases date_order; data is the file,
+// for its line.
+func (c *Config) checkDateOrder(name string, data []byte) error {
+	o := strings.ToLower(strings.TrimSpace(c.DateOrder))
+	if o != "" && !slices.Contains(DateOrders, o) {
+		at := name
+		if l := keyLine(data, "date_order"); l > 0 {
+			at = fmt.Sprintf("%s:%d", name, l)
+		}
+		return fmt.Errorf("%s: date_order: %q is not one of %s (day, month and year first)", at, c.DateOrder, strings.Join(DateOrders, ", "))
+	}
+	c.DateOrder = o
+	return nil
 }
 
 // ruleLevels are the values a key under rules may take.

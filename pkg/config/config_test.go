@@ -88,6 +88,18 @@ func TestParse(t *testing.T) {
 		{name: "bad search options named with line", in: "title: x\nsearch:\n  browser: bleve\n  browser_max_incidents: -5\n",
 			wantErr: []string{`inquest.yaml:3: search.browser: "bleve" is not one of auto, wasm, catalog, server`, `inquest.yaml:4: search.browser_max_incidents must be 0`}},
 		{name: "unknown search key", in: "search:\n  engine: x\n", wantErr: []string{`inquest.yaml:2: unknown key "engine"`}},
+		{name: "date order is read in any case", in: "date_order: DMY\n", check: func(t *testing.T, c *Config) {
+			if c.DateOrder != "dmy" {
+				t.Errorf("date_order = %q, want dmy", c.DateOrder)
+			}
+		}},
+		{name: "date order defaults to none", in: "title: x\n", check: func(t *testing.T, c *Config) {
+			if c.DateOrder != "" {
+				t.Errorf("date_order = %q, want empty", c.DateOrder)
+			}
+		}},
+		{name: "bad date order named with line", in: "title: x\ndate_order: dym\n",
+			wantErr: []string{`inquest.yaml:2: date_order: "dym" is not one of dmy, mdy, ymd`}},
 		{name: "invalid glob", in: "content: ['a/[b']\n", wantErr: []string{`invalid glob "a/[b"`}},
 	}
 	for _, tt := range tests {

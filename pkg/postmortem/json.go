@@ -31,6 +31,7 @@ type JSONIncident struct {
 	Mitigated   string         `json:"mitigated,omitempty"`
 	Resolved    string         `json:"resolved,omitempty"`
 	Durations   *JSONDurations `json:"durations,omitempty"`
+	Parts       []JSONPart     `json:"parts,omitempty"`
 	Timeline    []JSONEvent    `json:"timeline,omitempty"`
 	ActionItems []JSONAction   `json:"action_items,omitempty"`
 	Links       []JSONLink     `json:"links,omitempty"`
@@ -47,11 +48,26 @@ type JSONDurations struct {
 	Resolve  int64 `json:"resolve,omitempty"`
 }
 
-// JSONEvent is a timeline event.
+// JSONPart is one incident of a postmortem that reports several.
+type JSONPart struct {
+	Title     string         `json:"title"`
+	Started   string         `json:"started,omitempty"`
+	Detected  string         `json:"detected,omitempty"`
+	Mitigated string         `json:"mitigated,omitempty"`
+	Resolved  string         `json:"resolved,omitempty"`
+	Durations *JSONDurations `json:"durations,omitempty"`
+}
+
+// JSONEvent is a timeline event. A date-only event's time is midnight UTC
+// of its date.
 type JSONEvent struct {
-	Time string `json:"time,omitempty"`
-	Text string `json:"text"`
-	Kind string `json:"kind,omitempty"`
+	Time        string `json:"time,omitempty"`
+	End         string `json:"end,omitempty"`
+	DateOnly    bool   `json:"date_only,omitempty"`
+	Approximate bool   `json:"approximate,omitempty"`
+	Part        int    `json:"part,omitempty"`
+	Text        string `json:"text"`
+	Kind        string `json:"kind,omitempty"`
 }
 
 // JSONAction is an action item.
@@ -133,6 +149,13 @@ type JSONReview struct {
 	Stale    []string `json:"stale"`
 }
 
+func jsonDurations(d Durations) *JSONDurations {
+	if d == (Durations{}) {
+		return nil
+	}
+	return &JSONDurations{Detect: int64(d.Detect.Seconds()), Mitigate: int64(d.Mitigate.Seconds()), Resolve: int64(d.Resolve.Seconds())}
+}
+
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -170,11 +193,14 @@ func (inc *Incident) ToJSON() JSONIncident {
 	if j.Impact != nil {
 		j.Impact = jsonSafe(j.Impact).(map[string]any)
 	}
-	if d := inc.Durations; d != (Durations{}) {
-		j.Durations = &JSONDurations{Detect: int64(d.Detect.Seconds()), Mitigate: int64(d.Mitigate.Seconds()), Resolve: int64(d.Resolve.Seconds())}
+	j.Durations = jsonDurations(inc.Durations)
+	for _, pt := range inc.Parts {
+		j.Parts = append(j.Parts, JSONPart{Title: pt.Title, Started: rfc3339(pt.Started), Detected: rfc3339(pt.Detected),
+			Mitigated: rfc3339(pt.Mitigated), Resolved: rfc3339(pt.Resolved), Durations: jsonDurations(pt.Durations)})
 	}
 	for _, e := range inc.Timeline {
-		j.Timeline = append(j.Timeline, JSONEvent{Time: rfc3339(e.Time), Text: e.Text, Kind: string(e.Kind)})
+		j.Timeline = append(j.Timeline, JSONEvent{Time: rfc3339(e.Time), End: rfc3339(e.End), DateOnly: e.DateOnly,
+			Approximate: e.Approximate, Part: e.Part, Text: e.Text, Kind: string(e.Kind)})
 	}
 	for _, a := range inc.ActionItems {
 		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority, Status: a.Status, Link: a.Link})

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/timeline"
 )
 
 // Set is every postmortem of a repository plus findings that belong to no
@@ -21,6 +22,10 @@ import (
 type Set struct {
 	Incidents []*Incident
 	Findings  []Finding
+	// DateOrder is the order of day and month the repository's numeric
+	// dates show (see DateOrder); parse a changed file with
+	// Parser.WithDateOrder(DateOrder) to read it as Load did.
+	DateOrder timeline.DateOrder
 }
 
 // AllFindings returns the set's findings and every incident's, sorted by
@@ -132,9 +137,57 @@ func LoadWith(ctx context.Context, root string, cfg *config.Config, p *Parser) (
 	if err != nil {
 		return nil, err
 	}
+	set.DateOrder = DateOrder(incs)
+	if err := reparseAmbiguous(ctx, root, paths, incs, p.WithDateOrder(set.DateOrder)); err != nil {
+		return nil, err
+	}
 	set.Incidents = incs
 	Validate(cfg, incs)
 	return set, nil
+}
+
+// DateOrder decides a repository's order of day and month from the
+// numeric dates its postmortems' timelines show by themselves (a day
+// above 12); OrderUnknown when they show none or are evenly split.
+func DateOrder(incs []*Incident) timeline.DateOrder {
+	var v timeline.OrderVotes
+	for _, inc := range incs {
+		if inc != nil {
+			v.Merge(inc.dates.votes)
+		}
+	}
+	return v.Order()
+}
+
+// reparseAmbiguous parses again, with p, the files whose timelines hold
+// dates that read both ways and whose own dates did not decide how: p
+// reads them in the repository's order. There are few such files, so
+// reading them again costs less than keeping every file's content.
+func reparseAmbiguous(ctx context.Context, root string, paths []string, incs []*Incident, p *Parser) error {
+	if p.orderFrom != orderFromRepository {
+		return nil
+	}
+	var redo []int
+	for i, inc := range incs {
+		if inc.dates.ambiguous > 0 && !inc.dates.own {
+			redo = append(redo, i)
+		}
+	}
+	if len(redo) == 0 {
+		return nil
+	}
+	sub := make([]string, len(redo))
+	for k, i := range redo {
+		sub[k] = paths[i]
+	}
+	again, err := ParseFiles(ctx, root, sub, p)
+	if err != nil {
+		return err
+	}
+	for k, i := range redo {
+		incs[i] = again[k]
+	}
+	return nil
 }
 
 // ParseFiles reads and parses files (repository-relative slash paths) in

@@ -38,10 +38,21 @@ type Incident struct {
 	// are understood by the site and search.
 	Impact map[string]any
 
+	// Started, Detected, Mitigated and Resolved come from the front matter,
+	// else from the timeline: its first part when it has several.
 	Started, Detected, Mitigated, Resolved time.Time
 	Durations                              Durations
 
-	Timeline    []timeline.Event
+	// Timeline holds the events of every incident the file reports; an
+	// event's Part indexes Parts.
+	Timeline []timeline.Event
+	// Parts lists the incidents of a file that reports several, each with
+	// its own milestones and durations, which never span two of them: a
+	// Timeline section with dated sub-headings that have titles of their
+	// own ("### 2024-03-03 - Cache overload"), or several Timeline
+	// sections, each under its own heading. It is nil for a file that
+	// reports one incident.
+	Parts       []Part
 	ActionItems []ActionItem
 	Links       []Link
 	Related     []string
@@ -73,6 +84,29 @@ type Incident struct {
 	// fields is what Parser.Fields gives for the content Parse read; nil
 	// when Parse did not get as far as the front matter.
 	fields map[string]string
+	// dates is what the timeline's numeric dates say about the order of
+	// day and month, for deciding the repository's order.
+	dates dateFigures
+}
+
+// dateFigures are what a file's numeric dates say about the order of day
+// and month: the orders its unambiguous dates show, how many dates read
+// both ways, and whether the file's own dates decided how they were read.
+type dateFigures struct {
+	votes     timeline.OrderVotes
+	ambiguous int
+	own       bool
+}
+
+// Part is one incident of a postmortem that reports several (see
+// Incident.Parts).
+type Part struct {
+	// Title is the heading that names the incident.
+	Title string
+	// Line is the line of that heading.
+	Line                                   int
+	Started, Detected, Mitigated, Resolved time.Time
+	Durations                              Durations
 }
 
 // ParsedFields returns what Parser.Fields gives for the content this

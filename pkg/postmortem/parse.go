@@ -33,6 +33,29 @@ type Parser struct {
 	tmpl *Template
 	// text reads summaries.
 	text *TextReader
+	// order reads numeric dates that read both ways when a file's own
+	// dates do not decide; orderFrom says where it came from.
+	order     timeline.DateOrder
+	orderFrom string
+}
+
+// Where a parser's date order comes from, as the warning on an ambiguous
+// date says it.
+const (
+	orderFromConfig     = "as date_order in inquest.yaml says"
+	orderFromRepository = "as the repository's other postmortems show"
+)
+
+// WithDateOrder returns a copy of p that reads numeric dates that read
+// both ways in order o, the order a repository's postmortems show (see
+// DateOrder), when a file's own dates do not decide. OrderUnknown gives p.
+func (p *Parser) WithDateOrder(o timeline.DateOrder) *Parser {
+	if o == timeline.OrderUnknown {
+		return p
+	}
+	q := *p
+	q.order, q.orderFrom, q.seed = o, orderFromRepository, nil
+	return &q
 }
 
 // NewParser returns a parser for a configuration. It reads the postmortem
@@ -44,6 +67,9 @@ func NewParser(cfg *config.Config) *Parser {
 		p.loc = loc
 	} else if loc, err := time.LoadLocation(cfg.Timezone); err == nil {
 		p.loc = loc
+	}
+	if o, err := timeline.ParseDateOrder(cfg.DateOrder); err == nil && o != timeline.OrderUnknown {
+		p.order, p.orderFrom = o, orderFromConfig
 	}
 	for _, f := range config.FieldNames() {
 		p.fields[f] = f
@@ -143,7 +169,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 
 	// Timeline: front matter list, else the Timeline section.
-	opts := timeline.Options{Date: inc.Date, Location: p.loc}
+	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
 	if tl, ok := fm.Values[p.keyFor(fm, "timeline")]; ok && inc.Timeline == nil {
 		line := fm.KeyLine(p.keyFor(fm, "timeline"))
 		for i, e := range asList(tl) {
@@ -163,12 +189,8 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			}
 			inc.Timeline = append(inc.Timeline, ev)
 		}
-	} else if s := inc.Section(SectionTimeline); s != nil {
-		evs, probs := timeline.Parse([]byte(s.Text), s.Line+1, opts)
-		inc.Timeline = evs
-		for _, pr := range probs {
-			addf(pr.Line, LevelWarning, "timeline", "%s", pr.Message)
-		}
+	} else {
+		p.parseTimelines(inc, opts, addf)
 	}
 	if inc.Date.IsZero() {
 		for _, e := range inc.Timeline {
@@ -196,40 +218,132 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	// incident, and its placeholders are findings.
 	p.checkTemplate(inc)
 
-	// Milestones: front matter, else the first timeline event of each kind.
+	// Milestones: front matter, else the timeline's (its first part's).
+	ms := partMilestones(inc.Timeline, max(1, len(inc.Parts)))
+	for i := range inc.Parts {
+		pt := &inc.Parts[i]
+		pt.Started, pt.Detected, pt.Mitigated, pt.Resolved = ms[i].Started, ms[i].Detected, ms[i].Mitigated, ms[i].Resolved
+		pt.Durations = durationsOf(pt.Started, pt.Detected, pt.Mitigated, pt.Resolved)
+	}
 	for _, m := range []struct {
-		kind timeline.Kind
 		t    *time.Time
-	}{{timeline.KindStarted, &inc.Started}, {timeline.KindDetected, &inc.Detected}, {timeline.KindMitigated, &inc.Mitigated}, {timeline.KindResolved, &inc.Resolved}} {
-		if !m.t.IsZero() {
-			continue
-		}
-		for _, e := range inc.Timeline {
-			if e.Kind == m.kind && !e.Time.IsZero() {
-				*m.t = e.Time
-				break
-			}
+		from time.Time
+	}{{&inc.Started, ms[0].Started}, {&inc.Detected, ms[0].Detected}, {&inc.Mitigated, ms[0].Mitigated}, {&inc.Resolved, ms[0].Resolved}} {
+		if m.t.IsZero() {
+			*m.t = m.from
 		}
 	}
-	if inc.Started.IsZero() {
-		for _, e := range inc.Timeline {
-			if !e.Time.IsZero() && !e.DateOnly {
-				inc.Started = e.Time
-				break
-			}
-		}
+	d, derived := &inc.Durations, durationsOf(inc.Started, inc.Detected, inc.Mitigated, inc.Resolved)
+	if d.Detect == 0 {
+		d.Detect = derived.Detect
 	}
-	d := &inc.Durations
-	if d.Detect == 0 && !inc.Detected.IsZero() && !inc.Started.IsZero() && !inc.Detected.Before(inc.Started) {
-		d.Detect = inc.Detected.Sub(inc.Started)
+	if d.Mitigate == 0 {
+		d.Mitigate = derived.Mitigate
 	}
-	if d.Mitigate == 0 && !inc.Mitigated.IsZero() && !inc.Started.IsZero() && !inc.Mitigated.Before(inc.Started) {
-		d.Mitigate = inc.Mitigated.Sub(inc.Started)
-	}
-	if d.Resolve == 0 && !inc.Resolved.IsZero() && !inc.Started.IsZero() && !inc.Resolved.Before(inc.Started) {
-		d.Resolve = inc.Resolved.Sub(inc.Started)
+	if d.Resolve == 0 {
+		d.Resolve = derived.Resolve
 	}
 	return inc
+}
+
+// partMilestones returns the milestones of each of n parts of a timeline;
+// a part without a started event starts at its first entry with a time of
+// day.
+func partMilestones(events []timeline.Event, n int) []timeline.Times {
+	ms := make([]timeline.Times, n)
+	if n == 1 {
+		ms[0] = timeline.Milestones(events)
+	} else {
+		byPart := make([][]timeline.Event, n)
+		for _, e := range events {
+			if e.Part < n {
+				byPart[e.Part] = append(byPart[e.Part], e)
+			}
+		}
+		for i, evs := range byPart {
+			ms[i] = timeline.Milestones(evs)
+		}
+	}
+	for _, e := range events {
+		if e.Part < n && ms[e.Part].Started.IsZero() && !e.Time.IsZero() && !e.DateOnly {
+			ms[e.Part].Started = e.Time
+		}
+	}
+	return ms
+}
+
+// durationsOf measures time to detect, mitigate and resolve from the
+// start; a milestone before the start measures nothing.
+func durationsOf(started, detected, mitigated, resolved time.Time) Durations {
+	since := func(t time.Time) time.Duration {
+		if t.IsZero() || started.IsZero() || t.Before(started) {
+			return 0
+		}
+		return t.Sub(started)
+	}
+	return Durations{Detect: since(detected), Mitigate: since(mitigated), Resolve: since(resolved)}
+}
+
+// parseTimelines reads the Timeline sections of a body: one, or several
+// when the file reports several incidents, each under a heading of its
+// own. Every part of every section becomes one of inc.Parts.
+func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(int, string, string, string, ...any)) {
+	var secs []*Section
+	for i := range inc.Sections {
+		s := &inc.Sections[i]
+		if s.Kind != SectionTimeline || len(secs) > 0 && s.Start < secs[len(secs)-1].End {
+			continue // not a timeline, or one inside the one before
+		}
+		secs = append(secs, s)
+	}
+	for k, s := range secs {
+		o := opts
+		o.Heading = s.Heading
+		if k > 0 {
+			o.Start = time.Time{} // the front matter's start is the first incident's
+		}
+		r := timeline.ParseSection([]byte(s.Text), s.Line+1, o)
+		for _, pr := range r.Problems {
+			addf(pr.Line, LevelWarning, "timeline", "%s", pr.Message)
+		}
+		f := &inc.dates
+		f.votes.Merge(r.Votes)
+		f.ambiguous += r.Ambiguous
+		f.own = f.own || r.OwnOrder
+		base := len(inc.Parts)
+		switch {
+		case len(r.Parts) > 0:
+			for _, pt := range r.Parts {
+				inc.Parts = append(inc.Parts, Part{Title: stripInline(pt.Title), Line: pt.Line})
+			}
+		case len(secs) > 1:
+			inc.Parts = append(inc.Parts, Part{Title: stripInline(parentHeading(inc.Sections, s)), Line: s.Line})
+		}
+		for i := range r.Events {
+			r.Events[i].Part += base
+		}
+		inc.Timeline = append(inc.Timeline, r.Events...)
+	}
+	if len(inc.Parts) == 1 {
+		inc.Parts = nil
+	}
+}
+
+// parentHeading returns the heading of the section that holds s, which
+// names the incident a file's several timelines each belong to, else s's
+// own heading.
+func parentHeading(secs []Section, s *Section) string {
+	h := s.Heading
+	for i := range secs {
+		c := &secs[i]
+		if c.Start >= s.Start {
+			break
+		}
+		if c.Level < s.Level && c.End >= s.End {
+			h = c.Heading
+		}
+	}
+	return h
 }
 
 // Section returns the first section of a kind, or nil.

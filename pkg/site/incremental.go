@@ -663,7 +663,9 @@ func countUncommitted(incs []*Incident) int {
 // and validates them together: duplicate ids are found within that group.
 func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmortem.Incident, error) {
 	rp := st.rp
-	parser := postmortem.NewParser(rp.Config)
+	// The repository's date order as the full load decided it, so that an
+	// edited file reads its ambiguous dates as the build did.
+	parser := postmortem.NewParser(rp.Config).WithDateOrder(rp.Set.DateOrder)
 	incs, err := postmortem.ParseFiles(ctx, rp.Root, paths, parser)
 	if err != nil {
 		return nil, err
