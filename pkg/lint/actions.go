@@ -27,7 +27,9 @@ func (lc *checker) actionItems(f *file) {
 		if a.Due.IsZero() && a.Status != postmortem.StatusDone {
 			missing = append(missing, "no due date")
 		}
-		if strings.TrimSpace(a.Link) == "" {
+		if strings.TrimSpace(a.Link) == "" && strings.TrimSpace(a.Ticket) == "" {
+			// A ticket reference ("ABC-123", "bug 1234567") tracks the
+			// item as a link does.
 			missing = append(missing, "no tracker link")
 		}
 		if fields && len(missing) > 0 {

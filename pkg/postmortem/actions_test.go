@@ -18,24 +18,54 @@ func TestParseActionLine(t *testing.T) {
 		errs int
 	}{
 		{"full form", "[ ] Add a connection pool limit — Jane Doe, due 2024-04-01, P1, [ABC-123](https://t.example/ABC-123)",
-			ActionItem{Title: "Add a connection pool limit", Owner: "Jane Doe", Due: date("2024-04-01"), Priority: "P1", Status: "open", Link: "https://t.example/ABC-123"}, 0},
+			ActionItem{Title: "Add a connection pool limit", Owner: "Jane Doe", Due: date("2024-04-01"), Priority: "P1", Status: "open", Link: "https://t.example/ABC-123", Ticket: "ABC-123"}, 0},
 		{"checked box is done", "[x] Document the drain — Aisha, due 2021-02-20",
 			ActionItem{Title: "Document the drain", Owner: "Aisha", Due: date("2021-02-20"), Status: "done"}, 0},
-		{"en dash and bare date", "Rotate keys – @sam, 2024-05-01, high",
-			ActionItem{Title: "Rotate keys", Owner: "sam", Due: date("2024-05-01"), Priority: "high", Status: "open"}, 0},
+		{"handle, bare date and priority", "Rotate keys – @sam, 2024-05-01, high",
+			ActionItem{Title: "Rotate keys", Owner: "sam", Due: date("2024-05-01"), Priority: "high", Status: "unknown"}, 0},
 		{"hyphen separator with labels", "Add alert - owner: Mei Chen; due: 2024/6/3; status: done",
 			ActionItem{Title: "Add alert", Owner: "Mei Chen", Due: date("2024-06-03"), Status: "done"}, 0},
-		{"parenthesised meta", "Add canary stage (owner: Li Wang, due 2025-01-10)",
-			ActionItem{Title: "Add canary stage", Owner: "Li Wang", Due: date("2025-01-10"), Status: "open"}, 0},
-		{"title only", "Investigate flaky alert",
-			ActionItem{Title: "Investigate flaky alert", Status: "open"}, 0},
-		{"link in title", "[OPS-9](https://t.example/OPS-9) Raise quota — Kofi",
-			ActionItem{Title: "[OPS-9](https://t.example/OPS-9) Raise quota", Owner: "Kofi", Status: "open", Link: "https://t.example/OPS-9"}, 0},
-		{"bare url", "Patch — Ana, https://t.example/9",
-			ActionItem{Title: "Patch", Owner: "Ana", Status: "open", Link: "https://t.example/9"}, 0},
+		{"parenthesised fields", "Add canary stage (owner: Li Wang, due 2025-01-10)",
+			ActionItem{Title: "Add canary stage", Owner: "Li Wang", Due: date("2025-01-10"), Status: "unknown"}, 0},
+		{"title only has no status", "Investigate flaky alert",
+			ActionItem{Title: "Investigate flaky alert", Status: "unknown"}, 0},
+		{"a lone name after a dash is title", "[OPS-9](https://t.example/OPS-9) Raise quota — Kofi",
+			ActionItem{Title: "[OPS-9](https://t.example/OPS-9) Raise quota — Kofi", Status: "unknown", Link: "https://t.example/OPS-9", Ticket: "OPS-9"}, 0},
+		{"text after a dash is not an owner", "Write the thing -- just grabbing env vars",
+			ActionItem{Title: "Write the thing -- just grabbing env vars", Status: "unknown"}, 0},
+		{"a leading bug reference is the ticket, not the title", "bug 1234567 — Fix the worker",
+			ActionItem{Title: "Fix the worker", Ticket: "bug 1234567", Status: "unknown"}, 0},
+		{"a leading ticket key", "ABC-123: Shard the queue",
+			ActionItem{Title: "Shard the queue", Ticket: "ABC-123", Status: "unknown"}, 0},
+		{"a bracketed ticket key", "[OPS-77] Raise the quota",
+			ActionItem{Title: "Raise the quota", Ticket: "OPS-77", Status: "unknown"}, 0},
+		{"a handle in brackets at the start", "[dana] Add a retry budget to the importer",
+			ActionItem{Title: "Add a retry budget to the importer", Owner: "dana", Status: "unknown"}, 0},
+		{"a handle in the title", "Ask @lee to rotate the TLS certs",
+			ActionItem{Title: "Ask @lee to rotate the TLS certs", Owner: "lee", Status: "unknown"}, 0},
+		{"an email is not a handle", "Mail ops@example.com about the quota",
+			ActionItem{Title: "Mail ops@example.com about the quota", Status: "unknown"}, 0},
+		{"owner label in the text", "Move cron to UTC. Owner: Priya Nair",
+			ActionItem{Title: "Move cron to UTC. Owner: Priya Nair", Owner: "Priya Nair", Status: "unknown"}, 0},
+		{"a name with a ticket after it", "Patch — Ana, https://t.example/9",
+			ActionItem{Title: "Patch", Owner: "Ana", Status: "unknown", Link: "https://t.example/9"}, 0},
+		{"a team as owner before a due date", "Cap retries — platform team, due April 1, 2024",
+			ActionItem{Title: "Cap retries", Owner: "platform team", Due: date("2024-04-01"), Status: "unknown"}, 0},
+		{"a standard is not a ticket", "Move the hashes to SHA-256",
+			ActionItem{Title: "Move the hashes to SHA-256", Status: "unknown"}, 0},
 		{"impossible date", "Fix it — Bo, due 2024-02-30",
-			ActionItem{Title: "Fix it", Owner: "Bo", Status: "open"}, 1},
+			ActionItem{Title: "Fix it", Owner: "Bo", Status: "unknown"}, 1},
+		{"ambiguous due date is read month first with a warning", "Fix it — Bo, due 03/04/2024",
+			ActionItem{Title: "Fix it", Owner: "Bo", Due: date("2024-03-04"), Status: "unknown"}, 1},
 		{"strikethrough is done", "~~Old idea~~", ActionItem{Title: "Old idea", Status: "done"}, 0},
+		{"struck title with fields is done", "~~Drop the v1 API~~ — Omar, due 2023-01-01",
+			ActionItem{Title: "Drop the v1 API", Owner: "Omar", Due: date("2023-01-01"), Status: "done"}, 0},
+		{"struck title with a note after it", "~~Retry forever~~ — dropped, see the review",
+			ActionItem{Title: "~~Retry forever~~ — dropped, see the review", Status: "done"}, 0},
+		{"closed marker", "Raise the pool size (closed)", ActionItem{Title: "Raise the pool size", Status: "done"}, 0},
+		{"check mark", "Raise the pool size ✅", ActionItem{Title: "Raise the pool size ✅", Status: "done"}, 0},
+		{"done label", "DONE: raise the pool size", ActionItem{Title: "raise the pool size", Status: "done"}, 0},
+		{"ticket in parentheses", "Raise the pool size (PAY-31)", ActionItem{Title: "Raise the pool size", Ticket: "PAY-31", Status: "unknown"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +83,50 @@ func TestParseActionLine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestParseActionItemsSections(t *testing.T) {
+	text := `
+### Open
+
+- [ ] Cap the pool per pod — Jane, due 2024-04-01
+  - Owner: Jane Doe
+  - see the saturation graph in the review doc
+  - Status: in progress
+- Alert on saturation
+  - Due: 2024-05-01
+  - Ticket: PAY-12
+
+### Completed
+
+- Roll back the pool change
+  - rolled back by hand on the day
+- Database:
+  - Vacuum the orders table — @kim, due 2024-03-05
+
+**Follow-ups**
+
+- Write the runbook
+`
+	items, fs := ParseActionItems(text, 20)
+	want := []ActionItem{
+		{Title: "Cap the pool per pod", Owner: "Jane", Due: date("2024-04-01"), Status: "open", Detail: "- Owner: Jane Doe\n- see the saturation graph in the review doc", Line: 23},
+		{Title: "Alert on saturation", Due: date("2024-05-01"), Ticket: "PAY-12", Status: "open", Line: 27},
+		{Title: "Roll back the pool change", Status: "done", Detail: "- rolled back by hand on the day", Line: 33},
+		{Title: "Vacuum the orders table", Owner: "kim", Due: date("2024-03-05"), Status: "done", Line: 36},
+		{Title: "Write the runbook", Status: "unknown", Line: 40},
+	}
+	if len(items) != len(want) {
+		t.Fatalf("got %d items: %+v", len(items), items)
+	}
+	for i := range want {
+		if items[i] != want[i] {
+			t.Errorf("item %d:\ngot  %+v\nwant %+v", i, items[i], want[i])
+		}
+	}
+	if len(fs) != 0 {
+		t.Errorf("findings = %+v", fs)
 	}
 }
 
@@ -93,6 +167,8 @@ func FuzzParseActionItems(f *testing.F) {
 	f.Add("- [ ] Add a limit — Jane, due 2024-04-01, P1, [A-1](https://x)\n  continued\n- [x] done")
 	f.Add("|x|\n|-|\n|`a|b`|\n")
 	f.Add("- (owner: , due 9999-99-99)")
+	f.Add("### Completed\n- bug 1234567 — Fix the worker\n  - Owner: Jo\n  - note\n- Database:\n  - [dana] ~~Vacuum~~ (closed)\n")
+	f.Add("- Write the thing -- just grabbing env vars\n- ABC-123: x — @kim, due 03/04/2024, P1\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		items, fs := ParseActionItems(s, 1)
 		lines := 1
@@ -105,7 +181,7 @@ func FuzzParseActionItems(f *testing.F) {
 			if it.Line < 1 || it.Line > lines {
 				t.Fatalf("item line %d outside 1..%d", it.Line, lines)
 			}
-			if it.Status != StatusOpen && it.Status != StatusDone {
+			if it.Status != StatusOpen && it.Status != StatusDone && it.Status != StatusUnknown {
 				t.Fatalf("status %q", it.Status)
 			}
 		}

@@ -78,6 +78,8 @@ type JSONAction struct {
 	Priority string `json:"priority,omitempty"`
 	Status   string `json:"status,omitempty"`
 	Link     string `json:"link,omitempty"`
+	Ticket   string `json:"ticket,omitempty"`
+	Detail   string `json:"detail,omitempty"`
 }
 
 // JSONLink is an external link.
@@ -203,7 +205,8 @@ func (inc *Incident) ToJSON() JSONIncident {
 			Approximate: e.Approximate, Part: e.Part, Text: e.Text, Kind: string(e.Kind)})
 	}
 	for _, a := range inc.ActionItems {
-		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority, Status: a.Status, Link: a.Link})
+		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority,
+			Status: a.Status, Link: a.Link, Ticket: a.Ticket, Detail: a.Detail})
 	}
 	for _, l := range inc.Links {
 		j.Links = append(j.Links, JSONLink(l))

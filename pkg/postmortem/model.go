@@ -129,24 +129,39 @@ type Link struct {
 
 // ActionItem is one follow-up from a postmortem.
 type ActionItem struct {
-	Title    string
+	Title string
+	// Owner comes only from an explicit form: an owner column, an
+	// @handle, a [handle] at the start, "Owner: Name", or a name after a
+	// dash followed by other fields ("— Jane Doe, due 2024-04-01").
 	Owner    string
 	Due      time.Time // civil date at 00:00 UTC; zero when not given
 	Priority string
-	Status   string // "open" or "done"
-	Link     string
-	Line     int // file line where it was written
+	// Status is StatusOpen, StatusDone or, when the item says neither,
+	// StatusUnknown.
+	Status string
+	// Link is the tracker URL of the item.
+	Link string
+	// Ticket is the bug or ticket the item refers to, as written:
+	// "ABC-123", "bug 1234567", "#42".
+	Ticket string
+	// Detail is the Markdown of the sub-bullets written under the item,
+	// one per line, as written.
+	Detail string
+	Line   int // file line where it was written
 }
 
 // Overdue reports whether the item is open and its due date is before now.
+// An item whose status is unknown is not overdue: nothing says it is
+// still open.
 func (a ActionItem) Overdue(now time.Time) bool {
-	return a.Status != StatusDone && !a.Due.IsZero() && a.Due.Before(now.Truncate(24*time.Hour))
+	return a.Status == StatusOpen && !a.Due.IsZero() && a.Due.Before(now.Truncate(24*time.Hour))
 }
 
 // Action item statuses.
 const (
-	StatusOpen = "open"
-	StatusDone = "done"
+	StatusOpen    = "open"
+	StatusDone    = "done"
+	StatusUnknown = "unknown"
 )
 
 // SectionKind names a recognised section of the postmortem template.

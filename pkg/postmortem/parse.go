@@ -463,14 +463,20 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 				itemLine := line + 1 + i
 				switch x := a.(type) {
 				case map[string]any:
-					it := ActionItem{Status: StatusOpen, Line: itemLine,
+					it := ActionItem{Status: StatusUnknown, Line: itemLine,
 						Title:    toString(firstOf(x, "title", "item", "action", "description", "name", "task")),
 						Owner:    strings.Join(toStrings(firstOf(x, "owner", "assignee", "who")), ", "),
 						Priority: toString(firstOf(x, "priority", "prio")),
-						Link:     toString(firstOf(x, "link", "url", "ticket", "issue", "tracker")),
+						Link:     toString(firstOf(x, "link", "url", "tracker")),
+						Ticket:   toString(firstOf(x, "ticket", "issue", "bug", "jira")),
+						Detail:   toString(firstOf(x, "detail", "details", "notes", "note")),
+					}
+					if it.Ticket != "" && it.Link == "" && bareURLRE.FindString(it.Ticket) == it.Ticket {
+						it.Link, it.Ticket = it.Ticket, ""
 					}
 					if s := firstOf(x, "status", "state", "done"); s != nil {
 						if b, ok := s.(bool); ok {
+							it.Status = StatusOpen
 							if b {
 								it.Status = StatusDone
 							}
@@ -480,6 +486,11 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 					}
 					if due := firstOf(x, "due", "due_date", "deadline"); due != nil {
 						t, ok := toTime(due, time.UTC)
+						if !ok {
+							if d, msg, _ := parseDate(toString(due)); msg == "" {
+								t, ok = d, true
+							}
+						}
 						if !ok {
 							addf(itemLine, LevelError, "action-items", "action item %q: due date %q is not a valid date (want YYYY-MM-DD)", it.Title, toString(due))
 						} else {

@@ -81,7 +81,7 @@ func document(inc *postmortem.Incident, tr *postmortem.TextReader) map[string]an
 	open := 0
 	var titles []string
 	for _, a := range inc.ActionItems {
-		if a.Status != postmortem.StatusDone {
+		if a.Status == postmortem.StatusOpen {
 			open++
 		}
 		if a.Title != "" {

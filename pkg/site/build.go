@@ -410,7 +410,9 @@ func (b *builder) pathFor(inc *postmortem.Incident) string {
 func (b *builder) derive(v *Incident) {
 	v.Open, v.Overdue = 0, 0
 	for _, a := range v.ActionItems {
-		if a.Status != postmortem.StatusDone {
+		// An item whose status is unknown is not counted open: nothing
+		// says it is.
+		if a.Status == postmortem.StatusOpen {
 			v.Open++
 			if a.Overdue(b.site.Now) {
 				v.Overdue++

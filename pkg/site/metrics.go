@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 // metrics computes the metrics page: charts drawn as inline SVG at build
@@ -26,6 +28,7 @@ func (b *builder) metrics() *Metrics {
 	tagCount, svcCount := map[string]int{}, map[string]int{}
 	type q struct{ detect, resolve []time.Duration }
 	quarters := map[string]*q{}
+	openActions := 0
 	for _, v := range s.Incidents {
 		if !v.Date.IsZero() && !v.Date.Before(first) {
 			i := (v.Date.Year()-first.Year())*12 + int(v.Date.Month()) - int(first.Month())
@@ -57,8 +60,11 @@ func (b *builder) metrics() *Metrics {
 		}
 		for _, a := range v.ActionItems {
 			m.TotalActions++
-			if a.Status == "done" {
+			switch a.Status {
+			case postmortem.StatusDone:
 				m.DoneActions++
+			case postmortem.StatusOpen:
+				openActions++
 			}
 		}
 	}
@@ -92,11 +98,13 @@ func (b *builder) metrics() *Metrics {
 	m.TimeToResolve = hbarsFmt(qlabels, qvalues, "Median time to resolve per quarter", minutes)
 	m.TopTags = topBars(tagCount, "Top tags")
 	m.TopServices = topBars(svcCount, "Top services")
-	done := 0.0
+	done, open := 0.0, 0.0
 	if m.TotalActions > 0 {
 		done = float64(m.DoneActions) / float64(m.TotalActions) * 100
+		open = float64(openActions) / float64(m.TotalActions) * 100
 	}
-	m.Completion = hbars([]string{"done", "open"}, []float64{done, 100 - done}, "Action item completion", "%")
+	// Items whose postmortem gives no status are neither done nor open.
+	m.Completion = hbars([]string{"done", "open", "no status"}, []float64{done, open, max(0, 100-done-open)}, "Action item completion", "%")
 	return m
 }
 

@@ -169,17 +169,20 @@ func (b *builder) byMonth() []Group {
 	return groups
 }
 
-// actionGroups lists action items overdue first, then open, then done.
+// actionGroups lists action items overdue first, then open, then those
+// whose postmortem gives no status, then done.
 func (b *builder) actionGroups() []Group {
-	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "Done"}}
+	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "No status given"}, {Title: "Done"}}
 	for _, v := range b.site.Incidents {
 		for k := range v.ActionItems {
 			act := newAction(v, k, b.site.Now)
 			switch {
 			case act.Overdue:
 				groups[0].Actions = append(groups[0].Actions, act)
-			case act.Status != postmortem.StatusDone:
+			case act.Status == postmortem.StatusOpen:
 				groups[1].Actions = append(groups[1].Actions, act)
+			case act.Status == postmortem.StatusDone:
+				groups[3].Actions = append(groups[3].Actions, act)
 			default:
 				groups[2].Actions = append(groups[2].Actions, act)
 			}
@@ -195,7 +198,7 @@ func (b *builder) actionGroups() []Group {
 		}
 		slices.SortFunc(order, func(x, y int) int {
 			a, c := &acts[x], &acts[y]
-			if d := a.Due.Compare(c.Due); d != 0 && i < 2 {
+			if d := a.Due.Compare(c.Due); d != 0 && i < 3 {
 				if a.Due.IsZero() {
 					return 1
 				}

@@ -153,6 +153,8 @@ type Action struct {
 	Priority string
 	Status   string
 	Link     string
+	Ticket   string
+	Detail   string
 	Line     int
 	Incident *Incident
 	// Overdue is whether it is open and past its due date at the build's time.
@@ -163,7 +165,8 @@ type Action struct {
 // newAction is the k-th action item of v as of now.
 func newAction(v *Incident, k int, now time.Time) Action {
 	a := v.ActionItems[k]
-	return Action{Title: a.Title, Owner: a.Owner, Due: a.Due, Priority: a.Priority, Status: a.Status, Link: a.Link, Line: a.Line,
+	return Action{Title: a.Title, Owner: a.Owner, Due: a.Due, Priority: a.Priority, Status: a.Status, Link: a.Link,
+		Ticket: a.Ticket, Detail: a.Detail, Line: a.Line,
 		Incident: v, Overdue: a.Overdue(now), item: k}
 }
 

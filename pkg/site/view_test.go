@@ -67,6 +67,7 @@ func TestEventCopiesTimelineEvent(t *testing.T) {
 func TestActionCopiesActionItem(t *testing.T) {
 	var in postmortem.ActionItem
 	fillFields(t, reflect.ValueOf(&in).Elem())
+	in.Status = postmortem.StatusOpen // only an open item is overdue
 	v := &Incident{Incident: &postmortem.Incident{ActionItems: []postmortem.ActionItem{{}, in}}}
 	got := newAction(v, 1, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	checkCopied(t, reflect.ValueOf(in), reflect.ValueOf(got))

@@ -1,0 +1,62 @@
+package site_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// TestActionItemsWithoutStatus: items a postmortem gives no status are
+// neither open nor overdue on the home page and the action items page;
+// they are listed apart. Before the "unknown" status every one of them
+// counted as open.
+func TestActionItemsWithoutStatus(t *testing.T) {
+	dir := repotest.Write(t, `
+-- postmortems/2024/2024-02-01-importer.md --
+---
+title: Importer stalled
+date: 2024-02-01
+severity: SEV3
+status: published
+---
+
+## Action items
+
+- Add a retry budget to the importer — Dana Ruiz, due 2024-03-01
+- Page on importer lag over 10 minutes — @sre, due 2024-03-15
+- [ ] Cap the batch size — Lee Park, due 2024-04-01
+- [x] Restart the stuck worker — Lee Park, due 2024-02-02
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out, Now: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
+
+	home := parseHTML(t, filepath.Join(out, "index.html"))
+	var card string
+	for _, a := range find(home, "a", "card") {
+		if strings.Contains(text(a), "action items") {
+			card = text(a)
+		}
+	}
+	if !strings.HasPrefix(card, "1 open action items") || !strings.Contains(card, "1 overdue") {
+		t.Errorf("home card = %q, want 1 open, 1 overdue (the item with an empty box)", card)
+	}
+
+	actions := parseHTML(t, filepath.Join(out, "actions/index.html"))
+	groups := map[string]int{}
+	for _, s := range find(actions, "section", "") {
+		h := find(s, "h2", "")
+		if len(h) == 0 {
+			continue
+		}
+		groups[strings.Join(strings.Fields(text(h[0])), " ")] = len(find(s, "tr", "")) - 1
+	}
+	for g, n := range map[string]int{"Overdue 1": 1, "Open 0": -1, "No status given 2": 2, "Done 1": 1} {
+		if groups[g] != n {
+			t.Errorf("group %q has %d rows, want %d (groups %v)", g, groups[g], n, groups)
+		}
+	}
+}
