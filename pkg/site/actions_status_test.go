@@ -60,3 +60,38 @@ status: published
 		}
 	}
 }
+
+// TestDateOnlyEventShownWithoutTime: a timeline row with a date and no
+// time shows its day, not midnight UTC of it nor the day before.
+func TestDateOnlyEventShownWithoutTime(t *testing.T) {
+	dir := repotest.Write(t, `
+-- postmortems/2019/2019-12-02-runner.md --
+---
+id: INC-7
+title: Runner pool drained
+date: 2019-12-02
+severity: SEV3
+status: published
+---
+
+## Timeline
+
+All times PST.
+
+- 2019-12-02 20:00 builds queued
+- 2019-12-03 --:-- vendor replied
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out, Now: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
+	doc := parseHTML(t, filepath.Join(out, "incidents/INC-7/index.html"))
+	var whens []string
+	for _, n := range find(doc, "time", "") {
+		if strings.Contains(text(n), "2019-12-0") {
+			whens = append(whens, attr(n, "datetime")+" "+text(n))
+		}
+	}
+	got := strings.Join(whens, " | ")
+	if !strings.Contains(got, "2019-12-03T04:00:00Z 2019-12-03 04:00 UTC") || !strings.Contains(got, "2019-12-03 2019-12-03") {
+		t.Errorf("times = %q, want the timed row in UTC and the date-only row as its day", got)
+	}
+}

@@ -248,7 +248,12 @@ func buildEvents(inc *postmortem.Incident) []Event {
 			}
 		}
 		out[i].HTML = inlineHTML(e.Text)
-		if !e.Time.IsZero() {
+		switch {
+		case e.DateOnly:
+			// A day, not midnight UTC: shown without a time.
+			out[i].ISO = e.Time.Format("2006-01-02")
+			out[i].When = out[i].ISO
+		case !e.Time.IsZero():
 			out[i].ISO, out[i].When = isoTime(e.Time), dateTime(e.Time)
 		}
 		if e.Time.IsZero() || e.DateOnly || first.IsZero() {

@@ -121,6 +121,15 @@ var wordPhrases = []wordPhrase{
 	{"fully recovered", KindResolved},
 }
 
+// wordIndex lists wordPhrases by the low five bits of their first letter,
+// so that a word is checked only against the phrases it can start.
+var wordIndex = func() (m [32][]wordPhrase) {
+	for _, p := range wordPhrases {
+		m[p.phrase[0]&0x1f] = append(m[p.phrase[0]&0x1f], p)
+	}
+	return m
+}()
+
 // maxWordScan bounds how far into an entry wordPhrases are looked for, so
 // that a long entry costs no more than a short one.
 const maxWordScan = 160
@@ -129,25 +138,30 @@ const maxWordScan = 160
 // yet resolved", "wasn't restored", "never alerted".
 var negations = [...]string{"not ", "n't ", "never ", "no "}
 
-// wordKind finds the first of wordPhrases at the start of a word in the
-// first words of text, skipping negated ones.
+// wordKind finds the first of wordPhrases at the start of a word (after a
+// space, or the start of the text) in the first words of text, skipping
+// negated ones. It goes from word to word, so that it costs little more
+// than finding the spaces.
 func wordKind(text string) Kind {
 	s := text[:min(len(text), maxWordScan)]
-	for i := 0; i < len(s); i++ {
-		if i > 0 && isAlnum(s[i-1]) || !isLetter(s[i]) {
-			continue
-		}
-		c := s[i] | 0x20
-		for _, p := range wordPhrases {
-			if p.phrase[0] != c || !hasPrefixFold(s[i:], p.phrase) {
-				continue
+	for i := 0; i < len(s); {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			for _, p := range wordIndex[c&0x1f] {
+				if !hasPrefixFold(s[i:], p.phrase) {
+					continue
+				}
+				e := i + len(p.phrase)
+				if e < len(s) && (isAlnum(s[e]) || s[e] == '-') || negated(s, i) {
+					continue
+				}
+				return p.kind
 			}
-			e := i + len(p.phrase)
-			if e < len(s) && (isAlnum(s[e]) || s[e] == '-') || negated(s, i) {
-				continue
-			}
-			return p.kind
 		}
+		j := strings.IndexByte(s[i:], ' ')
+		if j < 0 {
+			break
+		}
+		i += j + 1
 	}
 	return KindNone
 }
@@ -267,8 +281,12 @@ func leadingLabel(text string) Kind {
 func leadingKind(text string) Kind {
 	i := skipEmphasis(text, 0)
 	rest := text[i:]
+	if rest == "" {
+		return KindNone
+	}
+	c := rest[0] | 0x20
 	for _, p := range leadingPhrases {
-		if hasPrefixFold(rest, p.phrase) {
+		if p.phrase[0] == c && hasPrefixFold(rest, p.phrase) {
 			e := len(p.phrase)
 			if e == len(rest) || !isAlnum(rest[e]) && rest[e] != '-' {
 				return p.kind

@@ -186,6 +186,11 @@ func scanDateAfter(s string, j, yearHint int, st *stamp) int {
 	if hasPrefixFold(s[k:], "on ") {
 		k = skipSpaces(s, k+3)
 	}
+	if k >= len(s) || !isDigit(s[k]) && (s[k] < 'A' || s[k] > 'Z') && s[k] != '(' {
+		// Dates and weekdays start with a digit or a capital: most
+		// entries' text is neither.
+		return j
+	}
 	if k < len(s) && s[k] == '(' {
 		// "09:00 (Friday)"
 		if wd, e, ok := weekdayAt(s, k+1); ok && e < len(s) && s[e] == ')' {
@@ -797,18 +802,33 @@ func closeWrappers(s string, k int, open []string) (int, bool) {
 	return k, true
 }
 
-// separators are the marks written between a timestamp and its text.
-var separators = [...]string{"\u2014", "\u2013", "\u2192", "->", "=>", "--", ":", "|", ",", "="}
-
-// skipSeparator skips one separator at s[k:].
+// skipSeparator skips one separator at s[k:], one of the marks written
+// between a timestamp and its text: an em or en dash, an arrow (→, ->,
+// =>), "--", a colon, a pipe, a comma, "=", or a hyphen followed by a
+// space or the end.
 func skipSeparator(s string, k int) (int, bool) {
-	for _, sep := range separators {
-		if strings.HasPrefix(s[k:], sep) {
-			return k + len(sep), true
-		}
+	if k >= len(s) {
+		return k, false
 	}
-	if k < len(s) && s[k] == '-' && (k+1 == len(s) || s[k+1] == ' ' || s[k+1] == '\t') {
+	switch s[k] {
+	case ':', '|', ',':
 		return k + 1, true
+	case '=':
+		if k+1 < len(s) && s[k+1] == '>' {
+			return k + 2, true
+		}
+		return k + 1, true
+	case '-':
+		if k+1 < len(s) && (s[k+1] == '>' || s[k+1] == '-') {
+			return k + 2, true
+		}
+		if k+1 == len(s) || s[k+1] == ' ' || s[k+1] == '\t' {
+			return k + 1, true
+		}
+	case 0xe2:
+		if strings.HasPrefix(s[k:], "\u2014") || strings.HasPrefix(s[k:], "\u2013") || strings.HasPrefix(s[k:], "\u2192") {
+			return k + 3, true
+		}
 	}
 	return k, false
 }
