@@ -179,15 +179,17 @@ func ParseActionItems(text string, firstLine int) ([]ActionItem, []Finding) {
 			cur, group = -1, -1
 			continue
 		}
-		if st, ok := subsectionStatus(t); ok && !listItemRE.MatchString(t) && !strings.HasPrefix(t, "|") {
-			section, cur, group = st, -1, -1
-			continue
-		}
-		if isLabelLine(t) {
-			// "**Follow-ups**": a sub-heading written in bold ends the
-			// subsection before it.
-			section, cur, group = "", -1, -1
-			continue
+		if len(t) <= 40 && t[0] != '|' && !listItemRE.MatchString(t) {
+			if st, ok := subsectionStatus(t); ok {
+				section, cur, group = st, -1, -1
+				continue
+			}
+			if isLabelLine(t) {
+				// "**Follow-ups**": a sub-heading written in bold ends
+				// the subsection before it.
+				section, cur, group = "", -1, -1
+				continue
+			}
 		}
 		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isTableSep(lines[i+1]) {
 			cols := mapColumns(splitRow(t))
@@ -451,17 +453,26 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 			it.Status = StatusDone
 		}
 	}
-	if m := leadStatusRE.FindStringSubmatch(s); m != nil {
-		it.Status = normalizeStatus(m[1])
-		s = s[len(m[0]):]
+	// The regular expressions below run only where a cheap look says they
+	// may match: there are tens of thousands of items in a large
+	// repository.
+	if mayLeadStatus(s) {
+		if m := leadStatusRE.FindStringSubmatch(s); m != nil {
+			it.Status = normalizeStatus(m[1])
+			s = s[len(m[0]):]
+		}
 	}
-	if m := leadHandleRE.FindStringSubmatch(s); m != nil && !isTicket(m[1]) && !strings.HasPrefix(s[len(m[1])+2:], "(") {
-		it.Owner = m[1]
-		s = s[len(m[0]):]
+	if strings.HasPrefix(s, "[") {
+		if m := leadHandleRE.FindStringSubmatch(s); m != nil && !isTicket(m[1]) && !strings.HasPrefix(s[len(m[1])+2:], "(") {
+			it.Owner = m[1]
+			s = s[len(m[0]):]
+		}
 	}
-	if m := leadTicketRE.FindStringSubmatch(s); m != nil && isTicket(m[1]+m[2]) && len(s) > len(m[0]) {
-		it.Ticket = m[1] + m[2]
-		s = s[len(m[0]):]
+	if mayLeadTicket(s) {
+		if m := leadTicketRE.FindStringSubmatch(s); m != nil && isTicket(m[1]+m[2]) && len(s) > len(m[0]) {
+			it.Ticket = m[1] + m[2]
+			s = s[len(m[0]):]
+		}
 	}
 	if t, ok := struck(s); ok {
 		s, it.Status = t, StatusDone
@@ -492,13 +503,18 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 	}
 	it.Title = strings.TrimSpace(title)
 	if it.Owner == "" {
-		if m := ownerLabelRE.FindStringSubmatch(it.Title); m != nil {
-			it.Owner = strings.TrimSpace(m[1])
-		} else if m := handleRE.FindStringSubmatch(it.Title); m != nil {
-			it.Owner = m[1]
+		if strings.IndexByte(it.Title, ':') >= 0 && (containsFold(it.Title, "owner") || containsFold(it.Title, "assign")) {
+			if m := ownerLabelRE.FindStringSubmatch(it.Title); m != nil {
+				it.Owner = strings.TrimSpace(m[1])
+			}
+		}
+		if it.Owner == "" && strings.IndexByte(it.Title, '@') >= 0 {
+			if m := handleRE.FindStringSubmatch(it.Title); m != nil {
+				it.Owner = m[1]
+			}
 		}
 	}
-	if it.Status != StatusDone && closedMarkerRE.MatchString(it.Title) {
+	if it.Status != StatusDone && strings.ContainsAny(it.Title, "([\u2705\u2714\u2611") && closedMarkerRE.MatchString(it.Title) {
 		it.Status = StatusDone
 	}
 	finishItem(&it)
@@ -508,7 +524,7 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 // finishItem takes the link and ticket from a Markdown link in the title
 // when no field gave them.
 func finishItem(it *ActionItem) {
-	if it.Link != "" && it.Ticket != "" {
+	if it.Link != "" && it.Ticket != "" || !strings.Contains(it.Title, "](") {
 		return
 	}
 	for _, m := range mdLinkRE.FindAllStringSubmatch(it.Title, 4) {
@@ -523,6 +539,59 @@ func finishItem(it *ActionItem) {
 		}
 		return
 	}
+}
+
+// mayLeadStatus reports whether s may start with a status label ("DONE:",
+// "**Closed** -").
+func mayLeadStatus(s string) bool {
+	s = strings.TrimLeft(s, "*")
+	if s == "" {
+		return false
+	}
+	switch s[0] | 0x20 {
+	case 'd', 'c', 'f', 'o', 't', 'i', 'w':
+		e := min(len(s), 16)
+		return strings.ContainsAny(s[:e], ":-\u2014\u2013")
+	}
+	return false
+}
+
+// mayLeadTicket reports whether s may start with a ticket reference: a
+// bracket, a '#', a keyword such as "bug", or a first word with a hyphen
+// and a digit ("ABC-123").
+func mayLeadTicket(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch c := s[0]; {
+	case c == '[' || c == '#':
+		return true
+	case c >= 'A' && c <= 'Z':
+		w := s[:min(len(s), 16)]
+		if sp := strings.IndexByte(w, ' '); sp >= 0 {
+			w = w[:sp]
+		}
+		if h := strings.IndexByte(w, '-'); h > 0 && h+1 < len(w) && w[h+1] >= '0' && w[h+1] <= '9' {
+			return true
+		}
+	}
+	for _, k := range [...]string{"bug", "issue", "ticket", "case", "jira"} {
+		if len(s) > len(k) && strings.EqualFold(s[:len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in
+// any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
 }
 
 // struck returns the text inside a strikethrough that wraps all of s
