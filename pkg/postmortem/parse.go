@@ -319,6 +319,10 @@ func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(
 		case len(secs) > 1:
 			inc.Parts = append(inc.Parts, Part{Title: stripInline(parentHeading(inc.Sections, s)), Line: s.Line})
 		}
+		if inc.Timeline == nil && base == 0 {
+			inc.Timeline = r.Events // the usual case: no copy
+			continue
+		}
 		for i := range r.Events {
 			r.Events[i].Part += base
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
 )
@@ -180,5 +181,46 @@ func TestEncodeExportMatchesEncoder(t *testing.T) {
 		if streamed.String() != whole.String() {
 			t.Errorf("%d incidents:\nstreamed %s\nencoder  %s", n, streamed.String(), whole.String())
 		}
+	}
+}
+
+// TestTimelinesPerIncident: a file whose headings each hold an incident
+// with its own Timeline gives one part per incident, even when the first
+// timeline has no entries yet, and durations never span two incidents.
+func TestTimelinesPerIncident(t *testing.T) {
+	p := newTestParser(t)
+	inc := p.Parse("postmortems/two.md", []byte(`# Two incidents
+
+## Queue backlog
+
+### Timeline
+
+To be written.
+
+## Search outage
+
+### Timeline
+
+- 2024-05-09 12:00 UTC search returned errors
+- 12:10 UTC noticed by the on-call
+- 12:50 UTC resolved
+`))
+	if len(inc.Parts) != 2 || inc.Parts[0].Title != "Queue backlog" || inc.Parts[1].Title != "Search outage" {
+		t.Fatalf("parts = %+v", inc.Parts)
+	}
+	var parts []int
+	for _, e := range inc.Timeline {
+		if !e.Time.IsZero() {
+			parts = append(parts, e.Part)
+		}
+	}
+	if len(parts) != 3 || parts[0] != 1 || parts[2] != 1 {
+		t.Errorf("timed events' parts = %v, want all 1", parts)
+	}
+	if d := inc.Parts[1].Durations; d.Detect != 10*time.Minute || d.Resolve != 50*time.Minute {
+		t.Errorf("second incident's durations = %+v", d)
+	}
+	if d := inc.Parts[0].Durations; d != (Durations{}) {
+		t.Errorf("first incident's durations = %+v, want none", d)
 	}
 }
