@@ -244,6 +244,7 @@ func TestTimelineZone(t *testing.T) {
 	runCases(t, rule, []ruleCase{
 		{name: "zone in a preamble passes", content: base},
 		{name: "zone on each entry passes", content: edit(t, "All times EEST.\n", "", "09:19 —", "09:19 EEST —", "09:27 —", "09:27 UTC+3 —", "10:01 —", "10:01 +03:00 —")},
+		{name: "zone in the Timeline heading passes", content: edit(t, "All times EEST.\n", "", "## Timeline", "## Timeline (EEST)")},
 		{name: "zone in a table header passes", content: edit(t, "All times EEST.\n\n- 09:19 — database ran out of connections\n- 09:27 — alert fired (detected)\n- 10:01 — resolved: pool raised",
 			"| Time (EEST) | Event |\n|---|---|\n| 09:19 | database ran out of connections |")},
 		{name: "no zone anywhere", content: edit(t, "All times EEST.\n", ""),

@@ -233,6 +233,7 @@ func (lc *checker) timelineZone(f *file) {
 			}
 		}
 	} else if sec := inc.Section(postmortem.SectionTimeline); sec != nil {
+		opts.Heading = sec.Heading // "## Timeline (UTC)" states the zone
 		evs, _ = timeline.Parse([]byte(sec.Text), sec.Line+1, opts)
 	}
 	n, first := 0, 0
