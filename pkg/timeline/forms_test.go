@@ -349,6 +349,21 @@ func TestForms(t *testing.T) {
 			},
 		},
 		{
+			name: "dated sub-headings naming days or phases are one incident",
+			opts: Options{},
+			src: `### 2024-03-03 - Detection
+- 23:00 alert fired
+### 2024-03-04 — Monday morning
+- 01:00 rolled back
+### 2024-03-04 (cont.)
+- 02:00 resolved`,
+			want: []form{
+				{2, "2024-03-03 23:00", "alert fired", "kind=detected"},
+				{4, "2024-03-04 01:00", "rolled back", "kind=mitigated"},
+				{6, "2024-03-04 02:00", "resolved", "kind=resolved"},
+			},
+		},
+		{
 			name: "dated sub-headings with titles are separate incidents",
 			opts: Options{},
 			src: `### 2024-03-03 - Cache overload

@@ -223,20 +223,38 @@ func (p *parser) heading(h string, n int) {
 }
 
 // isPartTitle reports whether the text after a heading's date names an
-// incident rather than a day of one ("Day 2", "(cont.)").
+// incident rather than a day or a phase of one ("Day 2", "(cont.)",
+// "Detection", "Sunday evening", "all times UTC").
 func isPartTitle(t string) bool {
 	t = strings.Trim(t, " ()[]*_")
 	if t == "" {
 		return false
 	}
 	l := strings.ToLower(t)
-	for _, w := range [...]string{"day ", "cont", "continued", "part ", "all times", "times in", "utc", "gmt"} {
+	first, _, _ := strings.Cut(l, " ")
+	first = strings.Trim(first, ",.:;-")
+	if _, ok := weekdays[first]; ok || notPartWords[first] {
+		return false
+	}
+	for _, w := range [...]string{"all times", "times in", "continued"} {
 		if strings.HasPrefix(l, w) {
 			return false
 		}
 	}
 	_, ok := findZone(t, false)
 	return !ok || strings.Contains(t, " ")
+}
+
+// notPartWords start the titles of days and phases of one incident,
+// which a dated sub-heading may carry without starting another incident.
+var notPartWords = map[string]bool{
+	"day": true, "part": true, "cont": true, "contd": true, "continued": true, "morning": true,
+	"afternoon": true, "evening": true, "night": true, "overnight": true, "detection": true,
+	"response": true, "investigation": true, "escalation": true, "mitigation": true,
+	"recovery": true, "resolution": true, "monitoring": true, "follow-up": true,
+	"follow-ups": true, "followup": true, "aftermath": true, "cleanup": true, "clean-up": true,
+	"impact": true, "timeline": true, "root": true, "triage": true, "postmortem": true,
+	"post-mortem": true, "review": true, "utc": true, "gmt": true,
 }
 
 // dateLine sets the date for the entries after a line that is only a date.
