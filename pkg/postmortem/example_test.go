@@ -1,0 +1,29 @@
+package postmortem_test
+
+import (
+	"fmt"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+func ExampleParseActionItems() {
+	section := `- Write the thing -- just grabbing env vars
+
+### Open
+- [ ] Cap the pool per pod — Jane Doe, due 2024-04-01, P1, [ACME-1](https://tracker.example/ACME-1)
+  - see the saturation graph
+- bug 1234567 — Fix the importer's retry loop @dana
+
+### Completed
+- Roll back the pool change
+`
+	items, _ := postmortem.ParseActionItems(section, 40)
+	for _, it := range items {
+		fmt.Printf("%d %-7s %-10q %-12q %q\n", it.Line, it.Status, it.Owner, it.Ticket, it.Title)
+	}
+	// Output:
+	// 40 unknown ""         ""           "Write the thing -- just grabbing env vars"
+	// 43 open    "Jane Doe" "ACME-1"     "Cap the pool per pod"
+	// 45 open    "dana"     "bug 1234567" "Fix the importer's retry loop @dana"
+	// 48 done    ""         ""           "Roll back the pool change"
+}
