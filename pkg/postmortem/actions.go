@@ -244,7 +244,30 @@ func ParseActionItems(text string, firstLine int) ([]ActionItem, []Finding) {
 		items = append(items, it)
 		cur, curIndent = len(items)-1, indent
 	}
+	settleStatuses(items)
 	return items, toFindings(probs)
+}
+
+// settleStatuses makes the items that say nothing of their status open
+// when other items of the same list say theirs: beside "done" ones, an
+// item with no mark is one not done yet. Only a list where no item says
+// anything leaves its items unknown.
+func settleStatuses(items []ActionItem) {
+	said := false
+	for _, it := range items {
+		if it.Status != StatusUnknown {
+			said = true
+			break
+		}
+	}
+	if !said {
+		return
+	}
+	for i := range items {
+		if items[i].Status == StatusUnknown {
+			items[i].Status = StatusOpen
+		}
+	}
 }
 
 // isLabelLine reports a line that is all bold, a sub-heading in effect.

@@ -86,6 +86,19 @@ func TestParseActionLine(t *testing.T) {
 	}
 }
 
+func TestParseActionItemsWithoutStatuses(t *testing.T) {
+	items, _ := ParseActionItems("- Add a retry budget — Dana, due 2024-06-01\n- Page on importer lag\n", 1)
+	for _, it := range items {
+		if it.Status != StatusUnknown {
+			t.Errorf("%q: status %q, want unknown: no item of the list gives one", it.Title, it.Status)
+		}
+	}
+	items, _ = ParseActionItems("- [x] Restart the worker\n- Page on importer lag\n", 1)
+	if len(items) != 2 || items[1].Status != StatusOpen {
+		t.Errorf("items = %+v, want the second open beside a done one", items)
+	}
+}
+
 func TestParseActionItemsSections(t *testing.T) {
 	text := `
 ### Open
@@ -115,7 +128,8 @@ func TestParseActionItemsSections(t *testing.T) {
 		{Title: "Alert on saturation", Due: date("2024-05-01"), Ticket: "PAY-12", Status: "open", Line: 27},
 		{Title: "Roll back the pool change", Status: "done", Detail: "- rolled back by hand on the day", Line: 33},
 		{Title: "Vacuum the orders table", Owner: "kim", Due: date("2024-03-05"), Status: "done", Line: 36},
-		{Title: "Write the runbook", Status: "unknown", Line: 40},
+		// No status, beside items that say theirs: not done yet.
+		{Title: "Write the runbook", Status: "open", Line: 40},
 	}
 	if len(items) != len(want) {
 		t.Fatalf("got %d items: %+v", len(items), items)

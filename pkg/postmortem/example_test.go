@@ -7,9 +7,7 @@ import (
 )
 
 func ExampleParseActionItems() {
-	section := `- Write the thing -- just grabbing env vars
-
-### Open
+	section := `### Open
 - [ ] Cap the pool per pod — Jane Doe, due 2024-04-01, P1, [ACME-1](https://tracker.example/ACME-1)
   - see the saturation graph
 - bug 1234567 — Fix the importer's retry loop @dana
@@ -18,12 +16,14 @@ func ExampleParseActionItems() {
 - Roll back the pool change
 `
 	items, _ := postmortem.ParseActionItems(section, 40)
-	for _, it := range items {
+	// A list in which no item gives a status: they are unknown, not open.
+	more, _ := postmortem.ParseActionItems("- Write the thing -- just grabbing env vars\n", 60)
+	for _, it := range append(items, more...) {
 		fmt.Printf("%d %-7s %-10q %-12q %q\n", it.Line, it.Status, it.Owner, it.Ticket, it.Title)
 	}
 	// Output:
-	// 40 unknown ""         ""           "Write the thing -- just grabbing env vars"
-	// 43 open    "Jane Doe" "ACME-1"     "Cap the pool per pod"
-	// 45 open    "dana"     "bug 1234567" "Fix the importer's retry loop @dana"
-	// 48 done    ""         ""           "Roll back the pool change"
+	// 41 open    "Jane Doe" "ACME-1"     "Cap the pool per pod"
+	// 43 open    "dana"     "bug 1234567" "Fix the importer's retry loop @dana"
+	// 46 done    ""         ""           "Roll back the pool change"
+	// 60 unknown ""         ""           "Write the thing -- just grabbing env vars"
 }

@@ -514,6 +514,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 			if inc.ActionItems == nil {
 				inc.ActionItems = []ActionItem{}
 			}
+			settleStatuses(inc.ActionItems)
 		}
 	}
 }

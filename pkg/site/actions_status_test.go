@@ -10,10 +10,10 @@ import (
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
-// TestActionItemsWithoutStatus: items a postmortem gives no status are
-// neither open nor overdue on the home page and the action items page;
-// they are listed apart. Before the "unknown" status every one of them
-// counted as open.
+// TestActionItemsWithoutStatus: items of a postmortem that gives none of
+// them a status are neither open nor overdue on the home page and the
+// action items page; they are listed apart. Before the "unknown" status
+// every one of them counted as open.
 func TestActionItemsWithoutStatus(t *testing.T) {
 	dir := repotest.Write(t, `
 -- postmortems/2024/2024-02-01-importer.md --
@@ -28,6 +28,16 @@ status: published
 
 - Add a retry budget to the importer — Dana Ruiz, due 2024-03-01
 - Page on importer lag over 10 minutes — @sre, due 2024-03-15
+-- postmortems/2024/2024-02-09-batch.md --
+---
+title: Batch job stuck
+date: 2024-02-09
+severity: SEV3
+status: published
+---
+
+## Action items
+
 - [ ] Cap the batch size — Lee Park, due 2024-04-01
 - [x] Restart the stuck worker — Lee Park, due 2024-02-02
 `)

@@ -98,9 +98,10 @@ type wordPhrase struct {
 	kind   Kind
 }
 
-// wordPhrases are checked at every word of an entry's first
-// maxWordScan bytes, after the leading phrases; "monitoring" counts only
-// at the start, where it names the status page's phase.
+// wordPhrases are checked at every word of an entry's first sentence and
+// of a short last clause (see wordKind), after the leading phrases;
+// "monitoring" counts only at the start, where it names the status page's
+// phase.
 var wordPhrases = []wordPhrase{
 	{"became aware", KindDetected},
 	{"reported", KindDetected},
@@ -139,11 +140,33 @@ const maxWordScan = 160
 var negations = [...]string{"not ", "n't ", "never ", "no "}
 
 // wordKind finds the first of wordPhrases at the start of a word (after a
-// space, or the start of the text) in the first words of text, skipping
-// negated ones. It goes from word to word, so that it costs little more
-// than finding the spaces.
+// space, or the start of the text) in the first sentence of text, or in a
+// short last clause ("error rate back below 0.3%; mitigated"), skipping
+// negated ones: a phrase in the middle of a longer story ("queries ruled
+// out; the alert fired and resolved 9 times") says nothing about the entry.
 func wordKind(text string) Kind {
 	s := text[:min(len(text), maxWordScan)]
+	first := s
+	if i := strings.IndexByte(first, ';'); i >= 0 {
+		first = first[:i]
+	}
+	if i := strings.Index(first, ". "); i >= 0 {
+		first = first[:i]
+	}
+	if k := phraseKind(first); k != KindNone || len(first) == len(text) {
+		return k
+	}
+	last := text[strings.LastIndexAny(text, ";,")+1:]
+	if len(last) < 40 && strings.Count(strings.TrimSpace(last), " ") < 3 {
+		return phraseKind(strings.TrimSpace(last))
+	}
+	return KindNone
+}
+
+// phraseKind finds the first of wordPhrases at the start of a word of s.
+// It goes from word to word, so that it costs little more than finding
+// the spaces.
+func phraseKind(s string) Kind {
 	for i := 0; i < len(s); {
 		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
 			for _, p := range wordIndex[c&0x1f] {

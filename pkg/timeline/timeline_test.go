@@ -717,6 +717,10 @@ func TestLeadingWords(t *testing.T) {
 		{"**Monitoring:** errors gone", KindResolved},
 		{"monitoring showed nothing at first", KindNone},
 		{"added monitoring for the queue", KindNone},
+		{"error rate back below 0.3%; mitigated", KindMitigated},
+		{"connections stable at 540, resolved", KindResolved},
+		{"queries ruled out; the alert fired and resolved 9 times", KindNone},
+		{"Support escalated to search; Sam on it", KindDetected},
 		{"closedown of the old cluster", KindNone},
 		{"rollback started", KindNone},
 	}
