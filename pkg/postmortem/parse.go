@@ -657,15 +657,21 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
+// firstOf returns the value of the first of keys that m holds, keys
+// compared as normalizeKey writes them. It goes over m once: an action
+// item written in the front matter asks for eight fields.
 func firstOf(m map[string]any, keys ...string) any {
-	for _, k := range keys {
-		for mk, v := range m {
-			if normalizeKey(mk) == k {
-				return v
+	best, val := len(keys), any(nil)
+	for mk, v := range m {
+		nk := normalizeKey(mk)
+		for i := range best {
+			if keys[i] == nk {
+				best, val = i, v
+				break
 			}
 		}
 	}
-	return nil
+	return val
 }
 
 func asList(v any) []any {

@@ -31,7 +31,9 @@ func SectionKindOf(heading string) SectionKind {
 	h = strings.TrimSpace(h)
 	for _, s := range sectionSynonyms {
 		for _, n := range s.names {
-			if h == n || strings.HasPrefix(h, n+" ") || strings.HasPrefix(h, n+":") || strings.HasPrefix(h, n+" (") {
+			// n alone, or followed by a space or a colon; without building
+			// n+" " for every synonym of every heading.
+			if strings.HasPrefix(h, n) && (len(h) == len(n) || h[len(n)] == ' ' || h[len(n)] == ':') {
 				return s.kind
 			}
 		}
