@@ -154,9 +154,10 @@ func Parse(src []byte, firstLine int, opts Options) ([]Event, []Problem) {
 // numeric dates say about the order of day and month.
 func ParseSection(src []byte, firstLine int, opts Options) Result {
 	p := newParser(opts, string(src))
-	// Most lines of a timeline are entries: one allocation instead of a
-	// doubling series of copies of a large struct.
-	n := bytes.Count(src, []byte("\n")) + 1
+	// Most lines of a timeline that are not blank are entries: one
+	// allocation instead of a doubling series of copies of a large struct,
+	// and not much more than the incident keeps.
+	n := bytes.Count(src, []byte("\n")) - bytes.Count(src, []byte("\n\n")) + 1
 	p.events, p.offs = make([]Event, 0, n), make([]int, 0, n)
 	p.run(p.r.src, firstLine)
 	return p.finish()
