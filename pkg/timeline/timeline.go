@@ -202,9 +202,10 @@ func ParseEntries(entries []string, lines []int, opts Options) ([]Event, []Probl
 // started, detected, mitigated and resolved: RFC 3339
 // ("2024-03-01T09:19:00Z"), "2024-03-01 09:19", "2024-03-01 09:19 EEST",
 // "2024-03-01T09:19", "March 1, 2024 9:19 AM", or a date alone
-// ("2024-03-01", read as midnight). loc is used when no zone is written;
-// nil means UTC. The result is in the zone it was written in, as a fixed
-// offset named as written, or in loc.
+// ("2024-03-01", read as midnight), or a numeric date that reads only one
+// way ("18/04/2023 09:19"; "03/04/2023" is an error). loc is used when no
+// zone is written; nil means UTC. The result is in the zone it was written
+// in, as a fixed offset named as written, or in loc.
 func ParseTimestamp(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if loc == nil {
@@ -216,6 +217,10 @@ func ParseTimestamp(s string, loc *time.Location) (time.Time, error) {
 	}
 	if st.bad != "" {
 		return time.Time{}, fmt.Errorf("parse timestamp %q: %s", s, st.bad)
+	}
+	if st.numeric && st.num.ambiguous(st.num.readings()) {
+		// A field of its own has no neighbours to decide the order.
+		return time.Time{}, fmt.Errorf("parse timestamp %q: date %s reads both ways: write it as YYYY-MM-DD", s, st.num.raw)
 	}
 	h, mi, sec, ns := 0, 0, 0, 0
 	if st.hasTime {

@@ -889,6 +889,8 @@ func TestParseTimestamp(t *testing.T) {
 		{"2024-02-30", nil, "", `parse timestamp "2024-02-30": invalid date 2024-02-30: expected a real calendar date`},
 		{"2024-03-01 25:00", nil, "", `parse timestamp "2024-03-01 25:00": invalid time 25:00: expected hours 00-23 and minutes 00-59`},
 		{"2024-03-01 09:19 and more", nil, "", `parse timestamp "2024-03-01 09:19 and more": expected a date and time such as 2024-03-01 09:19 EEST or 2024-03-01T09:19:00Z`},
+		{"18/04/2023 09:19 UTC", nil, "2023-04-18T09:19:00Z", ""},
+		{"03/04/2023 09:19", nil, "", `parse timestamp "03/04/2023 09:19": date 03/04/2023 reads both ways: write it as YYYY-MM-DD`},
 		{"", nil, "", `parse timestamp "": expected a date and time such as 2024-03-01 09:19 EEST or 2024-03-01T09:19:00Z`},
 	}
 	for _, tt := range tests {
