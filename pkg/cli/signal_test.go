@@ -337,9 +337,13 @@ func TestSignalInterruptsBuild(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Signal only once the build is writing (its temporary folder beside
+	// the output exists): by then main has installed its signal handler.
+	// A fixed sleep raced the process's start on a loaded machine, and
+	// the default SIGINT action killed it before the handler was there.
+	waitForTempDir(t, filepath.Dir(out), 30*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatalf("signal: %v (the build finished before 200 ms?)", err)
+		t.Fatalf("signal: %v (the build finished before the signal?)", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -359,4 +363,24 @@ func TestSignalInterruptsBuild(t *testing.T) {
 	}
 	sameTree(t, "build interrupted by SIGINT", before, readTree(t, out))
 	onlyOutput(t, out)
+}
+
+// waitForTempDir waits until dir holds an entry other than the output
+// folder "public": the build's temporary folder.
+func waitForTempDir(t *testing.T, dir string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() != "public" {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no temporary folder appeared in %s within %s", dir, limit)
 }
