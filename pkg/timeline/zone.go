@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -449,4 +450,55 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// ZoneNames returns the zone names this package resolves without the
+// system's zone database: the abbreviations, the regional names and the
+// IANA names of its tables, spelt as they are usually written, sorted. They
+// are the candidates for "did you mean" when a configured zone is unknown.
+func ZoneNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for a := range abbreviations {
+		add(a)
+	}
+	for name := range ianaZones {
+		add(ianaSpelling(name))
+	}
+	for name := range ianaFixed {
+		add(ianaSpelling(name))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ianaSpelling writes a lower-case IANA name of the tables above as the
+// zone database spells it: "america/new_york" is "America/New_York".
+func ianaSpelling(lower string) string {
+	parts := strings.FieldsFunc(lower, func(r rune) bool { return r == '/' || r == '_' })
+	seps := []byte{}
+	for i := 0; i < len(lower); i++ {
+		if lower[i] == '/' || lower[i] == '_' {
+			seps = append(seps, lower[i])
+		}
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(seps[i-1])
+		}
+		switch p {
+		case "utc", "gmt":
+			b.WriteString(strings.ToUpper(p))
+		default:
+			b.WriteString(strings.ToUpper(p[:1]) + p[1:])
+		}
+	}
+	return b.String()
 }

@@ -2,6 +2,8 @@
 // you mean" suggestions in error messages.
 package strdist
 
+import "strings"
+
 // Levenshtein returns the edit distance between a and b, in bytes.
 func Levenshtein(a, b string) int {
 	prev := make([]int, len(b)+1)
@@ -21,4 +23,28 @@ func Levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// Nearest returns the candidate closest to word, compared without regard
+// to case, when it is at most maxDist edits away, or a candidate that
+// starts with word when word has three letters or more; "" when none is
+// close. Ties go to the earlier candidate.
+func Nearest(word string, candidates []string, maxDist int) string {
+	w := strings.ToLower(word)
+	best, bestD := "", -1
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		if lc == w {
+			return c
+		}
+		d := Levenshtein(w, lc)
+		prefix := len(w) >= 3 && strings.HasPrefix(lc, w)
+		if prefix {
+			d = min(d, 1)
+		}
+		if (d <= maxDist || prefix) && (bestD < 0 || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best
 }
