@@ -13,12 +13,18 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
+
+	"github.com/inquest-dev/inquest/pkg/internal/strdist"
+	"github.com/inquest-dev/inquest/pkg/timeline"
 )
 
 // FileName is the name of the configuration file at the repository root.
@@ -40,8 +46,13 @@ type Config struct {
 	// Content lists the globs (relative to the repository root, ** allowed)
 	// that select postmortem files.
 	Content []string `yaml:"content"`
-	// Exclude lists globs of files that are never postmortems.
+	// Exclude lists globs of files that are never postmortems. After Load
+	// it holds the built-in exclusions followed by the configured ones,
+	// unless ExcludeDefaults is false.
 	Exclude []string `yaml:"exclude"`
+	// ExcludeDefaults, when false, makes exclude replace the built-in
+	// exclusions instead of adding to them.
+	ExcludeDefaults *bool `yaml:"exclude_defaults"`
 	// Severities is the severity scale, most severe first.
 	Severities []string `yaml:"severities"`
 	// Statuses are the allowed workflow statuses, in order.
@@ -160,8 +171,9 @@ var sectionNames = []string{
 	"action_items", "supporting_data", "response_analysis", "post_incident_analysis",
 }
 
-// defaultAliases are the other names real repositories use, always applied;
-// the repository's aliases add to them.
+// defaultAliases are the other names real repositories use, always
+// applied; the repository's aliases add to them, and take a name from the
+// built-in field it was on.
 func defaultAliases() map[string][]string {
 	return map[string][]string{
 		"id":           {"incident_id", "incident"},
@@ -182,16 +194,13 @@ func defaultAliases() map[string][]string {
 	}
 }
 
-// Default returns the configuration used when a repository has no inquest.yaml.
+// Default returns the configuration used when a repository has no
+// inquest.yaml, before Load adds the built-in exclusions and aliases.
 func Default() *Config {
 	return &Config{
-		Title:   "Postmortems",
-		Branch:  "main",
-		Content: []string{"postmortems/**/*.md", "**/{postmortems,incidents,post-mortems}/**/*.md"},
-		Exclude: []string{
-			"**/README.md", "**/readme.md", "**/templates/**", "**/template/**",
-			"**/_*", "**/_*/**", "**/node_modules/**", "**/.*/**",
-		},
+		Title:          "Postmortems",
+		Branch:         "main",
+		Content:        []string{"postmortems/**/*.md", "**/{postmortems,incidents,post-mortems}/**/*.md"},
 		Severities:     []string{"SEV1", "SEV2", "SEV3", "SEV4"},
 		Statuses:       []string{"draft", "in-review", "published"},
 		DraftStatuses:  []string{"draft"},
@@ -211,7 +220,7 @@ func Load(dir string) (*Config, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		c := Default()
 		c.Dir = dir
-		return c, c.finish(FileName)
+		return c, c.finish(FileName, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
@@ -224,32 +233,80 @@ func Load(dir string) (*Config, error) {
 	return c, nil
 }
 
-var knownFieldRE = regexp.MustCompile(`^line (\d+): field (\S+) not found in type`)
+var (
+	knownFieldRE = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)`)
+	yamlLineRE   = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+)
+
+// keysOf maps the Go type names yaml.v3 gives in "not found in type"
+// errors to the keys that type accepts.
+var keysOf = map[string]any{"config.Config": Config{}, "config.Markdown": Markdown{}, "config.Search": Search{}}
 
 // Parse decodes configuration bytes; name is the file name used in errors.
 func Parse(data []byte, name string) (*Config, error) {
 	c := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	var errs []error
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		// Unknown keys and wrong types leave the rest decoded: it is
+		// validated too, so that every problem is reported at once.
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			var errs []error
 			for _, m := range te.Errors {
 				if sm := knownFieldRE.FindStringSubmatch(m); sm != nil {
-					errs = append(errs, fmt.Errorf("%s:%s: unknown key %q (see the config reference in the README)", name, sm[1], sm[2]))
+					hint := "see the config reference in the README"
+					if s := strdist.Nearest(sm[2], yamlKeys(keysOf[sm[3]]), 3); s != "" {
+						hint = fmt.Sprintf("did you mean %q?", s)
+					}
+					errs = append(errs, fmt.Errorf("%s:%s: unknown key %q (%s)", name, sm[1], sm[2], hint))
 					continue
 				}
 				errs = append(errs, fmt.Errorf("%s: %s", name, strings.TrimPrefix(m, "line ")))
 			}
-			return nil, errors.Join(errs...)
+		} else {
+			return nil, syntaxError(name, err)
 		}
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(c.Rules) > 0 {
 		c.RuleLines = ruleLines(data)
 	}
-	return c, errors.Join(c.finish(name), c.Search.check(name, data), c.checkDateOrder(name, data))
+	errs = append(errs, c.finish(name, data), c.Search.check(name, data), c.checkDateOrder(name, data))
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// syntaxError places a YAML syntax error at its line of the file. yaml.v3
+// counts lines from 0 in errors raised at a context mark ("did not find
+// expected …"), which point at the line that opened what was left open, and
+// from 1 in the others.
+func syntaxError(name string, err error) error {
+	m := yamlLineRE.FindStringSubmatch(err.Error())
+	if m == nil || m[1] == "" {
+		return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	n, _ := strconv.Atoi(m[1])
+	if strings.HasPrefix(m[2], "did not find expected") {
+		n++
+	}
+	return fmt.Errorf("%s:%d: %s", name, n, m[2])
+}
+
+// yamlKeys lists the yaml keys of a struct value's fields.
+func yamlKeys(v any) []string {
+	if v == nil {
+		return nil
+	}
+	t := reflect.TypeOf(v)
+	var keys []string
+	for i := range t.NumField() {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // ruleLines finds the line of every key under the top-level rules mapping.
@@ -348,8 +405,16 @@ var ruleLevels = []string{"error", "warning", "info", "off"}
 
 func normalizeRuleID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
-// finish validates the configuration and merges the default aliases in.
-func (c *Config) finish(name string) error {
+// finish validates the configuration, fills in what is derived from it and
+// merges the default aliases in; data is the file (nil when there is
+// none), for lines.
+func (c *Config) finish(name string, data []byte) error {
+	at := func(path ...string) string {
+		if l := keyLine(data, path...); l > 0 {
+			return fmt.Sprintf("%s:%d", name, l)
+		}
+		return name
+	}
 	var errs []error
 	for _, g := range append(slices.Clone(c.Content), c.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
@@ -357,33 +422,30 @@ func (c *Config) finish(name string) error {
 		}
 	}
 	if len(c.Content) == 0 {
-		errs = append(errs, fmt.Errorf("%s: content must list at least one glob", name))
+		errs = append(errs, fmt.Errorf("%s: content must list at least one glob", at("content")))
+	}
+	if c.ExcludeDefaults == nil || *c.ExcludeDefaults {
+		c.Exclude = append(DefaultExclude(), c.Exclude...)
 	}
 	if len(c.Severities) == 0 {
-		errs = append(errs, fmt.Errorf("%s: severities must list at least one level", name))
+		errs = append(errs, fmt.Errorf("%s: severities must list at least one level", at("severities")))
 	}
 	if len(c.Statuses) == 0 {
-		errs = append(errs, fmt.Errorf("%s: statuses must list at least one status", name))
+		errs = append(errs, fmt.Errorf("%s: statuses must list at least one status", at("statuses")))
 	}
 	for _, f := range c.RequiredFields {
 		if !slices.Contains(fieldNames, f) {
-			errs = append(errs, fmt.Errorf("%s: required_fields: unknown field %q (one of %s)", name, f, strings.Join(fieldNames, ", ")))
+			errs = append(errs, fmt.Errorf("%s: required_fields: unknown field %q (%s)", at("required_fields"), f, oneOf(f, fieldNames)))
 		}
 	}
 	for _, s := range c.RequiredSections {
 		if !slices.Contains(sectionNames, s) {
-			errs = append(errs, fmt.Errorf("%s: required_sections: unknown section %q (one of %s)", name, s, strings.Join(sectionNames, ", ")))
+			errs = append(errs, fmt.Errorf("%s: required_sections: unknown section %q (%s)", at("required_sections"), s, oneOf(s, sectionNames)))
 		}
 	}
-	merged := defaultAliases()
-	for field, names := range c.Aliases {
-		if !slices.Contains(fieldNames, field) {
-			errs = append(errs, fmt.Errorf("%s: aliases: unknown field %q (one of %s)", name, field, strings.Join(fieldNames, ", ")))
-			continue
-		}
-		merged[field] = append(merged[field], names...)
-	}
-	c.Aliases = merged
+	aliases, aerrs := mergeAliases(c.Aliases, func(field string) string { return at("aliases", field) })
+	c.Aliases = aliases
+	errs = append(errs, aerrs...)
 	if len(c.Rules) > 0 {
 		rules := make(map[string]string, len(c.Rules))
 		for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
@@ -402,12 +464,86 @@ func (c *Config) finish(name string) error {
 		c.Rules = rules
 	}
 	if c.DraftMaxAgeDays < 0 {
-		errs = append(errs, fmt.Errorf("%s: draft_max_age_days must be 0 (the default, 14 days) or more, not %d", name, c.DraftMaxAgeDays))
+		errs = append(errs, fmt.Errorf("%s: draft_max_age_days must be 0 (the default, 14 days) or more, not %d", at("draft_max_age_days"), c.DraftMaxAgeDays))
 	}
 	if c.Timezone == "" {
 		c.Timezone = "UTC"
 	}
+	if !knownZone(c.Timezone) {
+		hint := "an abbreviation such as CET, an offset such as UTC+3, or an IANA name such as Europe/Berlin"
+		if s := strdist.Nearest(c.Timezone, timeline.ZoneNames(), 3); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+		errs = append(errs, fmt.Errorf("%s: timezone: unknown zone %q (%s)", at("timezone"), c.Timezone, hint))
+	}
 	return errors.Join(errs...)
+}
+
+// knownZone reports whether the parser can read times in zone: an
+// abbreviation or offset the timeline package knows, or a name of the zone
+// database.
+func knownZone(zone string) bool {
+	if _, ok := timeline.ParseZone(zone); ok {
+		return true
+	}
+	_, err := time.LoadLocation(zone)
+	return err == nil
+}
+
+// oneOf is the hint for a name that is not in names: the nearest one, or
+// the whole list.
+func oneOf(name string, names []string) string {
+	if s := strdist.Nearest(name, names, 2); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
+	}
+	return "one of " + strings.Join(names, ", ")
+}
+
+// mergeAliases adds the configured aliases to the built-in ones. A name
+// the repository gives a field is taken away from the built-in field that
+// had it, so that aliases: {date: [start_time]} makes start_time a date.
+// A name that could never take effect is an error naming it: a canonical
+// field name under another field (the field always wins), or one name
+// under two fields. at gives the place of a field's list in the file.
+func mergeAliases(user map[string][]string, at func(field string) string) (map[string][]string, []error) {
+	merged := defaultAliases()
+	var errs []error
+	owner := map[string]string{} // normalised name → configured field
+	var fields []string
+	for _, field := range slices.Sorted(maps.Keys(user)) {
+		if !slices.Contains(fieldNames, field) {
+			errs = append(errs, fmt.Errorf("%s: aliases: unknown field %q (%s)", at(field), field, oneOf(field, fieldNames)))
+			continue
+		}
+		fields = append(fields, field)
+		for _, n := range user[field] {
+			k := NormalizeKey(n)
+			switch other, dup := owner[k]; {
+			case k == "":
+				errs = append(errs, fmt.Errorf("%s: aliases: %s has an empty name", at(field), field))
+			case slices.Contains(fieldNames, k) && k != field:
+				errs = append(errs, fmt.Errorf("%s: aliases: %q under %s can never take effect: %s is a field of its own and always means %s", at(field), n, field, k, k))
+			case dup && other != field:
+				errs = append(errs, fmt.Errorf("%s: aliases: %q is listed under both %s and %s; a key can mean only one field", at(field), n, other, field))
+			default:
+				owner[k] = field
+			}
+		}
+	}
+	for field, names := range merged {
+		merged[field] = slices.DeleteFunc(names, func(n string) bool {
+			f, taken := owner[NormalizeKey(n)]
+			return taken && f != field
+		})
+	}
+	for _, field := range fields {
+		for _, n := range user[field] {
+			if k := NormalizeKey(n); owner[k] == field && !slices.ContainsFunc(merged[field], func(m string) bool { return NormalizeKey(m) == k }) {
+				merged[field] = append(merged[field], n)
+			}
+		}
+	}
+	return merged, errs
 }
 
 // FieldFor returns the canonical field name for a front-matter key, after
@@ -436,10 +572,8 @@ func NormalizeKey(key string) string {
 // Match reports whether a repository-relative slash path is a postmortem
 // according to the content and exclude globs.
 func (c *Config) Match(rel string) bool {
-	for _, g := range c.Exclude {
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return false
-		}
+	if c.Excluded(rel) {
+		return false
 	}
 	for _, g := range c.Content {
 		if ok, _ := doublestar.Match(g, rel); ok {

@@ -18,7 +18,45 @@ func TestParse(t *testing.T) {
 			if len(c.Severities) != 4 || c.Severities[0] != "SEV1" {
 				t.Errorf("severities = %v", c.Severities)
 			}
+			if !slices.Equal(c.Exclude, DefaultExclude()) {
+				t.Errorf("exclude = %v, want the defaults", c.Exclude)
+			}
 		}},
+		{name: "exclude adds to the defaults", in: "exclude: [drafts/**]\n", check: func(t *testing.T, c *Config) {
+			if want := append(DefaultExclude(), "drafts/**"); !slices.Equal(c.Exclude, want) {
+				t.Errorf("exclude = %v, want %v", c.Exclude, want)
+			}
+		}},
+		{name: "exclude_defaults false replaces them", in: "exclude: [drafts/**]\nexclude_defaults: false\n", check: func(t *testing.T, c *Config) {
+			if !slices.Equal(c.Exclude, []string{"drafts/**"}) {
+				t.Errorf("exclude = %v", c.Exclude)
+			}
+		}},
+		{name: "a user alias takes the name from the built-in field", in: "aliases:\n  date: [Start-Time]\n", check: func(t *testing.T, c *Config) {
+			if got := c.FieldFor("start_time"); got != "date" {
+				t.Errorf("FieldFor(start_time) = %q, want date", got)
+			}
+			if got := c.FieldFor("started_at"); got != "started" {
+				t.Errorf("FieldFor(started_at) = %q, want started (the other built-in names stay)", got)
+			}
+			if slices.Contains(c.Aliases["started"], "start_time") {
+				t.Errorf("started still has start_time: %v", c.Aliases["started"])
+			}
+		}},
+		{name: "aliases that can never take effect are named", in: "title: x\naliases:\n  date: [started]\n  owner: [lead]\n  reviewers: [Lead]\n",
+			wantErr: []string{`inquest.yaml:3: aliases: "started" under date can never take effect`, `inquest.yaml:5: aliases: "Lead" is listed under both owner and reviewers`}},
+		{name: "known zones", in: "timezone: Europe/Berlin\n", check: func(t *testing.T, c *Config) {
+			for _, z := range []string{"Europe/Berlin", "UTC+3", "EEST", "America/Chicago", "+05:30", "Asia/Kolkata"} {
+				if !knownZone(z) {
+					t.Errorf("knownZone(%q) = false", z)
+				}
+			}
+		}},
+		{name: "unknown zone with did-you-mean", in: "title: x\ntimezone: Europe/Berln\n", wantErr: []string{`inquest.yaml:2: timezone: unknown zone "Europe/Berln" (did you mean "Europe/Berlin"?)`}},
+		{name: "unknown zone without a near one", in: "timezone: Mars/Olympus_Mons_Base\n", wantErr: []string{`timezone: unknown zone "Mars/Olympus_Mons_Base" (an abbreviation such as CET`}},
+		{name: "unknown keys get did-you-mean", in: "timzone: UTC\nseverity: [P1]\nsearch:\n  browsr: wasm\n",
+			wantErr: []string{`inquest.yaml:1: unknown key "timzone" (did you mean "timezone"?)`, `inquest.yaml:2: unknown key "severity" (did you mean "severities"?)`, `inquest.yaml:4: unknown key "browsr" (did you mean "browser"?)`}},
+		{name: "required field with did-you-mean", in: "required_fields: [titel]\n", wantErr: []string{`inquest.yaml:1: required_fields: unknown field "titel" (did you mean "title"?)`}},
 		{name: "lists replace defaults", in: "severities: [P0, P1]\n", check: func(t *testing.T, c *Config) {
 			if strings.Join(c.Severities, ",") != "P0,P1" {
 				t.Errorf("severities = %v", c.Severities)
@@ -42,7 +80,9 @@ func TestParse(t *testing.T) {
 			wantErr: []string{`inquest.yaml:2: unknown key "bogus"`, `inquest.yaml:5: unknown key "nope"`}},
 		{name: "bad values all reported", in: "content: []\nrequired_fields: [titel]\naliases:\n  colour: [x]\n",
 			wantErr: []string{"content must list", `unknown field "titel"`, `aliases: unknown field "colour"`}},
-		{name: "syntax error has line", in: "title: [\n", wantErr: []string{"inquest.yaml: line 1"}},
+		{name: "syntax error has line", in: "title: [\n", wantErr: []string{"inquest.yaml:2: did not find expected node content"}},
+		{name: "syntax error in a flow list is at its line", in: "title: x\ncontent: [a\nexclude: b\n", wantErr: []string{"inquest.yaml:2: did not find expected ',' or ']'"}},
+		{name: "indentation error is at its line", in: "title: x\nbranch: main\n  bad: y\n", wantErr: []string{"inquest.yaml:3: mapping values are not allowed"}},
 		{name: "rule levels are read, lower-cased, with lines", in: "title: x\nrules:\n  vague-action-item: error\n  Blameless-Language: OFF\n  stale-draft: info\ndraft_max_age_days: 30\n", check: func(t *testing.T, c *Config) {
 			want := map[string]string{"vague-action-item": "error", "blameless-language": "off", "stale-draft": "info"}
 			if !maps.Equal(c.Rules, want) {
@@ -126,22 +166,29 @@ func TestParse(t *testing.T) {
 
 func TestMatch(t *testing.T) {
 	c := Default()
-	if err := c.finish(FileName); err != nil {
+	if err := c.finish(FileName, nil); err != nil {
 		t.Fatal(err)
 	}
 	tests := map[string]bool{
-		"postmortems/2024/2024-01-01-db.md":   true,
-		"postmortems/db.md":                   true,
-		"teams/a/incidents/2021/x.md":         true,
-		"docs/post-mortems/x.md":              true,
-		"postmortems/README.md":               false,
-		"postmortems/templates/postmortem.md": false,
-		"postmortems/_draft.md":               false,
-		"postmortems/_wip/x.md":               false,
-		"notes/x.md":                          false,
-		"postmortems/2024/image.png":          false,
-		"README.md":                           false,
-		"postmortems/.hidden/x.md":            false,
+		"postmortems/2024/2024-01-01-db.md":    true,
+		"incidents/CHANGELOG.md":               false,
+		"incidents/template-postmortem.md":     false,
+		"incidents/db-template.md":             false,
+		"incidents/db-outage.md":               true,
+		"node_modules/pkg/incidents/x.md":      false,
+		"vendor/github.com/x/postmortems/a.md": false,
+		"incidents/LICENSE":                    false,
+		"postmortems/db.md":                    true,
+		"teams/a/incidents/2021/x.md":          true,
+		"docs/post-mortems/x.md":               true,
+		"postmortems/README.md":                false,
+		"postmortems/templates/postmortem.md":  false,
+		"postmortems/_draft.md":                false,
+		"postmortems/_wip/x.md":                false,
+		"notes/x.md":                           false,
+		"postmortems/2024/image.png":           false,
+		"README.md":                            false,
+		"postmortems/.hidden/x.md":             false,
 	}
 	for path, want := range tests {
 		if got := c.Match(path); got != want {

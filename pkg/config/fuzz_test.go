@@ -14,6 +14,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("bogus: 1\n"))
 	f.Add([]byte("content: ['[']\n"))
 	f.Add([]byte("markdown: {unsafe: yes}\n"))
+	f.Add([]byte("aliases:\n  date: [start_time, started]\n  owner: [start_time]\ntimezone: Mars\n"))
+	f.Add([]byte("exclude_defaults: false\nexclude: ['**/x']\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, FileName)
 		if err != nil {

@@ -113,7 +113,10 @@ func TestFiles(t *testing.T) {
 		t.Error("Template() differs from the file init writes")
 	}
 	// The skeleton's own files are never taken for postmortems.
-	cfg := config.Default()
+	cfg, err := config.Parse(nil, config.FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range scaffold.Files() {
 		if cfg.Match(f.Path) {
 			t.Errorf("%s is selected as a postmortem by the default content globs", f.Path)
