@@ -171,24 +171,31 @@ var sectionNames = []string{
 	"action_items", "supporting_data", "response_analysis", "post_incident_analysis",
 }
 
-// defaultAliases are the other names real repositories use, always
-// applied; the repository's aliases add to them, and take a name from the
-// built-in field it was on.
+// defaultAliases are the other names real repositories use for the
+// canonical fields, in front matter and in the key lines of a body
+// ("**Severity:** SEV2", "Time to detection: 15 minutes"). The repository's
+// aliases add to them, and take a name from the built-in field it was on.
+// A key that names durations says its phase: one with "detect" in it is the
+// time to detect, "mitigat" the time to mitigate, anything else the time
+// to resolve.
 func defaultAliases() map[string][]string {
 	return map[string][]string{
-		"id":           {"incident_id", "incident"},
-		"title":        {"name"},
-		"date":         {"incident_date"},
-		"severity":     {"sev", "level"},
-		"owner":        {"author", "authors", "owners", "incident_owner"},
+		"id":           {"incident_id", "incident", "incident_number"},
+		"title":        {"name", "incident_title"},
+		"date":         {"incident_date", "date_of_incident"},
+		"severity":     {"sev", "level", "severity_level", "incident_severity"},
+		"status":       {"incident_status", "postmortem_status"},
+		"owner":        {"author", "authors", "owners", "incident_owner", "postmortem_owner", "written_by", "prepared_by"},
 		"reviewers":    {"review_committee", "peer_review", "peer_reviewers", "reviewed_by"},
-		"tags":         {"labels"},
-		"services":     {"service", "components", "affected_services"},
+		"tags":         {"labels", "category", "categories"},
+		"services":     {"service", "components", "affected_services", "affected_service", "affected_systems"},
 		"summary":      {"description", "tldr"},
+		"impact":       {"customer_impact", "user_impact"},
 		"started":      {"start", "start_time", "started_at", "impact_start"},
 		"detected":     {"detected_at", "detection_time"},
 		"mitigated":    {"mitigated_at", "mitigation_time"},
 		"resolved":     {"resolved_at", "end", "end_time", "resolution_time"},
+		"durations":    {"duration", "total_duration", "time_to_detect", "time_to_detection", "ttd", "time_to_mitigate", "time_to_mitigation", "ttm", "time_to_resolve", "time_to_resolution", "time_to_recovery", "ttr"},
 		"action_items": {"actions", "follow_ups", "followups", "action_items_list"},
 		"related":      {"related_incidents"},
 	}

@@ -22,8 +22,8 @@ type Incident struct {
 	Source string
 	// Date is the incident date (a civil date, stored at 00:00 UTC); zero when unknown.
 	Date time.Time
-	// DateSource says where Date came from: "front matter", "file name",
-	// "timeline", "git" or "".
+	// DateSource says where Date came from: "front matter", "body", "file
+	// name", "timeline", "git" or "".
 	DateSource string
 
 	Severity   string
@@ -70,6 +70,11 @@ type Incident struct {
 
 	// FieldLines maps a canonical field name to the file line it was set on.
 	FieldLines map[string]int
+
+	// Inferred lists the fields that were not written in the front matter
+	// and where each came from (body key lines, the first heading, the file
+	// name, the timeline, Git), in the order they were found.
+	Inferred []Inference
 
 	// Findings are the problems found while parsing and validating this file.
 	Findings []Finding

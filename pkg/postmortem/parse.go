@@ -134,12 +134,22 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	inc.Sections = secs
 
 	p.applyFrontMatter(inc, fm, addf)
+	// Then what the body states: key lines, a Severity section. Not when
+	// the front matter is broken: its lines would be read as the body's.
+	var later []bodyField
+	if err == nil {
+		later = p.applyBody(inc, p.bodyMetadata(body, bodyLine, secs, hs), addf)
+	}
+	infer := func(field, value string, line int, from, key string) {
+		inc.Inferred = append(inc.Inferred, Inference{Field: field, Value: value, Line: line, From: from, Key: key})
+	}
 
 	// Title: front matter, else the first H1, else the file name.
 	if inc.Title == "" {
 		for _, h := range hs {
 			if h.level == 1 {
 				inc.Title = stripInline(h.text)
+				infer("title", inc.Title, bodyLine+h.line, "first heading", "")
 				break
 			}
 		}
@@ -147,16 +157,19 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	if inc.Title == "" {
 		base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 		inc.Title = base
+		infer("title", base, 0, "file name", "")
 	}
 	// ID: front matter, else from the file name.
 	if inc.ID == "" {
 		inc.ID = sanitizeID(idFromFileName(rel))
+		infer("id", inc.ID, 0, "file name", "")
 	}
 	// Date: front matter, else the file name.
 	if inc.Date.IsZero() {
 		if m := fileDateRE.FindStringSubmatch(path.Base(rel)); m != nil {
 			if d, err := time.Parse("2006-01-02", m[1]); err == nil {
 				inc.Date, inc.DateSource = d, "file name"
+				infer("date", civil(d), 0, "file name", "")
 			}
 		}
 	}
@@ -166,6 +179,9 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		inc.Summary = p.text.summary(inc.Summary, true)
 	} else if s := inc.Section(SectionSummary); s != nil {
 		inc.Summary = p.text.summary(s.Text, false)
+		if inc.Summary != "" {
+			infer("summary", inc.Summary, s.Line, "summary section", s.Heading)
+		}
 	}
 
 	// Timeline: front matter list, else the Timeline section.
@@ -197,10 +213,12 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			if !e.Time.IsZero() {
 				inc.Date = time.Date(e.Time.Year(), e.Time.Month(), e.Time.Day(), 0, 0, 0, 0, time.UTC)
 				inc.DateSource = "timeline"
+				infer("date", civil(inc.Date), e.Line, "timeline", "")
 				break
 			}
 		}
 	}
+	p.applyBodyTimes(inc, later)
 
 	// Action items: front matter, else the Action Items section.
 	if inc.ActionItems == nil {
@@ -226,11 +244,13 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		pt.Durations = durationsOf(pt.Started, pt.Detected, pt.Mitigated, pt.Resolved)
 	}
 	for _, m := range []struct {
-		t    *time.Time
-		from time.Time
-	}{{&inc.Started, ms[0].Started}, {&inc.Detected, ms[0].Detected}, {&inc.Mitigated, ms[0].Mitigated}, {&inc.Resolved, ms[0].Resolved}} {
-		if m.t.IsZero() {
+		field string
+		t     *time.Time
+		from  time.Time
+	}{{"started", &inc.Started, ms[0].Started}, {"detected", &inc.Detected, ms[0].Detected}, {"mitigated", &inc.Mitigated, ms[0].Mitigated}, {"resolved", &inc.Resolved, ms[0].Resolved}} {
+		if m.t.IsZero() && !m.from.IsZero() {
 			*m.t = m.from
+			infer(m.field, rfc3339(m.from), eventLine(inc.Timeline, m.from), "timeline", "")
 		}
 	}
 	d, derived := &inc.Durations, durationsOf(inc.Started, inc.Detected, inc.Mitigated, inc.Resolved)
@@ -244,6 +264,16 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		d.Resolve = derived.Resolve
 	}
 	return inc
+}
+
+// eventLine is the line of the first event at time t, or 0.
+func eventLine(events []timeline.Event, t time.Time) int {
+	for _, e := range events {
+		if e.Time.Equal(t) {
+			return e.Line
+		}
+	}
+	return 0
 }
 
 // partMilestones returns the milestones of each of n parts of a timeline;
@@ -433,7 +463,16 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 			}
 			*map[string]*time.Time{"started": &inc.Started, "detected": &inc.Detected, "mitigated": &inc.Mitigated, "resolved": &inc.Resolved}[field] = t.UTC()
 		case "durations":
-			m, _ := v.(map[string]any)
+			m, isMap := v.(map[string]any)
+			if !isMap {
+				// duration: 42, time_to_detect: 15 minutes
+				dur, ok := parseHumanDuration(toString(v))
+				if !ok {
+					addf(line, LevelError, "durations", "%s %q is not a duration (want minutes or e.g. 1h30m)", key, toString(v))
+					continue
+				}
+				*durationPhase(&inc.Durations, key) = dur
+			}
 			for k, dv := range m {
 				dur, ok := toDuration(dv)
 				if !ok {

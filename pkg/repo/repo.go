@@ -143,6 +143,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 			c := inc.History.Created
 			inc.Date = time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
 			inc.DateSource = "git"
+			inc.Inferred = append(inc.Inferred, postmortem.Inference{Field: "date", Value: inc.Date.Format("2006-01-02"), From: "first commit"})
 		}
 	}
 	return r, changes, nil

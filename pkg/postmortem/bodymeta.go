@@ -1,0 +1,540 @@
+package postmortem
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/timeline"
+)
+
+// Body metadata: what a postmortem without front matter states in its text.
+// Teams write it as key lines near the top ("**Severity:** Critical",
+// "Status: Resolved", "- **Owner:** Jane", "| Severity | SEV2 |"), as a
+// section whose heading is the key ("## Severity" with the level as its
+// first word), or as key lines in a Stats or Metadata section. Which keys
+// mean which fields is the alias table (config.Config.Aliases), so a
+// repository's own aliases reach the body too.
+
+// Inference is a field's value that was not written in the front matter:
+// where it came from, so that `check -v` can list it and nothing guessed is
+// silent.
+type Inference struct {
+	// Field is the canonical field name.
+	Field string
+	// Value is the value the incident took, as text.
+	Value string
+	// Line is the file line it was read from; 0 when it came from outside
+	// the text (the file name, Git).
+	Line int
+	// From names the rule: "bold key line", "key line", "table row",
+	// "section", "first heading", "file name", "timeline", "summary
+	// section", "first commit".
+	From string
+	// Key is the key or heading as written, when there is one.
+	Key string
+}
+
+// bodyField is one value read from the body.
+type bodyField struct {
+	field string
+	key   string // as written
+	value string // inline Markdown removed
+	line  int
+	from  string
+}
+
+// bodyLimit is how many lines of each region are read for key lines: the
+// metadata of a postmortem is at its top, and the rest is prose.
+const bodyLimit = 60
+
+var (
+	// boldKeyRE reads "**Key:** value", "**Key**: value", "__Key:__ value",
+	// with or without a list marker.
+	boldKeyRE = regexp.MustCompile(`^(?:[-*+]\s+)?(?:\*\*|__)([^*_:|]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$`)
+	// plainKeyRE reads "Key: value", with or without a list marker.
+	plainKeyRE = regexp.MustCompile(`^(?:[-*+]\s+)?([A-Za-z][A-Za-z0-9 _/().-]{0,38}?)\s*:\s+(\S.*)$`)
+	// severityTokenRE takes the level from the start of a value: "SEV-2
+	// (major)" is SEV-2, "Critical - all customers" is Critical.
+	severityTokenRE = regexp.MustCompile(`(?i)^(?:sev(?:erity)?[\s\-_]*\d+|p\s?\d+|s\d+|l(?:evel|vl)?[\s\-_]*\d+|\d+|[a-z]+)`)
+	// boldRE finds bold text.
+	boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
+	// spanRE reads a time span, "21:45 to 23:28 UTC".
+	spanRE = regexp.MustCompile(`(\d{1,2}:\d{2})\s*(?:to|until|till|-|–|—)\s*(\d{1,2}:\d{2})\s*(\(?[A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?\)?|[+-]\d{2}:?\d{2})?`)
+	// humanDurRE reads one part of "1 hour 43 minutes", "103 min", "1.5h".
+	humanDurRE = regexp.MustCompile(`(?i)(\d+(?:\.\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b`)
+	// clockDurRE reads "01:43" as a duration.
+	clockDurRE = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
+)
+
+// metaHeadings are the headings of sections that hold key lines.
+var metaHeadings = map[string]bool{
+	"metadata": true, "meta": true, "stats": true, "statistics": true, "details": true,
+	"information": true, "info": true, "facts": true, "at a glance": true, "properties": true,
+	"metrics": true, "key metrics": true, "incident metadata": true, "incident details": true,
+	"incident information": true, "incident info": true, "incident stats": true, "key details": true,
+	"key facts": true, "key information": true, "incident facts": true,
+}
+
+// headingKey is a heading as a key: lower case, without numbering,
+// emphasis and trailing punctuation.
+func headingKey(h string) string {
+	h = strings.ToLower(stripInline(h))
+	h = strings.TrimLeft(h, "0123456789.) \t")
+	return strings.TrimSpace(strings.Trim(h, " :*_#`?!."))
+}
+
+// bodyMetadata reads the key lines of a body: the preamble (before the
+// first heading below the title), metadata sections, a summary section's
+// bold key lines, and sections named after a field (severity, status).
+func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []heading) []bodyField {
+	var out []bodyField
+	text := string(body)
+	end := len(text)
+	for _, h := range hs {
+		if h.level >= 2 {
+			end = h.start
+			break
+		}
+	}
+	skip := -1 // the title's line, which is not a key line
+	for _, h := range hs {
+		if h.level == 1 && h.start < end {
+			skip = h.line
+			break
+		}
+	}
+	out = p.keyLines(out, text[:end], bodyLine, skip, false)
+	for _, s := range secs {
+		key := headingKey(s.Heading)
+		if s.Level >= 2 {
+			// "## Severity: SEV2" is a key line of its own.
+			if k, v, _ := splitKeyLine(stripInline(s.Heading)); k != "" && p.fields[normalizeKey(k)] != "" {
+				out = append(out, bodyField{field: p.fields[normalizeKey(k)], key: k, value: strings.TrimSpace(v), line: s.Line, from: "heading"})
+				continue
+			}
+		}
+		switch f := p.fields[normalizeKey(key)]; {
+		case f == "severity" || f == "status":
+			if v, line := sectionValue(s); v != "" {
+				out = append(out, bodyField{field: f, key: s.Heading, value: v, line: line, from: "section"})
+			}
+		case metaHeadings[key]:
+			out = p.keyLines(out, s.Text, s.Line+1, -1, false)
+		case s.Kind == SectionSummary:
+			out = p.keyLines(out, s.Text, s.Line+1, -1, true)
+		}
+	}
+	// A section inside another is read twice; keep each line once.
+	seen := map[int]bool{}
+	kept := out[:0]
+	for _, b := range out {
+		if !seen[b.line] {
+			seen[b.line] = true
+			kept = append(kept, b)
+		}
+	}
+	return kept
+}
+
+// keyLines reads the key lines of a region of text starting at file line
+// first, skipping code, comments and the line at index skip; boldOnly
+// takes only bold keys.
+func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnly bool) []bodyField {
+	inFence, inComment := false, false
+	for i, l := range strings.SplitN(text, "\n", bodyLimit+1) {
+		if i == bodyLimit {
+			break
+		}
+		t := strings.TrimSpace(l)
+		switch {
+		case inComment:
+			inComment = !strings.Contains(t, "-->")
+			continue
+		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
+			inFence = !inFence
+			continue
+		case inFence || i == skip:
+			continue
+		case strings.HasPrefix(t, "<!--"):
+			inComment = !strings.Contains(t, "-->")
+			continue
+		case strings.IndexByte(t, ':') < 0 && !strings.HasPrefix(t, "|"):
+			continue // not a key line; most lines are prose
+		}
+		key, value, from := splitKeyLine(t)
+		if key == "" || boldOnly && from != "bold key line" {
+			continue
+		}
+		field := p.fields[normalizeKey(key)]
+		if field == "" {
+			continue
+		}
+		value = strings.TrimSpace(strings.TrimSuffix(stripInline(value), `\`))
+		if value == "" {
+			continue
+		}
+		out = append(out, bodyField{field: field, key: key, value: value, line: first + i, from: from})
+	}
+	return out
+}
+
+// splitKeyLine reads a line as a key line: the key, the value and which
+// form it has, or an empty key.
+func splitKeyLine(t string) (key, value, from string) {
+	if strings.HasPrefix(t, "|") {
+		cells := strings.Split(strings.Trim(t, "| "), "|")
+		if len(cells) != 2 {
+			return "", "", ""
+		}
+		k := strings.Trim(strings.TrimSpace(cells[0]), "*_:` ")
+		if k == "" || strings.Trim(k, "-: ") == "" {
+			return "", "", ""
+		}
+		return k, strings.TrimSpace(cells[1]), "table row"
+	}
+	if m := boldKeyRE.FindStringSubmatch(t); m != nil {
+		return strings.TrimSpace(m[1]), m[2], "bold key line"
+	}
+	if m := plainKeyRE.FindStringSubmatch(t); m != nil {
+		return strings.TrimSpace(m[1]), m[2], "key line"
+	}
+	return "", "", ""
+}
+
+// sectionValue is the value a section named after a field states: its
+// first bold text, else the first line of its first paragraph; and the
+// line it is on.
+func sectionValue(s Section) (string, int) {
+	for i, l := range strings.SplitN(s.Text, "\n", bodyLimit) {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "<!--") {
+			continue
+		}
+		if m := boldRE.FindStringSubmatch(t); m != nil {
+			return strings.TrimSpace(m[1] + m[2]), s.Line + 1 + i
+		}
+		return stripInline(strings.TrimLeft(t, "-*+> ")), s.Line + 1 + i
+	}
+	return "", 0
+}
+
+// severityToken is the level at the start of a severity value.
+func severityToken(v string) string {
+	v = strings.TrimLeftFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	return strings.TrimSpace(severityTokenRE.FindString(v))
+}
+
+// statusToken is the status at the start of a value: "Resolved (monitoring
+// for a week)" is Resolved.
+func statusToken(v string) string {
+	if i := strings.IndexAny(v, "(,;.—–"); i > 0 {
+		v = v[:i]
+	}
+	if i := strings.Index(v, " - "); i > 0 {
+		v = v[:i]
+	}
+	v = strings.TrimSpace(v)
+	if len(strings.Fields(v)) > 3 {
+		return ""
+	}
+	return v
+}
+
+// parseHumanDuration reads "15 minutes", "1 hour 43 minutes", "1.5h",
+// "103 min", "01:43" or a number of minutes.
+func parseHumanDuration(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if d, ok := toDuration(v); ok {
+		return d, true
+	}
+	if m := clockDurRE.FindStringSubmatch(v); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		mi, _ := strconv.Atoi(m[2])
+		return time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute, true
+	}
+	var total time.Duration
+	found := false
+	for _, m := range humanDurRE.FindAllStringSubmatch(v, -1) {
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			continue
+		}
+		unit := time.Minute
+		switch u := strings.ToLower(m[2]); {
+		case strings.HasPrefix(u, "d"):
+			unit = 24 * time.Hour
+		case strings.HasPrefix(u, "h"):
+			unit = time.Hour
+		case strings.HasPrefix(u, "s"):
+			unit = time.Second
+		}
+		total += time.Duration(n * float64(unit))
+		found = true
+	}
+	return total, found
+}
+
+// durationPhase says which phase a key that means durations measures.
+func durationPhase(d *Durations, key string) *time.Duration {
+	k := normalizeKey(key)
+	switch {
+	case strings.Contains(k, "detect") || k == "ttd":
+		return &d.Detect
+	case strings.Contains(k, "mitigat") || k == "ttm":
+		return &d.Mitigate
+	}
+	return &d.Resolve
+}
+
+// applyBody fills the fields the front matter left empty from the body's
+// metadata, records each as an Inference, and warns where the body says
+// otherwise than the front matter (which wins). Times of day that need the
+// incident's date are returned, to be placed once the date is known.
+func (p *Parser) applyBody(inc *Incident, fields []bodyField, addf func(int, string, string, string, ...any)) []bodyField {
+	var later []bodyField
+	set := map[string]bool{} // fields this pass set: the first key line wins
+	for _, b := range fields {
+		fmLine, inFM := inc.FieldLines[b.field]
+		if inFM && !set[b.field] {
+			if prev := p.frontMatterValue(inc, b.field); prev != "" && !sameValue(b.field, prev, p.bodyValue(b)) {
+				addf(b.line, LevelWarning, "metadata-conflict", "the body says %s %q (line %d) but the front matter says %q (line %d); the front matter wins",
+					b.field, p.bodyValue(b), b.line, prev, fmLine)
+			}
+			continue
+		}
+		if set[b.field] && b.field != "durations" {
+			continue
+		}
+		value, ok := p.setBodyField(inc, b, addf)
+		if !ok {
+			if b.field == "started" || b.field == "detected" || b.field == "mitigated" || b.field == "resolved" || b.field == "durations" {
+				later = append(later, b)
+			}
+			continue
+		}
+		set[b.field] = true
+		inc.FieldLines[b.field] = b.line
+		inc.Inferred = append(inc.Inferred, Inference{Field: b.field, Value: value, Line: b.line, From: b.from, Key: b.key})
+	}
+	return later
+}
+
+// bodyValue is the value a body field would give, as text, for comparing
+// with the front matter's.
+func (p *Parser) bodyValue(b bodyField) string {
+	switch b.field {
+	case "severity":
+		return severityToken(b.value)
+	case "status":
+		return statusToken(b.value)
+	}
+	return b.value
+}
+
+// frontMatterValue is a scalar field's value as the front matter set it,
+// or "" for fields whose values are not compared.
+func (p *Parser) frontMatterValue(inc *Incident, field string) string {
+	switch field {
+	case "severity":
+		return inc.Severity
+	case "status":
+		return inc.Status
+	case "owner":
+		return inc.Owner
+	case "date":
+		return civil(inc.Date)
+	}
+	return ""
+}
+
+// sameValue compares a front-matter value with a body one.
+func sameValue(field, fm, body string) bool {
+	switch field {
+	case "severity":
+		return config.SeverityKey(fm) == config.SeverityKey(body)
+	case "date":
+		t, err := timeline.ParseTimestamp(body, time.UTC)
+		return err != nil || civil(t) == fm // an unreadable date is not a claim
+	}
+	return strings.EqualFold(strings.TrimSpace(fm), strings.TrimSpace(body))
+}
+
+// setBodyField sets one field from the body and returns its value as
+// text; false when the value cannot be read (yet).
+func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string, string, string, ...any)) (string, bool) {
+	v := b.value
+	switch b.field {
+	case "id":
+		// "Incident: database outage" is a title, not an identifier.
+		if strings.ContainsAny(v, " \t") && idPrefixRE.FindString(v) == "" {
+			return "", false
+		}
+		inc.ID = sanitizeID(strings.Fields(v)[0])
+		return inc.ID, true
+	case "title":
+		inc.Title = v
+		return v, true
+	case "date":
+		t, err := timeline.ParseTimestamp(v, time.UTC)
+		ambiguous := false
+		if err != nil {
+			// "04/05/2023", "March 4th" with text after it: in the date
+			// order of the file or repository, not month first unsaid.
+			r, rerr := timeline.ReadDate(v, p.order, 0)
+			ambiguous = rerr == nil && r.Ambiguous && p.order == timeline.OrderUnknown
+			if rerr == nil && !ambiguous {
+				t, err = r.Date.Time(), nil
+			}
+		}
+		switch {
+		case ambiguous:
+			addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
+			return "", false
+		case err != nil:
+			addf(b.line, LevelWarning, "date", "date %q in the body is not a date inquest can read (want e.g. 2024-03-01); the date is taken from elsewhere", v)
+			return "", false
+		}
+		inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		inc.DateSource = "body"
+		return civil(inc.Date), true
+	case "severity":
+		if s := severityToken(v); s != "" {
+			inc.Severity = s
+			return s, true
+		}
+	case "status":
+		if s := statusToken(v); s != "" {
+			inc.Status = s
+			return s, true
+		}
+	case "owner":
+		inc.Owner = strings.TrimSuffix(v, ".") // "Owner: the messaging team."
+		return inc.Owner, true
+	case "reviewers", "tags", "services", "related":
+		list := toStrings(strings.ReplaceAll(strings.TrimSuffix(v, "."), ";", ","))
+		switch b.field {
+		case "reviewers":
+			inc.Reviewers = appendUnique(inc.Reviewers, list...)
+		case "tags":
+			inc.Tags = appendUnique(inc.Tags, list...)
+		case "services":
+			inc.Services = appendUnique(inc.Services, list...)
+		default:
+			inc.Related = appendUnique(inc.Related, list...)
+		}
+		return strings.Join(list, ", "), len(list) > 0
+	case "summary":
+		inc.Summary = v
+		return v, true
+	case "impact":
+		inc.Impact = map[string]any{"description": v}
+		return v, true
+	case "visibility":
+		inc.Visibility = v
+		return v, true
+	case "started", "detected", "mitigated", "resolved":
+		t, err := timeline.ParseTimestamp(v, p.loc)
+		if err != nil {
+			return "", false // a time of day: placed on the date later
+		}
+		*inc.milestone(b.field) = t.UTC()
+		return rfc3339(t), true
+	case "durations":
+		// "21:45 to 23:28 UTC (103 minutes)": the span is placed later.
+		if spanRE.MatchString(v) {
+			return "", false
+		}
+		d, ok := parseHumanDuration(v)
+		if !ok {
+			return "", false
+		}
+		*durationPhase(&inc.Durations, b.key) = d
+		return d.String(), true
+	}
+	return "", false
+}
+
+// milestone is the field of a milestone's time.
+func (inc *Incident) milestone(field string) *time.Time {
+	switch field {
+	case "started":
+		return &inc.Started
+	case "detected":
+		return &inc.Detected
+	case "mitigated":
+		return &inc.Mitigated
+	}
+	return &inc.Resolved
+}
+
+// applyBodyTimes places the body's times of day ("**Detected:** 21:52
+// UTC") and spans ("**Duration:** 21:45 to 23:28 UTC (103 minutes)") on
+// the incident's date, once it is known.
+func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField) {
+	if inc.Date.IsZero() {
+		return
+	}
+	day := inc.Date.Format("2006-01-02")
+	for _, b := range later {
+		switch b.field {
+		case "started", "detected", "mitigated", "resolved":
+			t := inc.milestone(b.field)
+			if !t.IsZero() {
+				continue
+			}
+			at, err := timeline.ParseTimestamp(day+" "+b.value, p.loc)
+			if err != nil {
+				continue
+			}
+			*t = at.UTC()
+			inc.FieldLines[b.field] = b.line
+			inc.Inferred = append(inc.Inferred, Inference{Field: b.field, Value: rfc3339(at), Line: b.line, From: b.from, Key: b.key})
+		case "durations":
+			m := spanRE.FindStringSubmatch(b.value)
+			if m == nil {
+				continue
+			}
+			rest := b.value[spanRE.FindStringIndex(b.value)[1]:]
+			zone := strings.Trim(m[3], "()")
+			at := func(hm string) (time.Time, error) {
+				if zone != "" {
+					if t, err := timeline.ParseTimestamp(day+" "+hm+" "+zone, p.loc); err == nil {
+						return t, nil
+					}
+				}
+				return timeline.ParseTimestamp(day+" "+hm, p.loc) // no zone, or "on Tuesday"
+			}
+			from, err1 := at(m[1])
+			to, err2 := at(m[2])
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			if to.Before(from) {
+				to = to.Add(24 * time.Hour) // past midnight
+			}
+			if inc.Started.IsZero() {
+				inc.Started = from.UTC()
+				inc.FieldLines["started"] = b.line
+				inc.Inferred = append(inc.Inferred, Inference{Field: "started", Value: rfc3339(from), Line: b.line, From: b.from, Key: b.key})
+			}
+			if inc.Resolved.IsZero() {
+				inc.Resolved = to.UTC()
+				inc.FieldLines["resolved"] = b.line
+				inc.Inferred = append(inc.Inferred, Inference{Field: "resolved", Value: rfc3339(to), Line: b.line, From: b.from, Key: b.key})
+			}
+			if d := &inc.Durations; d.Resolve == 0 {
+				if stated, ok := parseHumanDuration(rest); ok {
+					d.Resolve = stated
+				} else {
+					d.Resolve = to.Sub(from)
+				}
+				inc.Inferred = append(inc.Inferred, Inference{Field: "durations", Value: "resolve " + d.Resolve.String(), Line: b.line, From: b.from, Key: b.key})
+			}
+		}
+	}
+}

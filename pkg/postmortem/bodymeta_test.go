@@ -1,0 +1,257 @@
+package postmortem_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// TestBodyMetadata: a postmortem without front matter states its metadata
+// in the body, in the forms teams write it.
+func TestBodyMetadata(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		config string
+		text   string
+		want   map[string]string // field → value as fieldValue gives it
+		// inferred lists "field line from key" of the Inferred entries
+		// the body gave (others, such as the title, are not listed).
+		inferred []string
+		findings []string // "line rule: message part"
+	}{
+		{
+			name: "bold key lines under the title",
+			text: `# Checkout failures
+
+**Severity:** Critical
+**Status:** Resolved
+**Date:** 2025-03-04
+**Duration:** 21:45 to 23:28 UTC (103 minutes)
+**Impact:** Card payments failed for 12% of checkouts.
+**Owner:** Priya Nair
+
+## Summary
+
+A bad certificate rotation.
+`,
+			want: map[string]string{"severity": "Critical", "status": "Resolved", "date": "2025-03-04", "owner": "Priya Nair",
+				"impact": "Card payments failed for 12% of checkouts.", "started": "2025-03-04T21:45:00Z", "resolved": "2025-03-04T23:28:00Z",
+				"durations.resolve": "1h43m0s"},
+			inferred: []string{"severity 3 bold key line Severity", "status 4 bold key line Status", "date 5 bold key line Date",
+				"impact 7 bold key line Impact", "owner 8 bold key line Owner", "started 6 bold key line Duration",
+				"resolved 6 bold key line Duration", "durations 6 bold key line Duration"},
+		},
+		{
+			name: "plain key lines and list items",
+			text: `# DNS outage
+Status: Mitigated
+Author: Sam Lee
+- **Severity**: SEV-2 (major)
+* Services: dns, edge-proxy
+Note: this is not a field.
+Incident: resolver fleet exhausted (a title, not an id)
+`,
+			want:     map[string]string{"status": "Mitigated", "owner": "Sam Lee", "severity": "SEV-2", "services": "dns, edge-proxy", "id": "outage"},
+			inferred: []string{"status 2 key line Status", "owner 3 key line Author", "severity 4 bold key line Severity", "services 5 key line Services"},
+		},
+		{
+			name:     "a Severity section's first word",
+			text:     "# Queue backlog\n\n## Severity\n\nHigh. Emails were late by hours.\n\n## Summary\n\nText.\n",
+			want:     map[string]string{"severity": "High"},
+			inferred: []string{"severity 5 section Severity"},
+		},
+		{
+			name:     "a Severity section's bold text",
+			text:     "# Queue backlog\n\n## Incident severity\n\nWe rated it **P1**, customer facing.\n",
+			want:     map[string]string{"severity": "P1"},
+			inferred: []string{"severity 5 section Incident severity"},
+		},
+		{
+			name:     "a heading that is a key line",
+			text:     "# Cache stampede\n\n## Severity: SEV3\n\nText.\n",
+			want:     map[string]string{"severity": "SEV3"},
+			inferred: []string{"severity 3 heading Severity"},
+		},
+		{
+			name: "key lines in a Stats section",
+			text: `# Packet loss in eu-west
+
+## Summary
+
+Packets were dropped.
+
+## Stats
+
+Category: Network
+Time to detection: 15 minutes
+Time to resolution: 1 hour 5 minutes
+Customers affected: 4,000
+`,
+			want:     map[string]string{"tags": "Network", "durations.detect": "15m0s", "durations.resolve": "1h5m0s"},
+			inferred: []string{"tags 9 key line Category", "durations 10 key line Time to detection", "durations 11 key line Time to resolution"},
+		},
+		{
+			name: "a metadata table",
+			text: `# Login failures
+
+| Field | Value |
+|---|---|
+| **Severity** | SEV1 |
+| Owner | Ana Costa |
+| Detected | 2024-06-01 10:04 UTC |
+`,
+			want:     map[string]string{"severity": "SEV1", "owner": "Ana Costa", "detected": "2024-06-01T10:04:00Z"},
+			inferred: []string{"severity 5 table row Severity", "owner 6 table row Owner", "detected 7 table row Detected"},
+		},
+		{
+			name:     "times of day take the incident date",
+			text:     "# Disk full\n\n**Date:** March 4, 2025\n**Detected:** 09:12 UTC\n**Resolved:** 10:40 UTC\n",
+			want:     map[string]string{"date": "2025-03-04", "detected": "2025-03-04T09:12:00Z", "resolved": "2025-03-04T10:40:00Z"},
+			inferred: []string{"date 3 bold key line Date", "detected 4 bold key line Detected", "resolved 5 bold key line Resolved"},
+		},
+		{
+			name: "code and comments are not read",
+			text: "# Deploy stuck\n\n```\nSeverity: SEV1\n```\n<!--\nStatus: draft\n-->\n",
+			want: map[string]string{"severity": "", "status": ""},
+		},
+		{
+			name: "the front matter wins, and a conflict is a warning naming both lines",
+			text: `---
+title: Replica lag
+severity: SEV2
+status: published
+---
+# Replica lag
+
+**Severity:** Critical
+**Status:** published
+**Owner:** Li Wei
+`,
+			want:     map[string]string{"severity": "SEV2", "status": "published", "owner": "Li Wei"},
+			inferred: []string{"owner 10 bold key line Owner"},
+			findings: []string{`8 metadata-conflict: the body says severity "Critical" (line 8) but the front matter says "SEV2" (line 3); the front matter wins`},
+		},
+		{
+			name:     "the repository's aliases reach the body",
+			config:   "aliases:\n  severity: [priority]\n",
+			text:     "# Webhook retries\n\n**Priority:** P2\n",
+			want:     map[string]string{"severity": "P2"},
+			inferred: []string{"severity 3 bold key line Priority"},
+		},
+		{
+			name:     "a numeric date in the order date_order gives",
+			config:   "date_order: dmy\n",
+			text:     "# Outage\n\n**Date:** 04/05/2023, a Thursday\n",
+			want:     map[string]string{"date": "2023-05-04"},
+			inferred: []string{"date 3 bold key line Date"},
+		},
+		{
+			name:     "a numeric date that reads both ways is not guessed",
+			text:     "# Outage\n\n**Date:** 04/05/2023\n",
+			want:     map[string]string{"date": ""},
+			findings: []string{`3 date: date "04/05/2023" in the body reads both ways, day or month first`},
+		},
+		{
+			name:     "an unreadable date is reported, not guessed",
+			text:     "# Outage\n\n**Date:** the week after launch\n",
+			want:     map[string]string{"date": ""},
+			findings: []string{`3 date: date "the week after launch" in the body is not a date inquest can read`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := config.Parse([]byte(tt.config), config.FileName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc := postmortem.NewParser(cfg).Parse("retros/outage.md", []byte(tt.text))
+			for field, want := range tt.want {
+				if got := fieldValue(inc, field); got != want {
+					t.Errorf("%s = %q, want %q", field, got, want)
+				}
+			}
+			var got []string
+			for _, x := range inc.Inferred {
+				if x.From != "first heading" && x.From != "file name" && x.From != "summary section" && x.From != "timeline" {
+					got = append(got, fmt.Sprintf("%s %d %s %s", x.Field, x.Line, x.From, x.Key))
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.inferred, "\n") {
+				t.Errorf("inferred:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.inferred, "\n"))
+			}
+			var fs []string
+			for _, f := range inc.Findings {
+				fs = append(fs, fmt.Sprintf("%d %s: %s", f.Line, f.Rule, f.Message))
+			}
+			for _, want := range tt.findings {
+				if !strings.Contains(strings.Join(fs, "\n"), want) {
+					t.Errorf("findings %q lack %q", fs, want)
+				}
+			}
+			if len(tt.findings) == 0 && len(fs) > 0 {
+				t.Errorf("unexpected findings %q", fs)
+			}
+			// The author's text is the body as written: key lines render.
+			if !strings.HasSuffix(tt.text, string(inc.Body)) {
+				t.Errorf("body changed:\n%s", inc.Body)
+			}
+		})
+	}
+}
+
+// fieldValue is a field of an incident as text.
+func fieldValue(inc *postmortem.Incident, field string) string {
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	dur := func(d time.Duration) string {
+		if d == 0 {
+			return ""
+		}
+		return d.String()
+	}
+	switch field {
+	case "id":
+		return inc.ID
+	case "severity":
+		return inc.Severity
+	case "status":
+		return inc.Status
+	case "owner":
+		return inc.Owner
+	case "date":
+		if inc.Date.IsZero() {
+			return ""
+		}
+		return inc.Date.Format("2006-01-02")
+	case "impact":
+		if inc.Impact == nil {
+			return ""
+		}
+		return fmt.Sprint(inc.Impact["description"])
+	case "tags":
+		return strings.Join(inc.Tags, ", ")
+	case "services":
+		return strings.Join(inc.Services, ", ")
+	case "started":
+		return at(inc.Started)
+	case "detected":
+		return at(inc.Detected)
+	case "resolved":
+		return at(inc.Resolved)
+	case "durations.detect":
+		return dur(inc.Durations.Detect)
+	case "durations.resolve":
+		return dur(inc.Durations.Resolve)
+	}
+	panic("fieldValue: " + field)
+}
