@@ -49,7 +49,8 @@ func TestCheckChanged(t *testing.T) {
 	pm := func(id, sev string) string {
 		return "---\nid: " + id + "\ntitle: " + id + "\ndate: 2024-03-01\nseverity: " + sev + "\n---\n## Summary\nx\n"
 	}
-	commit("main", map[string]string{"postmortems/old.md": pm("OLD", "SEV9"), "postmortems/keep.md": pm("KEEP", "SEV2")})
+	commit("main", map[string]string{"postmortems/old.md": pm("OLD", "SEV9"), "postmortems/keep.md": pm("KEEP", "SEV2"),
+		"inquest.yaml": "severities: [SEV1, SEV2, SEV3, SEV4]\n"})
 	head, _ := r.Head()
 	if err := r.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", head.Hash())); err != nil {
 		t.Fatal(err)

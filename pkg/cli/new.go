@@ -106,23 +106,46 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 		return err
 	}
 
+	// The postmortems there are: for the next id, and for the severity
+	// scale when it is learned from them.
+	existing, err := postmortem.Load(ctx, root, cfg)
+	if err != nil {
+		return err
+	}
+	// A repository that rates nothing yet is offered the usual scale.
+	usual := []string{"SEV1", "SEV2", "SEV3", "SEV4"}
+	scale := cfg.Severities
+	if len(scale) == 0 {
+		scale = usual
+	}
+
 	// id, title and date are always new's; the other fields only when given,
 	// so that a template's own defaults survive.
 	set := []string{"id", "title", "date"}
 	d := scaffold.Data{
 		Title:    title,
 		Date:     date.Format("2006-01-02"),
-		Severity: cfg.Severities[len(cfg.Severities)-1],
+		Severity: scale[len(scale)-1],
 		Owner:    strings.TrimSpace(opts.Owner),
 		Tags:     cleanList(opts.Tags),
 		Services: cleanList(opts.Services),
 	}
 	if opts.Severity != "" {
-		i, ok := cfg.SeverityRank(strings.TrimSpace(opts.Severity))
-		if !ok {
-			return usageError("--severity %q is not one of %s", opts.Severity, strings.Join(cfg.Severities, ", "))
+		sev := strings.TrimSpace(opts.Severity)
+		i, ok := cfg.SeverityRank(sev)
+		switch {
+		case ok:
+			d.Severity = cfg.Severities[i]
+		case cfg.AutoSeverities && (len(cfg.Severities) == 0 || postmortem.KnownSeverity(sev)):
+			// A learned scale grows with the postmortems: a level of a
+			// known kind is welcome, spelt as the usual scale spells it.
+			d.Severity = sev
+			if j := slices.IndexFunc(usual, func(u string) bool { return config.SeverityKey(u) == config.SeverityKey(sev) }); j >= 0 {
+				d.Severity = usual[j]
+			}
+		default:
+			return usageError("--severity %q is not one of %s", opts.Severity, strings.Join(scale, ", "))
 		}
-		d.Severity = cfg.Severities[i]
 		set = append(set, "severity")
 	}
 	if d.Owner != "" {
@@ -137,10 +160,6 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 		set = append(set, "services")
 	}
 
-	existing, err := postmortem.Load(ctx, root, cfg)
-	if err != nil {
-		return err
-	}
 	ids := make([]string, 0, len(existing.Incidents))
 	for _, inc := range existing.Incidents {
 		ids = append(ids, inc.ID)
@@ -208,6 +227,9 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	// Say now what check would say later, e.g. about a repository template's
 	// leftover placeholders.
 	inc := postmortem.NewParser(cfg).Parse(rel, out)
+	if cfg.AutoSeverities || cfg.AutoStatuses {
+		postmortem.LearnScales(cfg, append(existing.Incidents, inc))
+	}
 	postmortem.Validate(cfg, []*postmortem.Incident{inc})
 	for _, f := range inc.Findings {
 		if f.Level == postmortem.LevelError || f.Level == postmortem.LevelWarning {

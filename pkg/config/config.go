@@ -53,9 +53,13 @@ type Config struct {
 	// ExcludeDefaults, when false, makes exclude replace the built-in
 	// exclusions instead of adding to them.
 	ExcludeDefaults *bool `yaml:"exclude_defaults"`
-	// Severities is the severity scale, most severe first.
+	// Severities is the severity scale, most severe first. When it is not
+	// configured, AutoSeverities is set and the scale is learned from the
+	// values the repository uses (see LearnSeverities).
 	Severities []string `yaml:"severities"`
-	// Statuses are the allowed workflow statuses, in order.
+	// Statuses are the allowed workflow statuses, in order. When it is not
+	// configured, AutoStatuses is set: the default workflow, to which the
+	// repository's own status words are added (see LearnStatuses).
 	Statuses []string `yaml:"statuses"`
 	// DraftStatuses are the statuses left out of the site unless --drafts.
 	DraftStatuses []string `yaml:"draft_statuses"`
@@ -89,6 +93,17 @@ type Config struct {
 	// RuleLines maps a key under rules to the line it was written on, so
 	// that an unknown rule id can be reported with its line (not a key).
 	RuleLines map[string]int `yaml:"-"`
+
+	// AutoSeverities is true when severities was not configured.
+	AutoSeverities bool `yaml:"-"`
+	// AutoStatuses is true when statuses was not configured.
+	AutoStatuses bool `yaml:"-"`
+
+	// severityLevels maps a learned severity's key (see SeverityKey) to its
+	// rank, so that "Sev 1" and "SEV-1" are one level.
+	severityLevels map[string]int
+	// learned is set once the scales left unconfigured are learned.
+	learned bool
 
 	// Dir is the repository root the configuration was read from (not a key).
 	Dir string `yaml:"-"`
@@ -201,15 +216,18 @@ func defaultAliases() map[string][]string {
 	}
 }
 
+// DefaultStatuses is the workflow a repository has when statuses is not
+// configured, before its own status words are added.
+var DefaultStatuses = []string{"draft", "in-review", "published"}
+
 // Default returns the configuration used when a repository has no
-// inquest.yaml, before Load adds the built-in exclusions and aliases.
+// inquest.yaml, before Load fills in what is derived from it (the
+// exclusions, the aliases, the scales to learn).
 func Default() *Config {
 	return &Config{
 		Title:          "Postmortems",
 		Branch:         "main",
 		Content:        []string{"postmortems/**/*.md", "**/{postmortems,incidents,post-mortems}/**/*.md"},
-		Severities:     []string{"SEV1", "SEV2", "SEV3", "SEV4"},
-		Statuses:       []string{"draft", "in-review", "published"},
 		DraftStatuses:  []string{"draft"},
 		RequiredFields: []string{"title", "date", "severity"},
 		Timezone:       "UTC",
@@ -434,10 +452,16 @@ func (c *Config) finish(name string, data []byte) error {
 	if c.ExcludeDefaults == nil || *c.ExcludeDefaults {
 		c.Exclude = append(DefaultExclude(), c.Exclude...)
 	}
-	if len(c.Severities) == 0 {
-		errs = append(errs, fmt.Errorf("%s: severities must list at least one level", at("severities")))
+	switch {
+	case c.Severities == nil:
+		c.AutoSeverities = true
+	case len(c.Severities) == 0:
+		errs = append(errs, fmt.Errorf("%s: severities must list at least one level (leave it out to learn the scale from the postmortems)", at("severities")))
 	}
-	if len(c.Statuses) == 0 {
+	switch {
+	case c.Statuses == nil:
+		c.Statuses, c.AutoStatuses = slices.Clone(DefaultStatuses), true
+	case len(c.Statuses) == 0:
 		errs = append(errs, fmt.Errorf("%s: statuses must list at least one status", at("statuses")))
 	}
 	for _, f := range c.RequiredFields {
@@ -622,11 +646,4 @@ func (c *Config) IsDraft(status string) bool {
 // the last of the configured statuses.
 func (c *Config) IsPublished(status string) bool {
 	return strings.EqualFold(status, "published") || len(c.Statuses) > 0 && strings.EqualFold(status, c.Statuses[len(c.Statuses)-1])
-}
-
-// SeverityRank returns the position of a severity in the scale (0 = most
-// severe) and whether it is on the scale, case-insensitively.
-func (c *Config) SeverityRank(sev string) (int, bool) {
-	i := slices.IndexFunc(c.Severities, func(s string) bool { return strings.EqualFold(s, sev) })
-	return i, i >= 0
 }

@@ -15,11 +15,19 @@ func TestParse(t *testing.T) {
 		check   func(t *testing.T, c *Config)
 	}{
 		{name: "empty file gives defaults", in: "", check: func(t *testing.T, c *Config) {
-			if len(c.Severities) != 4 || c.Severities[0] != "SEV1" {
-				t.Errorf("severities = %v", c.Severities)
+			if !c.AutoSeverities || c.Severities != nil {
+				t.Errorf("severities = %v, auto %v; want them learned", c.Severities, c.AutoSeverities)
+			}
+			if !c.AutoStatuses || strings.Join(c.Statuses, ",") != "draft,in-review,published" {
+				t.Errorf("statuses = %v, auto %v", c.Statuses, c.AutoStatuses)
 			}
 			if !slices.Equal(c.Exclude, DefaultExclude()) {
 				t.Errorf("exclude = %v, want the defaults", c.Exclude)
+			}
+		}},
+		{name: "configured lists are not inferred", in: "severities: [P0, P1]\nstatuses: [open, closed]\n", check: func(t *testing.T, c *Config) {
+			if c.AutoSeverities || c.AutoStatuses {
+				t.Errorf("auto severities %v, statuses %v", c.AutoSeverities, c.AutoStatuses)
 			}
 		}},
 		{name: "exclude adds to the defaults", in: "exclude: [drafts/**]\n", check: func(t *testing.T, c *Config) {
@@ -237,5 +245,33 @@ func TestIsPublished(t *testing.T) {
 		if got := tc.cfg.IsPublished(tc.status); got != tc.want {
 			t.Errorf("IsPublished(%q) with %v = %v, want %v", tc.status, tc.cfg.Statuses, got, tc.want)
 		}
+	}
+}
+
+func TestLearnedScale(t *testing.T) {
+	c, err := Parse(nil, FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.SeverityRank("SEV1"); ok {
+		t.Error("SEV1 is on a scale that has not been learned")
+	}
+	c.LearnSeverities([]string{"SEV0", "SEV1", "SEV3"})
+	for sev, want := range map[string]int{"sev 1": 1, "SEV-0": 0, "Severity 3": 2, "sev_3": 2, "SEV2": -1, "P1": -1} {
+		got, ok := c.SeverityRank(sev)
+		if got != want || ok != (want >= 0) {
+			t.Errorf("SeverityRank(%q) = %d, %v; want %d", sev, got, ok, want)
+		}
+	}
+	c.LearnStatuses([]string{"Resolved", "draft", "final"})
+	if got := strings.Join(c.Statuses, ","); got != "draft,in-review,Resolved,final,published" {
+		t.Errorf("statuses = %s", got)
+	}
+	configured, err := Parse([]byte("severities: [SEV1, SEV2]\n"), FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := configured.SeverityRank("sev-1"); ok {
+		t.Error("a configured scale takes severities as written, not by key")
 	}
 }

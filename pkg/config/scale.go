@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // SeverityKey is the form two spellings of one severity share: lower case,
 // without spaces, dashes and underscores, "severity" shortened to "sev"
@@ -17,4 +20,54 @@ func SeverityKey(s string) string {
 		k = "l" + k[len("lvl"):]
 	}
 	return k
+}
+
+// LearnSeverities sets the scale learned from the repository when
+// severities is not configured: levels in order, most severe first, each
+// spelt as the repository mostly spells it. A severity is then on the
+// scale when its SeverityKey is one of theirs.
+func (c *Config) LearnSeverities(scale []string) {
+	c.learned = true
+	c.Severities = slices.Clone(scale)
+	c.severityLevels = make(map[string]int, len(scale))
+	for i, s := range scale {
+		c.severityLevels[SeverityKey(s)] = i
+	}
+}
+
+// Learned reports whether LearnSeverities or LearnStatuses has been
+// called.
+func (c *Config) Learned() bool { return c.learned }
+
+// SeverityRank returns the position of a severity in the scale (0 = most
+// severe) and whether it is on the scale, case-insensitively; on a learned
+// scale, spellings of one level are one (see SeverityKey).
+func (c *Config) SeverityRank(sev string) (int, bool) {
+	if c.severityLevels != nil {
+		i, ok := c.severityLevels[SeverityKey(sev)]
+		if !ok {
+			i = -1
+		}
+		return i, ok
+	}
+	i := slices.IndexFunc(c.Severities, func(s string) bool { return strings.EqualFold(s, sev) })
+	return i, i >= 0
+}
+
+// LearnStatuses adds the repository's own status words to the default
+// workflow when statuses is not configured. They go before its last
+// status, so that only "published" marks a postmortem as published.
+func (c *Config) LearnStatuses(extra []string) {
+	c.learned = true
+	if len(extra) == 0 {
+		return
+	}
+	last := len(c.Statuses) - 1
+	out := slices.Clone(c.Statuses[:last])
+	for _, s := range extra {
+		if !slices.ContainsFunc(c.Statuses, func(x string) bool { return strings.EqualFold(x, s) }) {
+			out = append(out, s)
+		}
+	}
+	c.Statuses = append(out, c.Statuses[last])
 }

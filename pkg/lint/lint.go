@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,7 +117,11 @@ type checker struct {
 // file is one incident being checked: its body split into lines once and
 // the findings made so far.
 type file struct {
-	inc      *postmortem.Incident
+	inc *postmortem.Incident
+	// status is the incident's status in inquest's workflow: "" when it
+	// has none, or one of the repository's own words (Resolved, Final)
+	// that LearnScales added to unconfigured statuses.
+	status   string
 	lines    []line
 	disabled *disables
 	findings []postmortem.Finding
@@ -133,9 +138,12 @@ func (lc *checker) on(f *file, rule string) bool {
 }
 
 func (lc *checker) check(inc *postmortem.Incident) []postmortem.Finding {
-	f := &file{inc: inc, lines: splitBody(inc.Body, inc.BodyLine)}
+	f := &file{inc: inc, status: inc.Status, lines: splitBody(inc.Body, inc.BodyLine)}
+	if lc.cfg.AutoStatuses && !slices.ContainsFunc(config.DefaultStatuses, func(s string) bool { return strings.EqualFold(s, inc.Status) }) {
+		f.status = "" // "Resolved" says where the incident is, not the postmortem
+	}
 	f.disabled = parseDisables(f.lines)
-	st := stageOf(lc.cfg, inc.Status)
+	st := stageOf(lc.cfg, f.status)
 	for _, r := range []struct {
 		id  string
 		run func()

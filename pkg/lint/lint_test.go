@@ -466,7 +466,8 @@ func TestApply(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := mustConfig(t, tt.config)
+			// A configured scale: on a learned one, SEV9 alone would be the scale.
+			cfg := mustConfig(t, "severities: [SEV1, SEV2, SEV3, SEV4]\n"+tt.config)
 			inc := parse(t, cfg, tt.content)
 			check(t, Apply(cfg, []*postmortem.Incident{inc}, inc.Findings), tt.want)
 		})

@@ -289,7 +289,7 @@ func (lc *checker) reviewSignoff(f *file, st stage) {
 // than the maximum age: postmortems that drag on lose their lessons.
 func (lc *checker) staleDraft(f *file, st stage) {
 	inc := f.inc
-	if st == stagePublished || strings.TrimSpace(inc.Status) == "" {
+	if st == stagePublished || strings.TrimSpace(f.status) == "" {
 		return
 	}
 	since, what := inc.Date, "the incident date"

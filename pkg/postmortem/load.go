@@ -142,6 +142,7 @@ func LoadWith(ctx context.Context, root string, cfg *config.Config, p *Parser) (
 		return nil, err
 	}
 	set.Incidents = incs
+	LearnScales(cfg, incs)
 	Validate(cfg, incs)
 	return set, nil
 }

@@ -7,11 +7,17 @@ import (
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/strdist"
 )
 
 // Validate checks incidents against the configuration and each other and
 // appends the findings to each incident. It reports every problem at once.
+// When the configuration leaves scales to learn and they have not been
+// learned yet, they are learned from incs (see LearnScales).
 func Validate(cfg *config.Config, incs []*Incident) {
+	if (cfg.AutoSeverities || cfg.AutoStatuses) && !cfg.Learned() {
+		LearnScales(cfg, incs)
+	}
 	for _, inc := range incs {
 		if !inc.Broken {
 			validateOne(cfg, inc)
@@ -53,6 +59,9 @@ func (inc *Incident) line(field string) int {
 
 func validateOne(cfg *config.Config, inc *Incident) {
 	for _, f := range cfg.RequiredFields {
+		if f == "severity" && cfg.AutoSeverities && len(cfg.Severities) == 0 {
+			continue // a repository that rates no incident is not asked to
+		}
 		if !inc.has(f) && !inc.hasFindingAt(inc.line(f)) {
 			inc.add(inc.line(f), LevelError, "required-field", "required field %q is missing or empty", f)
 		}
@@ -67,11 +76,16 @@ func validateOne(cfg *config.Config, inc *Incident) {
 	}
 	if inc.Severity != "" {
 		if _, ok := cfg.SeverityRank(inc.Severity); !ok {
-			inc.add(inc.line("severity"), LevelError, "severity", "severity %q is not one of %s", inc.Severity, strings.Join(cfg.Severities, ", "))
+			scale := "one of " + strings.Join(cfg.Severities, ", ")
+			if cfg.AutoSeverities {
+				scale = "on the scale the other postmortems use (" + strings.Join(cfg.Severities, ", ") + "; pin it with severities: in inquest.yaml)"
+			}
+			inc.add(inc.line("severity"), LevelError, "severity", "severity %q is not %s%s", inc.Severity, scale, didYouMean(nearestLevel(inc.Severity, cfg.Severities)))
 		}
 	}
 	if inc.Status != "" && !slices.ContainsFunc(cfg.Statuses, func(s string) bool { return strings.EqualFold(s, inc.Status) }) {
-		inc.add(inc.line("status"), LevelError, "status", "status %q is not one of %s", inc.Status, strings.Join(cfg.Statuses, ", "))
+		inc.add(inc.line("status"), LevelError, "status", "status %q is not one of %s%s", inc.Status, strings.Join(cfg.Statuses, ", "),
+			didYouMean(strdist.Nearest(inc.Status, cfg.Statuses, max(1, len(inc.Status)/3))))
 	}
 	if y := inc.Date.Year(); !inc.Date.IsZero() && (y < 1970 || y > 2200) {
 		inc.add(inc.line("date"), LevelError, "date", "date %s is not a plausible incident date", inc.Date.Format("2006-01-02"))
@@ -113,6 +127,14 @@ func (inc *Incident) hasFindingAt(line int) bool {
 		}
 	}
 	return false
+}
+
+// didYouMean is the end of a message that suggests s, or "".
+func didYouMean(s string) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", s)
 }
 
 func truncate(s string, n int) string {

@@ -64,7 +64,7 @@ func TestConfigIsTheDefaults(t *testing.T) {
 func normalize(c *config.Config) *config.Config {
 	v := reflect.ValueOf(c).Elem()
 	for i := range v.NumField() {
-		if f := v.Field(i); (f.Kind() == reflect.Slice || f.Kind() == reflect.Map) && f.Len() == 0 {
+		if f := v.Field(i); f.CanSet() && (f.Kind() == reflect.Slice || f.Kind() == reflect.Map) && f.Len() == 0 {
 			f.SetZero()
 		}
 	}

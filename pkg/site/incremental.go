@@ -224,7 +224,7 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 		// from the kept repository, with only these files read.
 		err := st.restructure(ctx, bl.opts, c)
 		switch {
-		case errors.Is(err, errHeadMoved):
+		case errors.Is(err, errHeadMoved), errors.Is(err, errScalesMoved):
 			return bl.rebuild(ctx, out, nil, err.Error())
 		case err != nil:
 			return nil, err
@@ -233,7 +233,7 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	}
 	res, whole, err := st.update(ctx, bl.opts, c.edited)
 	switch {
-	case errors.Is(err, errHeadMoved):
+	case errors.Is(err, errHeadMoved), errors.Is(err, errScalesMoved):
 		return bl.rebuild(ctx, out, nil, err.Error())
 	case err != nil && ctx.Err() == nil:
 		// A rename into the served folder may have failed half way,
@@ -435,7 +435,27 @@ func (st *state) restructure(ctx context.Context, opts BuildOptions, c changes) 
 	// The order of postmortem.Discover: sorted paths.
 	slices.SortFunc(rp.Set.Incidents, func(a, b *postmortem.Incident) int { return strings.Compare(a.Source, b.Source) })
 	st.reindex()
+	if scalesMoved(rp) {
+		return errScalesMoved
+	}
 	return nil
+}
+
+// errScalesMoved says that the scales learned from the postmortems
+// (severities, statuses) are not those the site was built with: every
+// postmortem is validated against them, so the repository is read again.
+var errScalesMoved = errors.New("the severity or status scale learned from the postmortems changed")
+
+// scalesMoved reports whether the postmortems of rp, as they are now, give
+// other learned scales than those in its configuration.
+func scalesMoved(rp *repo.Repo) bool {
+	cfg := rp.Config
+	if !cfg.AutoSeverities && !cfg.AutoStatuses {
+		return false
+	}
+	probe := *cfg
+	postmortem.LearnScales(&probe, rp.Set.Incidents)
+	return !slices.Equal(probe.Severities, cfg.Severities) || !slices.Equal(probe.Statuses, cfg.Statuses)
 }
 
 // reindex maps each postmortem's path to its position again.
@@ -520,6 +540,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 			old[v] = &cp
 			v.Incident = inc
 		}
+	}
+	if scalesMoved(rp) {
+		return nil, "", errScalesMoved
 	}
 	if now, _ := referenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
 		whole = "the reference time moved"

@@ -72,7 +72,12 @@ func (b *builder) metrics() *Metrics {
 	for i, mo := range months {
 		labels[i] = mo.Format("Jan 06")
 	}
-	m.PerMonth = stackedBars(labels, counts, append(slices.Clone(s.Severities), "other"), "Incidents per month by severity")
+	if len(s.Severities) == 0 {
+		// A repository that rates no incident: one series, no "other".
+		m.PerMonth = stackedBars(labels, counts, []string{"incidents"}, "Incidents per month")
+	} else {
+		m.PerMonth = stackedBars(labels, counts, append(slices.Clone(s.Severities), "other"), "Incidents per month by severity")
+	}
 	keys := make([]string, 0, len(quarters))
 	for k := range quarters {
 		keys = append(keys, k)

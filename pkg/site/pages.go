@@ -138,16 +138,18 @@ func (b *builder) home() *Home {
 	s := b.site
 	h := &Home{Latest: s.Incidents[:min(10, len(s.Incidents))], Total: len(s.Incidents)}
 	since := s.Now.AddDate(0, 0, -90)
-	counts := map[string]int{}
+	counts := make([]int, len(s.Severities))
 	for _, v := range s.Incidents {
 		if !v.Date.Before(since) && !v.Date.After(s.Now) && v.Severity != "" {
-			counts[strings.ToUpper(v.Severity)]++
+			if r, ok := b.repo.Config.SeverityRank(v.Severity); ok {
+				counts[r]++ // "Sev 1" and "SEV1" on a learned scale are one level
+			}
 		}
 		h.OpenActions += v.Open
 		h.OverdueAction += v.Overdue
 	}
-	for _, sev := range s.Severities {
-		h.BySeverity = append(h.BySeverity, Term{Name: sev, Path: termPath(pathSeverity, sev), Count: counts[strings.ToUpper(sev)]})
+	for i, sev := range s.Severities {
+		h.BySeverity = append(h.BySeverity, Term{Name: sev, Path: termPath(pathSeverity, sev), Count: counts[i]})
 	}
 	return h
 }

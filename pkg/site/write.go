@@ -220,13 +220,22 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			return humanDuration(d)
 		},
 		"sevclass": func(sev string) string {
-			for i, x := range s.Severities {
-				if strings.EqualFold(x, sev) {
-					return "sev sev-" + itoa(min(i+1, 5))
-				}
+			if i, ok := b.repo.Config.SeverityRank(sev); ok {
+				return "sev sev-" + itoa(min(i+1, 5))
 			}
 			return "sev sev-unknown"
 		},
+		// sevname is a severity as the scale spells it ("SEV1" for "Sev 1"
+		// on a learned scale), so that the timeline's filter finds it.
+		"sevname": func(sev string) string {
+			if i, ok := b.repo.Config.SeverityRank(sev); ok {
+				return s.Severities[i]
+			}
+			return sev
+		},
+		// rated says whether the repository rates incidents at all: one
+		// that does not gets no "unrated" badges.
+		"rated":      func() bool { return len(s.Severities) > 0 },
 		"tagurl":     func(t string) string { return s.BasePath + termPath(pathTags, t) },
 		"serviceurl": func(t string) string { return s.BasePath + termPath(pathServices, t) },
 		"severityurl": func(t string) string {

@@ -35,7 +35,7 @@
   var catalog = [];
   var facetNames = { s: "Severity", st: "Status", g: "Tags", v: "Services", y: "Year" };
   var state = readURL();
-  var severities = (app.getAttribute("data-severities") || "").split(",");
+  var severities = (app.getAttribute("data-severities") || "").split(",").filter(Boolean);
   function sevRank(s) {
     for (var i = 0; i < severities.length; i++) if (severities[i].toLowerCase() === String(s).toLowerCase()) return i;
     return severities.length;
@@ -233,7 +233,8 @@
     results.textContent = "";
     hits.slice(0, 200).forEach(function (e) {
       var li = el("li", { "data-id": e.i });
-      li.appendChild(el("span", { "class": sevClass(e.s) }, e.s || "—"));
+      // A repository that rates no incident gets no "—" badges.
+      if (e.s || severities.length) li.appendChild(el("span", { "class": sevClass(e.s) }, e.s || "—"));
       li.appendChild(el("a", { "class": "title", href: base + (e.p || "incidents/" + e.i + "/") }, e.t));
       li.appendChild(el("span", { "class": "meta" }, (e.d || "") + " · " + e.i + (e.v ? " · " + e.v.join(", ") : "")));
       if (frags[e.i]) li.appendChild(fragment(frags[e.i]));
