@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
@@ -60,8 +61,14 @@ history (with --strict it fails the build).`,
 			}
 			notReplaced := errors.Is(err, site.ErrFindings)
 			noHistory := errors.Is(err, site.ErrHistory)
+			if errors.Is(err, repo.ErrNoPostmortems) {
+				return &exitError{code: ExitFindings, err: err}
+			}
 			if err != nil && !notReplaced && !noHistory {
 				return err
+			}
+			if res.Found != "" {
+				fmt.Fprintln(e.stderr, res.Found)
 			}
 			errs, warns := 0, 0
 			for _, f := range res.Findings {

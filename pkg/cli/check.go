@@ -89,6 +89,12 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 	if err := lint.Validate(repo.Config); err != nil {
 		return &exitError{code: ExitUsage, err: err}
 	}
+	if err := repo.NoneFound(); err != nil {
+		return &exitError{code: ExitFindings, err: err}
+	}
+	if line := repo.Found(); line != "" {
+		fmt.Fprintln(e.stderr, line)
+	}
 	var filters []string
 	for _, p := range opts.Paths {
 		abs, _ := filepath.Abs(p)

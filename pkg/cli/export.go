@@ -47,6 +47,12 @@ func runExport(cmd *cobra.Command, e *env, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := repo.NoneFound(); err != nil {
+		return &exitError{code: ExitFindings, err: err}
+	}
+	if line := repo.Found(); line != "" {
+		cmd.PrintErrln(line) // stderr: stdout is the JSON
+	}
 	for _, inc := range repo.Set.Incidents {
 		if inc.Broken {
 			for _, f := range inc.Findings {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/scaffold"
 )
 
@@ -221,7 +222,14 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	} else {
 		fmt.Fprintln(e.stdout, display)
 	}
-	if !cfg.Match(rel) {
+	switch {
+	case cfg.Match(rel):
+	case cfg.AutoContent:
+		// The other postmortems were found elsewhere; a postmortems/
+		// folder would now be found instead of them.
+		fmt.Fprintf(e.stderr, "warning: %s is not where the other postmortems were found (%s): add both to content in %s, e.g. content: [%s, \"postmortems/**/*.md\"]\n",
+			display, strings.Join(cfg.Content, ", "), config.FileName, repo.QuoteList(cfg.Content))
+	default:
 		fmt.Fprintf(e.stderr, "warning: %s is not selected by content in %s: check and build will not read it\n", display, config.FileName)
 	}
 	// Say now what check would say later, e.g. about a repository template's

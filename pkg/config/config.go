@@ -44,7 +44,8 @@ type Config struct {
 	// Branch is the branch RepoURL links point at.
 	Branch string `yaml:"branch"`
 	// Content lists the globs (relative to the repository root, ** allowed)
-	// that select postmortem files.
+	// that select postmortem files. When it is not configured, AutoContent
+	// is set and discovery finds the postmortems (see UseContent).
 	Content []string `yaml:"content"`
 	// Exclude lists globs of files that are never postmortems. After Load
 	// it holds the built-in exclusions followed by the configured ones,
@@ -94,11 +95,21 @@ type Config struct {
 	// that an unknown rule id can be reported with its line (not a key).
 	RuleLines map[string]int `yaml:"-"`
 
+	// AutoContent is true when content was not configured: the
+	// postmortems are found by folder names and file shapes, and Match
+	// selects the files in folders named like postmortems until UseContent
+	// gives the globs discovery settled on.
+	AutoContent bool `yaml:"-"`
 	// AutoSeverities is true when severities was not configured.
 	AutoSeverities bool `yaml:"-"`
 	// AutoStatuses is true when statuses was not configured.
 	AutoStatuses bool `yaml:"-"`
 
+	// literals and patterns split Content into plain paths, looked up in
+	// a map, and globs, so that a long list of files pinned by discovery
+	// costs one look-up per path.
+	literals map[string]bool
+	patterns []string
 	// severityLevels maps a learned severity's key (see SeverityKey) to its
 	// rank, so that "Sev 1" and "SEV-1" are one level.
 	severityLevels map[string]int
@@ -222,12 +233,11 @@ var DefaultStatuses = []string{"draft", "in-review", "published"}
 
 // Default returns the configuration used when a repository has no
 // inquest.yaml, before Load fills in what is derived from it (the
-// exclusions, the aliases, the scales to learn).
+// exclusions, the aliases, the content and scale to infer).
 func Default() *Config {
 	return &Config{
 		Title:          "Postmortems",
 		Branch:         "main",
-		Content:        []string{"postmortems/**/*.md", "**/{postmortems,incidents,post-mortems}/**/*.md"},
 		DraftStatuses:  []string{"draft"},
 		RequiredFields: []string{"title", "date", "severity"},
 		Timezone:       "UTC",
@@ -446,9 +456,13 @@ func (c *Config) finish(name string, data []byte) error {
 			errs = append(errs, fmt.Errorf("%s: invalid glob %q", name, g))
 		}
 	}
-	if len(c.Content) == 0 {
-		errs = append(errs, fmt.Errorf("%s: content must list at least one glob", at("content")))
+	switch {
+	case c.Content == nil:
+		c.AutoContent = true
+	case len(c.Content) == 0:
+		errs = append(errs, fmt.Errorf("%s: content must list at least one glob (leave it out to let inquest find the postmortems)", at("content")))
 	}
+	c.splitContent()
 	if c.ExcludeDefaults == nil || *c.ExcludeDefaults {
 		c.Exclude = append(DefaultExclude(), c.Exclude...)
 	}
@@ -598,20 +612,6 @@ func (c *Config) FieldFor(key string) string {
 // NormalizeKey lower-cases a key and reads '-' and ' ' as '_'.
 func NormalizeKey(key string) string {
 	return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(key)))
-}
-
-// Match reports whether a repository-relative slash path is a postmortem
-// according to the content and exclude globs.
-func (c *Config) Match(rel string) bool {
-	if c.Excluded(rel) {
-		return false
-	}
-	for _, g := range c.Content {
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // ContentRoots returns the folders every postmortem is under: the part of

@@ -15,6 +15,9 @@ func TestParse(t *testing.T) {
 		check   func(t *testing.T, c *Config)
 	}{
 		{name: "empty file gives defaults", in: "", check: func(t *testing.T, c *Config) {
+			if !c.AutoContent || c.Content != nil {
+				t.Errorf("content = %v, auto %v; want it left to discovery", c.Content, c.AutoContent)
+			}
 			if !c.AutoSeverities || c.Severities != nil {
 				t.Errorf("severities = %v, auto %v; want them learned", c.Severities, c.AutoSeverities)
 			}
@@ -25,9 +28,9 @@ func TestParse(t *testing.T) {
 				t.Errorf("exclude = %v, want the defaults", c.Exclude)
 			}
 		}},
-		{name: "configured lists are not inferred", in: "severities: [P0, P1]\nstatuses: [open, closed]\n", check: func(t *testing.T, c *Config) {
-			if c.AutoSeverities || c.AutoStatuses {
-				t.Errorf("auto severities %v, statuses %v", c.AutoSeverities, c.AutoStatuses)
+		{name: "configured lists are not inferred", in: "content: [docs/outages/*.md]\nseverities: [P0, P1]\nstatuses: [open, closed]\n", check: func(t *testing.T, c *Config) {
+			if c.AutoContent || c.AutoSeverities || c.AutoStatuses {
+				t.Errorf("auto content %v, severities %v, statuses %v", c.AutoContent, c.AutoSeverities, c.AutoStatuses)
 			}
 		}},
 		{name: "exclude adds to the defaults", in: "exclude: [drafts/**]\n", check: func(t *testing.T, c *Config) {
@@ -179,6 +182,10 @@ func TestMatch(t *testing.T) {
 	}
 	tests := map[string]bool{
 		"postmortems/2024/2024-01-01-db.md":    true,
+		"Retrospectives/2021/x.md":             true,
+		"eng/incident-reports/x.markdown":      true,
+		"2021-05-outages/x.md":                 true,
+		"incident-response/runbook.md":         false,
 		"incidents/CHANGELOG.md":               false,
 		"incidents/template-postmortem.md":     false,
 		"incidents/db-template.md":             false,
@@ -211,7 +218,7 @@ func TestContentRoots(t *testing.T) {
 		content []string
 		want    []string
 	}{
-		{"default globs reach any depth", Default().Content, nil},
+		{"content left to discovery: the whole repository", Default().Content, nil},
 		{"one folder", []string{"postmortems/**/*.md"}, []string{"postmortems"}},
 		{"nested folder", []string{"docs/incidents/*.md"}, []string{"docs/incidents"}},
 		{"wildcard inside a name", []string{"docs/inc*/x.md"}, []string{"docs"}},
@@ -244,6 +251,48 @@ func TestIsPublished(t *testing.T) {
 	} {
 		if got := tc.cfg.IsPublished(tc.status); got != tc.want {
 			t.Errorf("IsPublished(%q) with %v = %v, want %v", tc.status, tc.cfg.Statuses, got, tc.want)
+		}
+	}
+}
+
+func TestMatchUsesContent(t *testing.T) {
+	c := Default()
+	if err := c.finish(FileName, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.UseContent([]string{"2021-05/*.md", QuoteGlob("notes/[old] db.md")})
+	tests := map[string]bool{
+		"2021-05/db.md":          true,
+		"2021-05/README.md":      false, // the exclusions still apply
+		"notes/[old] db.md":      true,
+		"notes/o db.md":          false,
+		"postmortems/2024/x.md":  false, // the folder rule is gone once content is known
+		"2021-05/deeper/x.md":    false,
+		"2021-05/_unfinished.md": false,
+	}
+	for path, want := range tests {
+		if got := c.Match(path); got != want {
+			t.Errorf("Match(%q) = %v, want %v", path, got, want)
+		}
+	}
+	if !c.ExcludesDir("a/node_modules") || !c.ExcludesDir(".github") || c.ExcludesDir("incidents") || c.ExcludesDir("2021-05") {
+		t.Error("ExcludesDir: want node_modules and hidden folders skipped, report folders walked")
+	}
+}
+
+func TestReportFolder(t *testing.T) {
+	tests := map[string]bool{
+		"postmortems": true, "Postmortems": true, "post-mortems": true, "PostMortems": true, "post_mortem": true,
+		"incidents": true, "incident": true, "INCIDENTS": true, "incident-reports": true, "IncidentReports": true,
+		"retrospectives": true, "retros": true, "disclosures": true, "rca": true, "RCAs": true, "coe": true,
+		"outages": true, "2021-outages": true, "outages-2021": true, "sre-postmortems": true, "postmortems_archive": true,
+		"post-incident-reviews": true,
+		"incident-response":     false, "docs": false, "retroactive": false, "outage-simulator": false,
+		"postmortem-tool": false, "2021-05": false, "src": false, "incidentally": false,
+	}
+	for name, want := range tests {
+		if got := ReportFolder(name); got != want {
+			t.Errorf("ReportFolder(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -1,6 +1,13 @@
 package config
 
-import "github.com/bmatcuk/doublestar/v4"
+import (
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
 
 // DefaultExclude returns the built-in exclusions: files that are never
 // postmortems (READMEs, licences, contributing guides, security policies,
@@ -22,6 +29,179 @@ func DefaultExclude() []string {
 	}
 }
 
+// reportWords are the names of folders teams keep postmortems in, as
+// words: "postmortems", "Post-Mortems", "incident-reports", "rca",
+// "2021-outages", "sre_retros".
+var reportWords = map[string]bool{
+	"postmortem": true, "postmortems": true, "incident": true, "incidents": true,
+	"retrospective": true, "retrospectives": true, "retro": true, "retros": true,
+	"disclosure": true, "disclosures": true, "rca": true, "rcas": true,
+	"coe": true, "coes": true, "outage": true, "outages": true,
+	"pir": true, "pirs": true,
+}
+
+// reportTails are words a report folder's name may end with after its
+// report word: "incident-reports", "postmortem_archive". Any other word
+// after it makes a different folder: "incident-response" holds runbooks.
+var reportTails = map[string]bool{
+	"report": true, "reports": true, "review": true, "reviews": true,
+	"archive": true, "log": true, "logs": true, "analysis": true, "analyses": true,
+}
+
+// ReportFolder reports whether a folder name is one teams keep postmortems
+// in: a report word (postmortems, post-mortems, incidents, retrospectives,
+// retros, disclosures, rca, coe, outages, …), in any case, with any words
+// or dates before it, and after it only dates, numbers or a word such as
+// "reports" or "archive".
+func ReportFolder(name string) bool {
+	words := nameWords(name)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if w == "post" && i+1 < len(words) && strings.HasPrefix(words[i+1], "mortem") {
+			w += words[i+1]
+			i++
+		}
+		if !reportWords[w] {
+			continue
+		}
+		rest := words[i+1:]
+		if len(rest) > 0 && reportTails[rest[0]] {
+			rest = rest[1:]
+		}
+		if !slices.ContainsFunc(rest, func(r string) bool { return !isDigits(r) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWords splits a file or folder name into lower-case words at
+// punctuation, at a lower-case letter followed by an upper-case one
+// ("PostMortems") and between letters and digits ("outages2021").
+func nameWords(name string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	var prev rune
+	for _, r := range name {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case len(cur) > 0 && (unicode.IsUpper(r) && unicode.IsLower(prev) || unicode.IsDigit(r) != unicode.IsDigit(prev)):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return words
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// InReportFolder reports whether a repository-relative slash path lies
+// under a folder named like a report folder, at any depth.
+func InReportFolder(rel string) bool {
+	dir := path.Dir(rel)
+	for dir != "." && dir != "/" && dir != "" {
+		if ReportFolder(path.Base(dir)) {
+			return true
+		}
+		dir = path.Dir(dir)
+	}
+	return false
+}
+
+// MarkdownName reports whether a file name has a Markdown extension.
+func MarkdownName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown", ".mdown", ".mkd":
+		return true
+	}
+	return false
+}
+
+// UseContent sets the content globs discovery settled on when none were
+// configured, so that Match selects the same files from then on (the
+// history reads the paths Match selects).
+func (c *Config) UseContent(globs []string) {
+	c.Content = slices.Clone(globs)
+	c.splitContent()
+}
+
+// splitContent files the content globs under literals and patterns.
+func (c *Config) splitContent() {
+	c.literals, c.patterns = map[string]bool{}, nil
+	for _, g := range c.Content {
+		if lit, ok := literalGlob(g); ok {
+			c.literals[lit] = true
+		} else {
+			c.patterns = append(c.patterns, g)
+		}
+	}
+}
+
+// literalGlob returns the one path a glob without wildcards matches.
+func literalGlob(g string) (string, bool) {
+	if strings.ContainsAny(g, "*?[{") {
+		return "", false
+	}
+	return strings.ReplaceAll(g, `\`, ""), true
+}
+
+// QuoteGlob escapes the characters a glob reads as wildcards, so that a
+// path is a glob matching only itself.
+func QuoteGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Match reports whether a repository-relative slash path is a postmortem
+// according to the content and exclude globs. While the content is still
+// to be found (AutoContent and no UseContent yet), a Markdown file in a
+// folder named like postmortems is one.
+func (c *Config) Match(rel string) bool {
+	if c.Excluded(rel) {
+		return false
+	}
+	if c.Content == nil {
+		return c.AutoContent && MarkdownName(rel) && InReportFolder(rel)
+	}
+	patterns := c.patterns
+	if c.literals == nil {
+		patterns = c.Content // a Config that Load did not finish
+	}
+	if c.literals[rel] {
+		return true
+	}
+	for _, g := range patterns {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Excluded reports whether an exclude glob matches a path.
 func (c *Config) Excluded(rel string) bool {
 	for _, g := range c.Exclude {
@@ -30,4 +210,11 @@ func (c *Config) Excluded(rel string) bool {
 		}
 	}
 	return false
+}
+
+// ExcludesDir reports whether the exclusions cover everything under the
+// folder rel, so that discovery need not walk into it: node_modules, a
+// hidden folder, templates/.
+func (c *Config) ExcludesDir(rel string) bool {
+	return c.Excluded(rel+"/inquest-probe-0.md") && c.Excluded(rel+"/inquest-probe-0/inquest-probe-1.md")
 }

@@ -8,7 +8,7 @@ import (
 // FuzzParse feeds arbitrary bytes to the configuration parser: it must
 // return a configuration or an error naming the file, never panic, and a
 // configuration it returns must have the lists a build relies on, or say
-// that the postmortems are to fill them in.
+// that discovery and the postmortems are to fill them in.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("title: x\nseverities: [P0, P1]\n"))
 	f.Add([]byte("aliases:\n  tags: [categories]\ncontent: ['**/*.md']\n"))
@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(c.Content) == 0 || len(c.Severities) == 0 && !c.AutoSeverities || len(c.Statuses) == 0 {
+		if len(c.Content) == 0 && !c.AutoContent || len(c.Severities) == 0 && !c.AutoSeverities || len(c.Statuses) == 0 {
 			t.Fatalf("accepted a configuration without content, severities or statuses: %+v", c)
 		}
 		_ = c.Match("postmortems/a.md")

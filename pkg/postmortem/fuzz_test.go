@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/inquest-dev/inquest/pkg/config"
 )
@@ -38,6 +39,25 @@ func FuzzBodyMetadata(f *testing.F) {
 		}
 		if !bytes.HasSuffix(Normalize(data), inc.Body) {
 			t.Fatalf("body is not the end of the file")
+		}
+	})
+}
+
+// FuzzShape judges arbitrary file starts for a postmortem's shape: it must
+// never panic, and a reason it gives is printable text.
+func FuzzShape(f *testing.F) {
+	f.Add("2021-05/x.md", []byte("# Outage\n\n## Timeline\n\n- 10:00 x\n"))
+	f.Add("notes/y.md", []byte("---\nsev: 2\n---\n"))
+	f.Add("docs/z.md", []byte("# How to write a postmortem\n## Impact\n## Root cause\n"))
+	f.Add("a", []byte("+++\n"))
+	cfg, err := config.Parse(nil, config.FileName)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, rel string, head []byte) {
+		why := shapeOf(cfg, rel, head)
+		if why != "" && !utf8.ValidString(why) && utf8.ValidString(rel) {
+			t.Fatalf("reason %q is not text", why)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package postmortem_test
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -48,14 +46,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cfg, err := config.Load(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			set, err := postmortem.Load(context.Background(), dir, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			set := loadSet(t, dir)
 			var export, findings bytes.Buffer
 			if err := postmortem.WriteJSON(&export, set.Incidents); err != nil {
 				t.Fatal(err)

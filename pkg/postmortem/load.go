@@ -26,6 +26,9 @@ type Set struct {
 	// dates show (see DateOrder); parse a changed file with
 	// Parser.WithDateOrder(DateOrder) to read it as Load did.
 	DateOrder timeline.DateOrder
+	// Discovery says how the postmortems were found when no content was
+	// configured; nil when it was.
+	Discovery *Discovery
 }
 
 // AllFindings returns the set's findings and every incident's, sorted by
@@ -57,11 +60,26 @@ func SortFindings(fs []Finding) {
 
 // Discover walks root and returns the repository-relative slash paths of
 // the files the configuration selects, sorted. Symbolic links are followed
-// only when they stay inside root; the others are reported.
+// only when they stay inside root; the others are reported. When no
+// content is configured, Discover finds the postmortems (see Discovery)
+// and gives cfg the globs it settled on.
 func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, []Finding, error) {
+	paths, findings, _, err := DiscoverAll(ctx, root, cfg)
+	return paths, findings, err
+}
+
+// DiscoverAll is Discover, and says how it found the files when it
+// inferred them (nil when content is configured). The configuration
+// selects the same files afterwards: call it before anything reads
+// cfg.Match, such as the history.
+func DiscoverAll(ctx context.Context, root string, cfg *config.Config) ([]string, []Finding, *Discovery, error) {
+	var infer *candidates
+	if cfg.AutoContent && cfg.Content == nil {
+		infer = &candidates{}
+	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("discover %s: %w", root, err)
+		return nil, nil, nil, fmt.Errorf("discover %s: %w", root, err)
 	}
 	realRoot, _ = filepath.Abs(realRoot)
 	var paths []string
@@ -82,7 +100,7 @@ func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, [
 			return nil
 		}
 		if d.IsDir() {
-			if rel != "." && (d.Name() == ".git" || d.Name() == "node_modules") {
+			if rel != "." && (d.Name() == ".git" || d.Name() == "node_modules" || cfg.ExcludesDir(rel)) {
 				return fs.SkipDir
 			}
 			return nil
@@ -106,16 +124,29 @@ func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, [
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && cfg.Match(rel) {
+		if d.Type().IsRegular() && infer != nil {
+			infer.add(cfg, rel)
+		} else if d.Type().IsRegular() && cfg.Match(rel) {
 			paths = append(paths, rel)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	var found *Discovery
+	if infer != nil {
+		d, picked, err := infer.decide(ctx, realRoot, cfg)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		cfg.UseContent(d.Content)
+		// Links were taken by the folder rule; keep those the globs take.
+		paths = slices.DeleteFunc(paths, func(p string) bool { return !cfg.Match(p) })
+		paths, found = append(paths, picked...), d
 	}
 	slices.Sort(paths)
-	return paths, findings, nil
+	return slices.Compact(paths), findings, found, nil
 }
 
 // Load discovers, reads and parses every postmortem under root on all
@@ -128,11 +159,18 @@ func Load(ctx context.Context, root string, cfg *config.Config) (*Set, error) {
 // LoadWith is Load with a given parser for cfg, such as a FieldsCache's
 // SeedingParser.
 func LoadWith(ctx context.Context, root string, cfg *config.Config, p *Parser) (*Set, error) {
-	paths, findings, err := Discover(ctx, root, cfg)
+	paths, findings, found, err := DiscoverAll(ctx, root, cfg)
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{Findings: findings}
+	return LoadPaths(ctx, root, cfg, p, paths, findings, found)
+}
+
+// LoadPaths is LoadWith for files DiscoverAll found: it parses them,
+// learns the scales inquest.yaml leaves unconfigured, and validates the
+// set.
+func LoadPaths(ctx context.Context, root string, cfg *config.Config, p *Parser, paths []string, findings []Finding, found *Discovery) (*Set, error) {
+	set := &Set{Findings: findings, Discovery: found}
 	incs, err := ParseFiles(ctx, root, paths, p)
 	if err != nil {
 		return nil, err
@@ -195,36 +233,49 @@ func reparseAmbiguous(ctx context.Context, root string, paths []string, incs []*
 // parallel, keeping their order.
 func ParseFiles(ctx context.Context, root string, paths []string, p *Parser) ([]*Incident, error) {
 	incs := make([]*Incident, len(paths))
+	err := forEach(ctx, len(paths), func() func(int) {
+		return func(i int) {
+			data, err := readLimited(filepath.Join(root, filepath.FromSlash(paths[i])))
+			if err != nil {
+				incs[i] = &Incident{Source: paths[i], ID: sanitizeID(idFromFileName(paths[i])), Broken: true,
+					Findings: []Finding{{File: paths[i], Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)}}}
+				return
+			}
+			incs[i] = p.Parse(paths[i], data)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return incs, nil
+}
+
+// forEach runs the items 0 to n-1 on all cores, each worker with the
+// function worker gives it (so that it can keep a buffer of its own), and
+// returns ctx's error when it stopped them early.
+func forEach(ctx context.Context, n int, worker func() func(i int)) error {
 	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			do := worker()
 			for {
 				mu.Lock()
 				i := next
 				next++
 				mu.Unlock()
-				if i >= len(paths) || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
-				data, err := readLimited(filepath.Join(root, filepath.FromSlash(paths[i])))
-				if err != nil {
-					incs[i] = &Incident{Source: paths[i], ID: sanitizeID(idFromFileName(paths[i])), Broken: true,
-						Findings: []Finding{{File: paths[i], Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)}}}
-					continue
-				}
-				incs[i] = p.Parse(paths[i], data)
+				do(i)
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return incs, nil
+	return ctx.Err()
 }
 
 // readLimited reads a file, stopping one byte past MaxFileSize so that a huge

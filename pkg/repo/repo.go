@@ -84,6 +84,12 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		err      error
 	}
 	hist := make(chan loaded, 1)
+	// Discovery first: with no content configured it settles the globs
+	// the history's Include and Roots read.
+	paths, findings, found, err := postmortem.DiscoverAll(ctx, root, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	// Without a fields cache from an earlier build, the field changes
 	// parse every earlier version of the files parsed here, which mostly
 	// share their front-matter entries with the work tree's: the parse
@@ -107,7 +113,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		})
 		hist <- loaded{h, warnings, err}
 	}()
-	set, err := postmortem.LoadWith(ctx, root, cfg, parser)
+	set, err := postmortem.LoadPaths(ctx, root, cfg, parser, paths, findings, found)
 	hl := <-hist
 	if err != nil {
 		return nil, nil, err

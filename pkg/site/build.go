@@ -109,6 +109,9 @@ type Result struct {
 	// IndexDir is the Bleve index of every postmortem, kept in the cache
 	// folder and shared with `inquest search` and serve's search API.
 	IndexDir string
+	// Found says where the postmortems were found when no content is
+	// configured, and the content: line that pins it (see repo.Repo.Found).
+	Found string
 }
 
 // Stage is the time one build stage took.
@@ -150,7 +153,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 			stage("stamp", t0)
 			res.UpToDate = true
 			res.Incidents, res.Pages, res.Skipped = sf.Incidents, sf.Pages, sf.Skipped
-			res.Findings, res.Warnings, res.IndexDir = sf.Findings, sf.Warnings, sf.IndexDir
+			res.Findings, res.Warnings, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.IndexDir, sf.Found
 			res.Elapsed = time.Since(start)
 			return res, nil
 		}
@@ -168,6 +171,14 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err := lint.Validate(rp.Config); err != nil {
 		return nil, err
 	}
+	if !opts.Serve {
+		// serve starts on an empty repository too: the first postmortem
+		// appears as it is written.
+		if err := rp.NoneFound(); err != nil {
+			return nil, err
+		}
+	}
+	res.Found = rp.Found()
 	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
 
 	// The search index is updated beside the history's field changes and
@@ -276,7 +287,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// the next one tries again (after `git fetch` repaired the pack, say).
 	if stamp != "" && rp.HistoryError == nil {
 		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped,
-			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir}); err != nil {
+			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
 			return nil, err
 		}
 	}

@@ -383,6 +383,8 @@ func (st *state) classify(opts BuildOptions, changed []string) (c changes, why s
 			c.added = append(c.added, p)
 		case st.rp.Config.Match(p) && exists:
 			return changes{}, p + " was added"
+		case exists && fi.Mode().IsRegular() && st.rediscovers(p):
+			return changes{}, p + " was added and may change which files are postmortems (no content configured)"
 		case exists && fi.IsDir(), st.knownUnder(p):
 			return changes{}, "folder " + p + " changed"
 		}
@@ -392,6 +394,21 @@ func (st *state) classify(opts BuildOptions, changed []string) (c changes, why s
 	slices.Sort(c.added)
 	slices.Sort(c.removed)
 	return c, ""
+}
+
+// rediscovers says whether a file added at p may change what discovery
+// finds when no content is configured: a file in a folder named like a
+// report folder, or, when the postmortems were found by their shape, any
+// Markdown file.
+func (st *state) rediscovers(p string) bool {
+	cfg, d := st.rp.Config, st.rp.Set.Discovery
+	if !cfg.AutoContent || cfg.Excluded(p) || !discovered(p) {
+		return false
+	}
+	if config.InReportFolder(p) {
+		return config.MarkdownName(p) || path.Ext(p) == ""
+	}
+	return config.MarkdownName(p) && (d == nil || len(d.Folders) == 0)
 }
 
 // discovered says whether postmortem.Discover walks into the folders of

@@ -34,6 +34,7 @@ type stampFile struct {
 	Findings  []postmortem.Finding `json:"findings,omitempty"`
 	Warnings  []string             `json:"warnings,omitempty"`
 	IndexDir  string               `json:"index_dir"`
+	Found     string               `json:"found,omitempty"`
 }
 
 // inputStamp hashes everything a build reads: the options, the inquest

@@ -1,0 +1,320 @@
+package postmortem_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// TestDiscoverWithoutConfig: with no content configured, the postmortems
+// are found in folders named like report folders, else by their shape,
+// and the globs discovery settles on select exactly them.
+func TestDiscoverWithoutConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		archive string
+		want    []string
+		content []string
+		folders []string
+	}{
+		{
+			name: "retrospectives folder, README and template left out",
+			archive: `
+-- README.md --
+# Our retrospectives
+-- retrospectives/README.md --
+How we write them.
+-- retrospectives/template.md --
+# Incident: <title>
+-- retrospectives/2022/checkout-latency.md --
+# Checkout latency
+
+**Severity:** Major
+-- retrospectives/2023/login-outage.md --
+# Login outage
+-- docs/oncall.md --
+# On-call
+`,
+			want:    []string{"retrospectives/2022/checkout-latency.md", "retrospectives/2023/login-outage.md"},
+			content: []string{"retrospectives/**/*.md"},
+			folders: []string{"retrospectives"},
+		},
+		{
+			name: "rca folder deep in a docs tree",
+			archive: `
+-- docs/guide.md --
+# Guide
+-- docs/ops/RCA/2021-07-09-dns.md --
+# DNS resolution failures
+-- docs/ops/RCA/queue.markdown --
+# Queue backlog
+-- incident-response/runbook.md --
+# Runbook
+
+## Detection
+`,
+			want:    []string{"docs/ops/RCA/2021-07-09-dns.md", "docs/ops/RCA/queue.markdown"},
+			content: []string{"docs/ops/RCA/**/*.{markdown,md}"},
+			folders: []string{"docs/ops/RCA"},
+		},
+		{
+			name: "a file without an extension that is Markdown text counts in a report folder",
+			archive: `
+-- incidents/2020-03-03-cdn --
+# CDN outage
+
+**Severity:** SEV2
+-- incidents/notes.txt --
+not Markdown by name
+-- incidents/dump --
+` + "\x00\x01binary" + `
+-- incidents/2020-04-01-db.md --
+# Database failover
+`,
+			want:    []string{"incidents/2020-03-03-cdn", "incidents/2020-04-01-db.md"},
+			content: []string{"incidents/**/*.md", "incidents/2020-03-03-cdn"},
+			folders: []string{"incidents"},
+		},
+		{
+			name: "dated folders at the root, chosen by shape",
+			archive: `
+-- README.md --
+# Outage reports, one folder per month.
+-- 2021-05/api-gateway-errors.md --
+# API gateway 502s
+
+**Severity:** High
+**Date:** 2021-05-04
+
+## Timeline
+
+- 10:02 UTC errors begin
+-- 2021-05/search-stale.md --
+# Stale search results
+
+## Impact
+
+Searches returned week-old results.
+
+## Root cause
+
+A stuck indexer.
+-- 2021-06/cert-expiry.md --
+# Certificate expiry
+
+## Timeline
+
+- 09:00 certificate expired
+-- docs/how-to-write-a-postmortem.md --
+# How to write a postmortem
+
+## Timeline
+
+List what happened when.
+
+## Action items
+
+Each with an owner.
+-- docs/rfc-012-new-queue.md --
+# RFC 012: a new queue
+
+## Motivation
+
+## Impact
+
+## Timeline
+
+## Alternatives considered
+-- CHANGELOG.md --
+## Timeline
+## Impact
+`,
+			want:    []string{"2021-05/api-gateway-errors.md", "2021-05/search-stale.md", "2021-06/cert-expiry.md"},
+			content: []string{"2021-05/*.md", "2021-06/cert-expiry.md"},
+		},
+		{
+			name: "front matter with a postmortem's keys, vendored and hidden trees left out",
+			archive: `
+-- notes/2019-db.md --
+---
+title: Database disk full
+sev: 2
+---
+Text.
+-- notes/blog-post.md --
+---
+title: Our new office
+date: 2019-01-01
+tags: [news]
+---
+-- node_modules/pkg/incidents/a.md --
+# Incident A
+-- vendor/github.com/x/postmortems/b.md --
+# Postmortem B
+-- .github/incidents/c.md --
+# Incident C
+-- third_party/lib/d.md --
+---
+severity: SEV1
+---
+`,
+			want:    []string{"notes/2019-db.md"},
+			content: []string{"notes/2019-db.md"},
+		},
+		{
+			name: "nothing shaped like a postmortem",
+			archive: `
+-- README.md --
+# Project
+-- docs/usage.md --
+# Usage
+
+## Installation
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := repotest.Write(t, tt.archive)
+			set := loadSet(t, dir)
+			var got []string
+			for _, inc := range set.Incidents {
+				got = append(got, inc.Source)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("found %q, want %q", got, tt.want)
+			}
+			d := set.Discovery
+			if d == nil {
+				t.Fatal("no Discovery for a repository without content")
+			}
+			if !slices.Equal(d.Content, tt.content) || !slices.Equal(d.Folders, tt.folders) {
+				t.Errorf("content %q, folders %q; want %q, %q", d.Content, d.Folders, tt.content, tt.folders)
+			}
+			for _, p := range got {
+				if d.Folders == nil && d.Shaped[p] == "" {
+					t.Errorf("%s was chosen by shape with no reason", p)
+				}
+			}
+			// The pinned globs select the same files.
+			pinned, err := config.Parse([]byte("content: ["+quoteAll(d.Content)+"]\n"), config.FileName)
+			if len(d.Content) == 0 {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _, err := postmortem.Discover(context.Background(), dir, pinned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(again, got) {
+				t.Errorf("the pinned content selects %q, want %q", again, got)
+			}
+		})
+	}
+}
+
+// loadSet loads the postmortems of the repository in dir with its
+// configuration.
+func loadSet(t *testing.T, dir string) *postmortem.Set {
+	t.Helper()
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := postmortem.Load(context.Background(), dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func quoteAll(globs []string) string {
+	q := make([]string, len(globs))
+	for i, g := range globs {
+		q[i] = fmt.Sprintf("%q", g)
+	}
+	return strings.Join(q, ", ")
+}
+
+// TestDiscoverConfiguredContent: configured content is used as written,
+// with no Discovery.
+func TestDiscoverConfiguredContent(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- inquest.yaml --
+content: ["reports/*.md"]
+-- reports/a.md --
+# A
+-- postmortems/b.md --
+# B
+`)
+	set := loadSet(t, dir)
+	if len(set.Incidents) != 1 || set.Incidents[0].Source != "reports/a.md" || set.Discovery != nil {
+		t.Errorf("incidents %v, discovery %+v", set.Incidents, set.Discovery)
+	}
+}
+
+// TestDiscoverAmongDecoys: thousands of Markdown files that are not
+// postmortems (a docs site, vendored packages' READMEs and docs) are not
+// taken, and cost one bounded read each.
+func TestDiscoverAmongDecoys(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("writes 4,000 files")
+	}
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filler := strings.Repeat("Some prose about how the service is configured and deployed. ", 400) // 24 KB, past the bounded read
+	shapes := []string{
+		"# %s\n\n## Installation\n\nRun make.\n\n## Usage\n\n" + filler + "\n## Timeline\n\n## Impact\n",
+		"# %s\n\n## Overview\n\nWhat it does.\n\n## Next steps\n\n## Data\n",
+		"# %s roadmap\n\n## Timeline\n\nQ3.\n\n## Goals\n\n## Impact\n",
+		"---\ntitle: %s\ndate: 2020-01-01\ntags: [docs]\n---\n\nBlog text.\n",
+		"# %s\n\nStatus: stable\n\nNote: see the wiki.\n",
+	}
+	for i := range 3000 {
+		write(fmt.Sprintf("docs/section-%02d/page-%04d.md", i%40, i), fmt.Sprintf(shapes[i%len(shapes)], fmt.Sprintf("Page %d", i)))
+	}
+	for i := range 1000 {
+		write(fmt.Sprintf("node_modules/pkg-%03d/docs/incidents/notes-%d.md", i%300, i), "# Incident notes\n\n## Timeline\n\n## Impact\n")
+	}
+	real := []string{"2022-11-02-payments-timeout.md", "2023-01-15-dns.md", "2023-08-30-disk-full.md"}
+	for _, name := range real {
+		write(name, "# Payments timeouts\n\n**Severity:** Critical\n**Status:** Resolved\n\n## Impact\n\nCard payments failed.\n\n## Timeline\n\n- 10:00 UTC first timeouts\n\n## Root cause\n\nA pool limit.\n")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	paths, findings, err := postmortem.Discover(context.Background(), dir, cfg)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(paths, real) || len(findings) > 0 {
+		t.Errorf("found %q (%v), want %q", paths, findings, real)
+	}
+	t.Logf("discovery among 3,000 documentation pages and 1,000 vendored files took %s", took)
+}
