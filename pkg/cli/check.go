@@ -23,6 +23,9 @@ type CheckOptions struct {
 	Format    string // text, json or github
 	Changed   string // check only files changed against the merge base with this ref
 	NoHistory bool
+	// Verbose lists every inferred field and where it came from, and the
+	// scales learned from the postmortems.
+	Verbose bool
 }
 
 // checkNow is the time overdue items and old drafts are measured against:
@@ -67,6 +70,7 @@ finding exists, 2 on a usage or internal error.`,
 	cmd.Flags().StringVar(&opts.Changed, "changed", "", "check only postmortems changed since the merge base with this branch (e.g. origin/main), committed or not")
 	cmd.Flags().Lookup("changed").NoOptDefVal = "origin/main"
 	cmd.Flags().BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history (skips review-signoff; stale-draft uses the incident date)")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every field inquest inferred (not written in front matter) and where it came from, and the scales it learned")
 	return cmd
 }
 
@@ -143,8 +147,12 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 			findings[i].File = filepath.ToSlash(rel)
 		}
 	}
+	var inferred []inference
+	if opts.Verbose {
+		inferred = inferences(repo, func(file string) bool { return matchesFilter(file, filters) }, wd, root)
+	}
 	n := len(repo.Set.Incidents)
-	if err := writeFindings(e.stdout, opts.Format, findings, n); err != nil {
+	if err := writeFindings(e.stdout, opts.Format, findings, inferred, n); err != nil {
 		return err
 	}
 	for _, f := range findings {
@@ -167,7 +175,7 @@ func matchesFilter(file string, filters []string) bool {
 	return false
 }
 
-func writeFindings(w io.Writer, format string, findings []postmortem.Finding, files int) error {
+func writeFindings(w io.Writer, format string, findings []postmortem.Finding, inferred []inference, files int) error {
 	errs, warns := 0, 0
 	for _, f := range findings {
 		switch f.Level {
@@ -186,10 +194,11 @@ func writeFindings(w io.Writer, format string, findings []postmortem.Finding, fi
 		}
 		return enc.Encode(struct {
 			Findings []postmortem.Finding `json:"findings"`
+			Inferred []inference          `json:"inferred,omitempty"`
 			Files    int                  `json:"files"`
 			Errors   int                  `json:"errors"`
 			Warnings int                  `json:"warnings"`
-		}{findings, files, errs, warns})
+		}{findings, inferred, files, errs, warns})
 	case "github":
 		for _, f := range findings {
 			level := map[string]string{postmortem.LevelError: "error", postmortem.LevelWarning: "warning"}[f.Level]
@@ -217,6 +226,9 @@ func writeFindings(w io.Writer, format string, findings []postmortem.Finding, fi
 	default:
 		for _, f := range findings {
 			fmt.Fprintln(w, formatFinding(f))
+		}
+		for _, in := range inferred {
+			fmt.Fprintln(w, in.String())
 		}
 		fmt.Fprintf(w, "%d files checked: %d errors, %d warnings\n", files, errs, warns)
 	}
