@@ -58,7 +58,7 @@ var (
 	plainKeyRE = regexp.MustCompile(`^(?:[-*+]\s+)?([A-Za-z][A-Za-z0-9 _/().-]{0,38}?)\s*:\s+(\S.*)$`)
 	// severityTokenRE takes the level from the start of a value: "SEV-2
 	// (major)" is SEV-2, "Critical - all customers" is Critical.
-	severityTokenRE = regexp.MustCompile(`(?i)^(?:sev(?:erity)?[\s\-_]*\d+|p\s?\d+|s\d+|l(?:evel|vl)?[\s\-_]*\d+|\d+|[a-z]+)`)
+	severityTokenRE = regexp.MustCompile(`(?i)^(?:sev(?:erity)?[\s\-_]*\d+|p\s?\d+|s\d+|l(?:evel|vl)?[\s\-_]*\d+|\d+|[a-z][a-z0-9]*)`)
 	// boldRE finds bold text.
 	boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
 	// spanRE reads a time span, "21:45 to 23:28 UTC".

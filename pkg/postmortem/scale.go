@@ -233,7 +233,8 @@ func nearestLevel(v string, scale []string) string {
 	for i, s := range scale {
 		keys[i] = config.SeverityKey(s)
 	}
-	if n := strdist.Nearest(k, keys, max(1, len(k)/3)); n != "" {
+	// Two edits for words of four letters or more: "SVE2" is SEV2 typed fast.
+	if n := strdist.Nearest(k, keys, min(2, max(1, len(k)/2))); n != "" {
 		return scale[slices.Index(keys, n)]
 	}
 	return ""

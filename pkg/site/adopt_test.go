@@ -1,0 +1,109 @@
+package site_test
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// severityCards are the home page's cards that count a severity.
+func severityCards(t *testing.T, out string) []string {
+	t.Helper()
+	var names []string
+	walk(parseHTML(t, filepath.Join(out, "index.html")), func(n *html.Node) {
+		if n.Type == html.ElementNode && attr(n, "class") == "card" && strings.HasSuffix(text(n), "last 90 days") {
+			names = append(names, strings.Fields(text(n))[1])
+		}
+	})
+	return names
+}
+
+// badges are the texts of the severity badges of a page.
+func badges(t *testing.T, file string) []string {
+	t.Helper()
+	var out []string
+	walk(parseHTML(t, file), func(n *html.Node) {
+		if n.Type == html.ElementNode && strings.Contains(" "+attr(n, "class")+" ", " sev ") {
+			out = append(out, text(n))
+		}
+	})
+	return out
+}
+
+// TestSiteShowsOnlyTheScaleUsed: a repository adopted with no
+// configuration shows the severities its postmortems use, spelt as they
+// are, and one that rates nothing shows no severity at all.
+func TestSiteShowsOnlyTheScaleUsed(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC) // the incidents are within 90 days
+	rated := repotest.Write(t, `
+-- retros/2024-05-02-login.md --
+# Login failures
+
+**Severity:** Critical
+**Status:** Resolved
+
+## Summary
+
+Nobody could log in.
+-- retros/2024-05-20-search.md --
+# Stale search
+
+## Severity
+
+Minor, a day of stale results.
+-- retros/2024-06-01-webhooks.md --
+# Webhook retries
+
+Nobody rated this one.
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: rated, Out: out, NoHistory: true, Now: now})
+	if got := severityCards(t, out); !slices.Equal(got, []string{"Critical", "Minor"}) {
+		t.Errorf("severity cards %q, want Critical and Minor only", got)
+	}
+	if got := badges(t, filepath.Join(out, "incidents", "2024-05-02-login", "index.html")); !slices.Equal(got, []string{"Critical"}) {
+		t.Errorf("login badges %q", got)
+	}
+	if got := badges(t, filepath.Join(out, "incidents", "2024-06-01-webhooks", "index.html")); !slices.Equal(got, []string{"unrated"}) {
+		t.Errorf("an unrated incident in a repository that rates: badges %q, want unrated", got)
+	}
+	// The key lines render as the author wrote them.
+	page := parseHTML(t, filepath.Join(out, "incidents", "2024-05-02-login", "index.html"))
+	if !slices.ContainsFunc(find(page, "strong", ""), func(n *html.Node) bool { return text(n) == "Severity:" }) {
+		t.Error("the **Severity:** line is not on the page as written")
+	}
+
+	unrated := repotest.Write(t, `
+-- outages/2024-05-02-storage.md --
+# Storage failover
+
+## Timeline
+
+- 03:10 UTC array failed over
+-- outages/2024-05-21-email.md --
+# Email delayed
+
+Mail was queued for two hours.
+`)
+	out = filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: unrated, Out: out, NoHistory: true, Now: now})
+	if got := severityCards(t, out); len(got) > 0 {
+		t.Errorf("severity cards %q in a repository that rates nothing", got)
+	}
+	for _, page := range []string{"index.html", "incidents/index.html", "timeline/index.html", "incidents/2024-05-02-storage/index.html"} {
+		if got := badges(t, filepath.Join(out, filepath.FromSlash(page))); len(got) > 0 {
+			t.Errorf("%s: badges %q in a repository that rates nothing", page, got)
+		}
+	}
+	if f := find(parseHTML(t, filepath.Join(out, "timeline", "index.html")), "form", "filter"); len(f) > 0 {
+		t.Error("the timeline offers a severity filter with no severities")
+	}
+}
