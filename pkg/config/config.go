@@ -110,6 +110,8 @@ type Config struct {
 	// costs one look-up per path.
 	literals map[string]bool
 	patterns []string
+	// exclude is Exclude compiled for matching.
+	exclude *globSet
 	// severityLevels maps a learned severity's key (see SeverityKey) to its
 	// rank, so that "Sev 1" and "SEV-1" are one level.
 	severityLevels map[string]int
@@ -466,6 +468,7 @@ func (c *Config) finish(name string, data []byte) error {
 	if c.ExcludeDefaults == nil || *c.ExcludeDefaults {
 		c.Exclude = append(DefaultExclude(), c.Exclude...)
 	}
+	c.exclude = compileGlobs(c.Exclude)
 	switch {
 	case c.Severities == nil:
 		c.AutoSeverities = true

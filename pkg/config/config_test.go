@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 func TestParse(t *testing.T) {
@@ -322,5 +324,33 @@ func TestLearnedScale(t *testing.T) {
 	}
 	if _, ok := configured.SeverityRank("sev-1"); ok {
 		t.Error("a configured scale takes severities as written, not by key")
+	}
+}
+
+// TestExcludedMatchesDoublestar: the compiled exclusions select what
+// doublestar selects with the globs as written.
+func TestExcludedMatchesDoublestar(t *testing.T) {
+	globs := append(DefaultExclude(), "drafts/**", "**/old/*.md", "**/x[0-9].md", "*.tmp", "**/{a,b}c*", `**/\[x\]`, "**/{notes,scratch}/**")
+	g := compileGlobs(globs)
+	paths := []string{
+		"README.md", "a/README", "a/readme.txt", "a/b/README-incident.md", "LICENSE", "x/CHANGELOG.md",
+		"templates/a.md", "a/Templates/b.md", "a/templated.md", "a/template_v2.md", "a/db-template.md",
+		"_draft.md", "a/_wip/b.md", "a/b_c.md", ".github/x.md", "a/.hidden", "a/b.c/d.md",
+		"node_modules/x.md", "a/node_modules", "a/vendor/b/c.md", "vendors/x.md", "drafts/x.md", "a/drafts/x.md",
+		"old/a.md", "a/old/b.md", "a/old/b/c.md", "x1.md", "a/x2.md", "a.tmp", "a/b.tmp", "incidents/db.md",
+		"ac.md", "x/bcd", "x/cc.md", "[x]", "a/x", "notes/a.md", "a/scratch", "scratchpad/a.md", "Readme.markdown",
+		"README-2.md", "security-incident.md", "a/SECURITY.md", "templates", "TEMPLATE", "a/Template v2.md",
+		"a/db_template.markdown", "a/db.template", "a/x-template.txt", "templates-old.md", "a/templateX.md",
+	}
+	for _, p := range paths {
+		want := false
+		for _, glob := range globs {
+			if ok, _ := doublestar.Match(glob, p); ok {
+				want = true
+			}
+		}
+		if got := g.match(p); got != want {
+			t.Errorf("%s: compiled %v, doublestar %v", p, got, want)
+		}
 	}
 }

@@ -22,7 +22,7 @@ func DefaultExclude() []string {
 		"**/{SECURITY,Security,security}{,.md,.txt}",
 		"**/{CODE_OF_CONDUCT,Code_of_conduct,code_of_conduct,CODE-OF-CONDUCT,code-of-conduct}{,.*}",
 		"**/{CHANGELOG,Changelog,changelog,CHANGES,HISTORY}{,.*}",
-		"**/{template,Template,TEMPLATE}{,s}{,.*,[-_ ]*}", "**/*[-_.]{template,Template,TEMPLATE}{,.*}",
+		"**/{template,Template,TEMPLATE}{,s}{,.*,-*,_*, *}", "**/*{-,_,.}{template,Template,TEMPLATE}{,.md,.markdown}",
 		"**/templates/**", "**/template/**", "**/Templates/**", "**/Template/**",
 		"**/_*", "**/_*/**", "**/.*", "**/.*/**",
 		"**/{node_modules,vendor,third_party,third-party,thirdparty,bower_components,jspm_packages,site-packages,venv,Pods,Carthage}/**",
@@ -204,8 +204,120 @@ func (c *Config) Match(rel string) bool {
 
 // Excluded reports whether an exclude glob matches a path.
 func (c *Config) Excluded(rel string) bool {
-	for _, g := range c.Exclude {
-		if ok, _ := doublestar.Match(g, rel); ok {
+	if c.exclude == nil {
+		// A Config that Load did not finish.
+		return compileGlobs(c.Exclude).match(rel)
+	}
+	return c.exclude.match(rel)
+}
+
+// globSet matches paths against globs. The shapes exclusions mostly have
+// skip doublestar's general ** matching and its brace expansion, which
+// cost microseconds a glob and ran for every file of the walk and every
+// path of every commit of the history: "**/X" compares X with the file
+// name only, "**/X/**" with each segment of the path (as doublestar does,
+// the last one included), and their braces are expanded once, here, into
+// names looked up in a map, prefixes ("README.", "_") and short globs.
+type globSet struct {
+	name, segment nameSet
+	full          []string
+}
+
+// nameSet matches one path segment against brace-free patterns.
+type nameSet struct {
+	literal            map[string]bool
+	prefixes, suffixes []string
+	globs              []string
+}
+
+func compileGlobs(globs []string) *globSet {
+	g := &globSet{name: nameSet{literal: map[string]bool{}}, segment: nameSet{literal: map[string]bool{}}}
+	for _, p := range globs {
+		rest, ok := strings.CutPrefix(p, "**/")
+		seg, isSeg := strings.CutSuffix(rest, "/**")
+		switch {
+		case !ok || strings.Contains(p, `\`):
+			g.full = append(g.full, p)
+		case isSeg && !strings.Contains(seg, "/") && !strings.Contains(seg, "**"):
+			g.segment.add(seg)
+		case !strings.Contains(rest, "/") && !strings.Contains(rest, "**"):
+			g.name.add(rest)
+		default:
+			g.full = append(g.full, p)
+		}
+	}
+	return g
+}
+
+// add files a one-segment pattern, its braces expanded.
+func (n *nameSet) add(p string) {
+	for _, e := range expandBraces(p) {
+		switch {
+		case !strings.ContainsAny(e, "*?["):
+			n.literal[e] = true
+		case strings.IndexAny(e, "*?[") == len(e)-1 && e[len(e)-1] == '*':
+			n.prefixes = append(n.prefixes, e[:len(e)-1])
+		case strings.LastIndexAny(e, "*?[") == 0 && e[0] == '*':
+			n.suffixes = append(n.suffixes, e[1:])
+		default:
+			n.globs = append(n.globs, e)
+		}
+	}
+}
+
+func (n *nameSet) match(seg string) bool {
+	if n.literal[seg] {
+		return true
+	}
+	for _, p := range n.prefixes {
+		if strings.HasPrefix(seg, p) {
+			return true
+		}
+	}
+	for _, p := range n.suffixes {
+		if strings.HasSuffix(seg, p) {
+			return true
+		}
+	}
+	for _, p := range n.globs {
+		if ok, _ := doublestar.Match(p, seg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// expandBraces writes out the alternatives of a pattern's {a,b} groups;
+// one with nested braces is left as it is.
+func expandBraces(p string) []string {
+	open := strings.IndexByte(p, '{')
+	if open < 0 {
+		return []string{p}
+	}
+	end := strings.IndexByte(p[open:], '}')
+	if end < 0 || strings.IndexByte(p[open+1:open+end], '{') >= 0 {
+		return []string{p}
+	}
+	var out []string
+	for alt := range strings.SplitSeq(p[open+1:open+end], ",") {
+		out = append(out, expandBraces(p[:open]+alt+p[open+end+1:])...)
+	}
+	return out
+}
+
+func (g *globSet) match(rel string) bool {
+	if g.name.match(rel[strings.LastIndexByte(rel, '/')+1:]) {
+		return true
+	}
+	if len(g.segment.literal)+len(g.segment.prefixes)+len(g.segment.suffixes)+len(g.segment.globs) > 0 {
+		for seg := range strings.SplitSeq(rel, "/") {
+			if g.segment.match(seg) {
+				return true
+			}
+		}
+	}
+	for _, p := range g.full {
+		if ok, _ := doublestar.Match(p, rel); ok {
 			return true
 		}
 	}

@@ -19,6 +19,14 @@ func benchCorpus(b *testing.B) (string, *config.Config, []string) {
 	if dir == "" {
 		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
 	}
+	cfg, paths := discoverCorpus(b, dir)
+	return dir, cfg, paths
+}
+
+// discoverCorpus loads the configuration of the repository in dir and
+// finds its postmortems, as every command does first.
+func discoverCorpus(b *testing.B, dir string) (*config.Config, []string) {
+	b.Helper()
 	cfg, err := config.Load(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -27,7 +35,7 @@ func benchCorpus(b *testing.B) (string, *config.Config, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return dir, cfg, paths
+	return cfg, paths
 }
 
 // BenchmarkLoad parses a whole repository (see benchCorpus). It reports
@@ -77,4 +85,23 @@ func BenchmarkFields(b *testing.B) {
 			parser.Fields(f)
 		}
 	}
+}
+
+// BenchmarkDiscover finds the postmortems of the corpus in
+// INQUEST_BENCH_CORPUS as every command does first, from a freshly loaded
+// configuration: with no content configured, by inferring it.
+func BenchmarkDiscover(b *testing.B) {
+	dir := os.Getenv("INQUEST_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
+	}
+	n := -1
+	for b.Loop() {
+		_, paths := discoverCorpus(b, dir)
+		if n >= 0 && len(paths) != n {
+			b.Fatalf("found %d, then %d", n, len(paths))
+		}
+		n = len(paths)
+	}
+	b.ReportMetric(float64(n), "files")
 }

@@ -81,7 +81,10 @@ var metaHeadings = map[string]bool{
 // headingKey is a heading as a key: lower case, without numbering,
 // emphasis and trailing punctuation.
 func headingKey(h string) string {
-	h = strings.ToLower(stripInline(h))
+	if strings.ContainsAny(h, "*_`[") {
+		h = stripInline(h)
+	}
+	h = strings.ToLower(h)
 	h = strings.TrimLeft(h, "0123456789.) \t")
 	return strings.TrimSpace(strings.Trim(h, " :*_#`?!."))
 }
@@ -91,14 +94,14 @@ func headingKey(h string) string {
 // bold key lines, and sections named after a field (severity, status).
 func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []heading) []bodyField {
 	var out []bodyField
-	text := string(body)
-	end := len(text)
+	end := len(body)
 	for _, h := range hs {
 		if h.level >= 2 {
 			end = h.start
 			break
 		}
 	}
+	text := string(body[:end])
 	skip := -1 // the title's line, which is not a key line
 	for _, h := range hs {
 		if h.level == 1 && h.start < end {
@@ -106,10 +109,15 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 			break
 		}
 	}
-	out = p.keyLines(out, text[:end], bodyLine, skip, false)
+	out = p.keyLines(out, text, bodyLine, skip, false)
+	first := true
 	for _, s := range secs {
+		if s.Level == 1 && first {
+			first = false
+			continue // the title
+		}
 		key := headingKey(s.Heading)
-		if s.Level >= 2 {
+		if s.Level >= 2 && strings.IndexByte(s.Heading, ':') >= 0 {
 			// "## Severity: SEV2" is a key line of its own.
 			if k, v, _ := splitKeyLine(stripInline(s.Heading)); k != "" && p.fields[normalizeKey(k)] != "" {
 				out = append(out, bodyField{field: p.fields[normalizeKey(k)], key: k, value: strings.TrimSpace(v), line: s.Line, from: "heading"})
@@ -161,7 +169,8 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 		case strings.HasPrefix(t, "<!--"):
 			inComment = !strings.Contains(t, "-->")
 			continue
-		case strings.IndexByte(t, ':') < 0 && !strings.HasPrefix(t, "|"):
+		case strings.IndexByte(t, ':') < 0 && !strings.HasPrefix(t, "|"),
+			boldOnly && !strings.Contains(t, "**") && !strings.Contains(t, "__"):
 			continue // not a key line; most lines are prose
 		}
 		key, value, from := splitKeyLine(t)

@@ -50,19 +50,31 @@ type candidates struct {
 	inFolder []string // Markdown files in report folders
 	bare     []string // files without an extension in report folders
 	loose    []string // Markdown files anywhere else
+	// reportDir caches, per folder, whether it is in a report folder.
+	reportDir map[string]bool
 }
 
 // add files a regular file that the exclusions leave.
 func (c *candidates) add(cfg *config.Config, rel string) {
-	if cfg.Excluded(rel) {
+	md, bare := config.MarkdownName(rel), path.Ext(rel) == ""
+	if !md && !bare || cfg.Excluded(rel) {
 		return
 	}
+	dir := path.Dir(rel)
+	in, seen := c.reportDir[dir]
+	if !seen {
+		in = config.InReportFolder(rel)
+		if c.reportDir == nil {
+			c.reportDir = map[string]bool{}
+		}
+		c.reportDir[dir] = in
+	}
 	switch {
-	case config.InReportFolder(rel) && config.MarkdownName(rel):
+	case in && md:
 		c.inFolder = append(c.inFolder, rel)
-	case config.InReportFolder(rel) && path.Ext(rel) == "":
+	case in:
 		c.bare = append(c.bare, rel)
-	case config.MarkdownName(rel):
+	case md:
 		c.loose = append(c.loose, rel)
 	}
 }

@@ -863,8 +863,29 @@ func normalizeKey(key string) string {
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if c >= 0x80 || c == '-' || c == ' ' || 'A' <= c && c <= 'Z' || c <= ' ' {
-			return config.NormalizeKey(key)
+			return normalizeASCIIKey(key)
 		}
 	}
 	return key
+}
+
+// normalizeASCIIKey is config.NormalizeKey by hand for ASCII keys ("Time
+// to detection", a heading read as a key), which are most of those that
+// need it; others go to config.NormalizeKey.
+func normalizeASCIIKey(key string) string {
+	key = strings.TrimSpace(key)
+	b := make([]byte, len(key))
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c >= 0x80:
+			return config.NormalizeKey(key)
+		case c == '-' || c == ' ':
+			b[i] = '_'
+		case 'A' <= c && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		default:
+			b[i] = c
+		}
+	}
+	return string(b)
 }
