@@ -85,3 +85,14 @@ func (c *Config) LearnStatuses(extra []string) {
 	}
 	c.Statuses = append(out, c.Statuses[last])
 }
+
+// WorkflowStatus is a status as inquest's workflow reads it: "" for one of
+// the repository's own status words learned beside the workflow (see
+// LearnStatuses), which says where the incident is (Resolved, Closed),
+// not where its postmortem is; the status itself otherwise.
+func (c *Config) WorkflowStatus(status string) string {
+	if c.AutoStatuses && !slices.ContainsFunc(DefaultStatuses, func(s string) bool { return strings.EqualFold(s, status) }) {
+		return ""
+	}
+	return status
+}

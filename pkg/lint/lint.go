@@ -21,7 +21,6 @@ import (
 	"os"
 	"path"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,10 +137,7 @@ func (lc *checker) on(f *file, rule string) bool {
 }
 
 func (lc *checker) check(inc *postmortem.Incident) []postmortem.Finding {
-	f := &file{inc: inc, status: inc.Status, lines: splitBody(inc.Body, inc.BodyLine)}
-	if lc.cfg.AutoStatuses && !slices.ContainsFunc(config.DefaultStatuses, func(s string) bool { return strings.EqualFold(s, inc.Status) }) {
-		f.status = "" // "Resolved" says where the incident is, not the postmortem
-	}
+	f := &file{inc: inc, status: lc.cfg.WorkflowStatus(inc.Status), lines: splitBody(inc.Body, inc.BodyLine)}
 	f.disabled = parseDisables(f.lines)
 	st := stageOf(lc.cfg, f.status)
 	for _, r := range []struct {

@@ -164,8 +164,9 @@ func (p *Parser) checkTemplate(inc *Incident) {
 	}
 	const rule = "template-placeholder"
 	level := LevelWarning
+	status := p.cfg.WorkflowStatus(inc.Status)
 	switch {
-	case inc.Status == "" || p.cfg.IsDraft(inc.Status):
+	case status == "" || p.cfg.IsDraft(status):
 		first := 0
 		for n := range found {
 			if first == 0 || n < first {
@@ -180,7 +181,7 @@ func (p *Parser) checkTemplate(inc *Incident) {
 		inc.add(first, LevelInfo, rule, "draft still holds %d lines and %d empty sections of %s (the first here); replace them before publishing",
 			len(found), len(empty), t.Name)
 		return
-	case p.cfg.IsPublished(inc.Status):
+	case p.cfg.IsPublished(status):
 		level = LevelError
 	}
 	lines := strings.Split(string(inc.Body), "\n")

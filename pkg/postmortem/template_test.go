@@ -165,6 +165,28 @@ func TestTemplatePlaceholders(t *testing.T) {
 	}
 }
 
+// TestTemplatePlaceholdersOwnStatus: a status word the repository uses
+// beside inquest's workflow (statuses not configured) is no workflow
+// status: examples left in get one note, as in a file with no status.
+func TestTemplatePlaceholdersOwnStatus(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse(nil, config.FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exWhy := "2. Why …? Because …\n"
+	inc := NewParser(cfg).Parse("postmortems/x.md", filledWith("Resolved", "", exWhy, "", ""))
+	var got []string
+	for _, f := range inc.Findings {
+		if f.Rule == "template-placeholder" {
+			got = append(got, f.Level+" "+f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], LevelInfo+" draft still holds") {
+		t.Errorf("findings %q, want one info note", got)
+	}
+}
+
 // TestRepositoryTemplate: a repository's own template replaces the
 // built-in one, and findings name its file and line.
 func TestRepositoryTemplate(t *testing.T) {
