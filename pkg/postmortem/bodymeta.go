@@ -402,6 +402,7 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 		}
 		switch {
 		case ambiguous:
+			inc.dates.ambiguous++ // read again in the repository's order, when it has one
 			addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
 			return "", false
 		case err != nil:

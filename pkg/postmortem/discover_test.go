@@ -318,3 +318,31 @@ func TestDiscoverAmongDecoys(t *testing.T) {
 	}
 	t.Logf("discovery among 3,000 documentation pages and 1,000 vendored files took %s", took)
 }
+
+// TestBodyDateInTheRepositorysOrder: a body's date that reads both ways
+// takes the order the repository's other postmortems show.
+func TestBodyDateInTheRepositorysOrder(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- incidents/a.md --
+# Queue backlog
+
+## Timeline
+
+- 18/04/2023 10:00 UTC backlog grows
+-- incidents/b.md --
+# Cache stampede
+
+**Date:** 04/05/2023
+`)
+	set := loadSet(t, dir)
+	b := set.Incidents[1]
+	if got := b.Date.Format("2006-01-02"); got != "2023-05-04" {
+		t.Errorf("date %s, want 2023-05-04 (day first, as a.md shows)", got)
+	}
+	for _, f := range b.Findings {
+		if f.Rule == "date" {
+			t.Errorf("finding %q after the repository decided the order", f.Message)
+		}
+	}
+}
