@@ -6,7 +6,6 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
-	"os"
 )
 
 //go:embed all:templates all:static
@@ -15,17 +14,14 @@ var files embed.FS
 // Default returns the embedded default theme.
 func Default() fs.FS { return files }
 
-// Overlay returns a file system that serves files from dir when they exist
+// Overlay returns a file system that serves files from top when they exist
 // there and from the default theme otherwise. Directory listings merge
-// both. An empty or missing dir yields the default theme.
-func Overlay(dir string) fs.FS {
-	if dir == "" {
+// both. A nil top yields the default theme.
+func Overlay(top fs.FS) fs.FS {
+	if top == nil {
 		return files
 	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return files
-	}
-	return overlay{top: os.DirFS(dir), base: files}
+	return overlay{top: top, base: files}
 }
 
 type overlay struct {

@@ -79,6 +79,8 @@ type Config struct {
 	DateOrder string `yaml:"date_order"`
 	// Markdown holds rendering options.
 	Markdown Markdown `yaml:"markdown"`
+	// Attachments holds the options for files postmortems link to.
+	Attachments Attachments `yaml:"attachments"`
 	// Trailers are the commit trailers that count as sign-offs.
 	Trailers []string `yaml:"trailers"`
 	// Rules sets the level of check rules by id: error, warning, info or
@@ -127,6 +129,28 @@ type Markdown struct {
 	// Unsafe lets raw HTML in postmortems through to the pages. Off by
 	// default: raw HTML is escaped.
 	Unsafe bool `yaml:"unsafe"`
+}
+
+// Attachments holds the options for the files postmortems link to, which
+// the site copies under files/.
+type Attachments struct {
+	// Allow lists file extensions (without the dot, lower case) of active
+	// content that is copied as written: html, htm, xhtml, js, xml, svg,
+	// …. By default such files run script when opened from the site, so
+	// they are refused (SVG images are sanitised instead); markdown.unsafe
+	// allows them all.
+	Allow []string `yaml:"allow"`
+}
+
+// AllowsActive reports whether an attachment with extension ext (with or
+// without the dot, any case) is copied as written although it can carry
+// script.
+func (c *Config) AllowsActive(ext string) bool {
+	if c.Markdown.Unsafe {
+		return true
+	}
+	ext = strings.ToLower(strings.TrimPrefix(ext, "."))
+	return slices.Contains(c.Attachments.Allow, ext)
 }
 
 // Search holds the options of the site's search page.
@@ -277,7 +301,7 @@ var (
 
 // keysOf maps the Go type names yaml.v3 gives in "not found in type"
 // errors to the keys that type accepts.
-var keysOf = map[string]any{"config.Config": Config{}, "config.Markdown": Markdown{}, "config.Search": Search{}}
+var keysOf = map[string]any{"config.Config": Config{}, "config.Markdown": Markdown{}, "config.Attachments": Attachments{}, "config.Search": Search{}}
 
 // Parse decodes configuration bytes; name is the file name used in errors.
 func Parse(data []byte, name string) (*Config, error) {
@@ -523,6 +547,13 @@ func (c *Config) finish(name string, data []byte) error {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
 		errs = append(errs, fmt.Errorf("%s: timezone: unknown zone %q (%s)", at("timezone"), c.Timezone, hint))
+	}
+	for i, ext := range c.Attachments.Allow {
+		e := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ext), "."))
+		if e == "" || strings.ContainsAny(e, "/\\*. ") {
+			errs = append(errs, fmt.Errorf("%s: attachments.allow: %q is not a file extension (write e.g. html or svg)", at("attachments", "allow"), ext))
+		}
+		c.Attachments.Allow[i] = e
 	}
 	return errors.Join(errs...)
 }

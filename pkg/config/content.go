@@ -202,7 +202,9 @@ func (c *Config) Match(rel string) bool {
 	return false
 }
 
-// Excluded reports whether an exclude glob matches a path.
+// Excluded reports whether an exclude glob matches a repository-relative
+// slash path: such a file is never read, as a postmortem or as an
+// attachment.
 func (c *Config) Excluded(rel string) bool {
 	if c.exclude == nil {
 		// A Config that Load did not finish.

@@ -34,7 +34,7 @@ type Rule struct {
 var rules = []Rule{
 	{"file", postmortem.LevelError, "A file that is empty, binary, not UTF-8, larger than 4 MiB or unreadable.", "Fix or remove the file, or exclude it with `exclude` in inquest.yaml.", "parse"},
 	{"front-matter", postmortem.LevelError, "Malformed YAML/TOML/JSON front matter, or front matter that is never closed.", "Fix the syntax at the line given; quote values that contain `:` or `#`.", "parse"},
-	{"symlink", postmortem.LevelError, "A symbolic link that is broken or leaves the repository (never followed).", "Replace the link with the file, or point it inside the repository.", "parse"},
+	{"symlink", postmortem.LevelError, "A symbolic link (a postmortem, a linked image or file, a theme file, or a folder on the way to one) that is not followed: broken, leading out of the repository, to a hidden file (.git/config, .env), to a folder, to a file Git does not track, or to a file that is not what it stands for (a postmortem link to a file the content globs do not select, an attachment link to a postmortem or an excluded file).", "Replace the link with the file, or point it at a committed file of the repository.", "parse"},
 	{"required-field", postmortem.LevelError, "A field named in `required_fields` is missing or empty.", "Add the field to the front matter.", "parse"},
 	{"required-section", postmortem.LevelError, "A section named in `required_sections` is missing or empty.", "Add the section with one of its headings (see Sections).", "parse"},
 	{"severity", postmortem.LevelError, "A severity that is not on the `severities` scale.", "Use one of the configured severities.", "parse"},
@@ -59,6 +59,7 @@ var rules = []Rule{
 	{"stale-draft", postmortem.LevelWarning, "A draft or in-review postmortem older than `draft_max_age_days` (default 14), counted from its first commit, else the incident date.", "Finish the review and publish it, or ask for help in the review meeting.", "check"},
 	{"broken-link", postmortem.LevelWarning, "A relative Markdown link or image (or HTML `href`/`src`) to a file that does not exist in the repository, or that leads out of it.", "Fix the path (relative to the postmortem's folder, or to the repository root when it starts with `/`) or add the file.", "check"},
 	{"disable-comment", postmortem.LevelWarning, "An `inquest-disable` comment that names an unknown rule.", "Use a rule id from this table.", "check"},
+	{"attachment", postmortem.LevelWarning, "A linked image or file that the site does not publish: not committed to Git (build publishes only what Git tracks; serve shows it), hidden, excluded, larger than 64 MiB, or active content that runs script when opened (HTML, JavaScript, XSLT, XML with script, an SVG that cannot be sanitised).", "Commit the file (git add); for active content the repository trusts, list its extension in attachments.allow.", "build"},
 	{"links", postmortem.LevelWarning, "A relative link to a file that does not exist, found while building the site.", "Fix the path or add the file.", "build"},
 	{"git", postmortem.LevelWarning, "History could not be read fully: a shallow clone, or a damaged repository (a corrupt pack, a missing object).", "Clone with full history (`fetch-depth: 0`); for a damaged repository, run `git fsck` and clone it again.", "history"},
 }

@@ -109,7 +109,14 @@ func (st *renderState) rewrite(n ast.Node, dest []byte, image bool) []byte {
 		if image {
 			what = "image from"
 		}
-		st.problem(n, fmt.Sprintf("%s missing file %q", what, path))
+		rule, msg := "", ""
+		if r, isRefuser := st.resolver.(Refuser); isRefuser {
+			rule, msg = r.Refusal(p, image)
+		}
+		if msg == "" {
+			rule, msg = "", fmt.Sprintf("%s missing file %q", what, path)
+		}
+		st.problems = append(st.problems, Problem{Line: st.line(nodeOffset(n)), Message: msg, Rule: rule})
 		if u != "" {
 			// The resolver's fallback replaces a destination that would dangle.
 			return escapeDestination([]byte(u))

@@ -57,6 +57,16 @@ type Resolver interface {
 	Resolve(dest string, image bool) (url string, ok bool)
 }
 
+// Refuser is a Resolver that can say why it gave a destination no working
+// link. After Resolve returned ok=false for dest, the renderer asks Refusal
+// for the problem to report instead of a missing file: rule names the check
+// (a rule id of the caller's; "" for a missing file) and msg says what is
+// wrong. An empty msg keeps the renderer's own message.
+type Refuser interface {
+	Resolver
+	Refusal(dest string, image bool) (rule, msg string)
+}
+
 // ResolverFunc adapts an ordinary function to the Resolver interface.
 type ResolverFunc func(dest string, image bool) (url string, ok bool)
 
@@ -70,6 +80,9 @@ type Problem struct {
 	Line int
 	// Message describes the problem, e.g. `link to missing file "../x.md"`.
 	Message string
+	// Rule is the Refuser's rule for a destination it refused; "" for the
+	// renderer's own problems.
+	Rule string
 }
 
 // String formats the problem as "line: message".

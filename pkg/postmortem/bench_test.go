@@ -8,6 +8,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // benchCorpus returns the corpus in INQUEST_BENCH_CORPUS (a folder made by
@@ -31,7 +32,11 @@ func discoverCorpus(b *testing.B, dir string) (*config.Config, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	paths, _, err := postmortem.Discover(context.Background(), dir, cfg)
+	tree, err := worktree.New(dir, worktree.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths, _, err := postmortem.Discover(context.Background(), tree, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // Discovery with no configuration. When inquest.yaml sets no content,
@@ -81,9 +80,9 @@ func (c *candidates) add(cfg *config.Config, rel string) {
 
 // decide chooses among the candidates, reading at most sniffSize bytes of
 // those whose name does not settle it.
-func (c *candidates) decide(ctx context.Context, root string, cfg *config.Config) (*Discovery, []string, error) {
+func (c *candidates) decide(ctx context.Context, tree *worktree.Tree, cfg *config.Config) (*Discovery, []string, error) {
 	d := &Discovery{Shaped: map[string]string{}}
-	bare, err := sniffAll(ctx, root, c.bare, func(rel string, head []byte) string {
+	bare, err := sniffAll(ctx, tree, c.bare, func(rel string, head []byte) string {
 		if markdownText(head) {
 			return "Markdown text"
 		}
@@ -101,7 +100,7 @@ func (c *candidates) decide(ctx context.Context, root string, cfg *config.Config
 		}
 		return d, picked, nil
 	}
-	shaped, err := sniffAll(ctx, root, c.loose, func(rel string, head []byte) string { return shapeOf(cfg, rel, head) })
+	shaped, err := sniffAll(ctx, tree, c.loose, func(rel string, head []byte) string { return shapeOf(cfg, rel, head) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,17 +110,17 @@ func (c *candidates) decide(ctx context.Context, root string, cfg *config.Config
 	return d, picked, nil
 }
 
-// sniffAll reads the first sniffSize bytes of each file on all cores and
-// keeps those judge gives a reason for.
-func sniffAll(ctx context.Context, root string, paths []string, judge func(rel string, head []byte) string) (map[string]string, error) {
+// sniffAll reads the first sniffSize bytes of each file on all cores, under
+// the work tree's rule, and keeps those judge gives a reason for.
+func sniffAll(ctx context.Context, tree *worktree.Tree, paths []string, judge func(rel string, head []byte) string) (map[string]string, error) {
 	out := map[string]string{}
 	var mu sync.Mutex
 	err := forEach(ctx, len(paths), func() func(int) {
 		buf := make([]byte, sniffSize)
 		return func(i int) {
-			head, err := readHead(filepath.Join(root, filepath.FromSlash(paths[i])), buf)
+			head, err := readHead(tree, paths[i], buf)
 			if err != nil {
-				return // unreadable: not shaped like anything
+				return // unreadable or refused: not shaped like anything
 			}
 			if why := judge(paths[i], head); why != "" {
 				mu.Lock()
@@ -133,9 +132,13 @@ func sniffAll(ctx context.Context, root string, paths []string, judge func(rel s
 	return out, err
 }
 
-// readHead reads the start of a file into buf.
-func readHead(name string, buf []byte) ([]byte, error) {
-	f, err := os.Open(name)
+// readHead reads the start of a file of the tree into buf.
+func readHead(tree *worktree.Tree, rel string, buf []byte) ([]byte, error) {
+	wf, err := tree.Resolve(rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tree.Open(wf)
 	if err != nil {
 		return nil, err
 	}

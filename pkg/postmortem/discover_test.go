@@ -13,6 +13,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // TestDiscoverWithoutConfig: with no content configured, the postmortems
@@ -215,7 +216,7 @@ severity: SEV1
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _, err := postmortem.Discover(context.Background(), dir, pinned)
+			again, _, err := postmortem.Discover(context.Background(), newTree(t, dir), pinned)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -239,6 +240,16 @@ func loadSet(t *testing.T, dir string) *postmortem.Set {
 		t.Fatal(err)
 	}
 	return set
+}
+
+// newTree is the work tree in dir, outside Git.
+func newTree(t *testing.T, dir string) *worktree.Tree {
+	t.Helper()
+	tree, err := worktree.New(dir, worktree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }
 
 func quoteAll(globs []string) string {
@@ -308,7 +319,7 @@ func TestDiscoverAmongDecoys(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	paths, findings, err := postmortem.Discover(context.Background(), dir, cfg)
+	paths, findings, err := postmortem.Discover(context.Background(), newTree(t, dir), cfg)
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)

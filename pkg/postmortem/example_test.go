@@ -8,6 +8,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 func ExampleParseActionItems() {
@@ -59,7 +60,11 @@ func ExampleDiscoverAll() {
 	if err != nil {
 		panic(err)
 	}
-	paths, _, found, err := postmortem.DiscoverAll(context.Background(), dir, cfg)
+	tree, err := worktree.New(dir, worktree.Options{})
+	if err != nil {
+		panic(err)
+	}
+	paths, _, found, err := postmortem.DiscoverAll(context.Background(), tree, cfg)
 	if err != nil {
 		panic(err)
 	}

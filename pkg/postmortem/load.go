@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/timeline"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // Set is every postmortem of a repository plus findings that belong to no
@@ -58,13 +59,17 @@ func SortFindings(fs []Finding) {
 	})
 }
 
-// Discover walks root and returns the repository-relative slash paths of
-// the files the configuration selects, sorted. Symbolic links are followed
-// only when they stay inside root; the others are reported. When no
-// content is configured, Discover finds the postmortems (see Discovery)
-// and gives cfg the globs it settled on.
-func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, []Finding, error) {
-	paths, findings, _, err := DiscoverAll(ctx, root, cfg)
+// Discover walks the work tree and returns the repository-relative slash
+// paths of the files the configuration selects, sorted. Hidden files and
+// folders are never read. A symbolic link among them is followed only to
+// a regular file that the tree's rule allows (inside the repository, not
+// hidden, tracked by Git: see package worktree) and that the content globs
+// select too; any other, a link to a folder included, is reported with a
+// symlink finding naming its target and left out. When no content is
+// configured, Discover finds the postmortems (see Discovery) and gives cfg
+// the globs it settled on.
+func Discover(ctx context.Context, tree *worktree.Tree, cfg *config.Config) ([]string, []Finding, error) {
+	paths, findings, _, err := DiscoverAll(ctx, tree, cfg)
 	return paths, findings, err
 }
 
@@ -72,21 +77,17 @@ func Discover(ctx context.Context, root string, cfg *config.Config) ([]string, [
 // inferred them (nil when content is configured). The configuration
 // selects the same files afterwards: call it before anything reads
 // cfg.Match, such as the history.
-func DiscoverAll(ctx context.Context, root string, cfg *config.Config) ([]string, []Finding, *Discovery, error) {
+func DiscoverAll(ctx context.Context, tree *worktree.Tree, cfg *config.Config) ([]string, []Finding, *Discovery, error) {
 	var infer *candidates
 	if cfg.AutoContent && cfg.Content == nil {
 		infer = &candidates{}
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("discover %s: %w", root, err)
-	}
-	realRoot, _ = filepath.Abs(realRoot)
-	var paths []string
+	realRoot := tree.Root()
+	var paths, links []string
 	var findings []Finding
 	// The walk starts from the resolved root: WalkDir does not enter a
 	// root that is itself a link (a repository reached through one).
-	err = filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -99,34 +100,21 @@ func DiscoverAll(ctx context.Context, root string, cfg *config.Config) ([]string
 			}
 			return nil
 		}
-		if d.IsDir() {
-			if rel != "." && (d.Name() == ".git" || d.Name() == "node_modules" || cfg.ExcludesDir(rel)) {
+		if rel != "." && (strings.HasPrefix(d.Name(), ".") || d.IsDir() && (d.Name() == "node_modules" || cfg.ExcludesDir(rel))) {
+			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			if !cfg.Match(rel) && !cfg.Match(rel+"/x.md") && !cfg.Match(rel+"/x/x.md") {
-				return nil
-			}
-			target, err := filepath.EvalSymlinks(p)
-			if err != nil {
-				findings = append(findings, Finding{File: rel, Line: 1, Level: LevelError, Rule: "symlink", Message: "symbolic link is broken; it is skipped"})
-				return nil
-			}
-			target, _ = filepath.Abs(target)
-			if target != realRoot && !strings.HasPrefix(target, realRoot+string(filepath.Separator)) {
-				findings = append(findings, Finding{File: rel, Line: 1, Level: LevelError, Rule: "symlink", Message: "symbolic link points outside the repository; it is not followed"})
-				return nil
-			}
-			if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() && cfg.Match(rel) {
-				paths = append(paths, rel)
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && infer != nil {
+		switch {
+		case d.IsDir():
+		case d.Type()&fs.ModeSymlink != 0:
+			// Judged once the content globs are settled (inferred ones
+			// included), against the same globs ParseFiles checks.
+			links = append(links, rel)
+		case d.Type().IsRegular() && infer != nil:
 			infer.add(cfg, rel)
-		} else if d.Type().IsRegular() && cfg.Match(rel) {
+		case d.Type().IsRegular() && cfg.Match(rel):
 			paths = append(paths, rel)
 		}
 		return nil
@@ -136,47 +124,87 @@ func DiscoverAll(ctx context.Context, root string, cfg *config.Config) ([]string
 	}
 	var found *Discovery
 	if infer != nil {
-		d, picked, err := infer.decide(ctx, realRoot, cfg)
+		d, picked, err := infer.decide(ctx, tree, cfg)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		cfg.UseContent(d.Content)
-		// Links were taken by the folder rule; keep those the globs take.
-		paths = slices.DeleteFunc(paths, func(p string) bool { return !cfg.Match(p) })
 		paths, found = append(paths, picked...), d
+	}
+	for _, rel := range links {
+		if !cfg.Match(rel) && !cfg.Match(rel+"/x.md") && !cfg.Match(rel+"/x/x.md") {
+			continue
+		}
+		f, err := tree.Resolve(rel)
+		switch {
+		case err != nil:
+			findings = append(findings, LinkFinding(rel, err))
+		case !cfg.Match(rel):
+			// A link to a file, named as no postmortem is.
+		case !cfg.Match(f.Real):
+			findings = append(findings, LinkFinding(rel, notPostmortem(rel, f)))
+		default:
+			paths = append(paths, rel)
+		}
 	}
 	slices.Sort(paths)
 	return slices.Compact(paths), findings, found, nil
 }
 
-// Load discovers, reads and parses every postmortem under root on all
-// cores, then validates the set. The order of incidents is the sorted order
-// of their paths.
-func Load(ctx context.Context, root string, cfg *config.Config) (*Set, error) {
-	return LoadWith(ctx, root, cfg, NewParser(cfg))
+// notPostmortem refuses a link to a file the content globs do not select.
+func notPostmortem(rel string, f worktree.File) error {
+	return &worktree.Refusal{Path: rel, Target: f.Real,
+		Reason: "leads to a file that is not a postmortem (the content globs do not select it, or exclude does)"}
 }
 
-// LoadWith is Load with a given parser for cfg, such as a FieldsCache's
-// SeedingParser.
-func LoadWith(ctx context.Context, root string, cfg *config.Config, p *Parser) (*Set, error) {
-	paths, findings, found, err := DiscoverAll(ctx, root, cfg)
+// LinkFinding is the finding for a file that could not be read under the
+// work tree's rule: a symlink error naming the file and where its link
+// leads, or a file error.
+func LinkFinding(rel string, err error) Finding {
+	var r *worktree.Refusal
+	if errors.As(err, &r) && r.Linked() {
+		return Finding{File: rel, Line: 1, Level: LevelError, Rule: "symlink",
+			Message: fmt.Sprintf("symbolic link to %s %s; it is not followed", r.Target, r.Reason)}
+	}
+	if errors.As(err, &r) {
+		return Finding{File: rel, Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("%s; it is not read", r.Reason)}
+	}
+	return Finding{File: rel, Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)}
+}
+
+// Load discovers, reads and parses every postmortem under root on all
+// cores, then validates the set. The order of incidents is the sorted order
+// of their paths. It applies the work tree's rule without knowing what Git
+// tracks (see package worktree); repo.Load knows.
+func Load(ctx context.Context, root string, cfg *config.Config) (*Set, error) {
+	tree, err := worktree.New(root, worktree.Options{})
 	if err != nil {
 		return nil, err
 	}
-	return LoadPaths(ctx, root, cfg, p, paths, findings, found)
+	return LoadWith(ctx, tree, cfg, NewParser(cfg))
 }
 
-// LoadPaths is LoadWith for files DiscoverAll found: it parses them,
-// learns the scales inquest.yaml leaves unconfigured, and validates the
-// set.
-func LoadPaths(ctx context.Context, root string, cfg *config.Config, p *Parser, paths []string, findings []Finding, found *Discovery) (*Set, error) {
+// LoadWith is Load of a work tree with a given parser for cfg, such as a
+// FieldsCache's SeedingParser.
+func LoadWith(ctx context.Context, tree *worktree.Tree, cfg *config.Config, p *Parser) (*Set, error) {
+	paths, findings, found, err := DiscoverAll(ctx, tree, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return LoadPaths(ctx, tree, cfg, p, paths, findings, found)
+}
+
+// LoadPaths is LoadWith for files DiscoverAll found: it parses them, under
+// the work tree's rule, learns the scales inquest.yaml leaves
+// unconfigured, and validates the set.
+func LoadPaths(ctx context.Context, tree *worktree.Tree, cfg *config.Config, p *Parser, paths []string, findings []Finding, found *Discovery) (*Set, error) {
 	set := &Set{Findings: findings, Discovery: found}
-	incs, err := ParseFiles(ctx, root, paths, p)
+	incs, err := ParseFiles(ctx, tree, paths, p)
 	if err != nil {
 		return nil, err
 	}
 	set.DateOrder = DateOrder(incs)
-	if err := reparseAmbiguous(ctx, root, paths, incs, p.WithDateOrder(set.DateOrder)); err != nil {
+	if err := reparseAmbiguous(ctx, tree, paths, incs, p.WithDateOrder(set.DateOrder)); err != nil {
 		return nil, err
 	}
 	set.Incidents = incs
@@ -202,7 +230,7 @@ func DateOrder(incs []*Incident) timeline.DateOrder {
 // dates that read both ways and whose own dates did not decide how: p
 // reads them in the repository's order. There are few such files, so
 // reading them again costs less than keeping every file's content.
-func reparseAmbiguous(ctx context.Context, root string, paths []string, incs []*Incident, p *Parser) error {
+func reparseAmbiguous(ctx context.Context, tree *worktree.Tree, paths []string, incs []*Incident, p *Parser) error {
 	if p.orderFrom != orderFromRepository {
 		return nil
 	}
@@ -219,7 +247,7 @@ func reparseAmbiguous(ctx context.Context, root string, paths []string, incs []*
 	for k, i := range redo {
 		sub[k] = paths[i]
 	}
-	again, err := ParseFiles(ctx, root, sub, p)
+	again, err := ParseFiles(ctx, tree, sub, p)
 	if err != nil {
 		return err
 	}
@@ -230,19 +258,14 @@ func reparseAmbiguous(ctx context.Context, root string, paths []string, incs []*
 }
 
 // ParseFiles reads and parses files (repository-relative slash paths) in
-// parallel, keeping their order.
-func ParseFiles(ctx context.Context, root string, paths []string, p *Parser) ([]*Incident, error) {
+// parallel, keeping their order. Each is read under the work tree's rule,
+// checked again as it is read: a file that became a link leading where
+// Discover would not have followed is broken, with the finding that says
+// why.
+func ParseFiles(ctx context.Context, tree *worktree.Tree, paths []string, p *Parser) ([]*Incident, error) {
 	incs := make([]*Incident, len(paths))
 	err := forEach(ctx, len(paths), func() func(int) {
-		return func(i int) {
-			data, err := readLimited(filepath.Join(root, filepath.FromSlash(paths[i])))
-			if err != nil {
-				incs[i] = &Incident{Source: paths[i], ID: sanitizeID(idFromFileName(paths[i])), Broken: true,
-					Findings: []Finding{{File: paths[i], Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)}}}
-				return
-			}
-			incs[i] = p.Parse(paths[i], data)
-		}
+		return func(i int) { incs[i] = p.parseFile(tree, paths[i]) }
 	})
 	if err != nil {
 		return nil, err
@@ -278,18 +301,68 @@ func forEach(ctx context.Context, n int, worker func() func(i int)) error {
 	return ctx.Err()
 }
 
-// readLimited reads a file, stopping one byte past MaxFileSize so that a huge
-// file costs no more than the limit. The buffer is sized from the file's
-// length, as os.ReadFile's is: an incident keeps its content (Body is part
-// of it), and a buffer grown by doubling would keep up to twice that.
-func readLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
+// parseFile reads and parses one file of the tree. A panic while parsing
+// it (a bug inquest should hear of) leaves that file broken, not the load.
+func (p *Parser) parseFile(tree *worktree.Tree, rel string) (inc *Incident) {
+	broken := func(f Finding) *Incident {
+		return &Incident{Source: rel, ID: sanitizeID(idFromFileName(rel)), Title: path.Base(rel), Broken: true, Findings: []Finding{f}}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			inc = broken(Finding{File: rel, Line: 1, Level: LevelError, Rule: "file",
+				Message: fmt.Sprintf("internal error while parsing this file (please report it): %v", r)})
+		}
+	}()
+	f, err := tree.Resolve(rel)
+	if err == nil && f.Linked && !p.cfg.Match(f.Real) {
+		err = notPostmortem(rel, f)
+	}
+	if err != nil {
+		return broken(LinkFinding(rel, err))
+	}
+	if f.Size > MaxFileSize {
+		// Not read at all: its size is what the finding needs.
+		return broken(Finding{File: rel, Line: 1, Level: LevelError, Rule: "file", Message: tooLarge(f.Size)})
+	}
+	data, err := readLimited(tree, f)
+	if err != nil {
+		return broken(Finding{File: rel, Line: 1, Level: LevelError, Rule: "file", Message: fmt.Sprintf("cannot read: %v", err)})
+	}
+	return p.Parse(rel, data)
+}
+
+// tooLarge is the message for a file of size bytes, over MaxFileSize.
+func tooLarge(size int64) string {
+	return fmt.Sprintf("file is %d bytes (%s), larger than the %d-byte (4 MiB) limit for a postmortem; it is skipped", size, humanBytes(size), MaxFileSize)
+}
+
+// humanBytes writes a size in the largest binary unit that keeps it at or
+// above 1.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readLimited reads a file the tree allowed, stopping one byte past
+// MaxFileSize so that a file that grew since costs no more than the limit.
+// The buffer is sized from the file's length, as os.ReadFile's is: an
+// incident keeps its content (Body is part of it), and a buffer grown by
+// doubling would keep up to twice that.
+func readLimited(tree *worktree.Tree, wf worktree.File) ([]byte, error) {
+	f, err := tree.Open(wf)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	size := 512
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= MaxFileSize {
+	if fi, err := f.Stat(); err == nil && fi.Size() <= MaxFileSize {
 		size = int(fi.Size()) + 1 // one more byte to see the end of the file
 	}
 	data := make([]byte, 0, size)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // TestDiscoverThroughLinkedRoot: a repository reached through a symbolic
@@ -32,7 +33,11 @@ func TestDiscoverThroughLinkedRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, root := range []string{repo, link} {
-		paths, findings, err := Discover(context.Background(), root, cfg)
+		tree, err := worktree.New(root, worktree.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths, findings, err := Discover(context.Background(), tree, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,12 +58,20 @@ func TestDiscoverThroughLinkedRoot(t *testing.T) {
 // it), and one larger than MaxFileSize only one byte past the limit.
 func TestReadLimited(t *testing.T) {
 	dir := t.TempDir()
+	tree, err := worktree.New(dir, worktree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []int{0, 1, 511, 512, 4097, 100_000, MaxFileSize, MaxFileSize + 10_000} {
 		name := filepath.Join(dir, "f.md")
 		if err := os.WriteFile(name, bytes.Repeat([]byte("x"), n), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		data, err := readLimited(name)
+		f, err := tree.Resolve("f.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := readLimited(tree, f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -92,7 +92,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 	switch {
 	case len(content) > MaxFileSize:
-		addf(1, LevelError, "file", "file is %d bytes, larger than the %d-byte limit for a postmortem; it is skipped", len(content), MaxFileSize)
+		addf(1, LevelError, "file", "%s", tooLarge(int64(len(content))))
 		inc.Broken = true
 	case len(bytes.TrimSpace(content)) == 0:
 		addf(1, LevelError, "file", "file is empty")

@@ -22,7 +22,11 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	paths, _, err := postmortem.Discover(ctx, root, cfg)
+	tree, err := Tree(root)
+	if err != nil {
+		return "", err
+	}
+	paths, _, err := postmortem.Discover(ctx, tree, cfg)
 	if err != nil {
 		return "", err
 	}

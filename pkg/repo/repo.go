@@ -14,6 +14,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // Options select the load stages.
@@ -28,7 +29,11 @@ type Options struct {
 // Repo is a loaded postmortem repository: configuration, incidents with
 // their findings, and the history stage's warnings.
 type Repo struct {
-	Root     string
+	Root string
+	// Tree is the work tree under inquest's rule for reading it: whatever
+	// is read from it into output (postmortems, attachments, theme files)
+	// is read through it.
+	Tree     *worktree.Tree
 	Config   *config.Config
 	Set      *postmortem.Set
 	Warnings []string
@@ -65,12 +70,16 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	if err != nil {
 		return nil, nil, err
 	}
+	tree, err := Tree(root)
+	if err != nil {
+		return nil, nil, err
+	}
 	if !opts.History {
-		set, err := postmortem.Load(ctx, root, cfg)
+		set, err := postmortem.LoadWith(ctx, tree, cfg, postmortem.NewParser(cfg))
 		if err != nil {
 			return nil, nil, err
 		}
-		return &Repo{Root: root, Config: cfg, Set: set}, none, nil
+		return &Repo{Root: root, Tree: tree, Config: cfg, Set: set}, none, nil
 	}
 	cache := opts.CacheDir
 	if cache == "" {
@@ -86,7 +95,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	hist := make(chan loaded, 1)
 	// Discovery first: with no content configured it settles the globs
 	// the history's Include and Roots read.
-	paths, findings, found, err := postmortem.DiscoverAll(ctx, root, cfg)
+	paths, findings, found, err := postmortem.DiscoverAll(ctx, tree, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,7 +122,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		})
 		hist <- loaded{h, warnings, err}
 	}()
-	set, err := postmortem.LoadPaths(ctx, root, cfg, parser, paths, findings, found)
+	set, err := postmortem.LoadPaths(ctx, tree, cfg, parser, paths, findings, found)
 	hl := <-hist
 	if err != nil {
 		return nil, nil, err
@@ -122,7 +131,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 		return nil, nil, hl.err
 	}
 	h := hl.h
-	r := &Repo{Root: root, Config: cfg, Set: set}
+	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set}
 	r.Warnings = append(r.Warnings, hl.warnings...)
 	changes := none
 	if h != nil {

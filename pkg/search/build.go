@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/inquest-dev/inquest/pkg/internal/tmpdir"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -135,11 +136,13 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
+	sweep(dir)
+	td, err := tmpdir.Make(parent, buildPattern(dir))
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer td.Remove()
+	tmp := td.Path
 	path := filepath.Join(tmp, "index")
 	sc := sidecar{MappingVersion: MappingVersion, Browser: opts.Browser, Docs: make(map[string]string, len(incs))}
 	if (opts.builder || opts.Browser) && len(incs) > 0 {
@@ -202,15 +205,21 @@ func writeBatches(ctx context.Context, path string, incs []*postmortem.Incident,
 
 // writeBuilder indexes incidents with Bleve's offline builder, which writes
 // segments of size documents and merges them once at the end.
+//
+// The builder is closed only when every document went in: its Close
+// merges and writes the index (wasted work after an error), and panics
+// when no segment was written yet (index out of range in scorch's
+// Builder.Close, Bleve 2.6.3), as when a build is cancelled before its
+// first batch. Between batches it holds no open file; its segments are in
+// tmp, which the caller removes.
 func writeBuilder(ctx context.Context, path, tmp string, incs []*postmortem.Incident, size int, m mapping.IndexMapping, fps map[string]string) error {
+	if len(incs) == 0 {
+		return errors.New("the offline builder needs at least one document")
+	}
 	b, err := bleve.NewBuilder(path, m, map[string]any{"batchSize": size, "buildPathPrefix": tmp})
 	if err != nil {
 		return err
 	}
-	// A build that stops early is not closed: Close would merge what was
-	// written only to have it thrown away with tmp, and it panics when no
-	// segment was written yet (bleve v2.6.3, scorch/builder.go:264), as
-	// when a site build cancels its browser index at once.
 	for start := 0; start < len(incs); start += size {
 		chunk := incs[start:min(start+size, len(incs))]
 		docs, chunkFPs, err := documents(ctx, chunk, true)
@@ -224,7 +233,33 @@ func writeBuilder(ctx context.Context, path, tmp string, incs []*postmortem.Inci
 			fps[inc.ID] = chunkFPs[i]
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return closeBuilder(b)
+}
+
+// closeBuilder closes an offline builder, turning a panic inside Bleve into
+// an error: one bad build must not take the process (a server) down.
+func closeBuilder(b bleve.Builder) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bleve: offline builder: %v", r)
+		}
+	}()
 	return b.Close()
+}
+
+// buildPattern and oldPattern name the temporary folders beside an index
+// at dir: a build under way, and an index moved aside to be deleted.
+func buildPattern(dir string) string { return "." + filepath.Base(dir) + ".build-*" }
+func oldPattern(dir string) string   { return "." + filepath.Base(dir) + ".old-*" }
+
+// sweep removes what builds of the index at dir killed part way left
+// beside it (see package tmpdir).
+func sweep(dir string) {
+	tmpdir.Sweep(filepath.Dir(dir), buildPattern(dir))
+	tmpdir.Sweep(filepath.Dir(dir), oldPattern(dir))
 }
 
 // replaceDir moves the directory src to dst, moving any existing dst aside
@@ -234,12 +269,12 @@ func replaceDir(src, dst string) error {
 	if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(src, dst)
 	}
-	old, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-*")
+	old, err := tmpdir.Make(filepath.Dir(dst), oldPattern(dst))
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(old)
-	aside := filepath.Join(old, "index")
+	defer old.Remove()
+	aside := filepath.Join(old.Path, "index")
 	if err := os.Rename(dst, aside); err != nil {
 		return err
 	}

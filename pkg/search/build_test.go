@@ -235,6 +235,53 @@ func TestBuildCancelled(t *testing.T) {
 	}
 }
 
+// TestBuildCancelledNoPanic: a build cancelled before its first batch, with
+// the offline builder (the browser's index) or batches, returns the
+// context's error, does not panic in Bleve's Builder.Close, and leaves no
+// temporary folder beside the index.
+func TestBuildCancelledNoPanic(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	for _, opts := range []BuildOptions{{Browser: true}, {builder: true}, {}} {
+		parent := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := Build(ctx, filepath.Join(parent, "index"), incs, opts); !errors.Is(err, context.Canceled) {
+			t.Errorf("%+v: %v, want context.Canceled", opts, err)
+		}
+		if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+			t.Errorf("%+v: left %v", opts, entries)
+		}
+	}
+}
+
+// TestBuildSweepsStale: the folders a build killed part way left beside the
+// index (their lock let go) are removed by the next build.
+func TestBuildSweepsStale(t *testing.T) {
+	incs := fixtures(t, "incidents.txtar")
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "index")
+	var stale []string
+	for _, name := range []string{".index.build-123", ".index.old-456"} {
+		p := filepath.Join(parent, name)
+		if err := os.MkdirAll(filepath.Join(p, "index", "store"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// A lock file nobody holds: its process is gone.
+		if err := os.WriteFile(filepath.Join(p, ".inquest-lock"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stale = append(stale, p)
+	}
+	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+}
+
 func TestBuildMethodsAgree(t *testing.T) {
 	incs := fixtures(t, "incidents.txtar")
 	ctx := context.Background()

@@ -23,6 +23,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/inquest-dev/inquest/pkg/internal/tmpdir"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
@@ -92,11 +93,15 @@ func Run(ctx context.Context, opts Options) error {
 	if err := CheckAddr(opts.Addr, opts.AllowRemote); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "inquest-serve-")
+	// A server killed part way (kill -9) leaves its folder behind: the
+	// next one removes it; a folder another server uses is left alone.
+	tmpdir.Sweep(os.TempDir(), "inquest-serve-*")
+	td, err := tmpdir.Make("", "inquest-serve-*")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer td.Remove()
+	tmp := td.Path
 	s := &Server{opts: opts, tmp: tmp, builder: site.NewBuilder(site.BuildOptions{
 		Dir: opts.Dir, BaseURL: "/", Drafts: opts.Drafts, NoHistory: opts.NoHistory, Serve: true,
 	})}

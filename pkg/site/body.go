@@ -57,7 +57,7 @@ func (b *builder) renderBody(v *Incident) error {
 	v.Headings = out.Headings
 	v.bodyFindings = nil
 	for _, p := range out.Problems {
-		v.bodyFindings = append(v.bodyFindings, postmortem.Finding{File: v.Source, Line: v.BodyLine + p.Line - 1, Level: postmortem.LevelWarning, Rule: "links", Message: p.Message})
+		v.bodyFindings = append(v.bodyFindings, linkFinding(v.Source, v.BodyLine+p.Line-1, p.Rule, p.Message))
 	}
 	return nil
 }

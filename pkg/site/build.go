@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/internal/tmpdir"
 	"github.com/inquest-dev/inquest/pkg/lint"
 	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
@@ -141,6 +142,9 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if opts.CacheDir == "" {
 		opts.CacheDir = repo.CacheDir(opts.Dir)
 	}
+	// What a build killed part way (kill -9, a power cut) left beside the
+	// output; folders another build is using are left alone.
+	sweepOut(opts.Out)
 	t0 := time.Now()
 	var stamp string
 	// serve builds into a fresh folder each time: no stamp to compare or keep.
@@ -190,7 +194,10 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		t := time.Now()
 		var err error
 		if !repo.IndexCurrent(opts.CacheDir, fp) {
-			_, err = repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
+			err = safely(func() error {
+				_, err := repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
+				return err
+			})
 		}
 		indexTook = time.Since(t)
 		indexDone <- err
@@ -230,11 +237,12 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	progress(opts.Progress, "rendered %d incidents", len(b.site.Incidents))
 
 	t0 = time.Now()
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(opts.Out)), "."+filepath.Base(opts.Out)+".tmp-")
+	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(opts.Out)), tmpPattern(opts.Out))
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	defer td.Remove()
+	tmp := td.Path
 	// The browser's search index is built beside the pages (serve's
 	// pages ask its API instead); both are done before the swap.
 	type browserDone struct {
@@ -246,7 +254,11 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	defer stopBrowser()
 	if !opts.Serve {
 		go func() {
-			m, err := b.browserIndex(bctx, tmp)
+			var m browserManifest
+			err := safely(func() (err error) {
+				m, err = b.browserIndex(bctx, tmp)
+				return err
+			})
 			browser <- browserDone{m, err}
 		}()
 	}
@@ -279,6 +291,9 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		res.Elapsed = time.Since(start)
 		return res, ErrHistory
 	}
+	if err := td.Keep(); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
 	if err := swapDir(tmp, opts.Out); err != nil {
 		return nil, err
 	}
@@ -301,30 +316,44 @@ func progress(w io.Writer, format string, args ...any) {
 	}
 }
 
-// swapDir replaces dst with src: dst is moved aside, src renamed into
-// place, and the old tree removed. A failure before the rename leaves dst
-// as it was.
+// tmpPattern and oldPattern name the temporary folders beside the output
+// folder out: a build under way, and a previous site moved aside to be
+// deleted.
+func tmpPattern(out string) string { return "." + filepath.Base(filepath.Clean(out)) + ".tmp-*" }
+func oldPattern(out string) string { return "." + filepath.Base(filepath.Clean(out)) + ".old-*" }
+
+// sweepOut removes the temporary folders of builds of out that were killed
+// part way (see package tmpdir).
+func sweepOut(out string) {
+	parent := filepath.Dir(filepath.Clean(out))
+	tmpdir.Sweep(parent, tmpPattern(out))
+	tmpdir.Sweep(parent, oldPattern(out))
+}
+
+// swapDir replaces dst with src: dst is moved aside into a temporary
+// folder, src renamed into place, and the old tree removed. A failure
+// before the rename leaves dst as it was.
 func swapDir(src, dst string) error {
-	old := ""
-	if _, err := os.Stat(dst); err == nil {
-		old = dst + ".old-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-		if err := os.Rename(dst, old); err != nil {
+	if _, err := os.Lstat(dst); err == nil {
+		old, err := tmpdir.Make(filepath.Dir(filepath.Clean(dst)), oldPattern(dst))
+		if err != nil {
 			return fmt.Errorf("replace %s: %w", dst, err)
 		}
-	}
-	if err := os.Rename(src, dst); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dst)
+		defer old.Remove()
+		aside := filepath.Join(old.Path, "site")
+		if err := os.Rename(dst, aside); err != nil {
+			return fmt.Errorf("replace %s: %w", dst, err)
 		}
+		if err := os.Rename(src, dst); err != nil {
+			if rerr := os.Rename(aside, dst); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+			return fmt.Errorf("replace %s: %w", dst, err)
+		}
+	} else if err := os.Rename(src, dst); err != nil {
 		return fmt.Errorf("replace %s: %w", dst, err)
 	}
-	if err := os.Chmod(dst, 0o755); err != nil {
-		return err
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
+	return os.Chmod(dst, 0o755)
 }
 
 // builder holds one build's assembled state.
@@ -345,6 +374,10 @@ type builder struct {
 	// frags are the cached fragments of the render pass under way; each
 	// pass starts with none, as the incidents may have changed.
 	frags fragments
+	// attached is what checkAttachment found of each linked file.
+	attached attachmentCache
+	// themeFindings are the theme files the last write left out.
+	themeFindings []postmortem.Finding
 }
 
 // assemble filters the incidents that will be published and derives the
@@ -637,7 +670,7 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				if err := fn(i); err != nil {
+				if err := safely(func() error { return fn(i) }); err != nil {
 					sendErr(errc, err)
 				}
 			}
@@ -662,6 +695,18 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 	}
 }
 
+// safely calls fn, turning a panic into an error: a bug met by one page
+// fails the build with a message, instead of killing the process (and a
+// server with it) before it has removed its temporary folders.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return fn()
+}
+
 // renderOne renders what other pages show of an incident: its lessons.
 // The body is rendered by renderBody just before its page is written, so
 // the HTML of 10,000 pages is never held at once.
@@ -677,29 +722,14 @@ func (b *builder) renderOne(v *Incident) error {
 	return nil
 }
 
-// findings are the link problems found while writing the pages.
+// findings are the problems found while writing the pages: links in
+// postmortems, and theme files left out.
 func (b *builder) findings() []postmortem.Finding {
-	var out []postmortem.Finding
+	out := slices.Clone(b.themeFindings)
 	for _, v := range b.site.Incidents {
 		out = append(out, v.bodyFindings...)
 	}
 	return out
-}
-
-// insideRepo reports whether a path, with every symbolic link on it
-// resolved, stays inside the repository.
-func (b *builder) insideRepo(full string) bool {
-	real, err := filepath.EvalSymlinks(full)
-	if err != nil {
-		return false
-	}
-	root, err := filepath.EvalSymlinks(b.repo.Root)
-	if err != nil {
-		return false
-	}
-	real, _ = filepath.Abs(real)
-	root, _ = filepath.Abs(root)
-	return strings.HasPrefix(real, root+string(filepath.Separator))
 }
 
 // resolver maps relative links in one postmortem to site URLs: other
@@ -709,6 +739,9 @@ type resolver struct {
 	b     *builder
 	from  string
 	links *linkSet
+	// refused maps a destination Resolve gave no working link to the
+	// problem to report, for Refusal.
+	refused map[string][2]string
 }
 
 // linkSet is what rendering one piece of Markdown linked to, as
@@ -742,19 +775,23 @@ func (r *resolver) Resolve(dest string, image bool) (string, bool) {
 	if v, ok := r.b.bySource[p]; ok && !image {
 		return r.b.site.BasePath + v.Path, true
 	}
-	// Hidden files and folders (.git/config holds CI tokens) are never
-	// published, and neither is anything a symbolic link anywhere on the
-	// path leads out of the repository to.
-	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") {
-			return missing, false
+	a := r.b.checkAttachment(p)
+	if a.rule != "" || a.file.Path == "" {
+		if a.msg != "" {
+			if r.refused == nil {
+				r.refused = map[string][2]string{}
+			}
+			r.refused[dest] = [2]string{a.rule, a.msg}
 		}
-	}
-	full := filepath.Join(r.b.repo.Root, filepath.FromSlash(p))
-	st, err := os.Lstat(full)
-	if err != nil || !st.Mode().IsRegular() || r.b.repo.Config.Match(p) || !r.b.insideRepo(full) {
 		return missing, false
 	}
 	r.links.files = append(r.links.files, p)
 	return r.b.site.BasePath + "files/" + p, true
+}
+
+// Refusal implements markdown.Refuser: why Resolve gave dest no working
+// link, when it was more than a missing file.
+func (r *resolver) Refusal(dest string, image bool) (rule, msg string) {
+	why := r.refused[dest]
+	return why[0], why[1]
 }

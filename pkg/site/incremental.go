@@ -321,10 +321,7 @@ type changes struct {
 // overridesTemplates says whether the repository's theme folder has
 // templates of its own.
 func overridesTemplates(opts BuildOptions) bool {
-	dir := opts.ThemeDir
-	if dir == "" {
-		dir = filepath.Join(opts.Dir, "theme")
-	}
+	dir := themeDir(opts)
 	found := false
 	_ = filepath.WalkDir(filepath.Join(dir, "templates"), func(_ string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -340,12 +337,8 @@ func overridesTemplates(opts BuildOptions) bool {
 // and says whether any is inside .git, or names the reason the whole site
 // must be built from the repository read again.
 func (st *state) classify(opts BuildOptions, changed []string) (c changes, why string) {
-	themeDir := opts.ThemeDir
-	if themeDir == "" {
-		themeDir = filepath.Join(opts.Dir, "theme")
-	}
 	theme := ""
-	if rel, err := filepath.Rel(opts.Dir, themeDir); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(opts.Dir, themeDir(opts)); err == nil && !strings.HasPrefix(rel, "..") {
 		theme = filepath.ToSlash(rel)
 	}
 	seen := map[string]bool{}
@@ -706,7 +699,7 @@ func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmor
 	// The repository's date order as the full load decided it, so that an
 	// edited file reads its ambiguous dates as the build did.
 	parser := postmortem.NewParser(rp.Config).WithDateOrder(rp.Set.DateOrder)
-	incs, err := postmortem.ParseFiles(ctx, rp.Root, paths, parser)
+	incs, err := postmortem.ParseFiles(ctx, rp.Tree, paths, parser)
 	if err != nil {
 		return nil, err
 	}
@@ -734,7 +727,7 @@ func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmor
 		}
 	}
 	if len(more) > 0 {
-		others, err := postmortem.ParseFiles(ctx, rp.Root, more, parser)
+		others, err := postmortem.ParseFiles(ctx, rp.Tree, more, parser)
 		if err != nil {
 			return nil, err
 		}

@@ -436,8 +436,9 @@ func TestCorruptCaches(t *testing.T) {
 	}
 }
 
-// TestSymlinks: a postmortem that links to a file outside the repository,
-// and a folder link leaving it, are reported and not read; a link to a
+// TestSymlinks: outside a Git repository, a postmortem that links to a
+// file outside the repository, a folder link leaving it, and a link to a
+// file that is no postmortem are reported and not read; a link to another
 // postmortem inside the repository is followed. Links in Markdown to files
 // reached through a symbolic link leaving the repository are not copied.
 func TestSymlinks(t *testing.T) {
@@ -449,17 +450,20 @@ func TestSymlinks(t *testing.T) {
 		"dir/secret.md": secret,
 		"secret.txt":    "TOP SECRET ATTACHMENT\n",
 	})
+	real := "---\nid: INC-LINKED\ntitle: Linked inside\ndate: 2024-02-02\nseverity: SEV3\nstatus: published\n---\n## Summary\n" +
+		"Attachments: [a](../postmortems/att/secret.txt) [b](../postmortems/attdir/secret.txt) ![c](../postmortems/attdir/secret.txt)\n"
 	writeFiles(t, dir, map[string]string{
-		"inquest.yaml": "title: Links\n",
-		"shared/real.md": "---\nid: INC-LINKED\ntitle: Linked inside\ndate: 2024-02-02\nseverity: SEV3\nstatus: published\n---\n## Summary\n" +
-			"Attachments: [a](../postmortems/att/secret.txt) [b](../postmortems/attdir/secret.txt) ![c](../postmortems/attdir/secret.txt)\n",
+		"inquest.yaml":      "title: Links\n",
+		"shared/notes.md":   strings.Replace(real, "INC-LINKED", "INC-NOTES", 1),
+		"incidents/real.md": real,
 		"postmortems/2024/plain.md": "---\nid: INC-PLAIN\ntitle: Plain\ndate: 2024-02-03\nseverity: SEV3\nstatus: published\n---\n## Summary\n" +
 			"Attachments: [a](../att/secret.txt) [b](../attdir/secret.txt) ![c](../attdir/secret.txt)\n",
 	})
 	for link, target := range map[string]string{
 		"postmortems/outside.md":     filepath.Join(outside, "secret.md"),
 		"postmortems/outdir":         filepath.Join(outside, "dir"),
-		"postmortems/linked.md":      filepath.Join("..", "shared", "real.md"),
+		"postmortems/linked.md":      filepath.Join("..", "incidents", "real.md"),
+		"postmortems/notes.md":       filepath.Join("..", "shared", "notes.md"),
 		"postmortems/att/secret.txt": filepath.Join(outside, "secret.txt"),
 		"postmortems/attdir":         outside,
 	} {
@@ -471,16 +475,18 @@ func TestSymlinks(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	res := build(t, site.BuildOptions{Dir: dir, Out: out, NoHistory: true})
-	for _, f := range []string{"postmortems/outside.md", "postmortems/outdir"} {
+	for _, f := range []string{"postmortems/outside.md", "postmortems/outdir", "postmortems/notes.md"} {
 		if !slices.ContainsFunc(res.Findings, func(x postmortem.Finding) bool { return x.File == f && x.Rule == "symlink" }) {
 			t.Errorf("%s: no symlink finding in %v", f, res.Findings)
 		}
 	}
-	if res.Incidents != 2 {
-		t.Errorf("built %d incidents, want 2 (the plain one and the followed link)", res.Incidents)
+	// The plain one, the real one, and the link to it (a second copy,
+	// reported as a duplicate id).
+	if res.Incidents != 3 {
+		t.Errorf("built %d incidents, want 3 (the plain one, the linked one and the link to it)", res.Incidents)
 	}
-	if _, err := os.Stat(filepath.Join(out, "incidents/INC-LINKED/index.html")); err != nil {
-		t.Error("the symlink to a postmortem inside the repository was not followed")
+	if _, err := os.Stat(filepath.Join(out, "incidents/INC-NOTES")); err == nil {
+		t.Error("the link to a file that is no postmortem was followed")
 	}
 	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -60,11 +59,9 @@ func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) er
 
 // write renders every page, feed and asset into dir.
 func (b *builder) write(ctx context.Context, dir string) error {
-	themeDir := b.opts.ThemeDir
-	if themeDir == "" {
-		themeDir = filepath.Join(b.opts.Dir, "theme")
-	}
-	tfs := theme.Overlay(themeDir)
+	top, findings := b.themeFiles()
+	b.themeFindings = findings
+	tfs := theme.Overlay(top)
 	if err := b.writeAssets(tfs, dir); err != nil {
 		return err
 	}
@@ -472,40 +469,6 @@ func (b *builder) attachments() []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// copyAttachments copies images and files linked from postmortems (paths,
-// repository-relative) under dir/files/.
-func (b *builder) copyAttachments(dir string, paths []string) error {
-	// os.Root refuses any path that leaves the repository, links included.
-	root, err := os.OpenRoot(b.repo.Root)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	for _, p := range paths {
-		src, err := root.Open(filepath.FromSlash(p))
-		if err != nil {
-			return fmt.Errorf("copy %s: %w", p, err)
-		}
-		dst := filepath.Join(dir, "files", filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			src.Close()
-			return err
-		}
-		out, err := os.Create(dst)
-		if err == nil {
-			_, err = io.Copy(out, io.LimitReader(src, 64<<20))
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-		}
-		src.Close()
-		if err != nil {
-			return fmt.Errorf("copy %s: %w", p, err)
-		}
-	}
-	return nil
 }
 
 func jsonFile(rel string, v any) (outFile, error) {
