@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -81,5 +82,34 @@ func TestReadLimited(t *testing.T) {
 		if n <= MaxFileSize && cap(data) > n+1 {
 			t.Errorf("%d bytes: buffer of %d", n, cap(data))
 		}
+	}
+}
+
+// TestLoadReportsRealSize: a file over the limit is reported with its own
+// size, not the limit plus one byte that was read of it.
+func TestLoadReportsRealSize(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "postmortems", "2024", "huge.md")
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const size = 6_000_123
+	if err := os.WriteFile(name, bytes.Repeat([]byte("a"), size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(dir) // no inquest.yaml: postmortems/ is found
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(context.Background(), dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Incidents) != 1 || !set.Incidents[0].Broken {
+		t.Fatalf("incidents: %+v", set.Incidents)
+	}
+	f := set.Incidents[0].Findings[0]
+	if !strings.Contains(f.Message, "6000123 bytes") || !strings.Contains(f.Message, "5.7 MiB") {
+		t.Errorf("finding %q does not give the file's size", f.Message)
 	}
 }
