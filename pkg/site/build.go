@@ -378,6 +378,10 @@ type builder struct {
 	attached attachmentCache
 	// themeFindings are the theme files the last write left out.
 	themeFindings []postmortem.Finding
+	// paths are the incident page paths taken (lower case), and
+	// pathFindings say where an incident whose id the site reserves went.
+	paths        map[string]bool
+	pathFindings []postmortem.Finding
 }
 
 // assemble filters the incidents that will be published and derives the
@@ -439,14 +443,42 @@ func (b *builder) publishes(inc *postmortem.Incident) bool {
 }
 
 // pathFor is the page path of a published incident added to the site
-// after those already in b.byID.
+// after those already in b.byID. Every incident gets a folder of its own
+// under incidents/, whatever its id: the first file with an id wins the
+// URL and later duplicates get their file name appended, as does an id
+// that names what the site writes in incidents/ itself (its list page
+// index.html, the pages of that list under page/).
 func (b *builder) pathFor(inc *postmortem.Incident) string {
-	if _, dup := b.byID[strings.ToLower(inc.ID)]; dup {
+	_, dup := b.byID[strings.ToLower(inc.ID)]
+	reserved := reservedID(inc.ID)
+	p := incidentPath(inc.ID)
+	if dup || reserved {
 		// Duplicate ids are reported by validation; the first file wins
 		// the URL and the others get their file name appended.
-		return incidentPath(inc.ID + "-" + postmortem.Slug(strings.TrimSuffix(path.Base(inc.Source), path.Ext(inc.Source))))
+		p = incidentPath(inc.ID + "-" + postmortem.Slug(strings.TrimSuffix(path.Base(inc.Source), path.Ext(inc.Source))))
 	}
-	return incidentPath(inc.ID)
+	if b.paths == nil {
+		b.paths = map[string]bool{}
+	}
+	for n := 2; b.paths[strings.ToLower(p)]; n++ {
+		p = strings.TrimSuffix(p, "/") + "-" + itoa(n) + "/"
+	}
+	b.paths[strings.ToLower(p)] = true
+	if reserved {
+		b.pathFindings = append(b.pathFindings, postmortem.Finding{File: inc.Source, Line: max(inc.FieldLines["id"], 1), Level: postmortem.LevelWarning, Rule: "id",
+			Message: fmt.Sprintf("id %q is a name the site uses for its own pages in incidents/; this incident's page is %s", inc.ID, p)})
+	}
+	return p
+}
+
+// reservedID reports whether an id names a file or folder the site writes
+// in incidents/ itself, compared as case-insensitive file systems do.
+func reservedID(id string) bool {
+	switch strings.ToLower(id) {
+	case "index.html", "page":
+		return true
+	}
+	return false
 }
 
 // derive fills in what the pages show of an incident beside its model:
@@ -725,7 +757,7 @@ func (b *builder) renderOne(v *Incident) error {
 // findings are the problems found while writing the pages: links in
 // postmortems, and theme files left out.
 func (b *builder) findings() []postmortem.Finding {
-	out := slices.Clone(b.themeFindings)
+	out := slices.Concat(b.themeFindings, b.pathFindings)
 	for _, v := range b.site.Incidents {
 		out = append(out, v.bodyFindings...)
 	}
