@@ -259,6 +259,8 @@ func scanHTML(errorf func(string, ...any), rel string, data []byte, unsafe bool)
 	}
 	csp := 0
 	scripts := 0
+	var cspPins []string
+	var integrities []string
 	walk(doc, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
@@ -267,8 +269,9 @@ func scanHTML(errorf func(string, ...any), rel string, data []byte, unsafe bool)
 		case "meta":
 			if strings.EqualFold(attr(n, "http-equiv"), "Content-Security-Policy") {
 				c := attr(n, "content")
-				if strings.Contains(c, "script-src 'self'") && !strings.Contains(c, "unsafe-inline") && strings.Contains(c, "object-src 'none'") {
+				if pins := scriptPins(c); len(pins) > 0 && !strings.Contains(c, "unsafe-inline") && strings.Contains(c, "object-src 'none'") {
 					csp++
+					cspPins = pins
 				} else {
 					errorf("%s: weak CSP %q", rel, c)
 				}
@@ -294,6 +297,7 @@ func scanHTML(errorf func(string, ...any), rel string, data []byte, unsafe bool)
 			if !themeScriptRE.MatchString(attr(n, "src")) || !hasAttr(n, "defer") || n.FirstChild != nil {
 				errorf("%s: <script src=%q> is not the theme's script (text %q)", rel, attr(n, "src"), text(n))
 			}
+			integrities = append(integrities, attr(n, "integrity"))
 		case "iframe", "frame", "object", "embed", "applet":
 			errorf("%s: <%s> element", rel, n.Data)
 		}
@@ -314,9 +318,36 @@ func scanHTML(errorf func(string, ...any), rel string, data []byte, unsafe bool)
 	if csp != 1 {
 		errorf("%s: %d Content-Security-Policy metas, want 1", rel, csp)
 	}
+	for _, in := range integrities {
+		if !slices.Contains(cspPins, in) {
+			errorf("%s: a script's integrity %q is not one the CSP allows (%v)", rel, in, cspPins)
+		}
+	}
 	if !unsafe && scripts > 1 {
 		errorf("%s: %d scripts, want at most the theme's", rel, scripts)
 	}
+}
+
+// scriptPins returns the hashes a policy's script-src allows, or nil when
+// it allows anything else: 'self', a host, a scheme, 'unsafe-inline',
+// 'unsafe-eval' or 'strict-dynamic' would let an attachment under files/,
+// or markup, run.
+func scriptPins(policy string) []string {
+	for _, d := range strings.Split(policy, ";") {
+		f := strings.Fields(d)
+		if len(f) == 0 || f[0] != "script-src" {
+			continue
+		}
+		var pins []string
+		for _, src := range f[1:] {
+			if !strings.HasPrefix(src, "'sha384-") || !strings.HasSuffix(src, "'") {
+				return nil
+			}
+			pins = append(pins, strings.Trim(src, "'"))
+		}
+		return pins
+	}
+	return nil
 }
 
 func nsPrefix(ns string) string {

@@ -32,6 +32,10 @@ type Site struct {
 	Serve bool
 	// Assets maps an asset's name (e.g. "style.css") to its content-hashed path.
 	Assets map[string]string
+	// Integrity maps a script asset's name to its hash as a <script
+	// integrity> attribute wants it ("sha384-…"); the pages'
+	// Content-Security-Policy allows exactly these scripts.
+	Integrity map[string]string
 }
 
 // NavItem is a header navigation link.

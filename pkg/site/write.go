@@ -101,6 +101,9 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	if err := b.writeAPI(dir); err != nil {
 		return err
 	}
+	if err := writeFile(dir, headersFile, b.headers()); err != nil {
+		return err
+	}
 	return b.copyAttachments(dir, b.attachments())
 }
 
@@ -162,6 +165,7 @@ func writeFile(dir, rel string, data []byte) error {
 // writeAssets copies the theme's static files with content-hashed names.
 func (b *builder) writeAssets(tfs fs.FS, dir string) error {
 	b.site.Assets = map[string]string{}
+	b.site.Integrity = map[string]string{}
 	var css bytes.Buffer
 	err := fs.WalkDir(tfs, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -187,6 +191,9 @@ func (b *builder) writeAssets(tfs fs.FS, dir string) error {
 		ext := path.Ext(name)
 		hashed := "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 		b.site.Assets[name] = hashed
+		if ext == ".js" {
+			b.site.Integrity[name] = integrity(data)
+		}
 		return writeFile(dir, hashed, data)
 	})
 	if err != nil {
@@ -261,9 +268,11 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			}
 			return out
 		},
-		"add":    func(a, b int) int { return a + b },
-		"inline": inlineHTML,
-		"svgx":   svgX,
+		"integrity": func(name string) string { return s.Integrity[name] },
+		"csp":       func() string { return pageCSP(s.Integrity) },
+		"add":       func(a, b int) int { return a + b },
+		"inline":    inlineHTML,
+		"svgx":      svgX,
 		"durwidth": func(d time.Duration) string {
 			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
 		},
