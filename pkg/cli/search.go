@@ -91,8 +91,12 @@ func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
 		Sort: opts.Sort, Facets: opts.Facets, Highlight: true})
 	if err != nil {
 		var qe *search.QueryError
-		if errors.As(err, &qe) {
-			return usageError("%s\n  %s\n  %s^", err, opts.Query, strings.Repeat(" ", max(qe.Column()-1, 0)))
+		var re *search.RequestError
+		switch {
+		case errors.As(err, &qe):
+			return usageError("%s\n  %s\n  %s^", qe, opts.Query, strings.Repeat(" ", max(qe.Column()-1, 0)))
+		case errors.As(err, &re):
+			return usageError("--from: %s", re.Msg)
 		}
 		return err
 	}

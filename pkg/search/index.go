@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"time"
 
@@ -18,6 +19,10 @@ import (
 // Index is an open, read-only search index. It is safe for concurrent use.
 type Index struct {
 	idx bleve.Index
+	// heavy admits the searches with wildcard, regular expression or
+	// fuzzy clauses, at most one per core at once: the others wait for
+	// their turn or for their context to end.
+	heavy chan struct{}
 }
 
 // Open opens the index Build or Update wrote to dir. It fails when the
@@ -44,7 +49,7 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, len(sc.Docs))
 	}
-	return &Index{idx: idx}, nil
+	return &Index{idx: idx, heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}, nil
 }
 
 // Close releases the index.
@@ -124,8 +129,17 @@ var facetFields = map[string]string{
 
 // Search runs a request. A query that cannot be parsed returns a
 // *QueryError.
-func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	q, err := parseQuery(r.Query)
+// A From past MaxFrom is a *RequestError. A query with more than
+// MaxClauses clauses, more than MaxExpanding wildcard, regular expression
+// and fuzzy clauses, or whose expansions would stand for more than
+// MaxExpansion words is refused with a *QueryError before it costs much;
+// searches with such clauses wait for one another, a core each. The
+// search stops when ctx is done.
+func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error) {
+	if r.From < 0 || r.From > MaxFrom {
+		return nil, &RequestError{Msg: fmt.Sprintf("from must be between 0 and %d, not %d", MaxFrom, r.From)}
+	}
+	q, expensive, err := parseQuery(r.Query)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +150,21 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			sortBy = "-date"
 		}
 	}
+	if expensive {
+		select {
+		case ix.heavy <- struct{}{}:
+			defer func() { <-ix.heavy }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("search: waiting for other searches with wildcards: %w", ctx.Err())
+		}
+	}
+	// A bug in Bleve met by one query fails that query, not the process
+	// (a server) it runs in.
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("search: internal error: %v", p)
+		}
+	}()
 	return ix.run(ctx, q, r, sortBy)
 }
 

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -380,6 +381,8 @@ func checkClauses(q string, cs []clause) *QueryError {
 		switch {
 		case c.rangeOp && f.kind == kindDate && v.kind == tNumber:
 			return &QueryError{Query: q, Pos: v.pos, Msg: fmt.Sprintf(`%s is a date: quote it, e.g. %s:>="2024-01-01"`, c.field, c.field)}
+		case c.rangeOp && f.kind == kindDate && !dateInRange(v.text):
+			return &QueryError{Query: q, Pos: v.pos, Msg: fmt.Sprintf(`%s: dates in a range go from %d to %d, e.g. %s:<="2200-01-01"`, c.field, minYear, maxYear, c.field)}
 		case c.rangeOp && f.kind == kindNumber && v.kind == tPhrase:
 			return &QueryError{Query: q, Pos: v.pos, Msg: fmt.Sprintf("%s is a number: write e.g. %s:>10", c.field, c.field)}
 		case c.rangeOp && f.kind == kindKeyword && c.field == FieldYear:
@@ -393,6 +396,28 @@ func checkClauses(q string, cs []clause) *QueryError {
 		}
 	}
 	return nil
+}
+
+// The years a date range may name: Bleve keeps dates as nanoseconds since
+// 1970 in an int64, from September 1677 to April 2262.
+const (
+	minYear = 1678
+	maxYear = 2261
+)
+
+// dateInRange reports whether a date's leading year, when it has one, is
+// one a range can hold; other mistakes are Bleve's to report.
+func dateInRange(v string) bool {
+	v = strings.TrimSpace(v)
+	i := 0
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	if i < 4 {
+		return true
+	}
+	y, err := strconv.Atoi(v[:i])
+	return err == nil && y >= minYear && y <= maxYear
 }
 
 func fieldList() string {
@@ -431,32 +456,54 @@ func suggestField(name string) string {
 
 // parseQuery turns a query string into a Bleve query: an empty query
 // matches everything, and words without a field are expanded over the
-// text and tag fields with the title weighted most.
-func parseQuery(q string) (query.Query, error) {
+// text and tag fields with the title weighted most. Its wildcard, regular
+// expression and fuzzy clauses expand within one budget of MaxExpansion
+// words; expensive says whether there are any.
+func parseQuery(q string) (_ query.Query, expensive bool, _ error) {
 	if strings.TrimSpace(q) == "" {
-		return query.NewMatchAllQuery(), nil
+		return query.NewMatchAllQuery(), false, nil
 	}
 	toks, qerr := lex(q)
 	if qerr != nil {
-		return nil, qerr
+		return nil, false, qerr
 	}
 	cs, qerr := parseClauses(q, toks)
 	if qerr != nil {
-		return nil, qerr
+		return nil, false, qerr
 	}
 	if qerr := checkClauses(q, cs); qerr != nil {
-		return nil, qerr
+		return nil, false, qerr
+	}
+	if qerr := checkCost(q, cs); qerr != nil {
+		return nil, false, qerr
 	}
 	parsed, err := query.NewQueryStringQuery(q).Parse()
 	if err != nil {
-		return nil, locate(q, cs, err)
+		return nil, false, locate(q, cs, err)
 	}
-	bq, ok := parsed.(*query.BooleanQuery)
-	if !ok {
-		return parsed, nil
+	if bq, ok := parsed.(*query.BooleanQuery); ok {
+		rewriteBoolean(bq)
 	}
-	rewriteBoolean(bq)
-	return bq, nil
+	b := &budget{left: MaxExpansion, q: q}
+	parsed = bound(parsed, b)
+	return parsed, b.left < MaxExpansion || hasExpansion(parsed), nil
+}
+
+// hasExpansion reports whether bound put an expansion into q.
+func hasExpansion(q query.Query) bool {
+	switch x := q.(type) {
+	case *expansion:
+		return true
+	case *query.BooleanQuery:
+		return hasExpansion(x.Must) || hasExpansion(x.Should) || hasExpansion(x.MustNot)
+	case *query.ConjunctionQuery:
+		return slices.ContainsFunc(x.Conjuncts, hasExpansion)
+	case *query.DisjunctionQuery:
+		return slices.ContainsFunc(x.Disjuncts, hasExpansion)
+	case *anyField:
+		return slices.ContainsFunc(x.disjuncts, hasExpansion)
+	}
+	return false
 }
 
 // locate finds the clause Bleve rejected by parsing each alone; our own

@@ -242,7 +242,7 @@ func FuzzGrammar(f *testing.F) {
 		if !utf8.ValidString(q) {
 			return
 		}
-		_, _ = parseQuery(q)
+		_, _, _ = parseQuery(q)
 		ours, bleve, ok := grammarOK(q)
 		if ok && ours != bleve {
 			t.Errorf("%q: our grammar accepts: %v, Bleve accepts: %v", q, ours, bleve)

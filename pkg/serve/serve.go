@@ -60,6 +60,8 @@ type Server struct {
 	// while a build updates it.
 	ixMu sync.RWMutex
 	ix   *search.Index
+
+	headers headerRules
 }
 
 // CheckAddr refuses non-loopback addresses unless allowRemote: postmortems
@@ -343,11 +345,38 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 	}
 }
 
-// ServeHTTP serves the current site, the reload channel and build errors.
+// ServeHTTP serves the current site, the reload channel and build errors,
+// with the response headers the site's _headers file names (a
+// Content-Security-Policy on every response). A request whose Host is not
+// this server's is refused (see allowedHost); one that panics is a 500,
+// and the server goes on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			fmt.Fprintf(s.opts.Log, "internal error serving %s: %v\n", r.URL.Path, p)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+	}()
+	if !s.allowedHost(r.Host) {
+		fallbackHeaders(w)
+		http.Error(w, "this server answers only to its own address (localhost, 127.0.0.1); it refuses other host names", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		fallbackHeaders(w)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
+	}
+	s.mu.RLock()
+	root, lastErr := s.root, s.lastErr
+	s.mu.RUnlock()
+	if root == "" {
+		fallbackHeaders(w)
+	} else {
+		s.headers.set(w, root, r.URL.Path)
 	}
 	switch r.URL.Path {
 	case "/_inquest/events":
@@ -357,20 +386,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.handleSearch(w, r)
 		return
 	}
-	s.mu.RLock()
-	root, lastErr := s.root, s.lastErr
-	s.mu.RUnlock()
 	if root == "" {
 		http.Error(w, "build failed: "+lastErr, http.StatusInternalServerError)
 		return
 	}
-	serveFile(w, r, root)
+	serveFile(w, r, root, &s.headers)
 }
 
 // serveFile serves a file strictly inside root: the cleaned URL path is
 // joined to root, symbolic links are not followed, folders serve their
 // index.html, and anything else is the site's 404 page.
-func serveFile(w http.ResponseWriter, r *http.Request, root string) {
+func serveFile(w http.ResponseWriter, r *http.Request, root string, h *headerRules) {
+	notFound := func(w http.ResponseWriter, root string) {
+		h.set(w, root, "/404.html")
+		notFoundPage(w, root)
+	}
 	clean := path.Clean("/" + r.URL.Path)
 	if strings.ContainsRune(clean, 0) || strings.Contains(clean, "\\") {
 		notFound(w, root)
@@ -399,7 +429,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, root string) {
 	http.ServeFile(w, r, p)
 }
 
-func notFound(w http.ResponseWriter, root string) {
+func notFoundPage(w http.ResponseWriter, root string) {
 	data, err := os.ReadFile(filepath.Join(root, "404.html"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
