@@ -138,7 +138,26 @@ func firstLine(content []byte) (string, int) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
+// Bounds checked before front matter is decoded: a TOML decoder given
+// extra = [[[…]]] a million levels deep overflowed the stack and killed
+// the process, 20,000 levels of inline tables took 4 minutes and 16 GB,
+// and a value 10,000 levels deep decoded but failed the site's JSON API.
+const (
+	// MaxFrontMatterSize is the largest front matter decoded, in bytes.
+	MaxFrontMatterSize = 1 << 20
+	// MaxFrontMatterDepth is the deepest nesting of lists and tables.
+	MaxFrontMatterDepth = 32
+)
+
 func (fm *FrontMatter) decode(data []byte, dataLine int) error {
+	if len(data) > MaxFrontMatterSize {
+		return &SyntaxError{Line: dataLine, Msg: fmt.Sprintf("%s: front matter of %d bytes is larger than the %d-byte limit", fm.Format, len(data), MaxFrontMatterSize)}
+	}
+	if fm.Format != "yaml" {
+		if line, deep := tooDeep(data, fm.Format == "toml"); deep {
+			return fm.depthError(dataLine + line - 1)
+		}
+	}
 	switch fm.Format {
 	case "yaml":
 		return fm.decodeYAML(data, dataLine)
@@ -208,6 +227,9 @@ func (fm *FrontMatter) decodeYAML(data []byte, dataLine int) error {
 		return nil
 	}
 	root := doc.Content[0]
+	if line, deep := yamlTooDeep(root); deep {
+		return fm.depthError(dataLine + line - 1)
+	}
 	if root.Kind != yaml.MappingNode {
 		return &SyntaxError{Line: dataLine + root.Line - 1, Msg: "yaml: front matter must be a mapping of keys to values"}
 	}
@@ -292,6 +314,77 @@ func (fm *FrontMatter) findLines(data []byte, dataLine int) {
 			}
 		}
 	}
+}
+
+func (fm *FrontMatter) depthError(line int) error {
+	return &SyntaxError{Line: line, Msg: fmt.Sprintf("%s: lists and tables nested more than %d deep; the front matter is not read", fm.Format, MaxFrontMatterDepth)}
+}
+
+// tooDeep reports whether JSON or TOML text nests lists and tables (or
+// objects) more than MaxFrontMatterDepth deep, and the 1-based line where
+// it does, without decoding it: brackets inside strings and comments do
+// not count.
+func tooDeep(data []byte, toml bool) (int, bool) {
+	depth, line := 0, 1
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+		case c == '#' && toml:
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			i--
+		case c == '"' || c == '\'' && toml:
+			quote := string(c)
+			if toml && i+2 < len(data) && data[i+1] == c && data[i+2] == c {
+				quote = strings.Repeat(quote, 3)
+			}
+			end := i + len(quote)
+			for end < len(data) && !bytes.HasPrefix(data[end:], []byte(quote)) {
+				if data[end] == '\\' && c == '"' {
+					end++
+				} else if data[end] == '\n' {
+					line++
+				}
+				end++
+			}
+			i = end + len(quote) - 1
+		case c == '[' || c == '{':
+			if depth++; depth > MaxFrontMatterDepth {
+				return line, true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return 0, false
+}
+
+// yamlTooDeep is tooDeep for a YAML document already parsed into nodes
+// (yaml.v3 bounds its own depth), walked without recursion.
+func yamlTooDeep(root *yaml.Node) (int, bool) {
+	type at struct {
+		n     *yaml.Node
+		depth int
+	}
+	stack := []at{{root, 0}}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x.depth > MaxFrontMatterDepth {
+			return x.n.Line, true
+		}
+		for _, c := range x.n.Content {
+			d := x.depth
+			if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+				d++
+			}
+			stack = append(stack, at{c, d})
+		}
+	}
+	return 0, false
 }
 
 func sortByLine(keys []string, lines map[string]int) {

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"math"
+	"strconv"
 	"time"
 )
 
@@ -266,6 +268,12 @@ func jsonSafe(v any) any {
 			out[i] = jsonSafe(e)
 		}
 		return out
+	case float64:
+		// TOML's nan and inf, YAML's .nan and .inf: JSON has no such
+		// numbers, and one would fail the whole API.
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return strconv.FormatFloat(x, 'g', -1, 64)
+		}
 	}
 	return v
 }
