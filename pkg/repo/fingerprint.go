@@ -54,14 +54,15 @@ func IndexDir(cache string) string { return filepath.Join(cache, "search-all") }
 func stampFile(cache string) string { return filepath.Join(cache, "search-all.stamp") }
 
 // IndexCurrent reports whether the index in cache was built from files with
-// fingerprint fp.
+// fingerprint fp and is whole: every file of it as it was written (see
+// search.Verify). On any doubt the caller updates it, which rebuilds what
+// is damaged.
 func IndexCurrent(cache, fp string) bool {
 	old, err := os.ReadFile(stampFile(cache))
 	if err != nil || string(old) != fp {
 		return false
 	}
-	_, err = os.Stat(IndexDir(cache))
-	return err == nil
+	return search.Verify(IndexDir(cache)) == nil
 }
 
 // UpdateIndex brings the search index in cache up to date with incs

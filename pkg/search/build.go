@@ -70,6 +70,9 @@ type sidecar struct {
 	MappingVersion int               `json:"mapping_version"`
 	Browser        bool              `json:"browser,omitempty"`
 	Docs           map[string]string `json:"docs"`
+	// Files are the sums of the index's files (see verify.go); a browser
+	// index, built anew each time and checked by its count, has none.
+	Files map[string]fileSum `json:"files,omitempty"`
 }
 
 // indexable returns the incidents that go into the index: not broken, and
@@ -159,6 +162,8 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 		for id := range sc.Docs {
 			sc.Docs[id] = ""
 		}
+	} else if sc.Files, err = sumFiles(path, nil); err != nil {
+		return err
 	}
 	if err := writeSidecar(path, sc); err != nil {
 		return err
@@ -353,6 +358,9 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 	case sc.Browser || opts.Browser:
 		return rebuild("a browser index is always built anew")
 	}
+	if err := verifyFiles(dir, sc.Files); err != nil {
+		return rebuild("the index is damaged: " + err.Error())
+	}
 	_, fps, err := documents(ctx, incs, false)
 	if err != nil {
 		return UpdateStats{}, fmt.Errorf("update search index %s: %w", dir, err)
@@ -363,16 +371,18 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 		// rename do not disturb that reader.
 		return rebuild(fmt.Sprintf("cannot open the index for update: %v", err))
 	}
-	if n, err := idx.DocCount(); err != nil || n != uint64(len(sc.Docs)) {
+	if n, err := docCount(idx); err != nil || n != uint64(len(sc.Docs)) {
 		_ = idx.Close()
 		return rebuild(fmt.Sprintf("index holds %d documents, %s lists %d", n, sidecarName, len(sc.Docs)))
 	}
 	stats, err := apply(ctx, idx, &sc, incs, fps, opts.batchSize())
 	// Record what was applied even when cancelled part way, so the next
-	// update resumes rather than rebuilds.
+	// update resumes rather than rebuilds; and the files as they now are.
 	cerr := idx.Close()
+	sums, serr := sumFiles(dir, sc.Files)
+	sc.Files = sums
 	if werr := writeSidecar(dir, sc); err == nil {
-		err = errors.Join(cerr, werr)
+		err = errors.Join(cerr, serr, werr)
 	}
 	if err != nil {
 		return stats, fmt.Errorf("update search index %s: %w", dir, err)
@@ -388,12 +398,28 @@ const lockTimeout = "2s"
 // openWritable opens an index for update; a corrupt index can make Bleve
 // panic, which is reported as an error so the caller rebuilds.
 func openWritable(dir string) (idx bleve.Index, err error) {
+	return openIndex(dir, map[string]any{"bolt_timeout": lockTimeout})
+}
+
+// openIndex opens an index with Bleve, turning a panic (bbolt's
+// "assertion failed" on a damaged root.bolt) into an error.
+func openIndex(dir string, cfg map[string]any) (idx bleve.Index, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			idx, err = nil, fmt.Errorf("%v", r)
+			idx, err = nil, fmt.Errorf("bleve: %v", r)
 		}
 	}()
-	return bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout})
+	return bleve.OpenUsing(dir, cfg)
+}
+
+// docCount counts an index's documents, a panic being an error.
+func docCount(idx bleve.Index) (n uint64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("bleve: %v", r)
+		}
+	}()
+	return idx.DocCount()
 }
 
 // apply indexes changed incidents and deletes removed ones in batches,

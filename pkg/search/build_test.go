@@ -142,12 +142,12 @@ func TestUpdateRebuilds(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("\x00garbage"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "cannot open the index"},
+		}, "damaged: index_meta.json"},
 		{"store removed", func(t *testing.T, dir string) {
 			if err := os.RemoveAll(filepath.Join(dir, "store")); err != nil {
 				t.Fatal(err)
 			}
-		}, "cannot open the index"},
+		}, "damaged"},
 		{"segments truncated", func(t *testing.T, dir string) {
 			zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
 			if len(zaps) == 0 {

@@ -39,13 +39,13 @@ func Open(dir string) (*Index, error) {
 	if sc.MappingVersion != MappingVersion {
 		return nil, fmt.Errorf("open search index %s: written with mapping version %d, this inquest reads version %d: build it again", dir, sc.MappingVersion, MappingVersion)
 	}
-	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": lockTimeout})
+	idx, err := openIndex(dir, map[string]any{"read_only": true, "bolt_timeout": lockTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
 	// Bleve opens an index whose segments are gone or cut short as an
 	// empty one; the fingerprints know how many documents there should be.
-	if n, err := idx.DocCount(); err != nil || n != uint64(len(sc.Docs)) {
+	if n, err := docCount(idx); err != nil || n != uint64(len(sc.Docs)) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, len(sc.Docs))
 	}

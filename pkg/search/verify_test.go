@@ -1,0 +1,120 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// flipByte changes one byte in the middle of a file, keeping its size and
+// modification time: damage that no size or date check sees.
+func flipByte(t *testing.T, name string) {
+	t.Helper()
+	st, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x5a
+	if err := os.WriteFile(name, data, st.Mode()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(name, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyFindsDamage: whatever file of an index is damaged, Verify says
+// so, Open fails or answers without panicking, and Update rebuilds the
+// index, which then verifies and answers.
+func TestVerifyFindsDamage(t *testing.T) {
+	ctx := context.Background()
+	incs := fixtures(t, "incidents.txtar")
+	one := func(dir, glob string) string {
+		m, _ := filepath.Glob(filepath.Join(dir, glob))
+		if len(m) == 0 {
+			t.Fatalf("no %s", glob)
+		}
+		return m[0]
+	}
+	for _, tc := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+	}{
+		{"a byte of a segment", func(t *testing.T, dir string) { flipByte(t, one(dir, "store/*.zap")) }},
+		{"a byte of root.bolt", func(t *testing.T, dir string) { flipByte(t, one(dir, "store/root.bolt")) }},
+		{"root.bolt garbage", func(t *testing.T, dir string) {
+			data := make([]byte, 64<<10)
+			for i := range data {
+				data[i] = byte(i * 7)
+			}
+			os.WriteFile(one(dir, "store/root.bolt"), data, 0o600)
+		}},
+		{"index_meta.json garbage", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte(`{"storage":"nope"`), 0o644)
+		}},
+		{"a file added", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "store", "000000000099.zap"), []byte("zap"), 0o644)
+		}},
+		{"a segment removed", func(t *testing.T, dir string) { os.Remove(one(dir, "store/*.zap")) }},
+		{"fingerprints.json garbage", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, sidecarName), []byte(`{"mapping_version": "x"`), 0o644)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "search")
+			if err := Build(ctx, dir, incs, BuildOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(dir); err != nil {
+				t.Fatalf("a fresh index: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond)
+			tc.damage(t, dir)
+			if err := Verify(dir); err == nil {
+				t.Fatal("Verify found nothing")
+			}
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("Open panicked: %v", r)
+					}
+				}()
+				if ix, err := Open(dir); err == nil {
+					ix.Search(ctx, Request{Query: "pool"})
+					ix.Close()
+				}
+			}()
+			stats, err := Update(ctx, dir, incs, BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Rebuilt == "" {
+				t.Errorf("not rebuilt: %+v", stats)
+			}
+			if err := Verify(dir); err != nil {
+				t.Errorf("after the rebuild: %v", err)
+			}
+			if got := searchDir(t, dir, Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
+				t.Errorf("after the rebuild: %q", got)
+			}
+		})
+	}
+	// An update keeps the sums true: it verifies after it.
+	dir := filepath.Join(t.TempDir(), "search")
+	if err := Build(ctx, dir, incs[:3], BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Update(ctx, dir, incs, BuildOptions{BatchSize: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(dir); err != nil {
+		t.Errorf("after an update: %v", err)
+	}
+}
