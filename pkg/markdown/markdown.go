@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -119,6 +120,8 @@ type Renderer struct {
 	md     goldmark.Markdown
 	host   string
 	unsafe bool
+	// timeout replaces RenderTimeout in tests.
+	timeout time.Duration
 }
 
 // New returns a Renderer configured by opts.
@@ -155,6 +158,11 @@ func New(opts Options) *Renderer {
 // Render renders src, a Markdown document without front matter. Relative
 // link and image destinations go through res, which may be nil to leave
 // them as written.
+//
+// A document past the budget (MaxLine, MaxDelimiters, MaxNesting), or
+// whose rendering takes longer than RenderTimeout, is shown as escaped
+// text under a note, with a Problem of rule RuleRender at its line: one
+// file never stalls a build.
 func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
 	return r.RenderPlan(src, res, nil)
 }
@@ -163,8 +171,64 @@ func (r *Renderer) Render(src []byte, res Resolver) (Result, error) {
 // not nil, is given the document's top-level blocks and chooses slots after
 // or in place of some of them, and Result.Slots says where in the HTML each
 // slot's content goes. A block a slot replaces is not in the HTML, and its
-// headings are not in Result.Headings.
+// headings are not in Result.Headings. The budget is Render's; a document
+// shown as text has no slots.
 func (r *Renderer) RenderPlan(src []byte, res Resolver, plan Plan) (Result, error) {
+	if line, why := overBudget(src); why != "" {
+		return textResult(src, line, why), nil
+	}
+	var guard *guardedResolver
+	if res != nil {
+		guard = &guardedResolver{r: res}
+		res = guard
+	}
+	var gplan *guardedPlan
+	if plan != nil {
+		gplan = &guardedPlan{plan: plan}
+		plan = gplan.call
+	}
+	type rendered struct {
+		res Result
+		err error
+	}
+	done := make(chan rendered, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- rendered{err: fmt.Errorf("markdown: internal error: %v", p)}
+			}
+		}()
+		out, err := r.render(src, res, plan)
+		done <- rendered{out, err}
+	}()
+	limit := RenderTimeout
+	if r.timeout > 0 {
+		limit = r.timeout
+	}
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case d := <-done:
+		return d.res, d.err
+	case <-timer.C:
+		if guard != nil {
+			guard.close()
+		}
+		if gplan != nil {
+			gplan.close()
+		}
+		return textResult(src, 1, fmt.Sprintf("rendering it took longer than %s", limit)), nil
+	}
+}
+
+// textResult is the result for a document shown as text.
+func textResult(src []byte, line int, why string) Result {
+	return Result{HTML: asText(src, why), Problems: []Problem{{Line: line, Rule: RuleRender,
+		Message: "shown as text, not rendered as Markdown: " + why + "; split it into shorter lines and paragraphs"}}}
+}
+
+// render is RenderPlan without the budget.
+func (r *Renderer) render(src []byte, res Resolver, plan Plan) (Result, error) {
 	var buf bytes.Buffer
 	st := &renderState{src: src, resolver: res, host: r.host, plan: plan, out: &buf}
 	pc := parser.NewContext()

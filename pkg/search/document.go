@@ -34,15 +34,19 @@ var sectionFields = map[postmortem.SectionKind]string{
 // Absent values are left out, so that range queries and sorting treat them
 // as missing rather than as zero.
 func document(inc *postmortem.Incident, tr *postmortem.TextReader) map[string]any {
-	d := map[string]any{FieldID: inc.ID, FieldTitle: inc.Title}
+	d := map[string]any{FieldID: inc.ID, FieldTitle: clipWords(inc.Title)}
 	setStr := func(k, v string) {
 		if v != "" {
-			d[k] = v
+			d[k] = clipWords(v)
 		}
 	}
 	setList := func(k string, v []string) {
 		if len(v) > 0 {
-			d[k] = slices.Clone(v)
+			out := make([]string, len(v))
+			for i, s := range v {
+				out[i] = clipWords(s)
+			}
+			d[k] = out
 		}
 	}
 	setTime := func(k string, t time.Time) {
@@ -114,6 +118,54 @@ func document(inc *postmortem.Incident, tr *postmortem.TextReader) map[string]an
 		setStr(k, v)
 	}
 	return d
+}
+
+// maxWord is the longest run of characters without a space that is
+// indexed: Bleve's term dictionary takes seconds and a gigabyte for one
+// word of megabytes (a 4 MB line of one word took 11 s and 1.2 GB), and
+// no one searches for the 257th byte of a word.
+const maxWord = 256
+
+// clipWords returns s with every run of non-space characters longer than
+// maxWord bytes cut to its first maxWord bytes (on a character boundary).
+func clipWords(s string) string {
+	if len(s) <= maxWord {
+		return s
+	}
+	run, long := 0, false
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' {
+			run = 0
+		} else if run++; run > maxWord {
+			long = true
+			break
+		}
+	}
+	if !long {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r' {
+			continue
+		}
+		w := s[start:i]
+		if len(w) > maxWord {
+			cut := maxWord
+			for cut > 0 && !utf8.RuneStart(w[cut]) {
+				cut--
+			}
+			w = w[:cut]
+		}
+		b.WriteString(w)
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+		start = i + 1
+	}
+	return b.String()
 }
 
 // sectionTexts returns the plain text of the body by field. Each part of

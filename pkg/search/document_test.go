@@ -49,3 +49,19 @@ func plainTextByRune(md string) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+func TestClipWords(t *testing.T) {
+	long := strings.Repeat("a", 300)
+	for in, want := range map[string]string{
+		"short words stay":          "short words stay",
+		long:                        long[:maxWord],
+		"x " + long + "\ny":         "x " + long[:maxWord] + "\ny",
+		strings.Repeat("é", 200):    strings.Repeat("é", maxWord/2),
+		"a\t" + long + " " + long:   "a\t" + long[:maxWord] + " " + long[:maxWord],
+		strings.Repeat("ab ", 1000): strings.Repeat("ab ", 1000),
+	} {
+		if got := clipWords(in); got != want {
+			t.Errorf("clipWords(%.20q…) = %.20q… (%d bytes), want %d bytes", in, got, len(got), len(want))
+		}
+	}
+}

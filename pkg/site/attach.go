@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/inquest-dev/inquest/pkg/attachment"
+	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/worktree"
 )
@@ -167,8 +168,8 @@ func linkFinding(source string, line int, rule, msg string) postmortem.Finding {
 	switch rule {
 	case ruleSymlink:
 		return postmortem.Finding{File: source, Line: line, Level: postmortem.LevelError, Rule: ruleSymlink, Message: msg}
-	case ruleAttachment:
-		return postmortem.Finding{File: source, Line: line, Level: postmortem.LevelWarning, Rule: ruleAttachment, Message: msg}
+	case ruleAttachment, markdown.RuleRender:
+		return postmortem.Finding{File: source, Line: line, Level: postmortem.LevelWarning, Rule: rule, Message: msg}
 	}
 	return postmortem.Finding{File: source, Line: line, Level: postmortem.LevelWarning, Rule: "links", Message: msg}
 }
