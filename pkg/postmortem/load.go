@@ -352,7 +352,7 @@ func humanBytes(n int64) string {
 
 // readLimited reads a file the tree allowed, stopping one byte past
 // MaxFileSize so that a file that grew since costs no more than the limit.
-// The buffer is sized from the file's length, as os.ReadFile's is: an
+// The buffer is sized from the length Resolve saw, as os.ReadFile's is: an
 // incident keeps its content (Body is part of it), and a buffer grown by
 // doubling would keep up to twice that.
 func readLimited(tree *worktree.Tree, wf worktree.File) ([]byte, error) {
@@ -362,8 +362,8 @@ func readLimited(tree *worktree.Tree, wf worktree.File) ([]byte, error) {
 	}
 	defer f.Close()
 	size := 512
-	if fi, err := f.Stat(); err == nil && fi.Size() <= MaxFileSize {
-		size = int(fi.Size()) + 1 // one more byte to see the end of the file
+	if wf.Size <= MaxFileSize {
+		size = int(wf.Size) + 1 // one more byte to see the end of the file
 	}
 	data := make([]byte, 0, size)
 	r := io.LimitReader(f, MaxFileSize+1)

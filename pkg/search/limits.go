@@ -27,7 +27,7 @@ const (
 	MaxExpanding = 6
 	// MaxExpansion is the most indexed words those clauses of one search
 	// may stand for together, over all the fields they search.
-	MaxExpansion = 5000
+	MaxExpansion = 1000
 	// MaxFrom is the most hits a request may skip.
 	MaxFrom = 10000
 )

@@ -127,9 +127,22 @@ func (t *Tree) Resolve(rel string) (File, error) {
 		return File{}, &Refusal{Path: rel, Reason: "is hidden (a path component starts with \".\")"}
 	}
 	full := filepath.Join(t.root, filepath.FromSlash(rel))
-	lst, err := os.Lstat(full)
+	// The common case, no link on the way, costs one lstat per component
+	// below the root (the root is resolved already); EvalSymlinks would
+	// lstat every component from /.
+	lst, linked, err := lstatPath(t.root, rel)
 	if err != nil {
 		return File{}, err
+	}
+	if !linked {
+		if !lst.Mode().IsRegular() {
+			what := "is not a regular file"
+			if lst.IsDir() {
+				what = "is a folder"
+			}
+			return File{}, &Refusal{Path: rel, Reason: what}
+		}
+		return File{Path: rel, Real: rel, Size: lst.Size()}, nil
 	}
 	real, err := filepath.EvalSymlinks(full)
 	if err != nil {
@@ -169,6 +182,25 @@ func (t *Tree) Resolve(rel string) (File, error) {
 	}
 	f.Size = st.Size()
 	return f, nil
+}
+
+// lstatPath lstats each component of rel below root in turn, stopping at
+// the first symbolic link: it returns the last component's information, and
+// whether a link is on the way (then the information is the link's).
+func lstatPath(root, rel string) (os.FileInfo, bool, error) {
+	p := root
+	var st os.FileInfo
+	for part := range strings.SplitSeq(rel, "/") {
+		p = filepath.Join(p, part)
+		var err error
+		if st, err = os.Lstat(p); err != nil {
+			return nil, false, err
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			return st, true, nil
+		}
+	}
+	return st, false, nil
 }
 
 // linkTarget is what the link at full says, for a message.
