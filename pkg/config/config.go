@@ -277,6 +277,9 @@ func Default() *Config {
 // file and line.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
+	if err := checkLink(dir, path); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		c := Default()
@@ -292,6 +295,36 @@ func Load(dir string) (*Config, error) {
 	}
 	c.Dir = dir
 	return c, nil
+}
+
+// checkLink refuses a configuration file that is a symbolic link leading
+// out of the repository or to a hidden file (.git/config, .env): its
+// values, or a parse error quoting them, would reach the site and the
+// logs. (Whether Git tracks it is for package worktree to say; the
+// configuration is read before it.)
+func checkLink(dir, path string) error {
+	st, err := os.Lstat(path)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("%s: a broken symbolic link", FileName)
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", FileName, err)
+	}
+	rel, err := filepath.Rel(root, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s is a symbolic link to %s, outside the repository; it is not read", FileName, real)
+	}
+	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.HasPrefix(part, ".") {
+			return fmt.Errorf("%s is a symbolic link to %s, a hidden file; it is not read", FileName, filepath.ToSlash(rel))
+		}
+	}
+	return nil
 }
 
 var (
@@ -547,6 +580,9 @@ func (c *Config) finish(name string, data []byte) error {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
 		errs = append(errs, fmt.Errorf("%s: timezone: unknown zone %q (%s)", at("timezone"), c.Timezone, hint))
+	}
+	if len(c.Attachments.Allow) == 0 {
+		c.Attachments.Allow = nil // allow: [] is the default written out
 	}
 	for i, ext := range c.Attachments.Allow {
 		e := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(ext), "."))

@@ -2,6 +2,8 @@ package config
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -352,5 +354,47 @@ func TestExcludedMatchesDoublestar(t *testing.T) {
 		if got := g.match(p); got != want {
 			t.Errorf("%s: compiled %v, doublestar %v", p, got, want)
 		}
+	}
+}
+
+// TestLoadRefusesLinkedConfig: an inquest.yaml that links out of the
+// repository or to a hidden file is not read, and the error does not
+// quote what it holds; one that links inside is read.
+func TestLoadRefusesLinkedConfig(t *testing.T) {
+	for name, tc := range map[string]struct {
+		target string // relative to the repository, or "OUTSIDE"
+		ok     bool
+	}{
+		"hidden":  {".env", false},
+		"git":     {".git/config", false},
+		"outside": {"OUTSIDE", false},
+		"inside":  {"conf/site.yaml", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			secret := "title: SECRET-TOKEN-VALUE\n"
+			for _, f := range []string{".env", ".git/config", "conf/site.yaml"} {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755)
+				os.WriteFile(filepath.Join(dir, f), []byte(secret), 0o600)
+			}
+			target := filepath.Join(dir, tc.target)
+			if tc.target == "OUTSIDE" {
+				target = filepath.Join(t.TempDir(), "x.yaml")
+				os.WriteFile(target, []byte(secret), 0o600)
+			}
+			if err := os.Symlink(target, filepath.Join(dir, FileName)); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(dir)
+			if tc.ok {
+				if err != nil || c.Title != "SECRET-TOKEN-VALUE" {
+					t.Errorf("a link inside: %v, %+v", err, c)
+				}
+				return
+			}
+			if err == nil || strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("Load = %v", err)
+			}
+		})
 	}
 }
