@@ -71,6 +71,15 @@ func TestParse(t *testing.T) {
 		{name: "unknown zone without a near one", in: "timezone: Mars/Olympus_Mons_Base\n", wantErr: []string{`timezone: unknown zone "Mars/Olympus_Mons_Base" (an abbreviation such as CET`}},
 		{name: "unknown keys get did-you-mean", in: "timzone: UTC\nseverity: [P1]\nsearch:\n  browsr: wasm\n",
 			wantErr: []string{`inquest.yaml:1: unknown key "timzone" (did you mean "timezone"?)`, `inquest.yaml:2: unknown key "severity" (did you mean "severities"?)`, `inquest.yaml:4: unknown key "browsr" (did you mean "browser"?)`}},
+		{name: "a key under attachments gets did-you-mean", in: "attachments:\n  alow: [html]\n",
+			wantErr: []string{`inquest.yaml:2: unknown key "alow" (did you mean "allow"?)`}},
+		{name: "attachments.allow is normalised, a bad entry named with its line", in: "title: x\nattachments:\n  allow: [HTML, .svg, '*.js']\n",
+			wantErr: []string{`inquest.yaml:3: attachments.allow: "*.js" is not a file extension`}},
+		{name: "attachments.allow takes extensions in any case, with or without the dot", in: "attachments:\n  allow: [HTML, .svg]\n", check: func(t *testing.T, c *Config) {
+			if !slices.Equal(c.Attachments.Allow, []string{"html", "svg"}) || !c.AllowsActive(".SVG") || c.AllowsActive("js") {
+				t.Errorf("allow = %v", c.Attachments.Allow)
+			}
+		}},
 		{name: "required field with did-you-mean", in: "required_fields: [titel]\n", wantErr: []string{`inquest.yaml:1: required_fields: unknown field "titel" (did you mean "title"?)`}},
 		{name: "lists replace defaults", in: "severities: [P0, P1]\n", check: func(t *testing.T, c *Config) {
 			if strings.Join(c.Severities, ",") != "P0,P1" {
