@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		msg      string
@@ -96,6 +97,7 @@ func TestParseMessage(t *testing.T) {
 }
 
 func TestParsePR(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, msg string
 		want      int
@@ -120,6 +122,7 @@ func TestParsePR(t *testing.T) {
 }
 
 func TestMailmap(t *testing.T) {
+	t.Parallel()
 	mm := parseMailmap(`# comment
 Proper One <one@x>
 <two@proper> <two@commit>
@@ -150,6 +153,7 @@ broken line without email
 }
 
 func TestParseCommit(t *testing.T) {
+	t.Parallel()
 	raw := "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n" +
 		"parent 1111111111111111111111111111111111111111\n" +
 		"parent 2222222222222222222222222222222222222222\n" +
@@ -173,6 +177,7 @@ func TestParseCommit(t *testing.T) {
 }
 
 func TestApplyDelta(t *testing.T) {
+	t.Parallel()
 	base := []byte("0123456789abcdef")
 	// src size 16, dst size 9: copy 4 bytes from offset 10, insert "XYZ", copy 2 from 0.
 	delta := []byte{16, 9, 0x80 | 0x01 | 0x10, 10, 4, 3, 'X', 'Y', 'Z', 0x80 | 0x10, 2}
@@ -188,6 +193,7 @@ func TestApplyDelta(t *testing.T) {
 }
 
 func TestSimilarity(t *testing.T) {
+	t.Parallel()
 	a := strings.Repeat("a line of text that is the same\n", 10)
 	b := a + strings.Repeat("new text added at the end\n", 5)
 	c := strings.Repeat("completely different content here\n", 10)
