@@ -16,33 +16,30 @@ import (
 // Options.Fields is set (none for the revision that created the file),
 // contributors, sign-offs, the review status of the incident's Reviewers and
 // whether the work tree differs from HEAD. An incident with no history and no
-// uncommitted file keeps a nil History.
+// uncommitted file keeps a nil History. Attach is AttachRevisions then
+// AttachChanges.
 func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) error {
-	changes, err := r.AttachRevisions(ctx, incidents)
-	if err != nil {
+	if err := r.AttachRevisions(ctx, incidents); err != nil {
 		return err
 	}
-	return changes(ctx)
+	return r.AttachChanges(ctx, incidents)
 }
 
-// AttachRevisions is Attach without the field changes: it fills in
-// everything but each revision's Changes, and returns the function that
-// adds those. The first part reads no earlier version of any file; the
-// second reads and parses every one, most of the time Attach takes, and
-// writes nothing but the Changes. A caller can start work that needs no
+// AttachRevisions is the first step of Attach: it fills in everything but
+// each revision's Changes. It reads no earlier version of any file;
+// AttachChanges, the second step, reads and parses every one, which is
+// most of the time Attach takes. A caller can start work that needs no
 // field changes (the search index) between the two.
-func (r *Repo) AttachRevisions(ctx context.Context, incidents []*postmortem.Incident) (changes func(context.Context) error, err error) {
-	none := func(context.Context) error { return nil }
+func (r *Repo) AttachRevisions(ctx context.Context, incidents []*postmortem.Incident) error {
 	if !r.readable() {
-		return none, nil
+		return nil
 	}
 	head := &headFiles{r: r, objs: &lazyObjects{g: r.git}}
 	defer head.objs.close()
 	st := r.git.Status()
-	var todo []wanted
 	for _, inc := range incidents {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		if inc == nil || inc.Source == "" {
 			continue
@@ -54,27 +51,15 @@ func (r *Repo) AttachRevisions(ctx context.Context, incidents []*postmortem.Inci
 		}
 		unc, err := r.uncommitted(st, head, inc.Source, lin)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", inc.Source, err)
+			return fmt.Errorf("%s: %w", inc.Source, err)
 		}
 		h.Uncommitted = unc
 		if len(h.Revisions) == 0 && !h.Uncommitted {
 			continue
 		}
 		inc.History = h
-		if lin != nil {
-			w := wanted{h: h, lin: lin}
-			// An unchanged work-tree copy of a live file is its newest
-			// version (see uncommitted).
-			if !unc && r.opts.ParsedFields != nil && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
-				w.head = r.opts.ParsedFields(inc)
-			}
-			todo = append(todo, w)
-		}
 	}
-	if r.opts.Fields == nil || len(todo) == 0 {
-		return none, nil
-	}
-	return func(ctx context.Context) error { return r.fieldChanges(ctx, todo) }, nil
+	return nil
 }
 
 // readable reports whether r has a history to attach.

@@ -101,7 +101,7 @@ func TestCorruptPack(t *testing.T) {
 			t.Parallel()
 			repo, pack, idx := packedRepo(t)
 			tc.do(t, pack, idx)
-			r, warnings := load(t, repo.Dir, Options{Roots: []string{"postmortems"}, Fields: (&keyValues{}).Fields})
+			r, warnings := load(t, repo.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 			if r.ReadError() == nil {
 				t.Fatal("ReadError is nil")
 			}
@@ -130,7 +130,7 @@ func TestCorruptPack(t *testing.T) {
 func TestCorruptPackAfterCache(t *testing.T) {
 	t.Parallel()
 	repo, pack, _ := packedRepo(t)
-	opts := Options{Roots: []string{"postmortems"}, Fields: (&keyValues{}).Fields, CacheDir: t.TempDir()}
+	opts := Options{Roots: []string{"postmortems"}, Fields: &keyValues{}, CacheDir: t.TempDir()}
 	if _, warnings := load(t, repo.Dir, opts); len(warnings) > 0 {
 		t.Fatalf("warnings before the damage: %q", warnings)
 	}

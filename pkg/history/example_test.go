@@ -16,6 +16,19 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
+// keyValues reads "key: value" lines as the fields of a postmortem.
+type keyValues struct{}
+
+func (keyValues) Fields(content []byte) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(string(content), "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
 func Example() {
 	dir, cleanup := exampleRepo()
 	defer cleanup()
@@ -24,16 +37,8 @@ func Example() {
 	repo, warnings, err := history.Load(ctx, dir, history.Options{
 		Roots:   []string{"postmortems"},
 		Include: func(p string) bool { return strings.HasSuffix(p, ".md") },
-		// The site wires this to the postmortem parser's front matter.
-		Fields: func(content []byte) map[string]string {
-			m := map[string]string{}
-			for _, line := range strings.Split(string(content), "\n") {
-				if k, v, ok := strings.Cut(line, ": "); ok {
-					m[k] = v
-				}
-			}
-			return m
-		},
+		// The site gives the postmortem parser here.
+		Fields: keyValues{},
 	})
 	if err != nil {
 		log.Fatal(err)

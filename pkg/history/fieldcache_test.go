@@ -19,7 +19,7 @@ import (
 func attachAll(t *testing.T, dir string, opts Options, paths []string) ([]*postmortem.Incident, int) {
 	t.Helper()
 	cf := &keyValues{}
-	opts.Fields = cf.Fields
+	opts.Fields = cf
 	r, _ := load(t, dir, opts)
 	incs := make([]*postmortem.Incident, len(paths))
 	for i, p := range paths {

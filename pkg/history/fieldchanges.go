@@ -15,6 +15,40 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
+// AttachChanges is the second step of Attach: for the incidents
+// AttachRevisions gave a history, it fills in the front-matter fields each
+// revision changed (with Options.Fields), and writes nothing else. It reads
+// and parses every earlier version of their files, but those an earlier
+// Attach parsed when Options.FieldsVersion is set. An incident whose
+// work-tree copy is HEAD's gives the newest version's fields itself
+// (Incident.ParsedFields), which is then neither read nor parsed.
+func (r *Repo) AttachChanges(ctx context.Context, incidents []*postmortem.Incident) error {
+	if !r.readable() || r.opts.Fields == nil {
+		return nil
+	}
+	var todo []wanted
+	for _, inc := range incidents {
+		if inc == nil || inc.History == nil {
+			continue
+		}
+		lin := r.lineage(inc.Source)
+		if lin == nil || len(lin.revs) != len(inc.History.Revisions) {
+			continue
+		}
+		w := wanted{h: inc.History, lin: lin}
+		// An unchanged work-tree copy of a live file is its newest
+		// version (see uncommitted).
+		if !inc.History.Uncommitted && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
+			w.head = inc.ParsedFields()
+		}
+		todo = append(todo, w)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	return r.fieldChanges(ctx, todo)
+}
+
 // wanted is an incident's history waiting for its field changes.
 type wanted struct {
 	h   *postmortem.History
@@ -116,8 +150,8 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// Fields keeps no content (see Options), so the buffers of the
-		// last file can be reused.
+		// Fields keeps no content (see FieldParser), so the buffers of
+		// the last file can be reused.
 		if w.rd != nil {
 			w.rd.Recycle()
 		}
@@ -170,7 +204,7 @@ func (w *fieldWorker) fields(h plumbing.Hash) fieldSet {
 		w.memo[h] = fieldSet{}
 		return fieldSet{}
 	}
-	f := newFieldSet(w.r.opts.Fields(data))
+	f := newFieldSet(w.r.opts.Fields.Fields(data))
 	w.memo[h] = f
 	if w.keep {
 		w.parsed.add(h, f)

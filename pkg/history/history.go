@@ -35,16 +35,12 @@ type Options struct {
 	// Approved-by, Acked-by and Co-authored-by. Every key but
 	// Co-authored-by is a sign-off (see the package documentation).
 	Trailers []string
-	// Fields returns the flattened front-matter fields of a postmortem
-	// (lists joined with ", "). Attach uses it to list the fields each
-	// revision changed; nil skips field history. It must be safe for
-	// concurrent use and must not retain content after it returns.
-	Fields func(content []byte) map[string]string
-	// ParsedFields, when set, returns what Fields gives for the work-tree
-	// copy of an incident's file, or nil when it does not know. Attach
-	// uses it for the HEAD version of a file whose copy is unchanged,
-	// which it then neither reads nor parses.
-	ParsedFields func(*postmortem.Incident) map[string]string
+	// Fields reads the front-matter fields Attach compares between the
+	// versions of a postmortem to list the fields each revision changed;
+	// nil skips field history. An incident whose work-tree copy is HEAD's
+	// gives the newest version's fields itself (Incident.ParsedFields),
+	// so Fields must give what the parser of the incidents gives.
+	Fields FieldParser
 	// FieldsVersion identifies what Fields does: the caller changes it
 	// whenever Fields could return something else for the same content (a
 	// new parser, other configuration). With CacheDir, Attach then caches
@@ -55,6 +51,15 @@ type Options struct {
 	// CacheDir is where the history index is cached between builds; ""
 	// disables the cache.
 	CacheDir string
+}
+
+// FieldParser reads the front-matter fields of one version of a
+// postmortem, flattened (lists joined with ", "); nil when the version has
+// none to compare. *postmortem.Parser and *postmortem.FieldsCache are
+// FieldParsers. Fields must be safe for concurrent use and must not retain
+// content after it returns.
+type FieldParser interface {
+	Fields(content []byte) map[string]string
 }
 
 // Repo is the history of one repository, read in one pass by Load. Its

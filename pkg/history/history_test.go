@@ -54,7 +54,7 @@ func TestLinearHistory(t *testing.T) {
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "published"))
 	c4 := tr.commit("Publish", ana)
 
-	r, warnings := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: (&keyValues{}).Fields})
+	r, warnings := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	if len(warnings) != 0 {
 		t.Fatalf("warnings: %v", warnings)
 	}
@@ -127,7 +127,7 @@ func TestMergePullRequest(t *testing.T) {
 	tr.commit("Unrelated", ana)
 	m := tr.merge("fix", "Merge pull request #7 from acme/fix\n\nRaise severity", cy)
 
-	r, _ := load(t, tr.Dir, Options{Fields: (&keyValues{}).Fields})
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	revs := r.Revisions("postmortems/db.md")
 	if got, want := commitsOf(revs), []string{m, c1}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("revisions = %v, want merge then creation %v", got, want)
@@ -207,7 +207,7 @@ func TestRenamesAndDeletes(t *testing.T) {
 	tr.remove("postmortems/2023/gone.md")
 	c5 := tr.commit("Delete G", ana)
 
-	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: (&keyValues{}).Fields})
+	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	a := r.Revisions("postmortems/2024/a-renamed.md")
 	if got, want := commitsOf(a), []string{c4, c2, c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("A = %v, want %v", got, want)
@@ -515,7 +515,7 @@ func TestWriteText(t *testing.T) {
 	tr.commit("Add postmortem", ana)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
 	tr.commit("Raise severity (#12)\n\nReviewed-by: Cy Park <cy@example.com>", bo)
-	r, _ := load(t, tr.Dir, Options{Fields: (&keyValues{}).Fields})
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	inc := &postmortem.Incident{ID: "INC-1", Source: "postmortems/db.md", Reviewers: []string{"Cy Park", "Dee Roy"}}
 	if err := r.Attach(context.Background(), []*postmortem.Incident{inc}); err != nil {
 		t.Fatal(err)
@@ -613,7 +613,7 @@ func TestParallel(t *testing.T) {
 		}
 	}
 	tr.Git("repack", "-q", "-a", "-d")
-	r, _ := load(t, tr.Dir, Options{Fields: (&keyValues{}).Fields})
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	var incs []*postmortem.Incident
 	for p, w := range want {
 		if got := commitsOf(r.Revisions(p)); !reflect.DeepEqual(got, w) {
@@ -668,7 +668,7 @@ func TestParsedFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	fields := &countingParser{p: postmortem.NewParser(cfg)}
-	r, _ := load(t, tr.Dir, Options{Fields: fields.Fields, ParsedFields: (*postmortem.Incident).ParsedFields})
+	r, _ := load(t, tr.Dir, Options{Fields: fields})
 	paths := []string{"postmortems/clean.md", "postmortems/edited.md"}
 	// Incidents not parsed have no fields of their own: every version is
 	// parsed.
@@ -708,8 +708,9 @@ func TestParsedFields(t *testing.T) {
 }
 
 // TestAttachRevisions: the first step reads no earlier version (Fields is
-// not called) and leaves every Changes empty; the function it returns
-// makes the incidents what Attach makes them.
+// not called) and leaves every Changes empty; AttachChanges then makes the
+// incidents what Attach makes them, and leaves alone an incident
+// AttachRevisions did not see.
 func TestAttachRevisions(t *testing.T) {
 	t.Parallel()
 	tr := newTestRepo(t)
@@ -721,14 +722,13 @@ func TestAttachRevisions(t *testing.T) {
 	tr.commit("Publish", ana)
 
 	fields := &keyValues{}
-	r, _ := load(t, tr.Dir, Options{Fields: fields.Fields})
+	r, _ := load(t, tr.Dir, Options{Fields: fields})
 	want := attachOne(t, r, "postmortems/a.md")
 	fields.take()
 
 	got := &postmortem.Incident{Source: "postmortems/a.md"}
 	incs := []*postmortem.Incident{got}
-	changes, err := r.AttachRevisions(context.Background(), incs)
-	if err != nil {
+	if err := r.AttachRevisions(context.Background(), incs); err != nil {
 		t.Fatal(err)
 	}
 	if n := fields.take(); n != 0 {
@@ -742,7 +742,7 @@ func TestAttachRevisions(t *testing.T) {
 			t.Errorf("revision %d has changes %+v before the second step", i, rv.Changes)
 		}
 	}
-	if err := changes(context.Background()); err != nil {
+	if err := r.AttachChanges(context.Background(), incs); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got.History, want.History) {
@@ -750,5 +750,10 @@ func TestAttachRevisions(t *testing.T) {
 	}
 	if c := got.History.Revisions[0].Changes; len(c) != 1 || c[0].Field != "status" {
 		t.Errorf("last revision changes %+v, want status", c)
+	}
+	// An incident AttachRevisions did not see is left alone.
+	other := &postmortem.Incident{Source: "postmortems/a.md"}
+	if err := r.AttachChanges(context.Background(), []*postmortem.Incident{other}); err != nil || other.History != nil {
+		t.Errorf("AttachChanges alone: history %+v, error %v", other.History, err)
 	}
 }

@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string) error {
 	opts := history.Options{
 		Include:  func(p string) bool { return strings.HasSuffix(p, ".md") },
 		CacheDir: *cache,
-		Fields:   postmortem.NewParser(cfg).NewFieldsCache().Fields,
+		Fields:   postmortem.NewParser(cfg).NewFieldsCache(),
 		// A build derives it from the parser and the configuration.
 		FieldsVersion: *fieldsVersion,
 	}
