@@ -147,3 +147,33 @@ func ExampleRepo_Revisions() {
 	// cache-outage.md: Add the cause
 	// cache-outage.md: Write up the cache outage
 }
+
+// Versions reads what a revision changed: the file before and after it.
+func ExampleRepo_Versions() {
+	dir, cleanup := exampleRepo()
+	defer cleanup()
+
+	repo, _, err := history.Load(context.Background(), dir, history.Options{Roots: []string{"postmortems"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	versions, err := repo.Versions()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer versions.Close()
+	for i, rv := range repo.Revisions("postmortems/db.md") {
+		before, after, err := versions.Read("postmortems/db.md", i)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s\n  before: %q\n  after:  %q\n", rv.Subject, before, after)
+	}
+	// Output:
+	// Raise severity (#12)
+	//   before: "severity: SEV2\n"
+	//   after:  "severity: SEV1\n"
+	// Add the database postmortem
+	//   before: ""
+	//   after:  "severity: SEV2\n"
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/inquest-dev/inquest/pkg/history/internal/gitdb"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -129,7 +128,7 @@ type fieldWorker struct {
 	cache *fieldsCache // from an earlier Attach; nil when there is none
 	keep  bool         // add what is parsed to parsed, for the cache
 	objs  *lazyObjects
-	rd    *gitdb.Reader // opened on the first version not cached
+	vers  *Versions // opened on the first version not cached
 
 	memo   map[plumbing.Hash]fieldSet // the current file's versions
 	path   string                     // of the file whose versions get read
@@ -152,8 +151,8 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 		}
 		// Fields keeps no content (see FieldParser), so the buffers of
 		// the last file can be reused.
-		if w.rd != nil {
-			w.rd.Recycle()
+		if w.vers != nil {
+			w.vers.rd.Recycle()
 		}
 		clear(w.memo)
 		if t.head != nil {
@@ -190,10 +189,10 @@ func (w *fieldWorker) fields(h plumbing.Hash) fieldSet {
 		w.memo[h] = f
 		return f
 	}
-	if w.rd == nil {
-		w.rd = w.objs.get().NewReader(16 << 20)
+	if w.vers == nil {
+		w.vers = w.objs.versions(w.r)
 	}
-	data, err := w.rd.Blob(h)
+	data, err := w.vers.blob(h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return fieldSet{} // a partial clone: no field history here
 	}
