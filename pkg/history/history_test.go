@@ -757,3 +757,42 @@ func TestAttachRevisions(t *testing.T) {
 		t.Errorf("AttachChanges alone: history %+v, error %v", other.History, err)
 	}
 }
+
+// TestUncommittedLink: a postmortem that is a committed symbolic link is
+// clean, as git status says, until the link itself changes; what it points
+// to does not count, as git stores the link, not its target.
+func TestUncommittedLink(t *testing.T) {
+	t.Parallel()
+	tr := newTestRepo(t)
+	tr.write("shared/db.md", doc("INC-1", "SEV2", "draft"))
+	if err := os.MkdirAll(filepath.Join(tr.Dir, "postmortems"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tr.Dir, "postmortems", "db.md")
+	if err := os.Symlink("../shared/db.md", link); err != nil {
+		t.Fatal(err)
+	}
+	tr.commit("Link the shared postmortem", ana)
+	uncommitted := func() bool {
+		t.Helper()
+		r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}})
+		return attachOne(t, r, "postmortems/db.md").History.Uncommitted
+	}
+	if uncommitted() {
+		t.Error("a committed link is reported uncommitted")
+	}
+	tr.write("shared/db.md", doc("INC-1", "SEV1", "draft"))
+	tr.commit("Edit the target", bo)
+	if uncommitted() {
+		t.Error("a committed link whose target changed in another commit is reported uncommitted")
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../shared/other.md", link); err != nil {
+		t.Fatal(err)
+	}
+	if !uncommitted() {
+		t.Error("a link pointed elsewhere is reported clean")
+	}
+}

@@ -398,3 +398,68 @@ func (Walked) reader(t *testing.T, dir string) *Reader {
 	_, o := open(t, dir)
 	return o.NewReader(1 << 20)
 }
+
+// TestStatusAgainstGit changes the work tree of the fixture and compares
+// Modified with `git status`: an edited file, one written again unchanged,
+// a deleted one, a new one, untouched ones and a symbolic link whose
+// target is gone.
+func TestStatusAgainstGit(t *testing.T) {
+	t.Parallel()
+	r := fixture(t)
+	g, o := open(t, r.Dir)
+	rd := o.NewReader(1 << 20)
+	head, err := g.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, w := headWalk(t, r.Dir, WalkOptions{})
+	if w.Commits[0].Hash != head {
+		t.Fatal("the walk does not start at HEAD")
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(filepath.Join(r.Dir, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	content, err := os.ReadFile(filepath.Join(r.Dir, "notes", "b.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("notes/b.txt", string(content)) // the same bytes, written again
+	write("archive/docs/new.txt", "edited\n")
+	write("untracked.txt", "new\n")
+	if err := os.Remove(filepath.Join(r.Dir, "feature", "x.txt")); err != nil {
+		t.Fatal(err)
+	}
+	st := g.Status()
+	paths := strings.Split(r.Git("ls-tree", "-r", "--name-only", "--full-tree", "HEAD"), "\n")
+	paths = append(paths, "untracked.txt")
+	got := map[string]bool{}
+	for _, p := range paths {
+		blob, mode, err := rd.Lookup(w.Commits[0].Tree, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mode.IsFile() {
+			blob = plumbing.ZeroHash
+		}
+		if got[p], err = st.Modified(p, blob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// git status refreshes the index, so it runs after Modified.
+	want := map[string]bool{}
+	for _, line := range strings.Split(string(gitOutput(t, r.Dir, "status", "--porcelain=v1", "--untracked-files=all")), "\n") {
+		if len(line) > 3 {
+			want[line[3:]] = true
+		}
+	}
+	for _, p := range paths {
+		if got[p] != want[p] {
+			t.Errorf("%s: modified %v, git status says %v", p, got[p], want[p])
+		}
+	}
+	if len(want) != 3 {
+		t.Errorf("git status lists %v, want three files", want)
+	}
+}

@@ -43,13 +43,14 @@ func (r *Repository) Status() *Status {
 
 // Modified reports whether the work-tree file at path (slash-separated,
 // relative to the work tree) differs from blob: changed, or, with a zero
-// blob, there at all; with a non-zero blob, deleted too.
+// blob, there at all; with a non-zero blob, deleted too. A symbolic link
+// is compared as git stores it: the path it holds, not what it points to.
 func (s *Status) Modified(path string, blob plumbing.Hash) (bool, error) {
 	if s.workTree == "" {
 		return false, nil
 	}
 	file := filepath.Join(s.workTree, filepath.FromSlash(path))
-	st, err := os.Stat(file)
+	st, err := os.Lstat(file)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return !blob.IsZero(), nil
@@ -65,8 +66,14 @@ func (s *Status) Modified(path string, blob plumbing.Hash) (bool, error) {
 		e.ModifiedAt.Equal(st.ModTime()) && st.ModTime().Before(s.indexTime) {
 		return false, nil
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
+	var data []byte
+	if st.Mode()&os.ModeSymlink != 0 {
+		target, err := os.Readlink(file)
+		if err != nil {
+			return false, err
+		}
+		data = []byte(filepath.ToSlash(target))
+	} else if data, err = os.ReadFile(file); err != nil {
 		return false, err
 	}
 	return plumbing.ComputeHash(plumbing.BlobObject, data) != blob, nil
