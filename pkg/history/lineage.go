@@ -50,7 +50,7 @@ func (r *Repo) build(s *snapshot) {
 	if len(s.Commits) == 0 {
 		return
 	}
-	index := s.index()
+	index := gitdb.Positions(s.Commits)
 	chain := gitdb.FirstParents(s.Commits, index)
 	brought := mergedBranches(s, index, chain)
 	watch := map[string][]*lineage{}

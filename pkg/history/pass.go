@@ -30,15 +30,6 @@ type snapshot struct {
 	Warnings []string
 }
 
-// index maps each commit's hash to its position.
-func (s *snapshot) index() map[plumbing.Hash]int32 {
-	index := make(map[plumbing.Hash]int32, len(s.Commits))
-	for i := range s.Commits {
-		index[s.Commits[i].Hash] = int32(i)
-	}
-	return index
-}
-
 // compute runs the one pass over history, reusing the diffs of an older
 // cached snapshot for commits it already covered.
 //
@@ -60,7 +51,7 @@ func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow 
 	if err != nil {
 		return nil, err
 	}
-	index := s.index()
+	index := gitdb.Positions(s.Commits)
 	// Merges are diffed only on the first-parent chain; a merge brought in
 	// by another merge adds nothing its own commits do not show.
 	onChain := make([]bool, len(s.Commits))
@@ -129,7 +120,7 @@ func (r *Repo) walk(ctx context.Context, rd *gitdb.Reader, key string, shallow [
 // diff compares the commits in todo with their first parents, limited to
 // paths, and records their changes.
 func (s *snapshot) diff(ctx context.Context, o *gitdb.Objects, index map[plumbing.Hash]int32, todo []int32, paths *gitdb.Paths) error {
-	res, err := o.Diff(ctx, s.pairs(index, todo), paths)
+	res, err := o.Diff(ctx, gitdb.ParentPairs(s.Commits, index, todo), paths)
 	if err != nil {
 		return err
 	}
@@ -137,21 +128,6 @@ func (s *snapshot) diff(ctx context.Context, o *gitdb.Objects, index map[plumbin
 		s.Changes[ci], s.Diffed[ci] = res[k], true
 	}
 	return nil
-}
-
-// pairs are the trees of the commits in todo and of their first parents.
-func (s *snapshot) pairs(index map[plumbing.Hash]int32, todo []int32) []gitdb.Pair {
-	pairs := make([]gitdb.Pair, len(todo))
-	for k, ci := range todo {
-		c := &s.Commits[ci]
-		pairs[k] = gitdb.Pair{Commit: c.Hash, After: c.Tree}
-		if len(c.Parents) > 0 {
-			if pi, ok := index[c.Parents[0]]; ok {
-				pairs[k].Before = s.Commits[pi].Tree
-			}
-		}
-	}
-	return pairs
 }
 
 // followMovedIn reads, in every diffed commit, the history of the files
@@ -171,7 +147,7 @@ func (s *snapshot) followMovedIn(ctx context.Context, o *gitdb.Objects, index ma
 		}
 		s.Extra = slices.Concat(s.Extra, extra)
 		slices.Sort(s.Extra)
-		res, err := o.Diff(ctx, s.pairs(index, diffed), gitdb.NewPaths(extra))
+		res, err := o.Diff(ctx, gitdb.ParentPairs(s.Commits, index, diffed), gitdb.NewPaths(extra))
 		if err != nil {
 			return err
 		}

@@ -323,19 +323,8 @@ func TestDiffAgainstGit(t *testing.T) {
 	t.Parallel()
 	r := fixture(t)
 	o, w := headWalk(t, r.Dir, WalkOptions{})
-	index := map[plumbing.Hash]int32{}
-	for i := range w.Commits {
-		index[w.Commits[i].Hash] = int32(i)
-	}
-	var pairs []Pair
-	for _, i := range FirstParents(w.Commits, index) {
-		c := w.Commits[i]
-		p := Pair{Commit: c.Hash, After: c.Tree}
-		if len(c.Parents) > 0 {
-			p.Before = w.Commits[index[c.Parents[0]]].Tree
-		}
-		pairs = append(pairs, p)
-	}
+	index := Positions(w.Commits)
+	pairs := ParentPairs(w.Commits, index, FirstParents(w.Commits, index))
 	renames := 0
 	for _, folder := range []string{"", "notes", "archive/docs", "docs"} {
 		var paths []string

@@ -135,6 +135,33 @@ func (q *commitQueue) Pop() any {
 	return x
 }
 
+// Positions maps each commit's hash to its position in commits.
+func Positions(commits []Commit) map[plumbing.Hash]int32 {
+	index := make(map[plumbing.Hash]int32, len(commits))
+	for i := range commits {
+		index[commits[i].Hash] = int32(i)
+	}
+	return index
+}
+
+// ParentPairs returns, for the commits at positions, the Pair of the tree
+// of each one's first parent (zero when commits does not have one) and its
+// own: what to give Diff to see what each commit changed, as git log
+// --first-parent shows it. index is Positions(commits).
+func ParentPairs(commits []Commit, index map[plumbing.Hash]int32, positions []int32) []Pair {
+	pairs := make([]Pair, len(positions))
+	for k, i := range positions {
+		c := &commits[i]
+		pairs[k] = Pair{Commit: c.Hash, After: c.Tree}
+		if len(c.Parents) > 0 {
+			if pi, ok := index[c.Parents[0]]; ok {
+				pairs[k].Before = commits[pi].Tree
+			}
+		}
+	}
+	return pairs
+}
+
 // FirstParents returns the positions in commits (a Walk's, head first) of
 // the head's first-parent chain, newest first: the commits git log
 // --first-parent lists. index maps each commit's hash to its position.
