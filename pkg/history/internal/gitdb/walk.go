@@ -164,7 +164,7 @@ func ParentPairs(commits []Commit, index map[plumbing.Hash]int32, positions []in
 
 // FirstParents returns the positions in commits (a Walk's, head first) of
 // the head's first-parent chain, newest first: the commits git log
-// --first-parent lists. index maps each commit's hash to its position.
+// --first-parent lists. index is Positions(commits).
 func FirstParents(commits []Commit, index map[plumbing.Hash]int32) []int32 {
 	var chain []int32
 	if len(commits) == 0 {
