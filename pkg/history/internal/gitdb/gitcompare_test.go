@@ -60,21 +60,38 @@ func gitOutput(t *testing.T, dir string, args ...string) []byte {
 	return out
 }
 
-// storages lay out a fixture's objects in the ways a repository has them.
+// storages lay out a fixture's objects in the ways a repository has them,
+// one after the other.
 var storages = []struct {
 	name string
-	do   func(t *testing.T, r *repotest.Repo)
+	do   func(r *repotest.Repo)
 }{
-	{"loose", func(*testing.T, *repotest.Repo) {}},
-	{"packed", func(_ *testing.T, r *repotest.Repo) { r.Git("gc", "-q") }},
-	{"packed with ref deltas", func(_ *testing.T, r *repotest.Repo) {
+	{"loose", func(*repotest.Repo) {}},
+	{"packed", func(r *repotest.Repo) { r.Git("gc", "-q") }},
+	{"packed with ref deltas", func(r *repotest.Repo) {
 		r.Git("-c", "repack.useDeltaBaseOffset=false", "repack", "-q", "-a", "-d", "-f")
 	}},
-	{"packed and loose", func(_ *testing.T, r *repotest.Repo) {
-		r.Git("gc", "-q")
+	{"packed and loose", func(r *repotest.Repo) {
 		r.WriteFile("archive/docs/a.txt", []byte("written after the pack\n"))
 		r.Commit("A loose commit on top of the pack\n")
 	}},
+}
+
+// TestAgainstGit makes the fixture once and compares with git, in turn:
+// Walk with git log, Diff with git diff-tree, Lookup with git ls-tree,
+// every object with git cat-file in each storage, and Status with git
+// status after changing the work tree.
+func TestAgainstGit(t *testing.T) {
+	t.Parallel()
+	r := fixture(t)
+	t.Run("walk", func(t *testing.T) { testWalk(t, r) })
+	t.Run("diff", func(t *testing.T) { testDiff(t, r) })
+	t.Run("lookup", func(t *testing.T) { testLookup(t, r) })
+	for _, st := range storages {
+		st.do(r)
+		t.Run("read "+st.name, func(t *testing.T) { testRead(t, r, st.name == "packed with ref deltas") })
+	}
+	t.Run("status", func(t *testing.T) { testStatus(t, r) })
 }
 
 // open opens the repository and its objects, closed when the test ends.
@@ -89,52 +106,42 @@ func open(t *testing.T, dir string) (*Repository, *Objects) {
 	return g, o
 }
 
-// TestReadAgainstGit reads every object of the fixture, loose and packed,
-// and compares it with `git cat-file --batch`.
-func TestReadAgainstGit(t *testing.T) {
-	t.Parallel()
-	for _, st := range storages {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			r := fixture(t)
-			st.do(t, r)
-			_, o := open(t, r.Dir)
-			rd := o.NewReader(1 << 20)
-			out := gitOutput(t, r.Dir, "cat-file", "--batch-all-objects", "--batch")
-			n := 0
-			for len(out) > 0 {
-				hdr, rest, _ := bytes.Cut(out, []byte{'\n'})
-				var hash, typ string
-				var size int
-				if _, err := fmt.Sscanf(string(hdr), "%s %s %d", &hash, &typ, &size); err != nil || size+1 > len(rest) {
-					t.Fatalf("cat-file output %q: %v", hdr, err)
-				}
-				want := rest[:size]
-				out = rest[size+1:]
-				gotTyp, got, err := rd.Read(plumbing.NewHash(hash))
-				switch {
-				case err != nil:
-					t.Errorf("%s: %v", hash, err)
-				case gotTyp.String() != typ:
-					t.Errorf("%s: a %s, git says a %s", hash, gotTyp, typ)
-				case !bytes.Equal(got, want):
-					t.Errorf("%s: content differs from git's:\n got %q\nwant %q", hash, got, want)
-				}
-				n++
-				rd.Recycle()
-			}
-			if n < 40 {
-				t.Errorf("only %d objects", n)
-			}
-			if _, _, err := rd.Read(plumbing.NewHash(strings.Repeat("ab", 20))); err == nil {
-				t.Error("an object the repository does not have was read")
-			}
-			if st.name == "packed with ref deltas" {
-				if n := countPacked(t, o, plumbing.REFDeltaObject); n == 0 {
-					t.Error("git wrote no ref deltas: the test reads none")
-				}
-			}
-		})
+// testRead reads every object of the repository and compares it with
+// `git cat-file --batch`; with refDeltas, the pack must hold ref deltas.
+func testRead(t *testing.T, r *repotest.Repo, refDeltas bool) {
+	_, o := open(t, r.Dir)
+	rd := o.NewReader(1 << 20)
+	out := gitOutput(t, r.Dir, "cat-file", "--batch-all-objects", "--batch")
+	n := 0
+	for len(out) > 0 {
+		hdr, rest, _ := bytes.Cut(out, []byte{'\n'})
+		var hash, typ string
+		var size int
+		if _, err := fmt.Sscanf(string(hdr), "%s %s %d", &hash, &typ, &size); err != nil || size+1 > len(rest) {
+			t.Fatalf("cat-file output %q: %v", hdr, err)
+		}
+		want := rest[:size]
+		out = rest[size+1:]
+		gotTyp, got, err := rd.Read(plumbing.NewHash(hash))
+		switch {
+		case err != nil:
+			t.Errorf("%s: %v", hash, err)
+		case gotTyp.String() != typ:
+			t.Errorf("%s: a %s, git says a %s", hash, gotTyp, typ)
+		case !bytes.Equal(got, want):
+			t.Errorf("%s: content differs from git's:\n got %q\nwant %q", hash, got, want)
+		}
+		n++
+		rd.Recycle()
+	}
+	if n < 40 {
+		t.Errorf("only %d objects", n)
+	}
+	if _, _, err := rd.Read(plumbing.NewHash(strings.Repeat("ab", 20))); err == nil {
+		t.Error("an object the repository does not have was read")
+	}
+	if refDeltas && countPacked(t, o, plumbing.REFDeltaObject) == 0 {
+		t.Error("git wrote no ref deltas: the test reads none")
 	}
 }
 
@@ -208,11 +215,9 @@ func gitLog(t *testing.T, dir string) []string {
 	return entries[:len(entries)-1]
 }
 
-// TestWalkAgainstGit compares Walk with `git log`: the order, and every
-// field it reads, of a full history and of a shallow clone.
-func TestWalkAgainstGit(t *testing.T) {
-	t.Parallel()
-	r := fixture(t)
+// testWalk compares Walk with `git log`: the order, and every field it
+// reads, of a full history and of a shallow clone.
+func testWalk(t *testing.T, r *repotest.Repo) {
 	check := func(t *testing.T, dir string, opts WalkOptions) {
 		t.Helper()
 		_, w := headWalk(t, dir, opts)
@@ -315,13 +320,11 @@ func gitNameStatus(t *testing.T, dir string, before, after plumbing.Hash, folder
 	return out
 }
 
-// TestDiffAgainstGit compares each first-parent commit of the fixture with
-// its parent, over the whole tree and limited to a folder, with `git
-// diff-tree -M`: files added, deleted, modified and renamed, a rename's
-// source found wherever it was.
-func TestDiffAgainstGit(t *testing.T) {
-	t.Parallel()
-	r := fixture(t)
+// testDiff compares each first-parent commit with its parent, over the
+// whole tree and limited to a folder, with `git diff-tree -M`: files
+// added, deleted, modified and renamed, a rename's source found wherever
+// it was.
+func testDiff(t *testing.T, r *repotest.Repo) {
 	o, w := headWalk(t, r.Dir, WalkOptions{})
 	index := Positions(w.Commits)
 	pairs := ParentPairs(w.Commits, index, FirstParents(w.Commits, index))
@@ -352,11 +355,9 @@ func TestDiffAgainstGit(t *testing.T) {
 	}
 }
 
-// TestLookupAgainstGit finds every entry of HEAD's tree and compares its
-// hash and mode with `git ls-tree`.
-func TestLookupAgainstGit(t *testing.T) {
-	t.Parallel()
-	r := fixture(t)
+// testLookup finds every entry of HEAD's tree and compares its hash and
+// mode with `git ls-tree`.
+func testLookup(t *testing.T, r *repotest.Repo) {
 	_, w := headWalk(t, r.Dir, WalkOptions{})
 	rd := w.reader(t, r.Dir)
 	root := w.Commits[0].Tree
@@ -388,13 +389,10 @@ func (Walked) reader(t *testing.T, dir string) *Reader {
 	return o.NewReader(1 << 20)
 }
 
-// TestStatusAgainstGit changes the work tree of the fixture and compares
-// Modified with `git status`: an edited file, one written again unchanged,
-// a deleted one, a new one, untouched ones and a symbolic link whose
-// target is gone.
-func TestStatusAgainstGit(t *testing.T) {
-	t.Parallel()
-	r := fixture(t)
+// testStatus changes the work tree and compares Modified with `git
+// status`: an edited file, one written again unchanged, a deleted one, a
+// new one, untouched ones and a symbolic link whose target is gone.
+func testStatus(t *testing.T, r *repotest.Repo) {
 	g, o := open(t, r.Dir)
 	rd := o.NewReader(1 << 20)
 	head, err := g.Head()
