@@ -67,7 +67,7 @@ func BenchmarkAttach(b *testing.B) {
 	opts := Options{
 		Roots:    []string{"postmortems"},
 		Include:  func(p string) bool { return strings.HasSuffix(p, ".md") },
-		Fields:   postmortem.NewParser(cfg).Fields,
+		Fields:   postmortem.NewParser(cfg),
 		CacheDir: cache,
 	}
 	r, _, err := Load(context.Background(), dir, opts)

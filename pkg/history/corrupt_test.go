@@ -95,12 +95,13 @@ var corruptions = []struct {
 // error (and never a panic), and Attach then leaves incidents without
 // history.
 func TestCorruptPack(t *testing.T) {
+	t.Parallel()
 	for _, tc := range corruptions {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			repo, pack, idx := packedRepo(t)
 			tc.do(t, pack, idx)
-			r, warnings := load(t, repo.Dir, Options{Roots: []string{"postmortems"}, Fields: testFields})
+			r, warnings := load(t, repo.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 			if r.ReadError() == nil {
 				t.Fatal("ReadError is nil")
 			}
@@ -127,8 +128,9 @@ func TestCorruptPack(t *testing.T) {
 // damaged, the revisions come from the cache and the earlier versions
 // Attach cannot read are a warning: those revisions have no field changes.
 func TestCorruptPackAfterCache(t *testing.T) {
+	t.Parallel()
 	repo, pack, _ := packedRepo(t)
-	opts := Options{Roots: []string{"postmortems"}, Fields: testFields, CacheDir: t.TempDir()}
+	opts := Options{Roots: []string{"postmortems"}, Fields: &keyValues{}, CacheDir: t.TempDir()}
 	if _, warnings := load(t, repo.Dir, opts); len(warnings) > 0 {
 		t.Fatalf("warnings before the damage: %q", warnings)
 	}

@@ -56,4 +56,12 @@
 // are matched to sign-offs by email, else by case-insensitive name, after
 // .mailmap (read from HEAD's tree). A sign-off is stale when the file's
 // content at the sign-off's commit is not its content at HEAD.
+//
+// # Versions
+//
+// Repo.Versions reads what a file said before and after each of its
+// revisions, for diffs; reading one file's revisions newest first is
+// cheapest, each version one delta from the last. The Git object database
+// is the internal package gitdb's, which knows Git and nothing of
+// postmortems.
 package history

@@ -16,6 +16,19 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
+// keyValues reads "key: value" lines as the fields of a postmortem.
+type keyValues struct{}
+
+func (keyValues) Fields(content []byte) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(string(content), "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
 func Example() {
 	dir, cleanup := exampleRepo()
 	defer cleanup()
@@ -24,16 +37,8 @@ func Example() {
 	repo, warnings, err := history.Load(ctx, dir, history.Options{
 		Roots:   []string{"postmortems"},
 		Include: func(p string) bool { return strings.HasSuffix(p, ".md") },
-		// The site wires this to the postmortem parser's front matter.
-		Fields: func(content []byte) map[string]string {
-			m := map[string]string{}
-			for _, line := range strings.Split(string(content), "\n") {
-				if k, v, ok := strings.Cut(line, ": "); ok {
-					m[k] = v
-				}
-			}
-			return m
-		},
+		// The site gives the postmortem parser here.
+		Fields: keyValues{},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -141,4 +146,34 @@ func ExampleRepo_Revisions() {
 	// postmortems/cache-outage.md: Keep postmortems in their folder
 	// cache-outage.md: Add the cause
 	// cache-outage.md: Write up the cache outage
+}
+
+// Versions reads what a revision changed: the file before and after it.
+func ExampleRepo_Versions() {
+	dir, cleanup := exampleRepo()
+	defer cleanup()
+
+	repo, _, err := history.Load(context.Background(), dir, history.Options{Roots: []string{"postmortems"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	versions, err := repo.Versions()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer versions.Close()
+	for i, rv := range repo.Revisions("postmortems/db.md") {
+		before, after, err := versions.Read("postmortems/db.md", i)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s\n  before: %q\n  after:  %q\n", rv.Subject, before, after)
+	}
+	// Output:
+	// Raise severity (#12)
+	//   before: "severity: SEV2\n"
+	//   after:  "severity: SEV1\n"
+	// Add the database postmortem
+	//   before: ""
+	//   after:  "severity: SEV2\n"
 }

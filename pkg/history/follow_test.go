@@ -13,6 +13,7 @@ import (
 // cached after it gives the same on the next load without reading
 // anything.
 func TestFollowIncremental(t *testing.T) {
+	t.Parallel()
 	repo := repotest.New(t)
 	repo.WriteFile("drafts/q3-network.md", []byte(doc("NET-7", "SEV2", "draft")))
 	c1 := repo.Commit("Draft the network postmortem\n")

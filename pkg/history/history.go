@@ -9,15 +9,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/inquest-dev/inquest/pkg/history/internal/gitdb"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -37,16 +35,12 @@ type Options struct {
 	// Approved-by, Acked-by and Co-authored-by. Every key but
 	// Co-authored-by is a sign-off (see the package documentation).
 	Trailers []string
-	// Fields returns the flattened front-matter fields of a postmortem
-	// (lists joined with ", "). Attach uses it to list the fields each
-	// revision changed; nil skips field history. It must be safe for
-	// concurrent use and must not retain content after it returns.
-	Fields func(content []byte) map[string]string
-	// ParsedFields, when set, returns what Fields gives for the work-tree
-	// copy of an incident's file, or nil when it does not know. Attach
-	// uses it for the HEAD version of a file whose copy is unchanged,
-	// which it then neither reads nor parses.
-	ParsedFields func(*postmortem.Incident) map[string]string
+	// Fields reads the front-matter fields Attach compares between the
+	// versions of a postmortem to list the fields each revision changed;
+	// nil skips field history. An incident whose work-tree copy is HEAD's
+	// gives the newest version's fields itself (Incident.ParsedFields),
+	// so Fields must give what the parser of the incidents gives.
+	Fields FieldParser
 	// FieldsVersion identifies what Fields does: the caller changes it
 	// whenever Fields could return something else for the same content (a
 	// new parser, other configuration). With CacheDir, Attach then caches
@@ -59,20 +53,28 @@ type Options struct {
 	CacheDir string
 }
 
+// FieldParser reads the front-matter fields of one version of a
+// postmortem, flattened (lists joined with ", "); nil when the version has
+// none to compare. *postmortem.Parser and *postmortem.FieldsCache are
+// FieldParsers. Fields must be safe for concurrent use and must not retain
+// content after it returns.
+type FieldParser interface {
+	Fields(content []byte) map[string]string
+}
+
 // Repo is the history of one repository, read in one pass by Load. Its
 // methods are safe for concurrent use.
 type Repo struct {
 	dir      string // the directory given to Load, absolute
 	workTree string // work tree root; "" when bare or not a repository
 	prefix   string // dir relative to the work tree, "" or ending in "/"
-	gitDir   string
-	repo     *git.Repository
+	git      *gitdb.Repository
 	head     plumbing.Hash
 	roots    []string // repository-relative content roots; nil is the whole tree
 	opts     Options
 	trailers []string
 	mm       *mailmap
-	commits  []commitRec
+	commits  []gitdb.Commit
 	live     map[string]*lineage // repository-relative path at HEAD
 	dead     map[string]*lineage // deleted or moved files, by their last path
 	// readErr is why the history could not be read; the Repo then has
@@ -122,33 +124,27 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 	if _, err := os.Stat(abs); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	gr, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if errors.Is(err, git.ErrRepositoryNotExists) {
+	g, err := gitdb.Open(abs)
+	if errors.Is(err, gitdb.ErrNotRepository) {
 		return r, []string{fmt.Sprintf("%s is not in a Git repository: pages have no history", dir)}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: open Git repository: %w", dir, err)
 	}
-	r.repo = gr
-	if wt, err := gr.Worktree(); err == nil {
-		r.workTree = wt.Filesystem.Root()
+	r.git = g
+	if r.workTree = g.WorkTree(); r.workTree != "" {
 		r.prefix = relPrefix(r.workTree, abs)
 	}
-	if st, ok := gr.Storer.(*filesystem.Storage); ok {
-		r.gitDir = st.Filesystem().Root()
-	}
-
-	ref, err := gr.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+	r.head, err = g.Head()
+	if errors.Is(err, gitdb.ErrNoCommits) {
 		return r, []string{fmt.Sprintf("%s: the Git repository has no commits yet: pages have no history", dir)}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: read HEAD: %w", dir, err)
 	}
-	r.head = ref.Hash()
 
 	var warnings []string
-	shallow, err := gr.Storer.Shallow()
+	shallow, err := g.Shallow()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: read shallow commits: %w", dir, err)
 	}
@@ -250,161 +246,6 @@ func cacheKey(roots []string, shallow []plumbing.Hash) string {
 	sort.Strings(sh)
 	fmt.Fprintf(h, "%s", strings.Join(sh, ","))
 	return hex.EncodeToString(h.Sum(nil))[:24]
-}
-
-// objectsDir finds the object database, following the commondir of a
-// linked work tree.
-func (r *Repo) objectsDir() string {
-	if r.gitDir == "" {
-		return ""
-	}
-	dir := r.gitDir
-	if b, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil {
-		c := strings.TrimSpace(string(b))
-		if !filepath.IsAbs(c) {
-			c = filepath.Join(dir, c)
-		}
-		dir = c
-	}
-	return filepath.Join(dir, "objects")
-}
-
-// compute runs the one pass over history, reusing the diffs of an older
-// cached snapshot for commits it already covered.
-//
-// The pass compares only the content roots, and for a commit that added a
-// file there, also finds the deleted files anywhere in the tree it could
-// have been moved from. A source outside the roots has its own history read
-// next, in a further pass over every commit limited to such files (and so
-// on, for a file moved twice), so that the history of a postmortem moved in
-// from the repository root or a data/ folder goes on under its old name.
-func (r *Repo) compute(ctx context.Context, key string, roots []string, shallow []plumbing.Hash) (*snapshot, error) {
-	o, err := openObjects(r.objectsDir(), r.repo.Storer)
-	if err != nil {
-		return nil, err
-	}
-	defer o.close()
-
-	var old *snapshot
-	if r.opts.CacheDir != "" {
-		old = readLatestCache(r.opts.CacheDir, key)
-	}
-	oldRecs := map[plumbing.Hash]*commitRec{}
-	oldIdx := map[plumbing.Hash]int{}
-	if old != nil {
-		for i := range old.Commits {
-			oldRecs[old.Commits[i].Hash] = &old.Commits[i]
-			oldIdx[old.Commits[i].Hash] = i
-		}
-	}
-
-	shallowSet := map[plumbing.Hash]bool{}
-	for _, h := range shallow {
-		shallowSet[h] = true
-	}
-	lr := o.newReader(8 << 20)
-	commits, warnings, read, err := listCommits(ctx, lr, r.head, shallowSet, oldRecs)
-	if err != nil {
-		return nil, err
-	}
-	r.stats.commitsRead = read
-	s := &snapshot{
-		Key:      key,
-		Head:     r.head,
-		Commits:  commits,
-		Diffed:   make([]bool, len(commits)),
-		Changes:  make([][]change, len(commits)),
-		Warnings: warnings,
-	}
-	if old != nil {
-		s.Extra = old.Extra
-	}
-	index := make(map[plumbing.Hash]int32, len(commits))
-	for i := range commits {
-		index[commits[i].Hash] = int32(i)
-		if oi, ok := oldIdx[commits[i].Hash]; ok && old.Diffed[oi] {
-			s.Changes[i], s.Diffed[i] = old.Changes[oi], true
-		}
-	}
-	onChain := make([]bool, len(commits))
-	for _, i := range firstParentChain(commits, index) {
-		onChain[i] = true
-	}
-	// Merges are diffed only on the first-parent chain; a merge brought in
-	// by another merge adds nothing its own commits do not show.
-	var todo []int32
-	for i := range commits {
-		if !s.Diffed[i] && (len(commits[i].Parents) <= 1 || onChain[i]) {
-			todo = append(todo, int32(i))
-		}
-	}
-	paths := newPathTrie(append(slices.Clone(roots), s.Extra...))
-	res, inflated, err := diffCommits(ctx, o, s, index, todo, paths)
-	if err != nil {
-		return nil, err
-	}
-	for k, ci := range todo {
-		s.Changes[ci], s.Diffed[ci] = res[k], true
-	}
-	r.stats.diffed = len(todo)
-
-	// Files moved in from outside what was compared: read their history
-	// in every commit, until no new such file turns up.
-	var diffed []int32
-	for i := range commits {
-		if s.Diffed[i] {
-			diffed = append(diffed, int32(i))
-		}
-	}
-	for {
-		extra := movedFrom(s, paths)
-		if len(extra) == 0 {
-			break
-		}
-		s.Extra = slices.Concat(s.Extra, extra)
-		slices.Sort(s.Extra)
-		paths = newPathTrie(append(slices.Clone(roots), s.Extra...))
-		res, n, err := diffCommits(ctx, o, s, index, diffed, newPathTrie(extra))
-		inflated += n
-		if err != nil {
-			return nil, err
-		}
-		for k, ci := range diffed {
-			if len(res[k]) > 0 {
-				s.Changes[ci] = append(slices.Clone(s.Changes[ci]), res[k]...)
-				sortChanges(s.Changes[ci])
-			}
-		}
-	}
-
-	d := &differ{r: lr}
-	if mh, kind, err := d.lookup(commits[0].Tree, ".mailmap"); err == nil && kind == kindBlob && !mh.IsZero() {
-		if data, err := lr.readType(mh, objBlob); err == nil {
-			s.Mailmap = string(data)
-		}
-	}
-	r.stats.objectsRead = lr.inflated + inflated
-	return s, nil
-}
-
-// movedFrom lists, sorted, the sources of renames in s that paths does not
-// take in.
-func movedFrom(s *snapshot, paths *pathTrie) []string {
-	seen := map[string]bool{}
-	var out []string
-	for i, cs := range s.Changes {
-		if !s.Diffed[i] {
-			continue
-		}
-		for _, c := range cs {
-			if c.From != "" && !seen[c.From] && !paths.covers(c.From) {
-				seen[c.From] = true
-				out = append(out, c.From)
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // ReadError returns why the history, or part of what Attach reads, could
@@ -523,7 +364,7 @@ func (r *Repo) revision(rv rev) postmortem.Revision {
 	return postmortem.Revision{
 		Commit:    c.Hash.String(),
 		Author:    r.mm.person(c.Author.Name, c.Author.Email),
-		Date:      c.Author.time(),
+		Date:      c.Author.When(),
 		Committer: r.mm.person(c.Committer.Name, c.Committer.Email),
 		Subject:   m.Subject,
 		Body:      m.Body,

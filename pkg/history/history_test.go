@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
-
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -33,25 +31,6 @@ func doc(id, severity, status string, extra ...string) string {
 	return b.String()
 }
 
-// testFields reads "key: value" lines of the front matter.
-func testFields(content []byte) map[string]string {
-	s := string(content)
-	if !strings.HasPrefix(s, "---\n") {
-		return nil
-	}
-	end := strings.Index(s[4:], "\n---")
-	if end < 0 {
-		return nil
-	}
-	m := map[string]string{}
-	for _, line := range strings.Split(s[4:4+end], "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	return m
-}
-
 func attachOne(t *testing.T, r *Repo, source string, reviewers ...string) *postmortem.Incident {
 	t.Helper()
 	inc := &postmortem.Incident{Source: source, Reviewers: reviewers}
@@ -62,6 +41,7 @@ func attachOne(t *testing.T, r *Repo, source string, reviewers ...string) *postm
 }
 
 func TestLinearHistory(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
 	tr.write("README.md", "readme\n")
@@ -74,12 +54,12 @@ func TestLinearHistory(t *testing.T) {
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "published"))
 	c4 := tr.commit("Publish", ana)
 
-	r, warnings := load(t, tr.dir, Options{Roots: []string{"postmortems"}, Fields: testFields})
+	r, warnings := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	if len(warnings) != 0 {
 		t.Fatalf("warnings: %v", warnings)
 	}
 	revs := r.Revisions("postmortems/db.md")
-	if got, want := commitsOf(revs), []string{c4.String(), c2.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+	if got, want := commitsOf(revs), []string{c4, c2, c1}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("revisions = %v, want %v", got, want)
 	}
 	if revs[1].Subject != "Raise severity" || revs[1].Body != "The outage was wider than we thought.\nSecond line." {
@@ -91,7 +71,7 @@ func TestLinearHistory(t *testing.T) {
 	if _, off := revs[0].Date.Zone(); off != 2*3600 {
 		t.Errorf("date zone offset = %d, want +2h", off)
 	}
-	if r.Head() != c4.String() {
+	if r.Head() != c4 {
 		t.Errorf("Head = %s", r.Head())
 	}
 
@@ -133,6 +113,7 @@ func commitsOf(revs []postmortem.Revision) []string {
 }
 
 func TestMergePullRequest(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
 	c1 := tr.commit("Add postmortem", ana)
@@ -140,16 +121,15 @@ func TestMergePullRequest(t *testing.T) {
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
 	b1 := tr.commit("Raise severity\n\nCo-authored-by: Dee Roy <dee@example.com>\nReviewed-by: Cy Park <cy@example.com>", bo)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "review"))
-	b2 := tr.commit("Ask for review", bo)
-	tr.checkout("master", false)
+	tr.commit("Ask for review", bo)
+	tr.checkout("main", false)
 	tr.write("other/x.md", "unrelated\n")
 	tr.commit("Unrelated", ana)
-	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "review"))
-	m := tr.commit("Merge pull request #7 from acme/fix\n\nRaise severity", cy, b2)
+	m := tr.merge("fix", "Merge pull request #7 from acme/fix\n\nRaise severity", cy)
 
-	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	revs := r.Revisions("postmortems/db.md")
-	if got, want := commitsOf(revs), []string{m.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+	if got, want := commitsOf(revs), []string{m, c1}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("revisions = %v, want merge then creation %v", got, want)
 	}
 	if revs[0].PR != 7 || revs[0].Body != "Raise severity" {
@@ -168,8 +148,8 @@ func TestMergePullRequest(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s stale=%v", s.Trailer, s.Name, s.Commit[:7], s.Stale))
 	}
 	want := []string{
-		"merge Cy Park " + m.String()[:7] + " stale=false",
-		"Reviewed-by Cy Park " + b1.String()[:7] + " stale=true",
+		"merge Cy Park " + m[:7] + " stale=false",
+		"Reviewed-by Cy Park " + b1[:7] + " stale=true",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("sign-offs = %q, want %q", got, want)
@@ -195,13 +175,14 @@ func TestMergePullRequest(t *testing.T) {
 }
 
 func TestSquashAndGitLab(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-1", "SEV2", "draft"))
 	tr.commit("Add INC-1 (#12)", ana)
 	tr.write("postmortems/a.md", doc("INC-1", "SEV3", "draft"))
 	tr.commit("Merge branch 'fix' into 'main'\n\nLower severity\n\nSee merge request infra/postmortems!34", bo)
 	revs := func() []postmortem.Revision {
-		r, _ := load(t, tr.dir, Options{})
+		r, _ := load(t, tr.Dir, Options{})
 		return r.Revisions("postmortems/a.md")
 	}()
 	if revs[1].PR != 12 || revs[0].PR != 34 {
@@ -210,6 +191,7 @@ func TestSquashAndGitLab(t *testing.T) {
 }
 
 func TestRenamesAndDeletes(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/2023/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.write("postmortems/2023/b.md", doc("INC-B", "SEV3", "draft"))
@@ -225,20 +207,20 @@ func TestRenamesAndDeletes(t *testing.T) {
 	tr.remove("postmortems/2023/gone.md")
 	c5 := tr.commit("Delete G", ana)
 
-	r, _ := load(t, tr.dir, Options{Roots: []string{"postmortems"}, Fields: testFields})
+	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	a := r.Revisions("postmortems/2024/a-renamed.md")
-	if got, want := commitsOf(a), []string{c4.String(), c2.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+	if got, want := commitsOf(a), []string{c4, c2, c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("A = %v, want %v", got, want)
 	}
 	if a[2].Path != "postmortems/2023/a.md" || a[1].Path != "postmortems/2024/a-renamed.md" {
 		t.Errorf("A paths = %q, %q", a[2].Path, a[1].Path)
 	}
 	b := r.Revisions("postmortems/2024/b-new.md")
-	if got, want := commitsOf(b), []string{c3.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+	if got, want := commitsOf(b), []string{c3, c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("B = %v, want %v", got, want)
 	}
 	g := r.Revisions("postmortems/2023/gone.md")
-	if got, want := commitsOf(g), []string{c5.String(), c1.String()}; !reflect.DeepEqual(got, want) {
+	if got, want := commitsOf(g), []string{c5, c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("deleted G = %v, want %v", got, want)
 	}
 	inc := attachOne(t, r, "postmortems/2024/b-new.md")
@@ -248,6 +230,7 @@ func TestRenamesAndDeletes(t *testing.T) {
 }
 
 func TestTrailersMailmapAndReview(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write(".mailmap", strings.Join([]string{
 		"# canonical identities",
@@ -262,7 +245,7 @@ func TestTrailersMailmapAndReview(t *testing.T) {
 	tr.write("postmortems/x.md", doc("INC-X", "SEV2", "published"))
 	last := tr.commit("Publish\n\nApproved-by: dee roy <dee@example.com>", ana)
 
-	r, _ := load(t, tr.dir, Options{})
+	r, _ := load(t, tr.Dir, Options{})
 	inc := attachOne(t, r, "postmortems/x.md", "Bo Chen", "cy@example.com", "Dee Roy <dee@example.com>", "Ana Lima", "Eve")
 	h := inc.History
 	// The second form maps only the email, so Bo keeps the name he
@@ -295,7 +278,7 @@ func TestTrailersMailmapAndReview(t *testing.T) {
 	if !reflect.DeepEqual(h.Review, wantReview) {
 		t.Errorf("review:\n got %+v\nwant %+v", h.Review, wantReview)
 	}
-	if h.Revisions[0].Commit != last.String() || h.Revisions[2].Author.Name != "Ana Lima" {
+	if h.Revisions[0].Commit != last || h.Revisions[2].Author.Name != "Ana Lima" {
 		t.Errorf("revisions not mailmapped: %+v", h.Revisions[2].Author)
 	}
 
@@ -309,6 +292,7 @@ func TestTrailersMailmapAndReview(t *testing.T) {
 }
 
 func TestUncommitted(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.write("postmortems/b.md", doc("INC-B", "SEV2", "draft"))
@@ -317,10 +301,10 @@ func TestUncommitted(t *testing.T) {
 	tr.write("postmortems/new.md", doc("INC-N", "SEV1", "draft"))
 	// A file with the same size and content but a new mtime is clean.
 	later := time.Now().Add(time.Minute)
-	if err := os.Chtimes(filepath.Join(tr.dir, "postmortems/a.md"), later, later); err != nil {
+	if err := os.Chtimes(filepath.Join(tr.Dir, "postmortems/a.md"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := load(t, tr.dir, Options{Roots: []string{"postmortems"}})
+	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}})
 	incs := []*postmortem.Incident{{Source: "postmortems/a.md"}, {Source: "postmortems/b.md"}, {Source: "postmortems/new.md"}}
 	if err := r.Attach(context.Background(), incs); err != nil {
 		t.Fatal(err)
@@ -334,6 +318,7 @@ func TestUncommitted(t *testing.T) {
 }
 
 func TestNotARepository(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r, warnings := load(t, dir, Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "not in a Git repository") {
@@ -346,20 +331,15 @@ func TestNotARepository(t *testing.T) {
 }
 
 func TestNoCommits(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := git.PlainInit(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	_, warnings := load(t, dir, Options{})
+	t.Parallel()
+	_, warnings := load(t, repotest.New(t).Dir, Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "no commits") {
 		t.Fatalf("warnings = %q", warnings)
 	}
 }
 
 func TestShallowClone(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("go-git's file transport runs git-upload-pack")
-	}
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.commit("Add", ana)
@@ -367,40 +347,39 @@ func TestShallowClone(t *testing.T) {
 	head := tr.commit("Edit", bo)
 
 	dst := t.TempDir()
-	_, err := git.PlainClone(dst, false, &git.CloneOptions{URL: "file://" + filepath.ToSlash(tr.dir), Depth: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr.Git("clone", "-q", "--depth", "1", "file://"+filepath.ToSlash(tr.Dir), dst)
 	r, warnings := load(t, dst, Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "shallow") || !strings.Contains(warnings[0], "fetch-depth: 0") {
 		t.Fatalf("warnings = %q", warnings)
 	}
-	if got := commitsOf(r.Revisions("postmortems/a.md")); !reflect.DeepEqual(got, []string{head.String()}) {
+	if got := commitsOf(r.Revisions("postmortems/a.md")); !reflect.DeepEqual(got, []string{head}) {
 		t.Errorf("revisions = %v, want only the shallow tip", got)
 	}
 }
 
 func TestShallowFile(t *testing.T) {
-	// The same without git installed: mark the tip shallow by hand.
+	t.Parallel()
+	// The same by hand: mark the tip shallow.
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.commit("Add", ana)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "draft"))
 	head := tr.commit("Edit", bo)
-	if err := os.WriteFile(filepath.Join(tr.dir, ".git", "shallow"), []byte(head.String()+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tr.Dir, ".git", "shallow"), []byte(head+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, warnings := load(t, tr.dir, Options{})
+	r, warnings := load(t, tr.Dir, Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "fetch-depth: 0") {
 		t.Fatalf("warnings = %q", warnings)
 	}
 	revs := r.Revisions("postmortems/a.md")
-	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{head.String()}) {
+	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{head}) {
 		t.Errorf("revisions = %v", got)
 	}
 }
 
 func TestCache(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.commit("Add", ana)
@@ -409,11 +388,11 @@ func TestCache(t *testing.T) {
 	cache := t.TempDir()
 	opts := Options{Roots: []string{"postmortems"}, CacheDir: cache}
 
-	r1, _ := load(t, tr.dir, opts)
+	r1, _ := load(t, tr.Dir, opts)
 	if r1.stats.fromCache || r1.stats.commitsRead != 2 {
 		t.Fatalf("first load stats = %+v", r1.stats)
 	}
-	r2, warnings := load(t, tr.dir, opts)
+	r2, warnings := load(t, tr.Dir, opts)
 	if !r2.stats.fromCache || r2.stats.commitsRead != 0 || r2.stats.objectsRead != 0 || len(warnings) != 0 {
 		t.Fatalf("second load read history: %+v %q", r2.stats, warnings)
 	}
@@ -424,7 +403,7 @@ func TestCache(t *testing.T) {
 	// A new commit: only it is read and diffed.
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
 	tr.commit("Publish", ana)
-	r3, _ := load(t, tr.dir, opts)
+	r3, _ := load(t, tr.Dir, opts)
 	if r3.stats.fromCache || r3.stats.commitsRead != 1 || r3.stats.diffed != 1 {
 		t.Fatalf("incremental load stats = %+v", r3.stats)
 	}
@@ -447,7 +426,7 @@ func TestCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r4, warnings := load(t, tr.dir, opts)
+	r4, warnings := load(t, tr.Dir, opts)
 	if r4.stats.fromCache || r4.stats.commitsRead != 3 {
 		t.Fatalf("corrupt cache trusted: %+v", r4.stats)
 	}
@@ -457,7 +436,7 @@ func TestCache(t *testing.T) {
 	if !reflect.DeepEqual(r3.Revisions("postmortems/a.md"), r4.Revisions("postmortems/a.md")) {
 		t.Error("rebuilt revisions differ")
 	}
-	r5, _ := load(t, tr.dir, opts)
+	r5, _ := load(t, tr.Dir, opts)
 	if !r5.stats.fromCache {
 		t.Error("rebuilt cache not written")
 	}
@@ -466,51 +445,62 @@ func TestCache(t *testing.T) {
 	if err := os.WriteFile(files[0], []byte(cacheMagic+"short"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r6, _ := load(t, tr.dir, opts); r6.stats.fromCache {
+	if r6, _ := load(t, tr.Dir, opts); r6.stats.fromCache {
 		t.Error("truncated cache trusted")
 	}
 }
 
 func TestPackedMatchesLoose(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
+	var commits []imported
 	for i := range 30 {
+		files := map[string]string{}
 		for j := range 4 {
 			if (i+j)%3 == 0 {
-				tr.write(fmt.Sprintf("postmortems/%d/f%d.md", j, i%7), doc(fmt.Sprintf("INC-%d-%d", j, i%7), "SEV2", fmt.Sprint(i)))
+				files[fmt.Sprintf("postmortems/%d/f%d.md", j, i%7)] = doc(fmt.Sprintf("INC-%d-%d", j, i%7), "SEV2", fmt.Sprint(i))
 			}
 		}
-		tr.commit(fmt.Sprintf("Commit %d", i), ana)
+		commits = append(commits, imported{files, fmt.Sprintf("Commit %d", i), ana})
 	}
-	loose, _ := load(t, tr.dir, Options{})
 	want := map[string][]string{}
-	for p, lin := range loose.live {
-		want[p] = commitsOf(loose.Revisions(p))
-		_ = lin
-	}
-	for _, refDeltas := range []bool{false, true} {
-		if err := tr.repo.RepackObjects(&git.RepackConfig{UseRefDeltas: refDeltas}); err != nil {
-			t.Fatal(err)
+	for i, c := range tr.importCommits(commits) {
+		for p := range commits[i].files {
+			want[p] = append([]string{c}, want[p]...)
 		}
-		packed, _ := load(t, tr.dir, Options{})
-		if len(packed.live) != len(want) {
-			t.Fatalf("ref deltas %v: %d files, want %d", refDeltas, len(packed.live), len(want))
+	}
+	check := func(label string) {
+		t.Helper()
+		r, _ := load(t, tr.Dir, Options{})
+		if len(r.live) != len(want) {
+			t.Fatalf("%s: %d files, want %d", label, len(r.live), len(want))
 		}
 		for p, w := range want {
-			if got := commitsOf(packed.Revisions(p)); !reflect.DeepEqual(got, w) {
-				t.Errorf("ref deltas %v: %s = %v, want %v", refDeltas, p, got, w)
+			if got := commitsOf(r.Revisions(p)); !reflect.DeepEqual(got, w) {
+				t.Errorf("%s: %s = %v, want %v", label, p, got, w)
 			}
 		}
+	}
+	tr.unpack()
+	if packs, _ := filepath.Glob(filepath.Join(tr.Dir, ".git", "objects", "pack", "*.pack")); len(packs) > 0 {
+		t.Fatalf("packs left after unpacking: %v", packs)
+	}
+	check("loose")
+	for _, refDeltas := range []bool{false, true} {
+		tr.Git("-c", fmt.Sprintf("repack.useDeltaBaseOffset=%v", !refDeltas), "repack", "-q", "-a", "-d", "-f")
+		check(fmt.Sprintf("packed, ref deltas %v", refDeltas))
 	}
 }
 
 func TestSubdirectory(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("site/postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.write("elsewhere/b.md", doc("INC-B", "SEV2", "draft"))
 	c := tr.commit("Add", ana)
-	r, _ := load(t, filepath.Join(tr.dir, "site"), Options{})
+	r, _ := load(t, filepath.Join(tr.Dir, "site"), Options{})
 	revs := r.Revisions("postmortems/a.md")
-	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{c.String()}) || revs[0].Path != "postmortems/a.md" {
+	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{c}) || revs[0].Path != "postmortems/a.md" {
 		t.Errorf("revisions = %v %+v", got, revs)
 	}
 	if r.Revisions("../elsewhere/b.md") != nil || r.Revisions("elsewhere/b.md") != nil {
@@ -519,12 +509,13 @@ func TestSubdirectory(t *testing.T) {
 }
 
 func TestWriteText(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV2", "draft"))
 	tr.commit("Add postmortem", ana)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
 	tr.commit("Raise severity (#12)\n\nReviewed-by: Cy Park <cy@example.com>", bo)
-	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	inc := &postmortem.Incident{ID: "INC-1", Source: "postmortems/db.md", Reviewers: []string{"Cy Park", "Dee Roy"}}
 	if err := r.Attach(context.Background(), []*postmortem.Incident{inc}); err != nil {
 		t.Fatal(err)
@@ -560,6 +551,7 @@ Review: 1 of 2 signed
 }
 
 func TestStaleSignOff(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.commit("Draft", ana)
@@ -567,7 +559,7 @@ func TestStaleSignOff(t *testing.T) {
 	tr.commit("Ready\n\nReviewed-by: Cy Park <cy@example.com>\nReviewed-by: Bo Chen <bo@example.com>", ana)
 	tr.write("README.md", "not the postmortem\n")
 	tr.commit("Unrelated change", ana)
-	r, _ := load(t, tr.dir, Options{})
+	r, _ := load(t, tr.Dir, Options{})
 	if got := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History.Review; !reflect.DeepEqual(got.Signed, []string{"Cy Park", "Bo Chen"}) {
 		t.Fatalf("before the change: %+v", got)
 	}
@@ -576,7 +568,7 @@ func TestStaleSignOff(t *testing.T) {
 	tr.commit("Change after review", ana)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
 	tr.commit("Publish\n\nApproved-by: Bo Chen <bo@example.com>", ana)
-	r, _ = load(t, tr.dir, Options{})
+	r, _ = load(t, tr.Dir, Options{})
 	h := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History
 	want := postmortem.Review{Required: []string{"Cy Park", "Bo Chen"}, Signed: []string{"Bo Chen"}, Stale: []string{"Cy Park"}}
 	if !reflect.DeepEqual(h.Review, want) {
@@ -590,12 +582,13 @@ func TestStaleSignOff(t *testing.T) {
 }
 
 func TestCanceled(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.commit("Draft", ana)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := Load(ctx, tr.dir, Options{}); err == nil {
+	if _, _, err := Load(ctx, tr.Dir, Options{}); err == nil {
 		t.Error("Load ignored a canceled context")
 	}
 }
@@ -604,20 +597,23 @@ func TestCanceled(t *testing.T) {
 // several workers (run it with -race), and checks every file's revisions
 // against the commits that made them.
 func TestParallel(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	want := map[string][]string{}
 	version := map[string]int{}
+	var commits []imported
 	for i := range 160 {
 		p := fmt.Sprintf("postmortems/%d/f%02d.md", i%3, (i*7)%40)
 		version[p]++
-		tr.write(p, doc(p, fmt.Sprintf("SEV%d", version[p]%4+1), "draft"))
-		c := tr.commit(fmt.Sprintf("Commit %d", i), ana)
-		want[p] = append([]string{c.String()}, want[p]...)
+		commits = append(commits, imported{map[string]string{p: doc(p, fmt.Sprintf("SEV%d", version[p]%4+1), "draft")}, fmt.Sprintf("Commit %d", i), ana})
 	}
-	if err := tr.repo.RepackObjects(&git.RepackConfig{}); err != nil {
-		t.Fatal(err)
+	for i, c := range tr.importCommits(commits) {
+		for p := range commits[i].files {
+			want[p] = append([]string{c}, want[p]...)
+		}
 	}
-	r, _ := load(t, tr.dir, Options{Fields: testFields})
+	tr.Git("repack", "-q", "-a", "-d")
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
 	var incs []*postmortem.Incident
 	for p, w := range want {
 		if got := commitsOf(r.Revisions(p)); !reflect.DeepEqual(got, w) {
@@ -639,10 +635,23 @@ func TestParallel(t *testing.T) {
 	}
 }
 
+// countingParser is the postmortem parser as a FieldParser, counting its
+// calls.
+type countingParser struct {
+	p     *postmortem.Parser
+	calls atomic.Int32
+}
+
+func (c *countingParser) Fields(content []byte) map[string]string {
+	c.calls.Add(1)
+	return c.p.Fields(content)
+}
+
 // TestParsedFields checks that Attach takes the fields of an unchanged
 // work-tree copy from the parse, and gets the same field changes as when
 // it parses every version itself.
 func TestParsedFields(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/clean.md", doc("INC-1", "SEV2", "draft"))
 	tr.write("postmortems/edited.md", doc("INC-2", "SEV3", "draft"))
@@ -654,37 +663,36 @@ func TestParsedFields(t *testing.T) {
 	tr.commit("Publish", ana)
 	tr.write("postmortems/edited.md", doc("INC-2", "SEV2", "review"))
 
-	cfg, err := config.Load(tr.dir)
+	cfg, err := config.Load(tr.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	parser := postmortem.NewParser(cfg)
-	attach := func(opts Options) []*postmortem.Incident {
-		t.Helper()
-		r, _ := load(t, tr.dir, opts)
-		var incs []*postmortem.Incident
-		for _, p := range []string{"postmortems/clean.md", "postmortems/edited.md"} {
-			content, err := os.ReadFile(filepath.Join(tr.dir, p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			incs = append(incs, parser.Parse(p, content))
-		}
-		if err := r.Attach(context.Background(), incs); err != nil {
+	fields := &countingParser{p: postmortem.NewParser(cfg)}
+	r, _ := load(t, tr.Dir, Options{Fields: fields})
+	paths := []string{"postmortems/clean.md", "postmortems/edited.md"}
+	// Incidents not parsed have no fields of their own: every version is
+	// parsed.
+	var want []*postmortem.Incident
+	for _, p := range paths {
+		want = append(want, &postmortem.Incident{Source: p})
+	}
+	if err := r.Attach(context.Background(), want); err != nil {
+		t.Fatal(err)
+	}
+	all := fields.calls.Swap(0)
+	var got []*postmortem.Incident
+	for _, p := range paths {
+		content, err := os.ReadFile(filepath.Join(tr.Dir, p))
+		if err != nil {
 			t.Fatal(err)
 		}
-		return incs
+		got = append(got, fields.p.Parse(p, content))
 	}
-	var calls atomic.Int32
-	fields := func(content []byte) map[string]string {
-		calls.Add(1)
-		return parser.Fields(content)
+	if err := r.Attach(context.Background(), got); err != nil {
+		t.Fatal(err)
 	}
-	want := attach(Options{Fields: fields})
-	all := calls.Swap(0)
-	got := attach(Options{Fields: fields, ParsedFields: (*postmortem.Incident).ParsedFields})
-	if n := calls.Load(); n != all-1 {
-		t.Errorf("Fields ran %d times with ParsedFields, %d without; want one fewer (the clean file's HEAD)", n, all)
+	if n := fields.calls.Load(); n != all-1 {
+		t.Errorf("Fields ran %d times for parsed incidents, %d for others; want one fewer (the clean file's HEAD)", n, all)
 	}
 	for i := range want {
 		for j := range want[i].History.Revisions {
@@ -700,9 +708,11 @@ func TestParsedFields(t *testing.T) {
 }
 
 // TestAttachRevisions: the first step reads no earlier version (Fields is
-// not called) and leaves every Changes empty; the function it returns
-// makes the incidents what Attach makes them.
+// not called) and leaves every Changes empty; AttachChanges then makes the
+// incidents what Attach makes them, and leaves alone an incident
+// AttachRevisions did not see.
 func TestAttachRevisions(t *testing.T) {
+	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("postmortems/a.md", doc("INC-1", "SEV2", "draft"))
 	tr.commit("Add INC-1", ana)
@@ -711,21 +721,17 @@ func TestAttachRevisions(t *testing.T) {
 	tr.write("postmortems/a.md", doc("INC-1", "SEV1", "published"))
 	tr.commit("Publish", ana)
 
-	var calls atomic.Int32
-	fields := func(content []byte) map[string]string {
-		calls.Add(1)
-		return testFields(content)
-	}
-	r, _ := load(t, tr.dir, Options{Fields: fields})
+	fields := &keyValues{}
+	r, _ := load(t, tr.Dir, Options{Fields: fields})
 	want := attachOne(t, r, "postmortems/a.md")
-	calls.Store(0)
+	fields.take()
 
 	got := &postmortem.Incident{Source: "postmortems/a.md"}
-	changes, err := r.AttachRevisions(context.Background(), []*postmortem.Incident{got})
-	if err != nil {
+	incs := []*postmortem.Incident{got}
+	if err := r.AttachRevisions(context.Background(), incs); err != nil {
 		t.Fatal(err)
 	}
-	if n := calls.Load(); n != 0 {
+	if n := fields.take(); n != 0 {
 		t.Errorf("AttachRevisions parsed %d versions, want none", n)
 	}
 	if got.History == nil || len(got.History.Revisions) != 3 {
@@ -736,7 +742,7 @@ func TestAttachRevisions(t *testing.T) {
 			t.Errorf("revision %d has changes %+v before the second step", i, rv.Changes)
 		}
 	}
-	if err := changes(context.Background()); err != nil {
+	if err := r.AttachChanges(context.Background(), incs); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got.History, want.History) {
@@ -744,5 +750,49 @@ func TestAttachRevisions(t *testing.T) {
 	}
 	if c := got.History.Revisions[0].Changes; len(c) != 1 || c[0].Field != "status" {
 		t.Errorf("last revision changes %+v, want status", c)
+	}
+	// An incident AttachRevisions did not see is left alone.
+	other := &postmortem.Incident{Source: "postmortems/a.md"}
+	if err := r.AttachChanges(context.Background(), []*postmortem.Incident{other}); err != nil || other.History != nil {
+		t.Errorf("AttachChanges alone: history %+v, error %v", other.History, err)
+	}
+}
+
+// TestUncommittedLink: a postmortem that is a committed symbolic link is
+// clean, as git status says, until the link itself changes; what it points
+// to does not count, as git stores the link, not its target.
+func TestUncommittedLink(t *testing.T) {
+	t.Parallel()
+	tr := newTestRepo(t)
+	tr.write("shared/db.md", doc("INC-1", "SEV2", "draft"))
+	if err := os.MkdirAll(filepath.Join(tr.Dir, "postmortems"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tr.Dir, "postmortems", "db.md")
+	if err := os.Symlink("../shared/db.md", link); err != nil {
+		t.Fatal(err)
+	}
+	tr.commit("Link the shared postmortem", ana)
+	uncommitted := func() bool {
+		t.Helper()
+		r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}})
+		return attachOne(t, r, "postmortems/db.md").History.Uncommitted
+	}
+	if uncommitted() {
+		t.Error("a committed link is reported uncommitted")
+	}
+	tr.write("shared/db.md", doc("INC-1", "SEV1", "draft"))
+	tr.commit("Edit the target", bo)
+	if uncommitted() {
+		t.Error("a committed link whose target changed in another commit is reported uncommitted")
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../shared/other.md", link); err != nil {
+		t.Fatal(err)
+	}
+	if !uncommitted() {
+		t.Error("a link pointed elsewhere is reported clean")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/history/internal/gitdb"
 )
 
 // lineage is the history of one file across renames.
@@ -32,6 +34,15 @@ type viaRev struct {
 // build turns a snapshot into per-file lineages. A file's history is the
 // first-parent history of HEAD, as `git log --first-parent --follow` shows
 // it; a merge's branch commits are attached to the merge as via.
+//
+// Walking the first-parent chain from HEAD back, as git log does, each
+// postmortem is followed under the name it had at each commit: watch maps
+// a name to the files whose history is at that name now. A file is met
+// first (from HEAD's side) at the last commit that changed it: a file at
+// HEAD, or a deleted file found by its last path. A commit that added a
+// watched name from a source hands the watch over to the source's name;
+// the source's own history, a deleted file's, goes on too, since git log
+// --follow shows that deletion for the old path.
 func (r *Repo) build(s *snapshot) {
 	r.commits = s.Commits
 	r.live = map[string]*lineage{}
@@ -39,16 +50,63 @@ func (r *Repo) build(s *snapshot) {
 	if len(s.Commits) == 0 {
 		return
 	}
-	index := make(map[plumbing.Hash]int32, len(s.Commits))
-	for i := range s.Commits {
-		index[s.Commits[i].Hash] = int32(i)
+	index := gitdb.Positions(s.Commits)
+	chain := gitdb.FirstParents(s.Commits, index)
+	brought := mergedBranches(s, index, chain)
+	watch := map[string][]*lineage{}
+	met := map[string]bool{}
+	for _, ci := range chain {
+		if !s.Diffed[ci] {
+			continue
+		}
+		cs := s.Changes[ci]
+		for _, c := range cs {
+			if met[c.Path] {
+				continue
+			}
+			met[c.Path] = true
+			if !r.include(c.Path) {
+				continue
+			}
+			lin := &lineage{}
+			watch[c.Path] = append(watch[c.Path], lin)
+			if c.Deleted() {
+				r.dead[c.Path] = lin
+			} else {
+				r.live[c.Path] = lin
+			}
+		}
+		merge := len(s.Commits[ci].Parents) > 1
+		var moves []gitdb.Change
+		for _, c := range cs {
+			lins := watch[c.Path]
+			if len(lins) == 0 {
+				continue
+			}
+			rv := rev{c: ci, path: c.Path, blob: c.Blob, prev: c.Prev}
+			if merge {
+				rv.via = viaCommits(s, brought[ci], c)
+			}
+			for _, lin := range lins {
+				lin.revs = append(lin.revs, rv)
+			}
+			if c.From != "" {
+				moves = append(moves, c)
+			}
+		}
+		for _, c := range moves {
+			watch[c.From] = append(watch[c.From], watch[c.Path]...)
+			delete(watch, c.Path)
+		}
 	}
-	chain := firstParentChain(s.Commits, index)
+}
 
-	// brought[m] lists the commits merge m brought into the first-parent
-	// history (reachable from its other parents but not from its first),
-	// newest first. Walking the chain from the root, everything reachable
-	// from older chain commits is already seen.
+// mergedBranches lists, for each merge on the first-parent chain (newest
+// first), the commits it brought into the first-parent history: reachable
+// from its other parents but not from its first, newest first. Walking the
+// chain from the root, everything reachable from older chain commits is
+// already seen.
+func mergedBranches(s *snapshot, index map[plumbing.Hash]int32, chain []int32) map[int32][]int32 {
 	seen := make([]bool, len(s.Commits))
 	brought := map[int32][]int32{}
 	var stack []int32
@@ -80,61 +138,7 @@ func (r *Repo) build(s *snapshot) {
 		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
 		brought[m] = got
 	}
-
-	// Walking the first-parent chain from HEAD back, as git log does, each
-	// postmortem is followed under the name it had at each commit: watch
-	// maps a name to the files whose history is at that name now. A file
-	// is met first (from HEAD's side) at the last commit that changed it:
-	// a file at HEAD, or a deleted file found by its last path. A commit
-	// that added a watched name from a source hands the watch over to the
-	// source's name; the source's own history, a deleted file's, goes on
-	// too, since git log --follow shows that deletion for the old path.
-	watch := map[string][]*lineage{}
-	met := map[string]bool{}
-	for _, ci := range chain {
-		if !s.Diffed[ci] {
-			continue
-		}
-		cs := s.Changes[ci]
-		for _, c := range cs {
-			if met[c.Path] {
-				continue
-			}
-			met[c.Path] = true
-			if !r.include(c.Path) {
-				continue
-			}
-			lin := &lineage{}
-			watch[c.Path] = append(watch[c.Path], lin)
-			if c.deleted() {
-				r.dead[c.Path] = lin
-			} else {
-				r.live[c.Path] = lin
-			}
-		}
-		merge := len(s.Commits[ci].Parents) > 1
-		var moves []change
-		for _, c := range cs {
-			lins := watch[c.Path]
-			if len(lins) == 0 {
-				continue
-			}
-			rv := rev{c: ci, path: c.Path, blob: c.Blob, prev: c.Prev}
-			if merge {
-				rv.via = viaCommits(s, brought[ci], c)
-			}
-			for _, lin := range lins {
-				lin.revs = append(lin.revs, rv)
-			}
-			if c.From != "" {
-				moves = append(moves, c)
-			}
-		}
-		for _, c := range moves {
-			watch[c.From] = append(watch[c.From], watch[c.Path]...)
-			delete(watch, c.Path)
-		}
-	}
+	return brought
 }
 
 // include reports whether a repository path is a postmortem: under the
@@ -153,7 +157,7 @@ func (r *Repo) include(p string) bool {
 
 // viaCommits finds the commits of a merged branch that changed the file
 // the merge changed, following renames made on the branch.
-func viaCommits(s *snapshot, brought []int32, c change) []viaRev {
+func viaCommits(s *snapshot, brought []int32, c gitdb.Change) []viaRev {
 	paths := map[string]bool{c.Path: true}
 	if c.From != "" {
 		paths[c.From] = true

@@ -41,45 +41,47 @@ type Repo struct {
 	// (a corrupt pack, say); the incidents then lack that history and
 	// Warnings says so. Nil when it was read or not asked for.
 	HistoryError error
+
+	// history is the Git history whose field changes LoadStaged left for
+	// AttachFieldChanges; nil once they are attached.
+	history *history.Repo
 }
 
 // Load runs the stages every command shares: configuration, discovery and
 // parsing, validation, and optionally the one pass over Git history.
 func Load(ctx context.Context, root string, opts Options) (*Repo, error) {
-	r, changes, err := LoadStaged(ctx, root, opts)
+	r, err := LoadStaged(ctx, root, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := changes(ctx); err != nil {
+	if err := r.AttachFieldChanges(ctx); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// LoadStaged is Load in two steps. It returns the repository with the
-// history attached except the fields each revision changed, and the
-// function that adds those (see history.Repo.AttachRevisions): reading and
-// parsing every earlier version of every postmortem takes most of the time
-// history costs. Everything else about an incident, its date from Git
-// included, is final; work that needs no field changes, such as the search
-// index, can start before calling it. It must be called before the
-// revisions' Changes are read.
-func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(context.Context) error, error) {
-	none := func(context.Context) error { return nil }
+// LoadStaged is Load but for the fields each revision changed, which
+// AttachFieldChanges adds: reading and parsing every earlier version of
+// every postmortem takes most of the time history costs. Everything else
+// about an incident, its date from Git included, is final; work that
+// needs no field changes, such as the search index, can start before
+// AttachFieldChanges, which must be called before the revisions' Changes
+// are read.
+func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 	cfg, err := config.Load(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	tree, err := Tree(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !opts.History {
 		set, err := postmortem.LoadWith(ctx, tree, cfg, postmortem.NewParser(cfg))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return &Repo{Root: root, Tree: tree, Config: cfg, Set: set}, none, nil
+		return &Repo{Root: root, Tree: tree, Config: cfg, Set: set}, nil
 	}
 	cache := opts.CacheDir
 	if cache == "" {
@@ -97,7 +99,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	// the history's Include and Roots read.
 	paths, findings, found, err := postmortem.DiscoverAll(ctx, tree, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Without a fields cache from an earlier build, the field changes
 	// parse every earlier version of the files parsed here, which mostly
@@ -115,8 +117,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 			Include:       cfg.Match,
 			Roots:         cfg.ContentRoots(),
 			Trailers:      cfg.Trailers,
-			Fields:        fields.Fields,
-			ParsedFields:  (*postmortem.Incident).ParsedFields,
+			Fields:        fields,
 			FieldsVersion: version,
 			CacheDir:      cache,
 		})
@@ -125,34 +126,17 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 	set, err := postmortem.LoadPaths(ctx, tree, cfg, parser, paths, findings, found)
 	hl := <-hist
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if hl.err != nil {
-		return nil, nil, hl.err
+		return nil, hl.err
 	}
-	h := hl.h
-	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set}
+	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set, history: hl.h}
 	r.Warnings = append(r.Warnings, hl.warnings...)
-	changes := none
-	if h != nil {
-		fieldChanges, err := h.AttachRevisions(ctx, set.Incidents)
-		if err != nil {
-			return nil, nil, err
-		}
-		// What could not be read from Git is a warning, not a failure.
-		settle := func() {
-			r.Warnings = append(r.Warnings, h.AttachWarnings()...)
-			r.HistoryError = h.ReadError()
-		}
-		settle()
-		changes = func(ctx context.Context) error {
-			if err := fieldChanges(ctx); err != nil {
-				return err
-			}
-			settle()
-			return nil
-		}
+	if err := hl.h.AttachRevisions(ctx, set.Incidents); err != nil {
+		return nil, err
 	}
+	r.settleHistory()
 	for _, inc := range set.Incidents {
 		if inc.Date.IsZero() && inc.History != nil && !inc.History.Created.IsZero() {
 			c := inc.History.Created
@@ -161,7 +145,29 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, func(con
 			inc.Inferred = append(inc.Inferred, postmortem.Inference{Field: "date", Value: inc.Date.Format("2006-01-02"), From: "first commit"})
 		}
 	}
-	return r, changes, nil
+	return r, nil
+}
+
+// AttachFieldChanges adds the fields each revision changed to the
+// incidents' history, which LoadStaged leaves out. Once they are there
+// (and after Load), it does nothing.
+func (r *Repo) AttachFieldChanges(ctx context.Context) error {
+	if r.history == nil {
+		return nil
+	}
+	if err := r.history.AttachChanges(ctx, r.Set.Incidents); err != nil {
+		return err
+	}
+	r.settleHistory()
+	r.history = nil
+	return nil
+}
+
+// settleHistory records what could not be read from Git: a warning, not a
+// failure.
+func (r *Repo) settleHistory() {
+	r.Warnings = append(r.Warnings, r.history.AttachWarnings()...)
+	r.HistoryError = r.history.ReadError()
 }
 
 // CacheDir is where a repository's caches live: $INQUEST_CACHE_DIR, else the

@@ -168,7 +168,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rp, fieldChanges, err := st.load(ctx, opts)
+	rp, err := st.load(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	}
 	defer waitIndex() // never leave the index half-written behind a failed build
 
-	if err := fieldChanges(ctx); err != nil {
+	if err := rp.AttachFieldChanges(ctx); err != nil {
 		return nil, err
 	}
 	stage("load", t0)

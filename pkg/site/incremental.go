@@ -82,9 +82,9 @@ type histLoad struct {
 }
 
 // load returns the kept repository, or loads it (st may be nil).
-func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, func(context.Context) error, error) {
+func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, error) {
 	if st != nil && st.reuse && st.rp != nil {
-		return st.rp, func(context.Context) error { return nil }, nil
+		return st.rp, nil
 	}
 	if st != nil && !opts.NoHistory {
 		// Read before the load: a commit made during it moves HEAD away
@@ -179,8 +179,8 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 		// No FieldsVersion: the field-history cache is for whole loads;
 		// Attach of a few files reads their versions from Git.
 		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
-			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers, Fields: postmortem.NewParser(cfg).NewFieldsCache().Fields,
-			ParsedFields: (*postmortem.Incident).ParsedFields, CacheDir: cache,
+			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers,
+			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: cache,
 		})
 	}()
 	return hl

@@ -8,7 +8,9 @@
 // every Markdown file under the roots, with the postmortem parser's Fields
 // (cached with -fields-version). -show prints one file's history as
 // the CLI would; -dump prints revision hashes for comparison with
-// `git log --first-parent --follow --format=%H`.
+// `git log --first-parent --follow --format=%H`. The yardstick for the
+// load is `git log --name-only --format=%H` on the same repository, timed
+// in turns with it.
 package main
 
 import (
@@ -39,61 +41,64 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+// options are benchload's flags.
+type options struct {
+	roots, cache, fieldsVersion string
+	revisions, attach           bool
+	show, dump                  string
+	cpuprofile, memprofile      string
+	dir                         string
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
 	fl := flag.NewFlagSet("benchload", flag.ContinueOnError)
-	roots := fl.String("roots", "postmortems", "comma-separated content folders")
-	cache := fl.String("cache", "", "cache directory")
-	fieldsVersion := fl.String("fields-version", "", "cache front-matter fields under this version (needs -cache)")
-	revs := fl.Bool("revisions", false, "also list the revisions of every .md file")
-	attach := fl.Bool("attach", false, "also attach history (with field changes) to every .md file")
-	show := fl.String("show", "", "print the history of this file as the CLI would")
-	dump := fl.String("dump", "", "print the revision hashes of the files listed in this file, one a line")
-	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile to this file")
-	memprofile := fl.String("memprofile", "", "write an allocation profile to this file")
+	fl.StringVar(&o.roots, "roots", "postmortems", "comma-separated content folders")
+	fl.StringVar(&o.cache, "cache", "", "cache directory")
+	fl.StringVar(&o.fieldsVersion, "fields-version", "", "cache front-matter fields under this version (needs -cache)")
+	fl.BoolVar(&o.revisions, "revisions", false, "also list the revisions of every .md file")
+	fl.BoolVar(&o.attach, "attach", false, "also attach history (with field changes) to every .md file")
+	fl.StringVar(&o.show, "show", "", "print the history of this file as the CLI would")
+	fl.StringVar(&o.dump, "dump", "", "print the revision hashes of the files listed in this file, one a line")
+	fl.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	fl.StringVar(&o.memprofile, "memprofile", "", "write an allocation profile to this file")
 	if err := fl.Parse(args); err != nil {
-		return err
-	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if *memprofile != "" {
-		runtime.MemProfileRate = 64 << 10
-		defer func() {
-			if f, err := os.Create(*memprofile); err == nil {
-				_ = pprof.Lookup("allocs").WriteTo(f, 0)
-				f.Close()
-			}
-		}()
+		return o, err
 	}
 	if fl.NArg() != 1 {
-		return fmt.Errorf("usage: benchload [flags] REPO")
+		return o, fmt.Errorf("usage: benchload [flags] REPO")
 	}
-	dir := fl.Arg(0)
+	o.dir = fl.Arg(0)
+	return o, nil
+}
+
+func run(ctx context.Context, args []string) error {
+	o, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	stop, err := profile(o)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	// The postmortem parser's Fields, as a build wires it.
-	cfg, err := config.Load(dir)
+	cfg, err := config.Load(o.dir)
 	if err != nil {
 		return err
 	}
 	opts := history.Options{
 		Include:  func(p string) bool { return strings.HasSuffix(p, ".md") },
-		CacheDir: *cache,
-		Fields:   postmortem.NewParser(cfg).NewFieldsCache().Fields,
+		CacheDir: o.cache,
+		Fields:   postmortem.NewParser(cfg).NewFieldsCache(),
 		// A build derives it from the parser and the configuration.
-		FieldsVersion: *fieldsVersion,
+		FieldsVersion: o.fieldsVersion,
 	}
-	if *roots != "" {
-		opts.Roots = strings.Split(*roots, ",")
+	if o.roots != "" {
+		opts.Roots = strings.Split(o.roots, ",")
 	}
 	start := time.Now()
-	repo, warnings, err := history.Load(ctx, dir, opts)
+	repo, warnings, err := history.Load(ctx, o.dir, opts)
 	if err != nil {
 		return err
 	}
@@ -101,8 +106,8 @@ func run(ctx context.Context, args []string) error {
 	for _, w := range warnings {
 		fmt.Println("warning:", w)
 	}
-	if *show != "" {
-		inc := &postmortem.Incident{Source: *show, Reviewers: strings.Split(os.Getenv("REVIEWERS"), ",")}
+	if o.show != "" {
+		inc := &postmortem.Incident{Source: o.show, Reviewers: strings.Split(os.Getenv("REVIEWERS"), ",")}
 		if err := repo.Attach(ctx, []*postmortem.Incident{inc}); err != nil {
 			return err
 		}
@@ -110,21 +115,80 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if *dump != "" {
-		list, err := os.ReadFile(*dump)
-		if err != nil {
+	if o.dump != "" {
+		if err := dump(repo, o.dump); err != nil {
 			return err
 		}
-		for _, p := range strings.Fields(string(list)) {
-			var hashes []string
-			for _, rv := range repo.Revisions(p) {
-				hashes = append(hashes, rv.Commit)
-			}
-			fmt.Printf("%s %s\n", p, strings.Join(hashes, " "))
+	}
+	files, err := markdownFiles(o.dir, opts.Roots)
+	if err != nil {
+		return err
+	}
+	if o.revisions {
+		start = time.Now()
+		total := 0
+		for _, f := range files {
+			total += len(repo.Revisions(f))
+		}
+		fmt.Printf("revisions: %d files, %d revisions in %v\n", len(files), total, time.Since(start).Round(time.Millisecond))
+	}
+	if o.attach {
+		return attach(ctx, repo, files)
+	}
+	return nil
+}
+
+// profile starts the profiles o asks for and returns what stops them.
+func profile(o options) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for _, f := range stops {
+			f()
 		}
 	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if o.memprofile != "" {
+		runtime.MemProfileRate = 64 << 10
+		stops = append(stops, func() {
+			if f, err := os.Create(o.memprofile); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		})
+	}
+	return stop, nil
+}
+
+// dump prints the revision hashes of the files listed in list.
+func dump(repo *history.Repo, list string) error {
+	b, err := os.ReadFile(list)
+	if err != nil {
+		return err
+	}
+	for _, p := range strings.Fields(string(b)) {
+		var hashes []string
+		for _, rv := range repo.Revisions(p) {
+			hashes = append(hashes, rv.Commit)
+		}
+		fmt.Printf("%s %s\n", p, strings.Join(hashes, " "))
+	}
+	return nil
+}
+
+// markdownFiles lists the .md files under the roots of dir.
+func markdownFiles(dir string, roots []string) ([]string, error) {
 	var files []string
-	for _, root := range opts.Roots {
+	for _, root := range roots {
 		err := filepath.WalkDir(filepath.Join(dir, root), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
 				return err
@@ -134,45 +198,39 @@ func run(ctx context.Context, args []string) error {
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if *revs {
-		start = time.Now()
-		total := 0
-		for _, f := range files {
-			total += len(repo.Revisions(f))
-		}
-		fmt.Printf("revisions: %d files, %d revisions in %v\n", len(files), total, time.Since(start).Round(time.Millisecond))
+	return files, nil
+}
+
+// attach times attaching history to every file, and prints a digest of
+// the field changes to compare runs with and without the fields cache.
+func attach(ctx context.Context, repo *history.Repo, files []string) error {
+	incs := make([]*postmortem.Incident, len(files))
+	for i, f := range files {
+		incs[i] = &postmortem.Incident{Source: f, Reviewers: []string{"Olga Tanaka"}}
 	}
-	if *attach {
-		incs := make([]*postmortem.Incident, len(files))
-		for i, f := range files {
-			incs[i] = &postmortem.Incident{Source: f, Reviewers: []string{"Olga Tanaka"}}
-		}
-		start = time.Now()
-		if err := repo.Attach(ctx, incs); err != nil {
-			return err
-		}
-		took := time.Since(start)
-		changes, uncommitted := 0, 0
-		// A digest of every field change, to compare runs with and
-		// without the fields cache.
-		sum := sha256.New()
-		for _, inc := range incs {
-			if inc.History == nil {
-				continue
-			}
-			if inc.History.Uncommitted {
-				uncommitted++
-			}
-			for _, rv := range inc.History.Revisions {
-				changes += len(rv.Changes)
-				fmt.Fprintf(sum, "%s %s %q\n", inc.Source, rv.Commit, rv.Changes)
-			}
-		}
-		fmt.Printf("attach: %d incidents, %d field changes (digest %x), %d uncommitted in %v%s\n", len(incs), changes, sum.Sum(nil)[:6], uncommitted, took.Round(time.Millisecond), memory())
+	start := time.Now()
+	if err := repo.Attach(ctx, incs); err != nil {
+		return err
 	}
+	took := time.Since(start)
+	changes, uncommitted := 0, 0
+	sum := sha256.New()
+	for _, inc := range incs {
+		if inc.History == nil {
+			continue
+		}
+		if inc.History.Uncommitted {
+			uncommitted++
+		}
+		for _, rv := range inc.History.Revisions {
+			changes += len(rv.Changes)
+			fmt.Fprintf(sum, "%s %s %q\n", inc.Source, rv.Commit, rv.Changes)
+		}
+	}
+	fmt.Printf("attach: %d incidents, %d field changes (digest %x), %d uncommitted in %v%s\n", len(incs), changes, sum.Sum(nil)[:6], uncommitted, took.Round(time.Millisecond), memory())
 	return nil
 }
 

@@ -1,9 +1,10 @@
-package history
+package gitdb
 
 import (
 	"bytes"
-	"github.com/go-git/go-git/v5/plumbing"
 	"path"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // Rename scores follow git's diffcore: a score of 60000 is identical content
@@ -16,22 +17,20 @@ const (
 	renameLimit = 1000 * 1000
 )
 
-// findSources finds where each file a commit added came from, as `git log
-// --follow` does for the file it follows: among the files the commit
-// deleted anywhere in the tree (dels, in path order), first one with the
-// same content, preferring one with the same base name; else the most
+// findSources finds where each file added between two trees (in cs) came
+// from, as `git log --follow` does for the file it follows: among the
+// files deleted anywhere in the tree (dels, in path order), first one with
+// the same content, preferring one with the same base name; else the most
 // similar by git's measure, if at least 50% similar (git's default -M50%),
 // preferring the same base name between equal scores. Each added file is
-// matched on its own, so two copies of one moved file both continue its
+// matched on its own, so two copies of one moved file both get its
 // history, as they do in git. The added file gets the source's path as
-// From and its content as Prev; the deletion stays in the list, since
-// the old path's own history ends there.
+// From and its content as Prev; the deletion stays in the list, since the
+// old path's own history ends there.
 //
-// git log --follow also takes a file the commit left in place as the
-// source of a copy (it looks for copies harder); inquest does not, so a
-// postmortem started as a copy of another, or of a template, begins with
-// its own first commit.
-func (w *differ) findSources(cs []change, dels []change) error {
+// git log --follow also takes a file left in place as the source of a copy
+// (it looks for copies harder); this does not.
+func (r *Reader) findSources(cs []Change, dels []Change) error {
 	if len(dels) == 0 {
 		return nil
 	}
@@ -41,7 +40,7 @@ func (w *differ) findSources(cs []change, dels []change) error {
 		if s, ok := sigs[h]; ok {
 			return s, nil
 		}
-		data, err := w.r.readType(h, objBlob)
+		data, err := r.Blob(h)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +50,7 @@ func (w *differ) findSources(cs []change, dels []change) error {
 	}
 	for i := range cs {
 		add := &cs[i]
-		if !add.added() {
+		if !add.Added() {
 			continue
 		}
 		if byBlob == nil {

@@ -1,0 +1,282 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// AttachChanges is the second step of Attach: for the incidents
+// AttachRevisions gave a history, it fills in the front-matter fields each
+// revision changed (with Options.Fields), and writes nothing else. It reads
+// and parses every earlier version of their files, but those an earlier
+// Attach parsed when Options.FieldsVersion is set. An incident whose
+// work-tree copy is HEAD's gives the newest version's fields itself
+// (Incident.ParsedFields), which is then neither read nor parsed.
+func (r *Repo) AttachChanges(ctx context.Context, incidents []*postmortem.Incident) error {
+	if !r.readable() || r.opts.Fields == nil {
+		return nil
+	}
+	var todo []wanted
+	for _, inc := range incidents {
+		if inc == nil || inc.History == nil {
+			continue
+		}
+		lin := r.lineage(inc.Source)
+		if lin == nil || len(lin.revs) != len(inc.History.Revisions) {
+			continue
+		}
+		w := wanted{h: inc.History, lin: lin}
+		// An unchanged work-tree copy of a live file is its newest
+		// version (see uncommitted).
+		if !inc.History.Uncommitted && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
+			w.head = inc.ParsedFields()
+		}
+		todo = append(todo, w)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	return r.fieldChanges(ctx, todo)
+}
+
+// wanted is an incident's history waiting for its field changes.
+type wanted struct {
+	h   *postmortem.History
+	lin *lineage
+	// head holds the fields of lin.revs[0].blob when the parsed work-tree
+	// copy gave them; nil otherwise.
+	head map[string]string
+}
+
+// fieldChanges fills in the fields each revision changed, parsing each
+// version of a file once: a file's versions are read newest first, so each
+// is one delta away from the last and serves as the next revision's "after"
+// and this one's "before". Files are spread over the CPUs in contiguous runs.
+// With a fields cache (Options.FieldsVersion), the versions an earlier
+// Attach parsed are neither read nor parsed, and the cache is rewritten
+// when new ones were.
+func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
+	dir, version := r.opts.CacheDir, r.opts.FieldsVersion
+	useCache := dir != "" && version != ""
+	var cache *fieldsCache
+	if useCache {
+		// A file that cannot be used is rebuilt from the blobs, so its
+		// error is of no further use.
+		cache, _ = readFieldsCache(dir, version)
+	}
+	// The object database is opened only if some version is not cached.
+	objs := &lazyObjects{g: r.git}
+	defer objs.close()
+
+	n := max(1, min(runtime.GOMAXPROCS(0), 8, len(todo)/16))
+	per := (len(todo) + n - 1) / n
+	workers := make([]*fieldWorker, n)
+	var wg sync.WaitGroup
+	for i := range workers {
+		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, memo: map[plumbing.Hash]fieldSet{}}
+		workers[i] = w
+		lo, hi := i*per, min((i+1)*per, len(todo))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.err = w.run(ctx, todo[lo:hi])
+		}()
+	}
+	wg.Wait()
+	var (
+		errs   []error
+		bad    []unread
+		parsed []fieldsTable
+	)
+	for _, w := range workers {
+		errs = append(errs, w.err)
+		bad = append(bad, w.bad...)
+		parsed = append(parsed, w.parsed)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		u := bad[0]
+		err := fmt.Errorf("%s (blob %s): %w", u.path, u.blob, u.err)
+		r.unreadable(err, fmt.Sprintf("%d earlier versions of postmortems could not be read from Git, so the field changes of their revisions are not shown; the first: %v (`git fsck` lists what is damaged)", len(bad), err))
+	}
+	if useCache {
+		// The cache only saves time: a build that cannot write it is
+		// correct, and tries again next time.
+		_ = r.writeFields(dir, version, cache, parsed)
+	}
+	return nil
+}
+
+// fieldWorker fills in the field changes of a run of files for one
+// goroutine.
+type fieldWorker struct {
+	r     *Repo
+	cache *fieldsCache // from an earlier Attach; nil when there is none
+	keep  bool         // add what is parsed to parsed, for the cache
+	objs  *lazyObjects
+	vers  *Versions // opened on the first version not cached
+
+	memo   map[plumbing.Hash]fieldSet // the current file's versions
+	path   string                     // of the file whose versions get read
+	parsed fieldsTable
+	bad    []unread
+	err    error
+}
+
+// unread is a version that could not be read from Git.
+type unread struct {
+	blob plumbing.Hash
+	path string
+	err  error
+}
+
+func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
+	for _, t := range todo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Fields keeps no content (see FieldParser), so the buffers of
+		// the last file can be reused.
+		if w.vers != nil {
+			w.vers.rd.Recycle()
+		}
+		clear(w.memo)
+		if t.head != nil {
+			// Taken from the parse of the work tree, which holds this
+			// version: it need not be read or parsed.
+			h := t.lin.revs[0].blob
+			f := newFieldSet(t.head)
+			w.memo[h] = f
+			if w.keep && w.cache.find(h) < 0 {
+				w.parsed.add(h, f)
+			}
+		}
+		for i, rv := range t.lin.revs {
+			if rv.prev.IsZero() || rv.blob.IsZero() {
+				continue
+			}
+			w.path = w.r.rel(rv.path)
+			// Newest first: each version is one delta from the last.
+			after := w.fields(rv.blob)
+			t.h.Revisions[i].Changes = diffFields(w.fields(rv.prev), after)
+		}
+	}
+	return nil
+}
+
+// fields returns the fields of version h: remembered, cached, or read and
+// parsed. A version that cannot be read has none.
+func (w *fieldWorker) fields(h plumbing.Hash) fieldSet {
+	if f, ok := w.memo[h]; ok {
+		return f
+	}
+	if i := w.cache.find(h); i >= 0 {
+		f := w.cache.set(i, nil)
+		w.memo[h] = f
+		return f
+	}
+	if w.vers == nil {
+		w.vers = w.objs.versions(w.r)
+	}
+	data, err := w.vers.blob(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return fieldSet{} // a partial clone: no field history here
+	}
+	if err != nil {
+		// A damaged object: the revisions that need it go without field
+		// changes, and the user is told.
+		w.bad = append(w.bad, unread{h, w.path, err})
+		w.memo[h] = fieldSet{}
+		return fieldSet{}
+	}
+	f := newFieldSet(w.r.opts.Fields.Fields(data))
+	w.memo[h] = f
+	if w.keep {
+		w.parsed.add(h, f)
+	}
+	return f
+}
+
+// writeFields rewrites the fields cache when this Attach parsed versions it
+// did not hold: the old entries and the new, less those of blobs that no
+// file's history at HEAD refers to any more (after a rebase, say), so the
+// cache tracks the repository rather than growing with every edit.
+func (r *Repo) writeFields(dir, version string, old *fieldsCache, parsed []fieldsTable) error {
+	type entry struct {
+		c *fieldsCache
+		i int
+	}
+	var entries []entry
+	for w := range parsed {
+		for i := range parsed[w].hashes {
+			entries = append(entries, entry{&parsed[w].fieldsCache, i})
+		}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	used := map[plumbing.Hash]bool{}
+	for _, m := range []map[string]*lineage{r.live, r.dead} {
+		for _, lin := range m {
+			for _, rv := range lin.revs {
+				used[rv.blob], used[rv.prev] = true, true
+			}
+		}
+	}
+	for i := range old.len() {
+		entries = append(entries, entry{old, i})
+	}
+	entries = slices.DeleteFunc(entries, func(e entry) bool { return !used[e.c.hashes[e.i]] })
+	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.c.hashes[a.i][:], b.c.hashes[b.i][:]) })
+	w := newFieldsWriter()
+	var buf []field
+	for k, e := range entries {
+		h := e.c.hashes[e.i]
+		if k > 0 && h == entries[k-1].c.hashes[entries[k-1].i] {
+			continue // two files share a version, parsed for each
+		}
+		fs := e.c.set(e.i, buf[:0])
+		buf = fs.fields
+		w.add(h, fs)
+	}
+	return w.write(dir, version)
+}
+
+// diffFields lists the fields whose values differ, sorted by name.
+func diffFields(from, to fieldSet) []postmortem.FieldChange {
+	if !from.ok || !to.ok {
+		return nil
+	}
+	var out []postmortem.FieldChange
+	a, b := from.fields, to.fields
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].name < b[0].name:
+			out = append(out, postmortem.FieldChange{Field: a[0].name, From: a[0].value})
+			a = a[1:]
+		case len(a) == 0 || b[0].name < a[0].name:
+			out = append(out, postmortem.FieldChange{Field: b[0].name, To: b[0].value})
+			b = b[1:]
+		default:
+			if a[0].value != b[0].value {
+				out = append(out, postmortem.FieldChange{Field: a[0].name, From: a[0].value, To: b[0].value})
+			}
+			a, b = a[1:], b[1:]
+		}
+	}
+	return out
+}
