@@ -96,12 +96,7 @@ func (r *Repo) Commits() int { return r.commits }
 // Apply writes the archive's files and runs its Git steps in order. name
 // names the archive in errors.
 func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error {
-	total := 0
-	for _, f := range ar.Files {
-		if strings.HasPrefix(strings.TrimSpace(f.Name), "$ ") {
-			total++
-		}
-	}
+	total := Steps(ar)
 	done := 0
 	for i, f := range ar.Files {
 		if err := ctx.Err(); err != nil {
@@ -131,6 +126,17 @@ func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error 
 		}
 	}
 	return nil
+}
+
+// Steps is the number of Git steps in an archive.
+func Steps(ar *txtar.Archive) int {
+	n := 0
+	for _, f := range ar.Files {
+		if strings.HasPrefix(strings.TrimSpace(f.Name), "$ ") {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *Repo) step(ctx context.Context, args []string, body string) error {
