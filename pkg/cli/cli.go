@@ -113,15 +113,25 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var xe *exitError
 	if errors.As(err, &xe) {
 		if xe.err != nil {
-			fmt.Fprintf(stderr, "inquest: %v\n", xe.err)
+			printError(stderr, xe.err)
 		}
 		return xe.code
 	}
-	fmt.Fprintf(stderr, "inquest: %v\n", err)
+	printError(stderr, err)
 	if errors.Is(err, context.Canceled) {
 		return 130
 	}
 	return ExitUsage
+}
+
+// printError prints err with "inquest: " before every line, so that
+// each line of a multi-line error (every problem of a configuration, a
+// query with a caret under the fault) is seen to come from inquest and
+// the caret stays under its column.
+func printError(w io.Writer, err error) {
+	for line := range strings.Lines(strings.TrimRight(err.Error(), "\n")) {
+		fmt.Fprintf(w, "inquest: %s\n", strings.TrimRight(line, "\n"))
+	}
 }
 
 func newRootCmd(e *env) *cobra.Command {
