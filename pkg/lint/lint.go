@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -175,12 +176,19 @@ const (
 	stageDraft     stage = iota // a draft status, or no status at all
 	stageReview                 // any other status before the last
 	stagePublished              // "published", or the last of the configured statuses
+	// stageUnknown is a status the configuration does not list (a typo
+	// such as "publshed"): the validator reports it, and the rules that
+	// depend on the stage say nothing, since any finding of theirs would
+	// rest on a guess.
+	stageUnknown
 )
 
 func stageOf(cfg *config.Config, status string) stage {
 	switch {
 	case status == "" || cfg.IsDraft(status):
 		return stageDraft
+	case !slices.ContainsFunc(cfg.Statuses, func(s string) bool { return strings.EqualFold(s, status) }):
+		return stageUnknown
 	case cfg.IsPublished(status):
 		return stagePublished
 	}
