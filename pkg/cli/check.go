@@ -58,7 +58,7 @@ Exit status: 0 when there are no errors (warnings allowed), 1 when any error-lev
 finding exists, 2 on a usage or internal error.`,
 		Example: `  inquest check --changed          # pull requests: only what the branch changed
   inquest check
-  inquest check postmortems/2024/2024-03-01-db-outage.md
+  inquest check postmortems/2024/2024-03-01-payment-webhook-outage.md
   inquest check --format github   # annotations on pull requests
   inquest check --format json examples/acme`,
 		RunE: func(cmd *cobra.Command, args []string) error {
