@@ -140,7 +140,7 @@ func (lc *checker) on(f *file, rule string) bool {
 func (lc *checker) check(inc *postmortem.Incident) []postmortem.Finding {
 	f := &file{inc: inc, status: lc.cfg.WorkflowStatus(inc.Status), lines: splitBody(inc.Body, inc.BodyLine)}
 	f.disabled = parseDisables(f.lines)
-	st := stageOf(lc.cfg, f.status)
+	st := stageOf(lc.cfg, strings.TrimSpace(inc.Status), f.status)
 	for _, r := range []struct {
 		id  string
 		run func()
@@ -183,12 +183,14 @@ const (
 	stageUnknown
 )
 
-func stageOf(cfg *config.Config, status string) stage {
+// stageOf is the stage of a postmortem whose status is written (as in
+// the file) and status in inquest's workflow (see file.status).
+func stageOf(cfg *config.Config, written, status string) stage {
 	switch {
+	case written != "" && !slices.ContainsFunc(cfg.Statuses, func(s string) bool { return strings.EqualFold(s, written) }):
+		return stageUnknown
 	case status == "" || cfg.IsDraft(status):
 		return stageDraft
-	case !slices.ContainsFunc(cfg.Statuses, func(s string) bool { return strings.EqualFold(s, status) }):
-		return stageUnknown
 	case cfg.IsPublished(status):
 		return stagePublished
 	}
