@@ -58,7 +58,7 @@ Exit status: 0 when there are no errors (warnings allowed), 1 when any error-lev
 finding exists, 2 on a usage or internal error.`,
 		Example: `  inquest check --changed          # pull requests: only what the branch changed
   inquest check
-  inquest check postmortems/2024/2024-03-01-db-outage.md
+  inquest check postmortems/2024/2024-03-01-payment-webhook-outage.md
   inquest check --format github   # annotations on pull requests
   inquest check --format json examples/acme`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -136,19 +136,10 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 			findings = append(findings, f)
 		}
 	}
-	// Paths are printed relative to the working directory, so editors and CI
-	// annotations find the files.
-	wd, _ := filepath.Abs(".")
-	for i := range findings {
-		if findings[i].File == "" {
-			continue
-		}
-		if rel, err := filepath.Rel(wd, filepath.Join(root, filepath.FromSlash(findings[i].File))); err == nil {
-			findings[i].File = filepath.ToSlash(rel)
-		}
-	}
+	relativeToWD(findings, root)
 	var inferred []inference
 	if opts.Verbose {
+		wd, _ := filepath.Abs(".")
 		inferred = inferences(repo, func(file string) bool { return matchesFilter(file, filters) }, wd, root)
 	}
 	n := len(repo.Set.Incidents)
@@ -176,14 +167,9 @@ func matchesFilter(file string, filters []string) bool {
 }
 
 func writeFindings(w io.Writer, format string, findings []postmortem.Finding, inferred []inference, files int) error {
-	errs, warns := 0, 0
+	var n findingCount
 	for _, f := range findings {
-		switch f.Level {
-		case postmortem.LevelError:
-			errs++
-		case postmortem.LevelWarning:
-			warns++
-		}
+		n.add(f.Level)
 	}
 	switch format {
 	case "json":
@@ -198,7 +184,7 @@ func writeFindings(w io.Writer, format string, findings []postmortem.Finding, in
 			Files    int                  `json:"files"`
 			Errors   int                  `json:"errors"`
 			Warnings int                  `json:"warnings"`
-		}{findings, inferred, files, errs, warns})
+		}{findings, inferred, files, n.errors, n.warnings})
 	case "github":
 		for _, f := range findings {
 			level := map[string]string{postmortem.LevelError: "error", postmortem.LevelWarning: "warning"}[f.Level]
@@ -222,7 +208,7 @@ func writeFindings(w io.Writer, format string, findings []postmortem.Finding, in
 			props = append(props, "title="+ghProp(title))
 			fmt.Fprintf(w, "::%s %s::%s\n", level, strings.Join(props, ","), ghData(f.Message))
 		}
-		fmt.Fprintf(w, "%d files checked: %d errors, %d warnings\n", files, errs, warns)
+		fmt.Fprintf(w, "%s checked: %s\n", plural(files, "file"), n)
 	default:
 		for _, f := range findings {
 			fmt.Fprintln(w, formatFinding(f))
@@ -230,9 +216,24 @@ func writeFindings(w io.Writer, format string, findings []postmortem.Finding, in
 		for _, in := range inferred {
 			fmt.Fprintln(w, in.String())
 		}
-		fmt.Fprintf(w, "%d files checked: %d errors, %d warnings\n", files, errs, warns)
+		fmt.Fprintf(w, "%s checked: %s\n", plural(files, "file"), n)
 	}
 	return nil
+}
+
+// relativeToWD rewrites the paths of findings, relative to the repository
+// root, relative to the working directory, so that editors and CI
+// annotations find the files.
+func relativeToWD(findings []postmortem.Finding, root string) {
+	wd, _ := filepath.Abs(".")
+	for i := range findings {
+		if findings[i].File == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(wd, filepath.Join(root, filepath.FromSlash(findings[i].File))); err == nil {
+			findings[i].File = filepath.ToSlash(rel)
+		}
+	}
 }
 
 // formatFinding renders path:line:col: level: message [rule].

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -40,8 +43,53 @@ func (e *exitError) Unwrap() error { return e.err }
 // errFindings is returned by commands that printed error-level findings.
 var errFindings = &exitError{code: ExitFindings}
 
-// Version is the inquest version, set at build time with -ldflags.
+// Version is the inquest version, set at build time with -ldflags
+// (release builds); when it is not, --version reads the module version and
+// the commit from the build information Go records in the binary.
 var Version = "dev"
+
+// version is what --version prints: Version when the build set it, else
+// the module version of info (from debug.ReadBuildInfo), else its VCS
+// revision, time and state, else "dev".
+func version(stamped string, info *debug.BuildInfo) string {
+	if stamped != "dev" && stamped != "" {
+		return stamped
+	}
+	if info == nil {
+		return "dev"
+	}
+	// A module version, a tag or a pseudo-version (which Go makes from the
+	// commit's time and hash, +dirty with uncommitted changes), says it all.
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	details := []string{"commit " + rev}
+	if at != "" {
+		details = append(details, at)
+	}
+	if modified {
+		details = append(details, "with uncommitted changes")
+	}
+	return "dev (" + strings.Join(details, ", ") + ")"
+}
 
 // env is what every command gets from Run.
 type env struct {
@@ -65,15 +113,25 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var xe *exitError
 	if errors.As(err, &xe) {
 		if xe.err != nil {
-			fmt.Fprintf(stderr, "inquest: %v\n", xe.err)
+			printError(stderr, xe.err)
 		}
 		return xe.code
 	}
-	fmt.Fprintf(stderr, "inquest: %v\n", err)
+	printError(stderr, err)
 	if errors.Is(err, context.Canceled) {
 		return 130
 	}
 	return ExitUsage
+}
+
+// printError prints err with "inquest: " before every line, so that
+// each line of a multi-line error (every problem of a configuration, a
+// query with a caret under the fault) is seen to come from inquest and
+// the caret stays under its column.
+func printError(w io.Writer, err error) {
+	for line := range strings.Lines(strings.TrimRight(err.Error(), "\n")) {
+		fmt.Fprintf(w, "inquest: %s\n", strings.TrimRight(line, "\n"))
+	}
 }
 
 func newRootCmd(e *env) *cobra.Command {
@@ -86,7 +144,7 @@ a static site from them.
 
 The repository's inquest.yaml (optional) configures where postmortems live,
 the severity scale, required fields and field aliases.`,
-		Version:       Version,
+		Version:       version(Version, buildInfo()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -98,9 +156,43 @@ the severity scale, required fields and field aliases.`,
 	return root
 }
 
+// buildInfo is the binary's build information, nil when it has none.
+func buildInfo() *debug.BuildInfo {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	return info
+}
+
 // usageError marks an error as a usage error (exit 2).
 func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// pathError is the usage error for a path argument that cannot be used,
+// worded the same by every command.
+func pathError(p string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return usageError("%s: no such file or folder", p)
+	}
+	if u := errors.Unwrap(err); u != nil {
+		err = u
+	}
+	return usageError("%s: %v", p, err)
+}
+
+// checkRepoDir fails as findRoot does when dir, a repository folder
+// argument, does not exist or is not a folder.
+func checkRepoDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return pathError(dir, err)
+	}
+	if !st.IsDir() {
+		return usageError("%s: not a folder", dir)
+	}
+	return nil
 }
 
 // findRoot returns the repository root for a path: the nearest ancestor
@@ -112,7 +204,7 @@ func findRoot(p string) (string, error) {
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", usageError("%s: %v", p, errors.Unwrap(err))
+		return "", pathError(p, err)
 	}
 	dir := abs
 	if !st.IsDir() {

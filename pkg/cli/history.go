@@ -29,9 +29,9 @@ every revision (short hash, date, author, subject, pull request), the front-matt
 fields each revision changed, the sign-offs found in commit trailers and merges, and
 the review status (who of the review committee signed off, who is missing, and which
 sign-offs are stale because the text changed after them).`,
-		Example: `  inquest history postmortems/2024/2024-03-01-db-outage.md
+		Example: `  inquest history postmortems/2024/2024-03-01-payment-webhook-outage.md
   inquest history INC-2024-001
-  inquest history -C examples/acme INC-1001 --json`,
+  inquest history -C examples/acme INC-2022-001 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]

@@ -35,9 +35,11 @@ directory, created when missing), an empty folder or an existing repository:
   .github/pull_request_template.md           the review checklist
   .github/CODEOWNERS                         the review committee (commented out)
   .gitlab-ci.yml.example                     the same for GitLab CI and Pages
+  .gitignore                                 public/, the site inquest build writes
 
 It never overwrites a file: when any of them exists it names them all, writes
-nothing and exits 2. --force overwrites them.`,
+nothing and exits 2. --force overwrites them. A .gitignore is never replaced,
+even with --force: when it does not ignore public/ yet, the line is appended.`,
 		Example: `  inquest init
   inquest init postmortems-repo
   inquest init --force   # replace the files with the current versions`,
@@ -70,8 +72,11 @@ func runInit(e *env, opts *InitOptions) error {
 	}
 	for _, w := range written {
 		verb := "created"
-		if w.Overwrote {
+		switch {
+		case w.Overwrote:
 			verb = "overwrote"
+		case w.Appended:
+			verb = "updated"
 		}
 		fmt.Fprintf(e.stdout, "%-9s %s\n", verb, filepath.Join(opts.Dir, filepath.FromSlash(w.Path)))
 	}

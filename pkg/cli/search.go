@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +21,8 @@ type SearchOptions struct {
 	Query   string
 	Dir     string
 	JSON    bool
-	Limit   int
+	Limit   int // 0: every match
+	All     bool
 	From    int
 	Sort    string
 	Facets  bool
@@ -44,7 +46,8 @@ postmortems changed since it was last written.`,
 		Example: `  inquest search 'tags:database severity:SEV1'
   inquest search '+services:checkout-api "connection pool" -tags:dns' --facets
   inquest search 'timeline:"rolled back"' --sort -date --limit 5
-  inquest search -C examples/acme dns --json`,
+  inquest search -C examples/acme dns --json
+  inquest search -C examples/acme 'tags:database' --json --all`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -56,7 +59,8 @@ postmortems changed since it was last written.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Dir, "dir", "C", ".", "repository folder")
 	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
-	f.IntVarP(&opts.Limit, "limit", "n", 20, "number of results (at most 1000)")
+	f.IntVarP(&opts.Limit, "limit", "n", 20, "number of results; 0 for every match")
+	f.BoolVar(&opts.All, "all", false, "every match, as --limit 0")
 	f.IntVar(&opts.From, "from", 0, "skip this many results (for pages)")
 	f.StringVar(&opts.Sort, "sort", "", "score, date or -date (default: score for a query, -date without)")
 	f.BoolVar(&opts.Facets, "facets", false, "also print counts by tag, service, severity and year")
@@ -71,8 +75,11 @@ func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
 	default:
 		return usageError("--sort must be score, date or -date, not %q", opts.Sort)
 	}
-	if opts.Limit < 1 || opts.Limit > 1000 {
-		return usageError("--limit must be between 1 and 1000")
+	if opts.Limit < 0 {
+		return usageError("--limit must be 0 (every match) or more, not %d", opts.Limit)
+	}
+	if opts.All {
+		opts.Limit = 0
 	}
 	root, err := findRoot(opts.Dir)
 	if err != nil {
@@ -87,7 +94,7 @@ func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
 		return err
 	}
 	defer ix.Close()
-	res, err := ix.Search(cmd.Context(), search.Request{Query: opts.Query, Limit: opts.Limit, From: opts.From,
+	res, err := searchAll(cmd.Context(), ix, search.Request{Query: opts.Query, Limit: opts.Limit, From: opts.From,
 		Sort: opts.Sort, Facets: opts.Facets, Highlight: true})
 	if err != nil {
 		var qe *search.QueryError
@@ -115,8 +122,43 @@ func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "%d of %d incidents (%s)\n", len(res.Hits), res.Total, res.Took.Round(time.Microsecond))
 	return nil
+}
+
+// searchPage is the most hits one search asks the index for: the index's
+// own cap, which serve's search API keeps.
+const searchPage = 1000
+
+// searchAll runs r, asking for pages of searchPage hits until it has
+// r.Limit of them, or every match when r.Limit is 0.
+func searchAll(ctx context.Context, ix *search.Index, r search.Request) (*search.Result, error) {
+	want := r.Limit
+	page := r
+	page.Limit = searchPage
+	if want > 0 {
+		page.Limit = min(want, searchPage)
+	}
+	res, err := ix.Search(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	for uint64(max(r.From, 0)+len(res.Hits)) < res.Total && (want == 0 || len(res.Hits) < want) {
+		page.From = max(r.From, 0) + len(res.Hits)
+		page.Facets = false // counted over every match by the first page
+		if want > 0 {
+			page.Limit = min(want-len(res.Hits), searchPage)
+		}
+		more, err := ix.Search(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		if len(more.Hits) == 0 {
+			break
+		}
+		res.Hits = append(res.Hits, more.Hits...)
+		res.Took += more.Took
+	}
+	return res, nil
 }
 
 // ensureIndex returns the repository's index, building or updating it

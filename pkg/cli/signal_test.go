@@ -44,6 +44,7 @@ date: 2023-%02d-%02d
 severity: SEV%d
 status: published
 owner: Owner %d
+reviewers: [Reviewer One, Reviewer Two]
 tags: [%s, %s]
 services: [%s]
 ---
@@ -58,13 +59,21 @@ amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt.
 - 09:10 UTC — alert fired (detected)
 - 09:40 UTC — resolved
 
+## Customer impact
+
+Requests to the service failed for forty minutes.
+
+## Contributing factors
+
+A configuration change reached every region at once.
+
 ## Lessons learned
 
 - Lesson %d about %s.
 
 ## Action items
 
-- [ ] Follow up %d — Owner %d, due 2023-12-01
+- [ ] Follow up %d — Owner %d, due 2023-12-01, [T-1](https://tracker.example/T-1)
 `, i, i, tags[i%6], 1+i%12, 1+i%28, 1+i%4, i%17, tags[i%6], tags[(i/6)%6], svcs[i%5], i, svcs[i%5], tags[i%6], i, tags[i%6], i, i%17)
 }
 
@@ -201,8 +210,8 @@ func TestStrictFailureKeepsPreviousSite(t *testing.T) {
 	onlyOutput(t, out)
 }
 
-// cancelWriter cancels a build when a progress line containing match is
-// written to it.
+// cancelWriter cancels a build when the stage named match ends; it
+// records the stages that ended in lines.
 type cancelWriter struct {
 	match  string
 	cancel context.CancelFunc
@@ -211,15 +220,17 @@ type cancelWriter struct {
 	at     time.Time // when it cancelled
 }
 
-func (w *cancelWriter) Write(p []byte) (int, error) {
+func (w *cancelWriter) Begin(string, int)   {}
+func (w *cancelWriter) Advance(string, int) {}
+
+func (w *cancelWriter) End(stage string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.lines = append(w.lines, string(p))
-	if w.match != "" && strings.Contains(string(p), w.match) && w.at.IsZero() {
+	w.lines = append(w.lines, stage)
+	if w.match != "" && stage == w.match && w.at.IsZero() {
 		w.at = time.Now()
 		w.cancel()
 	}
-	return len(p), nil
 }
 
 // cancelNow cancels the build, if the writer has not already.
@@ -259,11 +270,11 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 
 	for _, tc := range []struct {
 		name  string
-		match string        // cancel when progress says this
+		match string        // cancel when this stage ends
 		after time.Duration // or after this long
 	}{
-		{"after-parse", "parsed", 0},
-		{"after-render", "rendered", 0},
+		{"after-parse", site.StageLoad, 0},
+		{"after-render", site.StageRender, 0},
 		{"after-100ms", "", 100 * time.Millisecond},
 		{"after-10ms", "", 10 * time.Millisecond},
 	} {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,7 +140,7 @@ func (lc *checker) on(f *file, rule string) bool {
 func (lc *checker) check(inc *postmortem.Incident) []postmortem.Finding {
 	f := &file{inc: inc, status: lc.cfg.WorkflowStatus(inc.Status), lines: splitBody(inc.Body, inc.BodyLine)}
 	f.disabled = parseDisables(f.lines)
-	st := stageOf(lc.cfg, f.status)
+	st := stageOf(lc.cfg, strings.TrimSpace(inc.Status), f.status)
 	for _, r := range []struct {
 		id  string
 		run func()
@@ -175,10 +176,19 @@ const (
 	stageDraft     stage = iota // a draft status, or no status at all
 	stageReview                 // any other status before the last
 	stagePublished              // "published", or the last of the configured statuses
+	// stageUnknown is a status the configuration does not list (a typo
+	// such as "publshed"): the validator reports it, and the rules that
+	// depend on the stage say nothing, since any finding of theirs would
+	// rest on a guess.
+	stageUnknown
 )
 
-func stageOf(cfg *config.Config, status string) stage {
+// stageOf is the stage of a postmortem whose status is written (as in
+// the file) and status in inquest's workflow (see file.status).
+func stageOf(cfg *config.Config, written, status string) stage {
 	switch {
+	case written != "" && !slices.ContainsFunc(cfg.Statuses, func(s string) bool { return strings.EqualFold(s, written) }):
+		return stageUnknown
 	case status == "" || cfg.IsDraft(status):
 		return stageDraft
 	case cfg.IsPublished(status):

@@ -584,3 +584,33 @@ func TestRunIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownStatusIsOneFinding: a misspelled status is reported once, by
+// the validator; the rules that depend on the stage (required-published,
+// stale-draft, review-signoff, timeline-milestones) do not guess one and
+// add their own findings, however incomplete or old the postmortem is.
+func TestUnknownStatusIsOneFinding(t *testing.T) {
+	cfg := mustConfig(t, "")
+	for _, tc := range []struct{ name, content string }{
+		{"complete", edit(t, "status: published", "status: publshed")},
+		{"incomplete and old", edit(t, "status: published", "status: reveiw", "owner: Jane Doe\n", "",
+			"## Lessons learned\n\nPool limits must follow replica counts.\n\n", "")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := parse(t, cfg, tc.content)
+			all := append(slices.Clone(inc.Findings), Run(context.Background(), cfg, []*postmortem.Incident{inc}, Options{Now: now.AddDate(1, 0, 0)})...)
+			var status []postmortem.Finding
+			for _, f := range all {
+				switch f.Rule {
+				case "status":
+					status = append(status, f)
+				case "required-published", "stale-draft", "review-signoff", "timeline-milestones":
+					t.Errorf("%s also reported: %s", f.Rule, f.Message)
+				}
+			}
+			if len(status) != 1 || status[0].Level != postmortem.LevelError {
+				t.Errorf("status findings %v, want one error", got(status))
+			}
+		})
+	}
+}

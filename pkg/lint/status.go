@@ -104,6 +104,9 @@ func frontMatterStandsIn(inc *postmortem.Incident, kind postmortem.SectionKind) 
 // one info finding for a draft. Fields and sections the configuration
 // already requires of every file are left to the validator.
 func (lc *checker) requiredPublished(f *file, st stage) {
+	if st == stageUnknown {
+		return
+	}
 	inc := f.inc
 	var missing []string
 	for _, fl := range publishedFields {
@@ -289,7 +292,7 @@ func (lc *checker) reviewSignoff(f *file, st stage) {
 // than the maximum age: postmortems that drag on lose their lessons.
 func (lc *checker) staleDraft(f *file, st stage) {
 	inc := f.inc
-	if st == stagePublished || strings.TrimSpace(f.status) == "" {
+	if st == stagePublished || st == stageUnknown || strings.TrimSpace(f.status) == "" {
 		return
 	}
 	since, what := inc.Date, "the incident date"

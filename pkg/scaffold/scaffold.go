@@ -91,7 +91,17 @@ type Written struct {
 	Path string
 	// Overwrote reports that a file was replaced.
 	Overwrote bool
+	// Appended reports that lines were added to a file that existed (the
+	// .gitignore of an existing repository).
+	Appended bool
 }
+
+// GitIgnorePath is the file Init makes sure ignores the site that
+// `inquest build` writes into public/.
+const GitIgnorePath = ".gitignore"
+
+// gitIgnoreLines are what Init writes into, or appends to, .gitignore.
+const gitIgnoreLines = "# The site inquest build writes; CI builds and publishes it.\npublic/\n"
 
 // Init writes the repository skeleton into dir, creating folders as needed.
 // Unless force is set it first checks every file and, when any exists,
@@ -133,7 +143,56 @@ func Init(dir string, force bool) ([]Written, error) {
 		}
 		written = append(written, Written{Path: f.Path, Overwrote: existed[i]})
 	}
-	return written, nil
+	w, err := ignoreOutput(dir)
+	if err != nil || w == nil {
+		return written, err
+	}
+	return append(written, *w), nil
+}
+
+// ignoreOutput makes dir/.gitignore ignore public/, the build's output,
+// so that committing everything does not commit the site: it writes the
+// file when there is none, appends the lines when the file does not
+// ignore public/ already, and else leaves it alone (nil), as it does a
+// .gitignore that is not a regular file. It never replaces what a
+// repository has, with or without force.
+func ignoreOutput(dir string) (*Written, error) {
+	name := filepath.Join(dir, GitIgnorePath)
+	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
+		return nil, nil // a link or something odd: not ours to write through
+	}
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := writeNew(name, []byte(gitIgnoreLines)); err != nil {
+			return nil, err
+		}
+		return &Written{Path: GitIgnorePath}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for line := range strings.Lines(string(data)) {
+		switch strings.TrimSpace(line) {
+		case "public", "public/", "/public", "/public/":
+			return nil, nil
+		}
+	}
+	add := gitIgnoreLines
+	if len(data) > 0 && !strings.HasSuffix(string(data), "\n") {
+		add = "\n" + add
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString(add); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	return &Written{Path: GitIgnorePath, Appended: true}, nil
 }
 
 // writeNew creates name and writes data to it, failing when name exists:

@@ -140,8 +140,8 @@ func TestInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(written) != len(scaffold.Files()) {
-		t.Errorf("wrote %d files, want %d", len(written), len(scaffold.Files()))
+	if len(written) != len(scaffold.Files())+1 {
+		t.Errorf("wrote %d files, want the %d of the skeleton and .gitignore", len(written), len(scaffold.Files()))
 	}
 	for _, f := range scaffold.Files() {
 		got, err := os.ReadFile(filepath.Join(dir, f.Path))
@@ -413,4 +413,61 @@ func ExampleRender() {
 	// severity: SEV2 # the default
 	// tags: [database]
 	// ---
+}
+
+// TestInitGitIgnore: init makes .gitignore ignore public/, the build's
+// output, without ever replacing a repository's own .gitignore.
+func TestInitGitIgnore(t *testing.T) {
+	const lines = "# The site inquest build writes; CI builds and publishes it.\npublic/\n"
+	for _, tc := range []struct {
+		name, have, want string
+		written          *scaffold.Written
+	}{
+		{"none", "", lines, &scaffold.Written{Path: ".gitignore"}},
+		{"without public", "node_modules/\n", "node_modules/\n" + lines, &scaffold.Written{Path: ".gitignore", Appended: true}},
+		{"no final newline", "*.log", "*.log\n" + lines, &scaffold.Written{Path: ".gitignore", Appended: true}},
+		{"public already", "/public/\n*.log\n", "/public/\n*.log\n", nil},
+		{"public without slash", "public\n", "public\n", nil},
+		{"public elsewhere is not enough", "docs/public/\n", "docs/public/\n" + lines, &scaffold.Written{Path: ".gitignore", Appended: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.have != "" {
+				if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(tc.have), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			written, err := scaffold.Init(dir, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+			if string(got) != tc.want {
+				t.Errorf(".gitignore = %q, want %q", got, tc.want)
+			}
+			var w *scaffold.Written
+			for i := range written {
+				if written[i].Path == ".gitignore" {
+					w = &written[i]
+				}
+			}
+			if (w == nil) != (tc.written == nil) || w != nil && *w != *tc.written {
+				t.Errorf("written .gitignore = %+v, want %+v", w, tc.written)
+			}
+		})
+	}
+	t.Run("a link is not written through", func(t *testing.T) {
+		dir := t.TempDir()
+		outside := filepath.Join(t.TempDir(), "outside")
+		os.WriteFile(outside, []byte("x\n"), 0o644)
+		if err := os.Symlink(outside, filepath.Join(dir, ".gitignore")); err != nil {
+			t.Skip("no symbolic links:", err)
+		}
+		if _, err := scaffold.Init(dir, false); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(outside); string(got) != "x\n" {
+			t.Errorf("the link's target became %q", got)
+		}
+	})
 }

@@ -207,11 +207,11 @@ func (s *Server) report(res *site.Result, took time.Duration) {
 	w := s.opts.Log
 	switch {
 	case res.InPlace:
-		fmt.Fprintf(w, "updated %d files in %s\n", res.Written+res.Removed, took.Round(time.Millisecond))
+		fmt.Fprintf(w, "updated %s in %s\n", count(res.Written+res.Removed, "file"), took.Round(time.Millisecond))
 	case res.Rebuilt != "":
-		fmt.Fprintf(w, "built %d incidents in %s (%s)\n", res.Incidents, took.Round(time.Millisecond), res.Rebuilt)
+		fmt.Fprintf(w, "built %s in %s (%s)\n", count(res.Incidents, "incident"), took.Round(time.Millisecond), res.Rebuilt)
 	default:
-		fmt.Fprintf(w, "built %d incidents in %s\n", res.Incidents, took.Round(time.Millisecond))
+		fmt.Fprintf(w, "built %s in %s\n", count(res.Incidents, "incident"), took.Round(time.Millisecond))
 	}
 	if s.opts.Verbose {
 		for _, st := range res.Stages {
@@ -224,6 +224,14 @@ func (s *Server) report(res *site.Result, took time.Duration) {
 			fmt.Fprintf(w, "%s:%d: %s: %s [%s]\n", f.File, f.Line, f.Level, f.Message, f.Rule)
 		}
 	}
+}
+
+// count is "1 file" or "2 files".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // openIndex opens the search index the last build used (after a failed

@@ -97,7 +97,6 @@ func (b *builder) writeBrowserManifest(dir string, m browserManifest) error {
 		if m.Worker == "" || m.MemFS == "" {
 			return fmt.Errorf("theme: static/search-worker.js and static/memfs.js are needed for search.browser: wasm")
 		}
-		progress(b.opts.Progress, "browser search: %d incidents, %.1f MB to download", m.Incidents, float64(m.Bytes)/1e6)
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

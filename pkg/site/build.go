@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -58,8 +57,8 @@ type BuildOptions struct {
 	// Now fixes the reference time; zero means SOURCE_DATE_EPOCH, else the
 	// newest commit, else the clock.
 	Now time.Time
-	// Progress receives progress lines; nil for none.
-	Progress io.Writer
+	// Progress hears the stages of the build as they run; nil for none.
+	Progress Progress
 	// CacheDir holds the history cache and the search index (default: the
 	// per-user cache folder of the repository, see repo.CacheDir).
 	CacheDir string
@@ -78,6 +77,14 @@ type BuildOptions struct {
 	// Serve marks the pages as served by `inquest serve`: they then connect
 	// for live reload and ask the server's search API.
 	Serve bool
+	// Check runs the rules of `inquest check` (package lint) beside the
+	// pages and adds their findings to Result.Findings, so that a build
+	// counts what check counts and --strict fails on what check calls an
+	// error. CheckNow is the time they measure overdue action items and
+	// old drafts against, as check does; zero means the clock. Neither
+	// changes the site.
+	Check    bool
+	CheckNow time.Time
 
 	// relatedTextMax replaces the constant of that name in tests.
 	relatedTextMax int
@@ -89,6 +96,8 @@ type Result struct {
 	Incidents int
 	Pages     int
 	Skipped   int // broken, draft or filtered-out postmortems
+	// LeftOut says why the Skipped postmortems have no page.
+	LeftOut LeftOut
 	// Uncommitted counts published postmortems whose work-tree text
 	// differs from HEAD: the site then differs from what HEAD would build.
 	Uncommitted int
@@ -113,6 +122,47 @@ type Result struct {
 	// Found says where the postmortems were found when no content is
 	// configured, and the content: line that pins it (see repo.Repo.Found).
 	Found string
+}
+
+// LeftOut counts the postmortems a build gave no page, by reason.
+type LeftOut struct {
+	Broken   int `json:"broken,omitempty"`   // unreadable; their findings say why
+	Drafts   int `json:"drafts,omitempty"`   // a draft status, without BuildOptions.Drafts
+	Internal int `json:"internal,omitempty"` // visibility: internal, for Audience "public"
+}
+
+// Progress hears about the stages of a build as they run, to show them
+// (`inquest build` draws them on a terminal). Stages overlap (the search
+// indexes are built beside the pages), so its methods are called from more
+// than one goroutine at a time.
+type Progress interface {
+	// Begin says a stage started; total is its number of steps, 0 when
+	// unknown.
+	Begin(stage string, total int)
+	// Advance says n more steps of the stage are done.
+	Advance(stage string, n int)
+	// End says the stage ended.
+	End(stage string)
+}
+
+// Names of the stages a build reports to Progress.
+const (
+	StageLoad    = "reading postmortems and Git history"
+	StageIndex   = "updating the search index"
+	StageRender  = "rendering"
+	StageWrite   = "writing pages"
+	StageBrowser = "building the browser's search index"
+	StageCheck   = "checking"
+)
+
+// begin tells p that stage started and returns the function that tells it
+// the stage ended; p may be nil.
+func begin(p Progress, stage string, total int) (end func()) {
+	if p == nil {
+		return func() {}
+	}
+	p.Begin(stage, total)
+	return func() { p.End(stage) }
 }
 
 // Stage is the time one build stage took.
@@ -156,7 +206,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		if sf, ok := upToDate(opts.CacheDir, opts.Out, stamp); ok {
 			stage("stamp", t0)
 			res.UpToDate = true
-			res.Incidents, res.Pages, res.Skipped = sf.Incidents, sf.Pages, sf.Skipped
+			res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
 			res.Findings, res.Warnings, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.IndexDir, sf.Found
 			res.Elapsed = time.Since(start)
 			return res, nil
@@ -168,6 +218,8 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	endLoad := begin(opts.Progress, StageLoad, 0)
+	defer endLoad()
 	rp, err := st.load(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -183,7 +235,6 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		}
 	}
 	res.Found = rp.Found()
-	progress(opts.Progress, "parsed %d postmortems", len(rp.Set.Incidents))
 
 	// The search index is updated beside the history's field changes and
 	// the pages: it reads neither, and takes longest of all.
@@ -194,10 +245,12 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		t := time.Now()
 		var err error
 		if !repo.IndexCurrent(opts.CacheDir, fp) {
+			end := begin(opts.Progress, StageIndex, 0)
 			err = safely(func() error {
 				_, err := repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
 				return err
 			})
+			end()
 		}
 		indexTook = time.Since(t)
 		indexDone <- err
@@ -216,7 +269,20 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err := rp.AttachFieldChanges(ctx); err != nil {
 		return nil, err
 	}
+	endLoad()
 	stage("load", t0)
+
+	// check's rules read the parsed postmortems and their history only.
+	checked := make(chan []postmortem.Finding, 1)
+	go func() {
+		var fs []postmortem.Finding
+		if opts.Check {
+			end := begin(opts.Progress, StageCheck, 0)
+			fs = lint.Run(ctx, rp.Config, rp.Set.Incidents, lint.Options{Root: rp.Root, Now: opts.CheckNow})
+			end()
+		}
+		checked <- fs
+	}()
 	res.Warnings = rp.Warnings
 
 	t0 = time.Now()
@@ -230,11 +296,13 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	stage("assemble", t0)
 
 	t0 = time.Now()
-	if err := b.render(ctx); err != nil {
+	endRender := begin(opts.Progress, StageRender, 0)
+	err = b.render(ctx)
+	endRender()
+	if err != nil {
 		return nil, err
 	}
 	stage("render", t0)
-	progress(opts.Progress, "rendered %d incidents", len(b.site.Incidents))
 
 	t0 = time.Now()
 	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(opts.Out)), tmpPattern(opts.Out))
@@ -254,11 +322,13 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	defer stopBrowser()
 	if !opts.Serve {
 		go func() {
+			end := begin(opts.Progress, StageBrowser, 0)
 			var m browserManifest
 			err := safely(func() (err error) {
 				m, err = b.browserIndex(bctx, tmp)
 				return err
 			})
+			end()
 			browser <- browserDone{m, err}
 		}()
 	}
@@ -280,6 +350,10 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	}
 	stage("write", t0)
 	b.summarize(res)
+	if fs := <-checked; len(fs) > 0 {
+		res.Findings = append(res.Findings, fs...)
+		postmortem.SortFindings(res.Findings)
+	}
 	if err := waitIndex(); err != nil {
 		return nil, err
 	}
@@ -301,19 +375,13 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// A build without the history it could not read is not up to date:
 	// the next one tries again (after `git fetch` repaired the pack, say).
 	if stamp != "" && rp.HistoryError == nil {
-		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped,
+		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
 			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
 			return nil, err
 		}
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
-}
-
-func progress(w io.Writer, format string, args ...any) {
-	if w != nil {
-		fmt.Fprintf(w, format+"\n", args...)
-	}
 }
 
 // tmpPattern and oldPattern name the temporary folders beside the output
@@ -431,15 +499,37 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 // publishes says whether an incident has a page in this build: not broken,
 // not a draft (unless Drafts), not internal for a public audience.
 func (b *builder) publishes(inc *postmortem.Incident) bool {
+	return b.leftOutFor(inc) == ""
+}
+
+// leftOutFor says why an incident has no page in this build: "broken",
+// "draft" or "internal"; "" when it has one.
+func (b *builder) leftOutFor(inc *postmortem.Incident) string {
 	switch {
 	case inc.Broken:
-		return false
+		return "broken"
 	case !b.opts.Drafts && b.repo.Config.IsDraft(inc.Status):
-		return false
+		return "draft"
 	case b.opts.Audience == "public" && strings.EqualFold(inc.Visibility, "internal"):
-		return false
+		return "internal"
 	}
-	return true
+	return ""
+}
+
+// leftOut counts the incidents without a page by reason.
+func (b *builder) leftOut() LeftOut {
+	var l LeftOut
+	for _, inc := range b.repo.Set.Incidents {
+		switch b.leftOutFor(inc) {
+		case "broken":
+			l.Broken++
+		case "draft":
+			l.Drafts++
+		case "internal":
+			l.Internal++
+		}
+	}
+	return l
 }
 
 // pathFor is the page path of a published incident added to the site

@@ -678,6 +678,7 @@ func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
 	res.Warnings = rp.Warnings
 	res.Incidents, res.Pages = len(b.site.Incidents), b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	res.LeftOut = b.leftOut()
 	res.Uncommitted = countUncommitted(b.site.Incidents)
 }
 
@@ -1193,6 +1194,7 @@ func (b *builder) summarize(res *Result) {
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
+	res.LeftOut = b.leftOut()
 	// The repository's rule levels and inline disables apply to the build's
 	// findings too, so --strict fails on what check calls an error.
 	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings()...))

@@ -31,6 +31,7 @@ type stampFile struct {
 	Incidents int                  `json:"incidents"`
 	Pages     int                  `json:"pages"`
 	Skipped   int                  `json:"skipped"`
+	LeftOut   LeftOut              `json:"left_out"`
 	Findings  []postmortem.Finding `json:"findings,omitempty"`
 	Warnings  []string             `json:"warnings,omitempty"`
 	IndexDir  string               `json:"index_dir"`
@@ -44,7 +45,7 @@ type stampFile struct {
 func inputStamp(opts BuildOptions) (string, error) {
 	h := sha256.New()
 	o := opts
-	o.Progress = nil
+	o.Progress, o.CheckNow = nil, time.Time{}
 	fmt.Fprintf(h, "%+v\n%s\n", o, os.Getenv("SOURCE_DATE_EPOCH"))
 	if exe, err := os.Executable(); err == nil {
 		if st, err := os.Stat(exe); err == nil {

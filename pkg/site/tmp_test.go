@@ -12,19 +12,21 @@ import (
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
-// cancelAt is a Progress writer that cancels the build when a line holding
-// word is written.
+// cancelAt is a Progress that cancels the build when the stage named
+// stage ends.
 type cancelAt struct {
-	word   string
+	stage  string
 	cancel context.CancelFunc
 	once   sync.Once
 }
 
-func (c *cancelAt) Write(p []byte) (int, error) {
-	if strings.Contains(string(p), c.word) {
+func (c *cancelAt) Begin(string, int)   {}
+func (c *cancelAt) Advance(string, int) {}
+
+func (c *cancelAt) End(stage string) {
+	if stage == c.stage {
 		c.once.Do(c.cancel)
 	}
-	return len(p), nil
 }
 
 // TestCancelledBuildLeavesNothing: a build cancelled after parsing (the
@@ -40,10 +42,10 @@ func TestCancelledBuildLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := readTree(t, out)
-	for _, word := range []string{"parsed", "rendered"} {
+	for _, word := range []string{site.StageLoad, site.StageRender} {
 		ctx, cancel := context.WithCancel(context.Background())
 		_, err := site.Build(ctx, site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, SearchIndex: true, Force: true,
-			Progress: &cancelAt{word: word, cancel: cancel}})
+			Progress: &cancelAt{stage: word, cancel: cancel}})
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("cancelled at %q: %v, want context.Canceled", word, err)

@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/markdown"
@@ -73,14 +72,14 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	jobs := b.pageJobs()
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
-	var written atomic.Int64
+	defer begin(b.opts.Progress, StageWrite, len(jobs))()
 	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err = parallel(ctx, len(jobs), func(i int) error {
 		if err := b.writePage(dir, jobs[i], bufs); err != nil {
 			return err
 		}
-		if n := written.Add(1); b.opts.Progress != nil && n%2000 == 0 {
-			progress(b.opts.Progress, "wrote %d of %d pages", n, len(jobs))
+		if b.opts.Progress != nil {
+			b.opts.Progress.Advance(StageWrite, 1)
 		}
 		return nil
 	})
