@@ -93,6 +93,9 @@ type DateReading struct {
 	// Ambiguous reports that the numeric date is a real date in more than
 	// one order, so that the order passed to ReadDate chose the reading.
 	Ambiguous bool
+	// Shows is the order the numeric date shows by itself (see OrderOf):
+	// OrderUnknown when it reads both ways or is not numeric.
+	Shows DateOrder
 	// End is the length of the date in the text read.
 	End int
 }
@@ -114,15 +117,31 @@ func ReadDate(s string, order DateOrder, yearHint int) (DateReading, error) {
 	if st.bad != "" {
 		return DateReading{}, fmt.Errorf("%s", st.bad)
 	}
+	return reading(&st, end, order), nil
+}
+
+// readDate is ReadDate without the cost of an error for text that holds
+// no date, as most of the words a title is searched at do not.
+func readDate(s string, order DateOrder, yearHint int) (DateReading, bool) {
+	var st stamp
+	end, ok := scanDate(s, 0, yearHint, &st)
+	if !ok || st.bad != "" {
+		return DateReading{}, false
+	}
+	return reading(&st, end, order), true
+}
+
+// reading is the date st scanned, read in order.
+func reading(st *stamp, end int, order DateOrder) DateReading {
 	r := DateReading{Date: Date{st.year, st.month, st.day}, End: end}
 	if st.numeric {
 		if order == OrderUnknown {
 			order = MDY
 		}
 		d, used, ambiguous := st.num.read(order)
-		r.Date, r.Order, r.Ambiguous = d, used, ambiguous
+		r.Date, r.Order, r.Ambiguous, r.Shows = d, used, ambiguous, st.num.shows()
 	}
-	return r, nil
+	return r
 }
 
 // OrderOf returns the order a numeric date shows by itself: DMY when its

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,6 +133,85 @@ func FuzzReadDate(f *testing.F) {
 		}
 		if r.Ambiguous && OrderOf(s) != OrderUnknown {
 			t.Fatalf("%q is ambiguous yet shows order %v", s, OrderOf(s))
+		}
+	})
+}
+
+// checkDate fails when d is not a real calendar date.
+func checkDate(t *testing.T, in string, d Date) {
+	t.Helper()
+	tm := d.Time()
+	if tm.Year() != d.Year || tm.Month() != d.Month || tm.Day() != d.Day || d.Year < minYear {
+		t.Fatalf("%q read as %v, not a real date", in, d)
+	}
+}
+
+func FuzzFindDate(f *testing.F) {
+	for _, s := range []string{"Incident disclosure 2023-06-13", "Outage on March 3rd, 2024", "Failover (18/04/2023)", "INC-2024-001 x", "Outage on Friday, Nov 4th"} {
+		f.Add(s, uint8(DMY), 2024)
+	}
+	f.Fuzz(func(t *testing.T, s string, o uint8, yearHint int) {
+		if yearHint < 0 || yearHint > 9999 {
+			return
+		}
+		r, at, ok := FindDate(s, DateOrder(o%4), yearHint)
+		if !ok {
+			return
+		}
+		if at < 0 || at+r.End > len(s) || r.End <= 0 {
+			t.Fatalf("date at %d+%d outside %q", at, r.End, s)
+		}
+		checkDate(t, s, r.Date)
+		if r.Ambiguous && r.Shows != OrderUnknown {
+			t.Fatalf("%q is ambiguous yet shows order %v", s, r.Shows)
+		}
+	})
+}
+
+func FuzzNameDate(f *testing.F) {
+	for _, s := range []string{"2024-03-01-db", "18-04-2023-checkout", "04-05-2023", "20240301", "03-15-db", "INC-2024-001", "2024_3_1"} {
+		f.Add(s, uint8(MDY), 2024)
+	}
+	f.Fuzz(func(t *testing.T, s string, o uint8, yearHint int) {
+		if yearHint < 0 || yearHint > 9999 {
+			return
+		}
+		r, at, ok := NameDate(s, DateOrder(o%4), yearHint)
+		if !ok {
+			return
+		}
+		if at < 0 || r.End <= at || r.End > len(s) {
+			t.Fatalf("date at %d..%d outside %q", at, r.End, s)
+		}
+		if !isDigit(s[at]) || !isDigit(s[r.End-1]) {
+			t.Fatalf("date %q of %q does not start and end with a digit", s[at:r.End], s)
+		}
+		checkDate(t, s, r.Date)
+	})
+}
+
+func FuzzReadFolderDate(f *testing.F) {
+	for _, s := range []string{"2021-05", "postmortems/2024/10/03", "May2021", "incidents/2024-03-01-db", "2021-05-outages", "05-2021", "a//b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dir string) {
+		fd, ok := ReadFolderDate(dir)
+		if !ok {
+			if fd != (FolderDate{}) {
+				t.Fatalf("%q: no date, but %+v", dir, fd)
+			}
+			return
+		}
+		if fd.Raw == "" || !strings.Contains(dir, fd.Raw) {
+			t.Fatalf("%q: raw %q is not in the path", dir, fd.Raw)
+		}
+		switch {
+		case fd.Month == 0 && fd.Day != 0, fd.Month < 0 || fd.Month > 12:
+			t.Fatalf("%q: %+v", dir, fd)
+		case fd.Day != 0:
+			checkDate(t, dir, Date{fd.Year, fd.Month, fd.Day})
+		default:
+			checkDate(t, dir, Date{fd.Year, max(fd.Month, 1), 1})
 		}
 	})
 }
