@@ -402,7 +402,7 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 		}
 		switch {
 		case ambiguous:
-			inc.dates.ambiguous++ // read again in the repository's order, when it has one
+			inc.dates.outside++ // read again in the repository's order, when it has one
 			addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
 			return "", false
 		case err != nil:
@@ -453,6 +453,9 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 			return "", false // a time of day: placed on the date later
 		}
 		*inc.milestone(b.field) = t.UTC()
+		if b.field == "started" {
+			inc.startedAt = t
+		}
 		return rfc3339(t), true
 	case "durations":
 		// "21:45 to 23:28 UTC (103 minutes)": the span is placed later.
@@ -486,7 +489,7 @@ func (inc *Incident) milestone(field string) *time.Time {
 // UTC") and spans ("**Duration:** 21:45 to 23:28 UTC (103 minutes)") on
 // the incident's date, once it is known.
 func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField) {
-	if inc.Date.IsZero() {
+	if inc.Date.IsZero() || inc.DatePrecision == DateMonth {
 		return
 	}
 	day := inc.Date.Format("2006-01-02")

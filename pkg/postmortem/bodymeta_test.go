@@ -185,23 +185,31 @@ status: published
 			if strings.Join(got, "\n") != strings.Join(tt.inferred, "\n") {
 				t.Errorf("inferred:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.inferred, "\n"))
 			}
-			var fs []string
-			for _, f := range inc.Findings {
-				fs = append(fs, fmt.Sprintf("%d %s: %s", f.Line, f.Rule, f.Message))
-			}
-			for _, want := range tt.findings {
-				if !strings.Contains(strings.Join(fs, "\n"), want) {
-					t.Errorf("findings %q lack %q", fs, want)
-				}
-			}
-			if len(tt.findings) == 0 && len(fs) > 0 {
-				t.Errorf("unexpected findings %q", fs)
-			}
+			checkFindings(t, inc, tt.findings)
 			// The author's text is the body as written: key lines render.
 			if !strings.HasSuffix(tt.text, string(inc.Body)) {
 				t.Errorf("body changed:\n%s", inc.Body)
 			}
 		})
+	}
+}
+
+// checkFindings fails the test unless each of want is part of one of the
+// incident's findings, written "line rule: message", or, with want empty,
+// the incident has no findings.
+func checkFindings(t *testing.T, inc *postmortem.Incident, want []string) {
+	t.Helper()
+	var fs []string
+	for _, f := range inc.Findings {
+		fs = append(fs, fmt.Sprintf("%d %s: %s", f.Line, f.Rule, f.Message))
+	}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(fs, "\n"), w) {
+			t.Errorf("findings %q lack %q", fs, w)
+		}
+	}
+	if len(want) == 0 && len(fs) > 0 {
+		t.Errorf("unexpected findings %q", fs)
 	}
 }
 

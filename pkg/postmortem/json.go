@@ -15,11 +15,15 @@ import (
 // JSONIncident is the exported form of an incident, as printed by
 // `inquest export` and written to the site's api/incidents.json.
 type JSONIncident struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Source      string         `json:"source"`
-	URL         string         `json:"url,omitempty"`
-	Date        string         `json:"date,omitempty"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Source string `json:"source"`
+	URL    string `json:"url,omitempty"`
+	Date   string `json:"date,omitempty"`
+
+	// DatePrecision is "month" when only the month of Date is known.
+	DatePrecision string `json:"date_precision,omitempty"`
+
 	Severity    string         `json:"severity,omitempty"`
 	Status      string         `json:"status,omitempty"`
 	Owner       string         `json:"owner,omitempty"`
@@ -184,7 +188,7 @@ func nonNil(s []string) []string {
 // ToJSON converts an incident to its exported form.
 func (inc *Incident) ToJSON() JSONIncident {
 	j := JSONIncident{
-		ID: inc.ID, Title: inc.Title, Source: inc.Source, Date: civil(inc.Date),
+		ID: inc.ID, Title: inc.Title, Source: inc.Source, Date: civil(inc.Date), DatePrecision: inc.DatePrecision,
 		Severity: inc.Severity, Status: inc.Status, Owner: inc.Owner,
 		Reviewers: inc.Reviewers, Tags: inc.Tags, Services: inc.Services,
 		Summary: inc.Summary, Impact: inc.Impact, Related: inc.Related, Visibility: inc.Visibility,

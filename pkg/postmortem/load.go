@@ -198,6 +198,21 @@ func LoadWith(ctx context.Context, tree *worktree.Tree, cfg *config.Config, p *P
 // the work tree's rule, learns the scales inquest.yaml leaves
 // unconfigured, and validates the set.
 func LoadPaths(ctx context.Context, tree *worktree.Tree, cfg *config.Config, p *Parser, paths []string, findings []Finding, found *Discovery) (*Set, error) {
+	set, err := ParsePaths(ctx, tree, p, paths, findings, found)
+	if err != nil {
+		return nil, err
+	}
+	LearnScales(cfg, set.Incidents)
+	Validate(cfg, set.Incidents)
+	return set, nil
+}
+
+// ParsePaths is LoadPaths without learning and validating, for a caller
+// that adds to the incidents first what validation must see, such as a
+// date from Git (see DateFromHistory): it parses the files and reads
+// those whose dates read both ways again in the order the repository's
+// other dates show.
+func ParsePaths(ctx context.Context, tree *worktree.Tree, p *Parser, paths []string, findings []Finding, found *Discovery) (*Set, error) {
 	set := &Set{Findings: findings, Discovery: found}
 	incs, err := ParseFiles(ctx, tree, paths, p)
 	if err != nil {
@@ -208,14 +223,13 @@ func LoadPaths(ctx context.Context, tree *worktree.Tree, cfg *config.Config, p *
 		return nil, err
 	}
 	set.Incidents = incs
-	LearnScales(cfg, incs)
-	Validate(cfg, incs)
 	return set, nil
 }
 
 // DateOrder decides a repository's order of day and month from the
-// numeric dates its postmortems' timelines show by themselves (a day
-// above 12); OrderUnknown when they show none or are evenly split.
+// numeric dates its postmortems' timelines, titles and file names show by
+// themselves (a day above 12); OrderUnknown when they show none or are
+// evenly split.
 func DateOrder(incs []*Incident) timeline.DateOrder {
 	var v timeline.OrderVotes
 	for _, inc := range incs {
@@ -227,16 +241,18 @@ func DateOrder(incs []*Incident) timeline.DateOrder {
 }
 
 // reparseAmbiguous parses again, with p, the files whose timelines hold
-// dates that read both ways and whose own dates did not decide how: p
-// reads them in the repository's order. There are few such files, so
-// reading them again costs less than keeping every file's content.
+// dates that read both ways and whose own dates did not decide how, and
+// those that needed a date from their body, title or file name that reads
+// both ways: p reads them in the repository's order. There are few such
+// files, so reading them again costs less than keeping every file's
+// content.
 func reparseAmbiguous(ctx context.Context, tree *worktree.Tree, paths []string, incs []*Incident, p *Parser) error {
 	if p.orderFrom != orderFromRepository {
 		return nil
 	}
 	var redo []int
 	for i, inc := range incs {
-		if inc.dates.ambiguous > 0 && !inc.dates.own {
+		if inc.dates.ambiguous > 0 && !inc.dates.own || inc.dates.outside > 0 {
 			redo = append(redo, i)
 		}
 	}

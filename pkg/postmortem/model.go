@@ -22,8 +22,15 @@ type Incident struct {
 	Source string
 	// Date is the incident date (a civil date, stored at 00:00 UTC); zero when unknown.
 	Date time.Time
-	// DateSource says where Date came from: "front matter", "body", "file
-	// name", "timeline", "git" or "".
+	// DatePrecision is DateMonth when only the month of Date is known (a
+	// folder such as 2021-05/ named it, or the front matter says "date:
+	// 2021-05"): Date is then the first of the month. It is "" for a day.
+	DatePrecision string
+	// DateSource says where Date came from, in the order inquest looks:
+	// "front matter", "body" (a Date key line), "started" (the started
+	// field, in front matter or the body), "title" (the title or first
+	// heading), "file name", "folder", "timeline", "git" (the first commit
+	// under any of the file's names), or "" when unknown.
 	DateSource string
 
 	Severity   string
@@ -89,19 +96,31 @@ type Incident struct {
 	// fields is what Parser.Fields gives for the content Parse read; nil
 	// when Parse did not get as far as the front matter.
 	fields map[string]string
-	// dates is what the timeline's numeric dates say about the order of
-	// day and month, for deciding the repository's order.
+	// dates is what the file's numeric dates say about the order of day
+	// and month, for deciding the repository's order.
 	dates dateFigures
+	// startedAt is Started as written, in its own zone: the incident's
+	// day is the day there. startedKey is the front-matter key it was
+	// written under, if any.
+	startedAt  time.Time
+	startedKey string
 }
 
 // dateFigures are what a file's numeric dates say about the order of day
-// and month: the orders its unambiguous dates show, how many dates read
-// both ways, and whether the file's own dates decided how they were read.
+// and month: the orders its unambiguous dates show (in the timeline, the
+// title and the file name), how many of its timeline's dates read both
+// ways, whether the timeline's own dates decided how they were read, and
+// how many dates outside the timeline (a Date key line, the title, the file
+// name) read both ways and were needed.
 type dateFigures struct {
 	votes     timeline.OrderVotes
 	ambiguous int
 	own       bool
+	outside   int
 }
+
+// DateMonth is the DatePrecision of a date known to the month only.
+const DateMonth = "month"
 
 // Part is one incident of a postmortem that reports several (see
 // Incident.Parts).

@@ -87,7 +87,7 @@ func NewParser(cfg *config.Config) *Parser {
 // incident that could not be read at all has Broken set.
 func (p *Parser) Parse(rel string, content []byte) *Incident {
 	inc := &Incident{Source: rel, Extra: map[string]any{}, FieldLines: map[string]int{}, BodyLine: 1}
-	addf := func(line int, level, rule, format string, args ...any) {
+	var addf addFunc = func(line int, level, rule, format string, args ...any) {
 		inc.Findings = append(inc.Findings, Finding{File: rel, Line: line, Level: level, Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
 	switch {
@@ -140,7 +140,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	if err == nil {
 		later = p.applyBody(inc, p.bodyMetadata(body, bodyLine, secs, hs), addf)
 	}
-	infer := func(field, value string, line int, from, key string) {
+	var infer inferFunc = func(field, value string, line int, from, key string) {
 		inc.Inferred = append(inc.Inferred, Inference{Field: field, Value: value, Line: line, From: from, Key: key})
 	}
 
@@ -164,15 +164,9 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		inc.ID = sanitizeID(idFromFileName(rel))
 		infer("id", inc.ID, 0, "file name", "")
 	}
-	// Date: front matter, else the file name.
-	if inc.Date.IsZero() {
-		if m := fileDateRE.FindStringSubmatch(path.Base(rel)); m != nil {
-			if d, err := time.Parse("2006-01-02", m[1]); err == nil {
-				inc.Date, inc.DateSource = d, "file name"
-				infer("date", civil(d), 0, "file name", "")
-			}
-		}
-	}
+	// Date: front matter, else the body's Date key line (both read
+	// above), else what is known before the timeline (see dates.go).
+	month, inMonth := p.dateBeforeTimeline(inc, hs, bodyLine, p.readPathDates(inc), infer, addf)
 	// Summary: front matter, else the first paragraph of the Summary
 	// section; plain text either way.
 	if inc.Summary != "" {
@@ -186,6 +180,9 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 
 	// Timeline: front matter list, else the Timeline section.
 	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
+	if inc.DatePrecision == DateMonth {
+		opts.Date = time.Time{} // no day to put times of day on
+	}
 	if tl, ok := fm.Values[p.keyFor(fm, "timeline")]; ok && inc.Timeline == nil {
 		line := fm.KeyLine(p.keyFor(fm, "timeline"))
 		for i, e := range asList(tl) {
@@ -208,16 +205,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	} else {
 		p.parseTimelines(inc, opts, addf)
 	}
-	if inc.Date.IsZero() {
-		for _, e := range inc.Timeline {
-			if !e.Time.IsZero() {
-				inc.Date = time.Date(e.Time.Year(), e.Time.Month(), e.Time.Day(), 0, 0, 0, 0, time.UTC)
-				inc.DateSource = "timeline"
-				infer("date", civil(inc.Date), e.Line, "timeline", "")
-				break
-			}
-		}
-	}
+	p.dateAfterTimeline(inc, month, inMonth, infer)
 	p.applyBodyTimes(inc, later)
 
 	// Action items: front matter, else the Action Items section.
@@ -400,7 +388,14 @@ func (p *Parser) keyFor(fm *FrontMatter, field string) string {
 	return ""
 }
 
-func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int, string, string, string, ...any)) {
+// addFunc adds a finding to the incident being parsed.
+type addFunc = func(line int, level, rule, format string, args ...any)
+
+// inferFunc records a value the incident took from elsewhere than its
+// front matter (see Inference).
+type inferFunc = func(field, value string, line int, from, key string)
+
+func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) {
 	for _, key := range fm.Keys {
 		v := fm.Values[key]
 		line := fm.KeyLine(key)
@@ -425,13 +420,17 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 		case "title":
 			inc.Title = toString(v)
 		case "date":
+			if t, ok := yearMonthDate(v); ok {
+				inc.Date, inc.DatePrecision, inc.DateSource = t, DateMonth, "front matter"
+				continue
+			}
 			t, ok := toTime(v, time.UTC)
 			if !ok {
-				addf(line, LevelError, "date", "date %q is not a valid date (want YYYY-MM-DD)", toString(v))
+				addf(line, LevelError, "date", "date %q is not a valid date (want YYYY-MM-DD, or YYYY-MM for a month)", toString(v))
 				continue
 			}
 			inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-			inc.DateSource = "front matter"
+			inc.DatePrecision, inc.DateSource = "", "front matter"
 		case "severity":
 			inc.Severity = toString(v)
 		case "status":
@@ -461,7 +460,10 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 				addf(line, LevelError, "date", "%s %q is not a valid timestamp (want e.g. 2024-03-01T09:19:00+03:00)", key, toString(v))
 				continue
 			}
-			*map[string]*time.Time{"started": &inc.Started, "detected": &inc.Detected, "mitigated": &inc.Mitigated, "resolved": &inc.Resolved}[field] = t.UTC()
+			*inc.milestone(field) = t.UTC()
+			if field == "started" {
+				inc.startedAt, inc.startedKey = t, key
+			}
 		case "durations":
 			m, isMap := v.(map[string]any)
 			if !isMap {
@@ -557,8 +559,6 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf func(int,
 		}
 	}
 }
-
-var fileDateRE = regexp.MustCompile(`(\d{4}-\d{2}-\d{2})`)
 
 // idPrefixRE recognises incident identifiers at the start of a file name:
 // INC-2024-001, PM2021-011, INC-1145, SEV-42.

@@ -107,3 +107,48 @@ Mail was queued for two hours.
 		t.Error("the timeline offers a severity filter with no severities")
 	}
 }
+
+// TestSiteShowsTheMonthItKnows: an incident dated only by its folder's
+// month shows the month, not a first of the month that nobody wrote.
+func TestSiteShowsTheMonthItKnows(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- incidents/2021-05/search-stale.md --
+# Stale search results
+
+**Severity:** Low
+-- incidents/2021-06/cdn.md --
+# CDN errors
+
+**Severity:** Low
+
+## Timeline
+
+- 2021-06-30 09:00 UTC errors began
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out, NoHistory: true})
+	for _, tc := range []struct{ page, want string }{
+		{"incidents/search-stale/index.html", "2021-05"},
+		{"incidents/cdn/index.html", "2021-06-30"},
+	} {
+		var got []string
+		walk(parseHTML(t, filepath.Join(out, filepath.FromSlash(tc.page))), func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "time" && attr(n, "datetime") == text(n) && !strings.Contains(text(n), "T") {
+				got = append(got, text(n))
+			}
+		})
+		if len(got) == 0 || got[0] != tc.want {
+			t.Errorf("%s: dates %q, want %s first", tc.page, got, tc.want)
+		}
+	}
+	var rows []string
+	walk(parseHTML(t, filepath.Join(out, "incidents", "index.html")), func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "time" {
+			rows = append(rows, attr(n, "datetime"))
+		}
+	})
+	if !slices.Contains(rows, "2021-05") || slices.Contains(rows, "2021-05-01") {
+		t.Errorf("the list's dates %q: want 2021-05, not 2021-05-01", rows)
+	}
+}

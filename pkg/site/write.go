@@ -214,6 +214,17 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			}
 			return t.Format("2006-01-02")
 		},
+		// when is an incident's date as precise as it is known: "2021-05"
+		// for one known to the month (a folder named it).
+		"when": func(t time.Time, precision string) string {
+			switch {
+			case t.IsZero():
+				return ""
+			case precision == postmortem.DateMonth:
+				return t.Format("2006-01")
+			}
+			return t.Format("2006-01-02")
+		},
 		"datetime": dateTime,
 		"iso":      isoTime,
 		"dur": func(d time.Duration) string {
