@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
@@ -123,7 +122,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 		})
 		hist <- loaded{h, warnings, err}
 	}()
-	set, err := postmortem.LoadPaths(ctx, tree, cfg, parser, paths, findings, found)
+	set, err := postmortem.ParsePaths(ctx, tree, parser, paths, findings, found)
 	hl := <-hist
 	if err != nil {
 		return nil, err
@@ -137,14 +136,12 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 		return nil, err
 	}
 	r.settleHistory()
+	// A date from Git is the incident's date: validation sees it.
 	for _, inc := range set.Incidents {
-		if inc.Date.IsZero() && inc.History != nil && !inc.History.Created.IsZero() {
-			c := inc.History.Created
-			inc.Date = time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
-			inc.DateSource = "git"
-			inc.Inferred = append(inc.Inferred, postmortem.Inference{Field: "date", Value: inc.Date.Format("2006-01-02"), From: "first commit"})
-		}
+		inc.DateFromHistory()
 	}
+	postmortem.LearnScales(cfg, set.Incidents)
+	postmortem.Validate(cfg, set.Incidents)
 	return r, nil
 }
 

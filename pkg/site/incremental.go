@@ -432,7 +432,7 @@ func (st *state) restructure(ctx context.Context, opts BuildOptions, c changes) 
 	if err != nil {
 		return err
 	}
-	if err := st.attach(ctx, opts, fresh); err != nil {
+	if err := st.settle(ctx, opts, fresh); err != nil {
 		return err
 	}
 	for _, inc := range fresh {
@@ -526,7 +526,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		return nil, "", err
 	}
 	stage("parse")
-	if err := st.attach(ctx, opts, fresh); err != nil {
+	if err := st.settle(ctx, opts, fresh); err != nil {
 		return nil, "", err
 	}
 	stage("history")
@@ -693,8 +693,9 @@ func countUncommitted(incs []*Incident) int {
 }
 
 // parse parses the given postmortems (again), with every other postmortem
-// that shares an id with one of them before or after, or with goneIDs,
-// and validates them together: duplicate ids are found within that group.
+// that shares an id with one of them before or after, or with goneIDs;
+// settle validates them together, so that duplicate ids are found within
+// that group.
 func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmortem.Incident, error) {
 	rp := st.rp
 	// The repository's date order as the full load decided it, so that an
@@ -734,44 +735,35 @@ func (st *state) parse(ctx context.Context, paths, goneIDs []string) ([]*postmor
 		}
 		incs = append(incs, others...)
 	}
-	postmortem.Validate(rp.Config, incs)
 	return incs, nil
 }
 
-// attach fills in the history of incidents parsed again, from the history
-// read after the whole build.
-func (st *state) attach(ctx context.Context, opts BuildOptions, fresh []*postmortem.Incident) error {
-	if opts.NoHistory || st.hist == nil {
-		return nil
-	}
-	select {
-	case <-st.hist.done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if st.hist.err != nil {
-		return st.hist.err
-	}
-	if st.hist.h.Head() != st.head {
-		return errHeadMoved
-	}
-	if err := st.hist.h.Attach(ctx, fresh); err != nil {
-		return err
-	}
-	dateFromHistory(fresh)
-	return nil
-}
-
-// dateFromHistory dates incidents that state no date by their first
-// commit, as repo.Load does.
-func dateFromHistory(incs []*postmortem.Incident) {
-	for _, inc := range incs {
-		if inc.Date.IsZero() && inc.History != nil && !inc.History.Created.IsZero() {
-			c := inc.History.Created
-			inc.Date = time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
-			inc.DateSource = "git"
+// settle fills in the history of incidents parsed again, from the history
+// read after the whole build, dates by their first commit those that state
+// no date, as repo.Load does, and then validates them: a date from Git
+// counts as their date.
+func (st *state) settle(ctx context.Context, opts BuildOptions, fresh []*postmortem.Incident) error {
+	if !opts.NoHistory && st.hist != nil {
+		select {
+		case <-st.hist.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if st.hist.err != nil {
+			return st.hist.err
+		}
+		if st.hist.h.Head() != st.head {
+			return errHeadMoved
+		}
+		if err := st.hist.h.Attach(ctx, fresh); err != nil {
+			return err
+		}
+		for _, inc := range fresh {
+			inc.DateFromHistory()
 		}
 	}
+	postmortem.Validate(st.rp.Config, fresh)
+	return nil
 }
 
 // relate computes related incidents again when their inputs changed and

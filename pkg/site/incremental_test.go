@@ -450,3 +450,47 @@ func TestAPIMatchesExport(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateDatesFromGit edits a postmortem that states its date nowhere
+// but in Git: the update dates it by its first commit before validating
+// it, as the whole build does, so that neither says its date is missing.
+func TestUpdateDatesFromGit(t *testing.T) {
+	const file = "postmortems/db-outage.md"
+	dir := gitRepoOf(t, []txtar.File{
+		{Name: file, Data: []byte("---\ntitle: Database outage\nseverity: SEV2\nstatus: published\n---\n## Summary\nThe primary failed.\n")},
+		{Name: "postmortems/2024-02-02-cdn.md", Data: []byte("---\ntitle: CDN errors\nseverity: SEV3\nstatus: published\n---\n## Summary\nStale edges.\n")},
+	})
+	ctx := context.Background()
+	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir()}
+	bl := NewBuilder(opts)
+	sites := t.TempDir()
+	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, res *Result) {
+		t.Helper()
+		for _, f := range res.Findings {
+			if f.File == file && f.Rule == "required-field" {
+				t.Errorf("%s: %s:%d: %s", what, f.File, f.Line, f.Message)
+			}
+		}
+	}
+	check("build", res)
+	editFile(t, dir, file, replace("failed.", "failed over."))
+	res, err = bl.Update(ctx, []string{file}, filepath.Join(sites, "site-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rebuilt != "" {
+		t.Fatalf("the edit built the whole site: %s", res.Rebuilt)
+	}
+	check("update", res)
+	page, err := os.ReadFile(filepath.Join(res.Out, "incidents", "db-outage", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `datetime="2024-05-01"`) {
+		t.Errorf("the page does not show the first commit's date, 2024-05-01")
+	}
+}
