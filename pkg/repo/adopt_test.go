@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +23,8 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/ad
 // commits, as inquest finds it with no configuration (or the little each
 // has), and compares what `inquest export` prints with NAME.json, and where
 // the postmortems were found, the findings of the parser and what was
-// inferred with NAME.txt.
+// inferred with NAME.txt; and each report's revisions with what
+// `git log --first-parent --follow` shows.
 func TestAdoptFixtures(t *testing.T) {
 	files, _ := filepath.Glob("testdata/adopt/*.txtar")
 	if len(files) == 0 {
@@ -52,6 +55,23 @@ func TestAdoptFixtures(t *testing.T) {
 			for _, inc := range rp.Set.Incidents {
 				for _, x := range inc.Inferred {
 					fmt.Fprintf(&report, "%s:%d: inferred %s %q from %s %q\n", inc.Source, x.Line, x.Field, x.Value, x.From, x.Key)
+				}
+			}
+			// Every report's revisions are what git log --follow shows,
+			// through moves from outside the report folders.
+			for _, inc := range rp.Set.Incidents {
+				var got []string
+				if inc.History != nil {
+					for _, rv := range inc.History.Revisions {
+						got = append(got, rv.Commit)
+					}
+				}
+				out, err := exec.Command("git", "-C", dir, "log", "--first-parent", "--follow", "--format=%H", "--", inc.Source).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := strings.Fields(string(out)); !slices.Equal(got, want) {
+					t.Errorf("%s: revisions %q, git log --first-parent --follow %q", inc.Source, got, want)
 				}
 			}
 			golden(t, strings.TrimSuffix(file, ".txtar")+".json", export.Bytes())
