@@ -341,6 +341,8 @@ func (p *Parser) bodyValue(b bodyField) string {
 		return severityToken(b.value)
 	case "status":
 		return statusToken(b.value)
+	case "owner":
+		return strings.TrimSuffix(b.value, ".") // as setBodyField takes it
 	}
 	return b.value
 }

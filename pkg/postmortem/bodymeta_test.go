@@ -137,6 +137,11 @@ status: published
 			findings: []string{`8 metadata-conflict: the body says severity "Critical" (line 8) but the front matter says "SEV2" (line 3); the front matter wins`},
 		},
 		{
+			name: "the body agrees when it says what the front matter says",
+			text: "---\nowner: the messaging team\nseverity: SEV2\nstatus: Resolved\n---\n# Queue backlog\n\nOwner: the messaging team.\nSeverity: SEV-2 (major)\nStatus: Resolved (monitoring)\n",
+			want: map[string]string{"severity": "SEV2", "status": "Resolved", "owner": "the messaging team"},
+		},
+		{
 			name:     "the repository's aliases reach the body",
 			config:   "aliases:\n  severity: [priority]\n",
 			text:     "# Webhook retries\n\n**Priority:** P2\n",
