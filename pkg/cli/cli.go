@@ -149,7 +149,7 @@ the severity scale, required fields and field aliases.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newBuildCmd(e), newServeCmd(e), newSearchCmd(e), newCheckCmd(e), newExportCmd(e), newHistoryCmd(e))
-	root.AddCommand(newInitCmd(e), newNewCmd(e))
+	root.AddCommand(newInitCmd(e), newNewCmd(e), newAdoptCmd(e))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%w\nrun '%s --help' for usage", err, c.CommandPath())}
 	})
