@@ -58,35 +58,40 @@ type titleDate struct {
 	r    timeline.DateReading
 	raw  string
 	text string // the title or heading as written
+	from string // where that text is: "first heading", "front matter title", ...
 	line int
 	ok   bool
 }
 
-// readTitleDate finds a date in the front matter's title, the first H1 or
-// the first heading, in that order, and counts the order a numeric one
-// shows.
+// readTitleDate finds a date in the title (unless it is the file name,
+// which is read on its own) or else the first heading, and counts the
+// order a numeric one shows.
 func (p *Parser) readTitleDate(inc *Incident, hs []heading, bodyLine, yearHint int) titleDate {
-	try := func(text string, line int) (titleDate, bool) {
+	try := func(text, from string, line int) (titleDate, bool) {
 		r, at, ok := timeline.FindDate(text, p.order, yearHint)
 		if !ok {
 			return titleDate{}, false
 		}
 		inc.dates.votes.Add(r.Shows)
-		return titleDate{r: r, raw: text[at : at+r.End], text: text, line: line, ok: true}, true
+		return titleDate{r: r, raw: text[at : at+r.End], text: text, from: from, line: line, ok: true}, true
 	}
-	if _, fromFM := inc.FieldLines["title"]; fromFM && inc.Title != "" {
-		if td, ok := try(inc.Title, inc.FieldLines["title"]); ok {
+	from, line := "front matter title", inc.FieldLines["title"]
+	for _, x := range inc.Inferred {
+		if x.Field == "title" {
+			from, line = x.From, x.Line
+			if x.From == "key line" || x.From == "bold key line" {
+				from = "title " + x.From
+			}
+		}
+	}
+	if from != fromFileName {
+		if td, ok := try(inc.Title, from, line); ok {
 			return td
 		}
 	}
-	for i, h := range hs {
-		if h.level == 1 || i == 0 {
-			if td, ok := try(stripInline(h.text), bodyLine+h.line); ok {
-				return td
-			}
-		}
-		if h.level == 1 {
-			break
+	if len(hs) > 0 && stripInline(hs[0].text) != inc.Title {
+		if td, ok := try(stripInline(hs[0].text), "first heading", bodyLine+hs[0].line); ok {
+			return td
 		}
 	}
 	return titleDate{}
@@ -123,11 +128,7 @@ func (p *Parser) dateBeforeTimeline(inc *Incident, hs []heading, bodyLine int, p
 	}
 	if td.ok && p.usable(inc, td.r, td.raw, "title", td.line, false, addf) {
 		set(td.r.Date, "title")
-		from := "first heading"
-		if inc.FieldLines["title"] == td.line {
-			from = "front matter title"
-		}
-		infer("date", civil(inc.Date), td.line, from, td.text)
+		infer("date", civil(inc.Date), td.line, td.from, td.text)
 		return timeline.FolderDate{}, false
 	}
 	if pd.nameOK && p.usable(inc, pd.name, pd.nameRaw, "file name", 0, len(pd.nameRaw) == len("03-15"), addf) {

@@ -74,6 +74,12 @@ func TestDateOrder(t *testing.T) {
 			want: "2023-08-21", source: "title", inferred: "1 first heading Payments declined, 21 Aug 2023",
 		},
 		{
+			name: "title key line",
+			path: "postmortems/x.md",
+			text: "**Title:** Outage of 3 May 2022\n\n## Impact\n\nSlow.\n",
+			want: "2022-05-03", source: "title", inferred: "1 title bold key line Outage of 3 May 2022",
+		},
+		{
 			name: "front matter title",
 			path: "postmortems/x.md",
 			text: "---\ntitle: Outage of 3 May 2022\n---\n# Something else\n",

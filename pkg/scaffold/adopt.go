@@ -154,7 +154,8 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 			text, err = addFrontMatter(old, try)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", inc.Source, err)
+			a.note(inc.Source, "left alone: %v", err)
+			return nil
 		}
 		after := reparse(p, rp.Config, inc, text)
 		if diff := modelDiff(before, after, slices.ContainsFunc(try, func(k key) bool { return k.name == "date" })); diff != "" {
@@ -429,6 +430,10 @@ func sortedKeys(ms ...map[string]json.RawMessage) []string {
 func (a *Adoption) adoptConfig(rp *repo.Repo) error {
 	cfg := rp.Config
 	name := filepath.Join(rp.Root, config.FileName)
+	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() {
+		a.note(config.FileName, "left alone: it is not a regular file")
+		return nil
+	}
 	old, err := os.ReadFile(name)
 	created := errors.Is(err, fs.ErrNotExist)
 	if err != nil && !created {
