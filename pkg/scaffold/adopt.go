@@ -108,14 +108,17 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 		a.note(inc.Source, "left alone: it could not be read as a postmortem")
 		return nil
 	}
-	name := filepath.Join(rp.Root, filepath.FromSlash(inc.Source))
-	if fi, err := os.Lstat(name); err != nil {
-		return fmt.Errorf("%s: %w", inc.Source, err)
-	} else if !fi.Mode().IsRegular() {
-		a.note(inc.Source, "left alone: it is a symbolic link; adopt the file it points to where it lives")
+	// Read under the work tree's rule; write only what is no link.
+	f, err := rp.Tree.Resolve(inc.Source)
+	if err != nil {
+		a.note(inc.Source, "left alone: %v", err)
 		return nil
 	}
-	old, err := os.ReadFile(name)
+	if f.Linked {
+		a.note(inc.Source, "left alone: it is reached through a symbolic link; adopt %s where it lives", f.Real)
+		return nil
+	}
+	old, err := rp.Tree.ReadFile(inc.Source, postmortem.MaxFileSize)
 	if err != nil {
 		return fmt.Errorf("%s: %w", inc.Source, err)
 	}
