@@ -39,9 +39,9 @@ inquest's workflow. Keys already in inquest.yaml and its comments are kept as wr
 Files that have front matter are left alone: their authors chose what to write there.
 --fill adds to YAML front matter the inferred keys it lacks. Running adopt again
 changes nothing. --dry-run prints the change as a unified diff and writes nothing.`,
-		Example: `  inquest adopt --dry-run            # review the change as a diff
-  inquest adopt && git diff --stat   # write it, then review and commit
-  inquest adopt --fill postmortems-repo`,
+		Example: `  inquest adopt --dry-run          # review the change as a diff first
+  inquest adopt                    # write it, then review it with git diff and commit it
+  inquest adopt --fill --dry-run   # with the keys existing front matter lacks`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = "."
