@@ -20,6 +20,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/scaffold"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // NewOptions are the options of `inquest new`.
@@ -168,11 +169,21 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	d.ID = scaffold.NextID(ids, date.Year())
 
 	tmplName := scaffold.TemplatePath
-	tmpl, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(scaffold.TemplatePath)))
-	if errors.Is(err, fs.ErrNotExist) {
-		tmplName, tmpl = "built-in template", scaffold.Template()
-	} else if err != nil {
+	// The template is read under the work tree's rule: a link to a hidden
+	// file or out of the repository is an error, never followed.
+	tree, err := repo.Tree(root)
+	if err != nil {
 		return err
+	}
+	tmpl, err := tree.ReadFile(scaffold.TemplatePath, postmortem.MaxFileSize)
+	var refused *worktree.Refusal
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		tmplName, tmpl = "built-in template", scaffold.Template()
+	case errors.As(err, &refused):
+		return usageError("template %v; it is not read (replace the link with the template itself)", refused)
+	case err != nil:
+		return fmt.Errorf("%s: %w", scaffold.TemplatePath, err)
 	}
 	out, err := scaffold.Render(tmplName, tmpl, d, scaffold.RenderOptions{Set: set, FieldFor: cfg.FieldFor})
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/scaffold/builtin"
 	"github.com/inquest-dev/inquest/pkg/timeline"
+	"github.com/inquest-dev/inquest/pkg/worktree"
 )
 
 // Template is the text of a repository's postmortem template that a
@@ -43,14 +42,24 @@ const BuiltinTemplateName = "inquest's built-in template"
 
 // LoadTemplate reads the template of the repository at root,
 // builtin.Path, or takes inquest's built-in template when root is
-// "" or the repository has none. A template that cannot be read is
-// replaced by the built-in one, whose name then says why.
+// "" or the repository has none. The template is read under the work
+// tree's rule (package worktree): one that is a symbolic link out of the
+// repository or to a hidden file (.git/config, .env) is refused, never
+// read. A template that cannot be read is replaced by the built-in one,
+// whose name then says why.
 func LoadTemplate(root string) *Template {
 	if root == "" {
 		return ParseTemplate(BuiltinTemplateName, builtin.Template())
 	}
-	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(builtin.Path)))
+	tree, err := worktree.New(root, worktree.Options{})
+	var data []byte
+	if err == nil {
+		data, err = tree.ReadFile(builtin.Path, MaxFileSize)
+	}
+	var refused *worktree.Refusal
 	switch {
+	case errors.As(err, &refused):
+		return ParseTemplate(fmt.Sprintf("%s (%v)", BuiltinTemplateName, refused), builtin.Template())
 	case err == nil:
 		return ParseTemplate(builtin.Path, data)
 	case errors.Is(err, fs.ErrNotExist):

@@ -282,3 +282,48 @@ func FuzzSummaryText(f *testing.F) {
 		_ = r.PlainText(md)
 	})
 }
+
+// TestTemplateThroughLink: a template that is a symbolic link to a hidden
+// file or out of the repository is refused under the work tree's rule: the
+// built-in template is used, its name says why, and not a line of the
+// target is read.
+func TestTemplateThroughLink(t *testing.T) {
+	t.Parallel()
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	const secret = "token = ghp_0123456789abcdefSECRET"
+	if err := os.WriteFile(outside, []byte(secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, target, reason string }{
+		{"hidden", "../.git/config", "hidden"},
+		{"outside", outside, "outside"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for _, d := range []string{".git", "templates"} {
+				if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(dir, ".git", "config"), []byte(secret+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(tc.target, filepath.Join(dir, filepath.FromSlash(builtin.Path))); err != nil {
+				t.Fatal(err)
+			}
+			tmpl := LoadTemplate(dir)
+			if !strings.HasPrefix(tmpl.Name, BuiltinTemplateName+" (") || !strings.Contains(tmpl.Name, tc.reason) {
+				t.Errorf("name %q, want the built-in template and why (%s)", tmpl.Name, tc.reason)
+			}
+			if strings.Contains(tmpl.Name, "SECRET") {
+				t.Errorf("name %q shows the target's content", tmpl.Name)
+			}
+			for line := range tmpl.lines {
+				if strings.Contains(line, "SECRET") {
+					t.Errorf("template holds the target's line %q", line)
+				}
+			}
+		})
+	}
+}
