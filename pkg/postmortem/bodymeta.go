@@ -110,6 +110,13 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 		}
 	}
 	out = p.keyLines(out, text, bodyLine, skip, false)
+	if skip < 0 && len(secs) > 0 && secs[0].Level >= 2 {
+		// No H1 (the title comes from front matter or the file name): the
+		// top of the first section stands where the preamble would, as in
+		// "## Overview" then "Severity: High". Only its first lines, so
+		// that a key-like line deep in prose is not taken.
+		out = p.keyLines(out, firstLines(secs[0].Text, firstSectionKeyLines), secs[0].Line+1, -1, false)
+	}
 	first := true
 	for _, s := range secs {
 		if s.Level == 1 && first {
@@ -145,6 +152,50 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 		}
 	}
 	return kept
+}
+
+// withoutKeyLines is text without its paragraphs made only of key lines
+// ("**Severity:** High", "Status: Resolved"): they are metadata, read as
+// fields, not the summary a reader wants in a list.
+func (p *Parser) withoutKeyLines(text string) string {
+	paras := strings.Split(text, "\n\n")
+	kept := paras[:0]
+	for _, para := range paras {
+		keys, other := 0, false
+		for _, l := range strings.Split(para, "\n") {
+			t := strings.TrimSpace(l)
+			if t == "" {
+				continue
+			}
+			if k, _, _ := splitKeyLine(t); k != "" && p.fields[normalizeKey(k)] != "" {
+				keys++
+			} else {
+				other = true
+				break
+			}
+		}
+		if keys == 0 || other {
+			kept = append(kept, para)
+		}
+	}
+	return strings.Join(kept, "\n\n")
+}
+
+// firstSectionKeyLines bounds the key lines read at the top of a first
+// section that stands in for the preamble.
+const firstSectionKeyLines = 12
+
+// firstLines is the first n lines of text.
+func firstLines(text string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(text); n-- {
+		j := strings.IndexByte(text[i:], '\n')
+		if j < 0 {
+			return text
+		}
+		i += j + 1
+	}
+	return text[:i]
 }
 
 // keyLines reads the key lines of a region of text starting at file line

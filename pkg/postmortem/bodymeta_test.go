@@ -162,6 +162,33 @@ status: published
 			findings: []string{`3 date: date "04/05/2023" in the body reads both ways, day or month first`},
 		},
 		{
+			// No H1: the file name is the title and the first heading is
+			// an H2; the key lines under it are the file's metadata.
+			name: "key lines under a first H2 when there is no H1",
+			text: `## Overview
+
+Severity: High
+Status: Resolved
+**Owner:** Lena Okafor
+Date: 2024-03-07
+
+The nightly export stalled and reports were a day late.
+
+## Timeline
+
+- 09:00 export started
+`,
+			want:     map[string]string{"severity": "High", "status": "Resolved", "owner": "Lena Okafor", "date": "2024-03-07"},
+			inferred: []string{"severity 3 key line Severity", "status 4 key line Status", "owner 5 bold key line Owner", "date 6 key line Date"},
+		},
+		{
+			// Key-like lines deep in the first section are prose, not
+			// metadata.
+			name: "key-like lines far down a first H2 are not read",
+			text: "## What happened\n\n" + strings.Repeat("The export ran slowly while the queue grew.\n\n", 12) + "Status: the team paged the vendor.\n",
+			want: map[string]string{"status": ""},
+		},
+		{
 			name:     "an unreadable date is reported, not guessed",
 			text:     "# Outage\n\n**Date:** the week after launch\n",
 			want:     map[string]string{"date": ""},
@@ -267,4 +294,24 @@ func fieldValue(inc *postmortem.Incident, field string) string {
 		return dur(inc.Durations.Resolve)
 	}
 	panic("fieldValue: " + field)
+}
+
+func TestTitleFromFileName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ file, want string }{
+		{"reviews/2024-03-07-nightly-export-stall.md", "Nightly export stall"},
+		{"2021-05/api_gateway_errors.md", "Api gateway errors"},
+		{"retros/20240307_ledger-lag.md", "Ledger lag"},
+		{"retros/07-03-2024 badge printer.md", "Badge printer"},
+		{"postmortems/INC-2024-001-dns-outage.md", "Dns outage"},
+		{"postmortems/INC-2024-001.md", "INC-2024-001"},
+		{"postmortems/2024-03-07.md", "2024-03-07"},
+		{"postmortems/outage.md", "Outage"},
+		{"postmortems/élan-vital.md", "Élan vital"},
+	} {
+		inc := postmortem.NewParser(config.Default()).Parse(tc.file, []byte("Nothing but prose.\n"))
+		if inc.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.file, inc.Title, tc.want)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -155,9 +156,8 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		}
 	}
 	if inc.Title == "" {
-		base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
-		inc.Title = base
-		infer("title", base, 0, "file name", "")
+		inc.Title = titleFromFileName(rel)
+		infer("title", inc.Title, 0, "file name", "")
 	}
 	// ID: front matter, else from the file name.
 	if inc.ID == "" {
@@ -172,7 +172,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	if inc.Summary != "" {
 		inc.Summary = p.text.summary(inc.Summary, true)
 	} else if s := inc.Section(SectionSummary); s != nil {
-		inc.Summary = p.text.summary(s.Text, false)
+		inc.Summary = p.text.summary(p.withoutKeyLines(s.Text), false)
 		if inc.Summary != "" {
 			infer("summary", inc.Summary, s.Line, "summary section", s.Heading)
 		}
@@ -558,6 +558,31 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 			settleStatuses(inc.ActionItems)
 		}
 	}
+}
+
+// leadingDateRE is the date or number a file name starts with,
+// "2024-03-07-" or "20240307_".
+var leadingDateRE = regexp.MustCompile(`^[0-9][0-9._ -]*[._ -]`)
+
+// titleFromFileName is a title for a file with none: its name without the
+// extension and a leading date, words for dashes and underscores, the first
+// letter upper case ("2024-03-07-nightly-export-stall.md" is "Nightly
+// export stall", "INC-2024-001-dns.md" is "Dns"); the name as it is when
+// nothing else would be left.
+func titleFromFileName(rel string) string {
+	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	rest := base
+	if m := idPrefixRE.FindStringIndex(rest); m != nil {
+		rest = rest[m[1]:]
+	}
+	words := strings.Join(strings.FieldsFunc(leadingDateRE.ReplaceAllString(rest, ""), func(r rune) bool {
+		return r == '-' || r == '_' || r == ' '
+	}), " ")
+	if !strings.ContainsFunc(words, unicode.IsLetter) {
+		return base
+	}
+	r, n := utf8.DecodeRuneInString(words)
+	return string(unicode.ToUpper(r)) + words[n:]
 }
 
 // idPrefixRE recognises incident identifiers at the start of a file name:
