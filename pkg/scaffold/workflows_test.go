@@ -3,6 +3,7 @@ package scaffold_test
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,7 +25,9 @@ var knownActions = map[string][]string{
 		"fetch-depth", "fetch-tags", "show-progress", "lfs", "submodules", "set-safe-directory", "github-server-url"},
 	"actions/setup-go@v5":              {"go-version", "go-version-file", "check-latest", "token", "cache", "cache-dependency-path", "architecture"},
 	"actions/upload-pages-artifact@v3": {"name", "path", "retention-days"},
-	"actions/deploy-pages@v4":          {"token", "timeout", "error_count", "reporting_interval", "artifact_name", "preview"},
+	"actions/cache@v4": {"path", "key", "restore-keys", "upload-chunk-size", "enableCrossOsArchive",
+		"fail-on-cache-miss", "lookup-only", "save-always"},
+	"actions/deploy-pages@v4": {"token", "timeout", "error_count", "reporting_interval", "artifact_name", "preview"},
 	"actions/upload-artifact@v4": {"name", "path", "if-no-files-found", "retention-days", "compression-level",
 		"overwrite", "include-hidden-files"},
 	"actions/download-artifact@v4": {"name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id"},
@@ -357,6 +360,22 @@ func TestScaffoldedWorkflows(t *testing.T) {
 				t.Errorf("runs = %q, want %q", runs, want)
 			}
 		}
+		// inquest's caches: restored before the build from the newest run
+		// of an earlier commit, at the folder inquest uses on the runner
+		// ($HOME/.cache/inquest, os.UserCacheDir on Linux).
+		if c := w.uses("actions/cache@v4"); len(c) != 1 {
+			t.Errorf("actions/cache steps = %d, want one for inquest's caches", len(c))
+		} else {
+			key, _ := c[0].With["key"].(string)
+			restore, _ := c[0].With["restore-keys"].(string)
+			if c[0].With["path"] != "~/.cache/inquest" || !strings.Contains(key, "github.sha") ||
+				restore == "" || !strings.HasPrefix(key, strings.TrimSpace(restore)) {
+				t.Errorf("actions/cache with %v: want path ~/.cache/inquest, a key per commit and a restore-keys prefix of it", c[0].With)
+			}
+			if i, b := stepIndex(w, "uses", "actions/cache@v4"), stepIndex(w, "run", "inquest build"); i < 0 || b < 0 || i > b {
+				t.Errorf("actions/cache is step %d, inquest build step %d: the cache must be restored before the build", i, b)
+			}
+		}
 		if s := w.uses("actions/upload-pages-artifact@v3"); len(s) != 1 || s[0].With["path"] != "public" {
 			t.Errorf("upload-pages-artifact = %+v, want path: public (build's output)", s)
 		}
@@ -499,6 +518,10 @@ func TestGitLabExample(t *testing.T) {
 		Artifacts struct {
 			Paths []string `yaml:"paths"`
 		}
+		Cache struct {
+			Key   string   `yaml:"key"`
+			Paths []string `yaml:"paths"`
+		}
 	}
 	data := skeletonFile(t, ".gitlab-ci.yml.example")
 	// The top-level keys that are not jobs.
@@ -520,6 +543,12 @@ func TestGitLabExample(t *testing.T) {
 	if !anyContains(pages.Script, "inquest build") || !slices.Equal(pages.Artifacts.Paths, []string{"public"}) ||
 		len(pages.Rules) == 0 || !strings.Contains(pages.Rules[0].If, "CI_DEFAULT_BRANCH") {
 		t.Errorf("pages job = %+v, want inquest build into public on the default branch", pages)
+	}
+	// GitLab caches only folders inside the project: inquest's caches go
+	// there (a hidden folder, never read as content) and pages keeps them.
+	if !bytes.Contains(data, []byte(`INQUEST_CACHE_DIR: "$CI_PROJECT_DIR/.inquest-cache"`)) ||
+		!slices.Equal(pages.Cache.Paths, []string{".inquest-cache"}) || pages.Cache.Key == "" {
+		t.Errorf("pages cache = %+v, want INQUEST_CACHE_DIR in the project and .inquest-cache cached", pages.Cache)
 	}
 	if !bytes.Contains(data, []byte(`GIT_DEPTH: "0"`)) {
 		t.Error("GitLab clones shallowly unless GIT_DEPTH is 0: history would be missing")
@@ -572,4 +601,23 @@ jobs:
 			}
 		})
 	}
+}
+
+// stepIndex is the index among all steps of w of the first whose uses (or
+// run) contains s, or -1.
+func stepIndex(w *workflow, field, s string) int {
+	i := 0
+	for _, id := range slices.Sorted(maps.Keys(w.Jobs)) {
+		for _, st := range w.Jobs[id].Steps {
+			v := st.Run
+			if field == "uses" {
+				v = st.Uses
+			}
+			if strings.Contains(v, s) {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
 }
