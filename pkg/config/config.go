@@ -532,6 +532,13 @@ func (c *Config) finish(name string, data []byte) error {
 	case len(c.Severities) == 0:
 		errs = append(errs, fmt.Errorf("%s: severities must list at least one level (leave it out to learn the scale from the postmortems)", at("severities")))
 	}
+	for i, a := range c.Severities {
+		for _, b := range c.Severities[:i] {
+			if SeverityKey(a) == SeverityKey(b) {
+				errs = append(errs, fmt.Errorf("%s: severities: %q and %q are spellings of one level; list it once", at("severities"), b, a))
+			}
+		}
+	}
 	switch {
 	case c.Statuses == nil:
 		c.Statuses, c.AutoStatuses = slices.Clone(DefaultStatuses), true

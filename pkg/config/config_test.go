@@ -333,8 +333,26 @@ func TestLearnedScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := configured.SeverityRank("sev-1"); ok {
-		t.Error("a configured scale takes severities as written, not by key")
+	// A configured scale takes the spellings of its levels too, and
+	// shows its own.
+	for sev, want := range map[string]string{"sev-1": "SEV1", "Sev 2": "SEV2", "severity2": "SEV2", "sev1": "SEV1", "SEV3": "SEV3", "P1": "P1"} {
+		if got := configured.Severity(sev); got != want {
+			t.Errorf("configured Severity(%q) = %q, want %q", sev, got, want)
+		}
+	}
+	if _, ok := configured.SeverityRank("SEV3"); ok {
+		t.Error("SEV3 is on a configured scale of SEV1 and SEV2")
+	}
+	words, err := Parse([]byte("severities: [Critical, Major, Minor]\n"), FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := words.SeverityRank("MAJOR"); !ok || r != 1 {
+		t.Errorf("SeverityRank(MAJOR) = %d, %v; want 1", r, ok)
+	}
+	_, err = Parse([]byte("severities: [SEV1, Sev 1, SEV2]\n"), FileName)
+	if err == nil || !strings.Contains(err.Error(), `"SEV1" and "Sev 1" are spellings of one level`) {
+		t.Errorf("two spellings of one level: err = %v", err)
 	}
 }
 

@@ -54,8 +54,10 @@ func (c *Config) LearnSeverities(scale []string) {
 func (c *Config) Learned() bool { return c.learned }
 
 // SeverityRank returns the position of a severity in the scale (0 = most
-// severe) and whether it is on the scale, case-insensitively; on a learned
-// scale, spellings of one level are one (see SeverityKey).
+// severe) and whether it is on the scale. Spellings of one level are one
+// (see SeverityKey: "Sev 1", "SEV-1" and "sev1" are the level SEV1), on a
+// configured scale as on a learned one; the scale's own spelling is the
+// one shown (see Severity).
 func (c *Config) SeverityRank(sev string) (int, bool) {
 	if c.severityLevels != nil {
 		i, ok := c.severityLevels[SeverityKey(sev)]
@@ -65,7 +67,20 @@ func (c *Config) SeverityRank(sev string) (int, bool) {
 		return i, ok
 	}
 	i := slices.IndexFunc(c.Severities, func(s string) bool { return strings.EqualFold(s, sev) })
+	if i < 0 {
+		k := SeverityKey(sev)
+		i = slices.IndexFunc(c.Severities, func(s string) bool { return SeverityKey(s) == k })
+	}
 	return i, i >= 0
+}
+
+// Severity is a severity as the scale spells its level ("Sev 1" is "SEV1"
+// on a scale that says SEV1), or sev as written when it is not on it.
+func (c *Config) Severity(sev string) string {
+	if i, ok := c.SeverityRank(sev); ok {
+		return c.Severities[i]
+	}
+	return sev
 }
 
 // LearnStatuses adds the repository's own status words to the default

@@ -456,13 +456,9 @@ func (a *Adoption) adoptConfig(rp *repo.Repo) error {
 		line("content", "content: ["+repo.QuoteList(d.Content)+"]\n")
 	}
 	if cfg.AutoSeverities && len(cfg.Severities) > 0 {
-		list := "severities: " + yamlList(cfg.Severities) + "\n"
-		if odd := respelt(cfg, rp.Set.Incidents); len(odd) > 0 {
-			line("severities (as a comment)", "# Pinning the learned scale would make these spellings errors: "+strings.Join(odd, ", ")+".\n"+
-				"# Write them as the scale does first, then uncomment:\n# "+list)
-		} else {
-			line("severities", list)
-		}
+		// A configured scale takes every spelling of its levels ("Sev 2"
+		// for SEV2), as the learned one does: pinning it changes nothing.
+		line("severities", "severities: "+yamlList(cfg.Severities)+"\n")
 	}
 	if own := ownStatuses(cfg); cfg.AutoStatuses && len(own) > 0 {
 		line("statuses (as a comment)", "# The postmortems' own status words ("+strings.Join(own, ", ")+") are accepted beside\n"+
@@ -502,24 +498,6 @@ func (a *Adoption) adoptConfig(rp *repo.Repo) error {
 	}
 	a.Changes = append(a.Changes, Change{Path: config.FileName, Old: old, New: text, Created: created, Keys: keys})
 	return nil
-}
-
-// respelt lists the severities written otherwise than the learned scale
-// spells their level ("Sev 1" on a scale that says SEV1): a configured
-// scale is matched ignoring case only.
-func respelt(cfg *config.Config, incs []*postmortem.Incident) []string {
-	var out []string
-	for _, inc := range incs {
-		s := inc.Severity
-		if s == "" || inc.Broken || slices.ContainsFunc(cfg.Severities, func(l string) bool { return strings.EqualFold(l, s) }) || slices.Contains(out, s) {
-			continue
-		}
-		if _, ok := cfg.SeverityRank(s); ok {
-			out = append(out, s)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // ownStatuses are the status words learned beside inquest's workflow.

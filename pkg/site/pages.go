@@ -30,7 +30,8 @@ func (b *builder) pageJobs() []pageJob {
 	indexes := []index{
 		{pathTags, "Tag", func(v *Incident) []string { return v.Tags }},
 		{pathServices, "Service", func(v *Incident) []string { return v.Services }},
-		{pathSeverity, "Severity", func(v *Incident) []string { return nonEmpty(v.Severity) }},
+		// One page per level, whatever the spelling ("Sev 1" is on SEV1's).
+		{pathSeverity, "Severity", func(v *Incident) []string { return nonEmpty(b.repo.Config.Severity(v.Severity)) }},
 		{pathStatus, "Status", func(v *Incident) []string { return nonEmpty(v.Status) }},
 		{pathYears, "Year", func(v *Incident) []string {
 			if v.Date.IsZero() {
