@@ -76,13 +76,16 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
+	// A partial clone leaves old versions out on purpose: their absence
+	// is one summary warning, not damage.
+	partial := r.git.Partial()
 
 	n := max(1, min(runtime.GOMAXPROCS(0), 8, len(todo)/16))
 	per := (len(todo) + n - 1) / n
 	workers := make([]*fieldWorker, n)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, memo: map[plumbing.Hash]fieldSet{}}
+		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}}
 		workers[i] = w
 		lo, hi := i*per, min((i+1)*per, len(todo))
 		if lo >= hi {
@@ -96,17 +99,24 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	}
 	wg.Wait()
 	var (
-		errs   []error
-		bad    []unread
-		parsed []fieldsTable
+		errs    []error
+		bad     []unread
+		parsed  []fieldsTable
+		skipped int
 	)
 	for _, w := range workers {
 		errs = append(errs, w.err)
 		bad = append(bad, w.bad...)
 		parsed = append(parsed, w.parsed)
+		skipped += w.notFetched
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if skipped > 0 {
+		r.attachMu.Lock()
+		r.attachWarnings = append(r.attachWarnings, fmt.Sprintf("this is a partial clone: %d earlier versions of postmortems were not fetched, so the field changes of their revisions are not shown (clone without --filter, or set filter: none in actions/checkout, to see them)", skipped))
+		r.attachMu.Unlock()
 	}
 	if len(bad) > 0 {
 		u := bad[0]
@@ -135,6 +145,10 @@ type fieldWorker struct {
 	parsed fieldsTable
 	bad    []unread
 	err    error
+	// partial is set in a partial clone, where missing versions are
+	// expected; notFetched counts them.
+	partial    bool
+	notFetched int
 }
 
 // unread is a version that could not be read from Git.
@@ -193,12 +207,14 @@ func (w *fieldWorker) fields(h plumbing.Hash) fieldSet {
 		w.vers = w.objs.versions(w.r)
 	}
 	data, err := w.vers.blob(h)
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return fieldSet{} // a partial clone: no field history here
+	if errors.Is(err, plumbing.ErrObjectNotFound) && w.partial {
+		w.notFetched++
+		w.memo[h] = fieldSet{}
+		return fieldSet{}
 	}
 	if err != nil {
-		// A damaged object: the revisions that need it go without field
-		// changes, and the user is told.
+		// A damaged or missing object: the revisions that need it go
+		// without field changes, and the user is told.
 		w.bad = append(w.bad, unread{h, w.path, err})
 		w.memo[h] = fieldSet{}
 		return fieldSet{}

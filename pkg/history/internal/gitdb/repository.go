@@ -82,6 +82,26 @@ func (r *Repository) Shallow() ([]plumbing.Hash, error) {
 	return r.repo.Storer.Shallow()
 }
 
+// Partial reports whether the repository is a partial clone (git clone
+// --filter=blob:none, actions/checkout's filter): git fetches the objects
+// it left out when they are needed, so they are missing here by design,
+// not by damage.
+func (r *Repository) Partial() bool {
+	cfg, err := r.repo.Config()
+	if err != nil || cfg.Raw == nil {
+		return false
+	}
+	if cfg.Raw.Section("extensions").Option("partialclone") != "" {
+		return true
+	}
+	for _, s := range cfg.Raw.Section("remote").Subsections {
+		if strings.EqualFold(s.Option("promisor"), "true") {
+			return true
+		}
+	}
+	return false
+}
+
 // objectsDir finds the object database, following the commondir of a
 // linked work tree.
 func (r *Repository) objectsDir() string {
