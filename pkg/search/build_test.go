@@ -15,6 +15,7 @@ import (
 	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
 // searchDir opens the index in dir, runs one query and closes it again, so
@@ -34,7 +35,7 @@ func searchDir(t *testing.T, dir string, r Request) []string {
 
 func TestUpdate(t *testing.T) {
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 
 	// No index yet: built from scratch.
@@ -68,7 +69,7 @@ func TestUpdate(t *testing.T) {
 		}
 		next = append(next, inc)
 	}
-	next = append(next, parseOne(t, "postmortems/2025/2025-02-02-cdn.md", `---
+	next = append(next, searchtest.Parse(t, "postmortems/2025/2025-02-02-cdn.md", `---
 id: INC-2025-001
 title: CDN purge storm
 date: 2025-02-02
@@ -112,7 +113,7 @@ A purge of every object overloaded the origin.
 
 func TestUpdateRebuilds(t *testing.T) {
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	for _, tc := range []struct {
 		name   string
 		damage func(t *testing.T, dir string)
@@ -196,7 +197,7 @@ func TestUpdateRebuilds(t *testing.T) {
 }
 
 func TestUpdateCancelled(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 	if err := Build(context.Background(), dir, incs[:2], BuildOptions{}); err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func TestUpdateCancelled(t *testing.T) {
 // context's error; Bleve's Builder.Close panics on a builder with no
 // segment, so it must not be called then.
 func TestBuildCancelled(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, opts := range []BuildOptions{{builder: true}, {Browser: true}} {
@@ -240,7 +241,7 @@ func TestBuildCancelled(t *testing.T) {
 // context's error, does not panic in Bleve's Builder.Close, and leaves no
 // temporary folder beside the index.
 func TestBuildCancelledNoPanic(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	for _, opts := range []BuildOptions{{Browser: true}, {builder: true}, {}} {
 		parent := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -257,7 +258,7 @@ func TestBuildCancelledNoPanic(t *testing.T) {
 // TestBuildSweepsStale: the folders a build killed part way left beside the
 // index (their lock let go) are removed by the next build.
 func TestBuildSweepsStale(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "index")
 	var stale []string
@@ -283,7 +284,7 @@ func TestBuildSweepsStale(t *testing.T) {
 }
 
 func TestBuildMethodsAgree(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	ctx := context.Background()
 	var results [2][]string
 	for i, opts := range []BuildOptions{{BatchSize: 2}, {BatchSize: 2, builder: true}} {
@@ -299,7 +300,7 @@ func TestBuildMethodsAgree(t *testing.T) {
 }
 
 func TestUpdateWhileOpen(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 	if err := Build(context.Background(), dir, incs[:3], BuildOptions{}); err != nil {
 		t.Fatal(err)
@@ -329,7 +330,7 @@ func TestUpdateWhileOpen(t *testing.T) {
 // exactly like a full one, stores only what results show and is one
 // segment.
 func TestBrowserIndex(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	ctx := context.Background()
 	full, browser := filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "browser")
 	if err := Build(ctx, full, incs, BuildOptions{}); err != nil {

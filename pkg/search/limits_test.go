@@ -3,42 +3,19 @@ package search
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/inquest-dev/inquest/pkg/config"
-	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
-
-// wordy returns n incidents whose bodies hold 40 words no other incident
-// has: an index of 40·n distinct words.
-func wordy(t testing.TB, n int) []*postmortem.Incident {
-	t.Helper()
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := postmortem.NewParser(cfg)
-	var incs []*postmortem.Incident
-	for i := range n {
-		var body strings.Builder
-		for j := range 40 {
-			fmt.Fprintf(&body, "wq%05dz%02d ", i, j)
-		}
-		src := fmt.Sprintf("---\nid: INC-%04d\ntitle: Incident %d\ndate: 2024-01-01\n---\n## Summary\n\nThe pool ran dry.\n\n## Notes\n\n%s\n", i, i, body.String())
-		incs = append(incs, p.Parse(fmt.Sprintf("postmortems/%04d.md", i), []byte(src)))
-	}
-	return incs
-}
 
 // TestSearchBounds: queries that would cost without bound are refused with
 // a *QueryError naming the place to fix, or a *RequestError, before they
 // cost much; what is within bounds still answers.
 func TestSearchBounds(t *testing.T) {
-	ix, _ := buildIndex(t, wordy(t, 200)) // 8,000 distinct words
+	ix, _ := buildIndex(t, searchtest.Wordy(t, 200)) // 8,000 distinct words
 	many := func(n int, f func(i int) string) string {
 		var parts []string
 		for i := range n {
@@ -92,7 +69,7 @@ func TestSearchBounds(t *testing.T) {
 // TestSearchCancelled: a search that cannot start (the expensive searches'
 // turn does not come) or is cancelled ends with its context.
 func TestSearchCancelled(t *testing.T) {
-	ix, _ := buildIndex(t, wordy(t, 20))
+	ix, _ := buildIndex(t, searchtest.Wordy(t, 20))
 	for range cap(ix.heavy) {
 		ix.heavy <- struct{}{}
 	}

@@ -11,41 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-	"golang.org/x/tools/txtar"
 
-	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
-
-// fixtures parses the postmortems of a txtar archive in testdata, keyed by
-// file name, in archive order.
-func fixtures(t testing.TB, name string) []*postmortem.Incident {
-	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := postmortem.NewParser(cfg)
-	var incs []*postmortem.Incident
-	for _, f := range ar.Files {
-		incs = append(incs, p.Parse(f.Name, f.Data))
-	}
-	return incs
-}
-
-// parseOne parses a single postmortem given as text.
-func parseOne(t testing.TB, rel, content string) *postmortem.Incident {
-	t.Helper()
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return postmortem.NewParser(cfg).Parse(rel, []byte(content))
-}
 
 func buildIndex(t testing.TB, incs []*postmortem.Incident) (*Index, string) {
 	t.Helper()
@@ -79,7 +48,7 @@ func doSearch(t *testing.T, ix *Index, r Request) *Result {
 }
 
 func TestQueries(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	all := []string{"INC-2022-010", "INC-2023-007", "INC-2024-001", "INC-2024-002", "INC-2024-003", "INC-2024-004"}
 	for _, tc := range []struct {
 		name, query string
@@ -150,7 +119,7 @@ func TestQueries(t *testing.T) {
 }
 
 func TestQueryErrors(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	for _, tc := range []struct {
 		query string
 		pos   int
@@ -251,7 +220,7 @@ func FuzzGrammar(f *testing.F) {
 }
 
 func TestSortAndPages(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	newest := []string{"INC-2024-004", "INC-2024-002", "INC-2024-001", "INC-2024-003", "INC-2023-007", "INC-2022-010"}
 	oldest := slices.Clone(newest)
 	slices.Reverse(oldest)
@@ -281,7 +250,7 @@ func TestSortAndPages(t *testing.T) {
 }
 
 func TestHitFields(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Query: "id:INC-2024-002"})
 	if len(res.Hits) != 1 {
 		t.Fatalf("hits %v", ids(res.Hits))
@@ -295,7 +264,7 @@ func TestHitFields(t *testing.T) {
 }
 
 func TestFacets(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Facets: true})
 	want := map[string][]FacetCount{
 		"severity": {{"SEV1", 2}, {"SEV2", 2}, {"SEV3", 1}, {"SEV4", 1}},
@@ -318,7 +287,7 @@ func TestFacets(t *testing.T) {
 }
 
 func TestHighlightEscapes(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Query: "script", Highlight: true})
 	if len(res.Hits) != 1 {
 		t.Fatalf("hits %v", ids(res.Hits))
@@ -342,7 +311,7 @@ func TestHighlightEscapes(t *testing.T) {
 }
 
 func TestHighlightSections(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Query: "broker", Highlight: true})
 	if len(res.Hits) != 1 {
 		t.Fatalf("hits %v", ids(res.Hits))
@@ -354,7 +323,7 @@ func TestHighlightSections(t *testing.T) {
 }
 
 func TestWriteTable(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Query: "broker script", Highlight: true})
 	var plain, color strings.Builder
 	if err := WriteTable(&plain, res, false); err != nil {
@@ -387,7 +356,7 @@ func TestTerminalFragmentStripsControls(t *testing.T) {
 }
 
 func TestWriteFacets(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	res := doSearch(t, ix, Request{Query: "+severity:sev1", Facets: true})
 	var b strings.Builder
 	if err := WriteFacets(&b, res); err != nil {
@@ -403,7 +372,7 @@ func TestWriteFacets(t *testing.T) {
 }
 
 func TestSectionTexts(t *testing.T) {
-	inc := parseOne(t, "x.md", `---
+	inc := searchtest.Parse(t, "x.md", `---
 title: T
 ---
 Intro line.
@@ -446,9 +415,9 @@ setext text
 }
 
 func TestBrokenAndDuplicatesSkipped(t *testing.T) {
-	a := parseOne(t, "a.md", "---\nid: X-1\ntitle: First\n---\n")
-	b := parseOne(t, "b.md", "---\nid: X-1\ntitle: Second\n---\n")
-	broken := parseOne(t, "c.md", "")
+	a := searchtest.Parse(t, "a.md", "---\nid: X-1\ntitle: First\n---\n")
+	b := searchtest.Parse(t, "b.md", "---\nid: X-1\ntitle: Second\n---\n")
+	broken := searchtest.Parse(t, "c.md", "")
 	ix, _ := buildIndex(t, []*postmortem.Incident{a, b, broken, nil})
 	res := doSearch(t, ix, Request{})
 	if len(res.Hits) != 1 || res.Hits[0].Title != "First" {
@@ -468,7 +437,7 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(filepath.Join(t.TempDir(), "none")); err == nil || !strings.Contains(err.Error(), "build it first") {
 		t.Errorf("missing index: %v", err)
 	}
-	_, dir := buildIndex(t, fixtures(t, "incidents.txtar"))
+	_, dir := buildIndex(t, searchtest.Incidents(t))
 	if err := writeSidecar(dir, sidecar{MappingVersion: MappingVersion + 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +447,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestBuildCancelledKeepsOldIndex(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
 		t.Fatal(err)

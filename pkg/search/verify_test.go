@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
 // flipByte changes one byte in the middle of a file, keeping its size and
@@ -35,7 +37,7 @@ func flipByte(t *testing.T, name string) {
 // index, which then verifies and answers.
 func TestVerifyFindsDamage(t *testing.T) {
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	one := func(dir, glob string) string {
 		m, _ := filepath.Glob(filepath.Join(dir, glob))
 		if len(m) == 0 {

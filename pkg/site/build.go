@@ -25,6 +25,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 // ErrFindings is returned with the result when BuildOptions.FailOnErrors is
@@ -314,7 +315,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// The browser's search index is built beside the pages (serve's
 	// pages ask its API instead); both are done before the swap.
 	type browserDone struct {
-		m   browserManifest
+		m   indexer.Manifest
 		err error
 	}
 	browser := make(chan browserDone, 1)
@@ -323,7 +324,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if !opts.Serve {
 		go func() {
 			end := begin(opts.Progress, StageBrowser, 0)
-			var m browserManifest
+			var m indexer.Manifest
 			err := safely(func() (err error) {
 				m, err = b.browserIndex(bctx, tmp)
 				return err
