@@ -24,7 +24,6 @@ import (
 	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
-	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
@@ -719,7 +718,7 @@ func relateRows(incs []*Incident, n int, rows []int) {
 }
 
 // relatedTextMax is the largest site whose related incidents are found
-// by search.Relations, in text as well as tags and services. Every list
+// by indexer.Relations, in text as well as tags and services. Every list
 // is found again on every edit under serve: 45 ms at 1,000 postmortems,
 // 0.9 s at 10,000 on this project's 2-core machine (BenchmarkRelated in
 // package search). Larger sites keep the tag and service overlap, where an
@@ -727,7 +726,7 @@ func relateRows(incs []*Incident, n int, rows []int) {
 const relatedTextMax = 3000
 
 // relatedFromText says whether related incidents are found by
-// search.Relations.
+// indexer.Relations.
 func (b *builder) relatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedTextMax
 	if b.opts.relatedTextMax != 0 {
@@ -736,7 +735,7 @@ func (b *builder) relatedFromText() bool {
 	return n >= 2 && n <= limit
 }
 
-// relateByText replaces each incident's related list with search.Relations'
+// relateByText replaces each incident's related list with indexer.Relations'
 // answer among the published incidents (shared tags and services plus
 // similar text), after those named in the front matter and filled up from
 // the overlap list. It depends on the incidents alone, so every build of
@@ -752,7 +751,7 @@ func (b *builder) relateByText(ctx context.Context) error {
 		models[i] = v.Incident
 		of[v.Incident] = v
 	}
-	rel := search.NewRelations(models)
+	rel := indexer.NewRelations(models)
 	return parallel(ctx, len(incs), func(i int) error {
 		v := incs[i]
 		var out []*Incident

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
-	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // ManifestPath is the one search file of a site without a content hash:
@@ -75,7 +74,7 @@ func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, 
 	idx := filepath.Join(tmp, "index")
 	// Segments number their documents by id, and reproducibleIndex makes
 	// the rest of the files the same on every build.
-	if err := search.Build(ctx, idx, incs, search.BuildOptions{Browser: true}); err != nil {
+	if err := Build(ctx, idx, incs, BuildOptions{Browser: true}); err != nil {
 		return m, fmt.Errorf("search index: %w", err)
 	}
 	if err := reproducibleIndex(idx, ref); err != nil {

@@ -14,8 +14,8 @@ import (
 )
 
 // Two builds of the same documents give Bleve index files that differ in
-// three ways, found by comparing them (TestBrowserIndexReproducible). The
-// documents of one batch are numbered in map order, which package search
+// three ways, found by comparing them (TestWriteBrowserReproducible). The
+// documents of one batch are numbered in map order, which orderedZap
 // fixes by numbering them by id. And in two places:
 //
 //   - store/root.bolt holds the wall-clock time the snapshot was persisted

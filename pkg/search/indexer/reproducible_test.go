@@ -19,6 +19,7 @@ import (
 // digits where the clock counts in microseconds or 100 ns, a zone other
 // than UTC), fixBoltTime gives the same root.bolt, and bbolt still reads it.
 func TestFixBoltTime(t *testing.T) {
+	t.Parallel()
 	idx := unpackedIndex(t, searchtest.Incidents(t))
 	boltPath := filepath.Join(idx, "store", "root.bolt")
 	orig, err := os.ReadFile(boltPath)
@@ -109,6 +110,7 @@ func TestFixBoltTime(t *testing.T) {
 
 // TestSortZapSectionsDamaged: a damaged segment is an error, not a panic.
 func TestSortZapSectionsDamaged(t *testing.T) {
+	t.Parallel()
 	idx := unpackedIndex(t, searchtest.Incidents(t))
 	zaps, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
 	if len(zaps) == 0 {

@@ -1,11 +1,15 @@
 // Package searchtest holds the postmortems the tests of the search
-// packages index, parsed as inquest parses a repository's. It is imported
-// by tests only.
+// packages index, parsed as inquest parses a repository's, and helpers to
+// query an index. It is imported by tests only: package search's external
+// tests and package indexer's (it cannot import indexer, whose tests
+// import it, nor be imported by package search's internal tests).
 package searchtest
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +17,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // incidents is six postmortems of several shapes and a broken one.
@@ -65,4 +70,49 @@ func Wordy(t testing.TB, n int) []*postmortem.Incident {
 		incs = append(incs, p.Parse(fmt.Sprintf("postmortems/%04d.md", i), []byte(src)))
 	}
 	return incs
+}
+
+// Open opens the index in dir, closing it when the test ends.
+func Open(t testing.TB, dir string) *search.Index {
+	t.Helper()
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// Search runs r on ix, failing the test on an error.
+func Search(t testing.TB, ix *search.Index, r search.Request) *search.Result {
+	t.Helper()
+	res, err := ix.Search(context.Background(), r)
+	if err != nil {
+		t.Fatalf("search %q: %v", r.Query, err)
+	}
+	return res
+}
+
+// IDs returns the ids of hits, in order.
+func IDs(hits []search.Hit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// SearchDir opens the index in dir, runs r, closes the index again (so
+// that an update can open it for writing) and returns the ids found,
+// sorted.
+func SearchDir(t testing.TB, dir string, r search.Request) []string {
+	t.Helper()
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	got := IDs(Search(t, ix, r).Hits)
+	slices.Sort(got)
+	return got
 }

@@ -1,5 +1,5 @@
 // Command mkindex builds the search index of a repository of postmortems
-// with the project's own search.Build, then runs queries on it with the
+// with the project's own indexer.Build, then runs queries on it with the
 // native search.Index and prints the results as JSON, for the wasm runtime's
 // test to compare against:
 //
@@ -20,6 +20,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 type result struct {
@@ -46,7 +47,7 @@ func main() {
 			log.Fatal(err)
 		}
 		start := time.Now()
-		if err := search.Build(ctx, *index, set.Incidents, search.BuildOptions{}); err != nil {
+		if err := indexer.Build(ctx, *index, set.Incidents, indexer.BuildOptions{}); err != nil {
 			log.Fatal(err)
 		}
 		log.Printf("built %d incidents in %v", len(set.Incidents), time.Since(start))

@@ -1,4 +1,4 @@
-package search
+package indexer
 
 import (
 	"fmt"
@@ -52,6 +52,7 @@ func relatedCorpus(t testing.TB, r *rand.Rand, n, from int) []*postmortem.Incide
 // asked the index); the lists must be those of the same incidents listed
 // anew, in another order.
 func TestRelatedIndependentOfHistory(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	incs := relatedCorpus(t, r, 120, 0)
 	for round := range 3 {
@@ -94,6 +95,7 @@ func incIDs(incs []*postmortem.Incident) []string {
 }
 
 func TestRelated(t *testing.T) {
+	t.Parallel()
 	incs := searchtest.Incidents(t)
 	rel := NewRelations(incs)
 	var pool *postmortem.Incident
@@ -123,6 +125,7 @@ func TestRelated(t *testing.T) {
 // TestRelatedTies checks that equal scores are ordered by id, whatever the
 // order of the set.
 func TestRelatedTies(t *testing.T) {
+	t.Parallel()
 	pm := func(id string) *postmortem.Incident {
 		return searchtest.Parse(t, "postmortems/"+id+".md",
 			"---\nid: "+id+"\ntitle: Outage\ntags: [database, dns, network]\nservices: [search, edge]\n---\n")
