@@ -353,7 +353,7 @@ func parseClauses(q string, toks []token) ([]clause, *QueryError) {
 				i++
 			}
 			if w := at(i); w != nil && w.kind == tColon && t.kind == tNumber {
-				return nil, fail(t.pos, fmt.Sprintf("%q is not a field name", t.text))
+				return nil, &QueryError{Query: q, Pos: t.pos, Msg: fmt.Sprintf("%q is not a field name", t.text)}
 			}
 		case t.kind == tColon:
 			return nil, fail(i, "a field name is missing before the colon: tags:database")

@@ -125,6 +125,7 @@ func TestQueryErrors(t *testing.T) {
 		{`tags:dns +`, 10, "must be followed by a clause"},
 		{`a:b:c`, 3, "unexpected colon"},
 		{`2024:x`, 0, "not a field name"},
+		{`dns 2024:x`, 4, "not a field name"},
 		{`"a"~1`, 3, "follows a word"},
 		{`tags:-dns`, 5, "to exclude a value write -tags:value"},
 		{`:dns`, 0, "field name is missing"},
