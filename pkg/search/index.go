@@ -80,7 +80,8 @@ type Request struct {
 	Highlight bool
 }
 
-// Result is the answer to a Request.
+// Result is the answer to a Request. Its JSON form (MarshalJSON) is the
+// one every front end prints.
 type Result struct {
 	// Total is the number of matching incidents, of which Hits is a page.
 	Total uint64
@@ -108,8 +109,8 @@ type Hit struct {
 
 // FacetCount is one value of a facet and the number of matches with it.
 type FacetCount struct {
-	Term  string
-	Count int
+	Term  string `json:"term"`
+	Count int    `json:"count"`
 }
 
 const (

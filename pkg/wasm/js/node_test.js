@@ -46,15 +46,15 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.fl
 			inquestSearch(w.Query, opts);
 			times.push(performance.now() - t);
 		}
-		const ids = (first.Hits || []).map((h) => h.ID);
-		const scores = (first.Hits || []).map((h) => h.Score);
+		const ids = (first.hits || []).map((h) => h.id);
+		const scores = (first.hits || []).map((h) => h.score);
 		const wantIDs = w.IDs || [];
-		const same = JSON.stringify(ids) === JSON.stringify(wantIDs) && first.Total === w.Total;
+		const same = JSON.stringify(ids) === JSON.stringify(wantIDs) && first.total === w.Total;
 		const maxDiff = Math.max(0, ...scores.map((s, i) => Math.abs(s - (w.Scores || [])[i])));
-		console.log(`${same ? "ok  " : "FAIL"} ${JSON.stringify(w.Query)}: total ${first.Total} (native ${w.Total}), ` +
+		console.log(`${same ? "ok  " : "FAIL"} ${JSON.stringify(w.Query)}: total ${first.total} (native ${w.Total}), ` +
 			`${ids.length} hits, max score diff ${maxDiff.toExponential(1)}, ` +
 			`median ${median(times).toFixed(2)} ms (native ${(median(w.Micros) / 1000).toFixed(2)} ms), ` +
-			`facets ${Object.keys(first.Facets || {}).length}, fragments on hit 1: ${Object.keys((first.Hits[0] || {}).Fragments || {}).length}`);
+			`facets ${Object.keys(first.facets || {}).length}, fragments on hit 1: ${Object.keys((first.hits[0] || {}).fragments || {}).length}`);
 		if (!same) { fail = true; console.log("  wasm:  ", ids.join(" ")); console.log("  native:", wantIDs.join(" ")); }
 	}
 	console.log(`wasm memory ${(instance.exports.mem.buffer.byteLength / 2 ** 20).toFixed(0)} MiB, node rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
