@@ -111,15 +111,7 @@ func TestFixBoltTime(t *testing.T) {
 // TestSortZapSectionsDamaged: a damaged segment is an error, not a panic.
 func TestSortZapSectionsDamaged(t *testing.T) {
 	t.Parallel()
-	idx := unpackedIndex(t, searchtest.Incidents(t))
-	zaps, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
-	if len(zaps) == 0 {
-		t.Fatal("no zap segment in the index")
-	}
-	orig, err := os.ReadFile(zaps[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, orig := browserSegment(t)
 	if _, err := sortZapSections(slices.Clone(orig)); err != nil {
 		t.Fatalf("the segment as written: %v", err)
 	}
@@ -155,4 +147,20 @@ func TestSortZapSectionsDamaged(t *testing.T) {
 		sortZapSections(b)
 		copy(b[at:], orig[at:at+len(huge)])
 	}
+}
+
+// browserSegment writes the browser index of the test incidents and
+// returns its folder, the path of its first zap segment and the segment.
+func browserSegment(t *testing.T) (idx, path string, data []byte) {
+	t.Helper()
+	idx = unpackedIndex(t, searchtest.Incidents(t))
+	zaps, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no zap segment in the index")
+	}
+	data, err := os.ReadFile(zaps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx, zaps[0], data
 }
