@@ -10,7 +10,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/cli"
 	"github.com/inquest-dev/inquest/pkg/internal/repotest"
-	"github.com/inquest-dev/inquest/pkg/serve"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // TestDamagedIndexRepaired: a search index damaged in the cache (garbage
@@ -56,7 +56,7 @@ Evictions logged users out.
 				t.Fatal(err)
 			}
 			code, stdout, stderr := run("search", "-C", dir, "--json", "eviction")
-			var res serve.SearchResult
+			var res search.Result
 			if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.Total != 1 {
 				t.Fatalf("search over a damaged index: exit %d, %s %s", code, stdout, stderr)
 			}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
-	"github.com/inquest-dev/inquest/pkg/serve"
 )
 
 // SearchOptions are the options of `inquest search`.
@@ -111,7 +110,7 @@ func runSearch(cmd *cobra.Command, e *env, opts *SearchOptions) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false) // fragments stay readable; their text is escaped already
-		return enc.Encode(serve.SearchJSON(res))
+		return enc.Encode(res)
 	}
 	color := opts.Color == "always" || opts.Color == "auto" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
 	if err := search.WriteTable(e.stdout, res, color); err != nil {

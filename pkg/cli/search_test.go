@@ -9,6 +9,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 // TestSearchAllPages: the CLI gets every match, or as many as asked for,
@@ -24,7 +25,7 @@ func TestSearchAllPages(t *testing.T) {
 			Title: "Generated incident", Date: day.AddDate(0, 0, i%900), Severity: "SEV2", Status: "published", Tags: []string{"database"}}
 	}
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := search.Build(context.Background(), dir, incs, search.BuildOptions{}); err != nil {
+	if err := indexer.Build(context.Background(), dir, incs, indexer.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := search.Open(dir)

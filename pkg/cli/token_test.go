@@ -250,7 +250,7 @@ func TestTokenNeverLeaves(t *testing.T) {
 	if code := cli.Run(ctx, []string{"search", "-C", dir, "--json", "--limit", "100", "extraheader"}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("search: exit %d: %s", code, stderr.String())
 	}
-	var sj serve.SearchResult
+	var sj search.Result
 	if err := json.Unmarshal(stdout.Bytes(), &sj); err != nil || sj.Total != 0 {
 		t.Errorf("inquest search extraheader: %v, %+v", err, sj)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 // Fingerprint summarises the postmortem files of a repository (path, size,
@@ -68,11 +69,11 @@ func IndexCurrent(cache, fp string) bool {
 // UpdateIndex brings the search index in cache up to date with incs
 // (adding, re-indexing and deleting only what changed) and records that it
 // now matches fingerprint fp.
-func UpdateIndex(ctx context.Context, cache, fp string, incs []*postmortem.Incident) (search.UpdateStats, error) {
+func UpdateIndex(ctx context.Context, cache, fp string, incs []*postmortem.Incident) (indexer.UpdateStats, error) {
 	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return search.UpdateStats{}, fmt.Errorf("search index: %w", err)
+		return indexer.UpdateStats{}, fmt.Errorf("search index: %w", err)
 	}
-	st, err := search.Update(ctx, IndexDir(cache), incs, search.BuildOptions{})
+	st, err := indexer.Update(ctx, IndexDir(cache), incs, indexer.BuildOptions{})
 	if err != nil {
 		return st, fmt.Errorf("search index: %w", err)
 	}

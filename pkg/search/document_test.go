@@ -1,56 +1,14 @@
 package search
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
-// FuzzPlainText checks plainText against the rune-by-rune removal of
-// emphasis and code markers it replaced for valid UTF-8.
-func FuzzPlainText(f *testing.F) {
-	f.Add("Some **bold** and `code` text\n\n| a | b |\n|---|---|\n")
-	f.Add("*\xff* `é`\n```go\nx\n```\n<!-- hint -->[link](http://x) ![img](y)")
-	f.Fuzz(func(t *testing.T, md string) {
-		got := plainText(md)
-		want := plainTextByRune(md)
-		if got != want {
-			t.Fatalf("plainText(%q) = %q, want %q", md, got, want)
-		}
-	})
-}
-
-// plainTextByRune is plainText as first written.
-func plainTextByRune(md string) string {
-	if strings.Contains(md, "<!--") {
-		md = htmlCommentRE.ReplaceAllString(md, "")
-	}
-	if strings.Contains(md, "](") {
-		md = mdImageOrLinkRE.ReplaceAllString(md, "$1")
-	}
-	var b strings.Builder
-	blank := true
-	for line := range strings.Lines(md) {
-		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") || strings.Trim(t, "-=*_|: ") == "" {
-			if !blank {
-				b.WriteByte('\n')
-				blank = true
-			}
-			continue
-		}
-		t = strings.TrimSpace(strings.Trim(t, "|"))
-		for _, r := range t {
-			if r != '*' && r != '`' {
-				b.WriteRune(r)
-			}
-		}
-		b.WriteByte('\n')
-		blank = false
-	}
-	return strings.TrimSpace(b.String())
-}
-
 func TestClipWords(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 300)
 	for in, want := range map[string]string{
 		"short words stay":          "short words stay",
@@ -63,5 +21,40 @@ func TestClipWords(t *testing.T) {
 		if got := clipWords(in); got != want {
 			t.Errorf("clipWords(%.20q…) = %.20q… (%d bytes), want %d bytes", in, got, len(got), len(want))
 		}
+	}
+}
+
+// TestDocumentFields: what is unknown is left out (so that ranges and
+// sorting see it missing), tags, services and severity are copied to
+// their facets as written, the year comes from the date, and every word
+// is clipped.
+func TestDocumentFields(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", maxWord+10)
+	customers := 1200.0
+	full := Document{
+		ID: "INC-1", Title: "Pool " + long, Severity: "SEV1", Status: "published", Owner: "Jane Doe",
+		Reviewers: []string{"Sam Lee"}, Tags: []string{"Database"}, Services: []string{"checkout-api"},
+		Date:    time.Date(2024, 3, 4, 0, 0, 0, 0, time.FixedZone("CET", 3600)),
+		Started: time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC),
+		TTD:     90 * time.Second, Customers: &customers, ActionItemsOpen: 2, ActionItems: "Add a runbook\nAlert on pool use",
+		Text: map[string]string{FieldSummary: "The pool ran dry.", FieldBody: ""},
+	}
+	got := full.Fields()
+	want := map[string]any{
+		FieldID: "INC-1", FieldTitle: "Pool " + long[:maxWord], FieldSeverity: "SEV1", facetSeverity: "SEV1",
+		FieldStatus: "published", FieldOwner: "Jane Doe", FieldReviewers: []string{"Sam Lee"},
+		FieldTags: []string{"Database"}, facetTags: []string{"Database"},
+		FieldServices: []string{"checkout-api"}, facetServices: []string{"checkout-api"},
+		FieldDate: full.Date.UTC(), FieldYear: "2024", FieldStarted: full.Started, FieldTTD: 1.5,
+		FieldCustomers: 1200.0, FieldActionItemsOpen: 2.0, FieldActionItems: "Add a runbook\nAlert on pool use",
+		FieldSummary: "The pool ran dry.",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Fields() =\n%v\nwant\n%v", got, want)
+	}
+	empty := (&Document{ID: "INC-2"}).Fields()
+	if want := map[string]any{FieldID: "INC-2", FieldTitle: "", FieldActionItemsOpen: 0.0}; !reflect.DeepEqual(empty, want) {
+		t.Errorf("an empty document: %v, want %v", empty, want)
 	}
 }

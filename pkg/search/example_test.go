@@ -11,6 +11,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 var examplePostmortems = map[string]string{
@@ -70,7 +71,7 @@ func exampleIndex() (dir string, cleanup func()) {
 		log.Fatal(err)
 	}
 	dir = filepath.Join(tmp, "search")
-	if err := search.Build(context.Background(), dir, incs, search.BuildOptions{}); err != nil {
+	if err := indexer.Build(context.Background(), dir, incs, indexer.BuildOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	return dir, func() { os.RemoveAll(tmp) }
@@ -136,26 +137,4 @@ func ExampleIndex_Search_queryError() {
 	//                      ^ a date in a range is quoted: date:>"2024-01-01"
 	// +severity:SEV1 tag:database
 	//                ^ unknown field "tag" (did you mean "tags"?)
-}
-
-func ExampleRelations_Related() {
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		log.Fatal(err)
-	}
-	p := postmortem.NewParser(cfg)
-	var incs []*postmortem.Incident
-	for _, path := range []string{"postmortems/2023/2023-11-20-failover.md", "postmortems/2024/2024-03-04-pool.md", "postmortems/2024/2024-05-10-dns.md"} {
-		incs = append(incs, p.Parse(path, []byte(examplePostmortems[path])))
-	}
-	rel := search.NewRelations(incs)
-
-	// The pool incident shares its tag with the failover and its service
-	// with the DNS failures: equal scores, ordered by id.
-	for _, inc := range rel.Related(incs[1], 5) {
-		fmt.Println(inc.ID, inc.Title)
-	}
-	// Output:
-	// INC-2023-007 Database failover slowed search
-	// INC-2024-002 DNS resolution failures for checkout
 }

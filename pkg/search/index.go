@@ -14,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
 )
 
 // Index is an open, read-only search index. It is safe for concurrent use.
@@ -25,11 +27,11 @@ type Index struct {
 	heavy chan struct{}
 }
 
-// Open opens the index Build or Update wrote to dir. It fails when the
-// index was written with another MappingVersion; Update rebuilds such an
-// index.
+// Open opens the index package indexer wrote to dir. It fails when the
+// index was written with another MappingVersion; indexer.Update rebuilds
+// such an index.
 func Open(dir string) (*Index, error) {
-	sc, err := readSidecar(dir)
+	sc, err := indexdir.ReadSidecar(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("open search index %s: no index here: build it first: %w", dir, err)
@@ -39,13 +41,13 @@ func Open(dir string) (*Index, error) {
 	if sc.MappingVersion != MappingVersion {
 		return nil, fmt.Errorf("open search index %s: written with mapping version %d, this inquest reads version %d: build it again", dir, sc.MappingVersion, MappingVersion)
 	}
-	idx, err := openIndex(dir, map[string]any{"read_only": true, "bolt_timeout": lockTimeout})
+	idx, err := indexdir.OpenBleve(dir, map[string]any{"read_only": true, "bolt_timeout": indexdir.LockTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
 	// Bleve opens an index whose segments are gone or cut short as an
 	// empty one; the fingerprints know how many documents there should be.
-	if n, err := docCount(idx); err != nil || n != uint64(len(sc.Docs)) {
+	if n, err := indexdir.DocCount(idx); err != nil || n != uint64(len(sc.Docs)) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, len(sc.Docs))
 	}
@@ -78,7 +80,8 @@ type Request struct {
 	Highlight bool
 }
 
-// Result is the answer to a Request.
+// Result is the answer to a Request. Its JSON form (MarshalJSON) is the
+// one every front end prints.
 type Result struct {
 	// Total is the number of matching incidents, of which Hits is a page.
 	Total uint64
@@ -106,8 +109,8 @@ type Hit struct {
 
 // FacetCount is one value of a facet and the number of matches with it.
 type FacetCount struct {
-	Term  string
-	Count int
+	Term  string `json:"term"`
+	Count int    `json:"count"`
 }
 
 const (

@@ -1,44 +1,23 @@
-package search
+package search_test
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/inquest-dev/inquest/pkg/config"
-	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
-// wordy returns n incidents whose bodies hold 40 words no other incident
-// has: an index of 40·n distinct words.
-func wordy(t testing.TB, n int) []*postmortem.Incident {
-	t.Helper()
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := postmortem.NewParser(cfg)
-	var incs []*postmortem.Incident
-	for i := range n {
-		var body strings.Builder
-		for j := range 40 {
-			fmt.Fprintf(&body, "wq%05dz%02d ", i, j)
-		}
-		src := fmt.Sprintf("---\nid: INC-%04d\ntitle: Incident %d\ndate: 2024-01-01\n---\n## Summary\n\nThe pool ran dry.\n\n## Notes\n\n%s\n", i, i, body.String())
-		incs = append(incs, p.Parse(fmt.Sprintf("postmortems/%04d.md", i), []byte(src)))
-	}
-	return incs
-}
-
 // TestSearchBounds: queries that would cost without bound are refused with
-// a *QueryError naming the place to fix, or a *RequestError, before they
+// a *search.QueryError naming the place to fix, or a *search.RequestError, before they
 // cost much; what is within bounds still answers.
 func TestSearchBounds(t *testing.T) {
-	ix, _ := buildIndex(t, wordy(t, 200)) // 8,000 distinct words
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Wordy(t, 200)) // 8,000 distinct words
 	many := func(n int, f func(i int) string) string {
 		var parts []string
 		for i := range n {
@@ -64,11 +43,11 @@ func TestSearchBounds(t *testing.T) {
 		{"a date before 1678", `date:>="0001-01-01"`, 0, "dates in a range go from 1678 to 2261"},
 		{"from overflowing", "pool", math.MaxInt64, "from must be between 0 and 10000"},
 		{"from negative", "pool", -1, "from must be between"},
-		{"from at the bound", "pool", MaxFrom, ""},
+		{"from at the bound", "pool", search.MaxFrom, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			res, err := ix.Search(context.Background(), Request{Query: tc.query, From: tc.from, Facets: true, Highlight: true})
+			res, err := ix.Search(context.Background(), search.Request{Query: tc.query, From: tc.from, Facets: true, Highlight: true})
 			took := time.Since(start)
 			if tc.want == "" {
 				if err != nil {
@@ -79,10 +58,10 @@ func TestSearchBounds(t *testing.T) {
 				}
 				return
 			}
-			var qe *QueryError
-			var re *RequestError
+			var qe *search.QueryError
+			var re *search.RequestError
 			if !errors.As(err, &qe) && !errors.As(err, &re) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v (%T), want a QueryError or RequestError with %q", err, err, tc.want)
+				t.Fatalf("error %v (%T), want a search.QueryError or search.RequestError with %q", err, err, tc.want)
 			}
 			t.Logf("refused in %s: %v", took, err)
 		})
@@ -92,25 +71,26 @@ func TestSearchBounds(t *testing.T) {
 // TestSearchCancelled: a search that cannot start (the expensive searches'
 // turn does not come) or is cancelled ends with its context.
 func TestSearchCancelled(t *testing.T) {
-	ix, _ := buildIndex(t, wordy(t, 20))
-	for range cap(ix.heavy) {
-		ix.heavy <- struct{}{}
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Wordy(t, 20))
+	for range cap(search.HeavySlots(ix)) {
+		search.HeavySlots(ix) <- struct{}{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := ix.Search(ctx, Request{Query: "wq0001*"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := ix.Search(ctx, search.Request{Query: "wq0001*"}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("waiting for a turn: %v", err)
 	}
 	// A search without wildcards does not wait.
-	if _, err := ix.Search(context.Background(), Request{Query: "pool"}); err != nil {
+	if _, err := ix.Search(context.Background(), search.Request{Query: "pool"}); err != nil {
 		t.Errorf("plain search: %v", err)
 	}
-	for range cap(ix.heavy) {
-		<-ix.heavy
+	for range cap(search.HeavySlots(ix)) {
+		<-search.HeavySlots(ix)
 	}
 	done, stop := context.WithCancel(context.Background())
 	stop()
-	if _, err := ix.Search(done, Request{Query: "wq0001*"}); !errors.Is(err, context.Canceled) {
+	if _, err := ix.Search(done, search.Request{Query: "wq0001*"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled search: %v", err)
 	}
 }

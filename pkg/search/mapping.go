@@ -1,6 +1,11 @@
-// Package search is inquest's Bleve adapter: the index mapping shared by the
-// build, the CLI, the server and (one day) the browser, the index build and
-// its incremental update, queries, related incidents and terminal output.
+// Package search is the query side of inquest's Bleve adapter: the index
+// mapping and the Document every index holds, shared by the CLI, the
+// server and the browser's WebAssembly runtime; the query language and the
+// bounds on what one search may cost; Open, Search and Verify; the one
+// result shape (Result, in Go and as JSON); and terminal output. It knows
+// nothing of postmortems: package indexer turns incidents into Documents
+// and writes the indexes, so that a change to the domain model does not
+// change the WebAssembly runtime, which compiles this package.
 //
 // # Query language
 //
@@ -69,9 +74,9 @@
 // # Index directory
 //
 // An index is a Bleve (scorch) directory plus fingerprints.json, which
-// records MappingVersion and a fingerprint of each incident's document for
-// Update. Build writes a new directory beside the old one and renames it
-// into place.
+// records MappingVersion, a fingerprint of each incident's document for
+// indexer.Update and a checksum of every file for Verify. indexer.Build
+// writes a new directory beside the old one and renames it into place.
 package search
 
 import (
@@ -86,8 +91,9 @@ import (
 )
 
 // MappingVersion identifies the index mapping and the way incidents are
-// turned into documents. Bump it whenever either changes: Update rebuilds
-// an index written with another version, and Open refuses it.
+// turned into documents (package indexer). Bump it whenever either
+// changes: indexer.Update rebuilds an index written with another version,
+// and Open refuses it.
 const MappingVersion = 2
 
 // Field names of the index: the query language documented above.
@@ -203,6 +209,11 @@ func lookupField(name string) (fieldSpec, bool) {
 // user of an index shares, and it touches no files, so it builds for
 // WebAssembly too.
 func NewMapping() mapping.IndexMapping { return newMapping(false) }
+
+// NewBrowserMapping returns the mapping of the index a static site ships:
+// NewMapping, but storing only the fields a Hit is made of and the
+// summary, for its fragments.
+func NewBrowserMapping() mapping.IndexMapping { return newMapping(true) }
 
 // browserStored are the fields a browser index stores: those a Hit is made
 // of, plus the summary for highlighted fragments. Storing a field changes

@@ -73,131 +73,148 @@ func lex(q string) ([]token, *QueryError) {
 	i := 0
 	for i < len(q) {
 		r, n := utf8.DecodeRuneInString(q[i:])
-		start := i
+		var t token
+		var err *QueryError
 		switch {
 		case r == '"':
-			var b strings.Builder
-			j := i + 1
-			closed := false
-			for j < len(q) {
-				c, m := utf8.DecodeRuneInString(q[j:])
-				if c == '\\' && j+m < len(q) {
-					e, em := utf8.DecodeRuneInString(q[j+m:])
-					b.WriteString(unescape(e))
-					j += m + em
-					continue
-				}
-				j += m
-				if c == '"' {
-					closed = true
-					break
-				}
-				b.WriteRune(c)
-			}
-			if !closed {
-				return nil, &QueryError{Query: q, Pos: start, Msg: `unterminated quote: close the phrase with "`}
-			}
-			toks = append(toks, token{kind: tPhrase, text: b.String(), pos: start, end: j, paren: -1})
-			i = j
+			t, err = lexPhrase(q, i)
 		case strings.ContainsRune("+-:><=", r):
 			kind := map[rune]tokKind{'+': tPlus, '-': tMinus, ':': tColon, '>': tGreater, '<': tLess, '=': tEqual}[r]
-			toks = append(toks, token{kind: kind, text: string(r), pos: start, end: i + n, paren: -1})
-			i += n
+			t = token{kind: kind, text: string(r), pos: i, end: i + n, paren: -1}
 		case r == '^' || r == '~':
-			// Both run to the next unescaped space, as in Bleve.
-			var vb strings.Builder
-			j := i + n
-			for j < len(q) && q[j] != ' ' {
-				c, m := utf8.DecodeRuneInString(q[j:])
-				if c == '\\' {
-					// A backslash at the end is dropped, as in Bleve.
-					if j+m < len(q) {
-						e, em := utf8.DecodeRuneInString(q[j+m:])
-						vb.WriteString(unescape(e))
-						j += m
-						m = em
-					}
-					j += m
-					continue
-				}
-				vb.WriteRune(c)
-				j += m
-			}
-			v := vb.String()
-			kind := tBoost
-			if r == '~' {
-				kind = tTilde
-			}
-			if v == "" {
-				v = "1"
-			}
-			_, err := strconv.ParseFloat(v, 64)
-			switch {
-			case err != nil && kind == tBoost:
-				return nil, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("boost %q is not a number: write e.g. title:pool^2", q[i+n:j])}
-			case err != nil:
-				return nil, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("fuzziness %q is not a number: write e.g. pool~1", q[i+n:j])}
-			}
-			toks = append(toks, token{kind: kind, text: v, pos: start, end: j, paren: -1})
-			i = j
+			t, err = lexModifier(q, i, r, n)
 		case unicode.IsSpace(r):
 			i += n
+			continue
 		default:
-			// A word: Bleve ends it at an unescaped space, colon, caret or
-			// tilde only, so quotes and parentheses inside stay part of it.
-			var b strings.Builder
-			j := i
-			paren := -1
-			number := true
-			dot := false
-			for j < len(q) {
-				c, m := utf8.DecodeRuneInString(q[j:])
-				if c == '\\' {
-					if j+m >= len(q) {
-						j += m
-						break
-					}
-					e, em := utf8.DecodeRuneInString(q[j+m:])
-					b.WriteString(unescape(e))
-					number = false
-					j += m + em
-					continue
-				}
-				if c == ' ' || c == ':' || c == '^' || c == '~' {
-					break
-				}
-				if (c == '(' || c == ')') && paren < 0 {
-					paren = j
-				}
-				switch {
-				case unicode.IsDigit(c):
-				case c == '.' && !dot && j > i:
-					dot = true
-				default:
-					number = false
-				}
-				b.WriteRune(c)
-				j += m
-			}
-			if b.Len() == 0 {
+			var ok bool
+			if t, ok, err = lexWord(q, i); err == nil && !ok {
 				// A lone backslash at the end: Bleve drops it.
-				i = j
+				i = t.end
 				continue
 			}
-			kind := tString
-			if number && unicode.IsDigit(r) {
-				kind = tNumber
-				if _, err := strconv.ParseFloat(b.String(), 64); err != nil {
-					// Digits of other scripts: Bleve lexes a number and
-					// then cannot read it.
-					return nil, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("%q is not a number that can be read: quote it to search for the text", b.String())}
-				}
-			}
-			toks = append(toks, token{kind: kind, text: b.String(), pos: start, end: j, paren: paren})
-			i = j
 		}
+		if err != nil {
+			return nil, err
+		}
+		toks = append(toks, t)
+		i = t.end
 	}
 	return toks, nil
+}
+
+// lexPhrase reads the quoted phrase that starts at q[start].
+func lexPhrase(q string, start int) (token, *QueryError) {
+	var b strings.Builder
+	j := start + 1
+	for j < len(q) {
+		c, m := utf8.DecodeRuneInString(q[j:])
+		if c == '\\' && j+m < len(q) {
+			e, em := utf8.DecodeRuneInString(q[j+m:])
+			b.WriteString(unescape(e))
+			j += m + em
+			continue
+		}
+		j += m
+		if c == '"' {
+			return token{kind: tPhrase, text: b.String(), pos: start, end: j, paren: -1}, nil
+		}
+		b.WriteRune(c)
+	}
+	return token{}, &QueryError{Query: q, Pos: start, Msg: `unterminated quote: close the phrase with "`}
+}
+
+// lexModifier reads the boost (^) or fuzziness (~) r, n bytes long, that
+// starts at q[start]. Both run to the next unescaped space, as in Bleve.
+func lexModifier(q string, start int, r rune, n int) (token, *QueryError) {
+	var vb strings.Builder
+	j := start + n
+	for j < len(q) && q[j] != ' ' {
+		c, m := utf8.DecodeRuneInString(q[j:])
+		if c == '\\' {
+			// A backslash at the end is dropped, as in Bleve.
+			if j+m < len(q) {
+				e, em := utf8.DecodeRuneInString(q[j+m:])
+				vb.WriteString(unescape(e))
+				j += m
+				m = em
+			}
+			j += m
+			continue
+		}
+		vb.WriteRune(c)
+		j += m
+	}
+	v := vb.String()
+	kind := tBoost
+	if r == '~' {
+		kind = tTilde
+	}
+	if v == "" {
+		v = "1"
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	switch {
+	case err != nil && kind == tBoost:
+		return token{}, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("boost %q is not a number: write e.g. title:pool^2", q[start+n:j])}
+	case err != nil:
+		return token{}, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("fuzziness %q is not a number: write e.g. pool~1", q[start+n:j])}
+	}
+	return token{kind: kind, text: v, pos: start, end: j, paren: -1}, nil
+}
+
+// lexWord reads the word that starts at q[start]: Bleve ends it at an
+// unescaped space, colon, caret or tilde only, so quotes and parentheses
+// inside stay part of it. ok is false when there is no word, only a
+// backslash at the end; the token's end is then past it.
+func lexWord(q string, start int) (t token, ok bool, _ *QueryError) {
+	var b strings.Builder
+	j := start
+	paren := -1
+	number := true
+	dot := false
+	for j < len(q) {
+		c, m := utf8.DecodeRuneInString(q[j:])
+		if c == '\\' {
+			if j+m >= len(q) {
+				j += m
+				break
+			}
+			e, em := utf8.DecodeRuneInString(q[j+m:])
+			b.WriteString(unescape(e))
+			number = false
+			j += m + em
+			continue
+		}
+		if c == ' ' || c == ':' || c == '^' || c == '~' {
+			break
+		}
+		if (c == '(' || c == ')') && paren < 0 {
+			paren = j
+		}
+		switch {
+		case unicode.IsDigit(c):
+		case c == '.' && !dot && j > start:
+			dot = true
+		default:
+			number = false
+		}
+		b.WriteRune(c)
+		j += m
+	}
+	if b.Len() == 0 {
+		return token{end: j}, false, nil
+	}
+	kind := tString
+	if r, _ := utf8.DecodeRuneInString(q[start:]); number && unicode.IsDigit(r) {
+		kind = tNumber
+		if _, err := strconv.ParseFloat(b.String(), 64); err != nil {
+			// Digits of other scripts: Bleve lexes a number and then
+			// cannot read it.
+			return token{}, false, &QueryError{Query: q, Pos: start, Msg: fmt.Sprintf("%q is not a number that can be read: quote it to search for the text", b.String())}
+		}
+	}
+	return token{kind: kind, text: b.String(), pos: start, end: j, paren: paren}, true, nil
 }
 
 // unescape mirrors Bleve: a backslash before a reserved character is
@@ -220,22 +237,88 @@ type clause struct {
 	fuzzy    *token // the ~ after the value, if any
 }
 
+// clauseParser holds a query and its tokens for parseClauses.
+type clauseParser struct {
+	q    string
+	toks []token
+}
+
+// at returns token i, or nil past the end.
+func (p *clauseParser) at(i int) *token {
+	if i < len(p.toks) {
+		return &p.toks[i]
+	}
+	return nil
+}
+
+// fail reports msg at token i, or at the end of the query past the last.
+func (p *clauseParser) fail(i int, msg string) *QueryError {
+	pos := len(p.q)
+	if t := p.at(i); t != nil {
+		pos = t.pos
+	}
+	return &QueryError{Query: p.q, Pos: pos, Msg: msg}
+}
+
+// fieldValue reads what follows the field name and colon of c, from token
+// i on: a range (field:>N, field:>="date"), a negative number (field:-3)
+// or a value, possibly fuzzy. It returns the index of the next token.
+func (p *clauseParser) fieldValue(c *clause, i int) (int, *QueryError) {
+	v := p.at(i)
+	if v == nil || v.kind == tPlus || v.kind == tColon || v.kind == tBoost || v.kind == tTilde || v.kind == tEqual {
+		return i, p.fail(i, fmt.Sprintf("%s: needs a value right after the colon, e.g. %s:value", c.field, c.field))
+	}
+	switch v.kind {
+	case tGreater, tLess:
+		c.rangeOp = true
+		i++
+		if w := p.at(i); w != nil && w.kind == tEqual {
+			i++
+		}
+		if w := p.at(i); w != nil && w.kind == tMinus {
+			i++
+			if n := p.at(i); n == nil || n.kind != tNumber {
+				return i, p.fail(i, "a number must follow the minus sign")
+			}
+		}
+		w := p.at(i)
+		if w == nil || w.kind != tNumber && w.kind != tPhrase {
+			msg := fmt.Sprintf(`a range needs a number or a quoted date: %s:>1000 or %s:>="2024-01-01"`, c.field, c.field)
+			if f, ok := lookupField(c.field); ok && f.kind == kindDate {
+				msg = fmt.Sprintf(`a date in a range is quoted: %s:>"2024-01-01"`, c.field)
+			} else if ok && f.kind == kindNumber {
+				msg = fmt.Sprintf(`a range needs a number: %s:>10`, c.field)
+			}
+			return i, p.fail(i, msg)
+		}
+		c.value = *w
+		i++
+	case tMinus:
+		i++
+		if n := p.at(i); n == nil || n.kind != tNumber {
+			return i, p.fail(i-1, fmt.Sprintf("%s:- needs a number; to exclude a value write -%s:value", c.field, c.field))
+		}
+		c.value = *p.at(i)
+		i++
+	default:
+		c.value = *v
+		i++
+		if w := p.at(i); w != nil && w.kind == tTilde {
+			if v.kind != tString {
+				return i, p.fail(i, "~ (fuzzy) follows a word, e.g. title:pool~1")
+			}
+			c.fuzzy = p.at(i)
+			i++
+		}
+	}
+	return i, nil
+}
+
 // parseClauses checks a token list against Bleve's query-string grammar,
 // reporting the first token that does not fit with what was expected there.
 func parseClauses(q string, toks []token) ([]clause, *QueryError) {
-	at := func(i int) *token {
-		if i < len(toks) {
-			return &toks[i]
-		}
-		return nil
-	}
-	fail := func(i int, msg string) *QueryError {
-		pos := len(q)
-		if t := at(i); t != nil {
-			pos = t.pos
-		}
-		return &QueryError{Query: q, Pos: pos, Msg: msg}
-	}
+	p := &clauseParser{q: q, toks: toks}
+	at, fail := p.at, p.fail
 	if len(toks) == 0 {
 		return nil, &QueryError{Query: q, Pos: 0, Msg: "nothing to search for"}
 	}
@@ -255,53 +338,9 @@ func parseClauses(q string, toks []token) ([]clause, *QueryError) {
 			return nil, fail(i, "a clause is missing at the end")
 		case (t.kind == tString || t.kind == tPhrase) && at(i+1) != nil && at(i+1).kind == tColon:
 			c.field, c.fieldPos = t.text, t.pos
-			i += 2
-			v := at(i)
-			if v == nil || v.kind == tPlus || v.kind == tColon || v.kind == tBoost || v.kind == tTilde || v.kind == tEqual {
-				return nil, fail(i, fmt.Sprintf("%s: needs a value right after the colon, e.g. %s:value", c.field, c.field))
-			}
-			switch v.kind {
-			case tGreater, tLess:
-				c.rangeOp = true
-				i++
-				if w := at(i); w != nil && w.kind == tEqual {
-					i++
-				}
-				if w := at(i); w != nil && w.kind == tMinus {
-					i++
-					if n := at(i); n == nil || n.kind != tNumber {
-						return nil, fail(i, "a number must follow the minus sign")
-					}
-				}
-				w := at(i)
-				if w == nil || w.kind != tNumber && w.kind != tPhrase {
-					msg := fmt.Sprintf(`a range needs a number or a quoted date: %s:>1000 or %s:>="2024-01-01"`, c.field, c.field)
-					if f, ok := lookupField(c.field); ok && f.kind == kindDate {
-						msg = fmt.Sprintf(`a date in a range is quoted: %s:>"2024-01-01"`, c.field)
-					} else if ok && f.kind == kindNumber {
-						msg = fmt.Sprintf(`a range needs a number: %s:>10`, c.field)
-					}
-					return nil, fail(i, msg)
-				}
-				c.value = *w
-				i++
-			case tMinus:
-				i++
-				if n := at(i); n == nil || n.kind != tNumber {
-					return nil, fail(i-1, fmt.Sprintf("%s:- needs a number; to exclude a value write -%s:value", c.field, c.field))
-				}
-				c.value = *at(i)
-				i++
-			default:
-				c.value = *v
-				i++
-				if w := at(i); w != nil && w.kind == tTilde {
-					if v.kind != tString {
-						return nil, fail(i, "~ (fuzzy) follows a word, e.g. title:pool~1")
-					}
-					c.fuzzy = at(i)
-					i++
-				}
+			var err *QueryError
+			if i, err = p.fieldValue(&c, i+2); err != nil {
+				return nil, err
 			}
 		case t.kind == tString || t.kind == tPhrase || t.kind == tNumber:
 			c.value = *t
@@ -314,7 +353,7 @@ func parseClauses(q string, toks []token) ([]clause, *QueryError) {
 				i++
 			}
 			if w := at(i); w != nil && w.kind == tColon && t.kind == tNumber {
-				return nil, fail(t.pos, fmt.Sprintf("%q is not a field name", t.text))
+				return nil, &QueryError{Query: q, Pos: t.pos, Msg: fmt.Sprintf("%q is not a field name", t.text)}
 			}
 		case t.kind == tColon:
 			return nil, fail(i, "a field name is missing before the colon: tags:database")

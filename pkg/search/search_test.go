@@ -1,85 +1,33 @@
-package search
+package search_test
 
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search/query"
-	"golang.org/x/tools/txtar"
-
-	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
-// fixtures parses the postmortems of a txtar archive in testdata, keyed by
-// file name, in archive order.
-func fixtures(t testing.TB, name string) []*postmortem.Incident {
-	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := postmortem.NewParser(cfg)
-	var incs []*postmortem.Incident
-	for _, f := range ar.Files {
-		incs = append(incs, p.Parse(f.Name, f.Data))
-	}
-	return incs
-}
-
-// parseOne parses a single postmortem given as text.
-func parseOne(t testing.TB, rel, content string) *postmortem.Incident {
-	t.Helper()
-	cfg, err := config.Parse(nil, "inquest.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return postmortem.NewParser(cfg).Parse(rel, []byte(content))
-}
-
-func buildIndex(t testing.TB, incs []*postmortem.Incident) (*Index, string) {
+// buildIndex builds an index of incs in a new folder and opens it.
+func buildIndex(t testing.TB, incs []*postmortem.Incident) (*search.Index, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "search")
-	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
+	if err := indexer.Build(context.Background(), dir, incs, indexer.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix, dir
-}
-
-func ids(hits []Hit) []string {
-	out := make([]string, len(hits))
-	for i, h := range hits {
-		out[i] = h.ID
-	}
-	return out
-}
-
-func doSearch(t *testing.T, ix *Index, r Request) *Result {
-	t.Helper()
-	res, err := ix.Search(context.Background(), r)
-	if err != nil {
-		t.Fatalf("search %q: %v", r.Query, err)
-	}
-	return res
+	return searchtest.Open(t, dir), dir
 }
 
 func TestQueries(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	all := []string{"INC-2022-010", "INC-2023-007", "INC-2024-001", "INC-2024-002", "INC-2024-003", "INC-2024-004"}
 	for _, tc := range []struct {
 		name, query string
@@ -132,8 +80,8 @@ func TestQueries(t *testing.T) {
 		{"boost", "checkout^5 failover", []string{"INC-2024-001", "INC-2024-002", "INC-2023-007", "INC-2024-003"}, "ordered"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := doSearch(t, ix, Request{Query: tc.query, Limit: 50})
-			got := ids(res.Hits)
+			res := searchtest.Search(t, ix, search.Request{Query: tc.query, Limit: 50})
+			got := searchtest.IDs(res.Hits)
 			if tc.order == "" {
 				slices.Sort(got)
 			}
@@ -150,7 +98,8 @@ func TestQueries(t *testing.T) {
 }
 
 func TestQueryErrors(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	for _, tc := range []struct {
 		query string
 		pos   int
@@ -176,6 +125,7 @@ func TestQueryErrors(t *testing.T) {
 		{`tags:dns +`, 10, "must be followed by a clause"},
 		{`a:b:c`, 3, "unexpected colon"},
 		{`2024:x`, 0, "not a field name"},
+		{`dns 2024:x`, 4, "not a field name"},
 		{`"a"~1`, 3, "follows a word"},
 		{`tags:-dns`, 5, "to exclude a value write -tags:value"},
 		{`:dns`, 0, "field name is missing"},
@@ -184,10 +134,10 @@ func TestQueryErrors(t *testing.T) {
 		{`>5`, 0, "needs a field"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			_, err := ix.Search(context.Background(), Request{Query: tc.query})
-			var qe *QueryError
+			_, err := ix.Search(context.Background(), search.Request{Query: tc.query})
+			var qe *search.QueryError
 			if !errors.As(err, &qe) {
-				t.Fatalf("error %v (%T), want a *QueryError", err, err)
+				t.Fatalf("error %v (%T), want a *search.QueryError", err, err)
 			}
 			if qe.Pos != tc.pos || !strings.Contains(qe.Msg, tc.msg) {
 				t.Errorf("got pos %d %q, want pos %d containing %q", qe.Pos, qe.Msg, tc.pos, tc.msg)
@@ -196,95 +146,43 @@ func TestQueryErrors(t *testing.T) {
 	}
 }
 
-// grammarOK reports whether lex and parseClauses accept q, and whether
-// Bleve's parser does. ok is false when Bleve stopped at a date it cannot
-// read, an error of the value that locate finds, before the end.
-func grammarOK(q string) (ours, bleve, ok bool) {
-	if strings.TrimSpace(q) == "" {
-		// parseQuery matches everything before any grammar.
-		return false, false, false
-	}
-	toks, err := lex(q)
-	if err == nil {
-		_, err = parseClauses(q, toks)
-	}
-	_, berr := query.NewQueryStringQuery(q).Parse()
-	if berr != nil && strings.Contains(berr.Error(), "invalid time") {
-		return false, false, false
-	}
-	return err == nil, berr == nil, true
-}
-
-// TestGrammarMatchesBleve checks that our grammar, which exists to put a
-// position on Bleve's errors, accepts exactly what Bleve accepts.
-func TestGrammarMatchesBleve(t *testing.T) {
-	for _, q := range []string{
-		`tags:database`, `+a -b c`, `"x y":z`, `a~`, `a~2 b^3`, `f:>=-3`, `f:<-3.5`, `f:"x"^2`,
-		`f:-3`, `f:a~1`, `3`, `3.5`, `a\:b`, `a"b`, `f:>"2024-01-01"`, `/re(g|x)/`, `ab*`, `+ a`,
-		`a:`, `:a`, `a:>`, `a:>b`, `"a`, `+`, `a~x`, `2024:x`, `a:b:c`, `a:-b`, `a~1~1`, `^2`, `a^`,
-		`"a"~1`, `a:>=`, `a:=3`, `1.2.3`, `a\`, `-`, `a:- 3`, `3~1`, `a::b`, `"a":"b"`, `a:>-"x"`,
-	} {
-		ours, bleve, ok := grammarOK(q)
-		if ok && ours != bleve {
-			t.Errorf("%s: our grammar accepts: %v, Bleve accepts: %v", q, ours, bleve)
-		}
-	}
-}
-
-// FuzzGrammar looks for queries on which our grammar and Bleve's disagree,
-// and for panics in parseQuery.
-func FuzzGrammar(f *testing.F) {
-	for _, q := range []string{`tags:database +severity:SEV1 "connection pool" -services:auth date:>"2024-01-01"`,
-		`a~1 b^2`, `f:>=-3`, `"a\"b"`, `/x/`, `a:b:c`} {
-		f.Add(q)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		if !utf8.ValidString(q) {
-			return
-		}
-		_, _, _ = parseQuery(q)
-		ours, bleve, ok := grammarOK(q)
-		if ok && ours != bleve {
-			t.Errorf("%q: our grammar accepts: %v, Bleve accepts: %v", q, ours, bleve)
-		}
-	})
-}
-
 func TestSortAndPages(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
 	newest := []string{"INC-2024-004", "INC-2024-002", "INC-2024-001", "INC-2024-003", "INC-2023-007", "INC-2022-010"}
 	oldest := slices.Clone(newest)
 	slices.Reverse(oldest)
 	for _, tc := range []struct {
 		name string
-		r    Request
+		r    search.Request
 		want []string
 	}{
-		{"empty query is newest first", Request{}, newest},
-		{"-date", Request{Query: "-tags:none", Sort: "-date"}, newest},
-		{"date", Request{Sort: "date"}, oldest},
-		{"page 2", Request{Sort: "-date", Limit: 2, From: 2}, newest[2:4]},
-		{"last page", Request{Sort: "-date", Limit: 4, From: 4}, newest[4:]},
-		{"past the end", Request{Sort: "-date", Limit: 4, From: 10}, nil},
-		{"score", Request{Query: "failover", Sort: "score"}, []string{"INC-2023-007", "INC-2024-003"}},
+		{"empty query is newest first", search.Request{}, newest},
+		{"-date", search.Request{Query: "-tags:none", Sort: "-date"}, newest},
+		{"date", search.Request{Sort: "date"}, oldest},
+		{"page 2", search.Request{Sort: "-date", Limit: 2, From: 2}, newest[2:4]},
+		{"last page", search.Request{Sort: "-date", Limit: 4, From: 4}, newest[4:]},
+		{"past the end", search.Request{Sort: "-date", Limit: 4, From: 10}, nil},
+		{"score", search.Request{Query: "failover", Sort: "score"}, []string{"INC-2023-007", "INC-2024-003"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := doSearch(t, ix, tc.r)
-			if got := ids(res.Hits); !slices.Equal(got, tc.want) {
+			res := searchtest.Search(t, ix, tc.r)
+			if got := searchtest.IDs(res.Hits); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
 	}
-	if _, err := ix.Search(context.Background(), Request{Sort: "title"}); err == nil {
+	if _, err := ix.Search(context.Background(), search.Request{Sort: "title"}); err == nil {
 		t.Error("sort by title: no error")
 	}
 }
 
 func TestHitFields(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Query: "id:INC-2024-002"})
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Query: "id:INC-2024-002"})
 	if len(res.Hits) != 1 {
-		t.Fatalf("hits %v", ids(res.Hits))
+		t.Fatalf("hits %v", searchtest.IDs(res.Hits))
 	}
 	h := res.Hits[0]
 	if h.Title != "DNS resolution failures for checkout" || h.Severity != "SEV1" || h.Status != "published" ||
@@ -295,9 +193,10 @@ func TestHitFields(t *testing.T) {
 }
 
 func TestFacets(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Facets: true})
-	want := map[string][]FacetCount{
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Facets: true})
+	want := map[string][]search.FacetCount{
 		"severity": {{"SEV1", 2}, {"SEV2", 2}, {"SEV3", 1}, {"SEV4", 1}},
 		"year":     {{"2024", 4}, {"2022", 1}, {"2023", 1}},
 		"services": {{"checkout-api", 2}, {"auth", 1}, {"edge", 1}, {"payments", 1}, {"search", 1}, {"status-page", 1}},
@@ -307,25 +206,26 @@ func TestFacets(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", name, got, w)
 		}
 	}
-	if got := res.Facets["tags"]; len(got) != 7 || got[0] != (FacetCount{"database", 2}) {
+	if got := res.Facets["tags"]; len(got) != 7 || got[0] != (search.FacetCount{"database", 2}) {
 		t.Errorf("tags: %v", got)
 	}
 	// Facets count every match, not only the page.
-	res = doSearch(t, ix, Request{Query: "+severity:sev1", Facets: true, Limit: 1})
-	if got := res.Facets["services"]; !slices.Equal(got, []FacetCount{{"checkout-api", 2}, {"edge", 1}}) {
+	res = searchtest.Search(t, ix, search.Request{Query: "+severity:sev1", Facets: true, Limit: 1})
+	if got := res.Facets["services"]; !slices.Equal(got, []search.FacetCount{{"checkout-api", 2}, {"edge", 1}}) {
 		t.Errorf("services of SEV1: %v", got)
 	}
 }
 
 func TestHighlightEscapes(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Query: "script", Highlight: true})
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Query: "script", Highlight: true})
 	if len(res.Hits) != 1 {
-		t.Fatalf("hits %v", ids(res.Hits))
+		t.Fatalf("hits %v", searchtest.IDs(res.Hits))
 	}
 	frags := res.Hits[0].Fragments
-	title := strings.Join(frags[FieldTitle], "")
-	summary := strings.Join(frags[FieldSummary], "")
+	title := strings.Join(frags[search.FieldTitle], "")
+	summary := strings.Join(frags[search.FieldSummary], "")
 	if !strings.Contains(title, "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;") {
 		t.Errorf("title fragment not escaped: %q", title)
 	}
@@ -342,25 +242,27 @@ func TestHighlightEscapes(t *testing.T) {
 }
 
 func TestHighlightSections(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Query: "broker", Highlight: true})
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Query: "broker", Highlight: true})
 	if len(res.Hits) != 1 {
-		t.Fatalf("hits %v", ids(res.Hits))
+		t.Fatalf("hits %v", searchtest.IDs(res.Hits))
 	}
-	got := res.Hits[0].Fragments[FieldFactors]
+	got := res.Hits[0].Fragments[search.FieldFactors]
 	if len(got) == 0 || !strings.Contains(got[0], "<mark>broker</mark>") {
 		t.Errorf("factors fragments %q", got)
 	}
 }
 
 func TestWriteTable(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Query: "broker script", Highlight: true})
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Query: "broker script", Highlight: true})
 	var plain, color strings.Builder
-	if err := WriteTable(&plain, res, false); err != nil {
+	if err := search.WriteTable(&plain, res, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteTable(&color, res, true); err != nil {
+	if err := search.WriteTable(&color, res, true); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"INC-2024-003  2024-01-15  SEV3  Payment webhooks delayed", "after a broker failover", "2 incidents"} {
@@ -371,26 +273,17 @@ func TestWriteTable(t *testing.T) {
 	if strings.Contains(plain.String(), "\x1b") || strings.Contains(plain.String(), "<mark>") {
 		t.Errorf("plain table has markup:\n%q", plain.String())
 	}
-	if !strings.Contains(color.String(), ansiBold+"broker"+ansiReset) || !strings.Contains(color.String(), "<"+ansiBold+"script"+ansiReset+">") {
+	if !strings.Contains(color.String(), search.AnsiBold+"broker"+search.AnsiReset) || !strings.Contains(color.String(), "<"+search.AnsiBold+"script"+search.AnsiReset+">") {
 		t.Errorf("color table:\n%q", color.String())
 	}
 }
 
-func TestTerminalFragmentStripsControls(t *testing.T) {
-	got := terminalFragment("a\x1b[31m <mark>red</mark>\nb &amp; &lt;c&gt;", true, 100)
-	if want := "a [31m " + ansiBold + "red" + ansiReset + " b & <c>"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	if got := terminalFragment("<mark>abcdef</mark>ghij", false, 4); got != "abc…" {
-		t.Errorf("truncated: %q", got)
-	}
-}
-
 func TestWriteFacets(t *testing.T) {
-	ix, _ := buildIndex(t, fixtures(t, "incidents.txtar"))
-	res := doSearch(t, ix, Request{Query: "+severity:sev1", Facets: true})
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	res := searchtest.Search(t, ix, search.Request{Query: "+severity:sev1", Facets: true})
 	var b strings.Builder
-	if err := WriteFacets(&b, res); err != nil {
+	if err := search.WriteFacets(&b, res); err != nil {
 		t.Fatal(err)
 	}
 	want := "severity: SEV1 (2)\n" +
@@ -402,102 +295,25 @@ func TestWriteFacets(t *testing.T) {
 	}
 }
 
-func TestSectionTexts(t *testing.T) {
-	inc := parseOne(t, "x.md", `---
-title: T
----
-Intro line.
-
-# Wrapper
-
-Wrapper text.
-
-## Timeline
-
-- 10:00 UTC — start
-
-### Database
-
-replica lag
-
-## Five whys
-
-why one
-
-Setext heading
---------------
-
-setext text
-`)
-	got := sectionTexts(inc, postmortem.NewTextReader())
-	want := map[string]string{
-		FieldBody:     "Intro line.\n\nWrapper\n\nWrapper text.\n\nSetext heading\n\nsetext text",
-		FieldTimeline: "- 10:00 UTC — start\n\nDatabase\n\nreplica lag",
-		FieldFactors:  "why one",
-	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: got %q, want %q", k, got[k], w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("fields %v", got)
-	}
-}
-
-func TestBrokenAndDuplicatesSkipped(t *testing.T) {
-	a := parseOne(t, "a.md", "---\nid: X-1\ntitle: First\n---\n")
-	b := parseOne(t, "b.md", "---\nid: X-1\ntitle: Second\n---\n")
-	broken := parseOne(t, "c.md", "")
-	ix, _ := buildIndex(t, []*postmortem.Incident{a, b, broken, nil})
-	res := doSearch(t, ix, Request{})
-	if len(res.Hits) != 1 || res.Hits[0].Title != "First" {
-		t.Errorf("hits %+v", res.Hits)
-	}
-}
-
 func TestEmptyIndex(t *testing.T) {
+	t.Parallel()
 	ix, _ := buildIndex(t, nil)
-	res := doSearch(t, ix, Request{Query: "anything", Facets: true})
+	res := searchtest.Search(t, ix, search.Request{Query: "anything", Facets: true})
 	if res.Total != 0 || len(res.Facets["tags"]) != 0 {
 		t.Errorf("result %+v", res)
 	}
 }
 
 func TestOpenErrors(t *testing.T) {
-	if _, err := Open(filepath.Join(t.TempDir(), "none")); err == nil || !strings.Contains(err.Error(), "build it first") {
+	t.Parallel()
+	if _, err := search.Open(filepath.Join(t.TempDir(), "none")); err == nil || !strings.Contains(err.Error(), "build it first") {
 		t.Errorf("missing index: %v", err)
 	}
-	_, dir := buildIndex(t, fixtures(t, "incidents.txtar"))
-	if err := writeSidecar(dir, sidecar{MappingVersion: MappingVersion + 1}); err != nil {
+	_, dir := buildIndex(t, searchtest.Incidents(t))
+	if err := indexdir.WriteSidecar(dir, indexdir.Sidecar{MappingVersion: search.MappingVersion + 1}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "build it again") {
+	if _, err := search.Open(dir); err == nil || !strings.Contains(err.Error(), "build it again") {
 		t.Errorf("other mapping version: %v", err)
-	}
-}
-
-func TestBuildCancelledKeepsOldIndex(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
-	dir := filepath.Join(t.TempDir(), "search")
-	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := Build(ctx, dir, incs[:1], BuildOptions{}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled build: %v", err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if res := doSearch(t, ix, Request{}); res.Total != 6 {
-		t.Errorf("total %d after a cancelled build", res.Total)
-	}
-	entries, _ := os.ReadDir(filepath.Dir(dir))
-	if len(entries) != 1 {
-		t.Errorf("left behind: %v", entries)
 	}
 }

@@ -1,138 +1,25 @@
 package search
 
 import (
-	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
+
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
 )
 
-// fileSum is what an index's sidecar records of each of its files, to
-// tell a damaged file from a good one before Bleve reads it: Bleve trusts
-// its files (a damaged root.bolt makes bbolt panic, damaged segments open
-// as an empty index).
-type fileSum struct {
-	Size int64  `json:"size"`
-	CRC  uint32 `json:"crc32c"`
-	// ModTime (Unix nanoseconds) lets an update skip hashing again the
-	// files it did not write; Verify does not trust it.
-	ModTime int64 `json:"mtime"`
-}
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-// indexFiles lists the files of the index at dir, slash paths, sorted,
-// without the sidecar and its temporary copies.
-func indexFiles(dir string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() || name == sidecarName || strings.HasPrefix(name, "."+sidecarName) {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s is not a regular file", p)
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out = append(out, filepath.ToSlash(rel))
-		return nil
-	})
-	slices.Sort(out)
-	return out, err
-}
-
-// sumFile hashes one file.
-func sumFile(path string) (fileSum, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return fileSum{}, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fileSum{}, err
-	}
-	h := crc32.New(castagnoli)
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return fileSum{}, err
-	}
-	return fileSum{Size: n, CRC: h.Sum32(), ModTime: st.ModTime().UnixNano()}, nil
-}
-
-// sumFiles records every file of the index at dir. A file whose size and
-// modification time are those prev records keeps prev's sum: an update
-// rewrites a few files of many.
-func sumFiles(dir string, prev map[string]fileSum) (map[string]fileSum, error) {
-	names, err := indexFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]fileSum, len(names))
-	for _, n := range names {
-		p := filepath.Join(dir, filepath.FromSlash(n))
-		if old, ok := prev[n]; ok {
-			if st, err := os.Stat(p); err == nil && st.Size() == old.Size && st.ModTime().UnixNano() == old.ModTime {
-				out[n] = old
-				continue
-			}
-		}
-		if out[n], err = sumFile(p); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// verifyFiles checks every file of the index at dir against the sums its
-// sidecar records: the same files, each of the recorded size and CRC-32C.
-func verifyFiles(dir string, sums map[string]fileSum) error {
-	if len(sums) == 0 {
-		return errors.New("the index records no checksums (written by an older inquest)")
-	}
-	names, err := indexFiles(dir)
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		if _, ok := sums[n]; !ok {
-			return fmt.Errorf("%s is not a file the index was written with", n)
-		}
-	}
-	for n, want := range sums {
-		got, err := sumFile(filepath.Join(dir, filepath.FromSlash(n)))
-		switch {
-		case err != nil:
-			return fmt.Errorf("%s: %w", n, err)
-		case got.Size != want.Size || got.CRC != want.CRC:
-			return fmt.Errorf("%s does not hold what was written (%d bytes, CRC-32C %08x; written %d bytes, %08x)", n, got.Size, got.CRC, want.Size, want.CRC)
-		}
-	}
-	return nil
-}
-
-// Verify checks the index Build or Update wrote to dir without opening it
+// Verify checks the index package indexer wrote to dir without opening it
 // in Bleve: its sidecar must be readable, of this MappingVersion, and every
 // file must be as it was written. A nil error is no proof that Bleve will
 // read it (Open also counts the documents), but any damage to a file, or a
 // file added or missing, is found.
 func Verify(dir string) error {
-	sc, err := readSidecar(dir)
+	sc, err := indexdir.ReadSidecar(dir)
 	if err != nil {
 		return fmt.Errorf("search index %s: %w", dir, err)
 	}
 	if sc.MappingVersion != MappingVersion {
 		return fmt.Errorf("search index %s: mapping version %d, want %d", dir, sc.MappingVersion, MappingVersion)
 	}
-	if err := verifyFiles(dir, sc.Files); err != nil {
+	if err := indexdir.VerifyFiles(dir, sc.Files); err != nil {
 		return fmt.Errorf("search index %s is damaged: %w", dir, err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package search
+package search_test
 
 import (
 	"context"
@@ -7,6 +7,11 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
 // flipByte changes one byte in the middle of a file, keeping its size and
@@ -30,12 +35,13 @@ func flipByte(t *testing.T, name string) {
 	}
 }
 
-// TestVerifyFindsDamage: whatever file of an index is damaged, Verify says
-// so, Open fails or answers without panicking, and Update rebuilds the
+// TestVerifyFindsDamage: whatever file of an index is damaged, search.Verify says
+// so, search.Open fails or answers without panicking, and Update rebuilds the
 // index, which then verifies and answers.
 func TestVerifyFindsDamage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	one := func(dir, glob string) string {
 		m, _ := filepath.Glob(filepath.Join(dir, glob))
 		if len(m) == 0 {
@@ -64,57 +70,57 @@ func TestVerifyFindsDamage(t *testing.T) {
 		}},
 		{"a segment removed", func(t *testing.T, dir string) { os.Remove(one(dir, "store/*.zap")) }},
 		{"fingerprints.json garbage", func(t *testing.T, dir string) {
-			os.WriteFile(filepath.Join(dir, sidecarName), []byte(`{"mapping_version": "x"`), 0o644)
+			os.WriteFile(filepath.Join(dir, indexdir.SidecarName), []byte(`{"mapping_version": "x"`), 0o644)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "search")
-			if err := Build(ctx, dir, incs, BuildOptions{}); err != nil {
+			if err := indexer.Build(ctx, dir, incs, indexer.BuildOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := Verify(dir); err != nil {
+			if err := search.Verify(dir); err != nil {
 				t.Fatalf("a fresh index: %v", err)
 			}
 			time.Sleep(10 * time.Millisecond)
 			tc.damage(t, dir)
-			if err := Verify(dir); err == nil {
-				t.Fatal("Verify found nothing")
+			if err := search.Verify(dir); err == nil {
+				t.Fatal("search.Verify found nothing")
 			}
 			func() {
 				defer func() {
 					if r := recover(); r != nil {
-						t.Errorf("Open panicked: %v", r)
+						t.Errorf("search.Open panicked: %v", r)
 					}
 				}()
-				if ix, err := Open(dir); err == nil {
-					ix.Search(ctx, Request{Query: "pool"})
+				if ix, err := search.Open(dir); err == nil {
+					ix.Search(ctx, search.Request{Query: "pool"})
 					ix.Close()
 				}
 			}()
-			stats, err := Update(ctx, dir, incs, BuildOptions{})
+			stats, err := indexer.Update(ctx, dir, incs, indexer.BuildOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if stats.Rebuilt == "" {
 				t.Errorf("not rebuilt: %+v", stats)
 			}
-			if err := Verify(dir); err != nil {
+			if err := search.Verify(dir); err != nil {
 				t.Errorf("after the rebuild: %v", err)
 			}
-			if got := searchDir(t, dir, Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
+			if got := searchtest.SearchDir(t, dir, search.Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
 				t.Errorf("after the rebuild: %q", got)
 			}
 		})
 	}
 	// An update keeps the sums true: it verifies after it.
 	dir := filepath.Join(t.TempDir(), "search")
-	if err := Build(ctx, dir, incs[:3], BuildOptions{}); err != nil {
+	if err := indexer.Build(ctx, dir, incs[:3], indexer.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Update(ctx, dir, incs, BuildOptions{BatchSize: 1}); err != nil {
+	if _, err := indexer.Update(ctx, dir, incs, indexer.BuildOptions{BatchSize: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify(dir); err != nil {
+	if err := search.Verify(dir); err != nil {
 		t.Errorf("after an update: %v", err)
 	}
 }

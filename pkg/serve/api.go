@@ -67,7 +67,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(SearchJSON(res))
+	_ = json.NewEncoder(w).Encode(res)
 }
 
 // searchTimeout bounds one search of the API.
@@ -102,53 +102,4 @@ func apiError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
-}
-
-// SearchHit is one hit in the search API.
-type SearchHit struct {
-	ID        string              `json:"id"`
-	Title     string              `json:"title"`
-	Date      string              `json:"date,omitempty"`
-	Severity  string              `json:"severity,omitempty"`
-	Status    string              `json:"status,omitempty"`
-	Tags      []string            `json:"tags,omitempty"`
-	Services  []string            `json:"services,omitempty"`
-	Score     float64             `json:"score"`
-	Fragments map[string][]string `json:"fragments,omitempty"`
-}
-
-// SearchFacet is one facet value and its count.
-type SearchFacet struct {
-	Term  string `json:"term"`
-	Count int    `json:"count"`
-}
-
-// SearchResult is the search API's answer.
-type SearchResult struct {
-	Total  uint64                   `json:"total"`
-	Took   float64                  `json:"took_ms"`
-	Hits   []SearchHit              `json:"hits"`
-	Facets map[string][]SearchFacet `json:"facets,omitempty"`
-}
-
-// SearchJSON is the JSON form of a search result, shared by `inquest
-// search --json` and serve's /api/search.
-func SearchJSON(res *search.Result) SearchResult {
-	out := SearchResult{Total: res.Total, Took: float64(res.Took.Microseconds()) / 1000, Hits: []SearchHit{}}
-	for _, h := range res.Hits {
-		j := SearchHit{ID: h.ID, Title: h.Title, Severity: h.Severity, Status: h.Status, Tags: h.Tags, Services: h.Services, Score: h.Score, Fragments: h.Fragments}
-		if !h.Date.IsZero() {
-			j.Date = h.Date.Format("2006-01-02")
-		}
-		out.Hits = append(out.Hits, j)
-	}
-	if res.Facets != nil {
-		out.Facets = map[string][]SearchFacet{}
-		for k, v := range res.Facets {
-			for _, c := range v {
-				out.Facets[k] = append(out.Facets[k], SearchFacet(c))
-			}
-		}
-	}
-	return out
 }

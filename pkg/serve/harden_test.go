@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // get returns a response's status, headers and body; host, when set,
@@ -87,7 +89,7 @@ func TestSearchAPIHardened(t *testing.T) {
 			break
 		}
 	}
-	var res SearchResult
+	var res search.Result
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		code, _, body := get(t, base+"/api/search?q=poisoning", "")

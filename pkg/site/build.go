@@ -24,7 +24,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/markdown"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
-	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 // ErrFindings is returned with the result when BuildOptions.FailOnErrors is
@@ -314,7 +314,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// The browser's search index is built beside the pages (serve's
 	// pages ask its API instead); both are done before the swap.
 	type browserDone struct {
-		m   browserManifest
+		m   indexer.Manifest
 		err error
 	}
 	browser := make(chan browserDone, 1)
@@ -323,7 +323,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if !opts.Serve {
 		go func() {
 			end := begin(opts.Progress, StageBrowser, 0)
-			var m browserManifest
+			var m indexer.Manifest
 			err := safely(func() (err error) {
 				m, err = b.browserIndex(bctx, tmp)
 				return err
@@ -718,7 +718,7 @@ func relateRows(incs []*Incident, n int, rows []int) {
 }
 
 // relatedTextMax is the largest site whose related incidents are found
-// by search.Relations, in text as well as tags and services. Every list
+// by indexer.Relations, in text as well as tags and services. Every list
 // is found again on every edit under serve: 45 ms at 1,000 postmortems,
 // 0.9 s at 10,000 on this project's 2-core machine (BenchmarkRelated in
 // package search). Larger sites keep the tag and service overlap, where an
@@ -726,7 +726,7 @@ func relateRows(incs []*Incident, n int, rows []int) {
 const relatedTextMax = 3000
 
 // relatedFromText says whether related incidents are found by
-// search.Relations.
+// indexer.Relations.
 func (b *builder) relatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedTextMax
 	if b.opts.relatedTextMax != 0 {
@@ -735,7 +735,7 @@ func (b *builder) relatedFromText() bool {
 	return n >= 2 && n <= limit
 }
 
-// relateByText replaces each incident's related list with search.Relations'
+// relateByText replaces each incident's related list with indexer.Relations'
 // answer among the published incidents (shared tags and services plus
 // similar text), after those named in the front matter and filled up from
 // the overlap list. It depends on the incidents alone, so every build of
@@ -751,7 +751,7 @@ func (b *builder) relateByText(ctx context.Context) error {
 		models[i] = v.Incident
 		of[v.Incident] = v
 	}
-	rel := search.NewRelations(models)
+	rel := indexer.NewRelations(models)
 	return parallel(ctx, len(incs), func(i int) error {
 		v := incs[i]
 		var out []*Incident

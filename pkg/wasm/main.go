@@ -8,6 +8,8 @@
 //	inquestOpen(dir) → "" or an error message
 //	inquestSearch(query, opts) → JSON of search.Result, or {"error": …}
 //
+// The JSON is search.Result's, the shape `inquest search --json` and
+// serve's /api/search print (snake_case, took_ms).
 // opts is an object with limit, from, sort, facets, facetSize, highlight.
 package main
 

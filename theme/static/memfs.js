@@ -1,7 +1,7 @@
 // memfs.js: a read-only, in-memory globalThis.fs for Go's wasm_exec.js, so
 // that the search runtime's os calls (open, read, stat, readdir, close) read
 // index files the page fetched. Works in pages, workers and node. The site's
-// search worker loads it from the theme; pkg/wasm/js/memfs.js links here.
+// search worker loads it from the theme, and so does pkg/wasm/test.sh.
 //
 //   const mem = installMemFS({"/idx/index_meta.json": Uint8Array, ...});
 //   ... // the Go program opens and reads the files

@@ -15,7 +15,9 @@
 // for a query that does not parse; or {type: "error", error} when the
 // runtime has failed and will answer no more. The runtime and the index are gzip files, decompressed
 // here, so that any static host serves them small; the index is a bundle
-// of the index folder's files (see pkg/site/browser.go).
+// of the index folder's files (see pkg/search/indexer/browser.go). The
+// runtime answers in the JSON of `inquest search --json` (pkg/search
+// json.go).
 "use strict";
 
 var ready = false;
@@ -88,26 +90,26 @@ function search(m) {
   var res = JSON.parse(inquestSearch(m.query, { limit: m.first, highlight: true }));
   if (res.error) { postMessage({ type: "result", seq: m.seq, error: res.error }); return; }
   var ids = [], frags = {};
-  (res.Hits || []).forEach(function (h) {
-    ids.push(h.ID);
-    var f = h.Fragments || {};
+  res.hits.forEach(function (h) {
+    ids.push(h.id);
+    var f = h.fragments || {};
     var pick = f.summary || f.title || f[Object.keys(f).sort()[0]];
-    if (pick && pick.length) frags[h.ID] = pick[0];
+    if (pick && pick.length) frags[h.id] = pick[0];
   });
-  var more = res.Total > ids.length && m.limit > ids.length;
-  postMessage({ type: "result", seq: m.seq, total: res.Total, ids: ids, fragments: frags, partial: more, ms: performance.now() - t0 });
+  var more = res.total > ids.length && m.limit > ids.length;
+  postMessage({ type: "result", seq: m.seq, total: res.total, ids: ids, fragments: frags, partial: more, ms: performance.now() - t0 });
   if (!more) return;
   // After a pause: while the reader types, the next query comes first.
   setTimeout(function () {
     if (m.seq !== latest) return;
-    var t1 = performance.now(), all = [], want = Math.min(res.Total, m.limit);
+    var t1 = performance.now(), all = [], want = Math.min(res.total, m.limit);
     // One search answers at most 1000 hits (pkg/search maxLimit).
     while (all.length < want) {
       var page = JSON.parse(inquestSearch(m.query, { limit: Math.min(1000, want - all.length), from: all.length }));
-      if (page.error || !page.Hits || !page.Hits.length) break;
-      page.Hits.forEach(function (h) { all.push(h.ID); });
+      if (page.error || !page.hits.length) break;
+      page.hits.forEach(function (h) { all.push(h.id); });
     }
-    postMessage({ type: "result", seq: m.seq, total: res.Total, ids: all, partial: false, ms: performance.now() - t1 });
+    postMessage({ type: "result", seq: m.seq, total: res.total, ids: all, partial: false, ms: performance.now() - t1 });
   }, 200);
 }
 

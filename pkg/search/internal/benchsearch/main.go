@@ -22,6 +22,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 func main() {
@@ -33,12 +34,12 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *stage, *corpus, *index, *runs, search.BuildOptions{BatchSize: *batch}); err != nil {
+	if err := run(ctx, *stage, *corpus, *index, *runs, indexer.BuildOptions{BatchSize: *batch}); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, stage, corpus, index string, runs int, opts search.BuildOptions) error {
+func run(ctx context.Context, stage, corpus, index string, runs int, opts indexer.BuildOptions) error {
 	if index == "" {
 		return fmt.Errorf("-index is required")
 	}
@@ -59,11 +60,11 @@ func run(ctx context.Context, stage, corpus, index string, runs int, opts search
 		}
 		start = time.Now()
 		if stage == "build" {
-			err = search.Build(ctx, index, set.Incidents, opts)
+			err = indexer.Build(ctx, index, set.Incidents, opts)
 			fmt.Printf("build  %v\n", time.Since(start).Round(time.Millisecond))
 		} else {
-			var st search.UpdateStats
-			st, err = search.Update(ctx, index, set.Incidents, opts)
+			var st indexer.UpdateStats
+			st, err = indexer.Update(ctx, index, set.Incidents, opts)
 			fmt.Printf("update %v %+v\n", time.Since(start).Round(time.Millisecond), st)
 		}
 		if err != nil {

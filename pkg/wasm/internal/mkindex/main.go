@@ -1,15 +1,23 @@
 // Command mkindex builds the search index of a repository of postmortems
-// with the project's own search.Build, then runs queries on it with the
+// with the project's own indexer.Build, then runs queries on it with the
 // native search.Index and prints the results as JSON, for the wasm runtime's
 // test to compare against:
 //
 //	go run . -corpus /tmp/c1k -index /tmp/wasmidx 'query 1' 'query 2' > want.json
+//
+// With -site, it also writes what `inquest build` ships for full-text
+// search into that folder, with indexer.WriteBrowser and the runtime given
+// by -wasm: search/manifest.json, the index bundle, the gzipped runtime and
+// wasm_exec.js (-wasm-exec). The manifest names assets/search-worker.js and
+// assets/memfs.js, which the caller copies from theme/static.
 //
 // It is a module of its own because the wasm module replaces bbolt with a
 // read-only reader, which cannot build an index.
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
@@ -20,6 +28,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/indexer"
 )
 
 type result struct {
@@ -34,8 +43,14 @@ func main() {
 	corpus := flag.String("corpus", "", "repository of postmortems (empty: use the existing index)")
 	index := flag.String("index", "", "index directory")
 	runs := flag.Int("n", 20, "timed runs of each query")
+	site := flag.String("site", "", "also write the site's search files into this folder")
+	wasm := flag.String("wasm", "", "with -site: the runtime (inquest.wasm)")
+	wasmExec := flag.String("wasm-exec", "", "with -site: wasm_exec.js")
 	flag.Parse()
 	ctx := context.Background()
+	if *site != "" && *corpus == "" {
+		log.Fatal("-site needs -corpus")
+	}
 	if *corpus != "" {
 		cfg, err := config.Load(*corpus)
 		if err != nil {
@@ -46,10 +61,15 @@ func main() {
 			log.Fatal(err)
 		}
 		start := time.Now()
-		if err := search.Build(ctx, *index, set.Incidents, search.BuildOptions{}); err != nil {
+		if err := indexer.Build(ctx, *index, set.Incidents, indexer.BuildOptions{}); err != nil {
 			log.Fatal(err)
 		}
 		log.Printf("built %d incidents in %v", len(set.Incidents), time.Since(start))
+		if *site != "" {
+			if err := writeSite(ctx, *site, set.Incidents, *wasm, *wasmExec); err != nil {
+				log.Fatal(err)
+			}
+		}
 	}
 	start := time.Now()
 	ix, err := search.Open(*index)
@@ -84,4 +104,31 @@ func main() {
 	if err := enc.Encode(out); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// writeSite writes the search files of a site of incs into dir, as
+// `inquest build` does, with the runtime in the file wasm.
+func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, wasm, wasmExec string) error {
+	raw, err := os.ReadFile(wasm)
+	if err != nil {
+		return err
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if _, err := zw.Write(raw); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	exec, err := os.ReadFile(wasmExec)
+	if err != nil {
+		return err
+	}
+	m, err := indexer.WriteBrowser(ctx, dir, incs, indexer.Runtime{WasmGzip: gz.Bytes(), WasmExec: exec}, time.Now())
+	if err != nil {
+		return err
+	}
+	m.Mode, m.Worker, m.MemFS = "wasm", "assets/search-worker.js", "assets/memfs.js"
+	return indexer.WriteManifest(dir, m)
 }

@@ -1,4 +1,4 @@
-package search
+package indexer
 
 import (
 	"context"
@@ -11,30 +11,19 @@ import (
 	"testing"
 
 	bdoc "github.com/blevesearch/bleve/v2/document"
-	index "github.com/blevesearch/bleve_index_api"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
-// searchDir opens the index in dir, runs one query and closes it again, so
-// that the next Update can open it for writing.
-func searchDir(t *testing.T, dir string, r Request) []string {
-	t.Helper()
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	res := doSearch(t, ix, r)
-	got := ids(res.Hits)
-	slices.Sort(got)
-	return got
-}
-
 func TestUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 
 	// No index yet: built from scratch.
@@ -68,7 +57,7 @@ func TestUpdate(t *testing.T) {
 		}
 		next = append(next, inc)
 	}
-	next = append(next, parseOne(t, "postmortems/2025/2025-02-02-cdn.md", `---
+	next = append(next, searchtest.Parse(t, "postmortems/2025/2025-02-02-cdn.md", `---
 id: INC-2025-001
 title: CDN purge storm
 date: 2025-02-02
@@ -97,11 +86,11 @@ A purge of every object overloaded the origin.
 		"tags:database":  {"INC-2023-007", "INC-2024-001"},
 		"title:webhooks": {"INC-2024-003"},
 	} {
-		if got := searchDir(t, dir, Request{Query: q}); !slices.Equal(got, want) {
+		if got := searchtest.SearchDir(t, dir, search.Request{Query: q}); !slices.Equal(got, want) {
 			t.Errorf("%q after update: got %q, want %q", q, got, want)
 		}
 	}
-	sc, err := readSidecar(dir)
+	sc, err := indexdir.ReadSidecar(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,33 +100,34 @@ A purge of every object overloaded the origin.
 }
 
 func TestUpdateRebuilds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	incs := fixtures(t, "incidents.txtar")
+	incs := searchtest.Incidents(t)
 	for _, tc := range []struct {
 		name   string
 		damage func(t *testing.T, dir string)
 		reason string
 	}{
 		{"mapping version", func(t *testing.T, dir string) {
-			sc, err := readSidecar(dir)
+			sc, err := indexdir.ReadSidecar(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sc.MappingVersion = MappingVersion - 1
-			if err := writeSidecar(dir, sc); err != nil {
+			sc.MappingVersion = search.MappingVersion - 1
+			if err := indexdir.WriteSidecar(dir, sc); err != nil {
 				t.Fatal(err)
 			}
 		}, "mapping version"},
 		{"sidecar missing", func(t *testing.T, dir string) {
-			if err := os.Remove(filepath.Join(dir, sidecarName)); err != nil {
+			if err := os.Remove(filepath.Join(dir, indexdir.SidecarName)); err != nil {
 				t.Fatal(err)
 			}
-		}, "no " + sidecarName},
+		}, "no " + indexdir.SidecarName},
 		{"sidecar garbage", func(t *testing.T, dir string) {
-			if err := os.WriteFile(filepath.Join(dir, sidecarName), []byte("{not json"), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, indexdir.SidecarName), []byte("{not json"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "unreadable " + sidecarName},
+		}, "unreadable " + indexdir.SidecarName},
 		{"index meta garbage", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("\x00garbage"), 0o644); err != nil {
 				t.Fatal(err)
@@ -160,17 +150,17 @@ func TestUpdateRebuilds(t *testing.T) {
 			}
 			// Bleve opens such an index either as unreadable or as empty;
 			// the count gives the second away.
-			if _, err := Open(dir); err == nil {
+			if _, err := search.Open(dir); err == nil {
 				t.Errorf("opened a damaged index")
 			}
 		}, ""},
 		{"sidecar disagrees with index", func(t *testing.T, dir string) {
-			sc, err := readSidecar(dir)
+			sc, err := indexdir.ReadSidecar(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			sc.Docs["GHOST-1"] = "x"
-			if err := writeSidecar(dir, sc); err != nil {
+			if err := indexdir.WriteSidecar(dir, sc); err != nil {
 				t.Fatal(err)
 			}
 		}, "documents"},
@@ -188,7 +178,7 @@ func TestUpdateRebuilds(t *testing.T) {
 			if stats.Rebuilt == "" || !strings.Contains(stats.Rebuilt, tc.reason) || stats.Added != 6 {
 				t.Errorf("stats %+v, want a rebuild because of %q", stats, tc.reason)
 			}
-			if got := searchDir(t, dir, Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
+			if got := searchtest.SearchDir(t, dir, search.Request{Query: "tags:database"}); !slices.Equal(got, []string{"INC-2023-007", "INC-2024-001"}) {
 				t.Errorf("after rebuild: %q", got)
 			}
 		})
@@ -196,7 +186,8 @@ func TestUpdateRebuilds(t *testing.T) {
 }
 
 func TestUpdateCancelled(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 	if err := Build(context.Background(), dir, incs[:2], BuildOptions{}); err != nil {
 		t.Fatal(err)
@@ -207,7 +198,7 @@ func TestUpdateCancelled(t *testing.T) {
 		t.Fatalf("cancelled update: %v", err)
 	}
 	// The index is as it was, and the next update finishes the job.
-	if got := searchDir(t, dir, Request{}); len(got) != 2 {
+	if got := searchtest.SearchDir(t, dir, search.Request{}); len(got) != 2 {
 		t.Errorf("after a cancelled update: %q", got)
 	}
 	stats, err := Update(context.Background(), dir, incs, BuildOptions{})
@@ -224,7 +215,8 @@ func TestUpdateCancelled(t *testing.T) {
 // context's error; Bleve's Builder.Close panics on a builder with no
 // segment, so it must not be called then.
 func TestBuildCancelled(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, opts := range []BuildOptions{{builder: true}, {Browser: true}} {
@@ -240,7 +232,8 @@ func TestBuildCancelled(t *testing.T) {
 // context's error, does not panic in Bleve's Builder.Close, and leaves no
 // temporary folder beside the index.
 func TestBuildCancelledNoPanic(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	for _, opts := range []BuildOptions{{Browser: true}, {builder: true}, {}} {
 		parent := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -257,7 +250,8 @@ func TestBuildCancelledNoPanic(t *testing.T) {
 // TestBuildSweepsStale: the folders a build killed part way left beside the
 // index (their lock let go) are removed by the next build.
 func TestBuildSweepsStale(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "index")
 	var stale []string
@@ -283,7 +277,8 @@ func TestBuildSweepsStale(t *testing.T) {
 }
 
 func TestBuildMethodsAgree(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	ctx := context.Background()
 	var results [2][]string
 	for i, opts := range []BuildOptions{{BatchSize: 2}, {BatchSize: 2, builder: true}} {
@@ -291,7 +286,7 @@ func TestBuildMethodsAgree(t *testing.T) {
 		if err := Build(ctx, dir, incs, opts); err != nil {
 			t.Fatal(err)
 		}
-		results[i] = searchDir(t, dir, Request{Query: `"connection pool" tags:dns -services:auth`})
+		results[i] = searchtest.SearchDir(t, dir, search.Request{Query: `"connection pool" tags:dns -services:auth`})
 	}
 	if !slices.Equal(results[0], results[1]) || len(results[0]) == 0 {
 		t.Errorf("batches %q, builder %q", results[0], results[1])
@@ -299,12 +294,13 @@ func TestBuildMethodsAgree(t *testing.T) {
 }
 
 func TestUpdateWhileOpen(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	dir := filepath.Join(t.TempDir(), "search")
 	if err := Build(context.Background(), dir, incs[:3], BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Open(dir)
+	ix, err := search.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,10 +313,10 @@ func TestUpdateWhileOpen(t *testing.T) {
 	if stats.Added != 6 {
 		t.Errorf("stats %+v", stats)
 	}
-	if res := doSearch(t, ix, Request{}); res.Total != 3 {
+	if res := searchtest.Search(t, ix, search.Request{}); res.Total != 3 {
 		t.Errorf("open reader sees %d incidents, want the 3 it opened", res.Total)
 	}
-	if got := searchDir(t, dir, Request{}); len(got) != 6 {
+	if got := searchtest.SearchDir(t, dir, search.Request{}); len(got) != 6 {
 		t.Errorf("new reader sees %q", got)
 	}
 }
@@ -329,7 +325,8 @@ func TestUpdateWhileOpen(t *testing.T) {
 // exactly like a full one, stores only what results show and is one
 // segment.
 func TestBrowserIndex(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	ctx := context.Background()
 	full, browser := filepath.Join(t.TempDir(), "full"), filepath.Join(t.TempDir(), "browser")
 	if err := Build(ctx, full, incs, BuildOptions{}); err != nil {
@@ -338,8 +335,8 @@ func TestBrowserIndex(t *testing.T) {
 	if err := Build(ctx, browser, incs, BuildOptions{Browser: true, BatchSize: 2}); err != nil {
 		t.Fatal(err)
 	}
-	open := func(dir string) *Index {
-		ix, err := Open(dir)
+	open := func(dir string) *search.Index {
+		ix, err := search.Open(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,10 +345,10 @@ func TestBrowserIndex(t *testing.T) {
 	}
 	fi, bi := open(full), open(browser)
 	for _, q := range []string{"", "database", `"connection pool"`, "timeline:rolled", "tags:database -severity:sev2", "checkout~1 services:checkout-api", "factors:pool^2 title:outage"} {
-		r := Request{Query: q, Facets: true, Highlight: true}
-		want, got := doSearch(t, fi, r), doSearch(t, bi, r)
-		if got.Total != want.Total || !slices.Equal(ids(got.Hits), ids(want.Hits)) {
-			t.Errorf("%q: browser %v (%d), full %v (%d)", q, ids(got.Hits), got.Total, ids(want.Hits), want.Total)
+		r := search.Request{Query: q, Facets: true, Highlight: true}
+		want, got := searchtest.Search(t, fi, r), searchtest.Search(t, bi, r)
+		if got.Total != want.Total || !slices.Equal(searchtest.IDs(got.Hits), searchtest.IDs(want.Hits)) {
+			t.Errorf("%q: browser %v (%d), full %v (%d)", q, searchtest.IDs(got.Hits), got.Total, searchtest.IDs(want.Hits), want.Total)
 			continue
 		}
 		for i := range want.Hits {
@@ -369,7 +366,7 @@ func TestBrowserIndex(t *testing.T) {
 			t.Errorf("%q: facets %v, want %v", q, got.Facets, want.Facets)
 		}
 	}
-	if res := doSearch(t, bi, Request{Query: "timeline:rolled", Highlight: true}); len(res.Hits) == 0 || res.Hits[0].Fragments["timeline"] != nil {
+	if res := searchtest.Search(t, bi, search.Request{Query: "timeline:rolled", Highlight: true}); len(res.Hits) == 0 || res.Hits[0].Fragments["timeline"] != nil {
 		t.Errorf("timeline fragments in a browser index: %+v", res.Hits)
 	}
 	segs, _ := filepath.Glob(filepath.Join(browser, "store", "*.zap"))
@@ -389,11 +386,12 @@ func TestBrowserIndex(t *testing.T) {
 // TestSegmentsNumberByID checks that a new segment numbers its documents by
 // id whatever order Bleve hands them over in.
 func TestSegmentsNumberByID(t *testing.T) {
-	m := NewMapping()
-	var docs []index.Document
+	t.Parallel()
+	m := search.NewMapping()
+	var docs []bleveindex.Document
 	for _, id := range []string{"INC-3", "INC-1", "INC-2"} {
 		d := bdoc.NewDocument(id)
-		if err := m.MapDocument(d, map[string]any{FieldTitle: "outage " + id}); err != nil {
+		if err := m.MapDocument(d, map[string]any{search.FieldTitle: "outage " + id}); err != nil {
 			t.Fatal(err)
 		}
 		d.AddIDField()
@@ -415,5 +413,42 @@ func TestSegmentsNumberByID(t *testing.T) {
 	}
 	if want := []string{"INC-1", "INC-2", "INC-3"}; !slices.Equal(got, want) {
 		t.Errorf("documents numbered %q, want %q", got, want)
+	}
+}
+func TestBrokenAndDuplicatesSkipped(t *testing.T) {
+	t.Parallel()
+	a := searchtest.Parse(t, "a.md", "---\nid: X-1\ntitle: First\n---\n")
+	b := searchtest.Parse(t, "b.md", "---\nid: X-1\ntitle: Second\n---\n")
+	broken := searchtest.Parse(t, "c.md", "")
+	ix, _ := buildIndex(t, []*postmortem.Incident{a, b, broken, nil})
+	res := searchtest.Search(t, ix, search.Request{})
+	if len(res.Hits) != 1 || res.Hits[0].Title != "First" {
+		t.Errorf("hits %+v", res.Hits)
+	}
+}
+
+func TestBuildCancelledKeepsOldIndex(t *testing.T) {
+	t.Parallel()
+	incs := searchtest.Incidents(t)
+	dir := filepath.Join(t.TempDir(), "search")
+	if err := Build(context.Background(), dir, incs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Build(ctx, dir, incs[:1], BuildOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled build: %v", err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if res := searchtest.Search(t, ix, search.Request{}); res.Total != 6 {
+		t.Errorf("total %d after a cancelled build", res.Total)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
 	}
 }

@@ -1,4 +1,4 @@
-package search
+package indexer
 
 import (
 	"cmp"
@@ -8,9 +8,9 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // Weights of what makes incidents related: a shared tag or service counts
@@ -86,12 +86,13 @@ type relTerms [relFields][]string
 // without an id and those repeating an earlier id are left out, as from
 // the search index.
 func NewRelations(incs []*postmortem.Incident) *Relations {
-	m := NewMapping()
+	// Words and tags are analysed as the index analyses them.
+	m := search.NewMapping()
 	r := &Relations{
 		byID: map[string]int{},
 		post: map[string]*relPosting{},
-		text: m.AnalyzerNamed(en.AnalyzerName),
-		kw:   m.AnalyzerNamed(keywordAnalyzer),
+		text: m.AnalyzerNamed(m.AnalyzerNameForPath(search.FieldTitle)),
+		kw:   m.AnalyzerNamed(m.AnalyzerNameForPath(search.FieldTags)),
 	}
 	// Numbered by id, documents with equal scores are ordered by number.
 	incs = slices.SortedStableFunc(slices.Values(indexable(incs)), func(a, b *postmortem.Incident) int {

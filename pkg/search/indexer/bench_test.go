@@ -1,4 +1,4 @@
-package search
+package indexer
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
 )
 
 // benchCorpus loads the repository named by $INQUEST_BENCH_CORPUS (made by
@@ -129,7 +130,7 @@ func BenchmarkSearch(b *testing.B) {
 		if err := Build(context.Background(), dir, incs, BuildOptions{builder: method == "builder"}); err != nil {
 			b.Fatal(err)
 		}
-		ix, err := Open(dir)
+		ix, err := search.Open(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -162,13 +163,13 @@ func BenchmarkSearch(b *testing.B) {
 // benchQueries are the query kinds of BenchmarkSearch.
 var benchQueries = []struct {
 	name string
-	req  Request
+	req  search.Request
 }{
-	{"term", Request{Query: "timeout"}},
-	{"phrase", Request{Query: `"connection pool"`}},
-	{"phrase-10%", Request{Query: `"lock contention"`}},
-	{"tag", Request{Query: "+tags:database", Sort: "-date"}},
-	{"combined+facets", Request{Query: `+severity:SEV1 +services:checkout-api "connection pool" -tags:dns date:>="2020-01-01"`, Facets: true, Highlight: true}},
+	{"term", search.Request{Query: "timeout"}},
+	{"phrase", search.Request{Query: `"connection pool"`}},
+	{"phrase-10%", search.Request{Query: `"lock contention"`}},
+	{"tag", search.Request{Query: "+tags:database", Sort: "-date"}},
+	{"combined+facets", search.Request{Query: `+severity:SEV1 +services:checkout-api "connection pool" -tags:dns date:>="2020-01-01"`, Facets: true, Highlight: true}},
 }
 
 // BenchmarkDocuments makes the index documents and fingerprints of the

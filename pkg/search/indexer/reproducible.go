@@ -1,4 +1,4 @@
-package site
+package indexer
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 )
 
 // Two builds of the same documents give Bleve index files that differ in
-// three ways, found by comparing them (TestBrowserIndexReproducible). The
-// documents of one batch are numbered in map order, which package search
+// three ways, found by comparing them (TestWriteBrowserReproducible). The
+// documents of one batch are numbered in map order, which orderedZap
 // fixes by numbering them by id. And in two places:
 //
 //   - store/root.bolt holds the wall-clock time the snapshot was persisted
@@ -26,7 +26,9 @@ import (
 //
 // reproducibleIndex rewrites both in place: the time becomes the build's
 // reference time and the pairs are sorted by type, which readers load into
-// a map. Files of other formats are left as they are.
+// a map. Other files are left as they are; a segment of another zap
+// version is an error (segment.go writes v17 only). patched_test.go holds
+// the module versions this was written for and fails when go.mod moves.
 func reproducibleIndex(dir string, ref time.Time) error {
 	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -264,16 +266,29 @@ func (w *boltWalker) grow(e, d int) {
 // writer id length, chunk mode, version and CRC (4 bytes each).
 const zapFooter = 8*3 + 4*4
 
+// zapVersion is the one version of zap's file format sortZapSections
+// reads: the one zapx/v17 writes, which is what segment.go registers.
+const zapVersion = 17
+
 // sortZapSections sorts each field's (section type, address) pairs in a
-// zap v17 segment and writes the CRC again. It leaves other versions alone.
+// zap v17 segment and writes the CRC again. A segment of another version
+// is an error: its layout is not the one read here, and leaving it alone
+// would make builds differ without a word.
 func sortZapSections(data []byte) (bool, error) {
+	return orderZapSections(data, func(a, b [10]byte) int { return bytes.Compare(a[:2], b[:2]) })
+}
+
+// orderZapSections puts each field's (section type, address) pairs of a
+// zap v17 segment in the order cmp gives and writes the CRC again when
+// that changed anything.
+func orderZapSections(data []byte, cmp func(a, b [10]byte) int) (bool, error) {
 	n := len(data)
 	if n < zapFooter {
 		return false, errors.New("too short for a zap segment")
 	}
 	be := binary.BigEndian
-	if be.Uint32(data[n-8:]) != 17 {
-		return false, nil
+	if v := be.Uint32(data[n-8:]); v != zapVersion {
+		return false, fmt.Errorf("zap segment version %d: only version %d can be made reproducible", v, zapVersion)
 	}
 	idLen := int(be.Uint32(data[n-zapFooter:]))
 	mem := n - zapFooter - idLen
@@ -320,7 +335,7 @@ func sortZapSections(data []byte) (bool, error) {
 					copy(pairs[i][:], data[p+10*uint64(i):])
 				}
 				sorted := slices.Clone(pairs)
-				slices.SortFunc(sorted, func(a, b [10]byte) int { return bytes.Compare(a[:2], b[:2]) })
+				slices.SortFunc(sorted, cmp)
 				if !slices.Equal(pairs, sorted) {
 					changed = true
 					for i, pr := range sorted {

@@ -1,4 +1,4 @@
-package search
+package indexer
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search/internal/searchtest"
 )
 
 // relatedCorpus makes n incidents from small vocabularies, so that many
@@ -38,7 +39,7 @@ func relatedCorpus(t testing.TB, r *rand.Rand, n, from int) []*postmortem.Incide
 		src := fmt.Sprintf("---\nid: %s\ntitle: %s\ndate: 2024-%02d-%02d\ntags: [%s]\nservices: [%s]\nsummary: %q\n---\n",
 			id, title, 1+r.IntN(12), 1+r.IntN(28),
 			strings.Join(pick(tags, r.IntN(5)), ", "), strings.Join(pick(services, r.IntN(3)), ", "), summary)
-		incs = append(incs, parseOne(t, "postmortems/"+id+".md", src))
+		incs = append(incs, searchtest.Parse(t, "postmortems/"+id+".md", src))
 	}
 	return incs
 }
@@ -51,6 +52,7 @@ func relatedCorpus(t testing.TB, r *rand.Rand, n, from int) []*postmortem.Incide
 // asked the index); the lists must be those of the same incidents listed
 // anew, in another order.
 func TestRelatedIndependentOfHistory(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	incs := relatedCorpus(t, r, 120, 0)
 	for round := range 3 {
@@ -93,7 +95,8 @@ func incIDs(incs []*postmortem.Incident) []string {
 }
 
 func TestRelated(t *testing.T) {
-	incs := fixtures(t, "incidents.txtar")
+	t.Parallel()
+	incs := searchtest.Incidents(t)
 	rel := NewRelations(incs)
 	var pool *postmortem.Incident
 	for _, inc := range incs {
@@ -110,7 +113,7 @@ func TestRelated(t *testing.T) {
 		t.Errorf("related %q, want %q first", got, want)
 	}
 	// An incident that is not in the set works too.
-	fresh := parseOne(t, "postmortems/2025/x.md", "---\nid: NEW-1\ntitle: Failover of the search database\ntags: [database]\n---\n")
+	fresh := searchtest.Parse(t, "postmortems/2025/x.md", "---\nid: NEW-1\ntitle: Failover of the search database\ntags: [database]\n---\n")
 	if got := incIDs(rel.Related(fresh, 2)); len(got) == 0 || got[0] != "INC-2023-007" {
 		t.Errorf("related to a new incident: %q", got)
 	}
@@ -122,8 +125,9 @@ func TestRelated(t *testing.T) {
 // TestRelatedTies checks that equal scores are ordered by id, whatever the
 // order of the set.
 func TestRelatedTies(t *testing.T) {
+	t.Parallel()
 	pm := func(id string) *postmortem.Incident {
-		return parseOne(t, "postmortems/"+id+".md",
+		return searchtest.Parse(t, "postmortems/"+id+".md",
 			"---\nid: "+id+"\ntitle: Outage\ntags: [database, dns, network]\nservices: [search, edge]\n---\n")
 	}
 	var incs []*postmortem.Incident

@@ -1,8 +1,7 @@
-package search
+package indexer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,11 +16,9 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/internal/tmpdir"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
 )
-
-// sidecarName is the file, inside the index directory, that records the
-// mapping version and each document's fingerprint for Update.
-const sidecarName = "fingerprints.json"
 
 // defaultBatchSize was chosen by measurement (BenchmarkBuild, 10,000
 // generated postmortems on two cores): 500 builds as fast as 2,000, in
@@ -37,15 +34,23 @@ type BuildOptions struct {
 
 	// Browser builds the index a static site ships to browsers: the same
 	// fields, analysis and scores as any other index, but only the fields
-	// results show are stored (see browserStored), the documents are merged
-	// into one segment by Bleve's offline builder, and fingerprints.json
-	// lists the documents without their fingerprints. Update rebuilds such
-	// an index rather than updating it.
+	// results show are stored (search.NewBrowserMapping), the documents
+	// are merged into one segment by Bleve's offline builder, and
+	// fingerprints.json lists the documents without their fingerprints.
+	// Update rebuilds such an index rather than updating it.
 	Browser bool
 
 	// builder selects Bleve's offline builder instead of batches on a new
 	// index, for the measurements in BenchmarkBuild.
 	builder bool
+}
+
+// mappingFor returns the index mapping of a browser index or of any other.
+func mappingFor(browser bool) mapping.IndexMapping {
+	if browser {
+		return search.NewBrowserMapping()
+	}
+	return search.NewMapping()
 }
 
 func (o BuildOptions) batchSize() int {
@@ -63,16 +68,6 @@ type UpdateStats struct {
 	// updated ("no index", "mapping version 1, want 2", ...); empty when
 	// it was updated in place.
 	Rebuilt string
-}
-
-// sidecar is the content of fingerprints.json.
-type sidecar struct {
-	MappingVersion int               `json:"mapping_version"`
-	Browser        bool              `json:"browser,omitempty"`
-	Docs           map[string]string `json:"docs"`
-	// Files are the sums of the index's files (see verify.go); a browser
-	// index, built anew each time and checked by its count, has none.
-	Files map[string]fileSum `json:"files,omitempty"`
 }
 
 // indexable returns the incidents that go into the index: not broken, and
@@ -110,10 +105,10 @@ func documents(ctx context.Context, incs []*postmortem.Incident, keepDocs bool) 
 				if ctx.Err() != nil {
 					return
 				}
-				d := document(incs[i], tr)
-				fps[i], errs[i] = fingerprint(d)
+				fields := document(incs[i], tr).Fields()
+				fps[i], errs[i] = fingerprint(fields)
 				if keepDocs {
-					docs[i] = d
+					docs[i] = fields
 				}
 			}
 		}()
@@ -128,6 +123,7 @@ func documents(ctx context.Context, incs []*postmortem.Incident, keepDocs bool) 
 // Build writes a fresh index of incs to dir, replacing any index there only
 // once the new one is complete. Broken incidents are skipped.
 func Build(ctx context.Context, dir string, incs []*postmortem.Incident, opts BuildOptions) error {
+	registerSegments()
 	if err := build(ctx, dir, indexable(incs), opts); err != nil {
 		return fmt.Errorf("build search index %s: %w", dir, err)
 	}
@@ -147,9 +143,9 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 	defer td.Remove()
 	tmp := td.Path
 	path := filepath.Join(tmp, "index")
-	sc := sidecar{MappingVersion: MappingVersion, Browser: opts.Browser, Docs: make(map[string]string, len(incs))}
+	sc := indexdir.Sidecar{MappingVersion: search.MappingVersion, Browser: opts.Browser, Docs: make(map[string]string, len(incs))}
 	if (opts.builder || opts.Browser) && len(incs) > 0 {
-		err = writeBuilder(ctx, path, tmp, incs, opts.batchSize(), newMapping(opts.Browser), sc.Docs)
+		err = writeBuilder(ctx, path, tmp, incs, opts.batchSize(), mappingFor(opts.Browser), sc.Docs)
 	} else {
 		err = writeBatches(ctx, path, incs, opts.batchSize(), sc.Docs)
 	}
@@ -162,10 +158,10 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 		for id := range sc.Docs {
 			sc.Docs[id] = ""
 		}
-	} else if sc.Files, err = sumFiles(path, nil); err != nil {
+	} else if sc.Files, err = indexdir.SumFiles(path, nil); err != nil {
 		return err
 	}
-	if err := writeSidecar(path, sc); err != nil {
+	if err := indexdir.WriteSidecar(path, sc); err != nil {
 		return err
 	}
 	return replaceDir(path, dir)
@@ -179,7 +175,7 @@ func build(ctx context.Context, dir string, incs []*postmortem.Incident, opts Bu
 func writeBatches(ctx context.Context, path string, incs []*postmortem.Incident, size int, fps map[string]string) (err error) {
 	// Scorch's "unsafe_batch" would skip a sync per batch, but in Bleve
 	// 2.6.3 it loses the mapping of a new index on Close.
-	idx, err := bleve.NewUsing(path, NewMapping(), scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(path, search.NewMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return err
 	}
@@ -292,43 +288,6 @@ func replaceDir(src, dst string) error {
 	return nil
 }
 
-func readSidecar(dir string) (sidecar, error) {
-	var sc sidecar
-	data, err := os.ReadFile(filepath.Join(dir, sidecarName))
-	if err != nil {
-		return sc, err
-	}
-	if err := json.Unmarshal(data, &sc); err != nil {
-		return sc, fmt.Errorf("%s: %w", filepath.Join(dir, sidecarName), err)
-	}
-	if sc.Docs == nil {
-		sc.Docs = map[string]string{}
-	}
-	return sc, nil
-}
-
-// writeSidecar writes fingerprints.json through a temporary file, so that
-// a reader sees the old or the new content, never a torn one.
-func writeSidecar(dir string, sc sidecar) error {
-	data, err := json.Marshal(sc)
-	if err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+sidecarName+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, sidecarName))
-}
-
 // Update brings the index in dir up to date with incs: it indexes the
 // incidents that are new or whose content changed since the last build or
 // update, deletes those no longer present, and leaves the rest alone.
@@ -337,6 +296,7 @@ func writeSidecar(dir string, sc sidecar) error {
 // (a server) has it open: the rebuild is renamed into place and the reader
 // keeps the files it opened.
 func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts BuildOptions) (UpdateStats, error) {
+	registerSegments()
 	incs = indexable(incs)
 	rebuild := func(reason string) (UpdateStats, error) {
 		if err := build(ctx, dir, incs, opts); err != nil {
@@ -344,21 +304,21 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 		}
 		return UpdateStats{Added: len(incs), Rebuilt: reason}, nil
 	}
-	sc, err := readSidecar(dir)
+	sc, err := indexdir.ReadSidecar(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if _, serr := os.Stat(dir); errors.Is(serr, os.ErrNotExist) {
 			return rebuild("no index")
 		}
-		return rebuild("no " + sidecarName)
+		return rebuild("no " + indexdir.SidecarName)
 	case err != nil:
-		return rebuild(fmt.Sprintf("unreadable %s: %v", sidecarName, err))
-	case sc.MappingVersion != MappingVersion:
-		return rebuild(fmt.Sprintf("mapping version %d, want %d", sc.MappingVersion, MappingVersion))
+		return rebuild(fmt.Sprintf("unreadable %s: %v", indexdir.SidecarName, err))
+	case sc.MappingVersion != search.MappingVersion:
+		return rebuild(fmt.Sprintf("mapping version %d, want %d", sc.MappingVersion, search.MappingVersion))
 	case sc.Browser || opts.Browser:
 		return rebuild("a browser index is always built anew")
 	}
-	if err := verifyFiles(dir, sc.Files); err != nil {
+	if err := indexdir.VerifyFiles(dir, sc.Files); err != nil {
 		return rebuild("the index is damaged: " + err.Error())
 	}
 	_, fps, err := documents(ctx, incs, false)
@@ -371,17 +331,17 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 		// rename do not disturb that reader.
 		return rebuild(fmt.Sprintf("cannot open the index for update: %v", err))
 	}
-	if n, err := docCount(idx); err != nil || n != uint64(len(sc.Docs)) {
+	if n, err := indexdir.DocCount(idx); err != nil || n != uint64(len(sc.Docs)) {
 		_ = idx.Close()
-		return rebuild(fmt.Sprintf("index holds %d documents, %s lists %d", n, sidecarName, len(sc.Docs)))
+		return rebuild(fmt.Sprintf("index holds %d documents, %s lists %d", n, indexdir.SidecarName, len(sc.Docs)))
 	}
 	stats, err := apply(ctx, idx, &sc, incs, fps, opts.batchSize())
 	// Record what was applied even when cancelled part way, so the next
 	// update resumes rather than rebuilds; and the files as they now are.
 	cerr := idx.Close()
-	sums, serr := sumFiles(dir, sc.Files)
+	sums, serr := indexdir.SumFiles(dir, sc.Files)
 	sc.Files = sums
-	if werr := writeSidecar(dir, sc); err == nil {
+	if werr := indexdir.WriteSidecar(dir, sc); err == nil {
 		err = errors.Join(cerr, serr, werr)
 	}
 	if err != nil {
@@ -390,42 +350,16 @@ func Update(ctx context.Context, dir string, incs []*postmortem.Incident, opts B
 	return stats, nil
 }
 
-// lockTimeout bounds the wait for an index another process has open: a
-// reader (inquest serve) holds a shared lock that an update would otherwise
-// wait on for ever.
-const lockTimeout = "2s"
-
 // openWritable opens an index for update; a corrupt index can make Bleve
 // panic, which is reported as an error so the caller rebuilds.
-func openWritable(dir string) (idx bleve.Index, err error) {
-	return openIndex(dir, map[string]any{"bolt_timeout": lockTimeout})
-}
-
-// openIndex opens an index with Bleve, turning a panic (bbolt's
-// "assertion failed" on a damaged root.bolt) into an error.
-func openIndex(dir string, cfg map[string]any) (idx bleve.Index, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			idx, err = nil, fmt.Errorf("bleve: %v", r)
-		}
-	}()
-	return bleve.OpenUsing(dir, cfg)
-}
-
-// docCount counts an index's documents, a panic being an error.
-func docCount(idx bleve.Index) (n uint64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			n, err = 0, fmt.Errorf("bleve: %v", r)
-		}
-	}()
-	return idx.DocCount()
+func openWritable(dir string) (bleve.Index, error) {
+	return indexdir.OpenBleve(dir, map[string]any{"bolt_timeout": indexdir.LockTimeout})
 }
 
 // apply indexes changed incidents and deletes removed ones in batches,
 // keeping sc in step with what has been written. fps are the incidents'
 // fingerprints.
-func apply(ctx context.Context, idx bleve.Index, sc *sidecar, incs []*postmortem.Incident, fps []string, size int) (UpdateStats, error) {
+func apply(ctx context.Context, idx bleve.Index, sc *indexdir.Sidecar, incs []*postmortem.Incident, fps []string, size int) (UpdateStats, error) {
 	var stats UpdateStats
 	var changed []*postmortem.Incident
 	var changedFPs []string

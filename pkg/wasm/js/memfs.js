@@ -1,1 +1,0 @@
-../../../theme/static/memfs.js
