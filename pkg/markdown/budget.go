@@ -2,10 +2,11 @@ package markdown
 
 import (
 	"bytes"
-	"fmt"
 	"html"
 	"sync"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/internal/mdtext"
 )
 
 // The budget of one Render. goldmark's inline parsing is quadratic in some
@@ -16,13 +17,13 @@ import (
 // its line (rule "render").
 const (
 	// MaxLine is the longest line rendered, in bytes.
-	MaxLine = 32 << 10
+	MaxLine = mdtext.MaxLine
 	// MaxDelimiters is the most characters that open inline syntax ([ * _
 	// ` <) in one paragraph (a run of lines without a blank one).
-	MaxDelimiters = 5000
+	MaxDelimiters = mdtext.MaxDelimiters
 	// MaxNesting is the most block quotes (>) a line may open, and the
 	// most spaces it may be indented by (lists nested in lists).
-	MaxNesting = 64
+	MaxNesting = mdtext.MaxNesting
 	// RenderTimeout is the longest Render waits for goldmark, for what the
 	// bounds above do not foresee. It is not a deadline goldmark sees: the
 	// work it abandons runs to its end in the background.
@@ -34,53 +35,9 @@ const (
 const RuleRender = "render"
 
 // overBudget returns the line and the reason when src is past the
-// budget's static bounds.
+// budget's static bounds (see mdtext.OverBudget).
 func overBudget(src []byte) (int, string) {
-	line, delims, paraStart := 0, 0, 1
-	for rest := src; len(rest) > 0; {
-		line++
-		l := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			l, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		if len(l) > MaxLine {
-			return line, fmt.Sprintf("line %d is %d bytes long (the limit is %d)", line, len(l), MaxLine)
-		}
-		if len(bytes.TrimSpace(l)) == 0 {
-			delims, paraStart = 0, line+1
-			continue
-		}
-		indent, quotes := 0, 0
-		for _, c := range l {
-			switch c {
-			case ' ':
-				indent++
-				continue
-			case '\t':
-				indent += 4
-				continue
-			case '>':
-				quotes++
-				continue
-			}
-			break
-		}
-		if quotes > MaxNesting || indent > MaxNesting*4 {
-			return line, fmt.Sprintf("line %d is nested %d block quotes and %d spaces deep (the limit is %d levels)", line, quotes, indent, MaxNesting)
-		}
-		for _, c := range l {
-			switch c {
-			case '[', '*', '_', '`', '<':
-				delims++
-			}
-		}
-		if delims > MaxDelimiters {
-			return paraStart, fmt.Sprintf("the paragraph from line %d has more than %d of the characters [ * _ ` < that start links, emphasis, code and HTML", paraStart, MaxDelimiters)
-		}
-	}
-	return 0, ""
+	return mdtext.OverBudget(src)
 }
 
 // asText is the HTML of a document that is not rendered: its text, escaped,

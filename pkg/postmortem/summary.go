@@ -40,6 +40,14 @@ func NewTextReader() *TextReader {
 // nothing away from the page and is left out. With all set, every
 // paragraph is joined, as for a front-matter summary.
 func (r *TextReader) summary(src string, all bool) string {
+	if line, _ := mdtext.OverBudget([]byte(src)); line > 0 {
+		// Too costly to parse (see mdtext.OverBudget): the text as
+		// written, its first paragraph unless all.
+		if !all {
+			src, _, _ = strings.Cut(strings.TrimSpace(src), "\n\n")
+		}
+		return strings.Join(strings.Fields(src), " ")
+	}
 	var b strings.Builder
 	source, doc := r.parse(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
@@ -57,6 +65,9 @@ func (r *TextReader) summary(src string, all bool) string {
 // HTML: HTML comments are left out, inline markup gives way to its text
 // (as in Incident.Summary), and table cells are joined with " | ".
 func (r *TextReader) PlainText(src string) string {
+	if line, _ := mdtext.OverBudget([]byte(src)); line > 0 {
+		return strings.TrimSpace(src) // too costly to parse: as written
+	}
 	var b strings.Builder
 	source, doc := r.parse(src)
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -60,5 +61,20 @@ func BenchmarkSummaryText(b *testing.B) {
 	r := NewTextReader()
 	for b.Loop() {
 		r.summary(src, false)
+	}
+}
+
+// TestTextPastBudget: text goldmark would take minutes over (see
+// mdtext.OverBudget) is not parsed: summaries and plain text are the text
+// as written. Before, this test ran into the test binary's deadline.
+func TestTextPastBudget(t *testing.T) {
+	t.Parallel()
+	links := strings.Repeat("[a](", 100_000)
+	r := NewTextReader()
+	if got := r.PlainText(links + "\n"); got != links {
+		t.Errorf("PlainText gave %d bytes, want the %d as written", len(got), len(links))
+	}
+	if got := r.summary("First paragraph "+links+"\n\nSecond.\n", false); got != "First paragraph "+links {
+		t.Errorf("summary gave %.40q…, want the first paragraph as written", got)
 	}
 }
