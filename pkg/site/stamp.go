@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
 )
 
 // stampPath is the file in the cache folder that records what the output
@@ -52,12 +51,7 @@ func inputStamp(opts BuildOptions) (string, error) {
 			fmt.Fprintf(h, "exe %d %d\n", st.Size(), st.ModTime().UnixNano())
 		}
 	}
-	head := ""
-	if r, err := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true}); err == nil {
-		if ref, err := r.Head(); err == nil {
-			head = ref.Hash().String()
-		}
-	}
+	head := repo.Head(opts.Dir)
 	if head == "" || opts.NoHistory {
 		// Without history the reference time is the clock: overdue items
 		// change with the day.
