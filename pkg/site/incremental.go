@@ -161,11 +161,12 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 	go func() {
 		defer close(hl.done)
 		cfg := rp.Config
+		histCache, _ := repo.HistoryCache(cache) // none when it cannot be made
 		// No FieldsVersion: the field-history cache is for whole loads;
 		// Attach of a few files reads their versions from Git.
 		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
 			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers,
-			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: cache,
+			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: histCache,
 		})
 	}()
 	return hl

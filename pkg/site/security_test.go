@@ -451,16 +451,20 @@ func TestCorruptCaches(t *testing.T) {
 			if err != nil || sr.Total != 2 {
 				t.Errorf("search after the rebuild: %v, %+v", err, sr)
 			}
-			// A build without --force over the same corrupted stamp must
-			// not trust it either.
-			filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
-				if err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), "build-") {
-					os.WriteFile(p, []byte("garbage"), 0o644)
-				}
-				return nil
-			})
+			// A build without --force over a corrupted record of what
+			// the output was built from must not trust it either.
 			if _, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, Now: now}); err != nil {
-				t.Errorf("build over a garbage stamp: %v", err)
+				t.Fatal(err)
+			}
+			records, _ := filepath.Glob(filepath.Join(cache, "builds", "*.json"))
+			if len(records) != 1 {
+				t.Fatalf("build records: %q, want one", records)
+			}
+			if err := os.WriteFile(records[0], []byte("garbage"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if res, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, Now: now}); err != nil || res.UpToDate {
+				t.Errorf("build over a garbage record: up to date %v, %v", res != nil && res.UpToDate, err)
 			}
 			diffTrees(t, "build over a garbage stamp", want, readTree(t, out))
 		})
