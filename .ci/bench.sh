@@ -10,9 +10,9 @@
 # $BENCH_DIR (default /tmp/inquest-bench). Sites are written under $OUT_DIR
 # (default /dev/shm/inquest-bench when /dev/shm exists: tmpfs, as in the
 # Hugo and Pagefind reference figures). Medians of $RUNS runs (default 3).
-# The serve row is the median of seven edits, each timed from the file
+# The serve row is the mean of seven edits, each timed from the file
 # written to the reload event in a connected client (pkg/serve's
-# TestEditToReloadCorpus).
+# BenchmarkEditToReload).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")
@@ -67,12 +67,8 @@ for n in "${sizes[@]}"; do
   # The edit changed the files: the first search brings the index up to date.
   env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" x >/dev/null 2>&1
   BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" '+tags:database +severity:SEV1 "connection pool"' --facets | row "search, end to end"
-  serve=$(INQUEST_BENCH_CORPUS="$corpus" go test ./pkg/serve -run '^TestEditToReloadCorpus$' -count=1 -v -timeout 30m 2>&1 |
-    sed -n 's/.*median \([0-9.]*\)\(m\?s\),.*/\1 \2/p' | head -1)
-  case $serve in
-    *" ms") echo "| $n | $commits | serve, one postmortem edited → reload | $(awk "BEGIN{print ${serve% ms}/1000}") | |" ;;
-    *" s") echo "| $n | $commits | serve, one postmortem edited → reload | ${serve% s} | |" ;;
-    *) echo "| $n | $commits | serve, one postmortem edited → reload | (failed) | |" ;;
-  esac
+  serve=$(INQUEST_BENCH_CORPUS="$corpus" go test ./pkg/serve -run '^$' -bench '^BenchmarkEditToReload$' -benchtime 7x -count=1 -timeout 30m 2>&1 |
+    awk '/^BenchmarkEditToReload/ { printf "%.2f\n", $3 / 1e9; exit }')
+  echo "| $n | $commits | serve, one postmortem edited → reload | ${serve:-(failed)} | |"
   BEFORE="" measure git -C "$corpus" log --name-only --no-merges --format=%H | row "git log --name-only (reference)"
 done

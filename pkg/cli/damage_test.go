@@ -42,7 +42,7 @@ Evictions logged users out.
 			if code, _, stderr := run("build", dir, "--out", filepath.Join(t.TempDir(), "public")); code != 0 {
 				t.Fatalf("build: %d %s", code, stderr)
 			}
-			files, _ := filepath.Glob(filepath.Join(cache, "*", "search-all", damage))
+			files, _ := filepath.Glob(filepath.Join(cache, "*", "search", "index", damage))
 			if len(files) == 0 {
 				t.Fatalf("no %s in the cache", damage)
 			}

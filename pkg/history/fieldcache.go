@@ -2,18 +2,17 @@ package history
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/cache"
 )
 
 // field is one front-matter field of a file version.
@@ -49,8 +48,8 @@ func newFieldSet(m map[string]string) fieldSet {
 
 // The fields cache holds the field sets of blobs for one
 // Options.FieldsVersion: a blob's content names it, so an entry never goes
-// stale, only unused. The file is a magic line, the SHA-256 of the payload,
-// then the payload:
+// stale, only unused. It is a file of package cache (its framing and
+// checksum) named by the key of the version, whose payload is:
 //
 //	uvarint len, FieldsVersion
 //	uvarint n, then n strings (uvarint len, bytes): every name and value once
@@ -63,16 +62,14 @@ func newFieldSet(m map[string]string) fieldSet {
 // (severities, statuses, owners), so interning them keeps the file small. A
 // file that fails any check is rebuilt, never trusted.
 const (
-	fieldsMagic  = "inquest fields cache 1\n"
-	fieldsFormat = "inquest-fields/1" // changes with the payload format
-	fieldsKeep   = 2                  // fields cache files kept, newest first
+	// fieldsFormat names the payload's format; change it with the format.
+	fieldsFormat = "inquest fields 2"
+	fieldsKeep   = 2 // fields cache files kept, newest first
 )
 
-// fieldsName names the cache file of a FieldsVersion; the version is
-// hashed because the caller may put anything in it.
+// fieldsName names the cache file of a FieldsVersion.
 func fieldsName(version string) string {
-	sum := sha256.Sum256([]byte(fieldsFormat + "\x00" + version))
-	return "fields-" + hex.EncodeToString(sum[:12]) + ".bin"
+	return "fields-" + cache.Key(fieldsFormat, version) + ".bin"
 }
 
 // fieldsCache is a decoded cache file, kept in its compact form: field sets
@@ -163,34 +160,25 @@ func FieldsCached(dir, version string) bool {
 
 func readFieldsCache(dir, version string) (*fieldsCache, error) {
 	p := filepath.Join(dir, fieldsName(version))
-	b, err := os.ReadFile(p)
+	payload, err := cache.ReadFile(p, fieldsFormat)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	c, err := decodeFields(b, version)
+	c, err := decodeFields(payload, version)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	// The modification time orders files for pruning: most recently used.
-	now := time.Now()
-	_ = os.Chtimes(p, now, now)
+	cache.Touch(p) // most recently used, for pruning
 	return c, nil
 }
 
 var errFieldsCorrupt = errors.New("corrupt fields cache")
 
-func decodeFields(b []byte, version string) (*fieldsCache, error) {
-	if !bytes.HasPrefix(b, []byte(fieldsMagic)) || len(b) < len(fieldsMagic)+sha256.Size {
-		return nil, errors.New("not a fields cache file")
-	}
-	b = b[len(fieldsMagic):]
-	sum, payload := b[:sha256.Size], b[sha256.Size:]
-	if got := sha256.Sum256(payload); !bytes.Equal(got[:], sum) {
-		return nil, errors.New("checksum mismatch")
-	}
+// decodeFields decodes the payload of a fields cache file of version.
+func decodeFields(payload []byte, version string) (*fieldsCache, error) {
 	d := decoder{b: payload}
 	if v := d.bytes(); string(v) != version {
 		return nil, errors.New("written for another fields version")
@@ -350,13 +338,9 @@ func (w *fieldsWriter) str(s string) uint64 {
 	return i
 }
 
-// write stores the cache of version in dir atomically: a reader sees the
-// old file or the new one, never a partial write. Files of other versions
-// beyond fieldsKeep are removed.
+// write stores the cache of version in dir whole (see cache.WriteFile).
+// Files of other versions beyond fieldsKeep are removed.
 func (w *fieldsWriter) write(dir, version string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	payload := make([]byte, 0, 4*binary.MaxVarintLen64+len(version)+w.strs.Len()+w.blobs.Len())
 	payload = binary.AppendUvarint(payload, uint64(len(version)))
 	payload = append(payload, version...)
@@ -365,39 +349,9 @@ func (w *fieldsWriter) write(dir, version string) error {
 	payload = binary.AppendUvarint(payload, uint64(w.nblobs))
 	payload = binary.AppendUvarint(payload, uint64(w.npairs))
 	payload = append(payload, w.blobs.Bytes()...)
-	sum := sha256.Sum256(payload)
-
-	f, err := os.CreateTemp(dir, ".fields-*.tmp")
-	if err != nil {
+	if err := cache.WriteFile(filepath.Join(dir, fieldsName(version)), fieldsFormat, payload); err != nil {
 		return err
 	}
-	tmp := f.Name()
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.WriteString(fieldsMagic)
-	}
-	if err == nil {
-		_, err = f.Write(sum[:])
-	}
-	if err == nil {
-		_, err = f.Write(payload)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, fieldsName(version)))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "fields-*.bin"))
-	if len(files) > fieldsKeep {
-		sort.Slice(files, func(i, j int) bool { return modTime(files[i]) > modTime(files[j]) })
-		for _, f := range files[fieldsKeep:] {
-			_ = os.Remove(f)
-		}
-	}
+	cache.Prune(dir, "fields-*.bin", fieldsKeep)
 	return nil
 }

@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -148,7 +148,7 @@ func TestFieldsCacheCorrupt(t *testing.T) {
 	}{
 		{"flipped byte", func(b []byte) []byte { b[len(b)-3] ^= 0x40; return b }},
 		{"truncated", func(b []byte) []byte { return b[:len(b)-7] }},
-		{"only magic", func([]byte) []byte { return []byte(fieldsMagic) }},
+		{"only magic", func([]byte) []byte { return []byte(fieldsFormat + "\n") }},
 		{"not a cache", func([]byte) []byte { return []byte("hello") }},
 		{"empty", func([]byte) []byte { return nil }},
 	} {
@@ -264,18 +264,13 @@ func FuzzDecodeFields(f *testing.F) {
 	if err := w.write(dir, "v"); err != nil {
 		f.Fatal(err)
 	}
-	good, err := os.ReadFile(filepath.Join(dir, fieldsName("v")))
+	good, err := cache.ReadFile(filepath.Join(dir, fieldsName("v")), fieldsFormat)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(good[len(fieldsMagic)+32:])
+	f.Add(good)
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		// Checksum the payload so the decoder itself is exercised.
-		b := append([]byte(fieldsMagic), make([]byte, 32)...)
-		sum := sha256.Sum256(payload)
-		copy(b[len(fieldsMagic):], sum[:])
-		b = append(b, payload...)
-		c, err := decodeFields(b, "v")
+		c, err := decodeFields(payload, "v")
 		if err != nil {
 			return
 		}

@@ -2,8 +2,6 @@ package history
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -100,10 +98,6 @@ type loadStats struct {
 	diffed      int
 	fromCache   bool
 }
-
-// cacheVersion changes whenever the snapshot format or the way it is
-// computed changes, so old caches are ignored.
-const cacheVersion = "inquest-history/2"
 
 // Load reads the history of the Git repository containing dir once and
 // returns it with warnings for the user. A directory that is not in a Git
@@ -230,22 +224,6 @@ func (r *Repo) normRoots(in []string) []string {
 		out = append(out, root)
 	}
 	return out
-}
-
-// cacheKey fingerprints what the snapshot depends on besides HEAD.
-func cacheKey(roots []string, shallow []plumbing.Hash) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00", cacheVersion, len(roots))
-	for _, r := range roots {
-		fmt.Fprintf(h, "%s\x00", r)
-	}
-	sh := make([]string, len(shallow))
-	for i, s := range shallow {
-		sh[i] = s.String()
-	}
-	sort.Strings(sh)
-	fmt.Fprintf(h, "%s", strings.Join(sh, ","))
-	return hex.EncodeToString(h.Sum(nil))[:24]
 }
 
 // ReadError returns why the history, or part of what Attach reads, could

@@ -412,7 +412,7 @@ func TestCache(t *testing.T) {
 	}
 
 	// Corrupt every cache file: detected, rebuilt, rewritten.
-	files, _ := filepath.Glob(filepath.Join(cache, "history-*.gob"))
+	files, _ := filepath.Glob(filepath.Join(cache, "snapshot-*.gob"))
 	if len(files) == 0 {
 		t.Fatal("no cache files")
 	}
@@ -441,8 +441,8 @@ func TestCache(t *testing.T) {
 		t.Error("rebuilt cache not written")
 	}
 	// Truncated files are rejected too.
-	files, _ = filepath.Glob(filepath.Join(cache, "history-*-"+r5.Head()+".gob"))
-	if err := os.WriteFile(files[0], []byte(cacheMagic+"short"), 0o644); err != nil {
+	files, _ = filepath.Glob(filepath.Join(cache, "snapshot-*-"+r5.Head()+".gob"))
+	if err := os.WriteFile(files[0], []byte(snapshotFormat+"\nshort"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if r6, _ := load(t, tr.Dir, opts); r6.stats.fromCache {

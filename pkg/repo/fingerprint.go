@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
@@ -49,41 +50,59 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// IndexDir is the search index of the repository inside a cache folder.
-func IndexDir(cache string) string { return filepath.Join(cache, "search-all") }
+// The search index lives in the cache folder's Search kind, with the
+// fingerprint of the files it was built from.
+const (
+	indexName       = "index"
+	fingerprintName = "fingerprint"
+	// fingerprintFormat frames the fingerprint file (see cache.WriteFile).
+	fingerprintFormat = "inquest search fingerprint 1"
+)
 
-func stampFile(cache string) string { return filepath.Join(cache, "search-all.stamp") }
+// IndexDir is the search index of the repository inside the cache folder
+// cacheDir.
+func IndexDir(cacheDir string) string {
+	return filepath.Join(cache.At(cacheDir).Path(cache.Search), indexName)
+}
 
-// IndexCurrent reports whether the index in cache was built from files with
-// fingerprint fp and is whole: every file of it as it was written (see
-// search.Verify). On any doubt the caller updates it, which rebuilds what
-// is damaged.
-func IndexCurrent(cache, fp string) bool {
-	old, err := os.ReadFile(stampFile(cache))
+func fingerprintFile(cacheDir string) string {
+	return filepath.Join(cache.At(cacheDir).Path(cache.Search), fingerprintName)
+}
+
+// IndexCurrent reports whether the index in the cache folder cacheDir was
+// built from files with fingerprint fp and is whole: every file of it as
+// it was written (see search.Verify). On any doubt the caller updates it,
+// which rebuilds what is damaged.
+func IndexCurrent(cacheDir, fp string) bool {
+	old, err := cache.ReadFile(fingerprintFile(cacheDir), fingerprintFormat)
 	if err != nil || string(old) != fp {
 		return false
 	}
-	return search.Verify(IndexDir(cache)) == nil
+	return search.Verify(IndexDir(cacheDir)) == nil
 }
 
-// UpdateIndex brings the search index in cache up to date with incs
-// (adding, re-indexing and deleting only what changed) and records that it
-// now matches fingerprint fp.
-func UpdateIndex(ctx context.Context, cache, fp string, incs []*postmortem.Incident) (indexer.UpdateStats, error) {
-	if err := os.MkdirAll(cache, 0o755); err != nil {
+// UpdateIndex brings the search index in the cache folder cacheDir up to
+// date with incs (adding, re-indexing and deleting only what changed) and
+// records that it now matches fingerprint fp.
+func UpdateIndex(ctx context.Context, cacheDir, fp string, incs []*postmortem.Incident) (indexer.UpdateStats, error) {
+	if _, err := cache.At(cacheDir).Open(cache.Search); err != nil {
 		return indexer.UpdateStats{}, fmt.Errorf("search index: %w", err)
 	}
-	st, err := indexer.Update(ctx, IndexDir(cache), incs, indexer.BuildOptions{})
+	st, err := indexer.Update(ctx, IndexDir(cacheDir), incs, indexer.BuildOptions{})
 	if err != nil {
 		return st, fmt.Errorf("search index: %w", err)
 	}
-	if err := MarkIndexed(cache, fp); err != nil {
+	if err := markIndexed(cacheDir, fp); err != nil {
 		return st, fmt.Errorf("search index: %w", err)
 	}
 	return st, nil
 }
 
-// MarkIndexed records that the index in cache matches fingerprint fp.
-func MarkIndexed(cache, fp string) error {
-	return os.WriteFile(stampFile(cache), []byte(fp), 0o644)
+// markIndexed records that the index in the cache folder cacheDir matches
+// fingerprint fp.
+func markIndexed(cacheDir, fp string) error {
+	if _, err := cache.At(cacheDir).Open(cache.Search); err != nil {
+		return err
+	}
+	return cache.WriteFile(fingerprintFile(cacheDir), fingerprintFormat, []byte(fp))
 }

@@ -5,11 +5,9 @@ package repo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"path/filepath"
+	"fmt"
 
+	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
@@ -82,9 +80,14 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 		}
 		return &Repo{Root: root, Tree: tree, Config: cfg, Set: set}, nil
 	}
-	cache := opts.CacheDir
-	if cache == "" {
-		cache = CacheDir(root)
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		cacheDir = CacheDir(root)
+	}
+	var warnings []string
+	histCache, err := HistoryCache(cacheDir)
+	if err != nil {
+		warnings = append(warnings, fmt.Sprintf("history cache not used: %v", err))
 	}
 	// The history walk does not need the parsed postmortems, only Attach
 	// does: the two run side by side, each on its own cores.
@@ -105,10 +108,10 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 	// share their front-matter entries with the work tree's: the parse
 	// then puts those in the cache the history's Fields reads. With one,
 	// that would be work for nothing (0.4 CPU-s at 10k).
-	version := fieldsVersion(cfg)
 	parser := postmortem.NewParser(cfg)
+	version := parser.FieldsVersion()
 	fields := parser.NewFieldsCache()
-	if !history.FieldsCached(cache, version) {
+	if !history.FieldsCached(histCache, version) {
 		parser = fields.SeedingParser()
 	}
 	go func() {
@@ -118,7 +121,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 			Trailers:      cfg.Trailers,
 			Fields:        fields,
 			FieldsVersion: version,
-			CacheDir:      cache,
+			CacheDir:      histCache,
 		})
 		hist <- loaded{h, warnings, err}
 	}()
@@ -131,7 +134,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 		return nil, hl.err
 	}
 	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set, history: hl.h}
-	r.Warnings = append(r.Warnings, hl.warnings...)
+	r.Warnings = append(append(r.Warnings, warnings...), hl.warnings...)
 	if err := hl.h.AttachRevisions(ctx, set.Incidents); err != nil {
 		return nil, err
 	}
@@ -167,18 +170,15 @@ func (r *Repo) settleHistory() {
 	r.HistoryError = r.history.ReadError()
 }
 
-// CacheDir is where a repository's caches live: $INQUEST_CACHE_DIR, else the
-// user cache folder, one sub-folder per repository path.
-func CacheDir(root string) string {
-	base := os.Getenv("INQUEST_CACHE_DIR")
-	if base == "" {
-		ucd, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		base = filepath.Join(ucd, "inquest")
-	}
-	abs, _ := filepath.Abs(root)
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(base, postmortem.Slug(filepath.Base(abs))+"-"+hex.EncodeToString(sum[:6]))
+// CacheDir is where a repository's caches live (see package cache): a
+// folder of its own under $INQUEST_CACHE_DIR, else under the user cache
+// folder; "" when neither is known.
+func CacheDir(root string) string { return cache.For(root).Dir() }
+
+// HistoryCache is the folder of the cache folder cacheDir where package
+// history keeps its cache (history.Options.CacheDir), made ready to write;
+// "" when cacheDir is "". Whoever loads the history with a cache gives it
+// this folder, so that the build and serve's updates share one cache.
+func HistoryCache(cacheDir string) (string, error) {
+	return cache.At(cacheDir).Open(cache.History)
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -33,6 +34,7 @@ func Tree(root string) (*worktree.Tree, error) {
 // without symbolic links or attachments never reads them.
 type tracked struct {
 	repo   *git.Repository
+	root   string
 	prefix string // root relative to the work tree, "" or ending in "/"
 
 	once  sync.Once
@@ -75,7 +77,7 @@ func trackedFiles(root string) (*tracked, error) {
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return nil, nil
 	}
-	t := &tracked{repo: r}
+	t := &tracked{repo: r, root: root}
 	if rel != "." {
 		t.prefix = filepath.ToSlash(rel) + "/"
 	}
@@ -91,8 +93,8 @@ func (t *tracked) load() {
 			}
 		}
 	}
-	if ref, err := t.repo.Head(); err == nil {
-		if c, err := t.repo.CommitObject(ref.Hash()); err == nil {
+	if head := Head(t.root); head != "" {
+		if c, err := t.repo.CommitObject(plumbing.NewHash(head)); err == nil {
 			t.head, _ = c.Tree()
 		}
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCheckAddr(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		addr   string
 		remote bool
@@ -42,6 +43,7 @@ func TestCheckAddr(t *testing.T) {
 // TestServeFileStaysInRoot asks for files outside the site folder in every
 // way a URL can spell it; each must get the site's 404 page.
 func TestServeFileStaysInRoot(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	root := filepath.Join(parent, "site")
 	os.MkdirAll(filepath.Join(root, "incidents/a"), 0o755)

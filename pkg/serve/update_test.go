@@ -14,8 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 )
 
 // syncBuffer is a log the server and the test share.
@@ -38,7 +37,7 @@ func (b *syncBuffer) String() string {
 
 // startServer runs the server on a free loopback port until ctx is done
 // and returns its base URL and Run's result.
-func startServer(ctx context.Context, t *testing.T, opts Options) (string, <-chan error) {
+func startServer(ctx context.Context, t testing.TB, opts Options) (string, <-chan error) {
 	t.Helper()
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -81,29 +80,12 @@ func postmortemText(id, title, tag string) string {
 // build does not read sends no reload; a commit builds the site again;
 // a postmortem made unreadable is reported in the log and leaves the site.
 func TestRunUpdatesInPlace(t *testing.T) {
-	dir := t.TempDir()
-	r, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, _ := r.Worktree()
+	r := repotest.New(t)
+	dir := r.Dir
 	for _, id := range []string{"INC-1", "INC-2", "INC-3"} {
-		name := "postmortems/" + strings.ToLower(id) + ".md"
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(postmortemText(id, "Outage "+id, "database")), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := wt.Add(name); err != nil {
-			t.Fatal(err)
-		}
+		r.WriteFile("postmortems/"+strings.ToLower(id)+".md", []byte(postmortemText(id, "Outage "+id, "database")))
 	}
-	sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
-	if _, err := wt.Commit("Add postmortems", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		t.Fatal(err)
-	}
+	r.Commit("Date: 2024-05-01T12:00:00Z\n\nAdd postmortems")
 	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -171,13 +153,8 @@ func TestRunUpdatesInPlace(t *testing.T) {
 	if page := get("/incidents/INC-2/"); !strings.Contains(page, "uncommitted changes") {
 		t.Error("the edited page does not say it has uncommitted changes")
 	}
-	if _, err := wt.Add("postmortems/inc-2.md"); err != nil {
-		t.Fatal(err)
-	}
-	sig.When = sig.When.Add(time.Hour)
-	if _, err := wt.Commit("Rename the outage", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		t.Fatal(err)
-	}
+	// notes.txt is committed too: the site does not read it.
+	r.Commit("Date: 2024-05-01T13:00:00Z\n\nRename the outage")
 	waitEvent("reload", 30*time.Second)
 	if page := get("/incidents/INC-2/"); strings.Contains(page, "uncommitted changes") || !strings.Contains(page, "Rename the outage") {
 		t.Error("the committed page does not show its new revision")

@@ -15,6 +15,7 @@ import (
 // action items page; they are listed apart. Before the "unknown" status
 // every one of them counted as open.
 func TestActionItemsWithoutStatus(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, `
 -- postmortems/2024/2024-02-01-importer.md --
 ---
@@ -74,6 +75,7 @@ status: published
 // TestDateOnlyEventShownWithoutTime: a timeline row with a date and no
 // time shows its day, not midnight UTC of it nor the day before.
 func TestDateOnlyEventShownWithoutTime(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, `
 -- postmortems/2019/2019-12-02-runner.md --
 ---

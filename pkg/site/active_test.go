@@ -44,6 +44,7 @@ Add the CDN postmortem
 // files and plain XML as written. attachments.allow, and markdown.unsafe,
 // let the repository publish its active content as written.
 func TestActiveAttachments(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"default", "allow", "unsafe"} {
 		t.Run(mode, func(t *testing.T) {
 			dir := repotest.Write(t, activeRepo)

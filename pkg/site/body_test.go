@@ -12,6 +12,7 @@ import (
 // TestDrawnViewRepeatsList: a drawn view stands in for a list only when it
 // shows every word of every item; anything more keeps the list.
 func TestDrawnViewRepeatsList(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2024, 6, 1, 10, 0, 0, 0, time.UTC)
 	// The body starts on line 5 of the file; item lines count from it.
 	inc := &postmortem.Incident{BodyLine: 5,

@@ -375,7 +375,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// A build without the history it could not read is not up to date:
 	// the next one tries again (after `git fetch` repaired the pack, say).
 	if stamp != "" && rp.HistoryError == nil {
-		if err := writeStamp(opts.CacheDir, opts.Out, stampFile{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
+		if err := writeBuildRecord(opts.CacheDir, opts.Out, buildRecord{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
 			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
 			return nil, err
 		}

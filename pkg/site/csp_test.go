@@ -77,6 +77,7 @@ func matchRule(rule, p string) bool {
 // integrity of its file, and _headers sends every page the same policy
 // (with frame-ancestors), attachments a sandbox, everything nosniff.
 func TestScriptsPinned(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, unsafeScriptRepo)
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out})

@@ -14,6 +14,7 @@ import (
 // build: each incident gets a page of its own, with a warning, and the
 // list keeps its place.
 func TestReservedIDs(t *testing.T) {
+	t.Parallel()
 	pm := func(id, day string) string {
 		return "---\nid: " + id + "\ntitle: Incident " + id + "\ndate: 2024-02-" + day + "\nseverity: SEV3\nstatus: published\n---\n## Summary\n\nText of " + id + ".\n"
 	}

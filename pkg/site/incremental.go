@@ -18,8 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/lint"
@@ -89,7 +87,7 @@ func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, error
 	if st != nil && !opts.NoHistory {
 		// Read before the load: a commit made during it moves HEAD away
 		// from this, and the next update starts again.
-		st.head = headOf(opts.Dir)
+		st.head = repo.Head(opts.Dir)
 	}
 	return repo.LoadStaged(ctx, opts.Dir, repo.Options{History: !opts.NoHistory, CacheDir: opts.CacheDir})
 }
@@ -114,19 +112,6 @@ func (st *state) keep(rp *repo.Repo, b *builder, out string) {
 	}
 	st.files = b.attachments()
 	st.looked = b.looked()
-}
-
-// headOf is the commit HEAD names, "" when there is none.
-func headOf(dir string) string {
-	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if err != nil {
-		return ""
-	}
-	ref, err := r.Head()
-	if err != nil {
-		return ""
-	}
-	return ref.Hash().String()
 }
 
 // Build builds the whole site into out, reading the repository afresh.
@@ -176,11 +161,12 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 	go func() {
 		defer close(hl.done)
 		cfg := rp.Config
+		histCache, _ := repo.HistoryCache(cache) // none when it cannot be made
 		// No FieldsVersion: the field-history cache is for whole loads;
 		// Attach of a few files reads their versions from Git.
 		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
 			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers,
-			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: cache,
+			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: histCache,
 		})
 	}()
 	return hl
@@ -208,7 +194,7 @@ func (bl *Builder) Update(ctx context.Context, changed []string, out string) (*R
 	start := time.Now()
 	c, why := st.classify(bl.opts, changed)
 	files := len(c.edited) + len(c.added) + len(c.removed)
-	if why == "" && (files > 0 || c.git) && !bl.opts.NoHistory && headOf(bl.opts.Dir) != st.head {
+	if why == "" && (files > 0 || c.git) && !bl.opts.NoHistory && repo.Head(bl.opts.Dir) != st.head {
 		why = "HEAD moved"
 	}
 	if why != "" {
@@ -277,7 +263,7 @@ func (bl *Builder) Concerns(changed []string) bool {
 	if why != "" || len(c.edited)+len(c.added)+len(c.removed) > 0 {
 		return true
 	}
-	return c.git && !bl.opts.NoHistory && headOf(bl.opts.Dir) != st.head
+	return c.git && !bl.opts.NoHistory && repo.Head(bl.opts.Dir) != st.head
 }
 
 // Forget drops the kept state: the next Update builds the whole site.

@@ -53,6 +53,7 @@ func randomPostmortem(r *rand.Rand, i int) string {
 // Lists have three incidents a page, so edits move incidents between
 // pages and terms; related incidents come from the index and from tags.
 func TestUpdateRandomEdits(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a whole build after every edit")
 	}
@@ -61,6 +62,7 @@ func TestUpdateRandomEdits(t *testing.T) {
 		indexLimit int
 	}{{1, 1}, {2, 1}, {3, relatedTextMax}} {
 		t.Run(fmt.Sprintf("seed %d, related index limit %d", tc.seed, tc.indexLimit), func(t *testing.T) {
+			t.Parallel()
 			r := rand.New(rand.NewPCG(tc.seed, 2))
 			const n = 20
 			var files []txtar.File

@@ -8,32 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"golang.org/x/tools/txtar"
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 )
 
 // TestUpdateFirstCommit serves a repository with no commit yet, then makes
 // the first commit and an edit: the site then shows history as a whole
 // build does (found in review: the first commit used to go unnoticed).
 func TestUpdateFirstCommit(t *testing.T) {
-	ar, err := txtar.ParseFile(filepath.Join("testdata", "incremental.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	r, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	t.Parallel()
+	r := repotest.New(t)
+	dir := r.Dir
+	for _, f := range archiveFiles(t, "incremental.txtar") {
+		r.WriteFile(f.Name, f.Data)
 	}
 	ctx := context.Background()
 	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir(), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
@@ -42,18 +28,8 @@ func TestUpdateFirstCommit(t *testing.T) {
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
 		t.Fatal(err)
 	}
-	wt, err := r.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wt.AddGlob("."); err != nil {
-		t.Fatal(err)
-	}
-	sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}
-	if _, err := wt.Commit("first", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		t.Fatal(err)
-	}
-	changed := []string{".git/refs/heads/master", ".git/index"}
+	r.Commit("Date: 2024-06-01T12:00:00Z\n\nfirst")
+	changed := []string{".git/refs/heads/main", ".git/index"}
 	if !bl.Concerns(changed) {
 		t.Errorf("the first commit does not concern the site")
 	}
@@ -78,6 +54,7 @@ func TestUpdateFirstCommit(t *testing.T) {
 // file not written yet; writing the file publishes the incident, as in a
 // whole build.
 func TestUpdateBrokenSymlinkFixed(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	if err := os.MkdirAll(filepath.Join(dir, "notes"), 0o755); err != nil {
 		t.Fatal(err)
@@ -96,6 +73,7 @@ func TestUpdateBrokenSymlinkFixed(t *testing.T) {
 // was; in life ENOSPC or EIO), the update builds the whole site into a
 // new folder instead of leaving the served one part old, part new.
 func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
 	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, CacheDir: t.TempDir()}
@@ -133,6 +111,7 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 // options say, so an update in place never leaves the WebAssembly search
 // files of an older build behind (found in review).
 func TestBuilderIsForServe(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	bl := NewBuilder(BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
 	res, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "site"))

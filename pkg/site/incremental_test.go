@@ -12,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"golang.org/x/tools/txtar"
 
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -25,49 +24,38 @@ import (
 // with field changes and sign-offs.
 func gitRepo(t *testing.T, archive string) string {
 	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", archive))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gitRepoOf(t, ar.Files)
+	return newGitRepo(t, archiveFiles(t, archive)).Dir
 }
 
 // gitRepoOf is gitRepo for files given.
 func gitRepoOf(t *testing.T, files []txtar.File) string {
 	t.Helper()
-	dir := t.TempDir()
-	r, err := git.PlainInit(dir, false)
+	return newGitRepo(t, files).Dir
+}
+
+// newGitRepo is gitRepoOf, returning the repository to commit to.
+func newGitRepo(t *testing.T, files []txtar.File) *repotest.Repo {
+	t.Helper()
+	r := repotest.New(t)
+	for _, f := range files {
+		r.WriteFile(f.Name, bytes.Replace(f.Data, []byte("status: published\n"), []byte("status: published\nowner: Ahmed Khan\n"), 1))
+	}
+	r.Commit("Author: Jane Doe <jane@example.com>\nDate: 2024-05-01T12:00:00Z\n\nAdd postmortems")
+	for _, f := range files {
+		r.WriteFile(f.Name, f.Data)
+	}
+	r.Commit("Author: Jane Doe <jane@example.com>\nDate: 2024-06-01T12:00:00Z\n\nHand postmortems over\n\nReviewed-by: Mei Chen <mei@example.com>\n")
+	return r
+}
+
+// archiveFiles are the files of the txtar archive testdata/name.
+func archiveFiles(t *testing.T, name string) []txtar.File {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wt, err := r.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	commit := func(msg string, when time.Time, content func(name string, data []byte) []byte) {
-		for _, f := range files {
-			p := filepath.Join(dir, filepath.FromSlash(f.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, content(f.Name, f.Data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := wt.Add(f.Name); err != nil {
-				t.Fatal(err)
-			}
-		}
-		sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: when}
-		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit("Add postmortems", time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), func(name string, data []byte) []byte {
-		return bytes.Replace(data, []byte("status: published\n"), []byte("status: published\nowner: Ahmed Khan\n"), 1)
-	})
-	commit("Hand postmortems over\n\nReviewed-by: Mei Chen <mei@example.com>\n", time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
-		func(_ string, data []byte) []byte { return data })
-	return dir
+	return ar.Files
 }
 
 // siteFiles reads a site folder: every file by slash path, and every
@@ -228,11 +216,13 @@ func editSteps() []editStep {
 // of the edited repository from nothing: related incidents from the
 // text, tags and services (small sites) and from shared tags (large ones).
 func TestUpdateMatchesBuild(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		indexLimit int
 	}{{"related from text", relatedTextMax}, {"related from tags", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := gitRepo(t, "incremental.txtar")
 			opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, relatedTextMax: tc.indexLimit}
 			checkUpdates(t, opts, editSteps())
@@ -245,6 +235,7 @@ func TestUpdateMatchesBuild(t *testing.T) {
 // one that lists every incident on every page: with templates of its own
 // a repository gets the whole site written again.
 func TestUpdateWithThemeOverride(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	partial := filepath.Join(dir, "theme", "templates", "partials", "incident-list.html")
 	if err := os.MkdirAll(filepath.Dir(partial), 0o755); err != nil {
@@ -273,25 +264,13 @@ func TestUpdateWithThemeOverride(t *testing.T) {
 // TestUpdateAfterCommit commits an edit: the history of every page moves
 // on, so the update builds the whole site.
 func TestUpdateAfterCommit(t *testing.T) {
-	dir := gitRepo(t, "incremental.txtar")
-	r, err := git.PlainOpen(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := r.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	r := newGitRepo(t, archiveFiles(t, "incremental.txtar"))
+	dir := r.Dir
 	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
 		{name: "edit", file: dnsFile, edit: replace("Resolvers timed out.", "Resolvers timed out twice.")},
 		{name: "commit", file: ".git/HEAD", whole: true, edit: func(s string) string {
-			sig := &object.Signature{Name: "Mei Chen", Email: "mei@example.com", When: time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC)}
-			if _, err := wt.Add(dnsFile); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := wt.Commit("Say how often", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-				t.Fatal(err)
-			}
+			r.Commit("Author: Mei Chen <mei@example.com>\nDate: 2024-07-01T12:00:00Z\n\nSay how often")
 			return s
 		}},
 		{name: "index touched", file: ".git/index", upToDate: true, edit: func(s string) string { return s }},
@@ -301,6 +280,7 @@ func TestUpdateAfterCommit(t *testing.T) {
 // TestUpdateWithSymlinkedPostmortem edits the file a postmortem links to:
 // the event names the file, not the link, so the site is built whole.
 func TestUpdateWithSymlinkedPostmortem(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	real := filepath.Join(dir, "notes", "real.md")
 	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
@@ -322,6 +302,7 @@ func TestUpdateWithSymlinkedPostmortem(t *testing.T) {
 // time is the clock's: an update a second later keeps the build's, and
 // the site is what a whole build at that time makes.
 func TestUpdateKeepsClockTime(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
 	bl := NewBuilder(BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
@@ -417,6 +398,7 @@ func hasError(fs []postmortem.Finding, file string) bool {
 // TestAPIMatchesExport holds the framing the site writes around API
 // entries to postmortem.EncodeExport's.
 func TestAPIMatchesExport(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 3} {
 		var incs []*postmortem.Incident
 		for i := range n {
@@ -455,6 +437,7 @@ func TestAPIMatchesExport(t *testing.T) {
 // but in Git: the update dates it by its first commit before validating
 // it, as the whole build does, so that neither says its date is missing.
 func TestUpdateDatesFromGit(t *testing.T) {
+	t.Parallel()
 	const file = "postmortems/db-outage.md"
 	dir := gitRepoOf(t, []txtar.File{
 		{Name: file, Data: []byte("---\ntitle: Database outage\nseverity: SEV2\nstatus: published\n---\n## Summary\nThe primary failed.\n")},

@@ -13,6 +13,7 @@ import (
 // of seconds on (45 s, 11 s, 10.6 s on main) are built at once, shown as
 // text, and reported; the build goes on.
 func TestPathologicalMarkdown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	head := func(id string) string {
 		return "---\nid: " + id + "\ntitle: Pathological " + id + "\ndate: 2024-04-01\nseverity: SEV4\nstatus: published\n---\n## Summary\n\n"

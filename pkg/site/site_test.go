@@ -10,45 +10,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"golang.org/x/net/html"
 	"golang.org/x/tools/txtar"
 
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
-// writeRepo writes a txtar archive into a new Git repository, committing
-// it with a fixed author and date so builds are reproducible.
+// writeRepo writes a txtar archive from testdata into a new Git
+// repository, committing it in one commit with a fixed author and date so
+// builds are reproducible.
 func writeRepo(t *testing.T, archive string) string {
 	t.Helper()
 	ar, err := txtar.ParseFile(filepath.Join("testdata", archive))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	r, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, _ := r.Worktree()
+	r := repotest.New(t)
 	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := wt.Add(f.Name); err != nil {
-			t.Fatal(err)
-		}
+		r.WriteFile(f.Name, f.Data)
 	}
-	sig := &object.Signature{Name: "Jane Doe", Email: "jane@example.com", When: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
-	if _, err := wt.Commit("Add postmortems\n\nReviewed-by: Mei Chen <mei@example.com>\n", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	r.Commit("Author: Jane Doe <jane@example.com>\nDate: 2024-05-01T12:00:00Z\n\nAdd postmortems\n\nReviewed-by: Mei Chen <mei@example.com>\n")
+	return r.Dir
 }
 
 func build(t *testing.T, opts site.BuildOptions) *site.Result {
@@ -156,6 +139,7 @@ func checkLinks(t *testing.T, out, base string) int {
 }
 
 func TestBuildSite(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	res := build(t, site.BuildOptions{Dir: dir, Out: out, Now: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)})
@@ -243,6 +227,7 @@ func TestBuildSite(t *testing.T) {
 }
 
 func TestBuildSubPathDraftsAudience(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	res := build(t, site.BuildOptions{Dir: dir, Out: out, BaseURL: "https://org.github.io/pm/", Drafts: true, Audience: "public"})
@@ -264,6 +249,7 @@ func TestBuildSubPathDraftsAudience(t *testing.T) {
 }
 
 func TestThemeOverride(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	if err := os.MkdirAll(filepath.Join(dir, "theme/templates"), 0o755); err != nil {
 		t.Fatal(err)
@@ -288,6 +274,7 @@ func TestThemeOverride(t *testing.T) {
 // template too, so a template that defines the fragment its own way gets
 // its own; data that cannot be a map key fails the build with the reason.
 func TestThemeCachedFragments(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	if err := os.MkdirAll(filepath.Join(dir, "theme/templates"), 0o755); err != nil {
 		t.Fatal(err)
@@ -327,6 +314,7 @@ func TestThemeCachedFragments(t *testing.T) {
 }
 
 func TestFailedBuildKeepsPreviousSite(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out})
@@ -351,6 +339,7 @@ func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 }
 
 func TestReproducible(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	build(t, site.BuildOptions{Dir: dir, Out: a})
@@ -373,6 +362,7 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestUncommittedChangesReported(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	p := filepath.Join(dir, "postmortems/2022/2022-07-07-dns.md")
 	data, _ := os.ReadFile(p)
@@ -407,6 +397,7 @@ func TestLinkCheckOutput(t *testing.T) {
 }
 
 func TestRelatedOrder(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out, Drafts: true})
@@ -427,6 +418,7 @@ func TestRelatedOrder(t *testing.T) {
 }
 
 func TestRelatedBySimilarText(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "related.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out})
@@ -441,6 +433,7 @@ func TestRelatedBySimilarText(t *testing.T) {
 }
 
 func TestNoChangeRebuildIsSkipped(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	out := filepath.Join(t.TempDir(), "public")
 	cache := t.TempDir()

@@ -11,22 +11,27 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-
+	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/repo"
 )
 
-// stampPath is the file in the cache folder that records what the output
-// folder out was built from; a build whose inputs hash to the same value has
-// nothing to do. It lives outside the output so the site stays exactly the
-// pages.
-func stampPath(cache, out string) string {
+// buildRecordFormat frames the record of what an output folder was built
+// from (see cache.WriteFile); change it with buildRecord.
+const buildRecordFormat = "inquest build record 1"
+
+// buildRecordPath is the file, in the cache folder's Builds kind, that
+// records what the output folder out was built from; a build whose inputs
+// hash to the same value has nothing to do. It lives outside the output so
+// the site stays exactly the pages.
+func buildRecordPath(cacheDir, out string) string {
 	abs, _ := filepath.Abs(out)
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(cache, "build-"+hex.EncodeToString(sum[:8])+".json")
+	return filepath.Join(cache.At(cacheDir).Path(cache.Builds), cache.Key(buildRecordFormat, abs)+".json")
 }
 
-type stampFile struct {
+// buildRecord is what a build that wrote its output records: the stamp of
+// its inputs and the result to report when the next build has the same.
+type buildRecord struct {
 	Stamp     string               `json:"stamp"`
 	Incidents int                  `json:"incidents"`
 	Pages     int                  `json:"pages"`
@@ -38,26 +43,35 @@ type stampFile struct {
 	Found     string               `json:"found,omitempty"`
 }
 
+// stampedOptions writes the options that change what a build writes or
+// reports, for inputStamp. TestStampCoversOptions holds every field of
+// BuildOptions to change it, but those in unstampedOptions.
+func stampedOptions(o BuildOptions) string {
+	return fmt.Sprintf("dir %q\nout %q\nbase url %q\ndrafts %t\naudience %q\nno history %t\ntheme %q\nnow %s\ncache %q\npage size %d\nsearch index %t\nfail on errors %t\nrelated text max %d\ncheck %t\n",
+		o.Dir, o.Out, o.BaseURL, o.Drafts, o.Audience, o.NoHistory, o.ThemeDir, o.Now.UTC().Format(time.RFC3339Nano), o.CacheDir,
+		o.PageSize, o.SearchIndex, o.FailOnErrors, o.relatedTextMax, o.Check)
+}
+
+// unstampedOptions are the options that do not change what a build writes
+// or reports: Progress is where it says how it goes, Force and Serve
+// builds record no stamp, and CheckNow is the clock check's rules read,
+// which a build with the same inputs a minute later does not run again
+// for.
+var unstampedOptions = []string{"Progress", "Force", "Serve", "CheckNow"}
+
 // inputStamp hashes everything a build reads: the options, the inquest
 // binary, SOURCE_DATE_EPOCH, the HEAD commit, and the path, size and
 // modification time of every file of the repository outside .git and the
 // output folder. It reads no file contents, so it costs a walk of the tree.
 func inputStamp(opts BuildOptions) (string, error) {
 	h := sha256.New()
-	o := opts
-	o.Progress, o.CheckNow = nil, time.Time{}
-	fmt.Fprintf(h, "%+v\n%s\n", o, os.Getenv("SOURCE_DATE_EPOCH"))
+	fmt.Fprintf(h, "%s%s\n", stampedOptions(opts), os.Getenv("SOURCE_DATE_EPOCH"))
 	if exe, err := os.Executable(); err == nil {
 		if st, err := os.Stat(exe); err == nil {
 			fmt.Fprintf(h, "exe %d %d\n", st.Size(), st.ModTime().UnixNano())
 		}
 	}
-	head := ""
-	if r, err := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true}); err == nil {
-		if ref, err := r.Head(); err == nil {
-			head = ref.Hash().String()
-		}
-	}
+	head := repo.Head(opts.Dir)
 	if head == "" || opts.NoHistory {
 		// Without history the reference time is the clock: overdue items
 		// change with the day.
@@ -92,28 +106,29 @@ func inputStamp(opts BuildOptions) (string, error) {
 
 // upToDate returns the recorded result when the output folder exists and
 // was built from the same inputs.
-func upToDate(cache, out, stamp string) (*stampFile, bool) {
+func upToDate(cacheDir, out, stamp string) (*buildRecord, bool) {
 	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
 		return nil, false
 	}
-	data, err := os.ReadFile(stampPath(cache, out))
+	data, err := cache.ReadFile(buildRecordPath(cacheDir, out), buildRecordFormat)
 	if err != nil {
 		return nil, false
 	}
-	var sf stampFile
-	if json.Unmarshal(data, &sf) != nil || sf.Stamp != stamp {
+	var rec buildRecord
+	if json.Unmarshal(data, &rec) != nil || rec.Stamp != stamp {
 		return nil, false
 	}
-	return &sf, true
+	return &rec, true
 }
 
-func writeStamp(cache, out string, sf stampFile) error {
-	data, err := json.Marshal(sf)
+// writeBuildRecord records what the output folder out was built from.
+func writeBuildRecord(cacheDir, out string, rec buildRecord) error {
+	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
+	if _, err := cache.At(cacheDir).Open(cache.Builds); err != nil {
 		return err
 	}
-	return os.WriteFile(stampPath(cache, out), data, 0o644)
+	return cache.WriteFile(buildRecordPath(cacheDir, out), buildRecordFormat, data)
 }

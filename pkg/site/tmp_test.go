@@ -34,6 +34,7 @@ func (c *cancelAt) End(stage string) {
 // builder panic) returns the context's error, keeps the previous site and
 // leaves no temporary folder beside the output or in the cache.
 func TestCancelledBuildLeavesNothing(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	parent := t.TempDir()
 	out := filepath.Join(parent, "public")
@@ -68,6 +69,7 @@ func TestCancelledBuildLeavesNothing(t *testing.T) {
 // way (kill -9: their lock let go) are removed by the next build; a folder
 // that is not inquest's is not touched.
 func TestStaleTempFoldersSwept(t *testing.T) {
+	t.Parallel()
 	dir := writeRepo(t, "basic.txtar")
 	parent := t.TempDir()
 	out := filepath.Join(parent, "public")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestInlineHTML(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"set `pool_size` to **40**":          "set <code>pool_size</code> to <strong>40</strong>",
 		"<script>alert(1)</script>":          "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -27,6 +28,7 @@ func TestInlineHTML(t *testing.T) {
 }
 
 func TestBuildEventsMarksFrontMatterMilestones(t *testing.T) {
+	t.Parallel()
 	at := func(h, m int) time.Time { return time.Date(2024, 3, 1, h, m, 0, 0, time.UTC) }
 	inc := &postmortem.Incident{Detected: at(9, 27), Resolved: at(10, 1), Timeline: []timeline.Event{
 		{Time: at(9, 19), Text: "pool exhausted"},
@@ -52,6 +54,7 @@ func TestBuildEventsMarksFrontMatterMilestones(t *testing.T) {
 // timeline.Event instead of embedding it (see Event); a field added there
 // and not here, or not copied, fails this test.
 func TestEventCopiesTimelineEvent(t *testing.T) {
+	t.Parallel()
 	var in timeline.Event
 	fillFields(t, reflect.ValueOf(&in).Elem())
 	in.Kind = timeline.KindDetected
@@ -65,6 +68,7 @@ func TestEventCopiesTimelineEvent(t *testing.T) {
 // TestActionCopiesActionItem: every field of postmortem.ActionItem is on
 // site.Action, with its value.
 func TestActionCopiesActionItem(t *testing.T) {
+	t.Parallel()
 	var in postmortem.ActionItem
 	fillFields(t, reflect.ValueOf(&in).Elem())
 	in.Status = postmortem.StatusOpen // only an open item is overdue

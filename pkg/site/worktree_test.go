@@ -71,6 +71,7 @@ Theme with links
 // postmortem and a link to a folder are each a symlink finding naming the
 // target, and the build goes on.
 func TestThemeLinks(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, themeLinksRepo)
 	secret := filepath.Join(t.TempDir(), "passwd")
 	if err := os.WriteFile(secret, []byte("root:x:0:0:OUTSIDE-SECRET\n"), 0o644); err != nil {
@@ -101,6 +102,7 @@ func TestThemeLinks(t *testing.T) {
 // TestThemeFolderLink: a theme folder that is a link is not followed: the
 // build uses the default theme and says why.
 func TestThemeFolderLink(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, `
 -- postmortems/2024/2024-05-02-dns.md --
 ---
@@ -148,6 +150,7 @@ Add the queue postmortem
 // it. serve (a preview of the author's work) shows it, and so does a build
 // outside Git.
 func TestUntrackedAttachment(t *testing.T) {
+	t.Parallel()
 	dir := repotest.Write(t, untrackedRepo)
 	if err := os.WriteFile(filepath.Join(dir, "postmortems", "2024", "queue-depth.txt"), []byte("UNCOMMITTED-CHART\n"), 0o644); err != nil {
 		t.Fatal(err)
