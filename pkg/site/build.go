@@ -839,9 +839,17 @@ func (b *builder) renderOne(v *Incident) error {
 		if err != nil {
 			return fmt.Errorf("%s: render: %w", v.Source, err)
 		}
-		v.Lessons = trustedHTML(lo.HTML)
+		// A lessons page shows the lessons of many incidents: each keeps
+		// its headings' and footnotes' ids apart with its page's name.
+		v.Lessons = trustedHTML(markdown.PrefixIDs(lo.HTML, lessonIDPrefix(v)))
 	}
 	return nil
+}
+
+// lessonIDPrefix is what the ids in an incident's lessons start with on
+// the lessons pages: the name of its page, unique in the site.
+func lessonIDPrefix(v *Incident) string {
+	return strings.TrimSuffix(strings.TrimPrefix(v.Path, pathIncidents), "/") + "-"
 }
 
 // findings are the problems found while writing the pages: links in
