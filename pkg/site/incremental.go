@@ -676,6 +676,7 @@ func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
 	}
 	postmortem.SortFindings(res.Findings)
 	res.Warnings = rp.Warnings
+	res.Notes = b.notes
 	res.Incidents, res.Pages = len(b.site.Incidents), b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
 	res.LeftOut = b.leftOut()
@@ -1183,6 +1184,7 @@ func commit(staging, out string, staged, removed []string) error {
 func (b *builder) summarize(res *Result) {
 	rp := b.repo
 	res.Warnings = rp.Warnings
+	res.Notes = b.notes
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)

@@ -34,6 +34,7 @@ type stampFile struct {
 	LeftOut   LeftOut              `json:"left_out"`
 	Findings  []postmortem.Finding `json:"findings,omitempty"`
 	Warnings  []string             `json:"warnings,omitempty"`
+	Notes     []string             `json:"notes,omitempty"`
 	IndexDir  string               `json:"index_dir"`
 	Found     string               `json:"found,omitempty"`
 }
@@ -47,6 +48,10 @@ func inputStamp(opts BuildOptions) (string, error) {
 	o := opts
 	o.Progress, o.CheckNow = nil, time.Time{}
 	fmt.Fprintf(h, "%+v\n%s\n", o, os.Getenv("SOURCE_DATE_EPOCH"))
+	// Where the site is published, when the CI job says it (publishedBase).
+	for _, k := range []string{"CI_PAGES_URL", "GITHUB_PAGES", "GITHUB_REPOSITORY"} {
+		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
+	}
 	if exe, err := os.Executable(); err == nil {
 		if st, err := os.Stat(exe); err == nil {
 			fmt.Fprintf(h, "exe %d %d\n", st.Size(), st.ModTime().UnixNano())

@@ -470,7 +470,12 @@ func (b *builder) absURL(p string) string {
 	return b.site.BasePath + p
 }
 
+// robots writes robots.txt when the site is at the root of its host, the
+// only place crawlers read it (robotsNote says so otherwise).
 func (b *builder) robots() ([]outFile, error) {
+	if b.site.BasePath != "/" {
+		return nil, nil
+	}
 	body := "User-agent: *\nDisallow: /\n"
 	if !b.site.NoIndex {
 		body = "User-agent: *\nAllow: /\n"
