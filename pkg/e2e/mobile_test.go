@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -73,17 +75,16 @@ func TestPhoneLayout(t *testing.T) {
 	t.Run("chart text", func(t *testing.T) {
 		for _, width := range []int64{phoneWidth, desktopWidth} {
 			setViewport(ctx, t, width)
+			// The incident's drawn timeline labels its axis.
+			open(ctx, t, ts.root+"incidents/INC-2024-001/")
+			waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+			if n := checkTextSize(ctx, t, width, "svg.axis text", "the drawn timeline's axis"); n < 3 {
+				t.Errorf("%d px: %d labels on the drawn timeline's axis, want a scale", width, n)
+			}
 			open(ctx, t, ts.root+"metrics/")
 			waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
-			sizes := evalJS[[]float64](ctx, t, `[...document.querySelectorAll("svg.chart text")].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)`)
-			if len(sizes) < 10 {
-				t.Fatalf("%d px: %d texts in the metrics charts, want the labels of every chart", width, len(sizes))
-			}
-			for i, px := range sizes {
-				if px < 11 {
-					t.Errorf("%d px: chart text %d is drawn %.1f px high, want at least 11", width, i, px)
-					break
-				}
+			if n := checkTextSize(ctx, t, width, "svg.chart text", "the metrics charts"); n < 10 {
+				t.Fatalf("%d px: %d texts in the metrics charts, want the labels of every chart", width, n)
 			}
 			if n := evalJS[int](ctx, t, `[...document.querySelectorAll("svg.chart")].filter(s => !s.closest("figure") || !s.closest("figure").querySelector("figcaption").textContent.trim()).length`); n > 0 {
 				t.Errorf("%d charts without a caption", n)
@@ -102,6 +103,21 @@ func TestPhoneLayout(t *testing.T) {
 			t.Error("at 1280 px the Menu button shows")
 		}
 	})
+}
+
+// checkTextSize fails the test when a text of the SVG drawings sel
+// selects is drawn less than 11 px high (its font size scaled with the
+// drawing), and returns how many there are.
+func checkTextSize(ctx context.Context, t *testing.T, width int64, sel, what string) int {
+	t.Helper()
+	sizes := evalJS[[]float64](ctx, t, `[...document.querySelectorAll(`+strconv.Quote(sel)+`)].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)`)
+	for i, px := range sizes {
+		if px < 11 {
+			t.Errorf("%d px: text %d of %s is drawn %.1f px high, want at least 11", width, i, what, px)
+			break
+		}
+	}
+	return len(sizes)
 }
 
 // linksShownJS is true when every link of the main navigation is drawn

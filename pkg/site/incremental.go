@@ -910,7 +910,7 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 		return true
 	}
 	if h, k := a.Home, c.Home; h != nil && (!sameList(h.Latest, k.Latest) || !slices.Equal(h.BySeverity, k.BySeverity) ||
-		h.OpenActions != k.OpenActions || h.OverdueAction != k.OverdueAction || h.Total != k.Total) {
+		h.OpenActions != k.OpenActions || h.OverdueAction != k.OverdueAction || h.Total != k.Total || h.Recent != k.Recent) {
 		return true
 	}
 	if len(a.Groups) != len(c.Groups) {
