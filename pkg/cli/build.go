@@ -128,6 +128,9 @@ func runBuild(ctx context.Context, e *env, opts *BuildOptions) error {
 		n.add(postmortem.LevelWarning)
 		fmt.Fprintln(e.stderr, "warning: "+w)
 	}
+	for _, note := range res.Notes {
+		fmt.Fprintln(e.stderr, "note: "+note)
+	}
 	if res.Uncommitted > 0 {
 		fmt.Fprintf(e.stderr, "note: %s uncommitted changes: the site differs from what HEAD builds\n", plural(res.Uncommitted, "postmortem has", "postmortems have"))
 	}

@@ -91,10 +91,16 @@ func TestStaticSearchPage(t *testing.T) {
 	waitFor(ctx, t, "the SEV2 filter to be undone", `!location.search.includes("s=SEV2") && document.querySelector('`+sev2+`')?.checked === false && /^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
 	cons.checkClean(t, "search page")
 
-	// "/" on any page focuses the search box; the header box submits to
-	// the search page, under the base path, which takes the query up.
+	// "/" on any page focuses the search box: the home page's own (it has
+	// no header box), else the header's, which submits to the search page,
+	// under the base path, which takes the query up.
 	slash := pressKey("/", "Slash", 191)
 	open(ctx, t, ts.root)
+	if err := chromedp.Do(ctx, slash); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, `"/" to focus the home page's search box`, `document.activeElement?.id === "home-q" && !document.getElementById("q")`)
+	open(ctx, t, ts.root+"timeline/")
 	if err := chromedp.Do(ctx, slash); err != nil {
 		t.Fatal(err)
 	}

@@ -45,3 +45,24 @@ func ExampleRenderer_Render() {
 	// heading: 2 impact Impact
 	// problem: 4: link to missing file "runbook.md"
 }
+
+func ExamplePrefixIDs() {
+	r := markdown.New(markdown.Options{})
+	res, err := r.Render([]byte("## What went well\n\nThe pager worked[^1]; see [above](#what-went-well).\n\n[^1]: It was tested last week.\n"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Two incidents' lessons on one page: each keeps ids of its own.
+	fmt.Print(string(markdown.PrefixIDs(res.HTML, "INC-7-")))
+	// Output:
+	// <h2 id="INC-7-what-went-well">What went well <a class="anchor" href="#INC-7-what-went-well" aria-hidden="true" tabindex="-1">#</a></h2>
+	// <p>The pager worked<sup id="INC-7-fnref:1"><a href="#INC-7-fn:1" class="footnote-ref" role="doc-noteref">1</a></sup>; see <a href="#INC-7-what-went-well">above</a>.</p>
+	// <div class="footnotes" role="doc-endnotes">
+	// <hr>
+	// <ol>
+	// <li id="INC-7-fn:1">
+	// <p>It was tested last week.&#160;<a href="#INC-7-fnref:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p>
+	// </li>
+	// </ol>
+	// </div>
+}

@@ -37,7 +37,7 @@ func (*codeExtension) Extend(m goldmark.Markdown) {
 		// With classes the style does not change the HTML, only the work done
 		// to compile it for every block, so an empty one is cheapest.
 		highlighting.WithCustomStyle(chroma.MustNewStyle("inquest-classes", chroma.StyleEntries{})),
-		highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+		highlighting.WithFormatOptions(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})),
 		highlighting.WithWrapperRenderer(wrapCode),
 	)
 	r := &codeRenderer{langs: map[string]codeLang{}}
@@ -69,6 +69,22 @@ const maxLangs = 1024
 
 func (r *codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, r.render)
+	reg.Register(ast.KindCodeBlock, renderIndentedCode)
+}
+
+// renderIndentedCode writes an indented code block as goldmark does, with
+// preStart.
+func renderIndentedCode(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(preStart + "><code>")
+	for i := 0; i < n.Lines().Len(); i++ {
+		s := n.Lines().At(i)
+		html.DefaultWriter.RawWrite(w, s.Value(source))
+	}
+	return ast.WalkContinue, nil
 }
 
 func (r *codeRenderer) lang(name string) codeLang {
@@ -158,6 +174,29 @@ func (c plainCode) Language() ([]byte, bool)                     { return c.lang
 func (c plainCode) Highlighted() bool                            { return false }
 func (c plainCode) Attributes() highlighting.ImmutableAttributes { return nil }
 
+// preStart opens every <pre> block the renderer writes. A block of code
+// may be wider than the page and scroll sideways: tabindex lets a reader
+// who uses the keyboard scroll it (WCAG 2.1.1; axe's
+// scrollable-region-focusable), as on GitHub.
+const preStart = `<pre tabindex="0"`
+
+// focusablePre is chroma's <pre> wrapper with preStart.
+type focusablePre struct{}
+
+func (focusablePre) Start(code bool, styleAttr string) string {
+	if code {
+		return preStart + styleAttr + "><code>"
+	}
+	return preStart + styleAttr + ">"
+}
+
+func (focusablePre) End(code bool) string {
+	if code {
+		return "</code></pre>"
+	}
+	return "</pre>"
+}
+
 // wrapCode writes what surrounds a fenced code block. Chroma writes its own
 // <pre> but no newline after it; a block chroma does not highlight gets the
 // <pre><code class="language-…"> goldmark would write.
@@ -172,7 +211,7 @@ func wrapCode(w util.BufWriter, ctx highlighting.CodeBlockContext, entering bool
 		_, _ = w.WriteString("</code></pre>\n")
 		return
 	}
-	_, _ = w.WriteString("<pre><code")
+	_, _ = w.WriteString(preStart + "><code")
 	if lang, ok := ctx.Language(); ok && len(lang) > 0 {
 		_, _ = w.WriteString(` class="language-`)
 		html.DefaultWriter.Write(w, lang)

@@ -48,7 +48,7 @@ func renderEscapedHTMLBlock(w util.BufWriter, source []byte, node ast.Node, ente
 	if n.HasClosure() {
 		b.Write(n.ClosureLine.Value(source))
 	}
-	_, _ = w.WriteString(`<pre class="raw-html"><code>`)
+	_, _ = w.WriteString(preStart + ` class="raw-html"><code>`)
 	html.DefaultWriter.RawWrite(w, bytes.TrimRight(b.Bytes(), "\n"))
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil

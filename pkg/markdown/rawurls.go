@@ -21,9 +21,24 @@ func neutralizeRawURLs(in []byte) []byte {
 	if !bytes.Contains(bytes.ToLower(in), []byte(":")) {
 		return in
 	}
+	return rewriteTags(in, func(tok *html.Token) bool {
+		changed := false
+		for i, a := range tok.Attr {
+			if urlAttrs[a.Key] && unsafeURL([]byte(a.Val)) {
+				tok.Attr[i].Val = "#"
+				changed = true
+			}
+		}
+		return changed
+	})
+}
+
+// rewriteTags copies html, passing each start tag to fn: a tag fn changed
+// (it returns true) is written anew, everything else byte for byte.
+func rewriteTags(in []byte, fn func(*html.Token) bool) []byte {
 	z := html.NewTokenizer(bytes.NewReader(in))
 	var out bytes.Buffer
-	out.Grow(len(in))
+	out.Grow(len(in) + len(in)/16)
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -35,14 +50,7 @@ func neutralizeRawURLs(in []byte) []byte {
 			continue
 		}
 		tok := z.Token()
-		changed := false
-		for i, a := range tok.Attr {
-			if urlAttrs[a.Key] && unsafeURL([]byte(a.Val)) {
-				tok.Attr[i].Val = "#"
-				changed = true
-			}
-		}
-		if changed {
+		if fn(&tok) {
 			out.WriteString(tok.String())
 		} else {
 			out.Write(raw)

@@ -11,7 +11,8 @@ import (
 
 // tableWrap wraps every table in <div class="table-wrap">, which the theme
 // lets scroll sideways so wide tables (action items, timelines) stay
-// readable on a phone.
+// readable on a phone; tabindex lets a keyboard scroll it, as preStart does
+// for code.
 var tableWrap goldmark.Extender = tableWrapExtension{}
 
 type tableWrapExtension struct{}
@@ -47,7 +48,7 @@ func (r tableWrapRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer
 
 func (r tableWrapRenderer) render(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString("<div class=\"table-wrap\">\n")
+		_, _ = w.WriteString("<div class=\"table-wrap\" tabindex=\"0\">\n")
 		return r.inner(w, source, n, entering)
 	}
 	s, err := r.inner(w, source, n, entering)

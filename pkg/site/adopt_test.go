@@ -18,7 +18,7 @@ func severityCards(t *testing.T, out string) []string {
 	t.Helper()
 	var names []string
 	walk(parseHTML(t, filepath.Join(out, "index.html")), func(n *html.Node) {
-		if n.Type == html.ElementNode && attr(n, "class") == "card" && strings.HasSuffix(text(n), "last 90 days") {
+		if n.Type == html.ElementNode && attr(n, "class") == "card severity-card" {
 			names = append(names, strings.Fields(text(n))[1])
 		}
 	})

@@ -103,8 +103,14 @@ type Result struct {
 	Uncommitted int
 	Findings    []postmortem.Finding
 	Warnings    []string
-	Elapsed     time.Duration
-	Stages      []Stage
+	// Notes are what the build says once of the site as a whole, not of
+	// a postmortem: a missing base URL and what that does to the feed,
+	// where the base URL came from when the CI job gave it, robots.txt
+	// left out under a path. They are not counted as warnings, so that
+	// build and check count the same.
+	Notes   []string
+	Elapsed time.Duration
+	Stages  []Stage
 	// UpToDate is true when the output had been built from the same inputs
 	// and nothing was written; the counts and findings are those recorded.
 	// After Builder.Update it says that no change concerned the site.
@@ -207,7 +213,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 			stage("stamp", t0)
 			res.UpToDate = true
 			res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
-			res.Findings, res.Warnings, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.IndexDir, sf.Found
+			res.Findings, res.Warnings, res.Notes, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.Notes, sf.IndexDir, sf.Found
 			res.Elapsed = time.Since(start)
 			return res, nil
 		}
@@ -376,7 +382,7 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	// the next one tries again (after `git fetch` repaired the pack, say).
 	if stamp != "" && rp.HistoryError == nil {
 		if err := writeBuildRecord(opts.CacheDir, opts.Out, buildRecord{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
-			Findings: res.Findings, Warnings: res.Warnings, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
+			Findings: res.Findings, Warnings: res.Warnings, Notes: res.Notes, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
 			return nil, err
 		}
 	}
@@ -450,16 +456,17 @@ type builder struct {
 	// pathFindings say where an incident whose id the site reserves went.
 	paths        map[string]bool
 	pathFindings []postmortem.Finding
+	// notes are what the build says once of the site as a whole: where
+	// its base URL came from, or that it has none; that robots.txt is left
+	// out. They are not findings in postmortems, which check counts too.
+	notes []string
 }
 
 // assemble filters the incidents that will be published and derives the
 // views and indexes.
 func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	cfg := rp.Config
-	baseURL := cfg.BaseURL
-	if opts.BaseURL != "" {
-		baseURL = opts.BaseURL
-	}
+	baseURL, from := publishedBase(opts, cfg.BaseURL)
 	now := opts.Now
 	if now.IsZero() {
 		now, _ = referenceTime(rp)
@@ -478,6 +485,11 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	}
 	b := &builder{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
 		pageSize: opts.PageSize, md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
+	for _, n := range []string{baseURLNote(baseURL, from, opts.Serve), robotsNote(s.BasePath, s.NoIndex, opts.Serve)} {
+		if n != "" {
+			b.notes = append(b.notes, n)
+		}
+	}
 	if b.pageSize <= 0 {
 		b.pageSize = 50
 	}
@@ -839,9 +851,17 @@ func (b *builder) renderOne(v *Incident) error {
 		if err != nil {
 			return fmt.Errorf("%s: render: %w", v.Source, err)
 		}
-		v.Lessons = trustedHTML(lo.HTML)
+		// A lessons page shows the lessons of many incidents: each keeps
+		// its headings' and footnotes' ids apart with its page's name.
+		v.Lessons = trustedHTML(markdown.PrefixIDs(lo.HTML, lessonIDPrefix(v)))
 	}
 	return nil
+}
+
+// lessonIDPrefix is what the ids in an incident's lessons start with on
+// the lessons pages: the name of its page, unique in the site.
+func lessonIDPrefix(v *Incident) string {
+	return strings.TrimSuffix(strings.TrimPrefix(v.Path, pathIncidents), "/") + "-"
 }
 
 // findings are the problems found while writing the pages: links in

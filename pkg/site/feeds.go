@@ -23,21 +23,25 @@ type atomLink struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary,omitempty"`
-	Author  *struct {
+	Title     string   `xml:"title"`
+	ID        string   `xml:"id"`
+	Published string   `xml:"published,omitempty"`
+	Updated   string   `xml:"updated"`
+	Link      atomLink `xml:"link"`
+	Summary   string   `xml:"summary,omitempty"`
+	Author    struct {
 		Name string `xml:"name"`
-	} `xml:"author,omitempty"`
+	} `xml:"author"`
 	Category []struct {
 		Term string `xml:"term,attr"`
 	} `xml:"category"`
 }
 
 // writeFeed writes feed.xml, an Atom feed of the 50 newest published
-// incidents. encoding/xml escapes every value.
+// incidents. encoding/xml escapes every value. Every entry has an author
+// (the postmortem's owner, else the site's title, as Atom requires one)
+// and is published when its postmortem was first committed, else on the
+// incident's date; it is updated at its last commit.
 func (b *builder) feed() ([]outFile, error) {
 	s := b.site
 	f := atomFeed{Title: s.Title, ID: b.absURL(""), Updated: s.Now.UTC().Format(time.RFC3339),
@@ -45,15 +49,23 @@ func (b *builder) feed() ([]outFile, error) {
 	for _, v := range s.Incidents {
 		if !b.repo.Config.IsDraft(v.Status) && len(f.Entries) < 50 {
 			e := atomEntry{Title: v.Title, ID: b.absURL(v.Path), Link: atomLink{Href: b.absURL(v.Path)}, Summary: v.Summary}
-			upd := v.Date
-			if v.History != nil && !v.History.Updated.IsZero() {
-				upd = v.History.Updated
+			pub, upd := v.Date, v.Date
+			if h := v.History; h != nil && !h.Created.IsZero() {
+				pub, upd = h.Created, h.Created
+			}
+			if h := v.History; h != nil && h.Updated.After(upd) {
+				upd = h.Updated
+			}
+			if !pub.IsZero() {
+				e.Published = pub.UTC().Format(time.RFC3339)
+			}
+			if upd.IsZero() {
+				upd = s.Now
 			}
 			e.Updated = upd.UTC().Format(time.RFC3339)
-			if v.Owner != "" {
-				e.Author = &struct {
-					Name string `xml:"name"`
-				}{v.Owner}
+			e.Author.Name = v.Owner
+			if e.Author.Name == "" {
+				e.Author.Name = s.Title
 			}
 			for _, t := range v.Tags {
 				e.Category = append(e.Category, struct {

@@ -662,6 +662,7 @@ func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
 	}
 	postmortem.SortFindings(res.Findings)
 	res.Warnings = rp.Warnings
+	res.Notes = b.notes
 	res.Incidents, res.Pages = len(b.site.Incidents), b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
 	res.LeftOut = b.leftOut()
@@ -895,7 +896,7 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 		return true
 	}
 	if h, k := a.Home, c.Home; h != nil && (!sameList(h.Latest, k.Latest) || !slices.Equal(h.BySeverity, k.BySeverity) ||
-		h.OpenActions != k.OpenActions || h.OverdueAction != k.OverdueAction || h.Total != k.Total) {
+		h.OpenActions != k.OpenActions || h.OverdueAction != k.OverdueAction || h.Total != k.Total || h.Recent != k.Recent) {
 		return true
 	}
 	if len(a.Groups) != len(c.Groups) {
@@ -1169,6 +1170,7 @@ func commit(staging, out string, staged, removed []string) error {
 func (b *builder) summarize(res *Result) {
 	rp := b.repo
 	res.Warnings = rp.Warnings
+	res.Notes = b.notes
 	res.Incidents = len(b.site.Incidents)
 	res.Pages = b.pages
 	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)

@@ -139,18 +139,24 @@ func (b *builder) home() *Home {
 	s := b.site
 	h := &Home{Latest: s.Incidents[:min(10, len(s.Incidents))], Total: len(s.Incidents)}
 	since := s.Now.AddDate(0, 0, -90)
-	counts := make([]int, len(s.Severities))
+	h.BySeverity = make([]SeverityCount, len(s.Severities))
+	for i, sev := range s.Severities {
+		h.BySeverity[i] = SeverityCount{Name: sev, Path: termPath(pathSeverity, sev)}
+	}
 	for _, v := range s.Incidents {
-		if !v.Date.Before(since) && !v.Date.After(s.Now) && v.Severity != "" {
-			if r, ok := b.repo.Config.SeverityRank(v.Severity); ok {
-				counts[r]++ // "Sev 1" and "SEV1" on a learned scale are one level
+		recent := !v.Date.Before(since) && !v.Date.After(s.Now)
+		if recent {
+			h.Recent++
+		}
+		if r, ok := b.repo.Config.SeverityRank(v.Severity); ok && v.Severity != "" {
+			// "Sev 1" and "SEV1" on a learned scale are one level.
+			h.BySeverity[r].Count++
+			if recent {
+				h.BySeverity[r].Recent++
 			}
 		}
 		h.OpenActions += v.Open
 		h.OverdueAction += v.Overdue
-	}
-	for i, sev := range s.Severities {
-		h.BySeverity = append(h.BySeverity, Term{Name: sev, Path: termPath(pathSeverity, sev), Count: counts[i]})
 	}
 	return h
 }

@@ -39,6 +39,7 @@ type buildRecord struct {
 	LeftOut   LeftOut              `json:"left_out"`
 	Findings  []postmortem.Finding `json:"findings,omitempty"`
 	Warnings  []string             `json:"warnings,omitempty"`
+	Notes     []string             `json:"notes,omitempty"`
 	IndexDir  string               `json:"index_dir"`
 	Found     string               `json:"found,omitempty"`
 }
@@ -66,6 +67,10 @@ var unstampedOptions = []string{"Progress", "Force", "Serve", "CheckNow"}
 func inputStamp(opts BuildOptions) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s%s\n", stampedOptions(opts), os.Getenv("SOURCE_DATE_EPOCH"))
+	// Where the site is published, when the CI job says it (publishedBase).
+	for _, k := range []string{"CI_PAGES_URL", "GITHUB_PAGES", "GITHUB_REPOSITORY"} {
+		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
+	}
 	if exe, err := os.Executable(); err == nil {
 		if st, err := os.Stat(exe); err == nil {
 			fmt.Fprintf(h, "exe %d %d\n", st.Size(), st.ModTime().UnixNano())

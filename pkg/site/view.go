@@ -56,8 +56,10 @@ type Incident struct {
 	Content  template.HTML
 	Parts    []Part
 	Headings []markdown.Heading
-	// Events is the timeline with positions for drawing it.
-	Events []Event
+	// Events is the timeline with positions for drawing it; AxisTicks and
+	// AxisBreaks label its axis (see axisScale).
+	Events                []Event
+	AxisTicks, AxisBreaks []AxisMark
 	// Related are incidents sharing tags or services, best first.
 	Related []*Incident
 	// EditURL and HistoryURL point at the repository host, when configured.
@@ -189,11 +191,21 @@ type Term struct {
 
 // Home is the data of the home page.
 type Home struct {
-	Latest        []*Incident
-	BySeverity    []Term // last 90 days
+	Latest []*Incident
+	// BySeverity counts the incidents of each severity of the scale, in
+	// all and in the last 90 days.
+	BySeverity    []SeverityCount
 	OpenActions   int
 	OverdueAction int
 	Total         int
+	// Recent counts the incidents of the last 90 days.
+	Recent int
+}
+
+// SeverityCount is a severity's card on the home page.
+type SeverityCount struct {
+	Name, Path    string
+	Count, Recent int
 }
 
 // Metrics is the data of the metrics page; charts are inline SVG.
@@ -226,7 +238,7 @@ func buildEvents(inc *postmortem.Incident) []Event {
 		t    time.Time
 		kind timeline.Kind
 	}{{inc.Started, timeline.KindStarted}, {inc.Detected, timeline.KindDetected}, {inc.Mitigated, timeline.KindMitigated}, {inc.Resolved, timeline.KindResolved}}
-	var first, last time.Time
+	var first time.Time
 	for _, e := range evs {
 		if e.Time.IsZero() || e.DateOnly {
 			continue
@@ -234,11 +246,7 @@ func buildEvents(inc *postmortem.Incident) []Event {
 		if first.IsZero() || e.Time.Before(first) {
 			first = e.Time
 		}
-		if e.Time.After(last) {
-			last = e.Time
-		}
 	}
-	span := last.Sub(first)
 	out := make([]Event, len(evs))
 	for i, e := range evs {
 		out[i] = Event{Time: e.Time, DateOnly: e.DateOnly, Approximate: e.Approximate, End: e.End, Part: e.Part, Text: e.Text, Raw: e.Raw, Zone: e.Zone,
@@ -265,14 +273,35 @@ func buildEvents(inc *postmortem.Incident) []Event {
 		}
 		d := e.Time.Sub(first)
 		out[i].Offset = "+" + humanDuration(d)
-		if span > 0 {
-			out[i].Percent = float64(d) / float64(span) * 100
-		} else {
-			out[i].Percent = 0
+		out[i].Percent = 0
+	}
+	scale := eventScale(out)
+	for i := range out {
+		if out[i].Percent < 0 {
+			continue
 		}
+		out[i].Percent = scale.pos(out[i].Time.Sub(first))
 		out[i].X = strconv.FormatFloat(svgX(out[i].Percent), 'f', 1, 64)
 	}
 	return out
+}
+
+// eventScale is the axis scale of events buildEvents placed (a Percent
+// not -1), offsets taken from the earliest.
+func eventScale(evs []Event) axisScale {
+	var first time.Time
+	for _, e := range evs {
+		if e.Percent >= 0 && (first.IsZero() || e.Time.Before(first)) {
+			first = e.Time
+		}
+	}
+	var ds []time.Duration
+	for _, e := range evs {
+		if e.Percent >= 0 {
+			ds = append(ds, e.Time.Sub(first))
+		}
+	}
+	return newAxisScale(ds)
 }
 
 // svgX is the x coordinate of a position on the default theme's axis,

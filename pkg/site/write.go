@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -45,7 +44,8 @@ func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) er
 		// are made for it and dropped after. The body is planned around
 		// the events.
 		v.Events = buildEvents(v.Incident)
-		defer func() { v.Content, v.Parts, v.Events = "", nil, nil }()
+		v.AxisTicks, v.AxisBreaks = eventScale(v.Events).marks()
+		defer func() { v.Content, v.Parts, v.Events, v.AxisTicks, v.AxisBreaks = "", nil, nil, nil, nil }()
 		if err := b.renderBody(v); err != nil {
 			return err
 		}
@@ -266,18 +266,10 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			}
 			return h
 		},
-		"impact": func(m map[string]any) []string {
-			var out []string
-			keys := make([]string, 0, len(m))
-			for k := range m {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				out = append(out, strings.ReplaceAll(k, "_", " ")+": "+fmt.Sprint(m[k]))
-			}
-			return out
-		},
+		"impact":    impactFacts,
+		"tracker":   trackerText,
+		"detail":    detailLines,
+		"toc":       toc,
 		"integrity": func(name string) string { return s.Integrity[name] },
 		"csp":       func() string { return pageCSP(s.Integrity) },
 		"add":       func(a, b int) int { return a + b },
@@ -470,7 +462,12 @@ func (b *builder) absURL(p string) string {
 	return b.site.BasePath + p
 }
 
+// robots writes robots.txt when the site is at the root of its host, the
+// only place crawlers read it (robotsNote says so otherwise).
 func (b *builder) robots() ([]outFile, error) {
+	if b.site.BasePath != "/" {
+		return nil, nil
+	}
 	body := "User-agent: *\nDisallow: /\n"
 	if !b.site.NoIndex {
 		body = "User-agent: *\nAllow: /\n"

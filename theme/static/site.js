@@ -8,7 +8,7 @@
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
-    var box = document.getElementById("search-q") || document.getElementById("q");
+    var box = document.getElementById("search-q") || document.getElementById("home-q") || document.getElementById("q");
     if (box) { e.preventDefault(); box.focus(); }
   });
 
@@ -255,7 +255,7 @@
       }).slice(0, 15);
       state.f[k].forEach(function (v) { if (keys.indexOf(v) < 0) keys.push(v); });
       if (!keys.length) return;
-      facetsEl.appendChild(el("h3", {}, facetNames[k]));
+      facetsEl.appendChild(el("h2", {}, facetNames[k]));
       keys.forEach(function (v) {
         var label = el("label", {});
         var box = el("input", { type: "checkbox", "data-facet": k, value: v });
