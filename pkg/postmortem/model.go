@@ -266,6 +266,10 @@ type Revision struct {
 	Path     string
 	Trailers []Trailer
 	Changes  []FieldChange
+	// Diff is the words and lines each section of the text gained and
+	// lost in this revision, in the order of the text; nil when it was
+	// not compared (see package revdiff).
+	Diff []SectionChange
 }
 
 // Trailer is a commit message trailer such as "Signed-off-by: Jane <j@x>".
@@ -281,6 +285,18 @@ type FieldChange struct {
 	Field string
 	From  string
 	To    string
+}
+
+// SectionChange is what a change of the text did to one section: the
+// front matter ("front_matter"), a SectionKind, or "body" for text outside
+// every recognised section.
+type SectionChange struct {
+	Section string
+	// Heading is the section's heading as written; "" for the front
+	// matter and for text before the first heading.
+	Heading        string
+	Added, Removed int // words
+	Lines          int // lines changed, a replaced line counted once
 }
 
 // SignOff is a reviewer's approval recorded in Git.
