@@ -308,6 +308,11 @@ type SignOff struct {
 	Date    time.Time
 	// Stale is true when the file's content changed in a later commit.
 	Stale bool
+	// Since is what changed in the text from the version signed off to
+	// the current one, by section, and SinceFields the front-matter
+	// fields that changed; both nil when not Stale or not compared.
+	Since       []SectionChange
+	SinceFields []FieldChange
 }
 
 // Review compares the peer-review committee with the sign-offs.
