@@ -1,6 +1,9 @@
 package history
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -66,6 +69,26 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 				t.Errorf("revision %d (%s): %+v, want %+v", i, h.Revisions[i].Subject, got, want[i])
 			}
 		}
+	}
+
+	// Attach put the same counts on the revisions, from the versions
+	// read or, on a second load, from the cache.
+	cache := t.TempDir()
+	for round := range 2 {
+		r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+		got := attachOne(t, r, "postmortems/b.md").History.Revisions
+		for i := range 2 {
+			d, _ := v.Diff("postmortems/b.md", i, nil)
+			if want := d.Summary(); !reflect.DeepEqual(got[i].Diff, want) {
+				t.Errorf("round %d, revision %d: Diff %+v, want %+v", round, i, got[i].Diff, want)
+			}
+		}
+		if len(got[2].Diff) != 3 || got[2].Diff[2].Section != "timeline" || got[2].Diff[2].Added != 4 {
+			t.Errorf("round %d, creation: Diff %+v", round, got[2].Diff)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(cache, diffCacheFile)); err != nil {
+		t.Error(err)
 	}
 
 	// The sign-off is the branch commit's trailer; the rename made it

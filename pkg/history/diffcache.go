@@ -1,0 +1,123 @@
+package history
+
+import (
+	"bytes"
+	"encoding/gob"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// diffCacheFile holds the per-section counts of the revisions compared by
+// earlier builds, by the pair of versions compared, so that a build reads
+// only versions it has not compared (as the fields cache does for fields).
+// Its name carries the version of the comparison: a change to revdiff's
+// counting renames it.
+const diffCacheFile = "history-diffs-1.gob"
+
+// pair names a comparison: the version before and the version after.
+type pair [2 * 20]byte
+
+func pairOf(prev, blob plumbing.Hash) pair {
+	var p pair
+	copy(p[:20], prev[:])
+	copy(p[20:], blob[:])
+	return p
+}
+
+// diffCache maps pairs to their counts; nil counts mean "compared, no
+// section changed".
+type diffCache map[pair][]postmortem.SectionChange
+
+// readDiffCache reads the cache; any problem gives an empty one, which
+// costs only time.
+func readDiffCache(dir string) diffCache {
+	data, err := os.ReadFile(filepath.Join(dir, diffCacheFile))
+	if err != nil {
+		return nil
+	}
+	var c diffCache
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil {
+		return nil
+	}
+	return c
+}
+
+// writeDiffs rewrites the cache with the old entries and the new, less
+// those of pairs no file's history at HEAD compares any more.
+func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
+	used := diffCache{}
+	for _, m := range []map[string]*lineage{r.live, r.dead} {
+		for _, lin := range m {
+			for _, rv := range lin.revs {
+				p := pairOf(rv.prev, rv.blob)
+				if d, ok := old[p]; ok {
+					used[p] = d
+				}
+				for _, a := range added {
+					if d, ok := a[p]; ok {
+						used[p] = d
+					}
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(used); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, diffCacheFile+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, diffCacheFile))
+}
+
+// diff returns the per-section counts of one revision: cached, or read
+// and compared within the file's budget. A version that cannot be read
+// leaves the revision without (its field changes say why).
+func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionChange {
+	p := pairOf(rv.prev, rv.blob)
+	if d, ok := w.diffs[p]; ok {
+		return d
+	}
+	if w.vers == nil {
+		w.vers = w.objs.versions(w.r)
+	}
+	before, err := w.vers.blob(rv.prev)
+	if err != nil {
+		return nil
+	}
+	// The reader's buffers may be reused by the next read.
+	before = append([]byte(nil), before...)
+	after, err := w.vers.blob(rv.blob)
+	if err != nil {
+		return nil
+	}
+	d := revdiff.Compare(before, after, budget)
+	if d.Fallback != "" && len(d.Sections) == 0 {
+		return nil // not compared: not cached either, the budget may differ
+	}
+	sum := d.Summary()
+	if w.newDiffs == nil {
+		w.newDiffs = diffCache{}
+	}
+	w.newDiffs[p] = sum
+	return sum
+}
