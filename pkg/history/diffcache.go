@@ -66,14 +66,46 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 			}
 		}
 	}
+	return writeGob(dir, diffCacheFile, used)
+}
+
+// sinceCacheFile holds what changed between the versions stale sign-offs
+// approved and the current ones, by pair, as diffCacheFile does for
+// revisions.
+const sinceCacheFile = "history-since-1.gob"
+
+// sinceEntry is what changed since an approval.
+type sinceEntry struct {
+	Sections []postmortem.SectionChange
+	Fields   []postmortem.FieldChange
+}
+
+// readSinceCache reads the cache; any problem gives an empty one.
+func readSinceCache(dir string) map[pair]sinceEntry {
+	c := map[pair]sinceEntry{}
+	if dir == "" {
+		return c
+	}
+	data, err := os.ReadFile(filepath.Join(dir, sinceCacheFile))
+	if err != nil {
+		return c
+	}
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil {
+		return map[pair]sinceEntry{}
+	}
+	return c
+}
+
+// writeGob writes v to dir/name atomically.
+func writeGob(dir, name string, v any) error {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(used); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, diffCacheFile+".*")
+	tmp, err := os.CreateTemp(dir, name+".*")
 	if err != nil {
 		return err
 	}
@@ -86,7 +118,7 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, diffCacheFile))
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }
 
 // diff returns the per-section counts of one revision: cached, or read

@@ -70,6 +70,11 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			_ = v.Close()
 		}
 	}()
+	var (
+		cache   map[pair]sinceEntry // read on the first stale sign-off
+		used    = map[pair]sinceEntry{}
+		changed bool
+	)
 	for _, inc := range incidents {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -91,22 +96,54 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 				continue
 			}
 			done[s.Commit] = i
-			if v == nil {
-				var err error
-				if v, err = r.Versions(); err != nil {
-					return err
-				}
+			if cache == nil {
+				cache = readSinceCache(r.opts.CacheDir)
 			}
-			d, fields, err := v.SinceSignOff(inc.Source, *s)
-			if err != nil {
-				r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
+			lin := r.lineage(inc.Source)
+			blob, ok := r.approvedBlob(lin, s.Commit)
+			if !ok {
 				continue
 			}
-			s.Since, s.SinceFields = d.Summary(), fields
-			if s.Since == nil {
-				s.Since = []postmortem.SectionChange{} // compared: only line ends changed
+			p := pairOf(blob, lin.revs[0].blob)
+			e, ok := cache[p]
+			if !ok {
+				if v == nil {
+					var err error
+					if v, err = r.Versions(); err != nil {
+						return err
+					}
+				}
+				d, fields, err := v.SinceSignOff(inc.Source, *s)
+				if err != nil {
+					r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
+					continue
+				}
+				e = sinceEntry{Sections: d.Summary(), Fields: fields}
+				if e.Sections == nil {
+					e.Sections = []postmortem.SectionChange{} // compared: only line ends changed
+				}
+				changed = true
+			}
+			if e.Sections == nil {
+				e.Sections = []postmortem.SectionChange{} // gob reads an empty slice as nil
+			}
+			used[p] = e
+			s.Since, s.SinceFields = e.Sections, e.Fields
+		}
+	}
+	if changed && r.opts.CacheDir != "" {
+		// Kept: what this call used, and what others did unless there are
+		// many (a serve that attaches one incident keeps the rest).
+		if len(cache) < 2*len(used)+1000 {
+			for p, e := range cache {
+				if _, ok := used[p]; !ok {
+					used[p] = e
+				}
 			}
 		}
+		// The cache only saves time: a build that cannot write it is
+		// correct.
+		_ = writeGob(r.opts.CacheDir, sinceCacheFile, used)
 	}
 	return nil
 }

@@ -76,7 +76,11 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 	cache := t.TempDir()
 	for round := range 2 {
 		r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
-		got := attachOne(t, r, "postmortems/b.md").History.Revisions
+		ch := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>").History
+		got := ch.Revisions
+		if c := ch.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
+			t.Errorf("round %d: changed since approval %q", round, c)
+		}
 		for i := range 2 {
 			d, _ := v.Diff("postmortems/b.md", i, nil)
 			if want := d.Summary(); !reflect.DeepEqual(got[i].Diff, want) {
@@ -87,8 +91,10 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 			t.Errorf("round %d, creation: Diff %+v", round, got[2].Diff)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(cache, diffCacheFile)); err != nil {
-		t.Error(err)
+	for _, f := range []string{diffCacheFile, sinceCacheFile} {
+		if _, err := os.Stat(filepath.Join(cache, f)); err != nil {
+			t.Error(err)
+		}
 	}
 
 	// The sign-off is the branch commit's trailer; the rename made it

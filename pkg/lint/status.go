@@ -280,39 +280,17 @@ func (lc *checker) reviewSignoff(f *file, st stage) {
 	}
 	if len(rv.Stale) > 0 {
 		parts = append(parts, fmt.Sprintf("%s signed off an earlier text (stale)", joinAnd(rv.Stale, "and")))
-		parts = append(parts, changedSince(inc.History, rv.Stale)...)
+		for _, m := range rv.Stale {
+			if c := inc.History.ChangedSinceApproval(m); c != "" {
+				parts = append(parts, c)
+			}
+		}
 	}
 	if len(parts) == 0 {
 		return
 	}
 	f.add(fieldLine(inc, "reviewers", "status"), 0, postmortem.LevelWarning, "review-signoff",
 		fmt.Sprintf("published, but %s; ask the committee to approve the current text and record it with \"Reviewed-by: Name <email>\" trailers", strings.Join(parts, "; ")))
-}
-
-// changedSince says, for each stale member of the committee whose newest
-// stale sign-off was compared with the current text, what changed since:
-// "3 lines in Contributing factors and the severity changed since Bo Chen
-// approved at abc1234".
-func changedSince(h *postmortem.History, stale []string) []string {
-	var out []string
-	for _, m := range stale {
-		m = strings.ToLower(m)
-		for _, s := range h.SignOffs { // newest first
-			if !s.Stale || s.Name == "" && s.Email == "" ||
-				!(s.Name != "" && strings.Contains(m, strings.ToLower(s.Name)) || s.Email != "" && strings.Contains(m, strings.ToLower(s.Email))) {
-				continue
-			}
-			if c := s.ChangedSince(); c != "" {
-				commit := s.Commit
-				if len(commit) > 7 {
-					commit = commit[:7]
-				}
-				out = append(out, fmt.Sprintf("%s changed since %s approved at %s", c, s.Name, commit))
-			}
-			break
-		}
-	}
-	return out
 }
 
 // staleDraft reports a draft or in-review postmortem that has waited longer

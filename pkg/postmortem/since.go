@@ -53,3 +53,33 @@ func sectionName(c SectionChange) string {
 	k := strings.ReplaceAll(c.Section, "_", " ")
 	return strings.ToUpper(k[:1]) + k[1:]
 }
+
+// ChangedSinceApproval says what changed since a member of the review
+// committee, as written in Reviewers (Review.Stale lists them so), last
+// approved: "3 lines in Contributing factors and the severity changed
+// since Bo Chen approved at abc1234". It is "" when the member has no
+// stale sign-off or what changed was not compared. Members are matched to
+// sign-offs by the name or email they are written with.
+func (h *History) ChangedSinceApproval(member string) string {
+	if h == nil {
+		return ""
+	}
+	m := strings.ToLower(member)
+	for _, s := range h.SignOffs { // newest first
+		named := s.Name != "" && strings.Contains(m, strings.ToLower(s.Name)) ||
+			s.Email != "" && strings.Contains(m, strings.ToLower(s.Email))
+		if !s.Stale || !named {
+			continue
+		}
+		c := s.ChangedSince()
+		if c == "" {
+			return ""
+		}
+		commit := s.Commit
+		if len(commit) > 7 {
+			commit = commit[:7]
+		}
+		return fmt.Sprintf("%s changed since %s approved at %s", c, s.Name, commit)
+	}
+	return ""
+}

@@ -28,3 +28,28 @@ func TestChangedSince(t *testing.T) {
 		})
 	}
 }
+
+func TestChangedSinceApproval(t *testing.T) {
+	t.Parallel()
+	h := &History{SignOffs: []SignOff{
+		{Name: "Bo Chen", Email: "bo@example.com", Commit: "caa5208d1", Stale: true,
+			Since: []SectionChange{{Section: "summary", Heading: "Summary", Lines: 3}}},
+		{Name: "Bo Chen", Email: "bo@example.com", Commit: "0123456789", Stale: true, Since: []SectionChange{}},
+		{Name: "Ines Moreau", Commit: "abcdef012", Stale: true},
+		{Name: "Ana Lima", Commit: "fedcba987"},
+	}}
+	for member, want := range map[string]string{
+		"Bo Chen":             "3 lines in Summary changed since Bo Chen approved at caa5208",
+		"B. <bo@example.com>": "3 lines in Summary changed since Bo Chen approved at caa5208",
+		"Ines Moreau":         "", // not compared
+		"Ana Lima":            "", // not stale
+		"Dee Roy":             "",
+	} {
+		if got := h.ChangedSinceApproval(member); got != want {
+			t.Errorf("%s: got %q, want %q", member, got, want)
+		}
+	}
+	if (*History)(nil).ChangedSinceApproval("Bo Chen") != "" {
+		t.Error("a nil history says something changed")
+	}
+}
