@@ -15,16 +15,18 @@ func (s SignOff) ChangedSince() string {
 	}
 	var parts []string
 	frontMatter := false
+	total := 0
 	for _, c := range s.Since {
 		if c.Section == "front_matter" {
 			frontMatter = true
 			continue
 		}
-		lines := "1 line"
-		if c.Lines != 1 {
-			lines = fmt.Sprintf("%d lines", c.Lines)
-		}
-		parts = append(parts, lines+" in "+sectionName(c))
+		total += c.Lines
+		parts = append(parts, lines(c.Lines)+" in "+sectionName(c))
+	}
+	// Past three sections a list reads as noise: the count says it.
+	if len(parts) > 3 {
+		parts = []string{fmt.Sprintf("%s in %d sections", lines(total), len(parts))}
 	}
 	for _, f := range s.SinceFields {
 		parts = append(parts, "the "+strings.ReplaceAll(f.Field, "_", " "))
@@ -39,6 +41,13 @@ func (s SignOff) ChangedSince() string {
 		return parts[0]
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func lines(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }
 
 // sectionName names a changed section to a reader: its heading as

@@ -18,6 +18,8 @@ func TestChangedSince(t *testing.T) {
 		}, "1 line in Timeline (UTC) and the severity"},
 		{"front matter without fields", SignOff{Since: []SectionChange{{Section: "front_matter", Lines: 2}, {Section: "body", Lines: 1}, {Section: "action_items", Lines: 2}}},
 			"1 line in the text before the first heading, 2 lines in Action items and the front matter"},
+		{"many sections", SignOff{Since: []SectionChange{{Section: "summary", Lines: 2}, {Section: "impact", Lines: 1}, {Section: "timeline", Lines: 5},
+			{Section: "lessons", Lines: 3}}, SinceFields: []FieldChange{{Field: "status"}}}, "11 lines in 4 sections and the status"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

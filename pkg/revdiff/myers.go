@@ -25,7 +25,12 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 	for i := range pre {
 		out = append(out, edit{Equal, i, i})
 	}
-	mid, ok := middle(a[pre:len(a)-suf], b[pre:len(b)-suf], maxD)
+	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if unmatched(ma, mb) > maxD {
+		// Every script makes at least this many edits: no need to try.
+		return nil, false
+	}
+	mid, ok := middle(ma, mb, maxD)
 	if !ok {
 		return nil, false
 	}
@@ -123,4 +128,32 @@ func walkBack(trace [][]int, d, n, m int) []edit {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+// unmatched counts the elements of a and b that the other has fewer of,
+// a lower bound of the edits of any script: each must be deleted or
+// inserted. Elements are small non-negative numbers (see intern).
+func unmatched(a, b []int32) int {
+	top := int32(0)
+	for _, x := range a {
+		top = max(top, x)
+	}
+	for _, x := range b {
+		top = max(top, x)
+	}
+	count := make([]int32, top+1)
+	for _, x := range a {
+		count[x]++
+	}
+	for _, x := range b {
+		count[x]--
+	}
+	n := 0
+	for _, c := range count {
+		if c < 0 {
+			c = -c
+		}
+		n += int(c)
+	}
+	return n
 }

@@ -9,7 +9,7 @@
 // differ in more than MaxLines lines, are compared as a line summary (the
 // lines only one side has, counted by section, with no alignment); a
 // changed passage of more than MaxWords words, or that differs in more
-// than that many, is shown as its removed and added lines without a
+// than MaxWordEdits, is shown as its removed and added lines without a
 // word-level diff. A Budget shared by the revisions of one file bounds
 // what all of them cost together.
 package revdiff
@@ -34,6 +34,11 @@ const (
 	// MaxWords is the most words of a changed passage, and the most
 	// words it may differ in, for a word-level diff.
 	MaxWords = 2000
+	// MaxWordEdits is the most words and spaces a changed passage may
+	// differ in for a word-level diff: past it the passage is mostly
+	// rewritten, reads better as lines, and the word diff would cost
+	// the square of it.
+	MaxWordEdits = 256
 	// Context is the number of unchanged lines shown around a change.
 	Context = 2
 )
@@ -456,7 +461,7 @@ func pick(ls [][]Span, i int) []Span {
 
 // wordDiff compares removed lines with added ones word by word and
 // returns each line's pieces; nil when one side is empty or the passage
-// is past MaxWords.
+// is past MaxWords or MaxWordEdits.
 func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if len(del) == 0 || len(ins) == 0 {
 		return nil, nil
@@ -466,7 +471,7 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 		return nil, nil
 	}
 	ia, ib := intern(ta, tb)
-	es, ok := script(ia, ib, MaxWords)
+	es, ok := script(ia, ib, MaxWordEdits)
 	if !ok {
 		return nil, nil
 	}

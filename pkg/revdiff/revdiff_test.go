@@ -245,6 +245,28 @@ func TestBounds(t *testing.T) {
 	})
 }
 
+// TestRewrittenPassage checks that a passage rewritten past MaxWordEdits
+// is shown and counted by lines.
+func TestRewrittenPassage(t *testing.T) {
+	t.Parallel()
+	var a, b strings.Builder
+	for i := range 200 {
+		a.WriteString("old" + itoa(i) + " ")
+		b.WriteString("new" + itoa(i) + " ")
+	}
+	a.WriteString("kept")
+	b.WriteString("kept")
+	d := Compare(doc("## Summary", "", a.String()), doc("## Summary", "", b.String()), nil)
+	if len(d.Sections) != 1 || d.Sections[0].Added != 201 || d.Sections[0].Removed != 201 {
+		t.Fatalf("sections %+v", d.Sections)
+	}
+	for _, l := range d.Sections[0].Hunks[0].Lines {
+		if l.Words != nil {
+			t.Errorf("a rewritten line has a word diff")
+		}
+	}
+}
+
 func itoa(i int) string {
 	if i == 0 {
 		return "0"
