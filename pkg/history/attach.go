@@ -16,13 +16,16 @@ import (
 // Options.Fields is set (none for the revision that created the file),
 // contributors, sign-offs, the review status of the incident's Reviewers and
 // whether the work tree differs from HEAD. An incident with no history and no
-// uncommitted file keeps a nil History. Attach is AttachRevisions then
-// AttachChanges.
+// uncommitted file keeps a nil History. Attach is AttachRevisions, then
+// AttachChanges, then AttachSinceApproval.
 func (r *Repo) Attach(ctx context.Context, incidents []*postmortem.Incident) error {
 	if err := r.AttachRevisions(ctx, incidents); err != nil {
 		return err
 	}
-	return r.AttachChanges(ctx, incidents)
+	if err := r.AttachChanges(ctx, incidents); err != nil {
+		return err
+	}
+	return r.AttachSinceApproval(ctx, incidents)
 }
 
 // AttachRevisions is the first step of Attach: it fills in everything but

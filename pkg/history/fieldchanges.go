@@ -12,11 +12,15 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
 // AttachChanges is the second step of Attach: for the incidents
 // AttachRevisions gave a history, it fills in the front-matter fields each
-// revision changed (with Options.Fields), and writes nothing else. It reads
+// revision changed (with Options.Fields) and the words and lines each
+// changed by section (Revision.Diff, see package revdiff), and writes
+// nothing else. With CacheDir, the counts of revisions an earlier Attach
+// compared are cached by the pair of versions. It reads
 // and parses every earlier version of their files, but those an earlier
 // Attach parsed when Options.FieldsVersion is set. An incident whose
 // work-tree copy is HEAD's gives the newest version's fields itself
@@ -73,6 +77,10 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		// error is of no further use.
 		cache, _ = readFieldsCache(dir, version)
 	}
+	var diffs diffCache
+	if dir != "" {
+		diffs = readDiffCache(dir)
+	}
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
@@ -85,7 +93,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	workers := make([]*fieldWorker, n)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}}
+		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}, diffs: diffs}
 		workers[i] = w
 		lo, hi := i*per, min((i+1)*per, len(todo))
 		if lo >= hi {
@@ -128,6 +136,15 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		// correct, and tries again next time.
 		_ = r.writeFields(dir, version, cache, parsed)
 	}
+	var newDiffs []diffCache
+	for _, w := range workers {
+		if len(w.newDiffs) > 0 {
+			newDiffs = append(newDiffs, w.newDiffs)
+		}
+	}
+	if dir != "" && len(newDiffs) > 0 {
+		_ = r.writeDiffs(dir, diffs, newDiffs)
+	}
 	return nil
 }
 
@@ -149,6 +166,11 @@ type fieldWorker struct {
 	// expected; notFetched counts them.
 	partial    bool
 	notFetched int
+
+	// diffs are the counts earlier builds compared (read only, shared);
+	// newDiffs those this worker compared.
+	diffs    diffCache
+	newDiffs diffCache
 }
 
 // unread is a version that could not be read from Git.
@@ -179,11 +201,13 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 				w.parsed.add(h, f)
 			}
 		}
+		budget := revdiff.NewBudget(revdiff.FileBudget)
 		for i, rv := range t.lin.revs {
+			w.path = w.r.rel(rv.path)
+			t.h.Revisions[i].Diff = w.diff(rv, budget)
 			if rv.prev.IsZero() || rv.blob.IsZero() {
 				continue
 			}
-			w.path = w.r.rel(rv.path)
 			// Newest first: each version is one delta from the last.
 			after := w.fields(rv.blob)
 			t.h.Revisions[i].Changes = diffFields(w.fields(rv.prev), after)

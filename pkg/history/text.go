@@ -76,7 +76,11 @@ func WriteText(w io.Writer, inc *postmortem.Incident) error {
 		for _, s := range h.SignOffs {
 			line := fmt.Sprintf("  %s  %s  %s  %s", pad(s.Trailer, kw), pad(personString(postmortem.Person{Name: s.Name, Email: s.Email}), pw), short(s.Commit), s.Date.Format("2006-01-02"))
 			if s.Stale {
-				line += "  stale: the file changed since"
+				if c := s.ChangedSince(); c != "" {
+					line += "  stale: " + c + " changed since"
+				} else {
+					line += "  stale: the file changed since"
+				}
 			}
 			fmt.Fprintln(bw, line)
 		}

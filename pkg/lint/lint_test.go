@@ -318,6 +318,16 @@ func TestReviewSignoff(t *testing.T) {
 			want: []want{{rule, "warning", 8, 0, "published, but Mei Chen has not signed off; ask the committee"}}},
 		{name: "missing and stale", content: base, history: &postmortem.History{Review: postmortem.Review{Required: committee, Missing: committee[:1], Stale: committee[1:]}},
 			want: []want{{rule, "warning", 8, 0, "Ahmed Khan has not signed off; Mei Chen signed off an earlier text (stale)"}}},
+		{name: "stale says what changed since", content: base, history: &postmortem.History{
+			Review: postmortem.Review{Required: committee, Signed: committee[:1], Stale: committee[1:]},
+			SignOffs: []postmortem.SignOff{
+				{Name: "Ahmed Khan", Trailer: "Reviewed-by", Commit: "bbbbbbbbbbbb"},
+				{Name: "Mei Chen", Trailer: "Reviewed-by", Commit: "abc1234def", Stale: true,
+					Since:       []postmortem.SectionChange{{Section: "front_matter", Lines: 1}, {Section: "contributing_factors", Heading: "Contributing factors", Lines: 3}},
+					SinceFields: []postmortem.FieldChange{{Field: "severity", From: "SEV3", To: "SEV2"}}},
+				{Name: "Mei Chen", Trailer: "Reviewed-by", Commit: "0000000000", Stale: true, Since: []postmortem.SectionChange{}},
+			}},
+			want: []want{{rule, "warning", 8, 0, "Mei Chen signed off an earlier text (stale); 3 lines in Contributing factors and the severity changed since Mei Chen approved at abc1234; ask"}}},
 		{name: "drafts need no sign-off", content: edit(t, "status: published", "status: draft"), history: &postmortem.History{Review: postmortem.Review{Required: committee, Missing: committee}}},
 		{name: "raised to error", config: "rules: {review-signoff: error}\n", content: base, history: &postmortem.History{Review: postmortem.Review{Required: committee, Missing: committee}},
 			want: []want{{rule, "error", 8, 0, "Ahmed Khan and Mei Chen have not signed off"}}},

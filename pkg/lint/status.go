@@ -280,6 +280,11 @@ func (lc *checker) reviewSignoff(f *file, st stage) {
 	}
 	if len(rv.Stale) > 0 {
 		parts = append(parts, fmt.Sprintf("%s signed off an earlier text (stale)", joinAnd(rv.Stale, "and")))
+		for _, m := range rv.Stale {
+			if c := inc.History.ChangedSinceApproval(m); c != "" {
+				parts = append(parts, c)
+			}
+		}
 	}
 	if len(parts) == 0 {
 		return

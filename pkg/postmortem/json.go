@@ -116,6 +116,16 @@ type JSONRevision struct {
 	Path     string        `json:"path,omitempty"`
 	Trailers []JSONTrailer `json:"trailers,omitempty"`
 	Changes  []JSONChange  `json:"changes,omitempty"`
+	// Diff is the words and lines the revision changed, by section
+	// ("front_matter", a section kind, or "body").
+	Diff map[string]JSONSectionDiff `json:"diff,omitempty"`
+}
+
+// JSONSectionDiff is what a revision changed in one section.
+type JSONSectionDiff struct {
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+	Lines   int `json:"lines"`
 }
 
 // JSONTrailer is a commit trailer.
@@ -230,6 +240,12 @@ func (inc *Incident) ToJSON() JSONIncident {
 			}
 			for _, c := range r.Changes {
 				jr.Changes = append(jr.Changes, JSONChange(c))
+			}
+			for _, d := range r.Diff {
+				if jr.Diff == nil {
+					jr.Diff = map[string]JSONSectionDiff{}
+				}
+				jr.Diff[d.Section] = JSONSectionDiff{Added: d.Added, Removed: d.Removed, Lines: d.Lines}
 			}
 			jh.Revisions = append(jh.Revisions, jr)
 		}

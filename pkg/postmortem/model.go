@@ -266,6 +266,10 @@ type Revision struct {
 	Path     string
 	Trailers []Trailer
 	Changes  []FieldChange
+	// Diff is the words and lines each section of the text gained and
+	// lost in this revision, in the order of the text; nil when it was
+	// not compared (see package revdiff).
+	Diff []SectionChange
 }
 
 // Trailer is a commit message trailer such as "Signed-off-by: Jane <j@x>".
@@ -283,6 +287,18 @@ type FieldChange struct {
 	To    string
 }
 
+// SectionChange is what a change of the text did to one section: the
+// front matter ("front_matter"), a SectionKind, or "body" for text outside
+// every recognised section.
+type SectionChange struct {
+	Section string
+	// Heading is the section's heading as written; "" for the front
+	// matter and for text before the first heading.
+	Heading        string
+	Added, Removed int // words
+	Lines          int // lines changed, a replaced line counted once
+}
+
 // SignOff is a reviewer's approval recorded in Git.
 type SignOff struct {
 	Name    string
@@ -292,6 +308,11 @@ type SignOff struct {
 	Date    time.Time
 	// Stale is true when the file's content changed in a later commit.
 	Stale bool
+	// Since is what changed in the text from the version signed off to
+	// the current one, by section, and SinceFields the front-matter
+	// fields that changed; both nil when not Stale or not compared.
+	Since       []SectionChange
+	SinceFields []FieldChange
 }
 
 // Review compares the peer-review committee with the sign-offs.

@@ -42,7 +42,14 @@ type Repo struct {
 	// history is the Git history whose field changes LoadStaged left for
 	// AttachFieldChanges; nil once they are attached.
 	history *history.Repo
+	// git is the Git history read, kept for History; nil without.
+	git *history.Repo
 }
+
+// History returns the Git history the incidents' histories come from, for
+// reading earlier versions of their files (history.Repo.Versions); nil
+// when Options.History was not set.
+func (r *Repo) History() *history.Repo { return r.git }
 
 // Load runs the stages every command shares: configuration, discovery and
 // parsing, validation, and optionally the one pass over Git history.
@@ -133,7 +140,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 	if hl.err != nil {
 		return nil, hl.err
 	}
-	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set, history: hl.h}
+	r := &Repo{Root: root, Tree: tree, Config: cfg, Set: set, history: hl.h, git: hl.h}
 	r.Warnings = append(append(r.Warnings, warnings...), hl.warnings...)
 	if err := hl.h.AttachRevisions(ctx, set.Incidents); err != nil {
 		return nil, err
@@ -149,13 +156,17 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 }
 
 // AttachFieldChanges adds the fields each revision changed to the
-// incidents' history, which LoadStaged leaves out. Once they are there
+// incidents' history, which LoadStaged leaves out, and what changed since
+// each stale sign-off. Once they are there
 // (and after Load), it does nothing.
 func (r *Repo) AttachFieldChanges(ctx context.Context) error {
 	if r.history == nil {
 		return nil
 	}
 	if err := r.history.AttachChanges(ctx, r.Set.Incidents); err != nil {
+		return err
+	}
+	if err := r.history.AttachSinceApproval(ctx, r.Set.Incidents); err != nil {
 		return err
 	}
 	r.settleHistory()

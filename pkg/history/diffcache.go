@@ -1,0 +1,150 @@
+package history
+
+import (
+	"bytes"
+	"encoding/gob"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/cache"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// diffCacheFile holds the per-section counts of the revisions compared by
+// earlier builds, by the pair of versions compared, so that a build reads
+// only versions it has not compared (as the fields cache does for fields).
+// Its name carries the version of the comparison: a change to revdiff's
+// counting renames it.
+const diffCacheFile = "history-diffs-1.gob"
+
+// diffsFormat and sinceFormat name the caches' payloads for the cache
+// layer's framing (package cache: a magic line and the payload's SHA-256).
+const (
+	diffsFormat = "inquest history diffs 1"
+	sinceFormat = "inquest history since 1"
+)
+
+// pair names a comparison: the version before and the version after.
+type pair [2 * 20]byte
+
+func pairOf(prev, blob plumbing.Hash) pair {
+	var p pair
+	copy(p[:20], prev[:])
+	copy(p[20:], blob[:])
+	return p
+}
+
+// diffCache maps pairs to their counts; nil counts mean "compared, no
+// section changed".
+type diffCache map[pair][]postmortem.SectionChange
+
+// readDiffCache reads the cache; any problem gives an empty one, which
+// costs only time.
+func readDiffCache(dir string) diffCache {
+	data, err := cache.ReadFile(filepath.Join(dir, diffCacheFile), diffsFormat)
+	if err != nil {
+		return nil
+	}
+	var c diffCache
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil {
+		return nil
+	}
+	return c
+}
+
+// writeDiffs rewrites the cache with the old entries and the new, less
+// those of pairs no file's history at HEAD compares any more.
+func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
+	used := diffCache{}
+	for _, m := range []map[string]*lineage{r.live, r.dead} {
+		for _, lin := range m {
+			for _, rv := range lin.revs {
+				p := pairOf(rv.prev, rv.blob)
+				if d, ok := old[p]; ok {
+					used[p] = d
+				}
+				for _, a := range added {
+					if d, ok := a[p]; ok {
+						used[p] = d
+					}
+				}
+			}
+		}
+	}
+	return writeGob(dir, diffCacheFile, diffsFormat, used)
+}
+
+// sinceCacheFile holds what changed between the versions stale sign-offs
+// approved and the current ones, by pair, as diffCacheFile does for
+// revisions.
+const sinceCacheFile = "history-since-1.gob"
+
+// sinceEntry is what changed since an approval.
+type sinceEntry struct {
+	Sections []postmortem.SectionChange
+	Fields   []postmortem.FieldChange
+}
+
+// readSinceCache reads the cache; any problem gives an empty one.
+func readSinceCache(dir string) map[pair]sinceEntry {
+	c := map[pair]sinceEntry{}
+	if dir == "" {
+		return c
+	}
+	data, err := cache.ReadFile(filepath.Join(dir, sinceCacheFile), sinceFormat)
+	if err != nil {
+		return c
+	}
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil {
+		return map[pair]sinceEntry{}
+	}
+	return c
+}
+
+// writeGob writes v to dir/name, framed as format by the cache layer.
+func writeGob(dir, name, format string, v any) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return cache.WriteFile(filepath.Join(dir, name), format, buf.Bytes())
+}
+
+// diff returns the per-section counts of one revision: cached, or read
+// and compared within the file's budget. A version that cannot be read
+// leaves the revision without (its field changes say why).
+func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionChange {
+	p := pairOf(rv.prev, rv.blob)
+	if d, ok := w.diffs[p]; ok {
+		return d
+	}
+	if w.vers == nil {
+		w.vers = w.objs.versions(w.r)
+	}
+	before, err := w.vers.blob(rv.prev)
+	if err != nil {
+		return nil
+	}
+	// The reader's buffers may be reused by the next read.
+	before = append([]byte(nil), before...)
+	after, err := w.vers.blob(rv.blob)
+	if err != nil {
+		return nil
+	}
+	d := revdiff.Compare(before, after, budget)
+	if d.Fallback != "" && len(d.Sections) == 0 {
+		return nil // not compared: not cached either, the budget may differ
+	}
+	sum := d.Summary()
+	if w.newDiffs == nil {
+		w.newDiffs = diffCache{}
+	}
+	w.newDiffs[p] = sum
+	return sum
+}

@@ -1,0 +1,165 @@
+package history
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// Diff compares the file at path before and after its i-th revision,
+// newest first as Revisions lists them, following renames: the text
+// before a revision that moved the file is its text under the old name.
+// budget bounds the comparisons of one file together and may be nil.
+func (v *Versions) Diff(path string, i int, budget *revdiff.Budget) (*revdiff.Diff, error) {
+	before, after, err := v.Read(path, i)
+	if err != nil {
+		return nil, err
+	}
+	return revdiff.Compare(before, after, budget), nil
+}
+
+// SinceSignOff compares the text a sign-off approved, the file's content
+// after the sign-off's commit, with the file's newest version: what
+// changed since the reviewer approved it, and the front-matter fields that
+// changed (with Options.Fields; nil without). The sign-off must be one of
+// the file's (History.SignOffs); its commit may be a landing commit or a
+// commit of a merged branch.
+func (v *Versions) SinceSignOff(path string, s postmortem.SignOff) (*revdiff.Diff, []postmortem.FieldChange, error) {
+	lin := v.r.lineage(path)
+	if lin == nil || len(lin.revs) == 0 {
+		return nil, nil, fmt.Errorf("%s: no history", path)
+	}
+	blob, ok := v.r.approvedBlob(lin, s.Commit)
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: commit %s is not one of its revisions", path, s.Commit)
+	}
+	v.rd.Recycle()
+	approved, err := v.blob(blob)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s at %s: %w", path, s.Commit, err)
+	}
+	// The reader's buffers are reused by the next read: keep a copy.
+	approved = append([]byte(nil), approved...)
+	current, err := v.blob(lin.revs[0].blob)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s at %s: %w", path, v.r.commits[lin.revs[0].c].Hash, err)
+	}
+	var fields []postmortem.FieldChange
+	if f := v.r.opts.Fields; f != nil {
+		fields = diffFields(newFieldSet(f.Fields(approved)), newFieldSet(f.Fields(current)))
+	}
+	return revdiff.Compare(approved, current, nil), fields, nil
+}
+
+// AttachSinceApproval fills in, for every stale sign-off of the
+// incidents' histories, what changed since: SignOff.Since and
+// SignOff.SinceFields. It reads two versions of each file with a stale
+// sign-off. A version that cannot be read leaves its sign-offs without,
+// and a warning (AttachWarnings).
+func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.Incident) error {
+	if !r.readable() {
+		return nil
+	}
+	var v *Versions
+	defer func() {
+		if v != nil {
+			_ = v.Close()
+		}
+	}()
+	var (
+		cache   map[pair]sinceEntry // read on the first stale sign-off
+		used    = map[pair]sinceEntry{}
+		changed bool
+	)
+	for _, inc := range incidents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if inc == nil || inc.History == nil || len(inc.History.Review.Stale) == 0 {
+			continue
+		}
+		if r.live[r.key(inc.Source)] == nil {
+			continue // deleted: nothing is current
+		}
+		done := map[string]int{} // commit → index of its first stale sign-off
+		for i := range inc.History.SignOffs {
+			s := &inc.History.SignOffs[i]
+			if !s.Stale {
+				continue
+			}
+			if j, ok := done[s.Commit]; ok {
+				s.Since, s.SinceFields = inc.History.SignOffs[j].Since, inc.History.SignOffs[j].SinceFields
+				continue
+			}
+			done[s.Commit] = i
+			if cache == nil {
+				cache = readSinceCache(r.opts.CacheDir)
+			}
+			lin := r.lineage(inc.Source)
+			blob, ok := r.approvedBlob(lin, s.Commit)
+			if !ok {
+				continue
+			}
+			p := pairOf(blob, lin.revs[0].blob)
+			e, ok := cache[p]
+			if !ok {
+				if v == nil {
+					var err error
+					if v, err = r.Versions(); err != nil {
+						return err
+					}
+				}
+				d, fields, err := v.SinceSignOff(inc.Source, *s)
+				if err != nil {
+					r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
+					continue
+				}
+				e = sinceEntry{Sections: d.Summary(), Fields: fields}
+				if e.Sections == nil {
+					e.Sections = []postmortem.SectionChange{} // compared: only line ends changed
+				}
+				changed = true
+			}
+			if e.Sections == nil {
+				e.Sections = []postmortem.SectionChange{} // gob reads an empty slice as nil
+			}
+			used[p] = e
+			s.Since, s.SinceFields = e.Sections, e.Fields
+		}
+	}
+	if changed && r.opts.CacheDir != "" {
+		// Kept: what this call used, and what others did unless there are
+		// many (a serve that attaches one incident keeps the rest).
+		if len(cache) < 2*len(used)+1000 {
+			for p, e := range cache {
+				if _, ok := used[p]; !ok {
+					used[p] = e
+				}
+			}
+		}
+		// The cache only saves time: a build that cannot write it is
+		// correct.
+		_ = writeGob(r.opts.CacheDir, sinceCacheFile, sinceFormat, used)
+	}
+	return nil
+}
+
+// approvedBlob finds the file's content after commit, a revision of lin or
+// a branch commit one brought.
+func (r *Repo) approvedBlob(lin *lineage, commit string) (plumbing.Hash, bool) {
+	for _, rv := range lin.revs {
+		if r.commits[rv.c].Hash.String() == commit {
+			return rv.blob, true
+		}
+		for _, vr := range rv.via {
+			if r.commits[vr.c].Hash.String() == commit {
+				return vr.blob, true
+			}
+		}
+	}
+	return plumbing.ZeroHash, false
+}

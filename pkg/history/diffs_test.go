@@ -1,0 +1,124 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// TestDiffsAndSinceApproval edits a postmortem on a review branch, merges
+// it with a sign-off by a branch commit's trailer, renames and edits it on
+// main, and checks each revision's diff (the rename's against the old
+// name) and what changed since the approval.
+func TestDiffsAndSinceApproval(t *testing.T) {
+	t.Parallel()
+	tr := newTestRepo(t)
+	v1 := doc("INC-1", "SEV3", "draft", "## Timeline", "", "- 09:00 alert")
+	v2 := doc("INC-1", "SEV2", "published", "## Timeline", "", "- 09:00 alert", "- 09:20 rollback")
+	v3 := strings.Replace(v2, "- 09:20 rollback", "- 09:25 rollback", 1)
+	tr.write("postmortems/a.md", v1)
+	tr.commit("Draft", ana)
+	tr.checkout("review", true)
+	tr.write("postmortems/a.md", v2)
+	branch := tr.commit("Finish\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr.checkout("main", false)
+	tr.merge("review", "Merge pull request #3 from review", ana)
+	tr.move("postmortems/a.md", "postmortems/b.md")
+	tr.write("postmortems/b.md", v3)
+	tr.commit("Rename and fix the rollback time", cy)
+
+	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
+	inc := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>")
+	h := inc.History
+	if len(h.Revisions) != 3 {
+		t.Fatalf("%d revisions", len(h.Revisions))
+	}
+	v, err := r.Versions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+
+	type sec struct {
+		key            string
+		added, removed int
+	}
+	want := [][]sec{
+		{{"timeline", 1, 1}},                         // the rename: 20 → 25, against a.md
+		{{"front_matter", 2, 2}, {"timeline", 3, 0}}, // the merge
+		nil, // the creation: every section added
+	}
+	for i := range 2 {
+		d, err := v.Diff("postmortems/b.md", i, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []sec
+		for _, s := range d.Sections {
+			got = append(got, sec{s.Key, s.Added, s.Removed})
+		}
+		if len(got) != len(want[i]) {
+			t.Fatalf("revision %d (%s): %+v, want %+v", i, h.Revisions[i].Subject, got, want[i])
+		}
+		for j := range got {
+			if got[j] != want[i][j] {
+				t.Errorf("revision %d (%s): %+v, want %+v", i, h.Revisions[i].Subject, got, want[i])
+			}
+		}
+	}
+
+	// Attach put the same counts on the revisions, from the versions
+	// read or, on a second load, from the cache.
+	cache := t.TempDir()
+	for round := range 2 {
+		r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+		ch := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>").History
+		got := ch.Revisions
+		if c := ch.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
+			t.Errorf("round %d: changed since approval %q", round, c)
+		}
+		for i := range 2 {
+			d, _ := v.Diff("postmortems/b.md", i, nil)
+			if want := d.Summary(); !reflect.DeepEqual(got[i].Diff, want) {
+				t.Errorf("round %d, revision %d: Diff %+v, want %+v", round, i, got[i].Diff, want)
+			}
+		}
+		if len(got[2].Diff) != 3 || got[2].Diff[2].Section != "timeline" || got[2].Diff[2].Added != 4 {
+			t.Errorf("round %d, creation: Diff %+v", round, got[2].Diff)
+		}
+	}
+	for _, f := range []string{diffCacheFile, sinceCacheFile} {
+		if _, err := os.Stat(filepath.Join(cache, f)); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// The sign-off is the branch commit's trailer; the rename made it
+	// stale, and what changed since is the rollback time only.
+	var s *postmortem.SignOff
+	for i := range h.SignOffs {
+		if h.SignOffs[i].Commit == branch {
+			s = &h.SignOffs[i]
+		}
+	}
+	if s == nil || !s.Stale {
+		t.Fatalf("sign-offs %+v: want a stale one at %s", h.SignOffs, branch[:7])
+	}
+	if got := s.ChangedSince(); got != "1 line in Timeline" {
+		t.Errorf("ChangedSince = %q (%+v)", got, s.Since)
+	}
+	d, fields, err := v.SinceSignOff("postmortems/b.md", *s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fields) != 0 || len(d.Sections) != 1 || d.Sections[0].Key != "timeline" {
+		t.Errorf("since approval: fields %+v, sections %+v", fields, d.Sections)
+	}
+	if _, _, err := v.SinceSignOff("postmortems/b.md", postmortem.SignOff{Commit: strings.Repeat("0", 40)}); err == nil {
+		t.Error("a commit that is not a revision gave no error")
+	}
+}

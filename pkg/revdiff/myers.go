@@ -1,0 +1,159 @@
+package revdiff
+
+// edit is one step of a shortest edit script between two sequences:
+// keep a[i] (= b[j]), delete a[i], or insert b[j].
+type edit struct {
+	op   Op
+	a, b int // positions in a and b
+}
+
+// script returns a shortest edit script turning a into b (Myers' greedy
+// O((N+M)·D) algorithm, after the common prefix and suffix), or ok false
+// when it would need more than maxD deletions and insertions: the caller
+// then compares the two in a cheaper way. The work is bounded by the
+// number of steps, not the clock, so that one input always gives one
+// answer.
+func script(a, b []int32, maxD int) (out []edit, ok bool) {
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	for i := range pre {
+		out = append(out, edit{Equal, i, i})
+	}
+	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if unmatched(ma, mb) > maxD {
+		// Every script makes at least this many edits: no need to try.
+		return nil, false
+	}
+	mid, ok := middle(ma, mb, maxD)
+	if !ok {
+		return nil, false
+	}
+	for _, e := range mid {
+		out = append(out, edit{e.op, e.a + pre, e.b + pre})
+	}
+	for k := range suf {
+		out = append(out, edit{Equal, len(a) - suf + k, len(b) - suf + k})
+	}
+	return out, true
+}
+
+// middle is Myers' algorithm proper, keeping the frontier of each round
+// to walk the path back.
+func middle(a, b []int32, maxD int) ([]edit, bool) {
+	n, m := len(a), len(b)
+	switch {
+	case n == 0:
+		out := make([]edit, m)
+		for j := range out {
+			out[j] = edit{Insert, 0, j}
+		}
+		return out, true
+	case m == 0:
+		out := make([]edit, n)
+		for i := range out {
+			out[i] = edit{Delete, i, 0}
+		}
+		return out, true
+	}
+	limit := min(n+m, maxD)
+	off := limit + 1
+	v := make([]int, 2*limit+3)
+	var trace [][]int
+	for d := 0; d <= limit; d++ {
+		// The frontier before this round, for the walk back: only the
+		// 2d+1 diagonals it can reach.
+		trace = append(trace, append([]int(nil), v[off-d:off+d+1]...))
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
+				x = v[off+k+1] // down: an insertion
+			} else {
+				x = v[off+k-1] + 1 // right: a deletion
+			}
+			y := x - k
+			for x < n && y < m && a[x] == b[y] {
+				x++
+				y++
+			}
+			v[off+k] = x
+			if x >= n && y >= m {
+				return walkBack(trace, d, n, m), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// walkBack turns the frontiers of rounds 0..d into the edit script.
+func walkBack(trace [][]int, d, n, m int) []edit {
+	out := make([]edit, 0, n+m)
+	x, y := n, m
+	for ; d > 0; d-- {
+		prev := trace[d] // the frontier before round d, diagonals -d..d
+		at := func(k int) int { return prev[k+d] }
+		k := x - y
+		var pk int
+		if k == -d || k != d && at(k-1) < at(k+1) {
+			pk = k + 1
+		} else {
+			pk = k - 1
+		}
+		px := at(pk)
+		py := px - pk
+		for x > px && y > py {
+			x--
+			y--
+			out = append(out, edit{Equal, x, y})
+		}
+		if pk == k+1 {
+			y--
+			out = append(out, edit{Insert, x, y})
+		} else {
+			x--
+			out = append(out, edit{Delete, x, y})
+		}
+	}
+	for x > 0 && y > 0 {
+		x--
+		y--
+		out = append(out, edit{Equal, x, y})
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// unmatched counts the elements of a and b that the other has fewer of,
+// a lower bound of the edits of any script: each must be deleted or
+// inserted. Elements are small non-negative numbers (see intern).
+func unmatched(a, b []int32) int {
+	top := int32(0)
+	for _, x := range a {
+		top = max(top, x)
+	}
+	for _, x := range b {
+		top = max(top, x)
+	}
+	count := make([]int32, top+1)
+	for _, x := range a {
+		count[x]++
+	}
+	for _, x := range b {
+		count[x]--
+	}
+	n := 0
+	for _, c := range count {
+		if c < 0 {
+			c = -c
+		}
+		n += int(c)
+	}
+	return n
+}

@@ -1,0 +1,652 @@
+// Package revdiff compares two versions of a postmortem for a reader: line
+// by line, then word by word within the lines that changed, grouped by the
+// section each line is in (the front matter, Summary, Timeline, …, as
+// package postmortem recognises them), with the words each section gained
+// and lost. It knows text and sections, nothing of Git.
+//
+// Comparing is bounded by work, not by the clock, so one pair of texts
+// always gives one answer: texts larger than MaxBytes together, or that
+// differ in more than MaxLines lines, are compared as a line summary (the
+// lines only one side has, counted by section, with no alignment); a
+// changed passage of more than MaxWords words, or that differs in more
+// than MaxWordEdits, is shown as its removed and added lines without a
+// word-level diff. A Budget shared by the revisions of one file bounds
+// what all of them cost together.
+package revdiff
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+)
+
+// Bounds of one comparison.
+const (
+	// MaxBytes is the most text, both versions together, compared line
+	// by line; larger pairs get a line summary.
+	MaxBytes = 1 << 20
+	// MaxLines is the most lines two versions may differ in (removed
+	// plus added) to be aligned; beyond it they get a line summary.
+	MaxLines = 2000
+	// MaxWords is the most words of a changed passage, and the most
+	// words it may differ in, for a word-level diff.
+	MaxWords = 2000
+	// MaxWordEdits is the most words and spaces a changed passage may
+	// differ in for a word-level diff: past it the passage is mostly
+	// rewritten, reads better as lines, and the word diff would cost
+	// the square of it.
+	MaxWordEdits = 256
+	// Context is the number of unchanged lines shown around a change.
+	Context = 2
+)
+
+// Op says what a diff does with a line or a piece of one.
+type Op int8
+
+// The operations of a diff.
+const (
+	Equal Op = iota
+	Delete
+	Insert
+)
+
+// Diff is the comparison of two versions of a postmortem.
+type Diff struct {
+	// Sections are the sections that changed, in the order of the text.
+	Sections []Section
+	// Fallback says why the versions were compared as a line summary
+	// (sections then have counts and no hunks); "" when they were
+	// aligned.
+	Fallback string
+}
+
+// Front matter and body keys of a Section, beside postmortem's section
+// kinds.
+const (
+	KeyFrontMatter = "front_matter"
+	// KeyBody is text outside every recognised section: before the first
+	// heading, or under headings of no known kind.
+	KeyBody = "body"
+)
+
+// Section is what changed in one section of the text.
+type Section struct {
+	// Key is KeyFrontMatter, a postmortem.SectionKind, or KeyBody.
+	Key string
+	// Heading is the section's heading as written (the later version's
+	// when both have it); "" for the front matter and the text before the
+	// first heading.
+	Heading string
+	// Words added and removed, and lines added and removed.
+	Added, Removed           int
+	LinesAdded, LinesRemoved int
+	// Hunks are the changes with their context; none in a line summary.
+	Hunks []Hunk
+	// Trail is the number of unchanged lines of the section after its
+	// last hunk.
+	Trail int
+}
+
+// Changed is the number of lines that changed: each removed line and the
+// added line that replaced it count once.
+func (s Section) Changed() int {
+	n := 0
+	for _, h := range s.Hunks {
+		n += h.changed()
+	}
+	if len(s.Hunks) == 0 {
+		n = max(s.LinesAdded, s.LinesRemoved)
+	}
+	return n
+}
+
+// Hunk is one run of changed lines with the unchanged lines around it.
+type Hunk struct {
+	// Skip is the number of unchanged lines of the section left out
+	// before this hunk.
+	Skip  int
+	Lines []Line
+}
+
+// Deleted and Inserted return the hunk's removed and added lines.
+func (h Hunk) Deleted() []string  { return h.text(Delete) }
+func (h Hunk) Inserted() []string { return h.text(Insert) }
+
+func (h Hunk) text(op Op) []string {
+	var out []string
+	for _, l := range h.Lines {
+		if l.Op == op {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+// changed counts the removed and added lines, each pair once.
+func (h Hunk) changed() int {
+	n, del, ins := 0, 0, 0
+	for _, l := range h.Lines {
+		switch l.Op {
+		case Delete:
+			del++
+		case Insert:
+			ins++
+		default:
+			n += max(del, ins)
+			del, ins = 0, 0
+		}
+	}
+	return n + max(del, ins)
+}
+
+// Line is one line of a hunk.
+type Line struct {
+	Op   Op
+	Text string
+	// Words are the pieces of a changed line that a word-level diff
+	// found: Equal and Delete pieces on a removed line, Equal and Insert
+	// on an added one. Nil when the line was not compared word by word.
+	Words []Span
+}
+
+// Span is a piece of a line.
+type Span struct {
+	Op   Op
+	Text string
+}
+
+// Budget bounds the work of several comparisons together, such as those
+// of every revision of one file: each comparison takes the bytes it
+// reads. Once the bytes for aligning are spent the next comparisons get a
+// line summary, and once four times as many more are spent on summaries,
+// the rest are not compared at all (their Diff has a Fallback and no
+// sections). A nil Budget has no bound.
+type Budget struct {
+	align, summary int64
+}
+
+// NewBudget returns a budget of n bytes of text aligned line by line, and
+// 4n more summarised.
+func NewBudget(n int64) *Budget { return &Budget{align: n, summary: 4 * n} }
+
+// FileBudget is the budget of the revisions of one file: 32 MiB of text
+// aligned, some 2,500 revisions of a 6 KB postmortem, each pair read once.
+const FileBudget = 32 << 20
+
+// spend says how much comparing n more bytes may do, and takes them.
+func (b *Budget) spend(n int) int {
+	switch {
+	case b == nil:
+		return doAlign
+	case b.align >= int64(n):
+		b.align -= int64(n)
+		return doAlign
+	case b.summary >= int64(n):
+		b.align = 0
+		b.summary -= int64(n)
+		return doSummary
+	}
+	b.align, b.summary = 0, 0
+	return doNothing
+}
+
+// What a Budget lets a comparison do.
+const (
+	doAlign = iota
+	doSummary
+	doNothing
+)
+
+// Compare compares two versions of a postmortem; before is nil for a file
+// just created, after nil for one deleted. budget may be nil.
+func Compare(before, after []byte, budget *Budget) *Diff {
+	size := len(before) + len(after)
+	do := budget.spend(size)
+	if do == doNothing {
+		return &Diff{Fallback: "not compared: the file's revisions together are more text than is compared for one file"}
+	}
+	before, after = postmortem.Normalize(before), postmortem.Normalize(after)
+	a, b := splitLines(before), splitLines(after)
+	oa, ob := outline(before, len(a)), outline(after, len(b))
+	switch {
+	case size > MaxBytes:
+		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10))
+	case do == doSummary:
+		return summarize(a, b, oa, ob, "the file's revisions together are more text than is compared word by word for one file")
+	}
+	ia, ib := intern(a, b)
+	es, ok := script(ia, ib, MaxLines)
+	if !ok {
+		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions differ in more than %d lines", MaxLines))
+	}
+	return align(a, b, oa, ob, es)
+}
+
+// splitLines cuts text into lines without their line ends; a final line
+// end makes no empty last line.
+func splitLines(text []byte) []string {
+	if len(text) == 0 {
+		return nil
+	}
+	s := string(text)
+	s = strings.TrimSuffix(s, "\n")
+	return strings.Split(s, "\n")
+}
+
+// intern numbers equal lines alike, for comparing numbers.
+func intern(a, b []string) ([]int32, []int32) {
+	ids := make(map[string]int32, len(a)+len(b))
+	conv := func(ls []string) []int32 {
+		out := make([]int32, len(ls))
+		for i, l := range ls {
+			id, ok := ids[l]
+			if !ok {
+				id = int32(len(ids))
+				ids[l] = id
+			}
+			out[i] = id
+		}
+		return out
+	}
+	return conv(a), conv(b)
+}
+
+// sectionOf labels each line of a version with its section.
+type sectionOf struct {
+	keys     []string
+	headings []string
+}
+
+func (s sectionOf) at(i int) (key, heading string) { return s.keys[i], s.headings[i] }
+
+// outline labels the n lines of text by section.
+func outline(text []byte, n int) sectionOf {
+	o := postmortem.OutlineOf(text)
+	s := sectionOf{keys: make([]string, n), headings: make([]string, n)}
+	key, heading := KeyBody, ""
+	hs := o.Headings
+	for i := range n {
+		if i < o.FrontMatterEnd {
+			s.keys[i] = KeyFrontMatter
+			continue
+		}
+		for len(hs) > 0 && hs[0].Line <= i {
+			key, heading = string(hs[0].Kind), hs[0].Text
+			if key == "" {
+				key = KeyBody
+			}
+			hs = hs[1:]
+		}
+		s.keys[i], s.headings[i] = key, heading
+	}
+	return s
+}
+
+// align builds the diff from an edit script: each line goes to its
+// section (an unchanged or added line to its section in after, a removed
+// one to its section in before), and each run of changed lines becomes a
+// hunk, compared word by word.
+func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
+	d := &Diff{}
+	type labelled struct {
+		e            edit
+		key, heading string
+	}
+	lines := make([]labelled, len(es))
+	for i, e := range es {
+		var key, heading string
+		if e.op == Delete {
+			key, heading = oa.at(e.a)
+		} else {
+			key, heading = ob.at(e.b)
+		}
+		lines[i] = labelled{e, key, heading}
+	}
+	// Group by section, in order; a section with no change is dropped.
+	// A run of one kind is one section even when its heading changed
+	// ("Root cause" renamed "Contributing factors"), under the later
+	// heading.
+	for lo := 0; lo < len(lines); {
+		hi := lo + 1
+		for hi < len(lines) && lines[hi].key == lines[lo].key && (lines[hi].key != KeyBody || lines[hi].heading == lines[lo].heading) {
+			hi++
+		}
+		sec := Section{Key: lines[lo].key, Heading: lines[lo].heading}
+		group := make([]edit, hi-lo)
+		for i := range group {
+			group[i] = lines[lo+i].e
+			if lines[lo+i].e.op != Delete && lines[lo+i].heading != "" {
+				sec.Heading = lines[lo+i].heading
+				break
+			}
+		}
+		for i := range group {
+			group[i] = lines[lo+i].e
+		}
+		sec.Hunks, sec.Trail = hunks(a, b, group)
+		for _, h := range sec.Hunks {
+			for _, l := range h.Lines {
+				switch l.Op {
+				case Delete:
+					sec.LinesRemoved++
+					sec.Removed += countWords(l)
+				case Insert:
+					sec.LinesAdded++
+					sec.Added += countWords(l)
+				}
+			}
+		}
+		if len(sec.Hunks) > 0 {
+			d.Sections = append(d.Sections, sec)
+		}
+		lo = hi
+	}
+	return d
+}
+
+// countWords counts the words a changed line removed or added: those of
+// its changed pieces when it was compared word by word, else all of its
+// words.
+func countWords(l Line) int {
+	if l.Words == nil {
+		return words(l.Text)
+	}
+	n := 0
+	for _, s := range l.Words {
+		if s.Op != Equal {
+			n += words(s.Text)
+		}
+	}
+	return n
+}
+
+// hunks cuts one section's edits into hunks with Context lines around
+// each change, and returns the unchanged lines after the last.
+func hunks(a, b []string, es []edit) ([]Hunk, int) {
+	var out []Hunk
+	skip := 0 // unchanged lines since the last hunk not yet shown
+	var cur *Hunk
+	for i := 0; i < len(es); {
+		if es[i].op == Equal {
+			j := i
+			for j < len(es) && es[j].op == Equal {
+				j++
+			}
+			run := j - i
+			switch {
+			case cur == nil && j == len(es):
+				skip += run
+			case cur == nil:
+				// Before the first change: its last lines lead in.
+				lead := min(run, Context)
+				skip += run - lead
+				out = append(out, Hunk{Skip: skip})
+				cur = &out[len(out)-1]
+				for _, e := range es[j-lead : j] {
+					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+				}
+				skip = 0
+			case j == len(es) || run > 2*Context:
+				// After a change: its first lines trail; a long run ends
+				// the hunk.
+				tail := min(run, Context)
+				for _, e := range es[i : i+tail] {
+					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+				}
+				if j == len(es) {
+					skip = run - tail
+					cur = nil
+					break
+				}
+				lead := Context
+				out = append(out, Hunk{Skip: run - tail - lead})
+				cur = &out[len(out)-1]
+				for _, e := range es[j-lead : j] {
+					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+				}
+			default:
+				for _, e := range es[i:j] {
+					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+				}
+			}
+			i = j
+			continue
+		}
+		if cur == nil {
+			out = append(out, Hunk{Skip: skip})
+			cur = &out[len(out)-1]
+			skip = 0
+		}
+		j := i
+		for j < len(es) && es[j].op != Equal {
+			j++
+		}
+		cur.Lines = append(cur.Lines, changedLines(a, b, es[i:j])...)
+		i = j
+	}
+	return out, skip
+}
+
+// changedLines turns a run of removed and added lines into Lines, the
+// removed ones first, compared word by word when both sides have some.
+func changedLines(a, b []string, es []edit) []Line {
+	var del, ins []string
+	for _, e := range es {
+		if e.op == Delete {
+			del = append(del, a[e.a])
+		} else {
+			ins = append(ins, b[e.b])
+		}
+	}
+	out := make([]Line, 0, len(del)+len(ins))
+	dl, il := wordDiff(del, ins)
+	for i, s := range del {
+		out = append(out, Line{Op: Delete, Text: s, Words: pick(dl, i)})
+	}
+	for i, s := range ins {
+		out = append(out, Line{Op: Insert, Text: s, Words: pick(il, i)})
+	}
+	return out
+}
+
+func pick(ls [][]Span, i int) []Span {
+	if ls == nil {
+		return nil
+	}
+	return ls[i]
+}
+
+// wordDiff compares removed lines with added ones word by word and
+// returns each line's pieces; nil when one side is empty or the passage
+// is past MaxWords or MaxWordEdits.
+func wordDiff(del, ins []string) (dl, il [][]Span) {
+	if len(del) == 0 || len(ins) == 0 {
+		return nil, nil
+	}
+	ta, tb := tokenize(strings.Join(del, "\n")), tokenize(strings.Join(ins, "\n"))
+	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
+		return nil, nil
+	}
+	ia, ib := intern(ta, tb)
+	es, ok := script(ia, ib, MaxWordEdits)
+	if !ok {
+		return nil, nil
+	}
+	// A word-level diff that keeps almost nothing reads worse than the
+	// lines themselves.
+	kept := 0
+	for _, e := range es {
+		if e.op == Equal && words(ta[e.a]) > 0 {
+			kept++
+		}
+	}
+	if kept == 0 {
+		return nil, nil
+	}
+	dl, il = make([][]Span, len(del)), make([][]Span, len(ins))
+	li, lj := 0, 0
+	add := func(ls [][]Span, n int, op Op, tok string) {
+		if k := len(ls[n]); k > 0 && ls[n][k-1].Op == op {
+			ls[n][k-1].Text += tok
+			return
+		}
+		ls[n] = append(ls[n], Span{op, tok})
+	}
+	for _, e := range es {
+		switch e.op {
+		case Equal:
+			if ta[e.a] == "\n" {
+				li++
+				lj++
+				continue
+			}
+			add(dl, li, Equal, ta[e.a])
+			add(il, lj, Equal, tb[e.b])
+		case Delete:
+			if ta[e.a] == "\n" {
+				li++
+				continue
+			}
+			add(dl, li, Delete, ta[e.a])
+		case Insert:
+			if tb[e.b] == "\n" {
+				lj++
+				continue
+			}
+			add(il, lj, Insert, tb[e.b])
+		}
+	}
+	return dl, il
+}
+
+// tokenize cuts text into words (runs of letters, digits and marks), runs
+// of spaces, line ends, and single other characters.
+func tokenize(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		j := i + n
+		switch {
+		case isWordRune(r):
+			for j < len(s) {
+				r, n := utf8.DecodeRuneInString(s[j:])
+				if !isWordRune(r) {
+					break
+				}
+				j += n
+			}
+		case r == ' ' || r == '\t':
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+		}
+		out = append(out, s[i:j])
+		i = j
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
+}
+
+// words counts the words of s.
+func words(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// summarize is the line summary of two versions: the lines only one of
+// them has (as many times as it has them more), counted by section.
+func summarize(a, b []string, oa, ob sectionOf, why string) *Diff {
+	d := &Diff{Fallback: why}
+	count := make(map[string]int, len(a))
+	for _, l := range a {
+		count[l]++
+	}
+	for _, l := range b {
+		count[l]--
+	}
+	type key struct{ key, heading string }
+	var order []key
+	secs := map[key]*Section{}
+	get := func(k, h string) *Section {
+		kk := key{k, h}
+		s := secs[kk]
+		if s == nil {
+			s = &Section{Key: k, Heading: h}
+			secs[kk] = s
+			order = append(order, kk)
+		}
+		return s
+	}
+	// Added lines in after's order, then removed ones in before's.
+	left := make(map[string]int, len(count))
+	for l, n := range count {
+		if n < 0 {
+			left[l] = -n
+		}
+	}
+	tally := func(lines []string, o sectionOf, extra map[string]int, added bool) {
+		for i, l := range lines {
+			if extra[l] <= 0 {
+				continue
+			}
+			extra[l]--
+			s := get(o.at(i))
+			if added {
+				s.LinesAdded++
+				s.Added += words(l)
+			} else {
+				s.LinesRemoved++
+				s.Removed += words(l)
+			}
+		}
+	}
+	tally(b, ob, left, true)
+	tally(a, oa, count, false)
+	for _, k := range order {
+		d.Sections = append(d.Sections, *secs[k])
+	}
+	return d
+}
+
+// Totals returns the words added and removed in every section together.
+func (d *Diff) Totals() (added, removed int) {
+	for _, s := range d.Sections {
+		added += s.Added
+		removed += s.Removed
+	}
+	return added, removed
+}
+
+// Summary is the words and lines each section gained and lost, by key,
+// the sections of one key (two "Other" headings, say) added together, in
+// the order of the text.
+func (d *Diff) Summary() []postmortem.SectionChange {
+	var out []postmortem.SectionChange
+	at := map[string]int{}
+	for _, s := range d.Sections {
+		i, ok := at[s.Key]
+		if !ok {
+			i = len(out)
+			at[s.Key] = i
+			out = append(out, postmortem.SectionChange{Section: s.Key, Heading: s.Heading})
+		}
+		c := &out[i]
+		c.Added += s.Added
+		c.Removed += s.Removed
+		c.Lines += s.Changed()
+	}
+	return out
+}
