@@ -174,6 +174,10 @@ func (inc *Incident) has(field string) bool {
 		return len(inc.Tags) > 0
 	case "services":
 		return len(inc.Services) > 0
+	case "factors":
+		return len(inc.Factors) > 0
+	case "kind":
+		return inc.Kind != ""
 	case "summary":
 		return inc.Summary != ""
 	case "impact":
