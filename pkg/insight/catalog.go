@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -89,11 +90,11 @@ func ReadCatalog(root string) (*Catalog, error) {
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w", CatalogFile, err)
 	case st.Mode()&fs.ModeSymlink != 0:
-		return nil, fmt.Errorf("%s is a symbolic link; it is not read (commit the catalog itself)", CatalogFile)
+		return nil, &CatalogError{File: CatalogFile, Msg: "a symbolic link; it is not read (commit the catalog itself)"}
 	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file", CatalogFile)
+		return nil, &CatalogError{File: CatalogFile, Msg: "not a regular file"}
 	case st.Size() > maxCatalog:
-		return nil, fmt.Errorf("%s is larger than %d MiB; it is not read", CatalogFile, maxCatalog>>20)
+		return nil, &CatalogError{File: CatalogFile, Msg: fmt.Sprintf("larger than %d MiB; it is not read", maxCatalog>>20)}
 	}
 	f, err := r.Open(CatalogFile)
 	if err != nil {
@@ -105,6 +106,21 @@ func ReadCatalog(root string) (*Catalog, error) {
 		return nil, fmt.Errorf("%s: %w", CatalogFile, err)
 	}
 	return ParseCatalog(data, CatalogFile)
+}
+
+// CatalogError is one problem of a catalog, at a line when it is known
+// (0 otherwise). ParseCatalog joins them with errors.Join.
+type CatalogError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *CatalogError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
 }
 
 // yamlLine finds the line in a yaml.v3 error message.
@@ -119,16 +135,17 @@ func ParseCatalog(data []byte, name string) (*Catalog, error) {
 		if errors.Is(err, io.EOF) {
 			return &Catalog{byName: map[string]int{}}, nil
 		}
-		msg := err.Error()
-		if m := yamlLine.FindStringSubmatch(strings.TrimPrefix(msg, "yaml: ")); m != nil {
-			return nil, fmt.Errorf("%s:%s: %s", name, m[1], m[2])
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &CatalogError{File: name, Line: line, Msg: m[2]}
 		}
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
+		return nil, &CatalogError{File: name, Msg: msg}
 	}
 	c := &Catalog{byName: map[string]int{}}
 	var errs []error
 	at := func(n *yaml.Node, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s", name, n.Line, fmt.Sprintf(format, args...)))
+		errs = append(errs, &CatalogError{File: name, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
 	}
 	top := &doc
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
@@ -240,4 +257,22 @@ func parseService(n *yaml.Node, at func(*yaml.Node, string, ...any)) Service {
 func webURL(u string) bool {
 	p, err := url.Parse(u)
 	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
+}
+
+// Suggest returns the catalog name or alias nearest to a name the catalog
+// does not have, within a few edits; "" when none is near.
+func (c *Catalog) Suggest(name string, dist func(a, b string) int) string {
+	if c == nil {
+		return ""
+	}
+	name = strings.ToLower(strings.TrimSpace(name))
+	best, bestD := "", min(4, len(name)/2+1)
+	for _, s := range c.Services {
+		for _, n := range append([]string{s.Name}, s.Aliases...) {
+			if d := dist(name, strings.ToLower(n)); d < bestD {
+				best, bestD = n, d
+			}
+		}
+	}
+	return best
 }

@@ -57,7 +57,8 @@ type rdoc struct {
 // Recurrence finds incidents that recur: an earlier incident that shares a
 // service and has similar contributing factors (the same factors of the
 // taxonomy, or distinctive words of the Contributing Factors section and
-// the title, or a place in the related-incidents list) is "seen before".
+// the title; fewer words when the related-incidents list relates them) is
+// "seen before".
 // Near misses and investigations take part: a near miss that came before
 // an outage is worth knowing. Undated incidents do not.
 type Recurrence struct {
@@ -268,7 +269,14 @@ func (r *Recurrence) compare(i, j int, related bool) (Match, bool) {
 	if a.topW > 0 {
 		ws = shared / a.topW
 	}
-	if len(m.Factors) == 0 && ws < similarWords && !related {
+	// A related link alone is not enough: the related-incidents scoring
+	// counts a shared service, which every candidate has. It halves the
+	// share of words needed instead.
+	need := similarWords
+	if related {
+		need /= 2
+	}
+	if len(m.Factors) == 0 && (ws == 0 || ws < need) {
 		return m, false
 	}
 	m.Score = float64(len(m.Services)) + 2*float64(len(m.Factors)) + 3*ws

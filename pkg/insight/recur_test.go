@@ -112,17 +112,26 @@ func TestSeenBefore(t *testing.T) {
 func TestSeenBeforeRelated(t *testing.T) {
 	t.Parallel()
 	m := recurFixture()
-	// The related-incidents scoring relates E to A; they share a service.
+	// The related-incidents scoring relates E to A (they share a service,
+	// nothing else) and to B (no shared service), and C to A.
 	rel := func(i *postmortem.Incident) []*postmortem.Incident {
-		if i == m["E"] {
+		switch i {
+		case m["E"]:
 			return []*postmortem.Incident{m["A"], m["B"]}
+		case m["C"]:
+			return []*postmortem.Incident{m["A"]}
 		}
 		return nil
 	}
 	r := NewRecurrence(all(m), RecurOptions{Related: rel})
-	got := r.SeenBefore(m["E"], 0)
-	if len(got) != 1 || got[0].Incident != m["A"] || !got[0].Related || got[0].Score != 2 {
-		t.Errorf("seen before E = %+v, want A only (B shares no service), related, score 2", got)
+	// A related link and a shared service without a shared factor or word
+	// is not a recurrence: the scoring counts the service it shares.
+	if got := r.SeenBefore(m["E"], 0); len(got) != 0 {
+		t.Errorf("seen before E = %+v, want nothing", got)
+	}
+	got := r.SeenBefore(m["C"], 0)
+	if len(got) != 1 || got[0].Incident != m["A"] || !got[0].Related || got[0].Score != 7 {
+		t.Errorf("seen before C = %+v, want A, related, score 7 (6 and 1 for the link)", got)
 	}
 }
 
@@ -178,4 +187,24 @@ func ids(incs []*postmortem.Incident) []string {
 func trimScore(f float64) string {
 	s := strings.TrimRight(strings.TrimRight(strconvF(f), "0"), ".")
 	return s
+}
+
+// TestThemesOverlap: incidents that share two services recur on both; the
+// theme on one holds every incident of the other, which is left out.
+func TestThemesOverlap(t *testing.T) {
+	t.Parallel()
+	a := inc("A", "2023-01-01", svc("redis-sessions", "auth-service"), fac("capacity"))
+	b := inc("B", "2023-06-01", svc("auth-service", "redis-sessions"), fac("capacity"))
+	c := inc("C", "2024-01-01", svc("auth-service"), fac("capacity"))
+	d := inc("D", "2024-02-01", svc("ledger", "billing"), fac("change"))
+	e := inc("E", "2024-03-01", svc("billing", "ledger"), fac("change"))
+	var got []string
+	for _, x := range NewRecurrence([]*postmortem.Incident{a, b, c, d, e}, RecurOptions{}).Themes() {
+		got = append(got, x.Service+"="+strings.Join(ids(x.Incidents), ","))
+	}
+	// redis-sessions (A, B) is within auth-service (A, B, C); billing and
+	// ledger hold the same two, and billing comes first.
+	if want := []string{"billing=E,D", "auth-service=C,B,A"}; !slices.Equal(got, want) {
+		t.Errorf("themes %q, want %q", got, want)
+	}
 }

@@ -100,10 +100,32 @@ func (r *Recurrence) group(u themeSets) []Theme {
 			out = append(out, r.theme(svc, m))
 		}
 	}
+	// Incidents that share two services recur on both: a theme whose
+	// incidents another (larger, or equal and first by service) theme
+	// holds too says nothing new, and is left out.
 	slices.SortFunc(out, func(a, b Theme) int {
+		return cmp.Or(cmp.Compare(len(b.Incidents), len(a.Incidents)), strings.Compare(a.Service, b.Service))
+	})
+	kept := out[:0]
+	for _, t := range out {
+		if !slices.ContainsFunc(kept, func(k Theme) bool { return holds(k.Incidents, t.Incidents) }) {
+			kept = append(kept, t)
+		}
+	}
+	slices.SortFunc(kept, func(a, b Theme) int {
 		return cmp.Or(b.Last.Compare(a.Last), cmp.Compare(len(b.Incidents), len(a.Incidents)), strings.Compare(a.Service, b.Service))
 	})
-	return out
+	return kept
+}
+
+// holds reports whether every incident of sub is in set.
+func holds(set, sub []*postmortem.Incident) bool {
+	for _, inc := range sub {
+		if !slices.Contains(set, inc) {
+			return false
+		}
+	}
+	return true
 }
 
 // theme describes the incidents at positions m (oldest first) on svc.

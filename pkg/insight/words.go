@@ -25,7 +25,8 @@ var stopwords = func() map[string]bool {
 
 // words are the distinct words of text that may say what an incident was
 // about: lower case, four letters or more, not a stop word, with a plural
-// "s" taken off so that "timeouts" and "timeout" are one word.
+// "s" taken off so that "timeouts" and "timeout" are one word ("ies"
+// becomes "y": "retries" and "retry").
 func words(text string, into map[string]bool) {
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
@@ -34,7 +35,10 @@ func words(text string, into map[string]bool) {
 		if len(w) < 4 || stopwords[w] || strings.IndexFunc(w, unicode.IsLetter) < 0 {
 			continue
 		}
-		if len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		switch {
+		case len(w) > 4 && strings.HasSuffix(w, "ies"):
+			w = w[:len(w)-3] + "y" // retries, retry
+		case len(w) > 4 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
 			w = w[:len(w)-1]
 		}
 		into[w] = true
