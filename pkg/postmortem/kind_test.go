@@ -2,6 +2,7 @@ package postmortem
 
 import (
 	"encoding/json"
+	"github.com/inquest-dev/inquest/pkg/config"
 	"slices"
 	"strings"
 	"testing"
@@ -80,5 +81,28 @@ func TestFactorsAndKindInJSON(t *testing.T) {
 	data, _ = json.Marshal(plain.ToJSON())
 	if strings.Contains(string(data), `"kind"`) {
 		t.Errorf("an incident's JSON has a kind: %s", data)
+	}
+}
+
+// TestKindNeedsNoSeverity: severity is a required field by default, but a
+// near miss or an investigation had no impact to rate.
+func TestKindNeedsNoSeverity(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse([]byte("severities: [SEV1, SEV2]\n"), config.FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewParser(cfg)
+	for content, want := range map[string]bool{
+		"---\ntitle: Disk nearly full\ndate: 2024-01-02\nkind: near-miss\n---\n":        false,
+		"---\ntitle: Why builds are slow\ndate: 2024-01-02\nkind: investigation\n---\n": false,
+		"---\ntitle: Disk full\ndate: 2024-01-02\n---\n":                                true,
+	} {
+		inc := p.Parse("postmortems/x.md", []byte(content))
+		Validate(cfg, []*Incident{inc})
+		got := slices.ContainsFunc(inc.Findings, func(f Finding) bool { return f.Rule == "required-field" })
+		if got != want {
+			t.Errorf("%q: required-field finding = %v, want %v", content, got, want)
+		}
 	}
 }
