@@ -18,16 +18,18 @@ func ExampleQuantile() {
 
 func ExampleNewRecurrence() {
 	day := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
-	first := &postmortem.Incident{ID: "INC-1", Date: day("2024-02-01"), Services: []string{"checkout-api"}, Factors: []string{"configuration"}}
-	again := &postmortem.Incident{ID: "INC-7", Date: day("2024-11-20"), Services: []string{"checkout-api"}, Factors: []string{"Configuration"}}
+	first := &postmortem.Incident{ID: "INC-1", Title: "Checkout down: connection pool too small", Date: day("2024-02-01"),
+		Services: []string{"checkout-api"}, Factors: []string{"configuration"}}
+	again := &postmortem.Incident{ID: "INC-7", Title: "Connection pool exhausted after a deploy", Date: day("2024-11-20"),
+		Services: []string{"checkout-api"}, Factors: []string{"Configuration"}}
 	r := insight.NewRecurrence([]*postmortem.Incident{again, first}, insight.RecurOptions{})
 	for _, m := range r.SeenBefore(again, 3) {
-		fmt.Printf("%s, %d days before, shares %v and %v\n", m.Incident.ID, int(m.Before.Hours()/24), m.Services, m.Factors)
+		fmt.Printf("%s, %d days before, shares %v, %v and %v\n", m.Incident.ID, int(m.Before.Hours()/24), m.Services, m.Factors, m.Words)
 	}
 	for _, t := range r.Themes() {
 		fmt.Printf("%s: %d incidents in %d months\n", t.Service, len(t.Incidents), t.Months())
 	}
 	// Output:
-	// INC-1, 293 days before, shares [checkout-api] and [configuration]
+	// INC-1, 293 days before, shares [checkout-api], [configuration] and [connection pool]
 	// checkout-api: 2 incidents in 9 months
 }

@@ -55,10 +55,11 @@ type rdoc struct {
 }
 
 // Recurrence finds incidents that recur: an earlier incident that shares a
-// service and has similar contributing factors (the same factors of the
-// taxonomy, or distinctive words of the Contributing Factors section and
-// the title; fewer words when the related-incidents list relates them) is
-// "seen before".
+// service and has similar contributing factors is "seen before". Similar
+// is a share of the later incident's most distinctive words (from its
+// title and Contributing Factors section) found in the earlier one: 30%
+// of their weight, halved when they share a factor of the taxonomy and
+// halved again when the related-incidents list relates the two.
 // Near misses and investigations take part: a near miss that came before
 // an outage is worth knowing. Undated incidents do not.
 type Recurrence struct {
@@ -269,14 +270,19 @@ func (r *Recurrence) compare(i, j int, related bool) (Match, bool) {
 	if a.topW > 0 {
 		ws = shared / a.topW
 	}
-	// A related link alone is not enough: the related-incidents scoring
-	// counts a shared service, which every candidate has. It halves the
-	// share of words needed instead.
+	// The taxonomy is coarse (two incidents on a busy service share
+	// "change" by chance), and the related-incidents scoring counts the
+	// shared service every candidate has: a shared factor or a related
+	// link each halve the share of distinctive words needed; neither
+	// replaces it.
 	need := similarWords
+	if len(m.Factors) > 0 {
+		need /= 2
+	}
 	if related {
 		need /= 2
 	}
-	if len(m.Factors) == 0 && (ws == 0 || ws < need) {
+	if ws == 0 || ws < need {
 		return m, false
 	}
 	m.Score = float64(len(m.Services)) + 2*float64(len(m.Factors)) + 3*ws
