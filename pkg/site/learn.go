@@ -120,9 +120,16 @@ type ThemeView struct {
 	// first still open".
 	Summary string
 	Open    []Action
+	// OpenCount counts all of its open items; Open lists at most
+	// maxThemeOpen of them.
+	OpenCount int
 	// More counts the incidents of the theme not listed.
 	More int
 }
+
+// maxThemeOpen is how many open items of a theme a page lists; the rest
+// are counted (a theme of a large repository has hundreds).
+const maxThemeOpen = 10
 
 // themeViews shows themes, listing at most maxThemeIncidents incidents of
 // each.
@@ -148,7 +155,8 @@ func (b *builder) themeViews(themes []insight.Theme) []ThemeView {
 		default:
 			tv.Summary += "; no action item open"
 		}
-		for _, it := range t.Open {
+		tv.OpenCount = len(t.Open)
+		for _, it := range t.Open[:min(len(t.Open), maxThemeOpen)] {
 			if v := b.bySource[it.Incident.Source]; v != nil {
 				tv.Open = append(tv.Open, newAction(v, it.Index, b.site.Now))
 			}

@@ -84,20 +84,24 @@ type jsonFollow struct {
 	Aging       []jsonCount   `json:"aging"`
 	ByOwner     []jsonCount   `json:"by_owner"`
 	ByService   []jsonCount   `json:"by_service"`
-	// OpenAtRecurrence are the items still open when an incident they
-	// recur with happened.
-	OpenAtRecurrence []jsonItem `json:"open_at_recurrence"`
+	// OpenAtRecurrence are the first maxJSONItems of the
+	// OpenAtRecurrenceCount items still open when an incident they
+	// recur with happened, the most recent recurrence first.
+	OpenAtRecurrence      []jsonItem `json:"open_at_recurrence"`
+	OpenAtRecurrenceCount int        `json:"open_at_recurrence_count"`
 }
 
 type jsonTheme struct {
-	Service   string     `json:"service"`
-	Incidents []string   `json:"incidents"`
-	Factors   []string   `json:"factors,omitempty"`
-	Words     []string   `json:"words,omitempty"`
-	First     string     `json:"first"`
-	Last      string     `json:"last"`
-	Months    int        `json:"months"`
+	Service   string   `json:"service"`
+	Incidents []string `json:"incidents"`
+	Factors   []string `json:"factors,omitempty"`
+	Words     []string `json:"words,omitempty"`
+	First     string   `json:"first"`
+	Last      string   `json:"last"`
+	Months    int      `json:"months"`
+	// OpenItems are the first maxJSONItems of its OpenCount open items.
 	OpenItems []jsonItem `json:"open_items,omitempty"`
+	OpenCount int        `json:"open_count"`
 	// OpenFromFirst counts the open items of the oldest incident.
 	OpenFromFirst int `json:"open_from_first"`
 }
@@ -113,6 +117,11 @@ type jsonService struct {
 	Phases    map[string]jsonDist `json:"phases"`
 	OpenItems int                 `json:"open_items"`
 }
+
+// maxJSONItems is how many action items a list of api/metrics.json
+// holds; its count says how many there are (a large repository has
+// thousands, and incidents.json has every one).
+const maxJSONItems = 50
 
 func seconds(d time.Duration) int64 { return int64(d / time.Second) }
 
@@ -176,7 +185,8 @@ func (b *builder) metricsJSON() ([]outFile, error) {
 	for _, q := range f.Quarters {
 		jf.Quarters = append(jf.Quarters, jsonQuarter{q.Quarter, q.Opened, q.Closed})
 	}
-	for _, c := range f.Carried {
+	jf.OpenAtRecurrenceCount = len(f.Carried)
+	for _, c := range f.Carried[:min(len(f.Carried), maxJSONItems)] {
 		jf.OpenAtRecurrence = append(jf.OpenAtRecurrence, b.jsonItem(c.Item, c.Again))
 	}
 	j.FollowThrough = jf
@@ -185,7 +195,8 @@ func (b *builder) metricsJSON() ([]outFile, error) {
 		for _, inc := range t.Incidents {
 			jt.Incidents = append(jt.Incidents, inc.ID)
 		}
-		for _, it := range t.Open {
+		jt.OpenCount = len(t.Open)
+		for _, it := range t.Open[:min(len(t.Open), maxJSONItems)] {
 			jt.OpenItems = append(jt.OpenItems, b.jsonItem(it, nil))
 		}
 		j.Themes = append(j.Themes, jt)

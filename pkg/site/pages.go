@@ -101,7 +101,9 @@ func (b *builder) pageJobs() []pageJob {
 	add("search", &Page{Kind: "search", Title: "Search", Path: pathSearch})
 	add("404", &Page{Kind: "404", Title: "Page not found", Path: "404.html"})
 	b.learnPages(jobs)
-	add("themes", &Page{Kind: "themes", Title: "Recurring themes", Path: pathThemes, Learn: &Learn{Themes: b.themeViews(b.learned.report.Themes)}})
+	themes := b.learned.report.Themes
+	add("themes", &Page{Kind: "themes", Title: "Recurring themes", Path: pathThemes,
+		Learn: &Learn{Themes: b.themeViews(themes[:min(len(themes), maxThemes)]), ThemeCount: len(themes)}})
 	return jobs
 }
 

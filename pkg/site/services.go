@@ -15,9 +15,16 @@ import (
 type Learn struct {
 	Note    string
 	Service *ServiceView
-	Themes  []ThemeView
-	Follow  *FollowView
+	// Themes are the newest recurring themes, at most maxThemes of
+	// ThemeCount.
+	Themes     []ThemeView
+	ThemeCount int
+	Follow     *FollowView
 }
+
+// maxThemes is how many recurring themes the themes page lists, newest
+// first; api/metrics.json has them all.
+const maxThemes = 100
 
 // ServiceView is what a service's page shows above its incidents.
 type ServiceView struct {
@@ -35,11 +42,17 @@ type ServiceView struct {
 	Phases    []DistView
 	// Kinds counts its records by kind.
 	Kinds []insight.Count
-	// Open are its open action items, the oldest incident's first.
-	Open []Action
+	// Open are its open action items, the oldest incident's first: at
+	// most maxServiceOpen of OpenCount.
+	Open      []Action
+	OpenCount int
 	// Themes are its recurring themes.
 	Themes []ThemeView
 }
+
+// maxServiceOpen is how many open items a service's page lists; the
+// action items page has them all.
+const maxServiceOpen = 50
 
 // maxThemeIncidents is how many incidents of a theme a page lists; the
 // rest are counted.
@@ -116,7 +129,10 @@ func (b *builder) serviceView(name string, vs []*Incident, themes []insight.Them
 	for i := len(vs) - 1; i >= 0; i-- {
 		for k, a := range vs[i].ActionItems {
 			if a.Status == postmortem.StatusOpen {
-				sv.Open = append(sv.Open, newAction(vs[i], k, b.site.Now))
+				if sv.OpenCount < maxServiceOpen {
+					sv.Open = append(sv.Open, newAction(vs[i], k, b.site.Now))
+				}
+				sv.OpenCount++
 			}
 		}
 	}

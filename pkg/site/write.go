@@ -284,6 +284,7 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		"integrity": func(name string) string { return s.Integrity[name] },
 		"csp":       func() string { return pageCSP(s.Integrity) },
 		"add":       func(a, b int) int { return a + b },
+		"sub":       func(a, b int) int { return a - b },
 		"inline":    inlineHTML,
 		"svgx":      svgX,
 		"durwidth": func(d time.Duration) string {
