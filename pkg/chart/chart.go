@@ -68,7 +68,9 @@ type DistRow struct {
 // edges are the upper bounds of the bins (a bin beyond the last holds the
 // rest), four to a factor of ten, as insight.BinEdges gives them.
 func Distributions(title string, edges []time.Duration, rows []DistRow) template.HTML {
-	const rowH, labelH, stripH, axisH = 46, 16, 24, 34
+	// Each row's label and figures take a line each: on one line they
+	// run past a phone's width.
+	const rowH, labelH, stripH, axisH = 62, 32, 24, 34
 	n := len(edges) + 1
 	h := rowH*len(rows) + axisH
 	var b strings.Builder
@@ -76,7 +78,8 @@ func Distributions(title string, edges []time.Duration, rows []DistRow) template
 	x := func(d time.Duration) float64 { return logX(d, edges) }
 	for r, row := range rows {
 		y := r * rowH
-		fmt.Fprintf(&b, `<text x="0" y="%d" class="label"><tspan font-weight="bold">%s</tspan> %s</text>`, y+labelH-3, esc(row.Label), esc(row.Note))
+		fmt.Fprintf(&b, `<text x="0" y="%d" class="label" font-weight="bold">%s</text>`, y+13, esc(row.Label))
+		fmt.Fprintf(&b, `<text x="0" y="%d" class="label">%s</text>`, y+labelH-4, esc(row.Note))
 		top := 1
 		for _, c := range row.Bins {
 			top = max(top, c)
@@ -109,7 +112,7 @@ func Distributions(title string, edges []time.Duration, rows []DistRow) template
 		fmt.Fprintf(&b, `<line x1="%[1]s" x2="%[1]s" y1="%d" y2="%d" stroke="currentColor" stroke-opacity=".5"/>`, pct(x(t.d)), y, y+4)
 		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle" class="label">%s</text>`, pct(x(t.d)), y+16, t.label)
 	}
-	fmt.Fprintf(&b, `<text x="100%%" y="%d" text-anchor="end" class="label">time since the start (log scale); solid line p50, dashed p90</text>`, y+31)
+	fmt.Fprintf(&b, `<text x="0" y="%d" class="label">time since the start, log scale</text>`, y+31)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

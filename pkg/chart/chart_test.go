@@ -105,7 +105,7 @@ func TestDistributions(t *testing.T) {
 		labels = append(labels, text(n))
 	}
 	all := strings.Join(labels, "|")
-	for _, want := range []string{"SEV1 3 incidents", "1 min", "10 min", "1 h", "1 d", "log scale"} {
+	for _, want := range []string{"SEV1|3 incidents", "1 min", "10 min", "1 h", "1 d", "log scale"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no label %q in %q", want, all)
 		}
