@@ -229,6 +229,9 @@ func columns(title, unit string, periods []string, series []Series, stacked bool
 	var b strings.Builder
 	open(&b, "columns", h, title)
 	base := top + plotH
+	if most == 1 {
+		unit = strings.TrimSuffix(unit, "s") // "1 incident"
+	}
 	fmt.Fprintf(&b, `<text x="0" y="12" class="label">%d %s</text>`, most, esc(unit))
 	fmt.Fprintf(&b, `<line x1="0" x2="100%%" y1="%d" y2="%d" stroke="currentColor" stroke-opacity=".25"/>`, top, top)
 	fmt.Fprintf(&b, `<line x1="0" x2="100%%" y1="%d" y2="%d" stroke="currentColor" stroke-opacity=".5"/>`, base, base)

@@ -14,7 +14,8 @@ import (
 )
 
 // TestScreenshots writes the README's screenshots of the example site,
-// 1280 px wide, full page, as PNG, into $INQUEST_SCREENSHOTS:
+// 1280 px wide (390 px for the phone ones), full page, as PNG, into
+// $INQUEST_SCREENSHOTS:
 //
 //	INQUEST_SCREENSHOTS=/tmp/shots go test ./pkg/e2e -run TestScreenshots
 func TestScreenshots(t *testing.T) {
@@ -42,14 +43,26 @@ func TestScreenshots(t *testing.T) {
 	shots := []struct {
 		file, path, ready string
 		dark              bool
+		// phone takes the picture 390 px wide, as a phone shows it.
+		phone bool
 	}{
-		{"home.png", "", ready, false},
-		{"incident.png", "incidents/INC-2024-001/", ready, false},
-		{"metrics.png", "metrics/", ready, false},
-		{"search.png", "search/?q=checkout", searchReady, false},
-		{"incident-dark.png", "incidents/INC-2024-001/", ready, true},
+		{"home.png", "", ready, false, false},
+		{"incident.png", "incidents/INC-2024-001/", ready, false, false},
+		{"metrics.png", "metrics/", ready, false, false},
+		{"service.png", "services/payments-gateway/", ready, false, false},
+		{"search.png", "search/?q=checkout", searchReady, false, false},
+		{"incident-dark.png", "incidents/INC-2024-001/", ready, true, false},
+		{"metrics-phone.png", "metrics/", ready, false, true},
+		{"service-phone.png", "services/payments-gateway/", ready, false, true},
 	}
 	for _, s := range shots {
+		width := int64(1280)
+		if s.phone {
+			width = 390
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
+			t.Fatal(err)
+		}
 		scheme := "light"
 		if s.dark {
 			scheme = "dark"

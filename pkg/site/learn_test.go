@@ -111,8 +111,15 @@ func TestLearnPages(t *testing.T) {
 			if attr(svg, "role") != "img" || attr(svg, "aria-label") == "" {
 				t.Errorf("a chart without role=img and a label: %v", svg.Attr)
 			}
-			if p := svg.Parent; p.Data != "figure" || len(find(p, "figcaption", "")) != 1 {
+			p := svg.Parent
+			if p.Data != "figure" || len(find(p, "figcaption", "")) != 1 {
 				t.Errorf("chart %q is not in a figure with a caption", attr(svg, "aria-label"))
+				continue
+			}
+			if label := attr(svg, "aria-label"); label == "Time to resolve by severity" {
+				if c := text(find(p, "figcaption", "")[0]); !strings.HasPrefix(c, "Time to resolve: each row is a histogram") {
+					t.Errorf("the caption of %q is %q", label, c)
+				}
 			}
 		}
 		longest := find(doc, "ol", "longest")
