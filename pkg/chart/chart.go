@@ -110,7 +110,15 @@ func Distributions(title string, edges []time.Duration, rows []DistRow) template
 			break
 		}
 		fmt.Fprintf(&b, `<line x1="%[1]s" x2="%[1]s" y1="%d" y2="%d" stroke="currentColor" stroke-opacity=".5"/>`, pct(x(t.d)), y, y+4)
-		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle" class="label">%s</text>`, pct(x(t.d)), y+16, t.label)
+		// A tick label near an edge is anchored inside the chart.
+		anchor := "middle"
+		switch {
+		case x(t.d) < 0.08:
+			anchor = "start"
+		case x(t.d) > 0.92:
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="%s" class="label">%s</text>`, pct(x(t.d)), y+16, anchor, t.label)
 	}
 	fmt.Fprintf(&b, `<text x="0" y="%d" class="label">time since the start, log scale</text>`, y+31)
 	b.WriteString(`</svg>`)
