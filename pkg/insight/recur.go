@@ -72,6 +72,10 @@ type Recurrence struct {
 	themes []Theme
 }
 
+// maxPostings is the most earlier incidents a word finds candidates
+// among; a word more of them have finds none (see match).
+const maxPostings = 200
+
 // similarWords is the share of an incident's distinctive word weight an
 // earlier incident must have to count as similar on words alone.
 const similarWords = 0.3
@@ -205,6 +209,11 @@ func (r *Recurrence) match(opts RecurOptions) {
 			}
 		}
 		for _, w := range d.top {
+			// A word most incidents have finds candidates by the
+			// thousand and weighs little: it is scored, not searched by.
+			if len(byWord[w]) > maxPostings {
+				continue
+			}
 			for _, j := range byWord[w] {
 				add(j)
 			}
