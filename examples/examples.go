@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed acme.history.txtar acme/inquest.yaml acme/postmortems acme/templates
+//go:embed acme.history.txtar acme/inquest.yaml acme/services.yaml acme/postmortems acme/templates
 var files embed.FS
 
 // AcmeHistoryName is the name of the Acme example's history archive, for

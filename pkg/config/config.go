@@ -92,6 +92,10 @@ type Config struct {
 	DraftMaxAgeDays int `yaml:"draft_max_age_days"`
 	// Search holds the options of the site's search page.
 	Search Search `yaml:"search"`
+	// Factors is the taxonomy of contributing factors that postmortems
+	// name in their factors: list, each with a page on the site. When it
+	// is not configured it is DefaultFactors.
+	Factors []string `yaml:"factors"`
 
 	// RuleLines maps a key under rules to the line it was written on, so
 	// that an unknown rule id can be reported with its line (not a key).
@@ -211,7 +215,7 @@ var fieldNames = []string{
 	"id", "title", "date", "severity", "status", "owner", "reviewers", "tags",
 	"services", "summary", "impact", "started", "detected", "mitigated",
 	"resolved", "durations", "links", "related", "timeline", "action_items",
-	"visibility",
+	"visibility", "kind", "factors",
 }
 
 // FieldNames returns the canonical front-matter field names.
@@ -250,7 +254,36 @@ func defaultAliases() map[string][]string {
 		"durations":    {"duration", "total_duration", "time_to_detect", "time_to_detection", "ttd", "time_to_mitigate", "time_to_mitigation", "ttm", "time_to_resolve", "time_to_resolution", "time_to_recovery", "ttr"},
 		"action_items": {"actions", "follow_ups", "followups", "action_items_list"},
 		"related":      {"related_incidents"},
+		"factors":      {"factor", "contributing_factor_categories"},
 	}
+}
+
+// DefaultFactors is the taxonomy of contributing factors a repository has
+// when factors is not configured.
+var DefaultFactors = []string{
+	"change", "configuration", "capacity", "dependency", "detection gap",
+	"process", "tooling", "software defect", "infrastructure", "communication",
+}
+
+// FactorKey is the form in which factors are compared: lower case, with
+// spaces, hyphens and underscores alike ("Detection-gap" and "detection
+// gap" are one factor).
+func FactorKey(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '\t'
+	}), " ")
+}
+
+// Factor returns the taxonomy's spelling of a factor as written, and
+// whether the taxonomy has it.
+func (c *Config) Factor(s string) (string, bool) {
+	k := FactorKey(s)
+	for _, f := range c.Factors {
+		if FactorKey(f) == k {
+			return f, true
+		}
+	}
+	return "", false
 }
 
 // DefaultStatuses is the workflow a repository has when statuses is not
@@ -574,6 +607,23 @@ func (c *Config) finish(name string, data []byte) error {
 			rules[rid] = level
 		}
 		c.Rules = rules
+	}
+	switch {
+	case c.Factors == nil:
+		c.Factors = slices.Clone(DefaultFactors)
+	case len(c.Factors) == 0:
+		errs = append(errs, fmt.Errorf("%s: factors must list at least one contributing factor (leave it out for the default taxonomy)", at("factors")))
+	}
+	seenFactor := map[string]bool{}
+	for _, f := range c.Factors {
+		k := FactorKey(f)
+		switch {
+		case k == "":
+			errs = append(errs, fmt.Errorf("%s: factors: an empty factor", at("factors")))
+		case seenFactor[k]:
+			errs = append(errs, fmt.Errorf("%s: factors: %q is listed twice", at("factors"), f))
+		}
+		seenFactor[k] = true
 	}
 	if c.DraftMaxAgeDays < 0 {
 		errs = append(errs, fmt.Errorf("%s: draft_max_age_days must be 0 (the default, 14 days) or more, not %d", at("draft_max_age_days"), c.DraftMaxAgeDays))

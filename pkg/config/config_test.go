@@ -425,3 +425,40 @@ func TestLoadRefusesLinkedConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestFactors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml string
+		want       []string
+		err        string
+	}{
+		{"default", "title: x\n", DefaultFactors, ""},
+		{"configured", "factors: [change, third party, Alert fatigue]\n", []string{"change", "third party", "Alert fatigue"}, ""},
+		{"empty", "factors: []\n", nil, "inquest.yaml:1: factors must list at least one"},
+		{"twice", "factors:\n  - change\n  - Change\n", nil, `factors: "Change" is listed twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.yaml), FileName)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(c.Factors, tt.want) {
+				t.Errorf("factors = %q, want %q", c.Factors, tt.want)
+			}
+		})
+	}
+	c, _ := Parse(nil, FileName)
+	for in, want := range map[string]string{"Detection-Gap": "detection gap", "detection_gap": "detection gap", "  change ": "change", "nope": ""} {
+		if got, ok := c.Factor(in); got != want || ok != (want != "") {
+			t.Errorf("Factor(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

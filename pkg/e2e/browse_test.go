@@ -62,8 +62,8 @@ func TestBrowseSite(t *testing.T) {
 	if got := follow(ctx, t, `nav.pager a[rel=next]`); got != "/sub/incidents/page/2/" {
 		t.Fatalf("the next page link led to %s", got)
 	}
-	if n := evalJS[int](ctx, t, `document.querySelectorAll("main ol.incident-list li a.title").length`); n != 5 {
-		t.Errorf("page 2 lists %d incidents, want 5 of 15", n)
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("main ol.incident-list li a.title").length`); n != 6 {
+		t.Errorf("page 2 lists %d incidents, want 6 of 16", n)
 	}
 	links.check(ctx, t)
 	if got := follow(ctx, t, `nav.pager a[rel=prev]`); got != "/sub/incidents/" {

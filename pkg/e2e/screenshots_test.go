@@ -24,7 +24,7 @@ const (
 
 // TestScreenshots writes the README's screenshots of the example site, full
 // page, as PNG, into $INQUEST_SCREENSHOTS: home, incident, timeline,
-// metrics, action items and search, each 1280 px wide (NAME.png) and 390 px
+// metrics, action items, search and a service page, each 1280 px wide (NAME.png) and 390 px
 // wide as a phone shows it (NAME-390.png), and the incident in dark mode.
 //
 //	INQUEST_SCREENSHOTS=/tmp/shots go test ./pkg/e2e -run TestScreenshots
@@ -54,6 +54,7 @@ func TestScreenshots(t *testing.T) {
 		{"metrics", "metrics/", ready},
 		{"actions", "actions/", ready},
 		{"search", "search/?q=checkout", searchReady},
+		{"service", "services/payments-gateway/", ready},
 	}
 	type shot struct {
 		file, path, ready string

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/insight"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
@@ -69,12 +70,14 @@ func Run(ctx context.Context, cfg *config.Config, incs []*postmortem.Incident, o
 		}
 	}
 	lc := &checker{cfg: cfg, opts: opts, levels: cfg.Rules}
+	var catalogFindings []postmortem.Finding
 	if opts.Root != "" {
 		if r, err := os.OpenRoot(opts.Root); err == nil {
 			defer r.Close()
 			lc.root = r
 			lc.stats = map[string]error{}
 		}
+		lc.catalog, catalogFindings = readCatalog(opts.Root)
 	}
 	// Incidents are independent, so they are checked on all cores, each
 	// into its own slot; sorting afterwards keeps the output deterministic.
@@ -96,6 +99,13 @@ func Run(ctx context.Context, cfg *config.Config, incs []*postmortem.Incident, o
 	}
 	wg.Wait()
 	var out []postmortem.Finding
+	if lc.levels["service-catalog"] != LevelOff {
+		for _, fd := range catalogFindings {
+			if fd, ok := relevel(lc.levels, fd); ok {
+				out = append(out, fd)
+			}
+		}
+	}
 	for _, fs := range per {
 		out = append(out, fs...)
 	}
@@ -109,6 +119,8 @@ type checker struct {
 	opts   Options
 	levels map[string]string
 	root   *os.Root
+	// catalog is the service catalog; nil when the repository has none.
+	catalog *insight.Catalog
 	// stats caches os.Root.Stat results by repository-relative path.
 	mu    sync.Mutex
 	stats map[string]error
@@ -153,6 +165,8 @@ func (lc *checker) check(inc *postmortem.Incident) []postmortem.Finding {
 		{"review-signoff", func() { lc.reviewSignoff(f, st) }},
 		{"stale-draft", func() { lc.staleDraft(f, st) }},
 		{"broken-link", func() { lc.brokenLinks(f) }},
+		{"unknown-service", func() { lc.unknownServices(f) }},
+		{"contributing-factors", func() { lc.factors(f, st) }},
 		{"disable-comment", func() { lc.disableComments(f) }},
 	} {
 		if r.id == "" || lc.on(f, r.id) {

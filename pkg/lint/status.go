@@ -113,6 +113,9 @@ func (lc *checker) requiredPublished(f *file, st stage) {
 		if slices.Contains(lc.cfg.RequiredFields, fl.name) || hasField(inc, fl.name) {
 			continue
 		}
+		if fl.name == "severity" && !inc.IsOutage() {
+			continue // a near miss or an investigation had no impact to rate
+		}
 		switch st {
 		case stageDraft:
 			missing = append(missing, fl.name)
@@ -122,7 +125,8 @@ func (lc *checker) requiredPublished(f *file, st stage) {
 		}
 	}
 	for _, s := range publishedSections {
-		if slices.Contains(lc.cfg.RequiredSections, string(s.kind)) || frontMatterStandsIn(inc, s.kind) {
+		if slices.Contains(lc.cfg.RequiredSections, string(s.kind)) || frontMatterStandsIn(inc, s.kind) ||
+			s.kind == postmortem.SectionImpact && !inc.IsOutage() {
 			continue
 		}
 		sec := inc.Section(s.kind)

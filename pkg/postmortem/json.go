@@ -24,12 +24,15 @@ type JSONIncident struct {
 	// DatePrecision is "month" when only the month of Date is known.
 	DatePrecision string `json:"date_precision,omitempty"`
 
-	Severity    string         `json:"severity,omitempty"`
-	Status      string         `json:"status,omitempty"`
-	Owner       string         `json:"owner,omitempty"`
-	Reviewers   []string       `json:"reviewers,omitempty"`
-	Tags        []string       `json:"tags,omitempty"`
-	Services    []string       `json:"services,omitempty"`
+	Severity  string   `json:"severity,omitempty"`
+	Status    string   `json:"status,omitempty"`
+	Owner     string   `json:"owner,omitempty"`
+	Reviewers []string `json:"reviewers,omitempty"`
+	Tags      []string `json:"tags,omitempty"`
+	Services  []string `json:"services,omitempty"`
+	// Kind is "near-miss" or "investigation"; absent for an incident.
+	Kind        string         `json:"kind,omitempty"`
+	Factors     []string       `json:"factors,omitempty"`
 	Summary     string         `json:"summary,omitempty"`
 	Impact      map[string]any `json:"impact,omitempty"`
 	Started     string         `json:"started,omitempty"`
@@ -200,10 +203,13 @@ func (inc *Incident) ToJSON() JSONIncident {
 	j := JSONIncident{
 		ID: inc.ID, Title: inc.Title, Source: inc.Source, Date: civil(inc.Date), DatePrecision: inc.DatePrecision,
 		Severity: inc.Severity, Status: inc.Status, Owner: inc.Owner,
-		Reviewers: inc.Reviewers, Tags: inc.Tags, Services: inc.Services,
+		Reviewers: inc.Reviewers, Tags: inc.Tags, Services: inc.Services, Factors: inc.Factors,
 		Summary: inc.Summary, Impact: inc.Impact, Related: inc.Related, Visibility: inc.Visibility,
 		Started: rfc3339(inc.Started), Detected: rfc3339(inc.Detected),
 		Mitigated: rfc3339(inc.Mitigated), Resolved: rfc3339(inc.Resolved),
+	}
+	if !inc.IsOutage() {
+		j.Kind = inc.Kind
 	}
 	if len(inc.Extra) > 0 {
 		j.Extra = jsonSafe(inc.Extra).(map[string]any)

@@ -33,12 +33,21 @@ type Incident struct {
 	// under any of the file's names), or "" when unknown.
 	DateSource string
 
-	Severity   string
-	Status     string
-	Owner      string
-	Reviewers  []string
-	Tags       []string
-	Services   []string
+	// Kind is KindIncident, KindNearMiss or KindInvestigation: from the
+	// front matter, else inferred from a folder or the title (see
+	// Inferred), else KindIncident.
+	Kind string
+
+	Severity  string
+	Status    string
+	Owner     string
+	Reviewers []string
+	Tags      []string
+	Services  []string
+	// Factors are the contributing factors the front matter names
+	// (factors:), as written; the configured taxonomy says which
+	// categories a repository expects (see config.Config.Factors).
+	Factors    []string
 	Summary    string
 	Visibility string
 	// Impact is the free-form impact map; "customers" and "duration_minutes"

@@ -164,6 +164,15 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		inc.ID = sanitizeID(idFromFileName(rel))
 		infer("id", inc.ID, 0, "file name", "")
 	}
+	// Kind: front matter, else a folder or the title, else an incident.
+	if inc.Kind == "" {
+		if k, from := inferKind(rel, inc.Title); k != "" {
+			inc.Kind = k
+			infer("kind", k, 0, from, "")
+		} else {
+			inc.Kind = KindIncident
+		}
+	}
 	// Date: front matter, else the body's Date key line (both read
 	// above), else what is known before the timeline (see dates.go).
 	month, inMonth := p.dateBeforeTimeline(inc, hs, bodyLine, p.readPathDates(inc), infer, addf)
@@ -443,6 +452,15 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 			inc.Tags = appendUnique(inc.Tags, toStrings(v)...)
 		case "services":
 			inc.Services = appendUnique(inc.Services, toStrings(v)...)
+		case "factors":
+			inc.Factors = appendUnique(inc.Factors, toStrings(v)...)
+		case "kind":
+			k, ok := normalizeKind(toString(v))
+			if !ok {
+				addf(line, LevelWarning, "kind", "kind %q is not one of %s; it is counted as an incident", toString(v), strings.Join(Kinds(), ", "))
+				k = KindIncident
+			}
+			inc.Kind = k
 		case "summary":
 			inc.Summary = strings.TrimSpace(toString(v))
 		case "visibility":

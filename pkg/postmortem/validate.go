@@ -59,8 +59,10 @@ func (inc *Incident) line(field string) int {
 
 func validateOne(cfg *config.Config, inc *Incident) {
 	for _, f := range cfg.RequiredFields {
-		if f == "severity" && cfg.AutoSeverities && len(cfg.Severities) == 0 {
-			continue // a repository that rates no incident is not asked to
+		if f == "severity" && (cfg.AutoSeverities && len(cfg.Severities) == 0 || !inc.IsOutage()) {
+			// A repository that rates no incident is not asked to, and a
+			// near miss or an investigation had no impact to rate.
+			continue
 		}
 		if !inc.has(f) && !inc.hasFindingAt(inc.line(f)) {
 			inc.add(inc.line(f), LevelError, "required-field", "required field %q is missing or empty", f)
@@ -174,6 +176,10 @@ func (inc *Incident) has(field string) bool {
 		return len(inc.Tags) > 0
 	case "services":
 		return len(inc.Services) > 0
+	case "factors":
+		return len(inc.Factors) > 0
+	case "kind":
+		return inc.Kind != ""
 	case "summary":
 		return inc.Summary != ""
 	case "impact":

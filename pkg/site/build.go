@@ -289,8 +289,6 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 		}
 		checked <- fs
 	}()
-	res.Warnings = rp.Warnings
-
 	t0 = time.Now()
 	b, err := assemble(rp, opts)
 	if err != nil {
@@ -299,6 +297,8 @@ func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
 	if err := b.relateByText(ctx); err != nil {
 		return nil, err
 	}
+	b.learn()
+	res.Warnings = rp.Warnings // learn adds a catalog it cannot read
 	stage("assemble", t0)
 
 	t0 = time.Now()
@@ -450,6 +450,8 @@ type builder struct {
 	frags fragments
 	// attached is what checkAttachment found of each linked file.
 	attached attachmentCache
+	// learned is what the build learned across incidents (see learn).
+	learned learning
 	// themeFindings are the theme files the last write left out.
 	themeFindings []postmortem.Finding
 	// paths are the incident page paths taken (lower case), and

@@ -20,6 +20,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/history"
+	"github.com/inquest-dev/inquest/pkg/insight"
 	"github.com/inquest-dev/inquest/pkg/lint"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
@@ -344,6 +345,8 @@ func (st *state) classify(opts BuildOptions, changed []string) (c changes, why s
 			c.git = true
 		case p == config.FileName:
 			return changes{}, "the configuration changed"
+		case p == insight.CatalogFile:
+			return changes{}, "the service catalog changed"
 		case theme != "" && (p == theme || strings.HasPrefix(p, theme+"/")):
 			return changes{}, "the theme changed"
 		case st.symlinks:
@@ -568,6 +571,21 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	relChanged, err := st.relate(ctx, old, reordered)
 	if err != nil {
 		return nil, "", err
+	}
+	// Any edit can change what recurs with what: an incident page whose
+	// "seen before" list changed is written again.
+	seenBefore := make(map[*Incident][]Seen, len(s.Incidents))
+	for _, v := range s.Incidents {
+		seenBefore[v] = v.SeenBefore
+	}
+	b.learn()
+	for _, v := range s.Incidents {
+		if !sameSeen(seenBefore[v], v.SeenBefore) {
+			if relChanged == nil {
+				relChanged = map[*Incident]bool{}
+			}
+			relChanged[v] = true
+		}
 	}
 	for v := range old {
 		if err := b.renderOne(v); err != nil {
@@ -879,7 +897,9 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 		return slices.Equal(x, y) && !slices.ContainsFunc(y, shown)
 	}
 	if v := c.Incident; v != nil {
-		if old[v] != nil || relChanged[v] || slices.ContainsFunc(v.Related, shown) {
+		// A "seen before" entry draws fields an incident's related entry
+		// draws too: the probe of the related list covers it.
+		if old[v] != nil || relChanged[v] || slices.ContainsFunc(v.Related, shown) || slices.ContainsFunc(v.SeenBefore, func(x Seen) bool { return shown(x.Incident) }) {
 			return true
 		}
 	}
@@ -889,7 +909,8 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 	if (a.Pager == nil) != (c.Pager == nil) || a.Pager != nil && *a.Pager != *c.Pager {
 		return true
 	}
-	if (a.Metrics == nil) != (c.Metrics == nil) || a.Metrics != nil && !reflect.DeepEqual(*a.Metrics, *c.Metrics) {
+	if a.Metrics != nil || c.Metrics != nil || a.Learn != nil || c.Learn != nil {
+		// Figures drawn from every incident: written again on every update.
 		return true
 	}
 	if (a.Home == nil) != (c.Home == nil) {

@@ -33,6 +33,8 @@ func (b *builder) pageJobs() []pageJob {
 		// One page per level, whatever the spelling ("Sev 1" is on SEV1's).
 		{pathSeverity, "Severity", func(v *Incident) []string { return nonEmpty(b.repo.Config.Severity(v.Severity)) }},
 		{pathStatus, "Status", func(v *Incident) []string { return nonEmpty(v.Status) }},
+		{pathKinds, "Kind", func(v *Incident) []string { return nonEmpty(v.Kind) }},
+		{pathFactors, "Factor", b.factorsOf},
 		{pathYears, "Year", func(v *Incident) []string {
 			if v.Date.IsZero() {
 				return nil
@@ -98,6 +100,10 @@ func (b *builder) pageJobs() []pageJob {
 	add("metrics", &Page{Kind: "metrics", Title: "Metrics", Path: pathMetrics, Metrics: b.metrics()})
 	add("search", &Page{Kind: "search", Title: "Search", Path: pathSearch})
 	add("404", &Page{Kind: "404", Title: "Page not found", Path: "404.html"})
+	b.learnPages(jobs)
+	themes := b.learned.report.Themes
+	add("themes", &Page{Kind: "themes", Title: "Recurring themes", Path: pathThemes,
+		Learn: &Learn{Themes: b.themeViews(themes[:min(len(themes), maxThemes)]), ThemeCount: len(themes)}})
 	return jobs
 }
 

@@ -62,6 +62,8 @@ type Incident struct {
 	AxisTicks, AxisBreaks []AxisMark
 	// Related are incidents sharing tags or services, best first.
 	Related []*Incident
+	// SeenBefore are the earlier incidents it recurs with, best first.
+	SeenBefore []Seen
 	// EditURL and HistoryURL point at the repository host, when configured.
 	EditURL, HistoryURL string
 	// Open and Overdue count the open and overdue action items.
@@ -129,6 +131,9 @@ type Page struct {
 	Terms     []Term
 	Metrics   *Metrics
 	Home      *Home
+	// Learn is the data of the service, themes and action items pages'
+	// figures; pages that have it are written again on every update.
+	Learn *Learn
 }
 
 // Pager links the pages of a paginated list.
@@ -208,25 +213,36 @@ type SeverityCount struct {
 	Count, Recent int
 }
 
-// Metrics is the data of the metrics page; charts are inline SVG.
+// Metrics is the data of the metrics page; charts are inline SVG, each
+// with a table of its figures.
 type Metrics struct {
-	PerMonth      template.HTML
-	TimeToDetect  template.HTML
-	TimeToResolve template.HTML
-	TopTags       template.HTML
-	TopServices   template.HTML
-	Completion    template.HTML
-	Quarters      []QuarterStat
-	DoneActions   int
-	TotalActions  int
+	// Note says why durations are distributions.
+	Note string
+	// Kinds counts the records by kind, linking to their lists.
+	Kinds []Term
+	// PerMonth charts the outages of the last 24 months by severity;
+	// Months are its totals.
+	PerMonth template.HTML
+	Months   []MonthCount
+	// Phases are the times to detect, mitigate and resolve.
+	Phases []PhaseView
+	Follow *FollowView
+	// Themes are the newest recurring themes, of ThemeCount.
+	Themes     []ThemeView
+	ThemeCount int
+	// Factors count the records naming each contributing factor.
+	Factors     []Term
+	FactorChart template.HTML
+	TopTags     template.HTML
+	TopServices template.HTML
+	Tags        []Term
+	Services    []Term
 }
 
-// QuarterStat is a quarter's mean and median times to detect and resolve.
-type QuarterStat struct {
-	Quarter                    string
-	Count                      int
-	MeanDetect, MedianDetect   time.Duration
-	MeanResolve, MedianResolve time.Duration
+// MonthCount is the number of outages of a month.
+type MonthCount struct {
+	Month string
+	Count int
 }
 
 // buildEvents places timeline events on an axis from the first to the last

@@ -114,10 +114,11 @@ type outFile struct {
 
 // extraFiles are the files beside the pages that are made from the whole
 // list of incidents, small enough to make again on every Builder.Update:
-// feed, sitemap, robots.txt and, with catalog, the search page's catalog.
+// feed, sitemap, robots.txt, api/metrics.json and, with catalog, the search
+// page's catalog.
 func (b *builder) extraFiles(catalog bool) ([]outFile, error) {
 	var out []outFile
-	makers := []func() ([]outFile, error){b.feed, b.sitemap, b.robots}
+	makers := []func() ([]outFile, error){b.feed, b.sitemap, b.robots, b.metricsJSON}
 	if catalog {
 		makers = append(makers, b.catalog)
 	}
@@ -256,6 +257,8 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 			return s.BasePath + termPath(pathSeverity, t)
 		},
 		"statusurl": func(t string) string { return s.BasePath + termPath(pathStatus, t) },
+		"factorurl": func(f string) string { return s.BasePath + b.factorPath(f) },
+		"kindurl":   func(k string) string { return s.BasePath + termPath(pathKinds, k) },
 		"yearurl":   func(y int) string { return s.BasePath + termPath(pathYears, itoa(y)) },
 		"join":      strings.Join,
 		"pct":       func(f float64) string { return fmt.Sprintf("%.2f%%", f) },
@@ -273,12 +276,17 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		"integrity": func(name string) string { return s.Integrity[name] },
 		"csp":       func() string { return pageCSP(s.Integrity) },
 		"add":       func(a, b int) int { return a + b },
+		"sub":       func(a, b int) int { return a - b },
 		"inline":    inlineHTML,
 		"svgx":      svgX,
 		"durwidth": func(d time.Duration) string {
 			return fmt.Sprintf("%.1f", 300*math.Sqrt(min(d.Minutes(), 1440)/1440))
 		},
 		"year": func(t time.Time) int { return t.Year() },
+		// kindname is a kind of record as a sentence says it: "near miss".
+		"kindname": kindName,
+		"anchor":   postmortem.Slug,
+		"dict":     dict,
 		// Replaced in each page template; this one is for parsing.
 		"cached": func(string, any) (template.HTML, error) { return "", errors.New("cached: no page template") },
 	}
