@@ -70,6 +70,10 @@ var a11yPages = []struct{ name, path string }{
 	{"tag", "tags/database/"},
 	{"tags", "tags/"},
 	{"digest", "digest/"},
+	{"service", "services/payments-gateway/"},
+	{"recurring themes", "themes/"},
+	{"contributing factor", "factors/dependency/"},
+	{"near misses", "kinds/near-miss/"},
 	{"not found", "404.html"},
 }
 
