@@ -34,7 +34,7 @@ for n in "${sizes[@]}"; do
   [ -d "$corpus/.git" ] || { echo "missing $corpus: run .ci/bench.sh $n first" >&2; exit 2; }
   # A copy, so that Hugo's files stay out of the corpus inquest reads.
   site="$BENCH_DIR/hugo-$n"
-  rm -rf "$site" && cp -a "$corpus" "$site"
+  rm -rf "$site" && mkdir -p "$site" && cp -a "$corpus/." "$site/"
   cat >"$site/hugo.toml" <<'EOF'
 baseURL = "https://org.github.io/pm/"
 title = "Postmortems"
