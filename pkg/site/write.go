@@ -242,12 +242,7 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		},
 		// sevname is a severity as the scale spells it ("SEV1" for "Sev 1"
 		// on a learned scale), so that the timeline's filter finds it.
-		"sevname": func(sev string) string {
-			if i, ok := b.repo.Config.SeverityRank(sev); ok {
-				return s.Severities[i]
-			}
-			return sev
-		},
+		"sevname": b.repo.Config.Severity,
 		// rated says whether the repository rates incidents at all: one
 		// that does not gets no "unrated" badges.
 		"rated":      func() bool { return len(s.Severities) > 0 },
