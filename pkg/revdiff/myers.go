@@ -22,9 +22,6 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
-	for i := range pre {
-		out = append(out, edit{Equal, i, i})
-	}
 	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
 	if unmatched(ma, mb) > maxD {
 		// Every script makes at least this many edits: no need to try.
@@ -33,6 +30,10 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 	mid, ok := middle(ma, mb, maxD)
 	if !ok {
 		return nil, false
+	}
+	out = make([]edit, 0, pre+len(mid)+suf)
+	for i := range pre {
+		out = append(out, edit{Equal, i, i})
 	}
 	for _, e := range mid {
 		out = append(out, edit{e.op, e.a + pre, e.b + pre})
@@ -63,25 +64,25 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 	}
 	limit := min(n+m, maxD)
 	off := limit + 1
-	v := make([]int, 2*limit+3)
-	var trace [][]int
+	v := make([]int32, 2*limit+3)
+	// trace holds the frontier before each round, for the walk back:
+	// round d's 2d+1 diagonals start at d*d, one slice for all rounds.
+	var trace []int32
 	for d := 0; d <= limit; d++ {
-		// The frontier before this round, for the walk back: only the
-		// 2d+1 diagonals it can reach.
-		trace = append(trace, append([]int(nil), v[off-d:off+d+1]...))
+		trace = append(trace, v[off-d:off+d+1]...)
 		for k := -d; k <= d; k += 2 {
 			var x int
 			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
-				x = v[off+k+1] // down: an insertion
+				x = int(v[off+k+1]) // down: an insertion
 			} else {
-				x = v[off+k-1] + 1 // right: a deletion
+				x = int(v[off+k-1]) + 1 // right: a deletion
 			}
 			y := x - k
 			for x < n && y < m && a[x] == b[y] {
 				x++
 				y++
 			}
-			v[off+k] = x
+			v[off+k] = int32(x)
 			if x >= n && y >= m {
 				return walkBack(trace, d, n, m), true
 			}
@@ -91,12 +92,12 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 }
 
 // walkBack turns the frontiers of rounds 0..d into the edit script.
-func walkBack(trace [][]int, d, n, m int) []edit {
+func walkBack(trace []int32, d, n, m int) []edit {
 	out := make([]edit, 0, n+m)
 	x, y := n, m
 	for ; d > 0; d-- {
-		prev := trace[d] // the frontier before round d, diagonals -d..d
-		at := func(k int) int { return prev[k+d] }
+		prev := trace[d*d : d*d+2*d+1] // the frontier before round d, diagonals -d..d
+		at := func(k int) int { return int(prev[k+d]) }
 		k := x - y
 		var pk int
 		if k == -d || k != d && at(k-1) < at(k+1) {

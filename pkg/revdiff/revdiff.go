@@ -466,7 +466,10 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if len(del) == 0 || len(ins) == 0 {
 		return nil, nil
 	}
-	ta, tb := tokenize(strings.Join(del, "\n")), tokenize(strings.Join(ins, "\n"))
+	// A piece of a line is a run of tokens of one side, which are
+	// substrings of that side's lines joined: it is cut from there once.
+	ja, jb := strings.Join(del, "\n"), strings.Join(ins, "\n")
+	ta, tb := tokenize(ja), tokenize(jb)
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
@@ -486,14 +489,19 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if kept == 0 {
 		return nil, nil
 	}
-	dl, il = make([][]Span, len(del)), make([][]Span, len(ins))
+	oa, ob := offsets(ta), offsets(tb)
+	type piece struct {
+		op       Op
+		from, to int // token range
+	}
+	pa, pb := make([][]piece, len(del)), make([][]piece, len(ins))
 	li, lj := 0, 0
-	add := func(ls [][]Span, n int, op Op, tok string) {
-		if k := len(ls[n]); k > 0 && ls[n][k-1].Op == op {
-			ls[n][k-1].Text += tok
+	add := func(ps [][]piece, n int, op Op, tok int) {
+		if k := len(ps[n]); k > 0 && ps[n][k-1].op == op && ps[n][k-1].to == tok {
+			ps[n][k-1].to = tok + 1
 			return
 		}
-		ls[n] = append(ls[n], Span{op, tok})
+		ps[n] = append(ps[n], piece{op, tok, tok + 1})
 	}
 	for _, e := range es {
 		switch e.op {
@@ -503,23 +511,46 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 				lj++
 				continue
 			}
-			add(dl, li, Equal, ta[e.a])
-			add(il, lj, Equal, tb[e.b])
+			add(pa, li, Equal, e.a)
+			add(pb, lj, Equal, e.b)
 		case Delete:
 			if ta[e.a] == "\n" {
 				li++
 				continue
 			}
-			add(dl, li, Delete, ta[e.a])
+			add(pa, li, Delete, e.a)
 		case Insert:
 			if tb[e.b] == "\n" {
 				lj++
 				continue
 			}
-			add(il, lj, Insert, tb[e.b])
+			add(pb, lj, Insert, e.b)
 		}
 	}
-	return dl, il
+	spans := func(ps [][]piece, joined string, off []int) [][]Span {
+		out := make([][]Span, len(ps))
+		for n, line := range ps {
+			if len(line) == 0 {
+				continue
+			}
+			out[n] = make([]Span, len(line))
+			for k, p := range line {
+				out[n][k] = Span{p.op, joined[off[p.from]:off[p.to]]}
+			}
+		}
+		return out
+	}
+	return spans(pa, ja, oa), spans(pb, jb, ob)
+}
+
+// offsets returns where each token starts in the text they were cut
+// from, and the text's length last.
+func offsets(toks []string) []int {
+	out := make([]int, len(toks)+1)
+	for i, t := range toks {
+		out[i+1] = out[i] + len(t)
+	}
+	return out
 }
 
 // tokenize cuts text into words (runs of letters, digits and marks), runs
