@@ -252,27 +252,16 @@ func (r *Recurrence) match(opts RecurOptions) {
 // related link.
 func (r *Recurrence) compare(i, j int, related bool) (Match, bool) {
 	a, b := &r.docs[i], &r.docs[j]
-	m := Match{Incident: b.inc, Related: related, Before: a.inc.Date.Sub(b.inc.Date)}
-	for _, s := range a.inc.Services {
-		if _, ok := slices.BinarySearch(b.services, strings.ToLower(strings.TrimSpace(s))); ok && !slices.Contains(m.Services, s) {
-			m.Services = append(m.Services, s)
-		}
+	// Most candidates fail: decide first, without allocating, then
+	// describe the match.
+	if !sharesAny(a.services, b.services) {
+		return Match{}, false
 	}
-	if len(m.Services) == 0 {
-		return m, false
-	}
-	for _, f := range a.factors {
-		if _, ok := slices.BinarySearch(b.factors, f); ok {
-			m.Factors = append(m.Factors, f)
-		}
-	}
+	factors := sharesAny(a.factors, b.factors)
 	var shared float64
 	for _, w := range a.top {
 		if _, ok := slices.BinarySearch(b.words, w); ok {
 			shared += r.idf[w]
-			if len(m.Words) < 5 {
-				m.Words = append(m.Words, r.vocab[w])
-			}
 		}
 	}
 	ws := 0.0
@@ -285,14 +274,30 @@ func (r *Recurrence) compare(i, j int, related bool) (Match, bool) {
 	// link each halve the share of distinctive words needed; neither
 	// replaces it.
 	need := similarWords
-	if len(m.Factors) > 0 {
+	if factors {
 		need /= 2
 	}
 	if related {
 		need /= 2
 	}
 	if ws == 0 || ws < need {
-		return m, false
+		return Match{}, false
+	}
+	m := Match{Incident: b.inc, Related: related, Before: a.inc.Date.Sub(b.inc.Date)}
+	for _, s := range a.inc.Services {
+		if _, ok := slices.BinarySearch(b.services, strings.ToLower(strings.TrimSpace(s))); ok && !slices.Contains(m.Services, s) {
+			m.Services = append(m.Services, s)
+		}
+	}
+	for _, f := range a.factors {
+		if _, ok := slices.BinarySearch(b.factors, f); ok {
+			m.Factors = append(m.Factors, f)
+		}
+	}
+	for _, w := range a.top {
+		if _, ok := slices.BinarySearch(b.words, w); ok && len(m.Words) < 5 {
+			m.Words = append(m.Words, r.vocab[w])
+		}
 	}
 	m.Score = float64(len(m.Services)) + 2*float64(len(m.Factors)) + 3*ws
 	if related {
@@ -300,6 +305,21 @@ func (r *Recurrence) compare(i, j int, related bool) (Match, bool) {
 	}
 	m.Score = math.Round(m.Score*1000) / 1000
 	return m, true
+}
+
+// sharesAny says whether two sorted lists have an element in common.
+func sharesAny(a, b []string) bool {
+	for len(a) > 0 && len(b) > 0 {
+		switch c := strings.Compare(a[0], b[0]); {
+		case c == 0:
+			return true
+		case c < 0:
+			a = a[1:]
+		default:
+			b = b[1:]
+		}
+	}
+	return false
 }
 
 // SeenBefore returns the earlier incidents inc recurs with, best first, at
