@@ -1,5 +1,10 @@
 package revdiff
 
+import (
+	"slices"
+	"sync"
+)
+
 // edit is one step of a shortest edit script between two sequences:
 // keep a[i] (= b[j]), delete a[i], or insert b[j].
 type edit struct {
@@ -64,10 +69,15 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 	}
 	limit := min(n+m, maxD)
 	off := limit + 1
-	v := make([]int32, 2*limit+3)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	v := slices.Grow(sc.v[:0], 2*limit+3)[:2*limit+3]
+	clear(v)
+	sc.v = v
 	// trace holds the frontier before each round, for the walk back:
 	// round d's 2d+1 diagonals start at d*d, one slice for all rounds.
-	var trace []int32
+	trace := sc.trace[:0]
+	defer func() { sc.trace = trace[:0] }()
 	for d := 0; d <= limit; d++ {
 		trace = append(trace, v[off-d:off+d+1]...)
 		for k := -d; k <= d; k += 2 {
@@ -90,6 +100,18 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 	}
 	return nil, false
 }
+
+// scratch is the memory of one comparison, reused by the next: the
+// frontiers of a word-level comparison take (D+1)² numbers, and building
+// a site compares tens of thousands of versions.
+type scratch struct {
+	v, trace []int32
+	ids      map[string]int32 // see intern
+}
+
+// scratchPool holds scratch memory between comparisons. It only saves
+// allocations: nothing in it outlives a call of middle.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // walkBack turns the frontiers of rounds 0..d into the edit script.
 func walkBack(trace []int32, d, n, m int) []edit {

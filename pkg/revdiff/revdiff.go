@@ -238,7 +238,13 @@ func splitLines(text []byte) []string {
 
 // intern numbers equal lines alike, for comparing numbers.
 func intern(a, b []string) ([]int32, []int32) {
-	ids := make(map[string]int32, len(a)+len(b))
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	if sc.ids == nil {
+		sc.ids = map[string]int32{}
+	}
+	ids := sc.ids
+	defer clear(ids)
 	conv := func(ls []string) []int32 {
 		out := make([]int32, len(ls))
 		for i, l := range ls {
