@@ -84,7 +84,16 @@ func inputStamp(opts BuildOptions) (string, error) {
 	}
 	fmt.Fprintf(h, "head %s\n", head)
 	out, _ := filepath.Abs(opts.Out)
-	err := filepath.WalkDir(opts.Dir, func(p string, d fs.DirEntry, err error) error {
+	// WalkDir does not follow a root that is a symbolic link: it would
+	// see no file at all. Walk what the link names.
+	root := opts.Dir
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+		if o, err := filepath.EvalSymlinks(out); err == nil {
+			out = o
+		}
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable parts are reported by the build itself
 		}
@@ -99,7 +108,7 @@ func inputStamp(opts BuildOptions) (string, error) {
 		if err != nil {
 			return nil
 		}
-		rel, _ := filepath.Rel(opts.Dir, p)
+		rel, _ := filepath.Rel(root, p)
 		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%v\n", filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano(), info.Mode())
 		return nil
 	})

@@ -70,6 +70,38 @@ func TestStampSeesCommitsInLinkedWorkTree(t *testing.T) {
 	}
 }
 
+// TestStampSeesEditsThroughLinkedRoot: a repository reached through a
+// symbolic link (a home folder linked to another disk, a corpus linked
+// into a bench folder) is walked at the link's target. A walk that
+// stopped at the link saw no file, so an edit left the old site "up to
+// date".
+func TestStampSeesEditsThroughLinkedRoot(t *testing.T) {
+	t.Parallel()
+	r := repotest.New(t)
+	r.WriteFile("postmortems/2024-05-02-queue.md", []byte(queuePostmortem))
+	r.Commit("Add the queue postmortem\n")
+	link := filepath.Join(t.TempDir(), "repo")
+	if err := os.Symlink(r.Dir, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	opts := BuildOptions{Dir: link, Out: filepath.Join(t.TempDir(), "public"), CacheDir: t.TempDir()}
+	ctx := context.Background()
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(r.Dir, "postmortems", "2024-05-02-queue.md")
+	if err := os.WriteFile(p, []byte(strings.Replace(queuePostmortem, "an hour.", "an hour and ten minutes.", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after, err := Build(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.UpToDate || after.Uncommitted != 1 {
+		t.Errorf("build after an edit through the link: up to date %v, %d uncommitted; want a new build with 1", after.UpToDate, after.Uncommitted)
+	}
+}
+
 // TestCacheLayout: a build keeps its caches in the layout of package
 // cache, and removes what an inquest of the earlier layout left at the
 // top of the folder instead of reading it.
