@@ -137,6 +137,9 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 	}
 	written := p.Fields(old) // the fields its front matter has, under any alias
 	keys := inferredKeys(inc, written)
+	if prop := proposeFactors(inc, rp.Config, written); prop != nil {
+		keys = append(keys, prop.lines()...)
+	}
 	if len(keys) == 0 {
 		return nil
 	}
@@ -170,9 +173,14 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 				a.note(inc.Source, "%s left out: written as front matter it would change what inquest reads (%s); it stays inferred", k.name, left[0])
 			}
 		}
-		names := make([]string, len(try))
-		for i, k := range try {
-			names[i] = k.name
+		var names []string
+		for _, k := range try {
+			switch {
+			case k.name != "":
+				names = append(names, k.name)
+			case strings.HasPrefix(k.comment, "# factors:"):
+				names = append(names, "factors (proposed, as a comment)")
+			}
 		}
 		a.Changes = append(a.Changes, Change{Path: inc.Source, Old: old, New: text, Keys: names})
 		return nil
@@ -181,10 +189,12 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 	return nil
 }
 
-// key is one front-matter line to write.
+// key is one front-matter line to write: a key and its value, or a
+// comment.
 type key struct {
-	name  string
-	value string // YAML, as written after "name: "
+	name    string
+	value   string // YAML, as written after "name: "
+	comment string // the whole line, "# …", when name is ""
 }
 
 // inferredKeys are the keys to write for what inc inferred and its front
@@ -203,7 +213,7 @@ func inferredKeys(inc *postmortem.Incident, written map[string]string) []key {
 			continue
 		}
 		if v, ok := adoptValue(inc, f, x); ok {
-			out = append(out, key{f, v})
+			out = append(out, key{name: f, value: v})
 		}
 	}
 	return out
@@ -300,6 +310,10 @@ func lineEnding(b []byte) string {
 func yamlLines(keys []key, eol string) []byte {
 	var b bytes.Buffer
 	for _, k := range keys {
+		if k.name == "" {
+			b.WriteString(k.comment + eol)
+			continue
+		}
 		b.WriteString(k.name + ": " + k.value + eol)
 	}
 	return b.Bytes()

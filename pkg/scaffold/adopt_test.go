@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -245,5 +246,54 @@ func TestWriteDiff(t *testing.T) {
 				t.Errorf("diff:\n%s\nwant:\n%s", b.String(), tt.want)
 			}
 		})
+	}
+}
+
+// TestAdoptProposesFactors: a postmortem's Contributing Factors section
+// gets a commented factors line proposing what its words suggest; the
+// comment changes nothing inquest reads until the reviewer keeps it.
+func TestAdoptProposesFactors(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `-- retros/2024-02-03-checkout.md --
+# Slow checkout in the EU
+
+**Severity:** Major
+
+## Contributing factors
+
+The 14:02 deploy doubled the queries per request, the connection pool
+saturated within minutes, and it went unnoticed for 40 minutes.
+-- retros/2024-03-09-dns.md --
+# DNS records expired
+
+**Severity:** Minor
+
+## Summary
+
+Two records expired.
+`)
+	a := adopt(t, dir, scaffold.AdoptOptions{})
+	c := change(t, a, "retros/2024-02-03-checkout.md")
+	const want = "# proposed by inquest adopt from the Contributing Factors (\"deploy\", \"connection pool\", \"went unnoticed\"): keep, edit or delete\n# factors: [change, capacity, detection gap]\n---\n"
+	if !strings.Contains(string(c.New), want) {
+		t.Errorf("adopted:\n%s\nwant the front matter to end with:\n%s", c.New, want)
+	}
+	if !slices.Contains(c.Keys, "factors (proposed, as a comment)") {
+		t.Errorf("keys %q do not name the proposal", c.Keys)
+	}
+	if other := change(t, a, "retros/2024-03-09-dns.md"); strings.Contains(string(other.New), "factors") {
+		t.Errorf("a postmortem without contributing factors got a proposal:\n%s", other.New)
+	}
+	if err := a.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := repo.Load(context.Background(), dir, repo.Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inc := range rp.Set.Incidents {
+		if len(inc.Factors) > 0 {
+			t.Errorf("%s: factors %v after adopting; a proposal is a comment and adds none", inc.Source, inc.Factors)
+		}
 	}
 }
