@@ -455,16 +455,11 @@ func itemFromCells(cols, cells []string, line int) (ActionItem, []problem) {
 	return it, probs
 }
 
-// ParseActionLine parses one list item such as
+// parseActionLine parses one list item such as
 // "[ ] Add a connection pool limit — Jane Doe, due 2024-04-01, P1, [ABC-123](https://…)".
 // A checked box, a done status, a closed marker or a struck-through title
 // marks the item done, an empty box open; with none of these its status
-// is unknown. line is the file line the item is on, used in findings.
-func ParseActionLine(s string, line int) (ActionItem, []Finding) {
-	it, ps := parseActionLine(s, line)
-	return it, toFindings(ps)
-}
-
+// is unknown. line is the file line the item is on, used in problems.
 func parseActionLine(s string, line int) (ActionItem, []problem) {
 	it := ActionItem{Status: StatusUnknown, Line: line}
 	var probs []problem

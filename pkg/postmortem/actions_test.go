@@ -69,7 +69,8 @@ func TestParseActionLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, fs := ParseActionLine(tt.in, 7)
+			got, ps := parseActionLine(tt.in, 7)
+			fs := toFindings(ps)
 			tt.want.Line = 7
 			if got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)

@@ -14,7 +14,6 @@ package wasmrt
 
 import (
 	_ "embed"
-	"encoding/binary"
 )
 
 //go:generate go run ./internal/gen
@@ -31,9 +30,3 @@ func WasmGzip() []byte { return []byte(wasmGzip) }
 // WasmExecJS returns the wasm_exec.js that goes with the runtime: it
 // defines globalThis.Go, which starts it. Each call returns a new copy.
 func WasmExecJS() []byte { return []byte(wasmExecJS) }
-
-// WasmSize returns the size of the runtime once decompressed, which the
-// gzip trailer records (modulo 2³²; the runtime is far smaller).
-func WasmSize() int {
-	return int(binary.LittleEndian.Uint32([]byte(wasmGzip[len(wasmGzip)-4:])))
-}
