@@ -187,7 +187,7 @@ var browserModes = []string{BrowserAuto, BrowserWasm, BrowserCatalog, BrowserSer
 // search. A reader downloads the runtime (3.1 MB) and the index, about
 // 3.9 MB more per 1,000 incidents, once, then reads it from the cache; the
 // worker holds the whole index in memory. Measured in headless Chromium
-// on the generated corpora (pkg/e2e TestWasmSearchLarge, local server): at
+// on the generated corpora (pkg/e2e BenchmarkWasmSearchLarge, local server): at
 // 1,000 incidents 7.6 MB and the first full-text results 0.5-1 s after the
 // first keystroke; at 10,000, 42.5 MB and 2 s before any network time. At
 // 2,000 a reader fetches about 11 MB, a few seconds on a slow connection,

@@ -46,13 +46,13 @@ const siteHost = "inquest.test"
 // newTab starts a headless Chromium with a fresh profile and returns a
 // chromedp context for its first tab. Everything the test does with it is
 // bounded by testTimeout; the browser is closed when the test ends.
-func newTab(t *testing.T) context.Context {
+func newTab(t testing.TB) context.Context {
 	t.Helper()
 	return newTabFor(t, testTimeout)
 }
 
 // newTabFor is newTab with another bound, for measurements on large sites.
-func newTabFor(t *testing.T, timeout time.Duration) context.Context {
+func newTabFor(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
 	exe := findChrome(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -86,7 +86,7 @@ func newTabFor(t *testing.T, timeout time.Duration) context.Context {
 // findChrome returns the browser to drive: $INQUEST_CHROME, else the first
 // of chromium, chromium-browser and google-chrome on PATH. Without one the
 // test is skipped, except in CI, which must run it.
-func findChrome(t *testing.T) string {
+func findChrome(t testing.TB) string {
 	t.Helper()
 	if p := chromePath(); p != "" {
 		return p
@@ -125,14 +125,14 @@ type testSite struct {
 // serveSite builds opts.Dir with the real build for the base path /sub/
 // into a temporary folder and serves the output with net/http's file
 // server, not inquest's own serve, as a static host would.
-func serveSite(ctx context.Context, t *testing.T, opts site.BuildOptions) testSite {
+func serveSite(ctx context.Context, t testing.TB, opts site.BuildOptions) testSite {
 	t.Helper()
 	return serveSiteWith(ctx, t, opts, nil)
 }
 
 // serveSiteWith is serveSite with the file server wrapped by wrap, when not
 // nil: to count or refuse requests as a host or a proxy might.
-func serveSiteWith(ctx context.Context, t *testing.T, opts site.BuildOptions, wrap func(http.Handler) http.Handler) testSite {
+func serveSiteWith(ctx context.Context, t testing.TB, opts site.BuildOptions, wrap func(http.Handler) http.Handler) testSite {
 	t.Helper()
 	opts.Out = filepath.Join(t.TempDir(), "public")
 	opts.BaseURL = basePath
@@ -176,7 +176,7 @@ func catalogOnly(h http.Handler) http.Handler {
 }
 
 // open loads addr in the tab and fails the test unless it answers 200.
-func open(ctx context.Context, t *testing.T, addr string) {
+func open(ctx context.Context, t testing.TB, addr string) {
 	t.Helper()
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(addr))
 	if err != nil {
@@ -190,7 +190,7 @@ func open(ctx context.Context, t *testing.T, addr string) {
 // follow clicks the first element matching the CSS selector sel, waits for
 // the page it leads to and fails the test unless that page answers 200 and
 // lies under the base path. It returns the new page's path.
-func follow(ctx context.Context, t *testing.T, sel string) string {
+func follow(ctx context.Context, t testing.TB, sel string) string {
 	t.Helper()
 	from := evalJS[string](ctx, t, "location.pathname")
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
@@ -209,7 +209,7 @@ func follow(ctx context.Context, t *testing.T, sel string) string {
 
 // evalJS evaluates a JavaScript expression in the page and decodes its
 // value into T.
-func evalJS[T any](ctx context.Context, t *testing.T, expr string) T {
+func evalJS[T any](ctx context.Context, t testing.TB, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
@@ -220,7 +220,7 @@ func evalJS[T any](ctx context.Context, t *testing.T, expr string) T {
 
 // waitFor polls the JavaScript predicate expr in the page until it is
 // truthy; what names the condition in the failure.
-func waitFor(ctx context.Context, t *testing.T, what, expr string) {
+func waitFor(ctx context.Context, t testing.TB, what, expr string) {
 	t.Helper()
 	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
 		chromedp.WithPollingInterval(20*time.Millisecond),

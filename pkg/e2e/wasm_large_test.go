@@ -26,10 +26,10 @@ var largeQueries = []string{
 	"deploy~1", "config*", "queue backlog -tags:database", `summary:"error rates"`,
 }
 
-// TestWasmSearchLarge measures the WebAssembly search of a static site in
-// headless Chromium, reported and not asserted:
+// BenchmarkWasmSearchLarge measures the WebAssembly search of a static
+// site in headless Chromium, reported and not asserted:
 //
-//	INQUEST_E2E_CORPUS=/tmp/c1k go test ./pkg/e2e -run WasmSearchLarge -v -timeout 30m
+//	INQUEST_E2E_CORPUS=/tmp/c1k go test ./pkg/e2e -run '^$' -bench WasmSearchLarge -benchtime 2x -v -timeout 30m
 //
 // It builds the corpus with the browser search forced on (no history),
 // serves it with a file server that counts what it sends, and reports the
@@ -38,7 +38,8 @@ var largeQueries = []string{
 // own load stages, and the median and 90th percentile of 20 warm queries,
 // from the input event to the first rendered list (the first 20 hits with
 // fragments; the rest of the ids follow, see search-worker.js).
-func TestWasmSearchLarge(t *testing.T) {
+func BenchmarkWasmSearchLarge(b *testing.B) {
+	t := b
 	dir := os.Getenv("INQUEST_E2E_CORPUS")
 	if dir == "" {
 		t.Skip("set INQUEST_E2E_CORPUS to a generated corpus to measure the WebAssembly search on it")
@@ -123,10 +124,16 @@ func TestWasmSearchLarge(t *testing.T) {
 	  return out;
 	})(%s)`
 	qs, _ := json.Marshal(largeQueries)
-	// Two rounds: Chromium first runs the runtime as baseline code and
-	// optimises what runs often in the background, so the second round
-	// shows what a reader gets after a few queries.
-	for round := 1; round <= 2; round++ {
+	b.ReportMetric(float64(runtime+index+scripts)/1e6, "MB-transferred")
+	b.ReportMetric(first["full"]-first["key"], "ms-cold-first-results")
+	// Rounds of warm queries: Chromium first runs the runtime as baseline
+	// code and optimises what runs often in the background, so later
+	// rounds show what a reader gets after a few queries; the last
+	// round's p50 is reported.
+	round := 0
+	var p50 float64
+	for b.Loop() {
+		round++
 		var res [][]any
 		res, err = chromedp.Run(ctx, chromedp.Evaluate[[][]any](strings.Replace(warmJS, "%s", string(qs), 1), chromedp.EvalAwaitPromise))
 		if err != nil {
@@ -140,9 +147,11 @@ func TestWasmSearchLarge(t *testing.T) {
 		}
 		sort.Float64s(times)
 		sort.Float64s(worker)
+		p50 = times[len(times)/2]
 		t.Logf("warm round %d, %d queries: input event → first rendered list p50 %.1f ms, p90 %.1f ms, max %.1f ms; search in the worker p50 %.1f ms, p90 %.1f ms\n%s",
 			round, len(times), times[len(times)/2], times[len(times)*9/10], times[len(times)-1], worker[len(worker)/2], worker[len(worker)*9/10], strings.Join(lines, "\n"))
 	}
+	b.ReportMetric(p50, "ms-warm-p50")
 }
 
 // countingWriter counts the bytes of a response body.
