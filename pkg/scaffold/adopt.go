@@ -137,7 +137,7 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 	}
 	written := p.Fields(old) // the fields its front matter has, under any alias
 	keys := inferredKeys(inc, written)
-	if prop := proposeFactors(inc, rp.Config, written); prop != nil {
+	if prop := proposeFactors(inc, rp.Config, written); prop != nil && !(has && proposed(old, bodyLine)) {
 		keys = append(keys, prop.lines()...)
 	}
 	if len(keys) == 0 {

@@ -95,3 +95,18 @@ func (p *proposal) lines() []key {
 		{comment: "# factors: " + yamlList(p.factors)},
 	}
 }
+
+// proposed says whether the front matter of content, the lines before
+// bodyLine, has a factors proposal already (kept as a comment or edited):
+// adopting again proposes nothing more.
+func proposed(content []byte, bodyLine int) bool {
+	for i, line := range strings.Split(string(content), "\n") {
+		if i+1 >= bodyLine {
+			break
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "# factors:") {
+			return true
+		}
+	}
+	return false
+}
