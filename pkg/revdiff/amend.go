@@ -26,7 +26,8 @@ type Amendment struct {
 // Classify says whether a revision, given its diff and the front-matter
 // fields it changed, is a substantive or an editorial amendment. The rule:
 //
-//   - a changed severity is substantive;
+//   - a changed severity is substantive, and so is a changed field of
+//     contributing factors (factors, contributing_factors, root_cause);
 //   - a front-matter field whose numbers changed (impact figures, times,
 //     durations) is substantive; other fields (title, tags, owner,
 //     status, links) are editorial;
@@ -52,6 +53,8 @@ func Classify(d *Diff, fields []postmortem.FieldChange) Amendment {
 		switch {
 		case strings.EqualFold(f.Field, "severity"):
 			add(fmt.Sprintf("severity %s → %s", orNone(f.From), orNone(f.To)))
+		case factorField(f.Field):
+			add("the contributing factors")
 		case !slices.Equal(numbers(f.From), numbers(f.To)):
 			add(fmt.Sprintf("%s %s → %s", f.Field, orNone(f.From), orNone(f.To)))
 		}
@@ -78,6 +81,13 @@ func Classify(d *Diff, fields []postmortem.FieldChange) Amendment {
 	}
 	a.Substantive = len(a.Reasons) > 0
 	return a
+}
+
+// factorField reports whether a front-matter field lists contributing
+// factors.
+func factorField(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "factor") || strings.Contains(n, "root_cause") || strings.Contains(n, "root cause")
 }
 
 func orNone(s string) string {

@@ -56,6 +56,7 @@ func TestClassify(t *testing.T) {
 		{name: "title reworded", fields: []postmortem.FieldChange{{Field: "title", From: "Search latency", To: "Slow search"}}},
 		{name: "tags changed", fields: []postmortem.FieldChange{{Field: "tags", From: "search", To: "search, index"}}},
 		{name: "severity raised", fields: []postmortem.FieldChange{{Field: "severity", From: "SEV3", To: "SEV2"}}, substantive: true, reason: "severity SEV3 → SEV2"},
+		{name: "factors in the front matter", fields: []postmortem.FieldChange{{Field: "factors", To: "capacity, configuration"}}, substantive: true, reason: "the contributing factors"},
 		{name: "impact figure in the front matter", fields: []postmortem.FieldChange{{Field: "impact.customers", From: "1200", To: "1900"}}, substantive: true, reason: "impact.customers 1200 → 1900"},
 		{name: "impact number in the text", from: "About 1,200 requests", to: "About 1,900 requests", substantive: true, reason: "a number or time in Impact"},
 		{name: "duration", from: "for 42 minutes", to: "for 47 minutes", substantive: true, reason: "a number or time in Summary"},
