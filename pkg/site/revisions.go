@@ -28,8 +28,8 @@ const pathRevisions = "revisions/"
 type audit struct {
 	// revs are History.Revisions' pages and amendments, index by index.
 	revs []revInfo
-	// since are the diffs since the stale sign-offs, one per approved
-	// commit, newest approval first.
+	// since are the diffs since the stale sign-offs of the members
+	// Review.Stale lists, one per approved commit.
 	since []SinceApproval
 }
 
@@ -141,8 +141,9 @@ func (b *builder) buildAudit() {
 			}
 		}
 		seen := map[string]int{}
-		for _, s := range h.SignOffs {
-			if !s.Stale {
+		for _, member := range h.Review.Stale {
+			s, ok := staleSignOff(h, member)
+			if !ok {
 				continue
 			}
 			if k, ok := seen[s.Commit]; ok {
@@ -160,6 +161,23 @@ func (b *builder) buildAudit() {
 		}
 		v.audit = a
 	}
+}
+
+// staleSignOff is the newest stale sign-off of a member of the review
+// committee whose sign-off is stale (Review.Stale), matched by name or
+// email as History.ChangedSinceApproval matches them: the text that
+// member last approved. Older sign-offs of a member who approved again
+// are not shown.
+func staleSignOff(h *postmortem.History, member string) (postmortem.SignOff, bool) {
+	m := strings.ToLower(member)
+	for _, s := range h.SignOffs { // newest first
+		named := s.Name != "" && strings.Contains(m, strings.ToLower(s.Name)) ||
+			s.Email != "" && strings.Contains(m, strings.ToLower(s.Email))
+		if s.Stale && named {
+			return s, true
+		}
+	}
+	return postmortem.SignOff{}, false
 }
 
 // showsText reports whether a revision's diff has something to show: a
