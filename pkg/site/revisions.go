@@ -366,7 +366,9 @@ func (b *builder) revisionJobs(add func(string, *Page)) {
 				p.Before = &h.Revisions[i+1]
 			}
 			add("revision", &Page{Kind: "revision", Title: "Revision " + r.path[len(v.Path)+len(pathRevisions):len(r.path)-1] + " of " + v.Title,
-				Description: h.Revisions[i].Subject, Path: r.path, Revision: p})
+				// Incident: serve's update writes the page again when the
+				// incident is edited (its title, its status).
+				Description: h.Revisions[i].Subject, Path: r.path, Incident: v, Revision: p})
 		}
 	}
 }
