@@ -13,18 +13,18 @@ import (
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
-// diffCacheFile holds the per-section counts of the revisions compared by
-// earlier builds, by the pair of versions compared, so that a build reads
-// only versions it has not compared (as the fields cache does for fields).
-// Its name carries the version of the comparison: a change to revdiff's
-// counting renames it.
-const diffCacheFile = "history-diffs-1.gob"
+// diffCacheFile holds the diffs of the revisions compared by earlier
+// builds, by the pair of versions compared, so that a build reads only
+// versions it has not compared (as the fields cache does for fields), and
+// the site's revision pages need no version read either. Its name carries
+// the version of the comparison: a change to revdiff's diffs renames it.
+const diffCacheFile = "history-diffs-2.gob"
 
 // diffsFormat and sinceFormat name the caches' payloads for the cache
 // layer's framing (package cache: a magic line and the payload's SHA-256).
 const (
-	diffsFormat = "inquest history diffs 1"
-	sinceFormat = "inquest history since 1"
+	diffsFormat = "inquest history diffs 2"
+	sinceFormat = "inquest history since 2"
 )
 
 // pair names a comparison: the version before and the version after.
@@ -37,9 +37,10 @@ func pairOf(prev, blob plumbing.Hash) pair {
 	return p
 }
 
-// diffCache maps pairs to their counts; nil counts mean "compared, no
-// section changed".
-type diffCache map[pair][]postmortem.SectionChange
+// diffCache maps pairs to their diffs. The diff of a revision that created
+// or deleted the file keeps its counts but no hunks: its text is the whole
+// file, which the file itself shows.
+type diffCache map[pair]*revdiff.Diff
 
 // readDiffCache reads the cache; any problem gives an empty one, which
 // costs only time.
@@ -80,12 +81,13 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 // sinceCacheFile holds what changed between the versions stale sign-offs
 // approved and the current ones, by pair, as diffCacheFile does for
 // revisions.
-const sinceCacheFile = "history-since-1.gob"
+const sinceCacheFile = "history-since-2.gob"
 
 // sinceEntry is what changed since an approval.
 type sinceEntry struct {
 	Sections []postmortem.SectionChange
 	Fields   []postmortem.FieldChange
+	Diff     *revdiff.Diff
 }
 
 // readSinceCache reads the cache; any problem gives an empty one.
@@ -117,12 +119,14 @@ func writeGob(dir, name, format string, v any) error {
 }
 
 // diff returns the per-section counts of one revision: cached, or read
-// and compared within the file's budget. A version that cannot be read
-// leaves the revision without (its field changes say why).
+// and compared within the file's budget, and keeps its diff for
+// Repo.RevisionDiff. A version that cannot be read leaves the revision
+// without (its field changes say why).
 func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionChange {
 	p := pairOf(rv.prev, rv.blob)
 	if d, ok := w.diffs[p]; ok {
-		return d
+		w.keepDiff(p, d)
+		return d.Summary()
 	}
 	if w.vers == nil {
 		w.vers = w.objs.versions(w.r)
@@ -138,13 +142,56 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		return nil
 	}
 	d := revdiff.Compare(before, after, budget)
+	if before == nil || after == nil {
+		d = d.Counts()
+	}
+	w.keepDiff(p, d)
 	if d.Fallback != "" && len(d.Sections) == 0 {
 		return nil // not compared: not cached either, the budget may differ
 	}
-	sum := d.Summary()
 	if w.newDiffs == nil {
 		w.newDiffs = diffCache{}
 	}
-	w.newDiffs[p] = sum
-	return sum
+	w.newDiffs[p] = d
+	return d.Summary()
+}
+
+// keepDiff remembers the diff of a pair for Repo.RevisionDiff.
+func (w *fieldWorker) keepDiff(p pair, d *revdiff.Diff) {
+	if w.kept == nil {
+		w.kept = diffCache{}
+	}
+	w.kept[p] = d
+}
+
+// RevisionDiff returns the diff of the i-th revision of the file at path,
+// newest first as Revisions lists them, as AttachChanges compared it (see
+// package revdiff); nil when it did not. That of a revision that created
+// or deleted the file has counts and no hunks. It reads nothing from Git.
+func (r *Repo) RevisionDiff(path string, i int) *revdiff.Diff {
+	lin := r.lineage(path)
+	if lin == nil || i < 0 || i >= len(lin.revs) {
+		return nil
+	}
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	return r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
+}
+
+// SinceDiff returns the diff from the text a stale sign-off at commit
+// approved to the current text of the file at path, as
+// AttachSinceApproval compared it; nil when it did not. It reads nothing
+// from Git.
+func (r *Repo) SinceDiff(path, commit string) *revdiff.Diff {
+	lin := r.lineage(path)
+	if lin == nil || len(lin.revs) == 0 {
+		return nil
+	}
+	blob, ok := r.approvedBlob(lin, commit)
+	if !ok {
+		return nil
+	}
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	return r.since[pairOf(blob, lin.revs[0].blob)]
 }

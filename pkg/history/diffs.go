@@ -118,7 +118,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 					r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
 					continue
 				}
-				e = sinceEntry{Sections: d.Summary(), Fields: fields}
+				e = sinceEntry{Sections: d.Summary(), Fields: fields, Diff: d}
 				if e.Sections == nil {
 					e.Sections = []postmortem.SectionChange{} // compared: only line ends changed
 				}
@@ -129,6 +129,14 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			used[p] = e
 			s.Since, s.SinceFields = e.Sections, e.Fields
+			if e.Diff != nil {
+				r.diffMu.Lock()
+				if r.since == nil {
+					r.since = diffCache{}
+				}
+				r.since[p] = e.Diff
+				r.diffMu.Unlock()
+			}
 		}
 	}
 	if changed && r.opts.CacheDir != "" {

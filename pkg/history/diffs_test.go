@@ -4,10 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
 // TestDiffsAndSinceApproval edits a postmortem on a review branch, merges
@@ -86,6 +88,17 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 			if want := d.Summary(); !reflect.DeepEqual(got[i].Diff, want) {
 				t.Errorf("round %d, revision %d: Diff %+v, want %+v", round, i, got[i].Diff, want)
 			}
+			// The whole diff is kept for the site, read or cached.
+			if kept := r.RevisionDiff("postmortems/b.md", i); !reflect.DeepEqual(kept, d) {
+				t.Errorf("round %d, revision %d: RevisionDiff %+v, want %+v", round, i, kept, d)
+			}
+		}
+		if kept := r.RevisionDiff("postmortems/b.md", 2); kept == nil || !reflect.DeepEqual(kept.Summary(), got[2].Diff) || slices.ContainsFunc(kept.Sections, func(s revdiff.Section) bool { return len(s.Hunks) > 0 }) {
+			t.Errorf("round %d, creation: RevisionDiff %+v, want counts and no hunks", round, kept)
+		}
+		since := r.SinceDiff("postmortems/b.md", branch)
+		if since == nil || len(since.Sections) != 1 || len(since.Sections[0].Hunks) != 1 {
+			t.Errorf("round %d: SinceDiff %+v, want the timeline's hunk", round, since)
 		}
 		if len(got[2].Diff) != 3 || got[2].Diff[2].Section != "timeline" || got[2].Diff[2].Added != 4 {
 			t.Errorf("round %d, creation: Diff %+v", round, got[2].Diff)

@@ -137,6 +137,16 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		_ = r.writeFields(dir, version, cache, parsed)
 	}
 	var newDiffs []diffCache
+	r.diffMu.Lock()
+	if r.diffs == nil {
+		r.diffs = diffCache{}
+	}
+	for _, w := range workers {
+		for p, d := range w.kept {
+			r.diffs[p] = d
+		}
+	}
+	r.diffMu.Unlock()
 	for _, w := range workers {
 		if len(w.newDiffs) > 0 {
 			newDiffs = append(newDiffs, w.newDiffs)
@@ -167,10 +177,11 @@ type fieldWorker struct {
 	partial    bool
 	notFetched int
 
-	// diffs are the counts earlier builds compared (read only, shared);
-	// newDiffs those this worker compared.
+	// diffs are the diffs earlier builds compared (read only, shared);
+	// newDiffs those this worker compared, and kept every diff it used.
 	diffs    diffCache
 	newDiffs diffCache
+	kept     diffCache
 }
 
 // unread is a version that could not be read from Git.

@@ -87,6 +87,12 @@ type Repo struct {
 	msgMu sync.Mutex
 	msgs  map[int32]*message
 
+	// The diffs of revisions and since stale sign-offs that Attach
+	// compared or found cached, for RevisionDiff and SinceDiff.
+	diffMu sync.Mutex
+	diffs  diffCache
+	since  diffCache
+
 	stats loadStats
 }
 

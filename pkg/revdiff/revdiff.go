@@ -690,3 +690,14 @@ func (d *Diff) Summary() []postmortem.SectionChange {
 	}
 	return out
 }
+
+// Counts returns the diff with its counts and no hunks: what is kept of a
+// diff whose text need not be shown, such as that of a file just created.
+func (d *Diff) Counts() *Diff {
+	out := &Diff{Fallback: d.Fallback, Sections: make([]Section, len(d.Sections))}
+	for i, s := range d.Sections {
+		s.Hunks, s.Trail = nil, 0
+		out.Sections[i] = s
+	}
+	return out
+}

@@ -75,6 +75,7 @@ func (b *builder) feed() ([]outFile, error) {
 			f.Entries = append(f.Entries, e)
 		}
 	}
+	f.Entries = append(f.Entries, b.amendmentEntries(50)...)
 	return xmlFile("feed.xml", f)
 }
 

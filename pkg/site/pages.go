@@ -18,9 +18,11 @@ func (b *builder) pageJobs() []pageJob {
 		jobs = append(jobs, pageJob{tmpl, p})
 	}
 	add("home", &Page{Kind: "home", Title: s.Title, Path: "", Home: b.home()})
+	b.buildAudit()
 	for _, v := range s.Incidents {
 		add("incident", &Page{Kind: "incident", Title: v.Title, Description: v.Summary, Path: v.Path, Incident: v})
 	}
+	b.revisionJobs(add)
 	b.addList(add, "All incidents", pathIncidents, s.Incidents)
 
 	type index struct {
@@ -96,7 +98,7 @@ func (b *builder) pageJobs() []pageJob {
 		add("lessons", &Page{Kind: "lessons", Title: "Lessons learned: " + g.Title, Path: p, Groups: []Group{g}})
 	}
 	add("lessons", &Page{Kind: "lessons", Title: "Lessons learned", Path: pathLessons, Terms: lessonTerms})
-	add("digest", &Page{Kind: "digest", Title: "Operational review digest", Path: pathDigest, Groups: b.digest()})
+	add("digest", &Page{Kind: "digest", Title: "Operational review digest", Path: pathDigest, Groups: b.digest(), Amendments: b.amendments(s.Now.Add(-30 * 24 * time.Hour))})
 	add("metrics", &Page{Kind: "metrics", Title: "Metrics", Path: pathMetrics, Metrics: b.metrics()})
 	add("search", &Page{Kind: "search", Title: "Search", Path: pathSearch})
 	add("404", &Page{Kind: "404", Title: "Page not found", Path: "404.html"})

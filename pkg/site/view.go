@@ -77,6 +77,9 @@ type Incident struct {
 	lessonLinks, bodyLinks linkSet
 	bodyFindings           []postmortem.Finding
 	api                    span
+	// audit is its revision pages, amendments and diffs since approval
+	// (see revisions.go).
+	audit *audit
 }
 
 // span is a range of bytes in a file.
@@ -134,6 +137,10 @@ type Page struct {
 	// Learn is the data of the service, themes and action items pages'
 	// figures; pages that have it are written again on every update.
 	Learn *Learn
+	// Revision is a revision page's data; Amendments the digest's
+	// substantive amendments (see revisions.go).
+	Revision   *RevisionPage
+	Amendments []*Amendment
 }
 
 // Pager links the pages of a paginated list.

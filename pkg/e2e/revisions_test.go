@@ -1,0 +1,162 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"golang.org/x/tools/txtar"
+
+	"github.com/inquest-dev/inquest/pkg/internal/replay"
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// replayAcme writes the example repository with its own Git history (the
+// archive beside it, as `inquest serve --example` replays it) into a
+// temporary folder: the example in inquest's repository has inquest's
+// commits, not the example's.
+func replayAcme(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	ar, err := txtar.ParseFile(filepath.Join(acmeDir, "..", "acme.history.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := replay.Init(context.Background(), dir, replay.Options{Final: os.DirFS(acmeDir)})
+	if err != nil {
+		t.Skip(err) // no git binary
+	}
+	if err := r.Apply(context.Background(), "acme.history.txtar", ar); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// historyIncident is the example's incident with amendments after
+// publication and a stale sign-off.
+const historyIncident = "incidents/INC-2024-001/"
+
+// TestRevisionDiffPage opens the example's incident page, follows its
+// newest revision's link to the revision page and checks the diff is
+// there, readable on a phone and without axe violations; then opens what
+// changed since the stale sign-off on the incident page.
+func TestRevisionDiffPage(t *testing.T) {
+	ctx := newTabFor(t, 2*testTimeout)
+	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
+	cons := watchConsole(ctx, t)
+	links := linkChecker{client: ts.client}
+
+	open(ctx, t, ts.root+historyIncident)
+	to := follow(ctx, t, `ol.revisions a[href*="/revisions/"]`)
+	if !strings.HasPrefix(to, basePath+historyIncident+"revisions/") {
+		t.Fatalf("the revision link led to %s", to)
+	}
+	type diffView struct {
+		Sections int      `json:"sections"`
+		Removed  []string `json:"removed"`
+		Added    []string `json:"added"`
+		Marks    []string `json:"marks"`
+	}
+	got := evalJS[diffView](ctx, t, `(() => ({
+		sections: document.querySelectorAll("section.diff .diff-section").length,
+		removed: [...document.querySelectorAll(".diff-hunk li.diff-del")].map(li => li.textContent),
+		added: [...document.querySelectorAll(".diff-hunk li.diff-ins")].map(li => li.textContent),
+		marks: [...document.querySelectorAll(".diff-hunk li:not(.diff-eq) .diff-mark")].map(m => m.textContent),
+	}))()`)
+	if got.Sections == 0 || len(got.Added)+len(got.Removed) == 0 {
+		t.Fatalf("revision page %s: %d sections, %d lines removed and %d added", to, got.Sections, len(got.Removed), len(got.Added))
+	}
+	for _, m := range got.Marks {
+		if m != "−" && m != "+" {
+			t.Errorf("a changed line is marked %q, want − or +", m)
+		}
+	}
+	for _, l := range got.Added {
+		if !strings.Contains(l, "Added: ") {
+			t.Errorf("an added line without its name for screen readers: %q", l)
+		}
+	}
+	links.check(ctx, t)
+	cons.checkClean(t, historyIncident+" → "+to)
+
+	setViewport(ctx, t, phoneWidth)
+	open(ctx, t, ts.root+strings.TrimPrefix(to, basePath))
+	waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+	if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {
+		t.Errorf("%s at %d px scrolls sideways: %v", to, phoneWidth, out)
+	}
+	setViewport(ctx, t, desktopWidth)
+
+	// What changed since the stale sign-off, on the incident page.
+	open(ctx, t, ts.root+historyIncident)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.since-approval summary"))); err != nil {
+		t.Fatalf("opening what changed since the approval: %v", err)
+	}
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.since-approval[open] .diff-hunk li:not(.diff-eq)").length`); n == 0 {
+		t.Error("the since-approval block opened with no changed line")
+	}
+
+	if os.Getenv("INQUEST_AXE") != "" || fileExists(axePaths) {
+		axe := axeSource(t)
+		for _, p := range []string{historyIncident, strings.TrimPrefix(to, basePath)} {
+			for _, v := range runAxe(ctx, t, ts.root+p, axe) {
+				t.Errorf("/%s: %s (%s): %s", p, v.ID, v.Impact, v.Help)
+			}
+		}
+	}
+}
+
+func fileExists(paths []string) bool {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHistoryScreenshots writes the README's pictures of the audit trail
+// into $INQUEST_SCREENSHOTS: a revision page's diff (revision-diff.png)
+// and what changed since a stale sign-off, opened on the incident page
+// (since-approval.png).
+//
+//	INQUEST_SCREENSHOTS=/tmp/shots go test ./pkg/e2e -run TestHistoryScreenshots
+func TestHistoryScreenshots(t *testing.T) {
+	dir := os.Getenv("INQUEST_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set INQUEST_SCREENSHOTS=DIR to write screenshots into DIR")
+	}
+	ctx := newTabFor(t, 2*testTimeout)
+	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
+	setViewport(ctx, t, desktopWidth)
+	setScheme(ctx, t, false)
+	open(ctx, t, ts.root+historyIncident)
+	// The second: a timeline entry added after publication.
+	follow(ctx, t, `ol.revisions > li:nth-child(2) a[href*="/revisions/"]`)
+	shoot := func(file, sel string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+			t.Fatalf("%s: not a PNG", file)
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d KB)", filepath.Join(dir, file), len(png)/1024)
+	}
+	waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+	shoot("revision-diff.png", "main")
+	open(ctx, t, ts.root+historyIncident)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.since-approval summary"))); err != nil {
+		t.Fatal(err)
+	}
+	shoot("since-approval.png", "section.review")
+}

@@ -1,0 +1,411 @@
+package site
+
+import (
+	"html"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// The audit trail's pages: a page per revision that changed a
+// postmortem's text, at incidents/ID/revisions/COMMIT/, with the diff
+// package history computed while it read the revisions (it reads no
+// version of any file here); the diff from the text each stale sign-off
+// approved to the current text, on the incident page; and the amendments
+// after publication, substantive or editorial (revdiff.Classify), on the
+// incident page, in the feed and in the digest.
+
+// pathRevisions is the folder of an incident's revision pages, under its
+// own.
+const pathRevisions = "revisions/"
+
+// audit is what the incident page and its revision pages show of an
+// incident's history beyond postmortem.History.
+type audit struct {
+	// revs are History.Revisions' pages and amendments, index by index.
+	revs []revInfo
+	// since are the diffs since the stale sign-offs of the members
+	// Review.Stale lists, one per approved commit.
+	since []SinceApproval
+}
+
+// revInfo is what the build knows of one revision.
+type revInfo struct {
+	path      string // its page, "" when it has none
+	diff      *revdiff.Diff
+	amendment *Amendment
+}
+
+// Amendment is a revision after the postmortem was first published.
+type Amendment struct {
+	Incident *Incident
+	Revision *postmortem.Revision
+	// Path is the revision's page.
+	Path string
+	revdiff.Amendment
+}
+
+// Kind is "substantive" or "editorial".
+func (a *Amendment) Kind() string {
+	if a.Substantive {
+		return "substantive"
+	}
+	return "editorial"
+}
+
+// SinceApproval is what changed from the text a stale sign-off approved
+// to the current text.
+type SinceApproval struct {
+	// Names are the reviewers whose sign-offs approved that text.
+	Names  []string
+	Commit string
+	Date   time.Time
+	Fields []postmortem.FieldChange
+	Diff   *DiffView
+}
+
+// RevisionPage is the data of a revision page (Page.Revision).
+type RevisionPage struct {
+	Incident *Incident
+	Revision *postmortem.Revision
+	// Before is the revision before it (its path differs after a
+	// rename); nil for the first.
+	Before    *postmortem.Revision
+	Amendment *Amendment
+	diff      *revdiff.Diff
+}
+
+// Diff is the revision's diff as the template shows it.
+func (p *RevisionPage) Diff() *DiffView { return diffView(p.diff) }
+
+// DiffView is a revdiff.Diff as a template shows it: each line's HTML
+// made here, its changed words in <del> and <ins>.
+type DiffView struct {
+	// Fallback says why only a line summary is shown ("" otherwise).
+	Fallback string
+	Sections []SectionView
+}
+
+// SectionView is one section of a DiffView.
+type SectionView struct {
+	Name                    string
+	Added, Removed, Changed int
+	Hunks                   []HunkView
+	// Trail is the number of unchanged lines after the last hunk.
+	Trail int
+}
+
+// HunkView is a run of changed lines with context.
+type HunkView struct {
+	// Skip is the number of unchanged lines left out before it.
+	Skip int
+	// HTML is its lines as the <li> items of a list (see hunkHTML).
+	HTML template.HTML
+}
+
+// buildAudit finds each published incident's revision pages, amendments
+// and diffs since stale sign-offs, from the diffs the history pass kept.
+func (b *builder) buildAudit() {
+	hist := b.repo.History()
+	if hist == nil {
+		return
+	}
+	for _, v := range b.site.Incidents {
+		h := v.History
+		if h == nil || len(h.Revisions) == 0 {
+			continue
+		}
+		a := &audit{revs: make([]revInfo, len(h.Revisions))}
+		used := map[string]bool{}
+		published := b.publishedAt(v)
+		for i := range h.Revisions {
+			rv := &h.Revisions[i]
+			d := hist.RevisionDiff(v.Source, i)
+			if !showsText(d) {
+				continue
+			}
+			ri := &a.revs[i]
+			ri.diff = d
+			ri.path = v.Path + pathRevisions + revisionSlug(rv.Commit, used) + "/"
+			if i < published {
+				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: ri.path, Amendment: revdiff.Classify(d, rv.Changes)}
+			}
+		}
+		seen := map[string]int{}
+		for _, member := range h.Review.Stale {
+			s, ok := staleSignOff(h, member)
+			if !ok {
+				continue
+			}
+			if k, ok := seen[s.Commit]; ok {
+				if !slices.Contains(a.since[k].Names, s.Name) {
+					a.since[k].Names = append(a.since[k].Names, s.Name)
+				}
+				continue
+			}
+			d := hist.SinceDiff(v.Source, s.Commit)
+			if d == nil {
+				continue
+			}
+			seen[s.Commit] = len(a.since)
+			a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: diffView(d)})
+		}
+		v.audit = a
+	}
+}
+
+// staleSignOff is the newest stale sign-off of a member of the review
+// committee whose sign-off is stale (Review.Stale), matched by name or
+// email as History.ChangedSinceApproval matches them: the text that
+// member last approved. Older sign-offs of a member who approved again
+// are not shown.
+func staleSignOff(h *postmortem.History, member string) (postmortem.SignOff, bool) {
+	m := strings.ToLower(member)
+	for _, s := range h.SignOffs { // newest first
+		named := s.Name != "" && strings.Contains(m, strings.ToLower(s.Name)) ||
+			s.Email != "" && strings.Contains(m, strings.ToLower(s.Email))
+		if s.Stale && named {
+			return s, true
+		}
+	}
+	return postmortem.SignOff{}, false
+}
+
+// showsText reports whether a revision's diff has something to show: a
+// change with its lines, or a line summary. The revision that created the
+// file has counts only (its text is the first version), and one that
+// changed nothing in the text (a rename) has no sections.
+func showsText(d *revdiff.Diff) bool {
+	if d == nil || len(d.Sections) == 0 {
+		return false
+	}
+	if d.Fallback != "" {
+		return true
+	}
+	return slices.ContainsFunc(d.Sections, func(s revdiff.Section) bool { return len(s.Hunks) > 0 })
+}
+
+// revisionSlug is the folder of a revision's page: its commit's first 8
+// hex digits, longer in the rare case another revision of the file shares
+// them.
+func revisionSlug(commit string, used map[string]bool) string {
+	for n := 8; n < len(commit); n += 4 {
+		if s := commit[:n]; !used[s] {
+			used[s] = true
+			return s
+		}
+	}
+	used[commit] = true
+	return commit
+}
+
+// publishedAt is the index in History.Revisions (newest first) of the
+// revision that first published the postmortem; the revisions before it
+// in the list, the newer ones, are amendments. Published means what the
+// status workflow calls published (Config.IsPublished): the oldest
+// revision after which the status was published, by the changes of the
+// status Git records. A postmortem whose status Git never saw change is
+// published by its first revision on the default branch, as the feed
+// counts it, unless it is a draft. For one never published it is -1: no
+// revision is an amendment.
+func (b *builder) publishedAt(v *Incident) int {
+	h := v.History
+	cfg := b.repo.Config
+	c, ok := newestStatusChange(h)
+	if !ok {
+		if cfg.IsDraft(v.Status) {
+			return -1
+		}
+		return len(h.Revisions) - 1
+	}
+	// The status after each revision, walking back from the newest: at
+	// HEAD, what the newest change made it (whatever the work tree says
+	// now, so that serve's updates agree with a build).
+	status, first := c.To, -1
+	for i := range h.Revisions {
+		if cfg.IsPublished(status) {
+			first = i
+		}
+		for _, c := range h.Revisions[i].Changes {
+			if strings.EqualFold(c.Field, "status") {
+				status = c.From
+			}
+		}
+	}
+	return first
+}
+
+// newestStatusChange is the newest revision's change of the status.
+func newestStatusChange(h *postmortem.History) (postmortem.FieldChange, bool) {
+	for _, rv := range h.Revisions {
+		for _, c := range rv.Changes {
+			if strings.EqualFold(c.Field, "status") {
+				return c, true
+			}
+		}
+	}
+	return postmortem.FieldChange{}, false
+}
+
+// diffView turns a diff into the view the templates show.
+func diffView(d *revdiff.Diff) *DiffView {
+	if d == nil {
+		return nil
+	}
+	out := &DiffView{Fallback: d.Fallback, Sections: make([]SectionView, 0, len(d.Sections))}
+	var sb strings.Builder
+	for _, s := range d.Sections {
+		sv := SectionView{Name: revdiff.SectionName(s.Key, s.Heading), Added: s.Added, Removed: s.Removed, Changed: s.Changed(), Trail: s.Trail}
+		for _, h := range s.Hunks {
+			sb.Reset()
+			hunkHTML(&sb, h)
+			sv.Hunks = append(sv.Hunks, HunkView{Skip: h.Skip, HTML: template.HTML(sb.String())}) //nolint:gosec // hunkHTML escapes every text
+		}
+		out.Sections = append(out.Sections, sv)
+	}
+	return out
+}
+
+// hunkHTML writes a hunk's lines as <li> items, made here rather than in
+// the template: a revision page has a few dozen lines, and a template
+// spends 20 times as long on each. A changed line has a visible − or +
+// and a hidden "Removed:" or "Added:" for screen readers; its changed
+// words are in <del> or <ins>, which the stylesheet strikes through or
+// underlines, so nothing relies on colour. Every text is escaped.
+func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
+	for _, l := range h.Lines {
+		switch l.Op {
+		case revdiff.Delete:
+			sb.WriteString(`<li class="diff-del"><span class="diff-mark" aria-hidden="true">−</span><span class="visually-hidden">Removed: </span><span class="diff-text">`)
+		case revdiff.Insert:
+			sb.WriteString(`<li class="diff-ins"><span class="diff-mark" aria-hidden="true">+</span><span class="visually-hidden">Added: </span><span class="diff-text">`)
+		default:
+			sb.WriteString(`<li class="diff-eq"><span class="diff-mark" aria-hidden="true"> </span><span class="diff-text">`)
+		}
+		if l.Words == nil || l.Op == revdiff.Equal {
+			sb.WriteString(html.EscapeString(l.Text))
+		}
+		for _, w := range l.Words {
+			if l.Op == revdiff.Equal {
+				break
+			}
+			tag := ""
+			switch w.Op {
+			case revdiff.Delete:
+				tag = "del"
+			case revdiff.Insert:
+				tag = "ins"
+			}
+			if tag != "" {
+				sb.WriteString("<" + tag + ">")
+			}
+			sb.WriteString(html.EscapeString(w.Text))
+			if tag != "" {
+				sb.WriteString("</" + tag + ">")
+			}
+		}
+		sb.WriteString("</span></li>\n")
+	}
+}
+
+// RevisionPath is the page of the incident's i-th revision (newest
+// first, as History.Revisions lists them); "" when it has none.
+func (v *Incident) RevisionPath(i int) string {
+	if v.audit == nil || i < 0 || i >= len(v.audit.revs) {
+		return ""
+	}
+	return v.audit.revs[i].path
+}
+
+// AmendmentOf is the amendment the incident's i-th revision is; nil when
+// it is none.
+func (v *Incident) AmendmentOf(i int) *Amendment {
+	if v.audit == nil || i < 0 || i >= len(v.audit.revs) {
+		return nil
+	}
+	return v.audit.revs[i].amendment
+}
+
+// Amended lists the incident's substantive amendments, newest first.
+func (v *Incident) Amended() []*Amendment {
+	if v.audit == nil {
+		return nil
+	}
+	var out []*Amendment
+	for _, r := range v.audit.revs {
+		if r.amendment != nil && r.amendment.Substantive {
+			out = append(out, r.amendment)
+		}
+	}
+	return out
+}
+
+// SinceApprovals are the diffs since the incident's stale sign-offs.
+func (v *Incident) SinceApprovals() []SinceApproval {
+	if v.audit == nil {
+		return nil
+	}
+	return v.audit.since
+}
+
+// revisionJobs adds a page for each revision with a diff to show.
+func (b *builder) revisionJobs(add func(string, *Page)) {
+	for _, v := range b.site.Incidents {
+		if v.audit == nil {
+			continue
+		}
+		h := v.History
+		for i, r := range v.audit.revs {
+			if r.path == "" {
+				continue
+			}
+			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment, diff: r.diff}
+			if i+1 < len(h.Revisions) {
+				p.Before = &h.Revisions[i+1]
+			}
+			add("revision", &Page{Kind: "revision", Title: "Revision " + r.path[len(v.Path)+len(pathRevisions):len(r.path)-1] + " of " + v.Title,
+				// Incident: serve's update writes the page again when the
+				// incident is edited (its title, its status).
+				Description: h.Revisions[i].Subject, Path: r.path, Incident: v, Revision: p})
+		}
+	}
+}
+
+// amendments lists the substantive amendments of the published
+// incidents since a time, newest first.
+func (b *builder) amendments(since time.Time) []*Amendment {
+	var out []*Amendment
+	for _, v := range b.site.Incidents {
+		for _, a := range v.Amended() {
+			if !a.Revision.Date.Before(since) {
+				out = append(out, a)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, c *Amendment) int { return c.Revision.Date.Compare(a.Revision.Date) })
+	return out
+}
+
+// amendmentEntries are the feed's entries for substantive amendments, the
+// newest n: each its own entry, with the revision page as its id.
+func (b *builder) amendmentEntries(n int) []atomEntry {
+	list := b.amendments(time.Time{})
+	var out []atomEntry
+	for _, a := range list[:min(n, len(list))] {
+		v := a.Incident
+		e := atomEntry{Title: "Amended: " + v.Title, ID: b.absURL(a.Path), Link: atomLink{Href: b.absURL(a.Path)},
+			Summary: a.Revision.Subject + " (" + strings.Join(a.Reasons, "; ") + ")"}
+		e.Published = a.Revision.Date.UTC().Format(time.RFC3339)
+		e.Updated = e.Published
+		e.Author.Name = a.Revision.Author.Name
+		if e.Author.Name == "" {
+			e.Author.Name = b.site.Title
+		}
+		out = append(out, e)
+	}
+	return out
+}
