@@ -360,6 +360,7 @@ func (run *itemRun) finish(r *Repo, t wanted) []postmortem.ItemLife {
 			out[i].Closed, out[i].ClosedCommit = at(tr.closed)
 		}
 		out[i].DoneWhenAdded = tr.doneWhenAdded && tr.done
+		out[i].InFirstVersion = tr.opened == 0
 	}
 	return out
 }

@@ -127,6 +127,9 @@ func TestItemLives(t *testing.T) {
 				if w.closed == "" && !g.Closed.IsZero() || w.closed != "" && !g.Closed.Equal(day(w.closed)) {
 					t.Errorf("item %d (%s): closed %v, want %q", i, inc.ActionItems[i].Title, g.Closed, w.closed)
 				}
+				if g.InFirstVersion != (i == 0) {
+					t.Errorf("item %d: in the first version %v", i, g.InFirstVersion)
+				}
 				if g.DoneWhenAdded != w.doneWhenAdded {
 					t.Errorf("item %d: done when added %v", i, g.DoneWhenAdded)
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // ActionItems returns the action items of one version of a postmortem as
@@ -35,4 +36,62 @@ func (p *Parser) ItemsVersion() string {
 		}
 	}
 	return itemsBehaviour + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Where the dates of an action item come from (Incident.ItemDates).
+const (
+	// ItemFromGit: the date of the revision the item first appeared in,
+	// or was marked done in (History.Items).
+	ItemFromGit = "Git"
+	// ItemFromIncidentDate: the item is taken to be opened on its
+	// incident's date.
+	ItemFromIncidentDate = "incident date"
+	// ItemFromDueDate: a done item is taken to be closed on its due date.
+	ItemFromDueDate = "due date"
+)
+
+// ItemDates says when action item k was opened and, when it is done,
+// closed, and where each date comes from; a zero time is unknown. Git
+// comes first (History.Items): opened in the revision the item first
+// appeared in, closed in the one that marked it done. The rest is
+// PlannedItemDates': an item written since the last commit, a file
+// without history, and a done item whose closing Git does not record (it
+// was already done when first written), whose two dates then both come
+// from the postmortem so that its time to close compares like with like.
+// An item in the file's first version was opened by that commit, and
+// likely when the postmortem was written: it is opened on the incident's
+// date when that is known, so that postmortems committed long after
+// their incidents (a repository adopted in one commit) do not date their
+// items by the import.
+func (inc *Incident) ItemDates(k int) (opened, closed time.Time, openedFrom, closedFrom string) {
+	opened, closed, openedFrom, closedFrom = inc.PlannedItemDates(k)
+	h := inc.History
+	if h == nil || len(h.Items) != len(inc.ActionItems) {
+		return opened, closed, openedFrom, closedFrom
+	}
+	l := h.Items[k]
+	done := inc.ActionItems[k].Status == StatusDone
+	if done && l.Closed.IsZero() {
+		return opened, closed, openedFrom, closedFrom
+	}
+	if !l.Opened.IsZero() && (!l.InFirstVersion || opened.IsZero()) {
+		opened, openedFrom = l.Opened, ItemFromGit
+	}
+	if done {
+		closed, closedFrom = l.Closed, ItemFromGit
+	}
+	return opened, closed, openedFrom, closedFrom
+}
+
+// PlannedItemDates dates action item k from the postmortem alone: opened
+// on the incident's date, closed (when done) on its due date.
+func (inc *Incident) PlannedItemDates(k int) (opened, closed time.Time, openedFrom, closedFrom string) {
+	a := inc.ActionItems[k]
+	if !inc.Date.IsZero() {
+		opened, openedFrom = inc.Date, ItemFromIncidentDate
+	}
+	if a.Status == StatusDone && !a.Due.IsZero() {
+		closed, closedFrom = a.Due, ItemFromDueDate
+	}
+	return opened, closed, openedFrom, closedFrom
 }

@@ -277,6 +277,9 @@ type ItemLife struct {
 	Closed        time.Time
 	ClosedCommit  string
 	DoneWhenAdded bool
+	// InFirstVersion says the item was in the file's first committed
+	// version: Git then says only that it was opened by then.
+	InFirstVersion bool
 }
 
 // Person is a name and email, after .mailmap.
