@@ -23,6 +23,9 @@ type CheckOptions struct {
 	Format    string // text, json or github
 	Changed   string // check only files changed against the merge base with this ref
 	NoHistory bool
+	// Summary names a file the review summary (Markdown) is appended to;
+	// with Format github, $GITHUB_STEP_SUMMARY is one too.
+	Summary string
 	// Verbose lists every inferred field and where it came from, and the
 	// scales learned from the postmortems.
 	Verbose bool
@@ -69,6 +72,7 @@ finding exists, 2 on a usage or internal error.`,
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (workflow annotations)")
 	cmd.Flags().StringVar(&opts.Changed, "changed", "", "check only postmortems changed since the merge base with this branch (e.g. origin/main), committed or not")
 	cmd.Flags().Lookup("changed").NoOptDefVal = "origin/main"
+	cmd.Flags().StringVar(&opts.Summary, "summary", "", "append a Markdown review summary of the postmortems checked (committee, sign-offs, what changed since approval) to this file, e.g. for a GitLab CI report")
 	cmd.Flags().BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history (skips review-signoff; stale-draft uses the incident date)")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every field inquest inferred (not written in front matter) and where it came from, and the scales it learned")
 	return cmd
@@ -117,7 +121,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 		}
 		if len(changed) == 0 {
 			fmt.Fprintf(e.stdout, "no postmortem changed against %s\n", opts.Changed)
-			return nil
+			return writeSummaries(opts, reviewSummary(nil, "changed against "+opts.Changed))
 		}
 		filters = append(filters, changed...)
 	}
@@ -146,9 +150,46 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 	if err := writeFindings(e.stdout, opts.Format, findings, inferred, n); err != nil {
 		return err
 	}
+	if summaryFiles(opts) != nil {
+		scope := "checked"
+		if opts.Changed != "" {
+			scope = "changed against " + opts.Changed
+		}
+		var incs []*postmortem.Incident
+		for _, inc := range repo.Set.Incidents {
+			if matchesFilter(inc.Source, filters) {
+				incs = append(incs, inc)
+			}
+		}
+		if err := writeSummaries(opts, reviewSummary(incs, scope)); err != nil {
+			return err
+		}
+	}
 	for _, f := range findings {
 		if f.Level == postmortem.LevelError {
 			return errFindings
+		}
+	}
+	return nil
+}
+
+// summaryFiles are the files the review summary is appended to: --summary,
+// and $GITHUB_STEP_SUMMARY with --format github.
+func summaryFiles(opts *CheckOptions) []string {
+	var out []string
+	if opts.Summary != "" {
+		out = append(out, opts.Summary)
+	}
+	if s := os.Getenv("GITHUB_STEP_SUMMARY"); s != "" && opts.Format == "github" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func writeSummaries(opts *CheckOptions, summary []byte) error {
+	for _, f := range summaryFiles(opts) {
+		if err := appendSummary(f, summary); err != nil {
+			return err
 		}
 	}
 	return nil
