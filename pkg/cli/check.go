@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,13 +152,10 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 		return err
 	}
 	if summaryFiles(opts) != nil {
-		scope := "checked"
-		if opts.Changed != "" {
-			scope = "changed against " + opts.Changed
-		}
+		scope, of := summaryScope(cmd.Context(), root, opts, filters, repo)
 		var incs []*postmortem.Incident
 		for _, inc := range repo.Set.Incidents {
-			if matchesFilter(inc.Source, filters) {
+			if matchesFilter(inc.Source, of) {
 				incs = append(incs, inc)
 			}
 		}
@@ -184,6 +182,39 @@ func summaryFiles(opts *CheckOptions) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// summaryScope says which postmortems the review summary is of, and the
+// filters that select them: those check --changed selected; else, in a
+// pull or merge request's pipeline, those changed against its target
+// branch (origin/$GITHUB_BASE_REF, origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME),
+// found as --changed finds them; else those checked.
+func summaryScope(ctx context.Context, root string, opts *CheckOptions, filters []string, r *repo.Repo) (string, []string) {
+	if opts.Changed != "" {
+		return "changed against " + opts.Changed, filters
+	}
+	for _, v := range []string{"GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"} {
+		base := os.Getenv(v)
+		if base == "" {
+			continue
+		}
+		ref := "origin/" + base
+		changed, err := changedFiles(ctx, root, ref, r)
+		if err != nil {
+			return fmt.Sprintf("checked (the changes against %s could not be found: %v)", ref, err), filters
+		}
+		var of []string
+		for _, c := range changed {
+			if matchesFilter(c, filters) {
+				of = append(of, c)
+			}
+		}
+		if of == nil {
+			of = []string{"\x00none"} // matches no file
+		}
+		return "changed against " + ref, of
+	}
+	return "checked", filters
 }
 
 func writeSummaries(opts *CheckOptions, summary []byte) error {
