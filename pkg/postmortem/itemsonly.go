@@ -1,20 +1,80 @@
 package postmortem
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // ActionItems returns the action items of one version of a postmortem as
 // Parse reads them (front matter, else the Action Items section, less the
 // template's examples), for the history of each item across a file's
-// revisions. It is safe for concurrent use.
+// revisions. It is safe for concurrent use. A file with YAML front matter
+// or none is read for its items only: front matter without items is not
+// decoded, and nothing of the body but the Action Items section is read;
+// any other file is parsed whole. TestActionItemsAsParse and FuzzActionItems hold the two
+// ways to the same result.
 func (p *Parser) ActionItems(content []byte) []ActionItem {
+	if items, ok := p.bodyActionItems(content); ok {
+		return items
+	}
 	return p.Parse("", content).ActionItems
+}
+
+// bodyActionItems reads the action items of a file whose front matter, if
+// any, is YAML: those of the front matter, else those of the Action Items
+// section; ok is false for any other file, and for front matter that does
+// not decode.
+func (p *Parser) bodyActionItems(content []byte) (items []ActionItem, ok bool) {
+	if len(content) > MaxFileSize || len(bytes.TrimSpace(content)) == 0 ||
+		bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0 || !utf8.Valid(content) {
+		return nil, false
+	}
+	content = Normalize(content)
+	body, bodyLine := content, 1
+	switch open, _ := firstLine(content); open {
+	case "---", "---yaml":
+		if entries, ok := yamlEntries(content); ok && !p.itemsKey(entries) {
+			// Nothing in the front matter to decode.
+			var err error
+			if _, body, bodyLine, err = splitRaw(content); err != nil {
+				return nil, false
+			}
+			break
+		}
+		fm, b, bl, err := SplitFrontMatter(content)
+		if err != nil || fm.Format != "yaml" {
+			return nil, false
+		}
+		nop := func(int, string, string, string, ...any) {}
+		for _, k := range fm.Keys {
+			if v := fm.Values[k]; v != nil && p.fields[normalizeKey(k)] == "action_items" {
+				items = appendFrontMatterItems(items, v, fm.KeyLine(k), nop)
+			}
+		}
+		if items != nil {
+			return items, true
+		}
+		body, bodyLine = b, bl
+	case "+++", "---toml", "{", ";;;", "---json":
+		return nil, false
+	}
+	secs, _ := splitSections(body, bodyLine)
+	inc := &Incident{Body: body, BodyLine: bodyLine, Sections: secs}
+	if s := inc.Section(SectionActionItems); s != nil {
+		inc.ActionItems, _ = ParseActionItems(s.Text, s.Line+1)
+	}
+	if p.tmpl != nil && len(inc.ActionItems) > 0 {
+		if found := p.tmpl.placeholders(inc); len(found) > 0 {
+			inc.ActionItems = dropOnLines(inc.ActionItems, found, func(a ActionItem) int { return a.Line })
+		}
+	}
+	return inc.ActionItems, true
 }
 
 // itemsBehaviour names what ActionItems does; change it whenever
@@ -94,4 +154,15 @@ func (inc *Incident) PlannedItemDates(k int) (opened, closed time.Time, openedFr
 		closed, closedFrom = a.Due, ItemFromDueDate
 	}
 	return opened, closed, openedFrom, closedFrom
+}
+
+// itemsKey reports whether one of the front-matter entries names the
+// action items.
+func (p *Parser) itemsKey(entries []yamlEntry) bool {
+	for _, e := range entries {
+		if p.fields[normalizeKey(e.key)] == "action_items" {
+			return true
+		}
+	}
+	return false
 }
