@@ -18,7 +18,9 @@ import (
 // that differ between the merge base of HEAD and ref and the work tree:
 // changed in the branch's commits, or changed or added and not committed.
 func changedFiles(ctx context.Context, root, ref string, r *repo.Repo) ([]string, error) {
-	gr, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true})
+	// A linked work tree (git worktree add) keeps its refs and objects in
+	// the main repository's .git, which go-git reads only when asked to.
+	gr, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err != nil {
 		return nil, usageError("--changed needs a Git repository: %v", err)
 	}

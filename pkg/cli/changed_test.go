@@ -12,8 +12,10 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/tools/txtar"
 
 	"github.com/inquest-dev/inquest/pkg/cli"
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 )
 
 // TestCheckChanged makes a repository with a main branch and a review
@@ -76,5 +78,48 @@ func TestCheckChanged(t *testing.T) {
 	}
 	if strings.Contains(got, `"SEV9"`) {
 		t.Errorf("--changed reports a file the branch did not change:\n%s", got)
+	}
+}
+
+// TestCheckChangedInLinkedWorktree runs check --changed in a work tree
+// made by `git worktree add`, whose .git is a file pointing into the
+// main repository's: the branch's file is found there too.
+func TestCheckChangedInLinkedWorktree(t *testing.T) {
+	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
+	r := repotest.New(t)
+	r.Apply(txtar.Parse([]byte(`
+-- inquest.yaml --
+severities: [SEV1, SEV2, SEV3, SEV4]
+-- postmortems/keep.md --
+---
+id: KEEP
+title: Keep
+date: 2024-03-01
+severity: SEV2
+---
+## Summary
+x
+-- $ commit --
+main
+-- $ branch review --
+-- postmortems/new.md --
+---
+id: NEW
+title: New
+date: 2024-03-02
+severity: SEV7
+---
+## Summary
+y
+-- $ commit --
+branch
+-- $ switch main --
+`)))
+	linked := filepath.Join(t.TempDir(), "review")
+	r.Git("worktree", "add", linked, "review")
+	var out, errOut bytes.Buffer
+	code := cli.Run(context.Background(), []string{"check", "--changed=main", linked}, nil, &out, &errOut)
+	if code != 1 || !strings.Contains(out.String(), `"SEV7"`) {
+		t.Fatalf("exit %d, want 1 with the branch's SEV7\n%s%s", code, out.String(), errOut.String())
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ type CheckOptions struct {
 	Format    string // text, json or github
 	Changed   string // check only files changed against the merge base with this ref
 	NoHistory bool
+	// Summary names a file the review summary (Markdown) is appended to;
+	// with Format github, $GITHUB_STEP_SUMMARY is one too.
+	Summary string
 	// Verbose lists every inferred field and where it came from, and the
 	// scales learned from the postmortems.
 	Verbose bool
@@ -69,6 +73,7 @@ finding exists, 2 on a usage or internal error.`,
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or github (workflow annotations)")
 	cmd.Flags().StringVar(&opts.Changed, "changed", "", "check only postmortems changed since the merge base with this branch (e.g. origin/main), committed or not")
 	cmd.Flags().Lookup("changed").NoOptDefVal = "origin/main"
+	cmd.Flags().StringVar(&opts.Summary, "summary", "", "append a Markdown review summary of the postmortems checked (committee, sign-offs, what changed since approval) to this file, e.g. for a GitLab CI report")
 	cmd.Flags().BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history (skips review-signoff; stale-draft uses the incident date)")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every field inquest inferred (not written in front matter) and where it came from, and the scales it learned")
 	return cmd
@@ -117,7 +122,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 		}
 		if len(changed) == 0 {
 			fmt.Fprintf(e.stdout, "no postmortem changed against %s\n", opts.Changed)
-			return nil
+			return writeSummaries(opts, reviewSummary(nil, "changed against "+opts.Changed))
 		}
 		filters = append(filters, changed...)
 	}
@@ -146,9 +151,76 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 	if err := writeFindings(e.stdout, opts.Format, findings, inferred, n); err != nil {
 		return err
 	}
+	if summaryFiles(opts) != nil {
+		scope, of := summaryScope(cmd.Context(), root, opts, filters, repo)
+		var incs []*postmortem.Incident
+		for _, inc := range repo.Set.Incidents {
+			if matchesFilter(inc.Source, of) {
+				incs = append(incs, inc)
+			}
+		}
+		if err := writeSummaries(opts, reviewSummary(incs, scope)); err != nil {
+			return err
+		}
+	}
 	for _, f := range findings {
 		if f.Level == postmortem.LevelError {
 			return errFindings
+		}
+	}
+	return nil
+}
+
+// summaryFiles are the files the review summary is appended to: --summary,
+// and $GITHUB_STEP_SUMMARY with --format github.
+func summaryFiles(opts *CheckOptions) []string {
+	var out []string
+	if opts.Summary != "" {
+		out = append(out, opts.Summary)
+	}
+	if s := os.Getenv("GITHUB_STEP_SUMMARY"); s != "" && opts.Format == "github" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// summaryScope says which postmortems the review summary is of, and the
+// filters that select them: those check --changed selected; else, in a
+// pull or merge request's pipeline, those changed against its target
+// branch (origin/$GITHUB_BASE_REF, origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME),
+// found as --changed finds them; else those checked.
+func summaryScope(ctx context.Context, root string, opts *CheckOptions, filters []string, r *repo.Repo) (string, []string) {
+	if opts.Changed != "" {
+		return "changed against " + opts.Changed, filters
+	}
+	for _, v := range []string{"GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"} {
+		base := os.Getenv(v)
+		if base == "" {
+			continue
+		}
+		ref := "origin/" + base
+		changed, err := changedFiles(ctx, root, ref, r)
+		if err != nil {
+			return fmt.Sprintf("checked (the changes against %s could not be found: %v)", ref, err), filters
+		}
+		var of []string
+		for _, c := range changed {
+			if matchesFilter(c, filters) {
+				of = append(of, c)
+			}
+		}
+		if of == nil {
+			of = []string{"\x00none"} // matches no file
+		}
+		return "changed against " + ref, of
+	}
+	return "checked", filters
+}
+
+func writeSummaries(opts *CheckOptions, summary []byte) error {
+	for _, f := range summaryFiles(opts) {
+		if err := appendSummary(f, summary); err != nil {
+			return err
 		}
 	}
 	return nil

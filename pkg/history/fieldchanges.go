@@ -26,7 +26,7 @@ import (
 // work-tree copy is HEAD's gives the newest version's fields itself
 // (Incident.ParsedFields), which is then neither read nor parsed.
 func (r *Repo) AttachChanges(ctx context.Context, incidents []*postmortem.Incident) error {
-	if !r.readable() || r.opts.Fields == nil {
+	if !r.readable() || r.opts.Fields == nil && r.opts.Items == nil {
 		return nil
 	}
 	var todo []wanted
@@ -38,11 +38,12 @@ func (r *Repo) AttachChanges(ctx context.Context, incidents []*postmortem.Incide
 		if lin == nil || len(lin.revs) != len(inc.History.Revisions) {
 			continue
 		}
-		w := wanted{h: inc.History, lin: lin}
+		w := wanted{h: inc.History, lin: lin, items: inc.ActionItems}
 		// An unchanged work-tree copy of a live file is its newest
 		// version (see uncommitted).
 		if !inc.History.Uncommitted && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
 			w.head = inc.ParsedFields()
+			w.headIsWork = true
 		}
 		todo = append(todo, w)
 	}
@@ -59,6 +60,10 @@ type wanted struct {
 	// head holds the fields of lin.revs[0].blob when the parsed work-tree
 	// copy gave them; nil otherwise.
 	head map[string]string
+	// items are the incident's action items, parsed from the work tree,
+	// and headIsWork says that the work tree holds lin.revs[0].blob.
+	items      []postmortem.ActionItem
+	headIsWork bool
 }
 
 // fieldChanges fills in the fields each revision changed, parsing each
@@ -81,6 +86,8 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	if dir != "" {
 		diffs = readDiffCache(dir)
 	}
+	itemsVersion := r.opts.ItemsVersion
+	items := readItemsCache(dir, itemsVersion)
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
@@ -93,7 +100,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	workers := make([]*fieldWorker, n)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}, diffs: diffs}
+		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}, diffs: diffs, items: items}
 		workers[i] = w
 		lo, hi := i*per, min((i+1)*per, len(todo))
 		if lo >= hi {
@@ -155,6 +162,15 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	if dir != "" && len(newDiffs) > 0 {
 		_ = r.writeDiffs(dir, diffs, newDiffs)
 	}
+	var newItems []itemsCache
+	for _, w := range workers {
+		if len(w.newItems) > 0 {
+			newItems = append(newItems, w.newItems)
+		}
+	}
+	if dir != "" && itemsVersion != "" && len(newItems) > 0 {
+		_ = r.writeItems(dir, itemsVersion, items, newItems)
+	}
 	return nil
 }
 
@@ -182,6 +198,11 @@ type fieldWorker struct {
 	diffs    diffCache
 	newDiffs diffCache
 	kept     diffCache
+
+	// items are the action items of versions earlier builds read (read
+	// only, shared); newItems those this worker read.
+	items    itemsCache
+	newItems itemsCache
 }
 
 // unread is a version that could not be read from Git.
@@ -213,8 +234,15 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			}
 		}
 		budget := revdiff.NewBudget(revdiff.FileBudget)
+		lives := w.startItems(t)
 		for i, rv := range t.lin.revs {
 			w.path = w.r.rel(rv.path)
+			if lives != nil {
+				lives.read(w, t, i)
+			}
+			if w.r.opts.Fields == nil {
+				continue
+			}
 			t.h.Revisions[i].Diff = w.diff(rv, budget)
 			if rv.prev.IsZero() || rv.blob.IsZero() {
 				continue
@@ -222,6 +250,9 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			// Newest first: each version is one delta from the last.
 			after := w.fields(rv.blob)
 			t.h.Revisions[i].Changes = diffFields(w.fields(rv.prev), after)
+		}
+		if lives != nil {
+			t.h.Items = lives.finish(w.r, t)
 		}
 	}
 	return nil

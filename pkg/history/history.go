@@ -46,6 +46,16 @@ type Options struct {
 	// only versions it has not seen with this FieldsVersion. "" disables
 	// that cache.
 	FieldsVersion string
+	// Items reads the action items of each version of a postmortem, for
+	// when each item of the work-tree version first appeared and when it
+	// was marked done (History.Items, filled in by AttachChanges); nil
+	// skips that. It must give what the parser of the incidents gives.
+	Items ItemParser
+	// ItemsVersion identifies what Items does, as FieldsVersion does for
+	// Fields: with CacheDir, the items of every version read are cached
+	// by blob, so that a build parses only versions it has not seen. ""
+	// disables that cache.
+	ItemsVersion string
 	// CacheDir is where the history index is cached between builds; ""
 	// disables the cache.
 	CacheDir string

@@ -13,28 +13,33 @@ import (
 // Where the dates of an action item come from.
 const (
 	// FromIncidentDate: an item is taken to be opened on its incident's date.
-	FromIncidentDate = "incident date"
+	FromIncidentDate = postmortem.ItemFromIncidentDate
 	// FromDueDate: a done item is taken to be closed on its due date.
-	FromDueDate = "due date"
+	FromDueDate = postmortem.ItemFromDueDate
+	// FromGit: the date of the revision the item first appeared in, or
+	// was marked done in (postmortem.History.Items).
+	FromGit = postmortem.ItemFromGit
 )
 
 // ItemDates says when action item k of inc was opened and, when it is
 // done, closed, and where each date comes from; a zero time is unknown.
-// DueDates is the one there is today; a source that reads the dates from
-// Git takes its place without changing anything else.
+// DueDates reads them from the postmortem alone, GitDates from its
+// history in Git first.
 type ItemDates func(inc *postmortem.Incident, k int) (opened, closed time.Time, openedFrom, closedFrom string)
 
 // DueDates dates an item from the postmortem alone: opened on the
-// incident's date, closed (when done) on its due date.
+// incident's date, closed (when done) on its due date
+// (postmortem.Incident.PlannedItemDates).
 func DueDates(inc *postmortem.Incident, k int) (opened, closed time.Time, openedFrom, closedFrom string) {
-	a := inc.ActionItems[k]
-	if !inc.Date.IsZero() {
-		opened, openedFrom = inc.Date, FromIncidentDate
-	}
-	if a.Status == postmortem.StatusDone && !a.Due.IsZero() {
-		closed, closedFrom = a.Due, FromDueDate
-	}
-	return opened, closed, openedFrom, closedFrom
+	return inc.PlannedItemDates(k)
+}
+
+// GitDates dates an item from its postmortem's history in Git first:
+// opened in the revision it first appeared in, closed in the one that
+// marked it done, DueDates' for a date Git does not give
+// (postmortem.Incident.ItemDates).
+func GitDates(inc *postmortem.Incident, k int) (opened, closed time.Time, openedFrom, closedFrom string) {
+	return inc.ItemDates(k)
 }
 
 // Count is a name and a number.

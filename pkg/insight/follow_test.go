@@ -112,3 +112,63 @@ func TestPerQuarter(t *testing.T) {
 		t.Error("quarters of nothing")
 	}
 }
+
+func TestGitDates(t *testing.T) {
+	t.Parallel()
+	items := []postmortem.ActionItem{
+		{Title: "ticked in Git", Status: postmortem.StatusDone, Due: day("2024-05-01")},
+		{Title: "written done", Status: postmortem.StatusDone, Due: day("2024-05-02")},
+		{Title: "still open", Status: postmortem.StatusOpen},
+		{Title: "written since the last commit", Status: postmortem.StatusOpen},
+	}
+	lives := []postmortem.ItemLife{
+		{Opened: day("2024-03-02"), OpenedCommit: "a", Closed: day("2024-04-10"), ClosedCommit: "b"},
+		{Opened: day("2024-03-02"), OpenedCommit: "a", DoneWhenAdded: true},
+		{Opened: day("2024-03-05"), OpenedCommit: "c", InFirstVersion: true},
+		{},
+	}
+	type dates struct {
+		opened, closed string
+		of, cf         string
+	}
+	fmtd := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	}
+	for _, tc := range []struct {
+		name  string
+		hist  *postmortem.History
+		wants []dates
+	}{
+		{"from Git", &postmortem.History{Items: lives}, []dates{
+			{"2024-03-02", "2024-04-10", FromGit, FromGit},
+			{"2024-03-01", "2024-05-02", FromIncidentDate, FromDueDate}, // both planned: comparable
+			{"2024-03-01", "", FromIncidentDate, ""},                    // in the first version, after the incident
+			{"2024-03-01", "", FromIncidentDate, ""},
+		}},
+		{"no history", nil, []dates{
+			{"2024-03-01", "2024-05-01", FromIncidentDate, FromDueDate},
+			{"2024-03-01", "2024-05-02", FromIncidentDate, FromDueDate},
+			{"2024-03-01", "", FromIncidentDate, ""},
+			{"2024-03-01", "", FromIncidentDate, ""},
+		}},
+		{"items not read", &postmortem.History{}, []dates{
+			{"2024-03-01", "2024-05-01", FromIncidentDate, FromDueDate},
+			{"2024-03-01", "2024-05-02", FromIncidentDate, FromDueDate},
+			{"2024-03-01", "", FromIncidentDate, ""},
+			{"2024-03-01", "", FromIncidentDate, ""},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := &postmortem.Incident{ID: "A", Date: day("2024-03-01"), ActionItems: items, History: tc.hist}
+			for k, w := range tc.wants {
+				o, c, of, cf := GitDates(inc, k)
+				if got := (dates{fmtd(o), fmtd(c), of, cf}); got != w {
+					t.Errorf("item %d: %+v, want %+v", k, got, w)
+				}
+			}
+		})
+	}
+}

@@ -65,6 +65,16 @@ func Normalize(content []byte) []byte {
 // body starts. A syntax error is returned as *SyntaxError with the body
 // still split off when the closing delimiter was found.
 func SplitFrontMatter(content []byte) (*FrontMatter, []byte, int, error) {
+	return splitFrontMatter(content, true)
+}
+
+// splitRaw is SplitFrontMatter without decoding the front matter: its
+// FrontMatter has the format and line only.
+func splitRaw(content []byte) (*FrontMatter, []byte, int, error) {
+	return splitFrontMatter(content, false)
+}
+
+func splitFrontMatter(content []byte, decode bool) (*FrontMatter, []byte, int, error) {
 	fm := &FrontMatter{Values: map[string]any{}, Lines: map[string]int{}}
 	open, openLine := firstLine(content)
 	var format string
@@ -88,7 +98,9 @@ func SplitFrontMatter(content []byte) (*FrontMatter, []byte, int, error) {
 	var decodeErr error
 	capture := func(data []byte, _ any) error {
 		raw = data
-		decodeErr = fm.decode(data, dataLine)
+		if decode {
+			decodeErr = fm.decode(data, dataLine)
+		}
 		return nil
 	}
 	formats := []*frontmatter.Format{

@@ -89,6 +89,14 @@ type JSONAction struct {
 	Link     string `json:"link,omitempty"`
 	Ticket   string `json:"ticket,omitempty"`
 	Detail   string `json:"detail,omitempty"`
+	// Opened and Closed are when the item was opened and closed (RFC
+	// 3339, null when unknown), and OpenedFrom and ClosedFrom where each
+	// date came from: "Git", "incident date" or "due date" (see
+	// Incident.ItemDates).
+	Opened     *string `json:"opened"`
+	OpenedFrom string  `json:"opened_from,omitempty"`
+	Closed     *string `json:"closed"`
+	ClosedFrom string  `json:"closed_from,omitempty"`
 }
 
 // JSONLink is an external link.
@@ -184,6 +192,15 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// nullTime is t in RFC 3339, or nil (JSON null) when t is zero.
+func nullTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := rfc3339(t)
+	return &s
+}
+
 func civil(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -226,9 +243,11 @@ func (inc *Incident) ToJSON() JSONIncident {
 		j.Timeline = append(j.Timeline, JSONEvent{Time: rfc3339(e.Time), End: rfc3339(e.End), DateOnly: e.DateOnly,
 			Approximate: e.Approximate, Part: e.Part, Text: e.Text, Kind: string(e.Kind)})
 	}
-	for _, a := range inc.ActionItems {
+	for k, a := range inc.ActionItems {
+		opened, closed, openedFrom, closedFrom := inc.ItemDates(k)
 		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority,
-			Status: a.Status, Link: a.Link, Ticket: a.Ticket, Detail: a.Detail})
+			Status: a.Status, Link: a.Link, Ticket: a.Ticket, Detail: a.Detail,
+			Opened: nullTime(opened), OpenedFrom: openedFrom, Closed: nullTime(closed), ClosedFrom: closedFrom})
 	}
 	for _, l := range inc.Links {
 		j.Links = append(j.Links, JSONLink(l))

@@ -254,6 +254,32 @@ type History struct {
 	Review       Review
 	// Uncommitted is true when the work tree differs from HEAD for this file.
 	Uncommitted bool
+	// Items says when each action item of the incident first appeared in
+	// the file and when it was marked done, in the order of
+	// Incident.ActionItems; nil when not read (package history fills it
+	// in with its field changes).
+	Items []ItemLife
+}
+
+// ItemLife is when one action item first appeared in a postmortem and when
+// it was marked done, read from the file's revisions in Git.
+type ItemLife struct {
+	// Opened is the date of the revision the item first appeared in, and
+	// OpenedCommit that revision; zero when no committed version holds it
+	// (it was written since the last commit).
+	Opened       time.Time
+	OpenedCommit string
+	// Closed is the date of the revision that marked the item done (its
+	// box ticked or its status changed to done or closed), and
+	// ClosedCommit that revision; zero while it is not done, and for an
+	// item that was already done when it first appeared (DoneWhenAdded),
+	// since Git does not say when that one was done.
+	Closed        time.Time
+	ClosedCommit  string
+	DoneWhenAdded bool
+	// InFirstVersion says the item was in the file's first committed
+	// version: Git then says only that it was opened by then.
+	InFirstVersion bool
 }
 
 // Person is a name and email, after .mailmap.

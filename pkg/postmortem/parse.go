@@ -522,58 +522,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 		case "timeline":
 			// Parsed after the date is known.
 		case "action_items":
-			for i, a := range asList(v) {
-				itemLine := line + 1 + i
-				switch x := a.(type) {
-				case map[string]any:
-					it := ActionItem{Status: StatusUnknown, Line: itemLine,
-						Title:    toString(firstOf(x, "title", "item", "action", "description", "name", "task")),
-						Owner:    strings.Join(toStrings(firstOf(x, "owner", "assignee", "who")), ", "),
-						Priority: toString(firstOf(x, "priority", "prio")),
-						Link:     toString(firstOf(x, "link", "url", "tracker")),
-						Ticket:   toString(firstOf(x, "ticket", "issue", "bug", "jira")),
-						Detail:   toString(firstOf(x, "detail", "details", "notes", "note")),
-					}
-					if it.Ticket != "" && it.Link == "" && bareURLRE.FindString(it.Ticket) == it.Ticket {
-						it.Link, it.Ticket = it.Ticket, ""
-					}
-					if s := firstOf(x, "status", "state", "done"); s != nil {
-						if b, ok := s.(bool); ok {
-							it.Status = StatusOpen
-							if b {
-								it.Status = StatusDone
-							}
-						} else {
-							it.Status = normalizeStatus(toString(s))
-						}
-					}
-					if due := firstOf(x, "due", "due_date", "deadline"); due != nil {
-						t, ok := toTime(due, time.UTC)
-						if !ok {
-							if d, msg, _ := parseDate(toString(due)); msg == "" {
-								t, ok = d, true
-							}
-						}
-						if !ok {
-							addf(itemLine, LevelError, "action-items", "action item %q: due date %q is not a valid date (want YYYY-MM-DD)", it.Title, toString(due))
-						} else {
-							it.Due = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-						}
-					}
-					inc.ActionItems = append(inc.ActionItems, it)
-				default:
-					it, fs := parseActionLine(toString(a), itemLine)
-					for _, f := range toFindings(fs) {
-						f.File = inc.Source
-						inc.Findings = append(inc.Findings, f)
-					}
-					inc.ActionItems = append(inc.ActionItems, it)
-				}
-			}
-			if inc.ActionItems == nil {
-				inc.ActionItems = []ActionItem{}
-			}
-			settleStatuses(inc.ActionItems)
+			inc.ActionItems = appendFrontMatterItems(inc.ActionItems, v, line, addf)
 		}
 	}
 }
@@ -931,4 +880,62 @@ func normalizeASCIIKey(key string) string {
 		}
 	}
 	return string(b)
+}
+
+// appendFrontMatterItems appends the action items a front-matter list v,
+// whose key is on line, gives; an empty list gives an empty, not nil,
+// slice. Problems are added with addf.
+func appendFrontMatterItems(items []ActionItem, v any, line int, addf addFunc) []ActionItem {
+	for i, a := range asList(v) {
+		itemLine := line + 1 + i
+		switch x := a.(type) {
+		case map[string]any:
+			it := ActionItem{Status: StatusUnknown, Line: itemLine,
+				Title:    toString(firstOf(x, "title", "item", "action", "description", "name", "task")),
+				Owner:    strings.Join(toStrings(firstOf(x, "owner", "assignee", "who")), ", "),
+				Priority: toString(firstOf(x, "priority", "prio")),
+				Link:     toString(firstOf(x, "link", "url", "tracker")),
+				Ticket:   toString(firstOf(x, "ticket", "issue", "bug", "jira")),
+				Detail:   toString(firstOf(x, "detail", "details", "notes", "note")),
+			}
+			if it.Ticket != "" && it.Link == "" && bareURLRE.FindString(it.Ticket) == it.Ticket {
+				it.Link, it.Ticket = it.Ticket, ""
+			}
+			if s := firstOf(x, "status", "state", "done"); s != nil {
+				if b, ok := s.(bool); ok {
+					it.Status = StatusOpen
+					if b {
+						it.Status = StatusDone
+					}
+				} else {
+					it.Status = normalizeStatus(toString(s))
+				}
+			}
+			if due := firstOf(x, "due", "due_date", "deadline"); due != nil {
+				t, ok := toTime(due, time.UTC)
+				if !ok {
+					if d, msg, _ := parseDate(toString(due)); msg == "" {
+						t, ok = d, true
+					}
+				}
+				if !ok {
+					addf(itemLine, LevelError, "action-items", "action item %q: due date %q is not a valid date (want YYYY-MM-DD)", it.Title, toString(due))
+				} else {
+					it.Due = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+				}
+			}
+			items = append(items, it)
+		default:
+			it, fs := parseActionLine(toString(a), itemLine)
+			for _, f := range toFindings(fs) {
+				addf(f.Line, f.Level, f.Rule, "%s", f.Message)
+			}
+			items = append(items, it)
+		}
+	}
+	if items == nil {
+		items = []ActionItem{}
+	}
+	settleStatuses(items)
+	return items
 }

@@ -118,6 +118,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 	parser := postmortem.NewParser(cfg)
 	version := parser.FieldsVersion()
 	fields := parser.NewFieldsCache()
+	items := parser // reads each version's action items, unseeded
 	if !history.FieldsCached(histCache, version) {
 		parser = fields.SeedingParser()
 	}
@@ -128,6 +129,8 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 			Trailers:      cfg.Trailers,
 			Fields:        fields,
 			FieldsVersion: version,
+			Items:         items,
+			ItemsVersion:  items.ItemsVersion(),
 			CacheDir:      histCache,
 		})
 		hist <- loaded{h, warnings, err}

@@ -516,7 +516,9 @@ func TestGitLabExample(t *testing.T) {
 			If string `yaml:"if"`
 		}
 		Artifacts struct {
-			Paths []string `yaml:"paths"`
+			Paths    []string `yaml:"paths"`
+			ExposeAs string   `yaml:"expose_as"`
+			When     string   `yaml:"when"`
 		}
 		Cache struct {
 			Key   string   `yaml:"key"`
@@ -537,8 +539,13 @@ func TestGitLabExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	check, pages := ci["check"], ci["pages"]
-	if !slices.Contains(check.Script, "inquest check") || len(check.Rules) == 0 || !strings.Contains(check.Rules[0].If, "merge_request_event") {
+	if !slices.Contains(check.Script, "inquest check --summary review.md") || len(check.Rules) == 0 || !strings.Contains(check.Rules[0].If, "merge_request_event") {
 		t.Errorf("check job = %+v, want inquest check on merge requests", check)
+	}
+	// The review summary is the job's artifact, linked from the merge
+	// request, even when the check fails.
+	if !slices.Equal(check.Artifacts.Paths, []string{"review.md"}) || check.Artifacts.ExposeAs == "" || check.Artifacts.When != "always" {
+		t.Errorf("check artifacts = %+v, want review.md exposed, always", check.Artifacts)
 	}
 	if !anyContains(pages.Script, "inquest build") || !slices.Equal(pages.Artifacts.Paths, []string{"public"}) ||
 		len(pages.Rules) == 0 || !strings.Contains(pages.Rules[0].If, "CI_DEFAULT_BRANCH") {

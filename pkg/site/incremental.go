@@ -167,7 +167,7 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 		// Attach of a few files reads their versions from Git.
 		hl.h, _, hl.err = history.Load(ctx, rp.Root, history.Options{
 			Include: cfg.Match, Roots: cfg.ContentRoots(), Trailers: cfg.Trailers,
-			Fields: postmortem.NewParser(cfg).NewFieldsCache(), CacheDir: histCache,
+			Fields: postmortem.NewParser(cfg).NewFieldsCache(), Items: postmortem.NewParser(cfg), CacheDir: histCache,
 		})
 	}()
 	return hl

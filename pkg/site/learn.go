@@ -84,7 +84,7 @@ func (b *builder) learn() {
 			v.SeenBefore = append(v.SeenBefore, Seen{Incident: of[m.Incident], Before: howLong(m.Before), Services: m.Services, Factors: m.Factors, Words: m.Words})
 		}
 	}
-	l.report = insight.Analyze(models, insight.Options{Now: b.site.Now, Severities: b.site.Severities, Rank: cfg.SeverityRank, Factors: cfg.Factors, Recurrence: l.rec})
+	l.report = insight.Analyze(models, insight.Options{Now: b.site.Now, Severities: b.site.Severities, Rank: cfg.SeverityRank, Factors: cfg.Factors, Dates: insight.GitDates, Recurrence: l.rec})
 }
 
 // howLong writes a time between two dates roughly: "3 days", "5 weeks",
@@ -300,7 +300,11 @@ func datesSentence(f insight.FollowThrough) string {
 	list := func(cs []insight.Count) string {
 		var parts []string
 		for _, c := range cs {
-			parts = append(parts, fmt.Sprintf("%s (%d)", c.Name, c.Count))
+			name := c.Name
+			if name == insight.FromGit {
+				name = "the commit Git records"
+			}
+			parts = append(parts, fmt.Sprintf("%s (%d)", name, c.Count))
 		}
 		if len(parts) == 0 {
 			return "nothing"
@@ -309,7 +313,7 @@ func datesSentence(f insight.FollowThrough) string {
 	}
 	s := "An item is counted as opened on " + list(f.OpenedFrom) + " and, when done, closed on " + list(f.ClosedFrom) + "."
 	if slices.ContainsFunc(f.ClosedFrom, func(c insight.Count) bool { return c.Name == insight.FromDueDate }) {
-		s += " Git does not say yet when an item was closed, so a done item's due date stands in for it: the time to close is the time planned, not the time taken."
+		s += " Where Git does not say when a done item was closed (it was already done when first written, or its file has no history), its due date stands in: for those, the time to close is the time planned, not the time taken."
 	}
 	return s
 }

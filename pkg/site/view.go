@@ -177,7 +177,9 @@ type Action struct {
 	Incident *Incident
 	// Overdue is whether it is open and past its due date at the build's time.
 	Overdue bool
-	item    int // its index in Incident.ActionItems
+	// Dates are when it was opened and closed.
+	Dates ItemDates
+	item  int // its index in Incident.ActionItems
 }
 
 // newAction is the k-th action item of v as of now.
@@ -185,7 +187,7 @@ func newAction(v *Incident, k int, now time.Time) Action {
 	a := v.ActionItems[k]
 	return Action{Title: a.Title, Owner: a.Owner, Due: a.Due, Priority: a.Priority, Status: a.Status, Link: a.Link,
 		Ticket: a.Ticket, Detail: a.Detail, Line: a.Line,
-		Incident: v, Overdue: a.Overdue(now), item: k}
+		Incident: v, Overdue: a.Overdue(now), Dates: itemDates(v.Incident, k, now), item: k}
 }
 
 // Lesson is the lessons section of one incident.

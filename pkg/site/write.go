@@ -258,6 +258,7 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		"join":      strings.Join,
 		"pct":       func(f float64) string { return fmt.Sprintf("%.2f%%", f) },
 		"overdue":   func(a postmortem.ActionItem) bool { return a.Overdue(s.Now) },
+		"itemdates": func(v *Incident, k int) ItemDates { return itemDates(v.Incident, k, s.Now) },
 		"short": func(h string) string {
 			if len(h) > 8 {
 				return h[:8]

@@ -1,0 +1,93 @@
+package postmortem
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/scaffold/builtin"
+)
+
+// actionItemsCases are files of each shape ActionItems reads one way or
+// the other.
+var actionItemsCases = []string{
+	"# T\n\n## Action items\n\n- [ ] Add an alert — @ana, due 2024-02-01\n- [x] Cap the pool\n",
+	"---\ntitle: T\nstatus: published\n---\n## Action items\n\n| Item | Owner | Status |\n|---|---|---|\n| Retry once | Bo | done |\n",
+	"---\ntitle: T\naction_items:\n  - title: From front matter\n    status: done\n---\n## Action items\n\n- [ ] Not these\n",
+	"---\ntitle: T\nfollow_ups: [one, two]\n---\n",
+	"+++\ntitle = \"T\"\n+++\n## Action items\n- [ ] Toml\n",
+	"---\ntitle: &a T\nsummary: *a\n---\n## Follow-ups\n- [ ] Anchored\n",
+	"---\ntitle: T\n## Action items\n- [ ] never closed\n",
+	"\n\n---\ntitle: T\n---\n\n## Remediation\n\n### Done\n- Raise the limit\n### Open\n- Lower the timeout\n",
+	"## Action items\n\n```\n- [ ] in code\n```\n- [ ] after code\n",
+	"",
+	"\x00binary",
+}
+
+// TestActionItemsAsParse holds ActionItems to what Parse reads, on made-up
+// files of every shape, the golden files, and the built-in template
+// (whose example items are left out).
+func TestActionItemsAsParse(t *testing.T) {
+	t.Parallel()
+	p := NewParser(config.Default())
+	files := append([]string{}, actionItemsCases...)
+	files = append(files, string(builtin.Template()))
+	golden, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
+	for _, g := range golden {
+		data, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range txtar.Parse(data).Files {
+			if filepath.Ext(f.Name) == ".md" {
+				files = append(files, string(f.Data))
+			}
+		}
+	}
+	if len(files) < len(actionItemsCases)+5 {
+		t.Fatalf("only %d files", len(files))
+	}
+	// A repository template with an example item, which a postmortem
+	// still holds.
+	dir := t.TempDir()
+	tmpl := "# Title\n\n## Action items\n\n- [ ] Example: add an alert on the symptom — @owner, due 2024-01-01\n"
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(builtin.Path)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, builtin.Path), []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Dir = dir
+	withTemplate := NewParser(cfg)
+	held := "---\ntitle: T\n---\n## Action items\n\n- [ ] Example: add an alert on the symptom — @owner, due 2024-01-01\n- [ ] Cap the pool\n"
+	if got := withTemplate.ActionItems([]byte(held)); len(got) != 1 || got[0].Title != "Cap the pool" {
+		t.Errorf("the template's example is kept: %+v", got)
+	}
+	for i, f := range files {
+		got, want := p.ActionItems([]byte(f)), p.Parse("", []byte(f)).ActionItems
+		if len(got) == 0 && len(want) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("file %d %q:\n got %+v\nwant %+v", i, f, got, want)
+		}
+	}
+}
+
+func FuzzActionItems(f *testing.F) {
+	for _, c := range actionItemsCases {
+		f.Add([]byte(c))
+	}
+	p := NewParser(config.Default())
+	f.Fuzz(func(t *testing.T, content []byte) {
+		got, want := p.ActionItems(content), p.Parse("", content).ActionItems
+		if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+			t.Fatalf("content %q:\n got %+v\nwant %+v", content, got, want)
+		}
+	})
+}
