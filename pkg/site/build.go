@@ -184,210 +184,338 @@ func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
 
 // build is Build; with st it reuses the repository st holds, when there
 // is one, instead of loading it, and keeps the build's state in st for
-// Builder.Update.
+// Builder.Update. It runs the stages of a buildRun in a row: stamp → load
+// → assemble → render → write → swap.
 func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
-	start := time.Now()
-	res := &Result{}
-	stage := func(name string, t0 time.Time) {
-		res.Stages = append(res.Stages, Stage{name, time.Since(t0)})
+	r := newBuildRun(opts)
+	defer r.close()
+	if fresh, err := r.checkStamp(); err != nil || fresh {
+		if err != nil {
+			return nil, err
+		}
+		return r.res, nil
 	}
+	stages := []func(context.Context) error{
+		func(ctx context.Context) error { return r.load(ctx, st) },
+		r.assemble, r.render, r.write,
+	}
+	for _, stage := range stages {
+		if err := stage(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.settle(); err != nil {
+		if r.failed {
+			return r.res, err
+		}
+		return nil, err
+	}
+	if err := r.swap(); err != nil {
+		return nil, err
+	}
+	st.keep(r.rp, r.b, r.opts.Out)
+	if err := r.record(); err != nil {
+		return nil, err
+	}
+	r.res.Elapsed = time.Since(r.start)
+	return r.res, nil
+}
+
+// buildRun is one build under way: the orchestrator of its stages and
+// what each hands on to the next. Every stage is a method that reads what
+// the stages before it left in the run, so a test can run one alone on a
+// run set up by hand. Work that overlaps the stages (the search index,
+// check's rules, the browser's index) runs in goroutines the stages start
+// and settle waits for.
+type buildRun struct {
+	opts  BuildOptions
+	res   *Result
+	start time.Time
+	// stamp is the inputs' stamp, "" when the build is not recorded
+	// (forced, or for serve, which builds into a fresh folder each time).
+	stamp string
+	rp    *repo.Repo
+	b     *builder
+	// out is the temporary folder the write stage fills and swap moves
+	// into place.
+	out *tmpdir.Dir
+	// index is the search index update under way beside the stages;
+	// checked is what check's rules found, once they ran.
+	index   *beside
+	checked chan []postmortem.Finding
+	// failed says settle's error comes with a whole result (ErrFindings,
+	// ErrHistory).
+	failed bool
+}
+
+// newBuildRun fills in opts' defaults and sweeps what builds of the same
+// output killed part way left behind.
+func newBuildRun(opts BuildOptions) *buildRun {
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Dir, "public")
 	}
-	res.Out = opts.Out
 	if opts.CacheDir == "" {
 		opts.CacheDir = repo.CacheDir(opts.Dir)
 	}
 	// What a build killed part way (kill -9, a power cut) left beside the
 	// output; folders another build is using are left alone.
 	sweepOut(opts.Out)
-	t0 := time.Now()
-	var stamp string
-	// serve builds into a fresh folder each time: no stamp to compare or keep.
-	if !opts.Force && !opts.Serve {
-		var err error
-		if stamp, err = inputStamp(opts); err != nil {
-			return nil, err
-		}
-		if sf, ok := upToDate(opts.CacheDir, opts.Out, stamp); ok {
-			stage("stamp", t0)
-			res.UpToDate = true
-			res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
-			res.Findings, res.Warnings, res.Notes, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.Notes, sf.IndexDir, sf.Found
-			res.Elapsed = time.Since(start)
-			return res, nil
-		}
+	return &buildRun{opts: opts, res: &Result{Out: opts.Out}, start: time.Now()}
+}
+
+// close waits for the work still running beside the stages, so that a
+// failed build leaves no index half written, and removes the temporary
+// output folder unless swap moved it into place.
+func (r *buildRun) close() {
+	if r.index != nil {
+		_ = r.index.wait() // the build has failed already
 	}
+	if r.out != nil {
+		_ = r.out.Remove()
+	}
+}
+
+// timed records that stage name took the time since t0.
+func (r *buildRun) timed(name string, t0 time.Time) {
+	r.res.Stages = append(r.res.Stages, Stage{name, time.Since(t0)})
+}
+
+// checkStamp is the stamp stage: it reports whether the output was built
+// from the same inputs, filling in the result recorded then.
+func (r *buildRun) checkStamp() (fresh bool, err error) {
+	if r.opts.Force || r.opts.Serve {
+		return false, nil
+	}
+	t0 := time.Now()
+	if r.stamp, err = inputStamp(r.opts); err != nil {
+		return false, err
+	}
+	sf, ok := upToDate(r.opts.CacheDir, r.opts.Out, r.stamp)
+	r.timed("stamp", t0)
+	if !ok {
+		return false, nil
+	}
+	res := r.res
+	res.UpToDate = true
+	res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
+	res.Findings, res.Warnings, res.Notes, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.Notes, sf.IndexDir, sf.Found
+	res.Elapsed = time.Since(r.start)
+	return true, nil
+}
+
+// load is the load stage: it reads the repository (or takes st's), starts
+// the search index update beside the stages that follow, and attaches the
+// history's field changes.
+func (r *buildRun) load(ctx context.Context, st *state) error {
+	t0 := time.Now()
 	// The fingerprint is taken before reading, so an edit made during the
 	// build makes the next build index again.
-	fp, err := repo.Fingerprint(ctx, opts.Dir)
+	fp, err := repo.Fingerprint(ctx, r.opts.Dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	endLoad := begin(opts.Progress, StageLoad, 0)
-	defer endLoad()
-	rp, err := st.load(ctx, opts)
+	defer begin(r.opts.Progress, StageLoad, 0)()
+	rp, err := st.load(ctx, r.opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := lint.Validate(rp.Config); err != nil {
-		return nil, err
+		return err
 	}
-	if !opts.Serve {
+	if !r.opts.Serve {
 		// serve starts on an empty repository too: the first postmortem
 		// appears as it is written.
 		if err := rp.NoneFound(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	res.Found = rp.Found()
-
+	r.rp = rp
+	r.res.Found = rp.Found()
 	// The search index is updated beside the history's field changes and
 	// the pages: it reads neither, and takes longest of all.
-	res.IndexDir = repo.IndexDir(opts.CacheDir)
-	indexDone := make(chan error, 1)
-	var indexTook time.Duration
-	go func() {
-		t := time.Now()
-		var err error
-		if !repo.IndexCurrent(opts.CacheDir, fp) {
-			end := begin(opts.Progress, StageIndex, 0)
-			err = safely(func() error {
-				_, err := repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
-				return err
-			})
-			end()
-		}
-		indexTook = time.Since(t)
-		indexDone <- err
-	}()
-	waitIndex := func() error {
-		if indexDone == nil {
+	r.res.IndexDir = repo.IndexDir(r.opts.CacheDir)
+	r.index = goBeside(func() error {
+		if repo.IndexCurrent(r.opts.CacheDir, fp) {
 			return nil
 		}
-		err := <-indexDone
-		indexDone = nil
-		res.Stages = append(res.Stages, Stage{"index (beside)", indexTook})
+		defer begin(r.opts.Progress, StageIndex, 0)()
+		return safely(func() error {
+			_, err := repo.UpdateIndex(ctx, r.opts.CacheDir, fp, rp.Set.Incidents)
+			return err
+		})
+	})
+	if err := rp.AttachFieldChanges(ctx); err != nil {
 		return err
 	}
-	defer waitIndex() // never leave the index half-written behind a failed build
+	r.timed("load", t0)
+	return nil
+}
 
-	if err := rp.AttachFieldChanges(ctx); err != nil {
-		return nil, err
-	}
-	endLoad()
-	stage("load", t0)
-
+// assemble is the assemble stage: it starts check's rules beside it, then
+// derives the site's views of the published incidents, their related
+// incidents and what the build learns across them.
+func (r *buildRun) assemble(ctx context.Context) error {
 	// check's rules read the parsed postmortems and their history only.
-	checked := make(chan []postmortem.Finding, 1)
+	r.checked = make(chan []postmortem.Finding, 1)
 	go func() {
 		var fs []postmortem.Finding
-		if opts.Check {
-			end := begin(opts.Progress, StageCheck, 0)
-			fs = lint.Run(ctx, rp.Config, rp.Set.Incidents, lint.Options{Root: rp.Root, Now: opts.CheckNow})
+		if r.opts.Check {
+			end := begin(r.opts.Progress, StageCheck, 0)
+			fs = lint.Run(ctx, r.rp.Config, r.rp.Set.Incidents, lint.Options{Root: r.rp.Root, Now: r.opts.CheckNow})
 			end()
 		}
-		checked <- fs
+		r.checked <- fs
 	}()
-	t0 = time.Now()
-	b, err := assemble(rp, opts)
+	t0 := time.Now()
+	b, err := assemble(r.rp, r.opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := b.relateByText(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	b.learn()
-	res.Warnings = rp.Warnings // learn adds a catalog it cannot read
-	stage("assemble", t0)
+	r.b = b
+	r.res.Warnings = r.rp.Warnings // learn adds a catalog it cannot read
+	r.timed("assemble", t0)
+	return nil
+}
 
-	t0 = time.Now()
-	endRender := begin(opts.Progress, StageRender, 0)
-	err = b.render(ctx)
-	endRender()
+// render is the render stage: what other pages show of each incident.
+func (r *buildRun) render(ctx context.Context) error {
+	t0 := time.Now()
+	end := begin(r.opts.Progress, StageRender, 0)
+	err := r.b.render(ctx)
+	end()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stage("render", t0)
+	r.timed("render", t0)
+	return nil
+}
 
-	t0 = time.Now()
-	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(opts.Out)), tmpPattern(opts.Out))
+// write is the write stage: every page, feed and asset into a temporary
+// folder beside the output, and the browser's search index beside them
+// (serve's pages ask its API instead).
+func (r *buildRun) write(ctx context.Context) error {
+	t0 := time.Now()
+	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(r.opts.Out)), tmpPattern(r.opts.Out))
 	if err != nil {
-		return nil, fmt.Errorf("build: %w", err)
+		return fmt.Errorf("build: %w", err)
 	}
-	defer td.Remove()
+	r.out = td
 	tmp := td.Path
-	// The browser's search index is built beside the pages (serve's
-	// pages ask its API instead); both are done before the swap.
-	type browserDone struct {
-		m   indexer.Manifest
-		err error
-	}
-	browser := make(chan browserDone, 1)
 	bctx, stopBrowser := context.WithCancel(ctx)
 	defer stopBrowser()
-	if !opts.Serve {
-		go func() {
-			end := begin(opts.Progress, StageBrowser, 0)
-			var m indexer.Manifest
-			err := safely(func() (err error) {
-				m, err = b.browserIndex(bctx, tmp)
-				return err
-			})
-			end()
-			browser <- browserDone{m, err}
-		}()
-	}
-	err = b.write(ctx, tmp)
+	var manifest indexer.Manifest
+	browser := goBeside(func() error {
+		if r.opts.Serve {
+			return nil
+		}
+		defer begin(r.opts.Progress, StageBrowser, 0)()
+		return safely(func() (err error) {
+			manifest, err = r.b.browserIndex(bctx, tmp)
+			return err
+		})
+	})
+	err = r.b.write(ctx, tmp)
 	if err != nil {
 		stopBrowser()
 	}
-	if !opts.Serve {
-		bd := <-browser
-		if err == nil {
-			err = bd.err
-		}
-		if err == nil {
-			err = b.writeBrowserManifest(tmp, bd.m)
-		}
+	if berr := browser.wait(); err == nil {
+		err = berr
+	}
+	if err == nil && !r.opts.Serve {
+		err = r.b.writeBrowserManifest(tmp, manifest)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stage("write", t0)
-	b.summarize(res)
-	if fs := <-checked; len(fs) > 0 {
+	r.timed("write", t0)
+	return nil
+}
+
+// settle gathers what ran beside the stages into the result: the counts
+// and findings, check's findings, the search index. With FailOnErrors it
+// fails the build, result and all, when a postmortem has an error or the
+// history could not be read.
+func (r *buildRun) settle() error {
+	res := r.res
+	r.b.summarize(res)
+	if fs := <-r.checked; len(fs) > 0 {
 		res.Findings = append(res.Findings, fs...)
 		postmortem.SortFindings(res.Findings)
 	}
-	if err := waitIndex(); err != nil {
-		return nil, err
+	if err := r.index.wait(); err != nil {
+		return err
 	}
-	if opts.FailOnErrors && slices.ContainsFunc(res.Findings, func(f postmortem.Finding) bool { return f.Level == postmortem.LevelError }) {
-		res.Elapsed = time.Since(start)
-		return res, ErrFindings
-	}
-	if opts.FailOnErrors && rp.HistoryError != nil {
-		res.Elapsed = time.Since(start)
-		return res, ErrHistory
-	}
-	if err := td.Keep(); err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	if err := swapDir(tmp, opts.Out); err != nil {
-		return nil, err
-	}
-	st.keep(rp, b, opts.Out)
-	// A build without the history it could not read is not up to date:
-	// the next one tries again (after `git fetch` repaired the pack, say).
-	if stamp != "" && rp.HistoryError == nil {
-		if err := writeBuildRecord(opts.CacheDir, opts.Out, buildRecord{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
-			Findings: res.Findings, Warnings: res.Warnings, Notes: res.Notes, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
-			return nil, err
+	res.Stages = append(res.Stages, Stage{"index (beside)", r.index.took})
+	if r.opts.FailOnErrors {
+		var err error
+		if slices.ContainsFunc(res.Findings, func(f postmortem.Finding) bool { return f.Level == postmortem.LevelError }) {
+			err = ErrFindings
+		} else if r.rp.HistoryError != nil {
+			err = ErrHistory
+		}
+		if err != nil {
+			r.failed = true
+			res.Elapsed = time.Since(r.start)
+			return err
 		}
 	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	return nil
+}
+
+// swap is the swap stage: the written site replaces the output folder.
+func (r *buildRun) swap() error {
+	if err := r.out.Keep(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	tmp := r.out.Path
+	r.out = nil
+	return swapDir(tmp, r.opts.Out)
+}
+
+// record keeps the stamp of the inputs and the result beside the output,
+// for the next build to find it up to date. A build without the history
+// it could not read is not up to date: the next one tries again (after
+// `git fetch` repaired the pack, say).
+func (r *buildRun) record() error {
+	if r.stamp == "" || r.rp.HistoryError != nil {
+		return nil
+	}
+	res := r.res
+	return writeBuildRecord(r.opts.CacheDir, r.opts.Out, buildRecord{Stamp: r.stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
+		Findings: res.Findings, Warnings: res.Warnings, Notes: res.Notes, IndexDir: res.IndexDir, Found: res.Found})
+}
+
+// beside is work running in a goroutine beside the build's stages.
+type beside struct {
+	done chan error
+	err  error
+	took time.Duration
+}
+
+// goBeside runs fn in a goroutine of its own.
+func goBeside(fn func() error) *beside {
+	w := &beside{done: make(chan error, 1)}
+	go func() {
+		t := time.Now()
+		err := fn()
+		w.took = time.Since(t)
+		w.done <- err
+	}()
+	return w
+}
+
+// wait waits for the work to end and returns its error; it can be called
+// again.
+func (w *beside) wait() error {
+	if w.done != nil {
+		w.err = <-w.done
+		w.done = nil
+	}
+	return w.err
 }
 
 // tmpPattern and oldPattern name the temporary folders beside the output
