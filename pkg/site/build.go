@@ -235,7 +235,7 @@ type buildRun struct {
 	// (forced, or for serve, which builds into a fresh folder each time).
 	stamp string
 	rp    *repo.Repo
-	b     *builder
+	b     *Assembly
 	// out is the temporary folder the write stage fills and swap moves
 	// into place.
 	out *tmpdir.Dir
@@ -371,10 +371,10 @@ func (r *buildRun) assemble(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.relateByText(ctx); err != nil {
+	if err := b.RelateByText(ctx); err != nil {
 		return err
 	}
-	b.learn()
+	b.Learn()
 	r.b = b
 	r.res.Warnings = r.rp.Warnings // learn adds a catalog it cannot read
 	r.timed("assemble", t0)
@@ -558,8 +558,11 @@ func swapDir(src, dst string) error {
 	return os.Chmod(dst, 0o755)
 }
 
-// builder holds one build's assembled state.
-type builder struct {
+// Assembly is one build's assembled site: the published incidents with
+// what the build derived of them, the templates and pages the write
+// stage made, and what the pages linked to. Package live keeps one
+// between updates and drives it through the methods in inplace.go.
+type Assembly struct {
 	opts     BuildOptions
 	repo     *repo.Repo
 	site     *Site
@@ -570,7 +573,7 @@ type builder struct {
 	pages    int
 	// What the last write made, for Builder.Update: the pages, the
 	// templates, and the hashes of the extra files.
-	jobs  []pageJob
+	jobs  []PageJob
 	tmpls map[string]*template.Template
 	sums  map[string][sha256.Size]byte
 	// frags are the cached fragments of the render pass under way; each
@@ -594,12 +597,12 @@ type builder struct {
 
 // assemble filters the incidents that will be published and derives the
 // views and indexes.
-func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
+func assemble(rp *repo.Repo, opts BuildOptions) (*Assembly, error) {
 	cfg := rp.Config
 	baseURL, from := publishedBase(opts, cfg.BaseURL)
 	now := opts.Now
 	if now.IsZero() {
-		now, _ = referenceTime(rp)
+		now, _ = ReferenceTime(rp)
 	}
 	s := &Site{
 		Title: cfg.Title, BaseURL: strings.TrimSuffix(baseURL, "/") + "/", BasePath: basePath(baseURL),
@@ -613,7 +616,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		{"Lessons", pathLessons}, {"Tags", pathTags}, {"Services", pathServices},
 		{"Metrics", pathMetrics}, {"Review digest", pathDigest}, {"Search", pathSearch},
 	}
-	b := &builder{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
+	b := &Assembly{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
 		pageSize: opts.PageSize, md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
 	for _, n := range []string{baseURLNote(baseURL, from, opts.Serve), robotsNote(s.BasePath, s.NoIndex, opts.Serve)} {
 		if n != "" {
@@ -624,13 +627,13 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		b.pageSize = 50
 	}
 	for _, inc := range rp.Set.Incidents {
-		if !b.publishes(inc) {
+		if !b.Publishes(inc) {
 			continue
 		}
 		v := &Incident{Incident: inc, Path: b.pathFor(inc)}
 		b.byID[strings.ToLower(inc.ID)] = v
 		b.bySource[inc.Source] = v
-		b.derive(v)
+		b.Derive(v)
 		s.Incidents = append(s.Incidents, v)
 	}
 	sortNewestFirst(s.Incidents)
@@ -638,15 +641,15 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	return b, nil
 }
 
-// publishes says whether an incident has a page in this build: not broken,
+// Publishes says whether an incident has a page in this build: not broken,
 // not a draft (unless Drafts), not internal for a public audience.
-func (b *builder) publishes(inc *postmortem.Incident) bool {
+func (b *Assembly) Publishes(inc *postmortem.Incident) bool {
 	return b.leftOutFor(inc) == ""
 }
 
 // leftOutFor says why an incident has no page in this build: "broken",
 // "draft" or "internal"; "" when it has one.
-func (b *builder) leftOutFor(inc *postmortem.Incident) string {
+func (b *Assembly) leftOutFor(inc *postmortem.Incident) string {
 	switch {
 	case inc.Broken:
 		return "broken"
@@ -659,7 +662,7 @@ func (b *builder) leftOutFor(inc *postmortem.Incident) string {
 }
 
 // leftOut counts the incidents without a page by reason.
-func (b *builder) leftOut() LeftOut {
+func (b *Assembly) leftOut() LeftOut {
 	var l LeftOut
 	for _, inc := range b.repo.Set.Incidents {
 		switch b.leftOutFor(inc) {
@@ -680,7 +683,7 @@ func (b *builder) leftOut() LeftOut {
 // URL and later duplicates get their file name appended, as does an id
 // that names what the site writes in incidents/ itself (its list page
 // index.html, the pages of that list under page/).
-func (b *builder) pathFor(inc *postmortem.Incident) string {
+func (b *Assembly) pathFor(inc *postmortem.Incident) string {
 	_, dup := b.byID[strings.ToLower(inc.ID)]
 	reserved := reservedID(inc.ID)
 	p := incidentPath(inc.ID)
@@ -713,9 +716,9 @@ func reservedID(id string) bool {
 	return false
 }
 
-// derive fills in what the pages show of an incident beside its model:
+// Derive fills in what the pages show of an incident beside its model:
 // action item counts, repository links and the placed timeline.
-func (b *builder) derive(v *Incident) {
+func (b *Assembly) Derive(v *Incident) {
 	v.Open, v.Overdue = 0, 0
 	for _, a := range v.ActionItems {
 		// An item whose status is unknown is not counted open: nothing
@@ -732,9 +735,9 @@ func (b *builder) derive(v *Incident) {
 	}
 }
 
-// referenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
+// ReferenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
 // postmortem, else the clock; clock says it is the last.
-func referenceTime(rp *repo.Repo) (t time.Time, clock bool) {
+func ReferenceTime(rp *repo.Repo) (t time.Time, clock bool) {
 	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return time.Unix(n, 0).UTC(), false
@@ -867,9 +870,9 @@ func relateRows(incs []*Incident, n int, rows []int) {
 // edit changes only the lists that share a tag or service with it.
 const relatedTextMax = 3000
 
-// relatedFromText says whether related incidents are found by
+// RelatedFromText says whether related incidents are found by
 // indexer.Relations.
-func (b *builder) relatedFromText() bool {
+func (b *Assembly) RelatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedTextMax
 	if b.opts.relatedTextMax != 0 {
 		limit = b.opts.relatedTextMax
@@ -877,14 +880,14 @@ func (b *builder) relatedFromText() bool {
 	return n >= 2 && n <= limit
 }
 
-// relateByText replaces each incident's related list with indexer.Relations'
+// RelateByText replaces each incident's related list with indexer.Relations'
 // answer among the published incidents (shared tags and services plus
 // similar text), after those named in the front matter and filled up from
 // the overlap list. It depends on the incidents alone, so every build of
 // the same postmortems finds the same lists.
-func (b *builder) relateByText(ctx context.Context) error {
+func (b *Assembly) RelateByText(ctx context.Context) error {
 	incs := b.site.Incidents
-	if !b.relatedFromText() {
+	if !b.RelatedFromText() {
 		return nil
 	}
 	models := make([]*postmortem.Incident, len(incs))
@@ -918,9 +921,9 @@ func (b *builder) relateByText(ctx context.Context) error {
 }
 
 // render turns every incident's Markdown into HTML on all cores.
-func (b *builder) render(ctx context.Context) error {
+func (b *Assembly) render(ctx context.Context) error {
 	incs := b.site.Incidents
-	return parallel(ctx, len(incs), func(i int) error { return b.renderOne(incs[i]) })
+	return parallel(ctx, len(incs), func(i int) error { return b.RenderLessons(incs[i]) })
 }
 
 // parallel calls fn for 0..n-1 on every core and returns the first error
@@ -971,10 +974,10 @@ func safely(fn func() error) (err error) {
 	return fn()
 }
 
-// renderOne renders what other pages show of an incident: its lessons.
+// RenderLessons renders what other pages show of an incident: its lessons.
 // The body is rendered by renderBody just before its page is written, so
 // the HTML of 10,000 pages is never held at once.
-func (b *builder) renderOne(v *Incident) error {
+func (b *Assembly) RenderLessons(v *Incident) error {
 	v.Lessons, v.lessonLinks = "", linkSet{}
 	if sec := v.Section(postmortem.SectionLessons); sec != nil {
 		lo, err := b.md.Render([]byte(sec.Text), &resolver{b: b, from: v.Source, links: &v.lessonLinks})
@@ -996,7 +999,7 @@ func lessonIDPrefix(v *Incident) string {
 
 // findings are the problems found while writing the pages: links in
 // postmortems, and theme files left out.
-func (b *builder) findings() []postmortem.Finding {
+func (b *Assembly) findings() []postmortem.Finding {
 	out := slices.Concat(b.themeFindings, b.pathFindings)
 	for _, v := range b.site.Incidents {
 		out = append(out, v.bodyFindings...)
@@ -1008,7 +1011,7 @@ func (b *builder) findings() []postmortem.Finding {
 // postmortems to their pages, other files inside the repository to copied
 // attachments. It notes in links what it looked up and what it copies.
 type resolver struct {
-	b     *builder
+	b     *Assembly
 	from  string
 	links *linkSet
 	// refused maps a destination Resolve gave no working link to the

@@ -1,21 +1,15 @@
 package site
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -54,7 +48,7 @@ func NewBuilder(opts BuildOptions) *Builder {
 type state struct {
 	rp    *repo.Repo
 	reuse bool // build() takes rp instead of loading the repository
-	b     *builder
+	b     *Assembly
 	out   string
 	head  string // HEAD when the repository was loaded; "" without history
 	clock bool   // Now came from the clock: updates keep it
@@ -94,7 +88,7 @@ func (st *state) load(ctx context.Context, opts BuildOptions) (*repo.Repo, error
 }
 
 // keep records a finished whole build (st may be nil).
-func (st *state) keep(rp *repo.Repo, b *builder, out string) {
+func (st *state) keep(rp *repo.Repo, b *Assembly, out string) {
 	if st == nil {
 		return
 	}
@@ -111,8 +105,8 @@ func (st *state) keep(rp *repo.Repo, b *builder, out string) {
 			st.symlinks = true // a broken link or one leading out: its target may appear
 		}
 	}
-	st.files = b.attachments()
-	st.looked = b.looked()
+	st.files = b.Attachments()
+	st.looked = b.LookedUp()
 }
 
 // Build builds the whole site into out, reading the repository afresh.
@@ -129,7 +123,7 @@ func (bl *Builder) build(ctx context.Context, out string, reuse *state) (*Result
 	if reuse != nil {
 		st.rp, st.reuse, st.head, st.hist = reuse.rp, true, reuse.head, reuse.hist
 		if reuse.clock {
-			opts.Now = reuse.b.site.Now
+			opts.Now = reuse.b.Site().Now
 		}
 	}
 	bl.st = nil
@@ -140,7 +134,7 @@ func (bl *Builder) build(ctx context.Context, out string, reuse *state) (*Result
 	st.reuse = false
 	// A reference time read from the clock stays that of this build for
 	// the updates that follow, so that their pages agree with the rest.
-	_, clock := referenceTime(st.rp)
+	_, clock := ReferenceTime(st.rp)
 	st.clock = reuse != nil && reuse.clock || bl.opts.Now.IsZero() && clock
 	// The whole build brought the index up to date beside the pages.
 	st.indexed = true
@@ -308,7 +302,7 @@ type changes struct {
 // overridesTemplates says whether the repository's theme folder has
 // templates of its own.
 func overridesTemplates(opts BuildOptions) bool {
-	dir := themeDir(opts)
+	dir := ThemeDir(opts)
 	found := false
 	_ = filepath.WalkDir(filepath.Join(dir, "templates"), func(_ string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -325,7 +319,7 @@ func overridesTemplates(opts BuildOptions) bool {
 // must be built from the repository read again.
 func (st *state) classify(opts BuildOptions, changed []string) (c changes, why string) {
 	theme := ""
-	if rel, err := filepath.Rel(opts.Dir, themeDir(opts)); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(opts.Dir, ThemeDir(opts)); err == nil && !strings.HasPrefix(rel, "..") {
 		theme = filepath.ToSlash(rel)
 	}
 	seen := map[string]bool{}
@@ -483,26 +477,12 @@ func (st *state) knownUnder(dir string) bool {
 	return false
 }
 
-// looked are the repository paths the rendered Markdown looked up.
-func (b *builder) looked() map[string]bool {
-	out := map[string]bool{}
-	for _, v := range b.site.Incidents {
-		for _, p := range v.lessonLinks.looked {
-			out[p] = true
-		}
-		for _, p := range v.bodyLinks.looked {
-			out[p] = true
-		}
-	}
-	return out
-}
-
 // update applies edits to the given postmortems. It returns a reason
 // instead when the whole site must be built again from the kept
 // repository (already updated).
 func (st *state) update(ctx context.Context, opts BuildOptions, edited []string) (*Result, string, error) {
 	rp, b := st.rp, st.b
-	s := b.site
+	s := b.Site()
 	res := &Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir), InPlace: true}
 	t0 := time.Now()
 	stage := func(name string) {
@@ -528,9 +508,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		i := st.index[inc.Source]
 		prev := rp.Set.Incidents[i]
 		rp.Set.Incidents[i] = inc
-		v := b.bySource[inc.Source]
+		v := b.Published(inc.Source)
 		switch {
-		case (v != nil) != b.publishes(inc):
+		case (v != nil) != b.Publishes(inc):
 			whole = inc.Source + " was published or withdrawn"
 		case v != nil && inc.ID != prev.ID:
 			whole = inc.Source + " changed its id"
@@ -543,7 +523,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	if scalesMoved(rp) {
 		return nil, "", errScalesMoved
 	}
-	if now, _ := referenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
+	if now, _ := ReferenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
 		whole = "the reference time moved"
 	}
 	if whole == "" && overridesTemplates(opts) {
@@ -557,17 +537,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		return nil, whole, nil
 	}
 	for v := range old {
-		b.derive(v)
+		b.Derive(v)
 	}
-	prevOrder := s.Incidents
-	s.Incidents = make([]*Incident, 0, len(prevOrder))
-	for _, inc := range rp.Set.Incidents {
-		if v := b.bySource[inc.Source]; v != nil {
-			s.Incidents = append(s.Incidents, v)
-		}
-	}
-	sortNewestFirst(s.Incidents)
-	reordered := !slices.Equal(prevOrder, s.Incidents)
+	reordered := b.Reorder()
 	relChanged, err := st.relate(ctx, old, reordered)
 	if err != nil {
 		return nil, "", err
@@ -578,9 +550,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	for _, v := range s.Incidents {
 		seenBefore[v] = v.SeenBefore
 	}
-	b.learn()
+	b.Learn()
 	for _, v := range s.Incidents {
-		if !sameSeen(seenBefore[v], v.SeenBefore) {
+		if !SameSeen(seenBefore[v], v.SeenBefore) {
 			if relChanged == nil {
 				relChanged = map[*Incident]bool{}
 			}
@@ -588,7 +560,7 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 		}
 	}
 	for v := range old {
-		if err := b.renderOne(v); err != nil {
+		if err := b.RenderLessons(v); err != nil {
 			return nil, "", err
 		}
 	}
@@ -596,24 +568,24 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 
 	// The edited incidents are the same pointers as before: what was
 	// cached of them is stale.
-	b.frags.m.Clear()
-	seen := b.probe(old)
-	jobs := b.pageJobs()
-	prev := make(map[string]pageJob, len(b.jobs))
-	for _, j := range b.jobs {
-		prev[j.page.Path] = j
+	b.ForgetFragments()
+	seen := probe(b, old)
+	jobs := b.PageJobs()
+	prev := make(map[string]PageJob, len(b.Written()))
+	for _, j := range b.Written() {
+		prev[j.Page.Path] = j
 	}
-	var dirty []pageJob
+	var dirty []PageJob
 	for _, j := range jobs {
-		o, ok := prev[j.page.Path]
-		delete(prev, j.page.Path)
+		o, ok := prev[j.Page.Path]
+		delete(prev, j.Page.Path)
 		if !ok || pageDiffers(o, j, old, relChanged, seen) {
 			dirty = append(dirty, j)
 		}
 	}
 	var removed []string
 	for p := range prev {
-		removed = append(removed, fileFor(p))
+		removed = append(removed, PageFile(p))
 	}
 	stage("compare")
 
@@ -636,9 +608,9 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	if err != nil {
 		return nil, "", err
 	}
-	files := b.attachments()
+	files := b.Attachments()
 	added, gone := diffSorted(st.files, files)
-	if err := b.copyAttachments(staging, added); err != nil {
+	if err := b.CopyAttachments(staging, added); err != nil {
 		return nil, "", err
 	}
 	for _, p := range added {
@@ -654,22 +626,22 @@ func (st *state) update(ctx context.Context, opts BuildOptions, edited []string)
 	}
 	committed = true
 	stage("write")
-	b.jobs, b.pages = jobs, len(jobs)
-	st.files, st.looked = files, b.looked()
+	b.Wrote(jobs)
+	st.files, st.looked = files, b.LookedUp()
 	res.Written, res.Removed = len(staged), len(removed)
 	st.summarize(res, fresh)
 	return res, "", nil
 }
 
-// summarize is builder.summarize after an update: findings are found
+// summarize is Assembly.summarize after an update: findings are found
 // again only for the files parsed again (inline disables and rule levels
 // are per file), which saves reading every body for disables.
 func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
 	b, rp := st.b, st.rp
 	for _, inc := range fresh {
 		raw := slices.Clone(inc.Findings)
-		if v := b.bySource[inc.Source]; v != nil {
-			raw = append(raw, v.bodyFindings...)
+		if v := b.Published(inc.Source); v != nil {
+			raw = append(raw, b.PageFindings(v)...)
 		}
 		postmortem.SortFindings(raw)
 		st.findings[inc.Source] = lint.Apply(rp.Config, []*postmortem.Incident{inc}, raw)
@@ -679,22 +651,7 @@ func (st *state) summarize(res *Result, fresh []*postmortem.Incident) {
 		res.Findings = append(res.Findings, fs...)
 	}
 	postmortem.SortFindings(res.Findings)
-	res.Warnings = rp.Warnings
-	res.Notes = b.notes
-	res.Incidents, res.Pages = len(b.site.Incidents), b.pages
-	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
-	res.LeftOut = b.leftOut()
-	res.Uncommitted = countUncommitted(b.site.Incidents)
-}
-
-func countUncommitted(incs []*Incident) int {
-	n := 0
-	for _, v := range incs {
-		if v.History != nil && v.History.Uncommitted {
-			n++
-		}
-	}
-	return n
+	b.Count(res)
 }
 
 // parse parses the given postmortems (again), with every other postmortem
@@ -776,7 +733,7 @@ func (st *state) settle(ctx context.Context, opts BuildOptions, fresh []*postmor
 // (relateByText) are found again on every edit: any text can change them.
 func (st *state) relate(ctx context.Context, old map[*Incident]*Incident, reordered bool) (map[*Incident]bool, error) {
 	b := st.b
-	incs := b.site.Incidents
+	incs := b.Site().Incidents
 	// The lists that can change are those of incidents sharing a tag or a
 	// service with an edited one, before or after, or naming it, and its
 	// own; all of them when the order (which breaks ties) changed.
@@ -785,25 +742,25 @@ func (st *state) relate(ctx context.Context, old map[*Incident]*Incident, reorde
 		if slices.Equal(v.Tags, o.Tags) && slices.Equal(v.Services, o.Services) && slices.Equal(v.Incident.Related, o.Incident.Related) {
 			continue
 		}
-		ids[lower(v.ID)] = true
+		ids[strings.ToLower(v.ID)] = true
 		for _, x := range []*Incident{v, o} {
 			for _, t := range x.Tags {
-				keys["t:"+lower(t)] = true
+				keys["t:"+strings.ToLower(t)] = true
 			}
 			for _, sv := range x.Services {
-				keys["s:"+lower(sv)] = true
+				keys["s:"+strings.ToLower(sv)] = true
 			}
 		}
 	}
 	var rows []int
 	for i, v := range incs {
-		if ids[lower(v.ID)] || slices.ContainsFunc(v.Tags, func(t string) bool { return keys["t:"+lower(t)] }) ||
-			slices.ContainsFunc(v.Services, func(sv string) bool { return keys["s:"+lower(sv)] }) ||
-			slices.ContainsFunc(v.Incident.Related, func(id string) bool { return ids[lower(id)] }) {
+		if ids[strings.ToLower(v.ID)] || slices.ContainsFunc(v.Tags, func(t string) bool { return keys["t:"+strings.ToLower(t)] }) ||
+			slices.ContainsFunc(v.Services, func(sv string) bool { return keys["s:"+strings.ToLower(sv)] }) ||
+			slices.ContainsFunc(v.Incident.Related, func(id string) bool { return ids[strings.ToLower(id)] }) {
 			rows = append(rows, i)
 		}
 	}
-	all := reordered || b.relatedFromText()
+	all := reordered || b.RelatedFromText()
 	if !all && len(rows) == 0 {
 		return nil, nil
 	}
@@ -814,8 +771,8 @@ func (st *state) relate(ctx context.Context, old map[*Incident]*Incident, reorde
 	if all {
 		rows = nil
 	}
-	relateRows(incs, 5, rows)
-	if err := b.relateByText(ctx); err != nil {
+	b.RelateRows(rows)
+	if err := b.RelateByText(ctx); err != nil {
 		return nil, err
 	}
 	changed := map[*Incident]bool{}
@@ -839,20 +796,20 @@ func (s seenAs) differs(v *Incident, tmpl string) bool { return s[v] != nil && s
 // nothing of it that changed. This holds whatever the theme shows of an
 // incident, as long as a template draws each incident from that incident
 // alone.
-func (b *builder) probe(old map[*Incident]*Incident) seenAs {
+func probe(b *Assembly, old map[*Incident]*Incident) seenAs {
 	out := seenAs{}
 	var buf1, buf2 bytes.Buffer
 	for v, o := range old {
 		out[v] = map[string]bool{}
 		for _, tmpl := range []string{"list", "timeline", "digest", "home", "lessons", "actions", "incident"} {
-			t := b.tmpls[tmpl]
+			t := b.Template(tmpl)
 			if t == nil {
 				continue
 			}
 			buf1.Reset()
 			buf2.Reset()
-			e1 := t.ExecuteTemplate(&buf1, "layout", b.probePage(tmpl, o))
-			e2 := t.ExecuteTemplate(&buf2, "layout", b.probePage(tmpl, v))
+			e1 := t.ExecuteTemplate(&buf1, "layout", probePage(b, tmpl, o))
+			e2 := t.ExecuteTemplate(&buf2, "layout", probePage(b, tmpl, v))
 			out[v][tmpl] = e1 != nil || e2 != nil || !bytes.Equal(buf1.Bytes(), buf2.Bytes())
 		}
 	}
@@ -860,9 +817,9 @@ func (b *builder) probe(old map[*Incident]*Incident) seenAs {
 }
 
 // probePage is a page of template tmpl that shows v as other pages do.
-func (b *builder) probePage(tmpl string, v *Incident) *Page {
+func probePage(b *Assembly, tmpl string, v *Incident) *Page {
 	one := []*Incident{v}
-	p := &Page{Site: b.site, Kind: tmpl, Title: "probe", Path: "probe/"}
+	p := &Page{Site: b.Site(), Kind: tmpl, Title: "probe", Path: "probe/"}
 	switch tmpl {
 	case "list":
 		p.Incidents, p.Pager = one, &Pager{Page: 1, Pages: 1}
@@ -875,7 +832,7 @@ func (b *builder) probePage(tmpl string, v *Incident) *Page {
 	case "actions":
 		g := Group{Title: "probe"}
 		for k := range v.ActionItems {
-			g.Actions = append(g.Actions, newAction(v, k, b.site.Now))
+			g.Actions = append(g.Actions, NewAction(v, k, b.Site().Now))
 		}
 		p.Groups = []Group{g}
 	case "incident":
@@ -887,12 +844,12 @@ func (b *builder) probePage(tmpl string, v *Incident) *Page {
 // pageDiffers reports whether a page must be rendered again: its data
 // differ from the last build's, or it shows an edited incident in a way
 // that changed (old holds the edited incidents as they were).
-func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Incident]bool, seen seenAs) bool {
-	a, c := o.page, n.page
-	if o.tmpl != n.tmpl || a.Kind != c.Kind || a.Title != c.Title || a.Description != c.Description || a.Incident != c.Incident {
+func pageDiffers(o, n PageJob, old map[*Incident]*Incident, relChanged map[*Incident]bool, seen seenAs) bool {
+	a, c := o.Page, n.Page
+	if o.Template != n.Template || a.Kind != c.Kind || a.Title != c.Title || a.Description != c.Description || a.Incident != c.Incident {
 		return true
 	}
-	shown := func(v *Incident) bool { return seen.differs(v, n.tmpl) }
+	shown := func(v *Incident) bool { return seen.differs(v, n.Template) }
 	sameList := func(x, y []*Incident) bool {
 		return slices.Equal(x, y) && !slices.ContainsFunc(y, shown)
 	}
@@ -933,7 +890,7 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 			x, y := g.Actions[j], k.Actions[j]
 			// An action is its incident's item number item; the probe
 			// says whether an edited incident's items look different.
-			if x.Incident != y.Incident || x.item != y.item || x.Overdue != y.Overdue || shown(y.Incident) {
+			if x.Incident != y.Incident || x.Item() != y.Item() || x.Overdue != y.Overdue || shown(y.Incident) {
 				return true
 			}
 		}
@@ -945,195 +902,6 @@ func pageDiffers(o, n pageJob, old map[*Incident]*Incident, relChanged map[*Inci
 		}
 	}
 	return false
-}
-
-// stage renders the dirty pages, the extra files that changed and, when
-// an edited incident's entry changed, the API file into staging, and
-// returns their site-relative paths.
-func (st *state) stage(ctx context.Context, staging string, dirty []pageJob, old map[*Incident]*Incident, catalog bool) ([]string, error) {
-	b := st.b
-	// The files beside the pages are made while the pages render: the
-	// largest page (timeline, action items) keeps one core busy alone.
-	// They read nothing that rendering a page writes.
-	var others []string
-	othersDone := make(chan error, 1)
-	go func() {
-		var err error
-		others, err = st.stageOthers(staging, old, catalog)
-		othersDone <- err
-	}()
-	// The largest pages first, so that the one or two that take longest
-	// do not start last.
-	slices.SortStableFunc(dirty, func(x, y pageJob) int { return y.page.size() - x.page.size() })
-	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	err := parallel(ctx, len(dirty), func(i int) error { return b.writePage(staging, dirty[i], bufs) })
-	if oerr := <-othersDone; err == nil {
-		err = oerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	staged := make([]string, 0, len(dirty)+len(others))
-	for _, j := range dirty {
-		staged = append(staged, fileFor(j.page.Path))
-	}
-	return append(staged, others...), nil
-}
-
-// stageOthers writes the extra files that changed and the API file, when
-// it changed, into staging.
-func (st *state) stageOthers(staging string, old map[*Incident]*Incident, catalog bool) ([]string, error) {
-	b := st.b
-	extras, err := b.extraFiles(catalog)
-	if err != nil {
-		return nil, err
-	}
-	var staged []string
-	sums := maps.Clone(b.sums)
-	for _, f := range extras {
-		sums[f.rel] = sha256.Sum256(f.data)
-		if sums[f.rel] == b.sums[f.rel] {
-			continue
-		}
-		if err := writeFile(staging, f.rel, f.data); err != nil {
-			return nil, err
-		}
-		staged = append(staged, f.rel)
-	}
-	b.sums = sums
-	api, err := st.stageAPI(staging, old)
-	if err != nil {
-		return nil, err
-	}
-	return append(staged, api...), nil
-}
-
-// catalogChanged says whether an edited incident's entry in the search
-// page's catalog changed.
-func catalogChanged(old map[*Incident]*Incident) bool {
-	for v, o := range old {
-		e1, s1 := toCatalog(o)
-		e2, s2 := toCatalog(v)
-		if s1 != s2 || !reflect.DeepEqual(e1, e2) {
-			return true
-		}
-	}
-	return false
-}
-
-// size is a rough measure of the work of rendering a page.
-func (p *Page) size() int {
-	n := len(p.Incidents)
-	if p.Incident != nil {
-		n += 20
-	}
-	for _, g := range p.Groups {
-		n += len(g.Incidents) + len(g.Actions) + 10*len(g.Lessons)
-	}
-	return n
-}
-
-// stageAPI writes api/incidents.json into staging when an entry changed
-// or the order did: the new entries, and the others copied from the
-// current file in runs. The spans are moved on only once it is written.
-func (st *state) stageAPI(staging string, old map[*Incident]*Incident) ([]string, error) {
-	b := st.b
-	entries := map[*Incident][]byte{}
-	changed := false
-	cur, err := os.Open(filepath.Join(st.out, filepath.FromSlash(apiFile)))
-	if err != nil {
-		return nil, fmt.Errorf("update: %w", err)
-	}
-	defer cur.Close()
-	for v := range old {
-		data, err := b.apiEntry(v)
-		if err != nil {
-			return nil, err
-		}
-		entries[v] = data
-		if !changed {
-			was := make([]byte, v.api.n)
-			if _, err := cur.ReadAt(was, v.api.off); err != nil {
-				return nil, fmt.Errorf("%s: %w", cur.Name(), err)
-			}
-			changed = !bytes.Equal(was, data)
-		}
-	}
-	incs := b.site.Incidents
-	for i, v := range incs {
-		// Entries are contiguous in the order of the site; any other
-		// order was a move.
-		changed = changed || i > 0 && v.api.off != incs[i-1].api.off+incs[i-1].api.n+int64(len(apiSep))
-	}
-	if !changed {
-		return nil, nil
-	}
-	name := filepath.Join(staging, filepath.FromSlash(apiFile))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, err
-	}
-	w := &apiWriter{w: bufio.NewWriterSize(f, 1<<16)}
-	spans := make([]span, len(incs))
-	// run is a stretch of the current file, entries and separators,
-	// still to be copied.
-	var run span
-	flush := func() error {
-		if run.n == 0 {
-			return nil
-		}
-		if err := w.w.Flush(); err != nil {
-			return err
-		}
-		// Straight from file to file (copy_file_range on Linux).
-		if _, err := cur.Seek(run.off, io.SeekStart); err != nil {
-			return err
-		}
-		n, err := io.CopyN(f, cur, run.n)
-		w.off += n
-		run = span{}
-		return err
-	}
-	for i, v := range incs {
-		if data, ok := entries[v]; ok {
-			if err = flush(); err != nil {
-				break
-			}
-			spans[i] = w.entry(i, data)
-			continue
-		}
-		if run.n > 0 && v.api.off == run.off+run.n+int64(len(apiSep)) {
-			// The separator before it is in the current file too.
-			spans[i] = span{w.off + run.n + int64(len(apiSep)), v.api.n}
-			run.n += int64(len(apiSep)) + v.api.n
-			continue
-		}
-		if err = flush(); err != nil {
-			break
-		}
-		w.sep(i)
-		spans[i] = span{w.off, v.api.n}
-		run = v.api
-	}
-	if err == nil {
-		err = flush()
-	}
-	if err == nil {
-		err = w.close(len(incs))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	for i, v := range incs {
-		v.api = spans[i]
-	}
-	return []string{apiFile}, nil
 }
 
 // diffSorted returns what b has that a has not, and what a has that b
@@ -1187,18 +955,46 @@ func commit(staging, out string, staged, removed []string) error {
 	return errors.Join(errs...)
 }
 
-// summarize fills in a result's counts and findings from the site.
-func (b *builder) summarize(res *Result) {
-	rp := b.repo
-	res.Warnings = rp.Warnings
-	res.Notes = b.notes
-	res.Incidents = len(b.site.Incidents)
-	res.Pages = b.pages
-	res.Skipped = len(rp.Set.Incidents) - len(b.site.Incidents)
-	res.LeftOut = b.leftOut()
-	// The repository's rule levels and inline disables apply to the build's
-	// findings too, so --strict fails on what check calls an error.
-	res.Findings = lint.Apply(rp.Config, rp.Set.Incidents, append(rp.Set.AllFindings(), b.findings()...))
-	postmortem.SortFindings(res.Findings)
-	res.Uncommitted = countUncommitted(b.site.Incidents)
+// stage renders the dirty pages, the extra files that changed and, when
+// an edited incident's entry changed, the API file into staging, and
+// returns their site-relative paths.
+func (st *state) stage(ctx context.Context, staging string, dirty []PageJob, old map[*Incident]*Incident, catalog bool) ([]string, error) {
+	a := st.b
+	edited := make([]*Incident, 0, len(old))
+	for v := range old {
+		edited = append(edited, v)
+	}
+	// The files beside the pages are made while the pages render: the
+	// largest page (timeline, action items) keeps one core busy alone.
+	// They read nothing that rendering a page writes.
+	var others []string
+	othersDone := make(chan error, 1)
+	go func() {
+		extras, err := a.WriteChangedExtras(staging, catalog)
+		if err == nil {
+			var api []string
+			api, err = a.SpliceAPI(staging, st.out, edited)
+			others = append(extras, api...)
+		}
+		othersDone <- err
+	}()
+	pages, err := a.WritePages(ctx, staging, dirty)
+	if oerr := <-othersDone; err == nil {
+		err = oerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(pages, others...), nil
+}
+
+// catalogChanged says whether an edited incident's entry in the search
+// page's catalog changed.
+func catalogChanged(old map[*Incident]*Incident) bool {
+	for v, o := range old {
+		if CatalogEntryChanged(o, v) {
+			return true
+		}
+	}
+	return false
 }

@@ -408,7 +408,7 @@ func TestAPIMatchesExport(t *testing.T) {
 		if err := postmortem.WriteJSON(&want, incs); err != nil {
 			t.Fatal(err)
 		}
-		b := &builder{site: &Site{BasePath: "/"}}
+		b := &Assembly{site: &Site{BasePath: "/"}}
 		for _, inc := range incs {
 			b.site.Incidents = append(b.site.Incidents, &Incident{Incident: inc})
 		}
