@@ -85,9 +85,10 @@ type BuildOptions struct {
 	// changes the site.
 	Check    bool
 	CheckNow time.Time
-
-	// relatedTextMax replaces the constant of that name in tests.
-	relatedTextMax int
+	// RelatedTextMax, when not 0, replaces relatedTextMax: the largest
+	// site whose related incidents are found by text as well as by tags
+	// and services. Tests set it to try both ways on small sites.
+	RelatedTextMax int
 }
 
 // Result summarises a build.
@@ -113,12 +114,12 @@ type Result struct {
 	Stages  []Stage
 	// UpToDate is true when the output had been built from the same inputs
 	// and nothing was written; the counts and findings are those recorded.
-	// After Builder.Update it says that no change concerned the site.
+	// After live.Site.Update it says that no change concerned the site.
 	UpToDate bool
-	// Rebuilt says why Builder.Update built the whole site; "" when it
+	// Rebuilt says why live.Site.Update built the whole site; "" when it
 	// updated the site in place (or Build built it).
 	Rebuilt string
-	// InPlace is true when Builder.Update updated the site in its folder;
+	// InPlace is true when live.Site.Update updated the site in its folder;
 	// Written and Removed count the files it replaced and removed.
 	InPlace          bool
 	Written, Removed int
@@ -179,46 +180,47 @@ type Stage struct {
 
 // Build builds the site of a repository into opts.Out.
 func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
-	return build(ctx, opts, nil)
+	res, _, err := BuildFrom(ctx, opts, nil)
+	return res, err
 }
 
-// build is Build; with st it reuses the repository st holds, when there
-// is one, instead of loading it, and keeps the build's state in st for
-// Builder.Update. It runs the stages of a buildRun in a row: stamp → load
-// → assemble → render → write → swap.
-func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
+// BuildFrom is Build from rp, a repository already loaded (nil loads it),
+// returning the assembled site beside the result when the build
+// succeeded: package live keeps it to update the site in place. It runs
+// the stages of a buildRun in a row: stamp → load → assemble → render →
+// write → swap.
+func BuildFrom(ctx context.Context, opts BuildOptions, rp *repo.Repo) (*Result, *Assembly, error) {
 	r := newBuildRun(opts)
 	defer r.close()
 	if fresh, err := r.checkStamp(); err != nil || fresh {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return r.res, nil
+		return r.res, nil, nil
 	}
 	stages := []func(context.Context) error{
-		func(ctx context.Context) error { return r.load(ctx, st) },
+		func(ctx context.Context) error { return r.load(ctx, rp) },
 		r.assemble, r.render, r.write,
 	}
 	for _, stage := range stages {
 		if err := stage(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := r.settle(); err != nil {
 		if r.failed {
-			return r.res, err
+			return r.res, nil, err
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if err := r.swap(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	st.keep(r.rp, r.b, r.opts.Out)
 	if err := r.record(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r.res.Elapsed = time.Since(r.start)
-	return r.res, nil
+	return r.res, r.b, nil
 }
 
 // buildRun is one build under way: the orchestrator of its stages and
@@ -303,10 +305,10 @@ func (r *buildRun) checkStamp() (fresh bool, err error) {
 	return true, nil
 }
 
-// load is the load stage: it reads the repository (or takes st's), starts
-// the search index update beside the stages that follow, and attaches the
-// history's field changes.
-func (r *buildRun) load(ctx context.Context, st *state) error {
+// load is the load stage: it reads the repository (or takes loaded, when
+// not nil), starts the search index update beside the stages that follow,
+// and attaches the history's field changes.
+func (r *buildRun) load(ctx context.Context, loaded *repo.Repo) error {
 	t0 := time.Now()
 	// The fingerprint is taken before reading, so an edit made during the
 	// build makes the next build index again.
@@ -315,9 +317,12 @@ func (r *buildRun) load(ctx context.Context, st *state) error {
 		return err
 	}
 	defer begin(r.opts.Progress, StageLoad, 0)()
-	rp, err := st.load(ctx, r.opts)
-	if err != nil {
-		return err
+	rp := loaded
+	if rp == nil {
+		rp, err = repo.LoadStaged(ctx, r.opts.Dir, repo.Options{History: !r.opts.NoHistory, CacheDir: r.opts.CacheDir})
+		if err != nil {
+			return err
+		}
 	}
 	if err := lint.Validate(rp.Config); err != nil {
 		return err
@@ -571,7 +576,7 @@ type Assembly struct {
 	md       *markdown.Renderer
 	pageSize int
 	pages    int
-	// What the last write made, for Builder.Update: the pages, the
+	// What the last write made, for live.Site.Update: the pages, the
 	// templates, and the hashes of the extra files.
 	jobs  []PageJob
 	tmpls map[string]*template.Template
@@ -874,8 +879,8 @@ const relatedTextMax = 3000
 // indexer.Relations.
 func (b *Assembly) RelatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedTextMax
-	if b.opts.relatedTextMax != 0 {
-		limit = b.opts.relatedTextMax
+	if b.opts.RelatedTextMax != 0 {
+		limit = b.opts.RelatedTextMax
 	}
 	return n >= 2 && n <= limit
 }
@@ -1021,7 +1026,7 @@ type resolver struct {
 
 // linkSet is what rendering one piece of Markdown linked to, as
 // repository-relative paths: the files it copies as attachments, and every
-// path it looked up, so that Builder.Update knows which files other than
+// path it looked up, so that live.Site.Update knows which files other than
 // postmortems the pages depend on.
 type linkSet struct {
 	files, looked []string

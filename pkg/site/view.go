@@ -72,7 +72,7 @@ type Incident struct {
 	Lessons template.HTML
 
 	// What rendering its Markdown linked to, and the link problems of its
-	// page; api is where it is in api/incidents.json. Builder.Update
+	// page; api is where it is in api/incidents.json. live.Site.Update
 	// keeps them between builds.
 	lessonLinks, bodyLinks linkSet
 	bodyFindings           []postmortem.Finding

@@ -114,7 +114,7 @@ type outFile struct {
 }
 
 // extraFiles are the files beside the pages that are made from the whole
-// list of incidents, small enough to make again on every Builder.Update:
+// list of incidents, small enough to make again on every live.Site.Update:
 // feed, sitemap, robots.txt, api/metrics.json and, with catalog, the search
 // page's catalog.
 func (b *Assembly) extraFiles(catalog bool) ([]outFile, error) {
@@ -369,7 +369,7 @@ const apiFile = "api/incidents.json"
 // The framing of the incidents in api/incidents.json, byte for byte that
 // of postmortem.EncodeExport (TestAPIMatchesExport holds them to it). The
 // site writes it itself to know where each incident is, so that
-// Builder.Update rewrites one incident and copies the rest.
+// live.Site.Update rewrites one incident and copies the rest.
 const (
 	apiHead  = "{\n  \"incidents\": [\n    "
 	apiSep   = ",\n    "
