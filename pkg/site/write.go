@@ -203,9 +203,10 @@ func (b *Assembly) writeAssets(tfs fs.FS, dir string) error {
 	return nil
 }
 
-func (b *Assembly) parseTemplates(tfs fs.FS) (map[string]*template.Template, error) {
+// templateFuncs are the functions the theme's templates call.
+func (b *Assembly) templateFuncs() template.FuncMap {
 	s := b.site
-	funcs := template.FuncMap{
+	return template.FuncMap{
 		"url": func(p string) string { return s.BasePath + strings.TrimPrefix(p, "/") },
 		"asset": func(name string) string {
 			return s.BasePath + s.Assets[name]
@@ -287,6 +288,12 @@ func (b *Assembly) parseTemplates(tfs fs.FS) (map[string]*template.Template, err
 		// Replaced in each page template; this one is for parsing.
 		"cached": func(string, any) (template.HTML, error) { return "", errors.New("cached: no page template") },
 	}
+}
+
+// parseTemplates parses the theme's layout and partials, and each page
+// template on a clone of them: one template per page kind.
+func (b *Assembly) parseTemplates(tfs fs.FS) (map[string]*template.Template, error) {
+	funcs := b.templateFuncs()
 	layout, err := fs.ReadFile(tfs, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)

@@ -18,31 +18,69 @@ import (
 
 // update applies edits to the given postmortems. It returns a reason
 // instead when the whole site must be built again from the kept
-// repository (already updated).
+// repository (already updated). Its stages run in a row on an inPlace:
+// parse → history → take → assemble → compare → render and write.
 func (st *keptBuild) update(ctx context.Context, opts site.BuildOptions, edited []string) (*site.Result, string, error) {
-	rp, b := st.rp, st.b
-	s := b.Site()
-	res := &site.Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir), InPlace: true}
-	t0 := time.Now()
-	stage := func(name string) {
-		res.Stages = append(res.Stages, site.Stage{Name: name, Elapsed: time.Since(t0)})
-		t0 = time.Now()
-	}
-
+	u := &inPlace{st: st, opts: opts, t0: time.Now(),
+		res: &site.Result{Out: st.out, IndexDir: repo.IndexDir(opts.CacheDir), InPlace: true}}
 	fresh, err := st.parse(ctx, edited, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	stage("parse")
+	u.timed("parse")
 	if err := st.settle(ctx, opts, fresh); err != nil {
 		return nil, "", err
 	}
-	stage("history")
+	u.timed("history")
+	if whole, err := u.take(fresh); err != nil || whole != "" {
+		return nil, whole, err
+	}
+	if err := u.reassemble(ctx); err != nil {
+		return nil, "", err
+	}
+	u.timed("assemble")
+	u.compare()
+	u.timed("compare")
+	if err := u.write(ctx); err != nil {
+		return nil, "", err
+	}
+	st.summarize(u.res, fresh)
+	return u.res, "", nil
+}
 
-	// The repository takes the new incidents; what follows decides how
-	// much of the site they touch.
-	whole := ""
-	old := map[*site.Incident]*site.Incident{}
+// inPlace is one update in place under way: what each of its stages hands
+// on to the next.
+type inPlace struct {
+	st   *keptBuild
+	opts site.BuildOptions
+	res  *site.Result
+	t0   time.Time
+	// old holds the edited published incidents as they were, by their
+	// (reused) view; reordered says the site's order of incidents changed,
+	// relChanged which incidents' related or "seen before" lists did.
+	old        map[*site.Incident]*site.Incident
+	reordered  bool
+	relChanged map[*site.Incident]bool
+	// jobs are the site's pages now, dirty those to write again, removed
+	// the files no longer in the site.
+	jobs, dirty []site.PageJob
+	removed     []string
+}
+
+// timed records that stage name took the time since the last one ended.
+func (u *inPlace) timed(name string) {
+	u.res.Stages = append(u.res.Stages, site.Stage{Name: name, Elapsed: time.Since(u.t0)})
+	u.t0 = time.Now()
+}
+
+// take puts the incidents parsed again into the kept repository and says
+// why the whole site must be built again, when it must: an incident
+// published or withdrawn, an id changed, the reference time moved, a theme
+// whose templates may draw anything.
+func (u *inPlace) take(fresh []*postmortem.Incident) (whole string, err error) {
+	st, b := u.st, u.st.b
+	rp := st.rp
+	u.old = map[*site.Incident]*site.Incident{}
 	for _, inc := range fresh {
 		i := st.positions[inc.Source]
 		prev := rp.Set.Incidents[i]
@@ -55,33 +93,39 @@ func (st *keptBuild) update(ctx context.Context, opts site.BuildOptions, edited 
 			whole = inc.Source + " changed its id"
 		case v != nil:
 			cp := *v
-			old[v] = &cp
+			u.old[v] = &cp
 			v.Incident = inc
 		}
 	}
 	if scalesMoved(rp) {
-		return nil, "", errScalesMoved
+		return "", errScalesMoved
 	}
-	if now, _ := site.ReferenceTime(rp); whole == "" && !st.clock && opts.Now.IsZero() && !now.Equal(s.Now) {
+	if now, _ := site.ReferenceTime(rp); whole == "" && !st.clock && u.opts.Now.IsZero() && !now.Equal(b.Site().Now) {
 		whole = "the reference time moved"
 	}
-	if whole == "" && overridesTemplates(opts) {
+	if whole == "" && overridesTemplates(u.opts) {
 		// Pages are compared by what each template draws of an incident
 		// alone; a repository's own template may draw more (every
 		// incident's title in a footer), so all pages are written again.
 		whole = "the theme overrides templates"
 	}
 	st.indexed = false
-	if whole != "" {
-		return nil, whole, nil
-	}
-	for v := range old {
+	return whole, nil
+}
+
+// reassemble derives the edited incidents' views again, the site's order,
+// the related lists and what the site learns across incidents, and
+// renders the edited incidents' lessons.
+func (u *inPlace) reassemble(ctx context.Context) error {
+	b := u.st.b
+	s := b.Site()
+	for v := range u.old {
 		b.Derive(v)
 	}
-	reordered := b.Reorder()
-	relChanged, err := st.relate(ctx, old, reordered)
+	u.reordered = b.Reorder()
+	relChanged, err := u.st.relate(ctx, u.old, u.reordered)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	// Any edit can change what recurs with what: an incident page whose
 	// "seen before" list changed is written again.
@@ -98,78 +142,87 @@ func (st *keptBuild) update(ctx context.Context, opts site.BuildOptions, edited 
 			relChanged[v] = true
 		}
 	}
-	for v := range old {
+	u.relChanged = relChanged
+	for v := range u.old {
 		if err := b.RenderLessons(v); err != nil {
-			return nil, "", err
+			return err
 		}
 	}
-	stage("assemble")
+	return nil
+}
 
+// compare finds the pages to write again (see pageDiffers) and the pages
+// no longer in the site.
+func (u *inPlace) compare() {
+	b := u.st.b
 	// The edited incidents are the same pointers as before: what was
 	// cached of them is stale.
 	b.ForgetFragments()
-	seen := probe(b, old)
-	jobs := b.PageJobs()
+	seen := probe(b, u.old)
+	u.jobs = b.PageJobs()
 	prev := make(map[string]site.PageJob, len(b.Written()))
 	for _, j := range b.Written() {
 		prev[j.Page.Path] = j
 	}
-	var dirty []site.PageJob
-	for _, j := range jobs {
+	for _, j := range u.jobs {
 		o, ok := prev[j.Page.Path]
 		delete(prev, j.Page.Path)
-		if !ok || pageDiffers(o, j, old, relChanged, seen) {
-			dirty = append(dirty, j)
+		if !ok || pageDiffers(o, j, u.old, u.relChanged, seen) {
+			u.dirty = append(u.dirty, j)
 		}
 	}
-	var removed []string
 	for p := range prev {
-		removed = append(removed, site.PageFile(p))
+		u.removed = append(u.removed, site.PageFile(p))
 	}
-	stage("compare")
+}
 
+// write renders the dirty pages, the files beside them and the
+// attachments into a staging folder beside the site, then renames them
+// into the site folder and removes what is gone.
+func (u *inPlace) write(ctx context.Context) error {
+	st, b := u.st, u.st.b
 	staging, err := os.MkdirTemp(filepath.Dir(st.out), ".inquest-update-")
 	if err != nil {
-		return nil, "", fmt.Errorf("update: %w", err)
+		return fmt.Errorf("update: %w", err)
 	}
-	committed := false
+	published := false
 	defer func() {
-		if committed {
-			// Replaced files are kept in staging (see commit), and freeing
-			// the pages of the 80 MB API file takes the kernel 30 ms: the
-			// site is ready without waiting for that.
+		if published {
+			// Replaced files are kept in staging (see publishStaged), and
+			// freeing the pages of the 80 MB API file takes the kernel
+			// 30 ms: the site is ready without waiting for that.
 			go os.RemoveAll(staging)
 		} else {
 			os.RemoveAll(staging)
 		}
 	}()
-	staged, err := st.stage(ctx, staging, dirty, old, reordered || catalogChanged(old))
+	staged, err := st.stage(ctx, staging, u.dirty, u.old, u.reordered || catalogChanged(u.old))
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	files := b.Attachments()
 	added, gone := diffSorted(st.files, files)
 	if err := b.CopyAttachments(staging, added); err != nil {
-		return nil, "", err
+		return err
 	}
 	for _, p := range added {
 		staged = append(staged, "files/"+p)
 	}
+	removed := u.removed
 	for _, p := range gone {
 		removed = append(removed, "files/"+p)
 	}
-	stage("render")
+	u.timed("render")
 
 	if err := publishStaged(staging, st.out, staged, removed); err != nil {
-		return nil, "", err
+		return err
 	}
-	committed = true
-	stage("write")
-	b.Wrote(jobs)
+	published = true
+	u.timed("write")
+	b.Wrote(u.jobs)
 	st.files, st.looked = files, b.LookedUp()
-	res.Written, res.Removed = len(staged), len(removed)
-	st.summarize(res, fresh)
-	return res, "", nil
+	u.res.Written, u.res.Removed = len(staged), len(removed)
+	return nil
 }
 
 // summarize is Assembly.summarize after an update: findings are found
