@@ -1,6 +1,9 @@
-// Package site builds the static site: load → history → assemble → render
-// → write, each a function of its own, with the output moved into place
-// only when the whole build succeeded.
+// Package site builds the static site as a row of named stages on one
+// orchestrator (buildRun): stamp → load (the repository and its history)
+// → assemble → render → write → swap, each a method that can be run alone,
+// with the output moved into place only when the whole build succeeded.
+// Its exported stage API (BuildFrom, Assembly) lets package site/live
+// update a built site in place; site does not import it.
 package site
 
 import (

@@ -97,15 +97,15 @@ func (st *keptBuild) keep(b *site.Assembly, out string) {
 }
 
 // Build builds the whole site into out, reading the repository afresh.
-func (bl *Site) Build(ctx context.Context, out string) (*site.Result, error) {
-	return bl.build(ctx, out, nil)
+func (ls *Site) Build(ctx context.Context, out string) (*site.Result, error) {
+	return ls.buildWhole(ctx, out, nil)
 }
 
-// build builds the whole site into out, from the repository of reuse when
+// buildWhole builds the whole site into out, from the repository of reuse when
 // it is not nil.
-func (bl *Site) build(ctx context.Context, out string, reuse *keptBuild) (*site.Result, error) {
+func (ls *Site) buildWhole(ctx context.Context, out string, reuse *keptBuild) (*site.Result, error) {
 	st := &keptBuild{}
-	opts := bl.opts
+	opts := ls.opts
 	opts.Out = out
 	if reuse != nil {
 		st.head, st.hist = reuse.head, reuse.hist
@@ -113,7 +113,7 @@ func (bl *Site) build(ctx context.Context, out string, reuse *keptBuild) (*site.
 			opts.Now = reuse.b.Site().Now
 		}
 	}
-	bl.st = nil
+	ls.st = nil
 	var loaded *repo.Repo
 	if reuse != nil {
 		loaded = reuse.rp
@@ -130,7 +130,7 @@ func (bl *Site) build(ctx context.Context, out string, reuse *keptBuild) (*site.
 	// A reference time read from the clock stays that of this build for
 	// the updates that follow, so that their pages agree with the rest.
 	_, clock := site.ReferenceTime(st.rp)
-	st.clock = reuse != nil && reuse.clock || bl.opts.Now.IsZero() && clock
+	st.clock = reuse != nil && reuse.clock || ls.opts.Now.IsZero() && clock
 	// The whole build brought the index up to date beside the pages.
 	st.indexed = true
 	st.findings = map[string][]postmortem.Finding{}
@@ -140,7 +140,7 @@ func (bl *Site) build(ctx context.Context, out string, reuse *keptBuild) (*site.
 	if st.hist == nil && !opts.NoHistory {
 		st.hist = loadHistory(ctx, st.rp, opts.CacheDir)
 	}
-	bl.st = st
+	ls.st = st
 	return res, nil
 }
 
@@ -176,47 +176,47 @@ func loadHistory(ctx context.Context, rp *repo.Repo, cache string) *histLoad {
 // HEAD moved — builds the whole site into out from the repository read
 // again. Result.Out says where the site is; Result.UpToDate says nothing
 // needed doing. After an error the next Update builds the whole site.
-func (bl *Site) Update(ctx context.Context, changed []string, out string) (*site.Result, error) {
-	st := bl.st
+func (ls *Site) Update(ctx context.Context, changed []string, out string) (*site.Result, error) {
+	st := ls.st
 	if st == nil {
-		return bl.Build(ctx, out)
+		return ls.Build(ctx, out)
 	}
 	start := time.Now()
-	c, why := st.classify(bl.opts, changed)
+	c, why := st.classify(ls.opts, changed)
 	files := len(c.edited) + len(c.added) + len(c.removed)
-	if why == "" && (files > 0 || c.git) && !bl.opts.NoHistory && repo.Head(bl.opts.Dir) != st.head {
+	if why == "" && (files > 0 || c.git) && !ls.opts.NoHistory && repo.Head(ls.opts.Dir) != st.head {
 		why = "HEAD moved"
 	}
 	if why != "" {
-		return bl.rebuild(ctx, out, nil, why)
+		return ls.rebuild(ctx, out, nil, why)
 	}
 	if files == 0 {
-		return &site.Result{Out: st.out, UpToDate: true, IndexDir: repo.IndexDir(bl.opts.CacheDir)}, nil
+		return &site.Result{Out: st.out, UpToDate: true, IndexDir: repo.IndexDir(ls.opts.CacheDir)}, nil
 	}
 	// Until the update is through, the kept state is half old, half new.
-	bl.st = nil
+	ls.st = nil
 	if len(c.added)+len(c.removed) > 0 {
 		// Every page counts the incidents: all are written again, but
 		// from the kept repository, with only these files read.
-		err := st.restructure(ctx, bl.opts, c)
+		err := st.restructure(ctx, ls.opts, c)
 		switch {
 		case errors.Is(err, errHeadMoved), errors.Is(err, errScalesMoved):
-			return bl.rebuild(ctx, out, nil, err.Error())
+			return ls.rebuild(ctx, out, nil, err.Error())
 		case err != nil:
 			return nil, err
 		}
-		return bl.rebuild(ctx, out, st, "postmortems were added or removed")
+		return ls.rebuild(ctx, out, st, "postmortems were added or removed")
 	}
-	res, whole, err := st.update(ctx, bl.opts, c.edited)
+	res, whole, err := st.update(ctx, ls.opts, c.edited)
 	switch {
 	case errors.Is(err, errHeadMoved), errors.Is(err, errScalesMoved):
-		return bl.rebuild(ctx, out, nil, err.Error())
+		return ls.rebuild(ctx, out, nil, err.Error())
 	case err != nil && ctx.Err() == nil:
 		// A rename into the served folder may have failed half way,
 		// leaving it part old, part new: a whole build into out
 		// replaces it. When that fails too, both errors are reported
 		// and the next Update builds again.
-		res, rerr := bl.rebuild(ctx, out, nil, "an update failed: "+err.Error())
+		res, rerr := ls.rebuild(ctx, out, nil, "an update failed: "+err.Error())
 		if rerr != nil {
 			return nil, errors.Join(err, rerr)
 		}
@@ -224,17 +224,17 @@ func (bl *Site) Update(ctx context.Context, changed []string, out string) (*site
 	case err != nil:
 		return nil, err
 	case whole != "":
-		return bl.rebuild(ctx, out, st, whole)
+		return ls.rebuild(ctx, out, st, whole)
 	}
-	bl.st = st
+	ls.st = st
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
 // rebuild builds the whole site into out, from the repository of reuse
 // when it is not nil, and says why in the result.
-func (bl *Site) rebuild(ctx context.Context, out string, reuse *keptBuild, why string) (*site.Result, error) {
-	res, err := bl.build(ctx, out, reuse)
+func (ls *Site) rebuild(ctx context.Context, out string, reuse *keptBuild, why string) (*site.Result, error) {
+	res, err := ls.buildWhole(ctx, out, reuse)
 	if res != nil {
 		res.Rebuilt = why
 	}
@@ -244,20 +244,20 @@ func (bl *Site) rebuild(ctx context.Context, out string, reuse *keptBuild, why s
 // Concerns reports whether Update has anything to do for the changed
 // paths: false for files the site does not read, and for changes inside
 // .git that leave HEAD where it was (git status rewrites the index).
-func (bl *Site) Concerns(changed []string) bool {
-	st := bl.st
+func (ls *Site) Concerns(changed []string) bool {
+	st := ls.st
 	if st == nil {
 		return true
 	}
-	c, why := st.classify(bl.opts, changed)
+	c, why := st.classify(ls.opts, changed)
 	if why != "" || len(c.edited)+len(c.added)+len(c.removed) > 0 {
 		return true
 	}
-	return c.git && !bl.opts.NoHistory && repo.Head(bl.opts.Dir) != st.head
+	return c.git && !ls.opts.NoHistory && repo.Head(ls.opts.Dir) != st.head
 }
 
 // Forget drops the kept state: the next Update builds the whole site.
-func (bl *Site) Forget() { bl.st = nil }
+func (ls *Site) Forget() { ls.st = nil }
 
 // errHeadMoved says that HEAD moved between the whole build and the
 // reading of the history for updates: the kept repository is stale.
@@ -266,12 +266,12 @@ var errHeadMoved = errors.New("HEAD moved")
 // UpdateIndex brings the search index in the cache folder up to date with
 // the incidents of the last Update; Build and Update leave it to the
 // caller so that the pages are ready first.
-func (bl *Site) UpdateIndex(ctx context.Context) error {
-	st := bl.st
+func (ls *Site) UpdateIndex(ctx context.Context) error {
+	st := ls.st
 	if st == nil || st.indexed {
 		return nil
 	}
-	return st.updateIndex(ctx, bl.opts)
+	return st.updateIndex(ctx, ls.opts)
 }
 
 func (st *keptBuild) updateIndex(ctx context.Context, opts site.BuildOptions) error {
