@@ -53,7 +53,7 @@ var corpusEdits = []struct {
 	}},
 }
 
-// BenchmarkUpdate times Builder.Update on the corpus of benchCorpus, from
+// BenchmarkUpdate times Site.Update on the corpus of benchCorpus, from
 // the call to the site being ready, for each kind of edit in corpusEdits
 // (each iteration edits another postmortem), and reports the search index
 // update that follows as index-ms/op; then the update that adds a

@@ -145,7 +145,7 @@ func replace(old, new string) func(string) string {
 	}
 }
 
-// editStep is one edit Builder.Update applies.
+// editStep is one edit Site.Update applies.
 type editStep struct {
 	name, file string
 	edit       func(string) string
@@ -213,7 +213,7 @@ func editSteps() []editStep {
 	}
 }
 
-// TestUpdateMatchesBuild applies edits one by one with Builder.Update
+// TestUpdateMatchesBuild applies edits one by one with Site.Update
 // and, after each, compares the site file by file with what Build makes
 // of the edited repository from nothing: related incidents from the
 // text, tags and services (small sites) and from shared tags (large ones).

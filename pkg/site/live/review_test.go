@@ -108,10 +108,10 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	sameSite(t, "after a failed update", up.Out, full.Out)
 }
 
-// TestBuilderIsForServe: a Builder's sites are serve's, whatever the
+// TestLiveSiteIsForServe: a live Site's sites are serve's, whatever the
 // options say, so an update in place never leaves the WebAssembly search
 // files of an older build behind (found in review).
-func TestBuilderIsForServe(t *testing.T) {
+func TestLiveSiteIsForServe(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	bl := New(site.BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
@@ -121,6 +121,6 @@ func TestBuilderIsForServe(t *testing.T) {
 	}
 	wasm, err := filepath.Glob(filepath.Join(res.Out, "search", "*.wasm.gz"))
 	if err != nil || len(wasm) > 0 {
-		t.Errorf("a Builder's site has WebAssembly search files %v (%v)", wasm, err)
+		t.Errorf("a live Site's site has WebAssembly search files %v (%v)", wasm, err)
 	}
 }
