@@ -1,7 +1,7 @@
 // Package serve is the development server: it builds the site into a
 // temporary folder, serves it on loopback, updates it when the repository
 // changes and tells open pages to reload. An edit to a postmortem updates
-// the pages that show it in place (see site.Builder); other changes build
+// the pages that show it in place (see package site/live); other changes build
 // the whole site into a fresh folder.
 package serve
 
@@ -28,6 +28,7 @@ import (
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/site"
+	"github.com/inquest-dev/inquest/pkg/site/live"
 )
 
 // Options are the options of `inquest serve`.
@@ -46,9 +47,9 @@ type Options struct {
 
 // Server serves one repository's site and rebuilds it on change.
 type Server struct {
-	opts    Options
-	tmp     string
-	builder *site.Builder
+	opts Options
+	tmp  string
+	live *live.Site
 
 	mu      sync.RWMutex
 	root    string // folder of the current site
@@ -104,7 +105,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer td.Remove()
 	tmp := td.Path
-	s := &Server{opts: opts, tmp: tmp, builder: site.NewBuilder(site.BuildOptions{
+	s := &Server{opts: opts, tmp: tmp, live: live.New(site.BuildOptions{
 		Dir: opts.Dir, BaseURL: "/", Drafts: opts.Drafts, NoHistory: opts.NoHistory, Serve: true,
 	})}
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -149,7 +150,7 @@ func Run(ctx context.Context, opts Options) error {
 // Open pages reload once the pages are ready; search requests wait from
 // then until the index has the edits too.
 func (s *Server) update(ctx context.Context, changed []string) {
-	if changed != nil && !s.builder.Concerns(changed) {
+	if changed != nil && !s.live.Concerns(changed) {
 		return // the search index stays open
 	}
 	s.mu.RLock()
@@ -163,7 +164,7 @@ func (s *Server) update(ctx context.Context, changed []string) {
 		s.ix = nil
 	}
 	s.ixMu.Unlock()
-	res, err := s.builder.Update(ctx, changed, out)
+	res, err := s.live.Update(ctx, changed, out)
 	if err == nil && res.UpToDate {
 		s.openIndex(res)
 		return
@@ -193,7 +194,7 @@ func (s *Server) update(ctx context.Context, changed []string) {
 	}
 	if err == nil {
 		t0 := time.Now()
-		if err := s.builder.UpdateIndex(ctx); err != nil {
+		if err := s.live.UpdateIndex(ctx); err != nil {
 			fmt.Fprintf(s.opts.Log, "search index not updated: %v\n", err)
 		} else if s.opts.Verbose && res.InPlace {
 			fmt.Fprintf(s.opts.Log, "  index     %s\n", time.Since(t0).Round(time.Millisecond))
@@ -344,7 +345,7 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 			}
 			// Events may have been lost (a full queue): build everything.
 			fmt.Fprintf(s.opts.Log, "watch: %v\n", err)
-			s.builder.Forget()
+			s.live.Forget()
 			select {
 			case fire <- struct{}{}:
 			default:

@@ -49,7 +49,7 @@ type attachmentCache struct{ m sync.Map }
 // large or active content (see package attachment), and, for a build in a
 // Git repository, when Git tracks it. `inquest serve` previews what the
 // author has not committed yet. A missing file has rule "" and no message.
-func (b *builder) checkAttachment(p string) *attached {
+func (b *Assembly) checkAttachment(p string) *attached {
 	if a, ok := b.attached.m.Load(p); ok {
 		return a.(*attached)
 	}
@@ -58,7 +58,7 @@ func (b *builder) checkAttachment(p string) *attached {
 	return a
 }
 
-func (b *builder) attachment(p string) *attached {
+func (b *Assembly) attachment(p string) *attached {
 	cfg, tree := b.repo.Config, b.repo.Tree
 	refuse := func(rule, format string, args ...any) *attached {
 		return &attached{rule: rule, msg: fmt.Sprintf(format, args...)}
@@ -119,10 +119,10 @@ func readAll(tree *worktree.Tree, f worktree.File) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(fh, maxAttachment+1))
 }
 
-// copyAttachments copies images and files linked from postmortems (paths,
+// CopyAttachments copies images and files linked from postmortems (paths,
 // repository-relative) under dir/files/: those checkAttachment let through,
 // each opened where it resolved to (see worktree.Tree.Open).
-func (b *builder) copyAttachments(dir string, paths []string) error {
+func (b *Assembly) CopyAttachments(dir string, paths []string) error {
 	for _, p := range paths {
 		a := b.checkAttachment(p)
 		if a.rule != "" || a.file.Path == "" {
@@ -139,7 +139,7 @@ func (b *builder) copyAttachments(dir string, paths []string) error {
 	return nil
 }
 
-func (b *builder) copyAttachment(a *attached, dst string) error {
+func (b *Assembly) copyAttachment(a *attached, dst string) error {
 	if a.data != nil {
 		return os.WriteFile(dst, a.data, 0o644)
 	}

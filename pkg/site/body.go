@@ -44,7 +44,7 @@ const (
 // page header shows it) and a plain list that a drawn view repeats word
 // for word; the drawn timeline and action items go into their sections.
 // v.Events must be built.
-func (b *builder) renderBody(v *Incident) error {
+func (b *Assembly) renderBody(v *Incident) error {
 	v.bodyLinks = linkSet{}
 	res := &resolver{b: b, from: v.Source, links: &v.bodyLinks}
 	p := &bodyPlan{v: v}

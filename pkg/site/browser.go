@@ -28,7 +28,7 @@ func browserMode(cfg config.Search, opts BuildOptions, published int) string {
 // dir, and returns the manifest that names them. It needs only the
 // assembled site, so Build runs it beside the pages; writeBrowserManifest
 // finishes the job.
-func (b *builder) browserIndex(ctx context.Context, dir string) (indexer.Manifest, error) {
+func (b *Assembly) browserIndex(ctx context.Context, dir string) (indexer.Manifest, error) {
 	m := indexer.Manifest{Mode: browserMode(b.repo.Config.Search, b.opts, len(b.site.Incidents))}
 	switch m.Mode {
 	case config.BrowserServer:
@@ -51,7 +51,7 @@ func (b *builder) browserIndex(ctx context.Context, dir string) (indexer.Manifes
 // writeBrowserManifest writes search/manifest.json for m into dir, with the
 // names of the theme's search scripts, once the pages (and assets) are
 // written.
-func (b *builder) writeBrowserManifest(dir string, m indexer.Manifest) error {
+func (b *Assembly) writeBrowserManifest(dir string, m indexer.Manifest) error {
 	if m.Mode == config.BrowserWasm {
 		m.Worker, m.MemFS = b.site.Assets["search-worker.js"], b.site.Assets["memfs.js"]
 		if m.Worker == "" || m.MemFS == "" {

@@ -1,6 +1,9 @@
-// Package site builds the static site: load → history → assemble → render
-// → write, each a function of its own, with the output moved into place
-// only when the whole build succeeded.
+// Package site builds the static site as a row of named stages on one
+// orchestrator (buildRun): stamp → load (the repository and its history)
+// → assemble → render → write → swap, each a method that can be run alone,
+// with the output moved into place only when the whole build succeeded.
+// Its exported stage API (BuildFrom, Assembly) lets package site/live
+// update a built site in place; site does not import it.
 package site
 
 import (
@@ -85,9 +88,10 @@ type BuildOptions struct {
 	// changes the site.
 	Check    bool
 	CheckNow time.Time
-
-	// relatedTextMax replaces the constant of that name in tests.
-	relatedTextMax int
+	// RelatedTextMax, when not 0, replaces relatedTextMax: the largest
+	// site whose related incidents are found by text as well as by tags
+	// and services. Tests set it to try both ways on small sites.
+	RelatedTextMax int
 }
 
 // Result summarises a build.
@@ -113,12 +117,12 @@ type Result struct {
 	Stages  []Stage
 	// UpToDate is true when the output had been built from the same inputs
 	// and nothing was written; the counts and findings are those recorded.
-	// After Builder.Update it says that no change concerned the site.
+	// After live.Site.Update it says that no change concerned the site.
 	UpToDate bool
-	// Rebuilt says why Builder.Update built the whole site; "" when it
+	// Rebuilt says why live.Site.Update built the whole site; "" when it
 	// updated the site in place (or Build built it).
 	Rebuilt string
-	// InPlace is true when Builder.Update updated the site in its folder;
+	// InPlace is true when live.Site.Update updated the site in its folder;
 	// Written and Removed count the files it replaced and removed.
 	InPlace          bool
 	Written, Removed int
@@ -179,215 +183,347 @@ type Stage struct {
 
 // Build builds the site of a repository into opts.Out.
 func Build(ctx context.Context, opts BuildOptions) (*Result, error) {
-	return build(ctx, opts, nil)
+	res, _, err := BuildFrom(ctx, opts, nil)
+	return res, err
 }
 
-// build is Build; with st it reuses the repository st holds, when there
-// is one, instead of loading it, and keeps the build's state in st for
-// Builder.Update.
-func build(ctx context.Context, opts BuildOptions, st *state) (*Result, error) {
-	start := time.Now()
-	res := &Result{}
-	stage := func(name string, t0 time.Time) {
-		res.Stages = append(res.Stages, Stage{name, time.Since(t0)})
+// BuildFrom is Build from rp, a repository already loaded (nil loads it),
+// returning the assembled site beside the result when the build
+// succeeded: package live keeps it to update the site in place. It runs
+// the stages of a buildRun in a row: stamp → load → assemble → render →
+// write → swap.
+func BuildFrom(ctx context.Context, opts BuildOptions, rp *repo.Repo) (*Result, *Assembly, error) {
+	r := newBuildRun(opts)
+	defer r.close()
+	if fresh, err := r.checkStamp(); err != nil || fresh {
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.res, nil, nil
 	}
+	stages := []func(context.Context) error{
+		func(ctx context.Context) error { return r.load(ctx, rp) },
+		r.assemble, r.render, r.write,
+	}
+	for _, stage := range stages {
+		if err := stage(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := r.settle(); err != nil {
+		if r.failed {
+			return r.res, nil, err
+		}
+		return nil, nil, err
+	}
+	if err := r.swap(); err != nil {
+		return nil, nil, err
+	}
+	if err := r.record(); err != nil {
+		return nil, nil, err
+	}
+	r.res.Elapsed = time.Since(r.start)
+	return r.res, r.b, nil
+}
+
+// buildRun is one build under way: the orchestrator of its stages and
+// what each hands on to the next. Every stage is a method that reads what
+// the stages before it left in the run, so a test can run one alone on a
+// run set up by hand. Work that overlaps the stages (the search index,
+// check's rules, the browser's index) runs in goroutines the stages start
+// and settle waits for.
+type buildRun struct {
+	opts  BuildOptions
+	res   *Result
+	start time.Time
+	// stamp is the inputs' stamp, "" when the build is not recorded
+	// (forced, or for serve, which builds into a fresh folder each time).
+	stamp string
+	rp    *repo.Repo
+	b     *Assembly
+	// out is the temporary folder the write stage fills and swap moves
+	// into place.
+	out *tmpdir.Dir
+	// index is the search index update under way beside the stages;
+	// checked is what check's rules found, once they ran.
+	index   *beside
+	checked chan []postmortem.Finding
+	// failed says settle's error comes with a whole result (ErrFindings,
+	// ErrHistory).
+	failed bool
+}
+
+// newBuildRun fills in opts' defaults and sweeps what builds of the same
+// output killed part way left behind.
+func newBuildRun(opts BuildOptions) *buildRun {
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Dir, "public")
 	}
-	res.Out = opts.Out
 	if opts.CacheDir == "" {
 		opts.CacheDir = repo.CacheDir(opts.Dir)
 	}
 	// What a build killed part way (kill -9, a power cut) left beside the
 	// output; folders another build is using are left alone.
 	sweepOut(opts.Out)
-	t0 := time.Now()
-	var stamp string
-	// serve builds into a fresh folder each time: no stamp to compare or keep.
-	if !opts.Force && !opts.Serve {
-		var err error
-		if stamp, err = inputStamp(opts); err != nil {
-			return nil, err
-		}
-		if sf, ok := upToDate(opts.CacheDir, opts.Out, stamp); ok {
-			stage("stamp", t0)
-			res.UpToDate = true
-			res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
-			res.Findings, res.Warnings, res.Notes, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.Notes, sf.IndexDir, sf.Found
-			res.Elapsed = time.Since(start)
-			return res, nil
-		}
+	return &buildRun{opts: opts, res: &Result{Out: opts.Out}, start: time.Now()}
+}
+
+// close waits for the work still running beside the stages, so that a
+// failed build leaves no index half written, and removes the temporary
+// output folder unless swap moved it into place.
+func (r *buildRun) close() {
+	if r.index != nil {
+		_ = r.index.wait() // the build has failed already
 	}
+	if r.out != nil {
+		_ = r.out.Remove()
+	}
+}
+
+// timed records that stage name took the time since t0.
+func (r *buildRun) timed(name string, t0 time.Time) {
+	r.res.Stages = append(r.res.Stages, Stage{name, time.Since(t0)})
+}
+
+// checkStamp is the stamp stage: it reports whether the output was built
+// from the same inputs, filling in the result recorded then.
+func (r *buildRun) checkStamp() (fresh bool, err error) {
+	if r.opts.Force || r.opts.Serve {
+		return false, nil
+	}
+	t0 := time.Now()
+	if r.stamp, err = inputStamp(r.opts); err != nil {
+		return false, err
+	}
+	sf, ok := upToDate(r.opts.CacheDir, r.opts.Out, r.stamp)
+	r.timed("stamp", t0)
+	if !ok {
+		return false, nil
+	}
+	res := r.res
+	res.UpToDate = true
+	res.Incidents, res.Pages, res.Skipped, res.LeftOut = sf.Incidents, sf.Pages, sf.Skipped, sf.LeftOut
+	res.Findings, res.Warnings, res.Notes, res.IndexDir, res.Found = sf.Findings, sf.Warnings, sf.Notes, sf.IndexDir, sf.Found
+	res.Elapsed = time.Since(r.start)
+	return true, nil
+}
+
+// load is the load stage: it reads the repository (or takes loaded, when
+// not nil), starts the search index update beside the stages that follow,
+// and attaches the history's field changes.
+func (r *buildRun) load(ctx context.Context, loaded *repo.Repo) error {
+	t0 := time.Now()
 	// The fingerprint is taken before reading, so an edit made during the
 	// build makes the next build index again.
-	fp, err := repo.Fingerprint(ctx, opts.Dir)
+	fp, err := repo.Fingerprint(ctx, r.opts.Dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	endLoad := begin(opts.Progress, StageLoad, 0)
-	defer endLoad()
-	rp, err := st.load(ctx, opts)
-	if err != nil {
-		return nil, err
+	defer begin(r.opts.Progress, StageLoad, 0)()
+	rp := loaded
+	if rp == nil {
+		rp, err = repo.LoadStaged(ctx, r.opts.Dir, repo.Options{History: !r.opts.NoHistory, CacheDir: r.opts.CacheDir})
+		if err != nil {
+			return err
+		}
 	}
 	if err := lint.Validate(rp.Config); err != nil {
-		return nil, err
+		return err
 	}
-	if !opts.Serve {
+	if !r.opts.Serve {
 		// serve starts on an empty repository too: the first postmortem
 		// appears as it is written.
 		if err := rp.NoneFound(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	res.Found = rp.Found()
-
+	r.rp = rp
+	r.res.Found = rp.Found()
 	// The search index is updated beside the history's field changes and
 	// the pages: it reads neither, and takes longest of all.
-	res.IndexDir = repo.IndexDir(opts.CacheDir)
-	indexDone := make(chan error, 1)
-	var indexTook time.Duration
-	go func() {
-		t := time.Now()
-		var err error
-		if !repo.IndexCurrent(opts.CacheDir, fp) {
-			end := begin(opts.Progress, StageIndex, 0)
-			err = safely(func() error {
-				_, err := repo.UpdateIndex(ctx, opts.CacheDir, fp, rp.Set.Incidents)
-				return err
-			})
-			end()
-		}
-		indexTook = time.Since(t)
-		indexDone <- err
-	}()
-	waitIndex := func() error {
-		if indexDone == nil {
+	r.res.IndexDir = repo.IndexDir(r.opts.CacheDir)
+	r.index = goBeside(func() error {
+		if repo.IndexCurrent(r.opts.CacheDir, fp) {
 			return nil
 		}
-		err := <-indexDone
-		indexDone = nil
-		res.Stages = append(res.Stages, Stage{"index (beside)", indexTook})
+		defer begin(r.opts.Progress, StageIndex, 0)()
+		return safely(func() error {
+			_, err := repo.UpdateIndex(ctx, r.opts.CacheDir, fp, rp.Set.Incidents)
+			return err
+		})
+	})
+	if err := rp.AttachFieldChanges(ctx); err != nil {
 		return err
 	}
-	defer waitIndex() // never leave the index half-written behind a failed build
+	r.timed("load", t0)
+	return nil
+}
 
-	if err := rp.AttachFieldChanges(ctx); err != nil {
-		return nil, err
-	}
-	endLoad()
-	stage("load", t0)
-
+// assemble is the assemble stage: it starts check's rules beside it, then
+// derives the site's views of the published incidents, their related
+// incidents and what the build learns across them.
+func (r *buildRun) assemble(ctx context.Context) error {
 	// check's rules read the parsed postmortems and their history only.
-	checked := make(chan []postmortem.Finding, 1)
+	r.checked = make(chan []postmortem.Finding, 1)
 	go func() {
 		var fs []postmortem.Finding
-		if opts.Check {
-			end := begin(opts.Progress, StageCheck, 0)
-			fs = lint.Run(ctx, rp.Config, rp.Set.Incidents, lint.Options{Root: rp.Root, Now: opts.CheckNow})
+		if r.opts.Check {
+			end := begin(r.opts.Progress, StageCheck, 0)
+			fs = lint.Run(ctx, r.rp.Config, r.rp.Set.Incidents, lint.Options{Root: r.rp.Root, Now: r.opts.CheckNow})
 			end()
 		}
-		checked <- fs
+		r.checked <- fs
 	}()
-	t0 = time.Now()
-	b, err := assemble(rp, opts)
+	t0 := time.Now()
+	b, err := assemble(r.rp, r.opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := b.relateByText(ctx); err != nil {
-		return nil, err
+	if err := b.RelateByText(ctx); err != nil {
+		return err
 	}
-	b.learn()
-	res.Warnings = rp.Warnings // learn adds a catalog it cannot read
-	stage("assemble", t0)
+	b.Learn()
+	r.b = b
+	r.res.Warnings = r.rp.Warnings // learn adds a catalog it cannot read
+	r.timed("assemble", t0)
+	return nil
+}
 
-	t0 = time.Now()
-	endRender := begin(opts.Progress, StageRender, 0)
-	err = b.render(ctx)
-	endRender()
+// render is the render stage: what other pages show of each incident.
+func (r *buildRun) render(ctx context.Context) error {
+	t0 := time.Now()
+	end := begin(r.opts.Progress, StageRender, 0)
+	err := r.b.render(ctx)
+	end()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stage("render", t0)
+	r.timed("render", t0)
+	return nil
+}
 
-	t0 = time.Now()
-	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(opts.Out)), tmpPattern(opts.Out))
+// write is the write stage: every page, feed and asset into a temporary
+// folder beside the output, and the browser's search index beside them
+// (serve's pages ask its API instead).
+func (r *buildRun) write(ctx context.Context) error {
+	t0 := time.Now()
+	td, err := tmpdir.Make(filepath.Dir(filepath.Clean(r.opts.Out)), tmpPattern(r.opts.Out))
 	if err != nil {
-		return nil, fmt.Errorf("build: %w", err)
+		return fmt.Errorf("build: %w", err)
 	}
-	defer td.Remove()
+	r.out = td
 	tmp := td.Path
-	// The browser's search index is built beside the pages (serve's
-	// pages ask its API instead); both are done before the swap.
-	type browserDone struct {
-		m   indexer.Manifest
-		err error
-	}
-	browser := make(chan browserDone, 1)
 	bctx, stopBrowser := context.WithCancel(ctx)
 	defer stopBrowser()
-	if !opts.Serve {
-		go func() {
-			end := begin(opts.Progress, StageBrowser, 0)
-			var m indexer.Manifest
-			err := safely(func() (err error) {
-				m, err = b.browserIndex(bctx, tmp)
-				return err
-			})
-			end()
-			browser <- browserDone{m, err}
-		}()
-	}
-	err = b.write(ctx, tmp)
+	var manifest indexer.Manifest
+	browser := goBeside(func() error {
+		if r.opts.Serve {
+			return nil
+		}
+		defer begin(r.opts.Progress, StageBrowser, 0)()
+		return safely(func() (err error) {
+			manifest, err = r.b.browserIndex(bctx, tmp)
+			return err
+		})
+	})
+	err = r.b.write(ctx, tmp)
 	if err != nil {
 		stopBrowser()
 	}
-	if !opts.Serve {
-		bd := <-browser
-		if err == nil {
-			err = bd.err
-		}
-		if err == nil {
-			err = b.writeBrowserManifest(tmp, bd.m)
-		}
+	if berr := browser.wait(); err == nil {
+		err = berr
+	}
+	if err == nil && !r.opts.Serve {
+		err = r.b.writeBrowserManifest(tmp, manifest)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stage("write", t0)
-	b.summarize(res)
-	if fs := <-checked; len(fs) > 0 {
+	r.timed("write", t0)
+	return nil
+}
+
+// settle gathers what ran beside the stages into the result: the counts
+// and findings, check's findings, the search index. With FailOnErrors it
+// fails the build, result and all, when a postmortem has an error or the
+// history could not be read.
+func (r *buildRun) settle() error {
+	res := r.res
+	r.b.summarize(res)
+	if fs := <-r.checked; len(fs) > 0 {
 		res.Findings = append(res.Findings, fs...)
 		postmortem.SortFindings(res.Findings)
 	}
-	if err := waitIndex(); err != nil {
-		return nil, err
+	if err := r.index.wait(); err != nil {
+		return err
 	}
-	if opts.FailOnErrors && slices.ContainsFunc(res.Findings, func(f postmortem.Finding) bool { return f.Level == postmortem.LevelError }) {
-		res.Elapsed = time.Since(start)
-		return res, ErrFindings
-	}
-	if opts.FailOnErrors && rp.HistoryError != nil {
-		res.Elapsed = time.Since(start)
-		return res, ErrHistory
-	}
-	if err := td.Keep(); err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	if err := swapDir(tmp, opts.Out); err != nil {
-		return nil, err
-	}
-	st.keep(rp, b, opts.Out)
-	// A build without the history it could not read is not up to date:
-	// the next one tries again (after `git fetch` repaired the pack, say).
-	if stamp != "" && rp.HistoryError == nil {
-		if err := writeBuildRecord(opts.CacheDir, opts.Out, buildRecord{Stamp: stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
-			Findings: res.Findings, Warnings: res.Warnings, Notes: res.Notes, IndexDir: res.IndexDir, Found: res.Found}); err != nil {
-			return nil, err
+	res.Stages = append(res.Stages, Stage{"index (beside)", r.index.took})
+	if r.opts.FailOnErrors {
+		var err error
+		if slices.ContainsFunc(res.Findings, func(f postmortem.Finding) bool { return f.Level == postmortem.LevelError }) {
+			err = ErrFindings
+		} else if r.rp.HistoryError != nil {
+			err = ErrHistory
+		}
+		if err != nil {
+			r.failed = true
+			res.Elapsed = time.Since(r.start)
+			return err
 		}
 	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	return nil
+}
+
+// swap is the swap stage: the written site replaces the output folder.
+func (r *buildRun) swap() error {
+	if err := r.out.Keep(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	tmp := r.out.Path
+	r.out = nil
+	return swapDir(tmp, r.opts.Out)
+}
+
+// record keeps the stamp of the inputs and the result beside the output,
+// for the next build to find it up to date. A build without the history
+// it could not read is not up to date: the next one tries again (after
+// `git fetch` repaired the pack, say).
+func (r *buildRun) record() error {
+	if r.stamp == "" || r.rp.HistoryError != nil {
+		return nil
+	}
+	res := r.res
+	return writeBuildRecord(r.opts.CacheDir, r.opts.Out, buildRecord{Stamp: r.stamp, Incidents: res.Incidents, Pages: res.Pages, Skipped: res.Skipped, LeftOut: res.LeftOut,
+		Findings: res.Findings, Warnings: res.Warnings, Notes: res.Notes, IndexDir: res.IndexDir, Found: res.Found})
+}
+
+// beside is work running in a goroutine beside the build's stages.
+type beside struct {
+	done chan error
+	err  error
+	took time.Duration
+}
+
+// goBeside runs fn in a goroutine of its own.
+func goBeside(fn func() error) *beside {
+	w := &beside{done: make(chan error, 1)}
+	go func() {
+		t := time.Now()
+		err := fn()
+		w.took = time.Since(t)
+		w.done <- err
+	}()
+	return w
+}
+
+// wait waits for the work to end and returns its error; it can be called
+// again.
+func (w *beside) wait() error {
+	if w.done != nil {
+		w.err = <-w.done
+		w.done = nil
+	}
+	return w.err
 }
 
 // tmpPattern and oldPattern name the temporary folders beside the output
@@ -430,8 +566,11 @@ func swapDir(src, dst string) error {
 	return os.Chmod(dst, 0o755)
 }
 
-// builder holds one build's assembled state.
-type builder struct {
+// Assembly is one build's assembled site: the published incidents with
+// what the build derived of them, the templates and pages the write
+// stage made, and what the pages linked to. Package live keeps one
+// between updates and drives it through the methods in inplace.go.
+type Assembly struct {
 	opts     BuildOptions
 	repo     *repo.Repo
 	site     *Site
@@ -440,9 +579,9 @@ type builder struct {
 	md       *markdown.Renderer
 	pageSize int
 	pages    int
-	// What the last write made, for Builder.Update: the pages, the
+	// What the last write made, for live.Site.Update: the pages, the
 	// templates, and the hashes of the extra files.
-	jobs  []pageJob
+	jobs  []PageJob
 	tmpls map[string]*template.Template
 	sums  map[string][sha256.Size]byte
 	// frags are the cached fragments of the render pass under way; each
@@ -466,12 +605,12 @@ type builder struct {
 
 // assemble filters the incidents that will be published and derives the
 // views and indexes.
-func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
+func assemble(rp *repo.Repo, opts BuildOptions) (*Assembly, error) {
 	cfg := rp.Config
 	baseURL, from := publishedBase(opts, cfg.BaseURL)
 	now := opts.Now
 	if now.IsZero() {
-		now, _ = referenceTime(rp)
+		now, _ = ReferenceTime(rp)
 	}
 	s := &Site{
 		Title: cfg.Title, BaseURL: strings.TrimSuffix(baseURL, "/") + "/", BasePath: basePath(baseURL),
@@ -485,7 +624,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		{"Lessons", pathLessons}, {"Tags", pathTags}, {"Services", pathServices},
 		{"Metrics", pathMetrics}, {"Review digest", pathDigest}, {"Search", pathSearch},
 	}
-	b := &builder{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
+	b := &Assembly{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
 		pageSize: opts.PageSize, md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
 	for _, n := range []string{baseURLNote(baseURL, from, opts.Serve), robotsNote(s.BasePath, s.NoIndex, opts.Serve)} {
 		if n != "" {
@@ -496,13 +635,13 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 		b.pageSize = 50
 	}
 	for _, inc := range rp.Set.Incidents {
-		if !b.publishes(inc) {
+		if !b.Publishes(inc) {
 			continue
 		}
 		v := &Incident{Incident: inc, Path: b.pathFor(inc)}
 		b.byID[strings.ToLower(inc.ID)] = v
 		b.bySource[inc.Source] = v
-		b.derive(v)
+		b.Derive(v)
 		s.Incidents = append(s.Incidents, v)
 	}
 	sortNewestFirst(s.Incidents)
@@ -510,15 +649,15 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*builder, error) {
 	return b, nil
 }
 
-// publishes says whether an incident has a page in this build: not broken,
+// Publishes says whether an incident has a page in this build: not broken,
 // not a draft (unless Drafts), not internal for a public audience.
-func (b *builder) publishes(inc *postmortem.Incident) bool {
+func (b *Assembly) Publishes(inc *postmortem.Incident) bool {
 	return b.leftOutFor(inc) == ""
 }
 
 // leftOutFor says why an incident has no page in this build: "broken",
 // "draft" or "internal"; "" when it has one.
-func (b *builder) leftOutFor(inc *postmortem.Incident) string {
+func (b *Assembly) leftOutFor(inc *postmortem.Incident) string {
 	switch {
 	case inc.Broken:
 		return "broken"
@@ -531,7 +670,7 @@ func (b *builder) leftOutFor(inc *postmortem.Incident) string {
 }
 
 // leftOut counts the incidents without a page by reason.
-func (b *builder) leftOut() LeftOut {
+func (b *Assembly) leftOut() LeftOut {
 	var l LeftOut
 	for _, inc := range b.repo.Set.Incidents {
 		switch b.leftOutFor(inc) {
@@ -552,7 +691,7 @@ func (b *builder) leftOut() LeftOut {
 // URL and later duplicates get their file name appended, as does an id
 // that names what the site writes in incidents/ itself (its list page
 // index.html, the pages of that list under page/).
-func (b *builder) pathFor(inc *postmortem.Incident) string {
+func (b *Assembly) pathFor(inc *postmortem.Incident) string {
 	_, dup := b.byID[strings.ToLower(inc.ID)]
 	reserved := reservedID(inc.ID)
 	p := incidentPath(inc.ID)
@@ -585,9 +724,9 @@ func reservedID(id string) bool {
 	return false
 }
 
-// derive fills in what the pages show of an incident beside its model:
+// Derive fills in what the pages show of an incident beside its model:
 // action item counts, repository links and the placed timeline.
-func (b *builder) derive(v *Incident) {
+func (b *Assembly) Derive(v *Incident) {
 	v.Open, v.Overdue = 0, 0
 	for _, a := range v.ActionItems {
 		// An item whose status is unknown is not counted open: nothing
@@ -604,9 +743,9 @@ func (b *builder) derive(v *Incident) {
 	}
 }
 
-// referenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
+// ReferenceTime is SOURCE_DATE_EPOCH, else the newest commit that touched a
 // postmortem, else the clock; clock says it is the last.
-func referenceTime(rp *repo.Repo) (t time.Time, clock bool) {
+func ReferenceTime(rp *repo.Repo) (t time.Time, clock bool) {
 	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return time.Unix(n, 0).UTC(), false
@@ -739,24 +878,24 @@ func relateRows(incs []*Incident, n int, rows []int) {
 // edit changes only the lists that share a tag or service with it.
 const relatedTextMax = 3000
 
-// relatedFromText says whether related incidents are found by
+// RelatedFromText says whether related incidents are found by
 // indexer.Relations.
-func (b *builder) relatedFromText() bool {
+func (b *Assembly) RelatedFromText() bool {
 	n, limit := len(b.site.Incidents), relatedTextMax
-	if b.opts.relatedTextMax != 0 {
-		limit = b.opts.relatedTextMax
+	if b.opts.RelatedTextMax != 0 {
+		limit = b.opts.RelatedTextMax
 	}
 	return n >= 2 && n <= limit
 }
 
-// relateByText replaces each incident's related list with indexer.Relations'
+// RelateByText replaces each incident's related list with indexer.Relations'
 // answer among the published incidents (shared tags and services plus
 // similar text), after those named in the front matter and filled up from
 // the overlap list. It depends on the incidents alone, so every build of
 // the same postmortems finds the same lists.
-func (b *builder) relateByText(ctx context.Context) error {
+func (b *Assembly) RelateByText(ctx context.Context) error {
 	incs := b.site.Incidents
-	if !b.relatedFromText() {
+	if !b.RelatedFromText() {
 		return nil
 	}
 	models := make([]*postmortem.Incident, len(incs))
@@ -790,9 +929,9 @@ func (b *builder) relateByText(ctx context.Context) error {
 }
 
 // render turns every incident's Markdown into HTML on all cores.
-func (b *builder) render(ctx context.Context) error {
+func (b *Assembly) render(ctx context.Context) error {
 	incs := b.site.Incidents
-	return parallel(ctx, len(incs), func(i int) error { return b.renderOne(incs[i]) })
+	return parallel(ctx, len(incs), func(i int) error { return b.RenderLessons(incs[i]) })
 }
 
 // parallel calls fn for 0..n-1 on every core and returns the first error
@@ -843,10 +982,10 @@ func safely(fn func() error) (err error) {
 	return fn()
 }
 
-// renderOne renders what other pages show of an incident: its lessons.
+// RenderLessons renders what other pages show of an incident: its lessons.
 // The body is rendered by renderBody just before its page is written, so
 // the HTML of 10,000 pages is never held at once.
-func (b *builder) renderOne(v *Incident) error {
+func (b *Assembly) RenderLessons(v *Incident) error {
 	v.Lessons, v.lessonLinks = "", linkSet{}
 	if sec := v.Section(postmortem.SectionLessons); sec != nil {
 		lo, err := b.md.Render([]byte(sec.Text), &resolver{b: b, from: v.Source, links: &v.lessonLinks})
@@ -868,7 +1007,7 @@ func lessonIDPrefix(v *Incident) string {
 
 // findings are the problems found while writing the pages: links in
 // postmortems, and theme files left out.
-func (b *builder) findings() []postmortem.Finding {
+func (b *Assembly) findings() []postmortem.Finding {
 	out := slices.Concat(b.themeFindings, b.pathFindings)
 	for _, v := range b.site.Incidents {
 		out = append(out, v.bodyFindings...)
@@ -880,7 +1019,7 @@ func (b *builder) findings() []postmortem.Finding {
 // postmortems to their pages, other files inside the repository to copied
 // attachments. It notes in links what it looked up and what it copies.
 type resolver struct {
-	b     *builder
+	b     *Assembly
 	from  string
 	links *linkSet
 	// refused maps a destination Resolve gave no working link to the
@@ -890,7 +1029,7 @@ type resolver struct {
 
 // linkSet is what rendering one piece of Markdown linked to, as
 // repository-relative paths: the files it copies as attachments, and every
-// path it looked up, so that Builder.Update knows which files other than
+// path it looked up, so that live.Site.Update knows which files other than
 // postmortems the pages depend on.
 type linkSet struct {
 	files, looked []string

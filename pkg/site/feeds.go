@@ -42,7 +42,7 @@ type atomEntry struct {
 // (the postmortem's owner, else the site's title, as Atom requires one)
 // and is published when its postmortem was first committed, else on the
 // incident's date; it is updated at its last commit.
-func (b *builder) feed() ([]outFile, error) {
+func (b *Assembly) feed() ([]outFile, error) {
 	s := b.site
 	f := atomFeed{Title: s.Title, ID: b.absURL(""), Updated: s.Now.UTC().Format(time.RFC3339),
 		Link: []atomLink{{Href: b.absURL(""), Rel: "alternate"}, {Href: b.absURL("feed.xml"), Rel: "self"}}}
@@ -89,7 +89,7 @@ type siteURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func (b *builder) sitemap() ([]outFile, error) {
+func (b *Assembly) sitemap() ([]outFile, error) {
 	set := urlSet{URLs: []siteURL{{Loc: b.absURL("")}}}
 	for _, v := range b.site.Incidents {
 		u := siteURL{Loc: b.absURL(v.Path)}
@@ -131,7 +131,7 @@ type catalogEntry struct {
 // writeCatalog writes the catalog of published incidents for the search
 // page, and search/summaries.json: their summaries, in the same order,
 // which the page loads after the catalog so that typing starts at once.
-func (b *builder) catalog() ([]outFile, error) {
+func (b *Assembly) catalog() ([]outFile, error) {
 	cat := make([]catalogEntry, 0, len(b.site.Incidents))
 	sums := make([]string, 0, len(b.site.Incidents))
 	for _, v := range b.site.Incidents {

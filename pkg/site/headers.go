@@ -55,7 +55,7 @@ const (
 // when rules overlap (Netlify: the later rule's header wins; Cloudflare
 // Pages: both are sent, and a browser enforces both): each policy here
 // holds with either.
-func (b *builder) headers() []byte {
+func (b *Assembly) headers() []byte {
 	var w strings.Builder
 	w.WriteString("# Response headers for Netlify and Cloudflare Pages, written by inquest build.\n")
 	w.WriteString("# Other hosts: send the same (see the README, Security).\n")
@@ -78,7 +78,7 @@ func (b *builder) headers() []byte {
 
 // pageRules are the _headers paths that cover every page: the root pages
 // by name, the folders of the others with a splat.
-func pageRules(jobs []pageJob) []string {
+func pageRules(jobs []PageJob) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(p string) {
@@ -88,7 +88,7 @@ func pageRules(jobs []pageJob) []string {
 		}
 	}
 	for _, j := range jobs {
-		p := j.page.Path
+		p := j.Page.Path
 		switch dir, _, nested := strings.Cut(p, "/"); {
 		case p == "":
 			add("/")

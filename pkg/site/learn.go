@@ -45,11 +45,11 @@ type Seen struct {
 	Words    []string
 }
 
-// learn reads the service catalog (once) and finds recurrence, the
+// Learn reads the service catalog (once) and finds recurrence, the
 // follow-through and the distributions of the published incidents. It
 // runs after related incidents are known: the related-incidents list
 // counts towards recurrence.
-func (b *builder) learn() {
+func (b *Assembly) Learn() {
 	l := &b.learned
 	if !l.catalogRead {
 		l.catalogRead = true
@@ -133,7 +133,7 @@ const maxThemeOpen = 10
 
 // themeViews shows themes, listing at most maxThemeIncidents incidents of
 // each.
-func (b *builder) themeViews(themes []insight.Theme) []ThemeView {
+func (b *Assembly) themeViews(themes []insight.Theme) []ThemeView {
 	out := make([]ThemeView, 0, len(themes))
 	for _, t := range themes {
 		tv := ThemeView{Service: t.Service, ServicePath: termPath(pathServices, t.Service), Factors: t.Factors, Words: t.Words}
@@ -158,7 +158,7 @@ func (b *builder) themeViews(themes []insight.Theme) []ThemeView {
 		tv.OpenCount = len(t.Open)
 		for _, it := range t.Open[:min(len(t.Open), maxThemeOpen)] {
 			if v := b.bySource[it.Incident.Source]; v != nil {
-				tv.Open = append(tv.Open, newAction(v, it.Index, b.site.Now))
+				tv.Open = append(tv.Open, NewAction(v, it.Index, b.site.Now))
 			}
 		}
 		out = append(out, tv)
@@ -207,7 +207,7 @@ func distRows(ds []insight.Distribution) []chart.DistRow {
 	return out
 }
 
-func (b *builder) phaseView(p insight.PhaseReport) PhaseView {
+func (b *Assembly) phaseView(p insight.PhaseReport) PhaseView {
 	t := phaseTitles[p.Phase]
 	pv := PhaseView{Title: t, All: distView(p.All)}
 	edges := insight.BinEdges()
@@ -255,7 +255,7 @@ type CarriedAction struct {
 // maxCarried is how many items still open at a recurrence a page lists.
 const maxCarried = 25
 
-func (b *builder) followView(f insight.FollowThrough) *FollowView {
+func (b *Assembly) followView(f insight.FollowThrough) *FollowView {
 	fv := &FollowView{FollowThrough: f, Close: distView(f.TimeToClose)}
 	q := f.Quarters[max(0, len(f.Quarters)-12):]
 	periods := make([]string, len(q))
@@ -289,7 +289,7 @@ func (b *builder) followView(f insight.FollowThrough) *FollowView {
 		}
 		v, again := b.bySource[c.Incident.Source], b.bySource[c.Again.Source]
 		if v != nil && again != nil {
-			fv.CarriedActions = append(fv.CarriedActions, CarriedAction{newAction(v, c.Index, b.site.Now), again})
+			fv.CarriedActions = append(fv.CarriedActions, CarriedAction{NewAction(v, c.Index, b.site.Now), again})
 		}
 	}
 	return fv
@@ -318,8 +318,8 @@ func datesSentence(f insight.FollowThrough) string {
 	return s
 }
 
-// sameSeen reports whether two "seen before" lists show the same.
-func sameSeen(a, b []Seen) bool {
+// SameSeen reports whether two "seen before" lists show the same.
+func SameSeen(a, b []Seen) bool {
 	return slices.EqualFunc(a, b, func(x, y Seen) bool {
 		return x.Incident == y.Incident && x.Before == y.Before && slices.Equal(x.Services, y.Services) &&
 			slices.Equal(x.Factors, y.Factors) && slices.Equal(x.Words, y.Words)

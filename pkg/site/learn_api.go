@@ -125,7 +125,7 @@ const maxJSONItems = 50
 
 func seconds(d time.Duration) int64 { return int64(d / time.Second) }
 
-func (b *builder) jsonDist(d insight.Distribution) jsonDist {
+func (b *Assembly) jsonDist(d insight.Distribution) jsonDist {
 	j := jsonDist{Label: d.Label, Count: d.Count, P50: seconds(d.P50), P90: seconds(d.P90), Max: seconds(d.Max), Mean: seconds(d.Mean), Bins: d.Bins}
 	for _, s := range d.Longest {
 		j.Longest = append(j.Longest, jsonRef{ID: s.Incident.ID, Title: s.Title(), URL: b.incidentURL(s.Incident), Seconds: seconds(s.Value)})
@@ -133,14 +133,14 @@ func (b *builder) jsonDist(d insight.Distribution) jsonDist {
 	return j
 }
 
-func (b *builder) incidentURL(inc *postmortem.Incident) string {
+func (b *Assembly) incidentURL(inc *postmortem.Incident) string {
 	if v := b.bySource[inc.Source]; v != nil {
 		return b.absURL(v.Path)
 	}
 	return ""
 }
 
-func (b *builder) jsonItem(it insight.Item, again *postmortem.Incident) jsonItem {
+func (b *Assembly) jsonItem(it insight.Item, again *postmortem.Incident) jsonItem {
 	a := it.Action()
 	j := jsonItem{Incident: it.Incident.ID, URL: b.incidentURL(it.Incident), Title: a.Title, Owner: a.Owner, Line: a.Line}
 	if again != nil {
@@ -158,7 +158,7 @@ func jsonCounts(cs []insight.Count) []jsonCount {
 }
 
 // metricsJSON is api/metrics.json.
-func (b *builder) metricsJSON() ([]outFile, error) {
+func (b *Assembly) metricsJSON() ([]outFile, error) {
 	r := b.learned.report
 	j := jsonMetrics{Generated: isoTime(b.site.Now), Note: distributionNote, Kinds: map[string]int{}, Phases: map[string]jsonPhase{},
 		Themes: []jsonTheme{}, Services: []jsonService{}}
@@ -212,7 +212,7 @@ func (b *builder) metricsJSON() ([]outFile, error) {
 
 // jsonServices describes every service the published records name, in
 // the order of their newest incident, newest first.
-func (b *builder) jsonServices() []jsonService {
+func (b *Assembly) jsonServices() []jsonService {
 	type group struct {
 		name string
 		incs []*postmortem.Incident

@@ -14,7 +14,7 @@ import (
 // metrics computes the metrics page: charts drawn as inline SVG at build
 // time, readable without JavaScript, each followed by a table of its
 // figures. Outage figures leave out near misses and investigations.
-func (b *builder) metrics() *Metrics {
+func (b *Assembly) metrics() *Metrics {
 	s := b.site
 	r := b.learned.report
 	m := &Metrics{Note: distributionNote}

@@ -9,13 +9,13 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
-// pageJobs lists every HTML page of the site.
-func (b *builder) pageJobs() []pageJob {
+// PageJobs lists every HTML page of the site.
+func (b *Assembly) PageJobs() []PageJob {
 	s := b.site
-	var jobs []pageJob
+	var jobs []PageJob
 	add := func(tmpl string, p *Page) {
 		p.Site = s
-		jobs = append(jobs, pageJob{tmpl, p})
+		jobs = append(jobs, PageJob{tmpl, p})
 	}
 	add("home", &Page{Kind: "home", Title: s.Title, Path: "", Home: b.home()})
 	b.buildAudit()
@@ -127,7 +127,7 @@ func pluralTitle(t string) string {
 }
 
 // addList adds the pages of a paginated incident list.
-func (b *builder) addList(add func(string, *Page), title, dir string, list []*Incident) {
+func (b *Assembly) addList(add func(string, *Page), title, dir string, list []*Incident) {
 	pages := max(1, (len(list)+b.pageSize-1)/b.pageSize)
 	for n := 1; n <= pages; n++ {
 		lo, hi := (n-1)*b.pageSize, min(n*b.pageSize, len(list))
@@ -143,7 +143,7 @@ func (b *builder) addList(add func(string, *Page), title, dir string, list []*In
 	}
 }
 
-func (b *builder) home() *Home {
+func (b *Assembly) home() *Home {
 	s := b.site
 	h := &Home{Latest: s.Incidents[:min(10, len(s.Incidents))], Total: len(s.Incidents)}
 	since := s.Now.AddDate(0, 0, -90)
@@ -170,7 +170,7 @@ func (b *builder) home() *Home {
 }
 
 // byMonth groups incidents by month, newest first.
-func (b *builder) byMonth() []Group {
+func (b *Assembly) byMonth() []Group {
 	var groups []Group
 	for _, v := range b.site.Incidents {
 		title := "Undated"
@@ -188,11 +188,11 @@ func (b *builder) byMonth() []Group {
 
 // actionGroups lists action items overdue first, then open, then those
 // whose postmortem gives no status, then done.
-func (b *builder) actionGroups() []Group {
+func (b *Assembly) actionGroups() []Group {
 	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "No status given"}, {Title: "Done"}}
 	for _, v := range b.site.Incidents {
 		for k := range v.ActionItems {
-			act := newAction(v, k, b.site.Now)
+			act := NewAction(v, k, b.site.Now)
 			switch {
 			case act.Overdue:
 				groups[0].Actions = append(groups[0].Actions, act)
@@ -241,7 +241,7 @@ func (b *builder) actionGroups() []Group {
 // lessonGroups groups the lessons of incidents by tag. Spellings of a tag
 // that share its page (Database, database) share its group, named as the
 // newest incident spells it, as the tag pages are.
-func (b *builder) lessonGroups() []Group {
+func (b *Assembly) lessonGroups() []Group {
 	byTag := map[string]*Group{}
 	for _, v := range b.site.Incidents {
 		if v.Lessons == "" {
@@ -277,7 +277,7 @@ func (b *builder) lessonGroups() []Group {
 }
 
 // digest lists postmortems changed in Git in the last 7 and 30 days.
-func (b *builder) digest() []Group {
+func (b *Assembly) digest() []Group {
 	groups := []Group{{Title: "Changed in the last 7 days"}, {Title: "Changed in the last 30 days"}}
 	var list []*Incident
 	for _, v := range b.site.Incidents {

@@ -109,7 +109,7 @@ type HunkView struct {
 
 // buildAudit finds each published incident's revision pages, amendments
 // and diffs since stale sign-offs, from the diffs the history pass kept.
-func (b *builder) buildAudit() {
+func (b *Assembly) buildAudit() {
 	hist := b.repo.History()
 	if hist == nil {
 		return
@@ -212,7 +212,7 @@ func revisionSlug(commit string, used map[string]bool) string {
 // published by its first revision on the default branch, as the feed
 // counts it, unless it is a draft. For one never published it is -1: no
 // revision is an amendment.
-func (b *builder) publishedAt(v *Incident) int {
+func (b *Assembly) publishedAt(v *Incident) int {
 	h := v.History
 	cfg := b.repo.Config
 	c, ok := newestStatusChange(h)
@@ -353,7 +353,7 @@ func (v *Incident) SinceApprovals() []SinceApproval {
 }
 
 // revisionJobs adds a page for each revision with a diff to show.
-func (b *builder) revisionJobs(add func(string, *Page)) {
+func (b *Assembly) revisionJobs(add func(string, *Page)) {
 	for _, v := range b.site.Incidents {
 		if v.audit == nil {
 			continue
@@ -377,7 +377,7 @@ func (b *builder) revisionJobs(add func(string, *Page)) {
 
 // amendments lists the substantive amendments of the published
 // incidents since a time, newest first.
-func (b *builder) amendments(since time.Time) []*Amendment {
+func (b *Assembly) amendments(since time.Time) []*Amendment {
 	var out []*Amendment
 	for _, v := range b.site.Incidents {
 		for _, a := range v.Amended() {
@@ -392,7 +392,7 @@ func (b *builder) amendments(since time.Time) []*Amendment {
 
 // amendmentEntries are the feed's entries for substantive amendments, the
 // newest n: each its own entry, with the revision page as its id.
-func (b *builder) amendmentEntries(n int) []atomEntry {
+func (b *Assembly) amendmentEntries(n int) []atomEntry {
 	list := b.amendments(time.Time{})
 	var out []atomEntry
 	for _, a := range list[:min(n, len(list))] {

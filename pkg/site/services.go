@@ -60,7 +60,7 @@ const maxThemeIncidents = 12
 
 // learnPages turns the first page of each service's list into the
 // service's page and gives the action items page its follow-through.
-func (b *builder) learnPages(jobs []pageJob) {
+func (b *Assembly) learnPages(jobs []PageJob) {
 	r := b.learned.report
 	bySvc := map[string][]*Incident{}
 	names := map[string]string{}
@@ -79,20 +79,20 @@ func (b *builder) learnPages(jobs []pageJob) {
 		themesOf[p] = append(themesOf[p], t)
 	}
 	for i := range jobs {
-		p := jobs[i].page
+		p := jobs[i].Page
 		switch {
-		case jobs[i].tmpl == "list" && p.Pager != nil && p.Pager.Page == 1 && bySvc[p.Path] != nil:
-			jobs[i].tmpl = "service"
+		case jobs[i].Template == "list" && p.Pager != nil && p.Pager.Page == 1 && bySvc[p.Path] != nil:
+			jobs[i].Template = "service"
 			p.Kind = "service"
 			p.Learn = &Learn{Note: distributionNote, Service: b.serviceView(names[p.Path], bySvc[p.Path], themesOf[p.Path])}
-		case jobs[i].tmpl == "actions":
+		case jobs[i].Template == "actions":
 			p.Learn = &Learn{Note: distributionNote, Follow: b.followView(r.Follow)}
 		}
 	}
 }
 
 // serviceView describes one service from its incidents.
-func (b *builder) serviceView(name string, vs []*Incident, themes []insight.Theme) *ServiceView {
+func (b *Assembly) serviceView(name string, vs []*Incident, themes []insight.Theme) *ServiceView {
 	sv := &ServiceView{Name: name, Catalog: b.learned.catalog != nil}
 	sv.Entry, _ = b.learned.catalog.Lookup(name)
 	incs := make([]*postmortem.Incident, len(vs))
@@ -130,7 +130,7 @@ func (b *builder) serviceView(name string, vs []*Incident, themes []insight.Them
 		for k, a := range vs[i].ActionItems {
 			if a.Status == postmortem.StatusOpen {
 				if sv.OpenCount < maxServiceOpen {
-					sv.Open = append(sv.Open, newAction(vs[i], k, b.site.Now))
+					sv.Open = append(sv.Open, NewAction(vs[i], k, b.site.Now))
 				}
 				sv.OpenCount++
 			}
@@ -145,7 +145,7 @@ func kindName(k string) string { return strings.ReplaceAll(k, "-", " ") }
 
 // factorPath is the page of a factor as written: the taxonomy's spelling
 // when it has the factor.
-func (b *builder) factorPath(f string) string {
+func (b *Assembly) factorPath(f string) string {
 	if t, ok := b.repo.Config.Factor(f); ok {
 		f = t
 	}
@@ -154,7 +154,7 @@ func (b *builder) factorPath(f string) string {
 
 // factorsOf are the factors an incident names, spelt as the taxonomy
 // spells them when it has them.
-func (b *builder) factorsOf(v *Incident) []string {
+func (b *Assembly) factorsOf(v *Incident) []string {
 	var out []string
 	for _, f := range v.Factors {
 		if t, ok := b.repo.Config.Factor(f); ok {

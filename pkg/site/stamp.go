@@ -50,7 +50,7 @@ type buildRecord struct {
 func stampedOptions(o BuildOptions) string {
 	return fmt.Sprintf("dir %q\nout %q\nbase url %q\ndrafts %t\naudience %q\nno history %t\ntheme %q\nnow %s\ncache %q\npage size %d\nsearch index %t\nfail on errors %t\nrelated text max %d\ncheck %t\n",
 		o.Dir, o.Out, o.BaseURL, o.Drafts, o.Audience, o.NoHistory, o.ThemeDir, o.Now.UTC().Format(time.RFC3339Nano), o.CacheDir,
-		o.PageSize, o.SearchIndex, o.FailOnErrors, o.relatedTextMax, o.Check)
+		o.PageSize, o.SearchIndex, o.FailOnErrors, o.RelatedTextMax, o.Check)
 }
 
 // unstampedOptions are the options that do not change what a build writes

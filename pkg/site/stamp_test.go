@@ -131,34 +131,6 @@ func TestCacheLayout(t *testing.T) {
 	}
 }
 
-// TestServeHistoryInCacheLayout: the history serve reads after its first
-// build, for the updates that follow, uses the history cache the build
-// wrote, in its kind's folder, and writes nothing beside the layout's
-// folders.
-func TestServeHistoryInCacheLayout(t *testing.T) {
-	t.Parallel()
-	dir := repotest.Write(t, "-- postmortems/2024-05-02-queue.md --\n"+queuePostmortem)
-	cache := t.TempDir()
-	bl := NewBuilder(BuildOptions{Dir: dir, CacheDir: cache})
-	if _, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "public")); err != nil {
-		t.Fatal(err)
-	}
-	if bl.st == nil || bl.st.hist == nil {
-		t.Fatal("no history read for the updates")
-	}
-	<-bl.st.hist.done
-	if bl.st.hist.err != nil {
-		t.Fatal(bl.st.hist.err)
-	}
-	if names, want := entryNames(t, cache), []string{"LAYOUT", "history", "search"}; !slices.Equal(names, want) {
-		t.Errorf("cache folder holds %q, want %q", names, want)
-	}
-	snapshots, _ := filepath.Glob(filepath.Join(cache, "history", "snapshot-*.gob"))
-	if len(snapshots) != 1 {
-		t.Errorf("history snapshots %q, want the build's one", snapshots)
-	}
-}
-
 // TestStampCoversOptions: every option but those that change nothing the
 // build writes or reports changes the stamp, so that a build with other
 // options is never "up to date".

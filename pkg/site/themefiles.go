@@ -15,8 +15,8 @@ import (
 // maxThemeFile is the largest theme file read.
 const maxThemeFile = 16 << 20
 
-// themeDir is the folder of the repository's own theme files.
-func themeDir(opts BuildOptions) string {
+// ThemeDir is the folder of the repository's own theme files.
+func ThemeDir(opts BuildOptions) string {
 	if opts.ThemeDir != "" {
 		return opts.ThemeDir
 	}
@@ -31,8 +31,8 @@ func themeDir(opts BuildOptions) string {
 // folder); a link to a folder is not followed. Each file left out is a
 // finding, never a failed build. It returns nil when there is no theme
 // folder.
-func (b *builder) themeFiles() (fs.FS, []postmortem.Finding) {
-	dir := themeDir(b.opts)
+func (b *Assembly) themeFiles() (fs.FS, []postmortem.Finding) {
+	dir := ThemeDir(b.opts)
 	tree, prefix := b.repo.Tree, ""
 	absRoot, err1 := filepath.Abs(b.opts.Dir)
 	absDir, err2 := filepath.Abs(dir)

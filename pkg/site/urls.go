@@ -66,8 +66,8 @@ func basePath(baseURL string) string {
 	return path.Clean(p) + map[bool]string{true: "", false: "/"}[path.Clean(p) == "/"]
 }
 
-// fileFor is the output file of a page path.
-func fileFor(p string) string {
+// PageFile is the output file of a page path.
+func PageFile(p string) string {
 	if p == "" || strings.HasSuffix(p, "/") {
 		return p + "index.html"
 	}

@@ -72,7 +72,7 @@ type Incident struct {
 	Lessons template.HTML
 
 	// What rendering its Markdown linked to, and the link problems of its
-	// page; api is where it is in api/incidents.json. Builder.Update
+	// page; api is where it is in api/incidents.json. live.Site.Update
 	// keeps them between builds.
 	lessonLinks, bodyLinks linkSet
 	bodyFindings           []postmortem.Finding
@@ -182,8 +182,8 @@ type Action struct {
 	item  int // its index in Incident.ActionItems
 }
 
-// newAction is the k-th action item of v as of now.
-func newAction(v *Incident, k int, now time.Time) Action {
+// NewAction is the k-th action item of v as of now.
+func NewAction(v *Incident, k int, now time.Time) Action {
 	a := v.ActionItems[k]
 	return Action{Title: a.Title, Owner: a.Owner, Due: a.Due, Priority: a.Priority, Status: a.Status, Link: a.Link,
 		Ticket: a.Ticket, Detail: a.Detail, Line: a.Line,

@@ -73,7 +73,7 @@ func TestActionCopiesActionItem(t *testing.T) {
 	fillFields(t, reflect.ValueOf(&in).Elem())
 	in.Status = postmortem.StatusOpen // only an open item is overdue
 	v := &Incident{Incident: &postmortem.Incident{ActionItems: []postmortem.ActionItem{{}, in}}}
-	got := newAction(v, 1, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	got := NewAction(v, 1, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	checkCopied(t, reflect.ValueOf(in), reflect.ValueOf(got))
 	if got.Incident != v || got.item != 1 || !got.Overdue {
 		t.Errorf("incident %p (want %p), item %d (want 1), overdue %v (want true)", got.Incident, v, got.item, got.Overdue)

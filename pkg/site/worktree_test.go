@@ -168,7 +168,7 @@ func TestUntrackedAttachment(t *testing.T) {
 	}
 
 	served := filepath.Join(t.TempDir(), "site")
-	if _, err := site.NewBuilder(site.BuildOptions{Dir: dir, CacheDir: t.TempDir()}).Build(context.Background(), served); err != nil {
+	if _, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, CacheDir: t.TempDir(), Out: served, Serve: true, Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got := grepTree(t, served, "UNCOMMITTED-CHART"); len(got) != 1 {

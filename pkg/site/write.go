@@ -30,16 +30,17 @@ import (
 // HTML and neutralises dangerous URLs unless the repository opted in.
 func trustedHTML(b []byte) template.HTML { return template.HTML(b) } //nolint:gosec // see doc comment
 
-// pageJob is one page to execute and write. An incident page renders its
+// PageJob is one page to execute and write. An incident page renders its
 // Markdown first and lets go of the HTML once written.
-type pageJob struct {
-	tmpl string
-	page *Page
+type PageJob struct {
+	// Template is the page kind whose template renders it.
+	Template string
+	Page     *Page
 }
 
-func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) error {
-	if j.page.Kind == "incident" {
-		v := j.page.Incident
+func (b *Assembly) execute(t *template.Template, j PageJob, buf *bytes.Buffer) error {
+	if j.Page.Kind == "incident" {
+		v := j.Page.Incident
 		// Only the incident's own page draws its body and timeline: they
 		// are made for it and dropped after. The body is planned around
 		// the events.
@@ -50,14 +51,14 @@ func (b *builder) execute(t *template.Template, j pageJob, buf *bytes.Buffer) er
 			return err
 		}
 	}
-	if err := t.ExecuteTemplate(buf, "layout", j.page); err != nil {
-		return fmt.Errorf("theme: %s: %w", j.tmpl, err)
+	if err := t.ExecuteTemplate(buf, "layout", j.Page); err != nil {
+		return fmt.Errorf("theme: %s: %w", j.Template, err)
 	}
 	return nil
 }
 
 // write renders every page, feed and asset into dir.
-func (b *builder) write(ctx context.Context, dir string) error {
+func (b *Assembly) write(ctx context.Context, dir string) error {
 	top, findings := b.themeFiles()
 	b.themeFindings = findings
 	tfs := theme.Overlay(top)
@@ -69,7 +70,7 @@ func (b *builder) write(ctx context.Context, dir string) error {
 		return err
 	}
 	b.frags.m.Clear()
-	jobs := b.pageJobs()
+	jobs := b.PageJobs()
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
 	defer begin(b.opts.Progress, StageWrite, len(jobs))()
@@ -103,7 +104,7 @@ func (b *builder) write(ctx context.Context, dir string) error {
 	if err := writeFile(dir, headersFile, b.headers()); err != nil {
 		return err
 	}
-	return b.copyAttachments(dir, b.attachments())
+	return b.CopyAttachments(dir, b.Attachments())
 }
 
 // outFile is one file of the site and its content.
@@ -113,10 +114,10 @@ type outFile struct {
 }
 
 // extraFiles are the files beside the pages that are made from the whole
-// list of incidents, small enough to make again on every Builder.Update:
+// list of incidents, small enough to make again on every live.Site.Update:
 // feed, sitemap, robots.txt, api/metrics.json and, with catalog, the search
 // page's catalog.
-func (b *builder) extraFiles(catalog bool) ([]outFile, error) {
+func (b *Assembly) extraFiles(catalog bool) ([]outFile, error) {
 	var out []outFile
 	makers := []func() ([]outFile, error){b.feed, b.sitemap, b.robots, b.metricsJSON}
 	if catalog {
@@ -133,10 +134,10 @@ func (b *builder) extraFiles(catalog bool) ([]outFile, error) {
 }
 
 // writePage renders one page into dir with a buffer from bufs.
-func (b *builder) writePage(dir string, j pageJob, bufs *sync.Pool) error {
-	t := b.tmpls[j.tmpl]
+func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool) error {
+	t := b.tmpls[j.Template]
 	if t == nil {
-		return fmt.Errorf("theme: no template %q", j.tmpl)
+		return fmt.Errorf("theme: no template %q", j.Template)
 	}
 	buf := bufs.Get().(*bytes.Buffer)
 	defer bufs.Put(buf)
@@ -144,7 +145,7 @@ func (b *builder) writePage(dir string, j pageJob, bufs *sync.Pool) error {
 	if err := b.execute(t, j, buf); err != nil {
 		return err
 	}
-	return writeFile(dir, fileFor(j.page.Path), buf.Bytes())
+	return writeFile(dir, PageFile(j.Page.Path), buf.Bytes())
 }
 
 func sendErr(c chan error, err error) {
@@ -163,7 +164,7 @@ func writeFile(dir, rel string, data []byte) error {
 }
 
 // writeAssets copies the theme's static files with content-hashed names.
-func (b *builder) writeAssets(tfs fs.FS, dir string) error {
+func (b *Assembly) writeAssets(tfs fs.FS, dir string) error {
 	b.site.Assets = map[string]string{}
 	b.site.Integrity = map[string]string{}
 	var css bytes.Buffer
@@ -202,9 +203,10 @@ func (b *builder) writeAssets(tfs fs.FS, dir string) error {
 	return nil
 }
 
-func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, error) {
+// templateFuncs are the functions the theme's templates call.
+func (b *Assembly) templateFuncs() template.FuncMap {
 	s := b.site
-	funcs := template.FuncMap{
+	return template.FuncMap{
 		"url": func(p string) string { return s.BasePath + strings.TrimPrefix(p, "/") },
 		"asset": func(name string) string {
 			return s.BasePath + s.Assets[name]
@@ -286,6 +288,12 @@ func (b *builder) parseTemplates(tfs fs.FS) (map[string]*template.Template, erro
 		// Replaced in each page template; this one is for parsing.
 		"cached": func(string, any) (template.HTML, error) { return "", errors.New("cached: no page template") },
 	}
+}
+
+// parseTemplates parses the theme's layout and partials, and each page
+// template on a clone of them: one template per page kind.
+func (b *Assembly) parseTemplates(tfs fs.FS) (map[string]*template.Template, error) {
+	funcs := b.templateFuncs()
 	layout, err := fs.ReadFile(tfs, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -343,7 +351,7 @@ type fragmentKey struct {
 // drawn on many pages. A fragment sees only DATA and the site's functions,
 // so its output cannot depend on the page it is drawn on. DATA must be
 // comparable (an incident is a pointer).
-func (b *builder) cached(page string, t *template.Template) func(string, any) (template.HTML, error) {
+func (b *Assembly) cached(page string, t *template.Template) func(string, any) (template.HTML, error) {
 	return func(name string, data any) (template.HTML, error) {
 		if data != nil && !reflect.ValueOf(data).Comparable() {
 			return "", fmt.Errorf("cached %q: a %T cannot be a cache key", name, data)
@@ -368,7 +376,7 @@ const apiFile = "api/incidents.json"
 // The framing of the incidents in api/incidents.json, byte for byte that
 // of postmortem.EncodeExport (TestAPIMatchesExport holds them to it). The
 // site writes it itself to know where each incident is, so that
-// Builder.Update rewrites one incident and copies the rest.
+// live.Site.Update rewrites one incident and copies the rest.
 const (
 	apiHead  = "{\n  \"incidents\": [\n    "
 	apiSep   = ",\n    "
@@ -377,7 +385,7 @@ const (
 )
 
 // apiEntry is one incident's part of api/incidents.json.
-func (b *builder) apiEntry(v *Incident) ([]byte, error) {
+func (b *Assembly) apiEntry(v *Incident) ([]byte, error) {
 	j := v.ToJSON()
 	j.URL = b.absURL(v.Path)
 	data, err := json.MarshalIndent(j, "    ", "  ")
@@ -389,7 +397,7 @@ func (b *builder) apiEntry(v *Incident) ([]byte, error) {
 
 // writeAPI writes api/incidents.json one incident at a time (80 MB at
 // 10,000 incidents with history) and notes where each one is.
-func (b *builder) writeAPI(dir string) error {
+func (b *Assembly) writeAPI(dir string) error {
 	name := filepath.Join(dir, filepath.FromSlash(apiFile))
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
@@ -459,7 +467,7 @@ func (a *apiWriter) close(n int) error {
 }
 
 // absURL is a page's absolute URL when base_url is set, else its path.
-func (b *builder) absURL(p string) string {
+func (b *Assembly) absURL(p string) string {
 	if b.site.BaseURL != "" {
 		return b.site.BaseURL + p
 	}
@@ -468,7 +476,7 @@ func (b *builder) absURL(p string) string {
 
 // robots writes robots.txt when the site is at the root of its host, the
 // only place crawlers read it (robotsNote says so otherwise).
-func (b *builder) robots() ([]outFile, error) {
+func (b *Assembly) robots() ([]outFile, error) {
 	if b.site.BasePath != "/" {
 		return nil, nil
 	}
@@ -479,9 +487,9 @@ func (b *builder) robots() ([]outFile, error) {
 	return []outFile{{"robots.txt", []byte(body)}}, nil
 }
 
-// attachments are the repository files the rendered Markdown links to,
+// Attachments are the repository files the rendered Markdown links to,
 // sorted.
-func (b *builder) attachments() []string {
+func (b *Assembly) Attachments() []string {
 	var out []string
 	for _, v := range b.site.Incidents {
 		out = append(out, v.lessonLinks.files...)

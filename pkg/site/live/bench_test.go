@@ -1,4 +1,4 @@
-package site
+package live
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/site"
 )
 
 // benchCorpus is the corpus repository named by $INQUEST_BENCH_CORPUS,
@@ -51,7 +53,7 @@ var corpusEdits = []struct {
 	}},
 }
 
-// BenchmarkUpdate times Builder.Update on the corpus of benchCorpus, from
+// BenchmarkUpdate times Site.Update on the corpus of benchCorpus, from
 // the call to the site being ready, for each kind of edit in corpusEdits
 // (each iteration edits another postmortem), and reports the search index
 // update that follows as index-ms/op; then the update that adds a
@@ -63,7 +65,7 @@ var corpusEdits = []struct {
 func BenchmarkUpdate(b *testing.B) {
 	dir := benchCorpus(b)
 	ctx := context.Background()
-	bl := NewBuilder(BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: b.TempDir()})
+	bl := New(site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: b.TempDir()})
 	sites := b.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site")); err != nil {
 		b.Fatal(err)

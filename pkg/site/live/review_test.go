@@ -1,4 +1,4 @@
-package site
+package live
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/internal/repotest"
+	"github.com/inquest-dev/inquest/pkg/site"
 )
 
 // TestUpdateFirstCommit serves a repository with no commit yet, then makes
@@ -22,8 +23,8 @@ func TestUpdateFirstCommit(t *testing.T) {
 		r.WriteFile(f.Name, f.Data)
 	}
 	ctx := context.Background()
-	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir(), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
-	bl := NewBuilder(opts)
+	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir(), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
+	bl := New(opts)
 	sites := t.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
 		t.Fatal(err)
@@ -43,7 +44,7 @@ func TestUpdateFirstCommit(t *testing.T) {
 	}
 	want := opts
 	want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
-	full, err := Build(ctx, want)
+	full, err := site.Build(ctx, want)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestUpdateBrokenSymlinkFixed(t *testing.T) {
 		t.Skip(err)
 	}
 	text := "---\nid: INC-2024-007\ntitle: Linked outage\ndate: 2024-07-07\nseverity: SEV3\nstatus: published\n---\n## Summary\nLinked.\n"
-	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+	checkUpdates(t, site.BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
 		{name: "target written", file: "notes/real.md", any: true, edit: func(string) string { return text }},
 	})
 }
@@ -76,8 +77,8 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
-	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, CacheDir: t.TempDir()}
-	bl := NewBuilder(opts)
+	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, CacheDir: t.TempDir()}
+	bl := New(opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {
@@ -100,26 +101,26 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	}
 	want := opts
 	want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
-	full, err := Build(ctx, want)
+	full, err := site.Build(ctx, want)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameSite(t, "after a failed update", up.Out, full.Out)
 }
 
-// TestBuilderIsForServe: a Builder's sites are serve's, whatever the
+// TestLiveSiteIsForServe: a live Site's sites are serve's, whatever the
 // options say, so an update in place never leaves the WebAssembly search
 // files of an older build behind (found in review).
-func TestBuilderIsForServe(t *testing.T) {
+func TestLiveSiteIsForServe(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
-	bl := NewBuilder(BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
+	bl := New(site.BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
 	res, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "site"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	wasm, err := filepath.Glob(filepath.Join(res.Out, "search", "*.wasm.gz"))
 	if err != nil || len(wasm) > 0 {
-		t.Errorf("a Builder's site has WebAssembly search files %v (%v)", wasm, err)
+		t.Errorf("a live Site's site has WebAssembly search files %v (%v)", wasm, err)
 	}
 }

@@ -1,4 +1,4 @@
-package site
+package live
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/site"
+	"github.com/inquest-dev/inquest/theme"
 )
 
 // gitRepo writes the files of a txtar archive from testdata into a new
@@ -143,7 +145,7 @@ func replace(old, new string) func(string) string {
 	}
 }
 
-// editStep is one edit Builder.Update applies.
+// editStep is one edit Site.Update applies.
 type editStep struct {
 	name, file string
 	edit       func(string) string
@@ -211,7 +213,7 @@ func editSteps() []editStep {
 	}
 }
 
-// TestUpdateMatchesBuild applies edits one by one with Builder.Update
+// TestUpdateMatchesBuild applies edits one by one with Site.Update
 // and, after each, compares the site file by file with what Build makes
 // of the edited repository from nothing: related incidents from the
 // text, tags and services (small sites) and from shared tags (large ones).
@@ -220,11 +222,11 @@ func TestUpdateMatchesBuild(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		indexLimit int
-	}{{"related from text", relatedTextMax}, {"related from tags", 1}} {
+	}{{"related from text", 0}, {"related from tags", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir := gitRepo(t, "incremental.txtar")
-			opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, relatedTextMax: tc.indexLimit}
+			opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, RelatedTextMax: tc.indexLimit}
 			checkUpdates(t, opts, editSteps())
 		})
 	}
@@ -245,7 +247,7 @@ func TestUpdateWithThemeOverride(t *testing.T) {
 	if err := os.WriteFile(partial, []byte(tmpl), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("../../theme/templates/layout.html")
+	data, err := fs.ReadFile(theme.Default(), "templates/layout.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +256,7 @@ func TestUpdateWithThemeOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	const why = "the theme overrides templates"
-	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2}, []editStep{
+	checkUpdates(t, site.BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2}, []editStep{
 		{name: "owner", file: queueFile, whole: true, rebuilt: why, edit: replace("status: published\n", "status: published\nowner: Mei Chen\n")},
 		{name: "body", file: queueFile, whole: true, rebuilt: why, edit: replace("for hours.", "for six hours.")},
 		{name: "title", file: dnsFile, whole: true, rebuilt: why, edit: replace("title: DNS timeouts", "title: DNS timeouts everywhere")},
@@ -267,7 +269,7 @@ func TestUpdateAfterCommit(t *testing.T) {
 	t.Parallel()
 	r := newGitRepo(t, archiveFiles(t, "incremental.txtar"))
 	dir := r.Dir
-	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+	checkUpdates(t, site.BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
 		{name: "edit", file: dnsFile, edit: replace("Resolvers timed out.", "Resolvers timed out twice.")},
 		{name: "commit", file: ".git/HEAD", whole: true, edit: func(s string) string {
 			r.Commit("Author: Mei Chen <mei@example.com>\nDate: 2024-07-01T12:00:00Z\n\nSay how often")
@@ -293,7 +295,7 @@ func TestUpdateWithSymlinkedPostmortem(t *testing.T) {
 	if err := os.Symlink("../../notes/real.md", filepath.Join(dir, "postmortems", "2024", "alias.md")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
-	checkUpdates(t, BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
+	checkUpdates(t, site.BuildOptions{Dir: dir, Serve: true, Drafts: true}, []editStep{
 		{name: "target edited", file: "notes/real.md", whole: true, edit: replace("title: Linked outage", "title: Linked outage, edited")},
 	})
 }
@@ -305,30 +307,30 @@ func TestUpdateKeepsClockTime(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
-	bl := NewBuilder(BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
+	bl := New(site.BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
 	sites := t.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
 		t.Fatal(err)
 	}
-	now := bl.st.b.site.Now
+	now := bl.st.b.Site().Now
 	time.Sleep(1100 * time.Millisecond)
 	editFile(t, dir, dnsFile, replace("Resolvers timed out.", "Resolvers timed out again."))
 	res, err := bl.Update(ctx, []string{dnsFile}, filepath.Join(sites, "site-1"))
 	if err != nil || !res.InPlace {
 		t.Fatalf("update: %v, in place %v", err, res != nil && res.InPlace)
 	}
-	full, err := Build(ctx, BuildOptions{Dir: dir, Serve: true, NoHistory: true, Now: now, CacheDir: t.TempDir(), Out: filepath.Join(t.TempDir(), "site")})
+	full, err := site.Build(ctx, site.BuildOptions{Dir: dir, Serve: true, NoHistory: true, Now: now, CacheDir: t.TempDir(), Out: filepath.Join(t.TempDir(), "site")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameSite(t, "update a second later", res.Out, full.Out)
 }
 
-func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
+func checkUpdates(t *testing.T, opts site.BuildOptions, steps []editStep) {
 	t.Helper()
 	ctx := context.Background()
 	opts.CacheDir = t.TempDir()
-	bl := NewBuilder(opts)
+	bl := New(opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {
@@ -368,7 +370,7 @@ func checkUpdates(t *testing.T, opts BuildOptions, steps []editStep) {
 		}
 		want := opts
 		want.Out, want.CacheDir = filepath.Join(t.TempDir(), "site"), t.TempDir()
-		full, err := Build(ctx, want)
+		full, err := site.Build(ctx, want)
 		if err != nil {
 			t.Fatalf("%s: whole build: %v", step.name, err)
 		}
@@ -395,44 +397,6 @@ func hasError(fs []postmortem.Finding, file string) bool {
 	return false
 }
 
-// TestAPIMatchesExport holds the framing the site writes around API
-// entries to postmortem.EncodeExport's.
-func TestAPIMatchesExport(t *testing.T) {
-	t.Parallel()
-	for _, n := range []int{0, 1, 3} {
-		var incs []*postmortem.Incident
-		for i := range n {
-			incs = append(incs, &postmortem.Incident{ID: fmt.Sprintf("INC-%d", i), Title: "T", Source: "x.md"})
-		}
-		var want bytes.Buffer
-		if err := postmortem.WriteJSON(&want, incs); err != nil {
-			t.Fatal(err)
-		}
-		b := &builder{site: &Site{BasePath: "/"}}
-		for _, inc := range incs {
-			b.site.Incidents = append(b.site.Incidents, &Incident{Incident: inc})
-		}
-		dir := t.TempDir()
-		if err := b.writeAPI(dir); err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(apiFile)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range b.site.Incidents {
-			if entry := got[v.api.off : v.api.off+v.api.n]; !bytes.HasPrefix(entry, []byte("{")) || !bytes.HasSuffix(entry, []byte("}")) {
-				t.Errorf("span of %s is %q", v.ID, entry)
-			}
-		}
-		// The site adds each page's URL; the export has none.
-		got = bytes.ReplaceAll(got, []byte(",\n      \"url\": \"/\""), nil)
-		if !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("%d incidents:\n got %q\nwant %q", n, got, want.Bytes())
-		}
-	}
-}
-
 // TestUpdateDatesFromGit edits a postmortem that states its date nowhere
 // but in Git: the update dates it by its first commit before validating
 // it, as the whole build does, so that neither says its date is missing.
@@ -444,14 +408,14 @@ func TestUpdateDatesFromGit(t *testing.T) {
 		{Name: "postmortems/2024-02-02-cdn.md", Data: []byte("---\ntitle: CDN errors\nseverity: SEV3\nstatus: published\n---\n## Summary\nStale edges.\n")},
 	})
 	ctx := context.Background()
-	opts := BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir()}
-	bl := NewBuilder(opts)
+	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir()}
+	bl := New(opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(what string, res *Result) {
+	check := func(what string, res *site.Result) {
 		t.Helper()
 		for _, f := range res.Findings {
 			if f.File == file && f.Rule == "required-field" {
