@@ -382,7 +382,9 @@ func (r *buildRun) assemble(ctx context.Context) error {
 	if err := b.RelateByText(ctx); err != nil {
 		return err
 	}
-	b.Learn()
+	if err := b.Learn(ctx); err != nil {
+		return err
+	}
 	r.b = b
 	r.res.Warnings = r.rp.Warnings // learn adds a catalog it cannot read
 	r.timed("assemble", t0)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"slices"
@@ -48,8 +49,12 @@ type Seen struct {
 // Learn reads the service catalog (once) and finds recurrence, the
 // follow-through and the distributions of the published incidents. It
 // runs after related incidents are known: the related-incidents list
-// counts towards recurrence.
-func (b *Assembly) Learn() {
+// counts towards recurrence. It stops at the first step after ctx is
+// done, with its error.
+func (b *Assembly) Learn(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	l := &b.learned
 	if !l.catalogRead {
 		l.catalogRead = true
@@ -78,6 +83,9 @@ func (b *Assembly) Learn() {
 			return out
 		},
 	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for _, v := range incs {
 		v.SeenBefore = nil
 		for _, m := range l.rec.SeenBefore(v.Incident, 5) {
@@ -85,6 +93,7 @@ func (b *Assembly) Learn() {
 		}
 	}
 	l.report = insight.Analyze(models, insight.Options{Now: b.site.Now, Severities: b.site.Severities, Rank: cfg.SeverityRank, Factors: cfg.Factors, Dates: insight.GitDates, Recurrence: l.rec})
+	return ctx.Err()
 }
 
 // howLong writes a time between two dates roughly: "3 days", "5 weeks",

@@ -172,3 +172,28 @@ func TestSettleStageFailsOnErrors(t *testing.T) {
 		t.Errorf("result = %d incidents, left out %+v; want 1 and one broken", run.res.Incidents, run.res.LeftOut)
 	}
 }
+
+// TestAssembleStageStopsWhenCancelled: a build cancelled after the load
+// (Ctrl-C in a long build) stops in the assemble stage, learning
+// included, with the context's error.
+func TestAssembleStageStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	_, opts := stageRepo(t)
+	run := newBuildRun(opts)
+	defer run.close()
+	if err := run.load(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := run.assemble(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("assemble with a cancelled context: %v, want context.Canceled", err)
+	}
+	b, err := assemble(run.rp, run.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Learn(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Learn with a cancelled context: %v, want context.Canceled", err)
+	}
+}

@@ -133,7 +133,9 @@ func (u *inPlace) reassemble(ctx context.Context) error {
 	for _, v := range s.Incidents {
 		seenBefore[v] = v.SeenBefore
 	}
-	b.Learn()
+	if err := b.Learn(ctx); err != nil {
+		return err
+	}
 	for _, v := range s.Incidents {
 		if !site.SameSeen(seenBefore[v], v.SeenBefore) {
 			if relChanged == nil {
