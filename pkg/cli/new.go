@@ -133,20 +133,8 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 		Services: cleanList(opts.Services),
 	}
 	if opts.Severity != "" {
-		sev := strings.TrimSpace(opts.Severity)
-		i, ok := cfg.SeverityRank(sev)
-		switch {
-		case ok:
-			d.Severity = cfg.Severities[i]
-		case cfg.AutoSeverities && (len(cfg.Severities) == 0 || postmortem.KnownSeverity(sev)):
-			// A learned scale grows with the postmortems: a level of a
-			// known kind is welcome, spelt as the usual scale spells it.
-			d.Severity = sev
-			if j := slices.IndexFunc(usual, func(u string) bool { return config.SeverityKey(u) == config.SeverityKey(sev) }); j >= 0 {
-				d.Severity = usual[j]
-			}
-		default:
-			return usageError("--severity %q is not one of %s", opts.Severity, strings.Join(scale, ", "))
+		if d.Severity, err = newSeverity(cfg, opts.Severity, scale, usual); err != nil {
+			return err
 		}
 		set = append(set, "severity")
 	}
@@ -168,22 +156,9 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	}
 	d.ID = scaffold.NextID(ids, date.Year())
 
-	tmplName := scaffold.TemplatePath
-	// The template is read under the work tree's rule: a link to a hidden
-	// file or out of the repository is an error, never followed.
-	tree, err := repo.Tree(root)
+	tmplName, tmpl, err := newTemplate(root)
 	if err != nil {
 		return err
-	}
-	tmpl, err := tree.ReadFile(scaffold.TemplatePath, postmortem.MaxFileSize)
-	var refused *worktree.Refusal
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		tmplName, tmpl = "built-in template", scaffold.Template()
-	case errors.As(err, &refused):
-		return usageError("template %v; it is not read (replace the link with the template itself)", refused)
-	case err != nil:
-		return fmt.Errorf("%s: %w", scaffold.TemplatePath, err)
 	}
 	out, err := scaffold.Render(tmplName, tmpl, d, scaffold.RenderOptions{Set: set, FieldFor: cfg.FieldFor})
 	if err != nil {
@@ -194,35 +169,9 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	if slug == "" {
 		slug = "incident"
 	}
-	relDir := path.Join("postmortems", date.Format("2006"))
-	if !opts.Stdout {
-		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(relDir)), 0o755); err != nil {
-			return err
-		}
-	}
-	var rel string
-	for n := 1; ; n++ {
-		name := d.Date + "-" + slug
-		if n > 1 {
-			name += fmt.Sprintf("-%d", n)
-		}
-		rel = path.Join(relDir, name+".md")
-		abs := filepath.Join(root, filepath.FromSlash(rel))
-		if opts.Stdout {
-			if _, err := os.Lstat(abs); err == nil {
-				continue
-			}
-			break
-		}
-		// O_EXCL: a file that exists, or appears meanwhile, is never overwritten.
-		err := writeExclusive(abs, out)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		break
+	rel, err := writeNew(root, path.Join("postmortems", date.Format("2006")), d.Date+"-"+slug, out, opts.Stdout)
+	if err != nil {
+		return err
 	}
 
 	display := displayPath(root, rel)
@@ -233,6 +182,14 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	} else {
 		fmt.Fprintln(e.stdout, display)
 	}
+	reportNew(e, cfg, display, rel, out, existing.Incidents)
+	return nil
+}
+
+// reportNew says on stderr what check would say later about the new
+// postmortem out at rel: that content does not select it, and its
+// problems (a repository template's leftover placeholders, say).
+func reportNew(e *env, cfg *config.Config, display, rel string, out []byte, existing []*postmortem.Incident) {
 	switch {
 	case cfg.Match(rel):
 	case cfg.AutoContent:
@@ -247,7 +204,7 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 	// leftover placeholders.
 	inc := postmortem.NewParser(cfg).Parse(rel, out)
 	if cfg.AutoSeverities || cfg.AutoStatuses {
-		postmortem.LearnScales(cfg, append(existing.Incidents, inc))
+		postmortem.LearnScales(cfg, append(existing, inc))
 	}
 	postmortem.Validate(cfg, []*postmortem.Incident{inc})
 	for _, f := range inc.Findings {
@@ -256,7 +213,79 @@ func runNew(ctx context.Context, e *env, opts *NewOptions) error {
 			fmt.Fprintln(e.stderr, formatFinding(f))
 		}
 	}
-	return nil
+}
+
+// newSeverity is the severity --severity gives: the configured scale's
+// spelling of it, or on a learned scale a level of a known kind (spelt as
+// the usual scale spells it); a usage error otherwise.
+func newSeverity(cfg *config.Config, given string, scale, usual []string) (string, error) {
+	sev := strings.TrimSpace(given)
+	i, ok := cfg.SeverityRank(sev)
+	switch {
+	case ok:
+		return cfg.Severities[i], nil
+	case cfg.AutoSeverities && (len(cfg.Severities) == 0 || postmortem.KnownSeverity(sev)):
+		// A learned scale grows with the postmortems: a level of a
+		// known kind is welcome, spelt as the usual scale spells it.
+		if j := slices.IndexFunc(usual, func(u string) bool { return config.SeverityKey(u) == config.SeverityKey(sev) }); j >= 0 {
+			return usual[j], nil
+		}
+		return sev, nil
+	}
+	return "", usageError("--severity %q is not one of %s", given, strings.Join(scale, ", "))
+}
+
+// newTemplate reads the repository's template, or gives the built-in one
+// when there is none, with the name to report it by. It is read under the
+// work tree's rule: a link to a hidden file or out of the repository is an
+// error, never followed.
+func newTemplate(root string) (string, []byte, error) {
+	tree, err := repo.Tree(root)
+	if err != nil {
+		return "", nil, err
+	}
+	tmpl, err := tree.ReadFile(scaffold.TemplatePath, postmortem.MaxFileSize)
+	var refused *worktree.Refusal
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "built-in template", scaffold.Template(), nil
+	case errors.As(err, &refused):
+		return "", nil, usageError("template %v; it is not read (replace the link with the template itself)", refused)
+	case err != nil:
+		return "", nil, fmt.Errorf("%s: %w", scaffold.TemplatePath, err)
+	}
+	return scaffold.TemplatePath, tmpl, nil
+}
+
+// writeNew writes out as relDir/base.md, or base-2.md and so on when that
+// exists, and returns the path it took; with stdout it writes nothing and
+// returns the path the file would take.
+func writeNew(root, relDir, base string, out []byte, stdout bool) (string, error) {
+	if !stdout {
+		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(relDir)), 0o755); err != nil {
+			return "", err
+		}
+	}
+	for n := 1; ; n++ {
+		name := base
+		if n > 1 {
+			name += fmt.Sprintf("-%d", n)
+		}
+		rel := path.Join(relDir, name+".md")
+		abs := filepath.Join(root, filepath.FromSlash(rel))
+		if stdout {
+			if _, err := os.Lstat(abs); err == nil {
+				continue
+			}
+			return rel, nil
+		}
+		// O_EXCL: a file that exists, or appears meanwhile, is never overwritten.
+		err := writeExclusive(abs, out)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return rel, err
+	}
 }
 
 // newDate parses --date, a civil date; "" is today in the local zone.

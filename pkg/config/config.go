@@ -532,6 +532,55 @@ var ruleLevels = []string{"error", "warning", "info", "off"}
 
 func normalizeRuleID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
+// finishRules checks the levels of rules and keys them by rule ID;
+// name is the file, for the errors' lines.
+func (c *Config) finishRules(name string) []error {
+	if len(c.Rules) == 0 {
+		return nil
+	}
+	var errs []error
+	rules := make(map[string]string, len(c.Rules))
+	for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
+		level := strings.ToLower(strings.TrimSpace(c.Rules[id]))
+		rid := normalizeRuleID(id)
+		if !slices.Contains(ruleLevels, level) {
+			at := name
+			if l := c.RuleLines[rid]; l > 0 {
+				at = fmt.Sprintf("%s:%d", name, l)
+			}
+			errs = append(errs, fmt.Errorf("%s: rules: level %q for %q is not one of %s", at, c.Rules[id], id, strings.Join(ruleLevels, ", ")))
+			continue
+		}
+		rules[rid] = level
+	}
+	c.Rules = rules
+	return errs
+}
+
+// finishFactors checks the factors taxonomy, or sets the default one; at
+// is where factors is written, for the errors.
+func (c *Config) finishFactors(at string) []error {
+	var errs []error
+	switch {
+	case c.Factors == nil:
+		c.Factors = slices.Clone(DefaultFactors)
+	case len(c.Factors) == 0:
+		errs = append(errs, fmt.Errorf("%s: factors must list at least one contributing factor (leave it out for the default taxonomy)", at))
+	}
+	seenFactor := map[string]bool{}
+	for _, f := range c.Factors {
+		k := FactorKey(f)
+		switch {
+		case k == "":
+			errs = append(errs, fmt.Errorf("%s: factors: an empty factor", at))
+		case seenFactor[k]:
+			errs = append(errs, fmt.Errorf("%s: factors: %q is listed twice", at, f))
+		}
+		seenFactor[k] = true
+	}
+	return errs
+}
+
 // finish validates the configuration, fills in what is derived from it and
 // merges the default aliases in; data is the file (nil when there is
 // none), for lines.
@@ -591,40 +640,8 @@ func (c *Config) finish(name string, data []byte) error {
 	aliases, aerrs := mergeAliases(c.Aliases, func(field string) string { return at("aliases", field) })
 	c.Aliases = aliases
 	errs = append(errs, aerrs...)
-	if len(c.Rules) > 0 {
-		rules := make(map[string]string, len(c.Rules))
-		for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
-			level := strings.ToLower(strings.TrimSpace(c.Rules[id]))
-			rid := normalizeRuleID(id)
-			if !slices.Contains(ruleLevels, level) {
-				at := name
-				if l := c.RuleLines[rid]; l > 0 {
-					at = fmt.Sprintf("%s:%d", name, l)
-				}
-				errs = append(errs, fmt.Errorf("%s: rules: level %q for %q is not one of %s", at, c.Rules[id], id, strings.Join(ruleLevels, ", ")))
-				continue
-			}
-			rules[rid] = level
-		}
-		c.Rules = rules
-	}
-	switch {
-	case c.Factors == nil:
-		c.Factors = slices.Clone(DefaultFactors)
-	case len(c.Factors) == 0:
-		errs = append(errs, fmt.Errorf("%s: factors must list at least one contributing factor (leave it out for the default taxonomy)", at("factors")))
-	}
-	seenFactor := map[string]bool{}
-	for _, f := range c.Factors {
-		k := FactorKey(f)
-		switch {
-		case k == "":
-			errs = append(errs, fmt.Errorf("%s: factors: an empty factor", at("factors")))
-		case seenFactor[k]:
-			errs = append(errs, fmt.Errorf("%s: factors: %q is listed twice", at("factors"), f))
-		}
-		seenFactor[k] = true
-	}
+	errs = append(errs, c.finishRules(name)...)
+	errs = append(errs, c.finishFactors(at("factors"))...)
 	if c.DraftMaxAgeDays < 0 {
 		errs = append(errs, fmt.Errorf("%s: draft_max_age_days must be 0 (the default, 14 days) or more, not %d", at("draft_max_age_days"), c.DraftMaxAgeDays))
 	}

@@ -91,22 +91,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	var addf addFunc = func(line int, level, rule, format string, args ...any) {
 		inc.Findings = append(inc.Findings, Finding{File: rel, Line: line, Level: level, Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
-	switch {
-	case len(content) > MaxFileSize:
-		addf(1, LevelError, "file", "%s", tooLarge(int64(len(content))))
-		inc.Broken = true
-	case len(bytes.TrimSpace(content)) == 0:
-		addf(1, LevelError, "file", "file is empty")
-		inc.Broken = true
-	case bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0:
-		addf(1, LevelError, "file", "file is binary (contains NUL bytes), not Markdown; it is skipped")
-		inc.Broken = true
-	case !utf8.Valid(content):
-		line := 1 + bytes.Count(content[:invalidUTF8(content)], []byte("\n"))
-		addf(line, LevelError, "file", "file is not valid UTF-8 text; it is skipped")
-		inc.Broken = true
-	}
-	if inc.Broken {
+	if inc.Broken = unreadable(content, addf); inc.Broken {
 		inc.ID = sanitizeID(idFromFileName(rel))
 		inc.Title = path.Base(rel)
 		return inc
@@ -145,6 +130,75 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		inc.Inferred = append(inc.Inferred, Inference{Field: field, Value: value, Line: line, From: from, Key: key})
 	}
 
+	inferIdentity(inc, rel, hs, bodyLine, infer)
+	// Date: front matter, else the body's Date key line (both read
+	// above), else what is known before the timeline (see dates.go).
+	month, inMonth := p.dateBeforeTimeline(inc, hs, bodyLine, p.readPathDates(inc), infer, addf)
+	// Summary: front matter, else the first paragraph of the Summary
+	// section; plain text either way.
+	if inc.Summary != "" {
+		inc.Summary = p.text.summary(inc.Summary, true)
+	} else if s := inc.Section(SectionSummary); s != nil {
+		inc.Summary = p.text.summary(p.withoutKeyLines(s.Text), false)
+		if inc.Summary != "" {
+			infer("summary", inc.Summary, s.Line, "summary section", s.Heading)
+		}
+	}
+
+	// Timeline: front matter list, else the Timeline section.
+	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
+	if inc.DatePrecision == DateMonth {
+		opts.Date = time.Time{} // no day to put times of day on
+	}
+	if !p.frontMatterTimeline(inc, fm, opts, addf) {
+		p.parseTimelines(inc, opts, addf)
+	}
+	p.dateAfterTimeline(inc, month, inMonth, infer)
+	p.applyBodyTimes(inc, later)
+
+	// Action items: front matter, else the Action Items section.
+	if inc.ActionItems == nil {
+		if s := inc.Section(SectionActionItems); s != nil {
+			items, fs := ParseActionItems(s.Text, s.Line+1)
+			inc.ActionItems = items
+			for _, f := range fs {
+				f.File = rel
+				inc.Findings = append(inc.Findings, f)
+			}
+		}
+	}
+
+	// The template's examples are no events or action items of this
+	// incident, and its placeholders are findings.
+	p.checkTemplate(inc)
+
+	applyMilestones(inc, infer)
+	return inc
+}
+
+// unreadable says whether content cannot be read as a postmortem (too
+// large, empty, binary, not UTF-8), with a finding saying why.
+func unreadable(content []byte, addf addFunc) bool {
+	switch {
+	case len(content) > MaxFileSize:
+		addf(1, LevelError, "file", "%s", tooLarge(int64(len(content))))
+	case len(bytes.TrimSpace(content)) == 0:
+		addf(1, LevelError, "file", "file is empty")
+	case bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0:
+		addf(1, LevelError, "file", "file is binary (contains NUL bytes), not Markdown; it is skipped")
+	case !utf8.Valid(content):
+		line := 1 + bytes.Count(content[:invalidUTF8(content)], []byte("\n"))
+		addf(line, LevelError, "file", "file is not valid UTF-8 text; it is skipped")
+	default:
+		return false
+	}
+	return true
+}
+
+// inferIdentity fills in what names an incident and its front matter did
+// not give: the title (the first H1, else the file name), the ID (from the
+// file name) and the kind (from a folder or the title, else an incident).
+func inferIdentity(inc *Incident, rel string, hs []heading, bodyLine int, infer inferFunc) {
 	// Title: front matter, else the first H1, else the file name.
 	if inc.Title == "" {
 		for _, h := range hs {
@@ -173,66 +227,40 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			inc.Kind = KindIncident
 		}
 	}
-	// Date: front matter, else the body's Date key line (both read
-	// above), else what is known before the timeline (see dates.go).
-	month, inMonth := p.dateBeforeTimeline(inc, hs, bodyLine, p.readPathDates(inc), infer, addf)
-	// Summary: front matter, else the first paragraph of the Summary
-	// section; plain text either way.
-	if inc.Summary != "" {
-		inc.Summary = p.text.summary(inc.Summary, true)
-	} else if s := inc.Section(SectionSummary); s != nil {
-		inc.Summary = p.text.summary(p.withoutKeyLines(s.Text), false)
-		if inc.Summary != "" {
-			infer("summary", inc.Summary, s.Line, "summary section", s.Heading)
-		}
-	}
+}
 
-	// Timeline: front matter list, else the Timeline section.
-	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
-	if inc.DatePrecision == DateMonth {
-		opts.Date = time.Time{} // no day to put times of day on
+// frontMatterTimeline reads the front matter's timeline list into inc, and
+// says whether there was one (the Timeline section is read otherwise).
+func (p *Parser) frontMatterTimeline(inc *Incident, fm *FrontMatter, opts timeline.Options, addf addFunc) bool {
+	tl, ok := fm.Values[p.keyFor(fm, "timeline")]
+	if !ok || inc.Timeline != nil {
+		return false
 	}
-	if tl, ok := fm.Values[p.keyFor(fm, "timeline")]; ok && inc.Timeline == nil {
-		line := fm.KeyLine(p.keyFor(fm, "timeline"))
-		for i, e := range asList(tl) {
-			var ev timeline.Event
-			var prob *timeline.Problem
-			switch x := e.(type) {
-			case map[string]any:
-				ev, prob = timeline.ParseEntry(strings.TrimSpace(toString(firstOf(x, "time", "at", "when", "timestamp"))+" — "+toString(firstOf(x, "text", "event", "description", "what"))), line+1+i, opts)
-				if k := toString(x["kind"]); k != "" {
-					ev.Kind = timeline.Kind(strings.ToLower(k))
-				}
-			default:
-				ev, prob = timeline.ParseEntry(toString(e), line+1+i, opts)
+	line := fm.KeyLine(p.keyFor(fm, "timeline"))
+	for i, e := range asList(tl) {
+		var ev timeline.Event
+		var prob *timeline.Problem
+		switch x := e.(type) {
+		case map[string]any:
+			ev, prob = timeline.ParseEntry(strings.TrimSpace(toString(firstOf(x, "time", "at", "when", "timestamp"))+" — "+toString(firstOf(x, "text", "event", "description", "what"))), line+1+i, opts)
+			if k := toString(x["kind"]); k != "" {
+				ev.Kind = timeline.Kind(strings.ToLower(k))
 			}
-			if prob != nil {
-				addf(prob.Line, LevelWarning, "timeline", "%s", prob.Message)
-			}
-			inc.Timeline = append(inc.Timeline, ev)
+		default:
+			ev, prob = timeline.ParseEntry(toString(e), line+1+i, opts)
 		}
-	} else {
-		p.parseTimelines(inc, opts, addf)
-	}
-	p.dateAfterTimeline(inc, month, inMonth, infer)
-	p.applyBodyTimes(inc, later)
-
-	// Action items: front matter, else the Action Items section.
-	if inc.ActionItems == nil {
-		if s := inc.Section(SectionActionItems); s != nil {
-			items, fs := ParseActionItems(s.Text, s.Line+1)
-			inc.ActionItems = items
-			for _, f := range fs {
-				f.File = rel
-				inc.Findings = append(inc.Findings, f)
-			}
+		if prob != nil {
+			addf(prob.Line, LevelWarning, "timeline", "%s", prob.Message)
 		}
+		inc.Timeline = append(inc.Timeline, ev)
 	}
+	return true
+}
 
-	// The template's examples are no events or action items of this
-	// incident, and its placeholders are findings.
-	p.checkTemplate(inc)
-
+// applyMilestones fills in the milestones and durations the front matter
+// did not give from the timeline: each part's, and the incident's from
+// its first part.
+func applyMilestones(inc *Incident, infer inferFunc) {
 	// Milestones: front matter, else the timeline's (its first part's).
 	ms := partMilestones(inc.Timeline, max(1, len(inc.Parts)))
 	for i := range inc.Parts {
@@ -260,7 +288,51 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	if d.Resolve == 0 {
 		d.Resolve = derived.Resolve
 	}
-	return inc
+}
+
+// applyDurations reads a durations map (detect, mitigate, resolve and
+// their aliases) or a single duration under a phase's own key
+// (time_to_detect: 15 minutes) into inc.
+func applyDurations(inc *Incident, key string, v any, line int, addf addFunc) {
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		// duration: 42, time_to_detect: 15 minutes
+		dur, ok := parseHumanDuration(toString(v))
+		if !ok {
+			addf(line, LevelError, "durations", "%s %q is not a duration (want minutes or e.g. 1h30m)", key, toString(v))
+			return
+		}
+		*durationPhase(&inc.Durations, key) = dur
+	}
+	for k, dv := range m {
+		dur, ok := toDuration(dv)
+		if !ok {
+			addf(line, LevelError, "durations", "durations.%s %q is not a duration (want minutes or e.g. 1h30m)", k, toString(dv))
+			continue
+		}
+		switch normalizeKey(k) {
+		case "detect", "time_to_detect", "ttd":
+			inc.Durations.Detect = dur
+		case "mitigate", "time_to_mitigate", "ttm":
+			inc.Durations.Mitigate = dur
+		case "resolve", "time_to_resolve", "ttr":
+			inc.Durations.Resolve = dur
+		}
+	}
+}
+
+// appendLinks appends the links of a links list: URLs, or maps with a
+// title and a URL.
+func appendLinks(links []Link, v any) []Link {
+	for _, l := range asList(v) {
+		switch x := l.(type) {
+		case map[string]any:
+			links = append(links, Link{Title: toString(firstOf(x, "title", "name", "text")), URL: toString(firstOf(x, "url", "href", "link"))})
+		default:
+			links = append(links, Link{URL: toString(l)})
+		}
+	}
+	return links
 }
 
 // eventLine is the line of the first event at time t, or 0.
@@ -483,40 +555,9 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 				inc.startedAt, inc.startedKey = t, key
 			}
 		case "durations":
-			m, isMap := v.(map[string]any)
-			if !isMap {
-				// duration: 42, time_to_detect: 15 minutes
-				dur, ok := parseHumanDuration(toString(v))
-				if !ok {
-					addf(line, LevelError, "durations", "%s %q is not a duration (want minutes or e.g. 1h30m)", key, toString(v))
-					continue
-				}
-				*durationPhase(&inc.Durations, key) = dur
-			}
-			for k, dv := range m {
-				dur, ok := toDuration(dv)
-				if !ok {
-					addf(line, LevelError, "durations", "durations.%s %q is not a duration (want minutes or e.g. 1h30m)", k, toString(dv))
-					continue
-				}
-				switch normalizeKey(k) {
-				case "detect", "time_to_detect", "ttd":
-					inc.Durations.Detect = dur
-				case "mitigate", "time_to_mitigate", "ttm":
-					inc.Durations.Mitigate = dur
-				case "resolve", "time_to_resolve", "ttr":
-					inc.Durations.Resolve = dur
-				}
-			}
+			applyDurations(inc, key, v, line, addf)
 		case "links":
-			for _, l := range asList(v) {
-				switch x := l.(type) {
-				case map[string]any:
-					inc.Links = append(inc.Links, Link{Title: toString(firstOf(x, "title", "name", "text")), URL: toString(firstOf(x, "url", "href", "link"))})
-				default:
-					inc.Links = append(inc.Links, Link{URL: toString(l)})
-				}
-			}
+			inc.Links = appendLinks(inc.Links, v)
 		case "related":
 			inc.Related = appendUnique(inc.Related, toStrings(v)...)
 		case "timeline":
