@@ -288,11 +288,23 @@ func (s *Server) watch() (*fsnotify.Watcher, error) {
 }
 
 // watchTree watches the folder root and every folder below it, except
-// hidden ones, public and node_modules below the repository root.
+// hidden ones, public and node_modules below the repository root. A root
+// that is a symbolic link is walked at its target (WalkDir would not
+// follow it and watch nothing); the folders are watched under root's own
+// path, so that events name the files as the build does.
 func (s *Server) watchTree(w *fsnotify.Watcher, root string) error {
-	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+	walk := root
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		walk = r
+	}
+	return filepath.WalkDir(walk, func(p string, d os.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return nil
+		}
+		if rel, err := filepath.Rel(walk, p); err == nil && rel != "." {
+			p = filepath.Join(root, rel)
+		} else if err == nil {
+			p = root
 		}
 		name := d.Name()
 		if p != s.opts.Dir && (strings.HasPrefix(name, ".") || name == "public" || name == "node_modules") {

@@ -161,3 +161,74 @@ func TestRunRebuildsAndReloads(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+// TestReloadsThroughLinkedRoot: a repository reached through a symbolic
+// link is watched at the link's target. filepath.WalkDir does not follow
+// a root that is a link, so no folder was watched and an edit never
+// reached the page (serve's benchmark, whose corpus is such a link, waited
+// for its first reload until it was stopped).
+func TestReloadsThroughLinkedRoot(t *testing.T) {
+	real := t.TempDir()
+	pm := filepath.Join(real, "postmortems", "2024-01-02-db.md")
+	if err := os.MkdirAll(filepath.Dir(pm), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pm, []byte("---\nid: INC-1\ntitle: First title\ndate: 2024-01-02\nseverity: SEV2\n---\n## Summary\nx\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "repo")
+	if err := os.Symlink(real, dir); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	base, done := startServer(ctx, t, Options{Dir: dir, NoHistory: true})
+	resp, err := http.Get(base + "/_inquest/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewReader(resp.Body)
+	for {
+		line, err := events.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(line, ": connected") {
+			break
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "postmortems", "2024-01-02-db.md"), []byte("---\nid: INC-1\ntitle: Second title\ndate: 2024-01-02\nseverity: SEV2\n---\n## Summary\nx\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		for {
+			line, err := events.ReadString('\n')
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			if strings.HasPrefix(line, "event: ") {
+				got <- strings.TrimSpace(strings.TrimPrefix(line, "event: "))
+				return
+			}
+		}
+	}()
+	select {
+	case ev := <-got:
+		if ev != "reload" {
+			t.Fatalf("event %q, want reload", ev)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no event 20 s after an edit through the link")
+	}
+	if !strings.Contains(getBody(t, base+"/incidents/INC-1/"), "Second title") {
+		t.Error("edit not served after reload")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
