@@ -11,9 +11,38 @@ set -eu
 corpus=${1:?usage: test.sh CORPUS}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-trap 'kill $server $browser 2>/dev/null || true; rm -rf "$work"' EXIT
 server=
 browser=
+# stop_browser ends every Chromium process of this run, found by its
+# profile folder: the launcher does not wait for the browser, and the zygote
+# and renderers outlive a TERM to the main process and write into the
+# profile while it is being removed.
+stop_browser() {
+	[ -n "$browser" ] || return 0
+	kill "$browser" 2>/dev/null || true
+	profile="--user-data-dir=$work/chromium"
+	pkill -TERM -f -- "$profile" 2>/dev/null || true
+	i=0
+	while pgrep -f -- "$profile" >/dev/null 2>&1 && [ $i -lt 40 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	pkill -KILL -f -- "$profile" 2>/dev/null || true
+	wait "$browser" 2>/dev/null || true
+	browser=
+}
+# cleanup never fails the run: a temporary folder that will not go is not
+# a failed test.
+cleanup() {
+	[ -z "$server" ] || kill "$server" 2>/dev/null || true
+	stop_browser
+	for _ in 1 2 3 4 5; do
+		rm -rf "$work" 2>/dev/null && return 0
+		sleep 1
+	done
+	echo "test.sh: could not remove $work" >&2
+}
+trap cleanup EXIT
 
 (cd "$here" && go vet ./... && go test ./...)
 # The stand-in modules (see README.md) are modules of their own.
@@ -50,9 +79,7 @@ if [ -n "$chromium" ] && command -v python3 >/dev/null; then
 		i=$((i + 1))
 	done
 	# Chromium writes its profile until it has exited.
-	kill $browser 2>/dev/null || true
-	wait $browser 2>/dev/null || true
-	browser=
+	stop_browser
 	echo "chromium:"
 	out=$(cat "$work/report" 2>/dev/null || echo "FAIL no report in 120 s")
 	echo "$out"
