@@ -18,13 +18,13 @@ import (
 // versions it has not compared (as the fields cache does for fields), and
 // the site's revision pages need no version read either. Its name carries
 // the version of the comparison: a change to revdiff's diffs renames it.
-const diffCacheFile = "history-diffs-2.gob"
+const diffCacheFile = "history-diffs-3.gob"
 
 // diffsFormat and sinceFormat name the caches' payloads for the cache
 // layer's framing (package cache: a magic line and the payload's SHA-256).
 const (
-	diffsFormat = "inquest history diffs 2"
-	sinceFormat = "inquest history since 2"
+	diffsFormat = "inquest history diffs 3"
+	sinceFormat = "inquest history since 3"
 )
 
 // pair names a comparison: the version before and the version after.
@@ -37,10 +37,31 @@ func pairOf(prev, blob plumbing.Hash) pair {
 	return p
 }
 
-// diffCache maps pairs to their diffs. The diff of a revision that created
-// or deleted the file keeps its counts but no hunks: its text is the whole
-// file, which the file itself shows.
-type diffCache map[pair]*revdiff.Diff
+// diffCache maps pairs to their diffs, packed (revdiff.Diff's
+// MarshalBinary): the build holds every revision's diff from the history
+// pass until its page is written, and bytes cost the garbage collector
+// nothing to scan and the cache nothing to encode. The diff of a revision
+// that created or deleted the file keeps its counts but no hunks: its
+// text is the whole file, which the file itself shows.
+type diffCache map[pair]packedDiff
+
+// packedDiff is a revdiff.Diff as MarshalBinary encodes it.
+type packedDiff []byte
+
+func pack(d *revdiff.Diff) packedDiff {
+	b, _ := d.MarshalBinary() // never fails
+	return b
+}
+
+// unpack decodes p; nil when it does not decode (a damaged cache, which
+// the cache layer's checksum should have caught).
+func (p packedDiff) unpack() *revdiff.Diff {
+	d := new(revdiff.Diff)
+	if d.UnmarshalBinary(p) != nil {
+		return nil
+	}
+	return d
+}
 
 // readDiffCache reads the cache; any problem gives an empty one, which
 // costs only time.
@@ -124,9 +145,11 @@ func writeGob(dir, name, format string, v any) error {
 // without (its field changes say why).
 func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionChange {
 	p := pairOf(rv.prev, rv.blob)
-	if d, ok := w.diffs[p]; ok {
-		w.keepDiff(p, d)
-		return d.Summary()
+	if packed, ok := w.diffs[p]; ok {
+		if d := packed.unpack(); d != nil {
+			w.keepDiff(p, packed)
+			return d.Summary()
+		}
 	}
 	if w.vers == nil {
 		w.vers = w.objs.versions(w.r)
@@ -145,19 +168,20 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	if before == nil || after == nil {
 		d = d.Counts()
 	}
-	w.keepDiff(p, d)
+	packed := pack(d)
+	w.keepDiff(p, packed)
 	if d.Fallback != "" && len(d.Sections) == 0 {
 		return nil // not compared: not cached either, the budget may differ
 	}
 	if w.newDiffs == nil {
 		w.newDiffs = diffCache{}
 	}
-	w.newDiffs[p] = d
+	w.newDiffs[p] = packed
 	return d.Summary()
 }
 
 // keepDiff remembers the diff of a pair for Repo.RevisionDiff.
-func (w *fieldWorker) keepDiff(p pair, d *revdiff.Diff) {
+func (w *fieldWorker) keepDiff(p pair, d packedDiff) {
 	if w.kept == nil {
 		w.kept = diffCache{}
 	}
@@ -167,15 +191,21 @@ func (w *fieldWorker) keepDiff(p pair, d *revdiff.Diff) {
 // RevisionDiff returns the diff of the i-th revision of the file at path,
 // newest first as Revisions lists them, as AttachChanges compared it (see
 // package revdiff); nil when it did not. That of a revision that created
-// or deleted the file has counts and no hunks. It reads nothing from Git.
+// or deleted the file has counts and no hunks. It reads nothing from Git,
+// and each call decodes a diff of its own from the packed form the
+// history keeps.
 func (r *Repo) RevisionDiff(path string, i int) *revdiff.Diff {
 	lin := r.lineage(path)
 	if lin == nil || i < 0 || i >= len(lin.revs) {
 		return nil
 	}
 	r.diffMu.Lock()
-	defer r.diffMu.Unlock()
-	return r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
+	packed, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
+	r.diffMu.Unlock()
+	if !ok {
+		return nil
+	}
+	return packed.unpack()
 }
 
 // SinceDiff returns the diff from the text a stale sign-off at commit
@@ -192,6 +222,10 @@ func (r *Repo) SinceDiff(path, commit string) *revdiff.Diff {
 		return nil
 	}
 	r.diffMu.Lock()
-	defer r.diffMu.Unlock()
-	return r.since[pairOf(blob, lin.revs[0].blob)]
+	packed, ok := r.since[pairOf(blob, lin.revs[0].blob)]
+	r.diffMu.Unlock()
+	if !ok {
+		return nil
+	}
+	return packed.unpack()
 }

@@ -134,7 +134,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 				if r.since == nil {
 					r.since = diffCache{}
 				}
-				r.since[p] = e.Diff
+				r.since[p] = pack(e.Diff)
 				r.diffMu.Unlock()
 			}
 		}

@@ -20,6 +20,7 @@ func FuzzCompare(f *testing.F) {
 	f.Fuzz(func(t *testing.T, before, after []byte) {
 		d := Compare(before, after, nil)
 		checkDiff(t, before, after, d)
+		roundTrip(t, d)
 		if d.Fallback == "" && string(normalized(before)) == string(normalized(after)) && len(d.Sections) != 0 {
 			t.Fatalf("equal texts differ: %+v", d.Sections)
 		}

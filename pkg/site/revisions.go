@@ -36,7 +36,6 @@ type audit struct {
 // revInfo is what the build knows of one revision.
 type revInfo struct {
 	path      string // its page, "" when it has none
-	diff      *revdiff.Diff
 	amendment *Amendment
 }
 
@@ -76,11 +75,13 @@ type RevisionPage struct {
 	// rename); nil for the first.
 	Before    *postmortem.Revision
 	Amendment *Amendment
-	diff      *revdiff.Diff
+	// diff reads the revision's diff from the history, which keeps it
+	// packed until the page is written.
+	diff func() *revdiff.Diff
 }
 
 // Diff is the revision's diff as the template shows it.
-func (p *RevisionPage) Diff() *DiffView { return diffView(p.diff) }
+func (p *RevisionPage) Diff() *DiffView { return diffView(p.diff()) }
 
 // DiffView is a revdiff.Diff as a template shows it: each line's HTML
 // made here, its changed words in <del> and <ins>.
@@ -129,7 +130,6 @@ func (b *Assembly) buildAudit() {
 				continue
 			}
 			ri := &a.revs[i]
-			ri.diff = d
 			ri.path = v.Path + pathRevisions + revisionSlug(rv.Commit, used) + "/"
 			if i < published {
 				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: ri.path, Amendment: revdiff.Classify(d, rv.Changes)}
@@ -354,6 +354,7 @@ func (v *Incident) SinceApprovals() []SinceApproval {
 
 // revisionJobs adds a page for each revision with a diff to show.
 func (b *Assembly) revisionJobs(add func(string, *Page)) {
+	hist := b.repo.History()
 	for _, v := range b.site.Incidents {
 		if v.audit == nil {
 			continue
@@ -363,7 +364,9 @@ func (b *Assembly) revisionJobs(add func(string, *Page)) {
 			if r.path == "" {
 				continue
 			}
-			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment, diff: r.diff}
+			src, i := v.Source, i
+			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment,
+				diff: func() *revdiff.Diff { return hist.RevisionDiff(src, i) }}
 			if i+1 < len(h.Revisions) {
 				p.Before = &h.Revisions[i+1]
 			}

@@ -1,0 +1,235 @@
+package revdiff
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+)
+
+// binaryVersion is the first byte of MarshalBinary's encoding; a change to
+// the encoding changes it, and UnmarshalBinary refuses any other.
+const binaryVersion = 1
+
+// MarshalBinary encodes d compactly: counts as varints, each line's text
+// once, and its word pieces as lengths into that text when they spell it
+// (as Compare makes them). encoding/gob uses it for a *Diff, and a build
+// keeps the diffs of every revision in this form until their pages are
+// written, since a slice of bytes costs the garbage collector nothing to
+// scan. TestBinaryRoundTrip and FuzzCompare hold that UnmarshalBinary
+// gives back an equal Diff.
+func (d *Diff) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 256)
+	b = append(b, binaryVersion)
+	b = appendString(b, d.Fallback)
+	b = binary.AppendUvarint(b, uint64(len(d.Sections)))
+	for _, s := range d.Sections {
+		b = appendString(b, s.Key)
+		b = appendString(b, s.Heading)
+		for _, n := range [...]int{s.Added, s.Removed, s.LinesAdded, s.LinesRemoved, s.Trail} {
+			b = binary.AppendVarint(b, int64(n))
+		}
+		b = binary.AppendUvarint(b, uint64(len(s.Hunks)))
+		for _, h := range s.Hunks {
+			b = binary.AppendVarint(b, int64(h.Skip))
+			b = binary.AppendUvarint(b, uint64(len(h.Lines)))
+			for _, l := range h.Lines {
+				b = appendLine(b, l)
+			}
+		}
+	}
+	return b, nil
+}
+
+// Word pieces of a line, in the byte after its Op.
+const (
+	noWords    = 0 // Words is nil
+	spelled    = 1 // pieces' texts spell the line: lengths only
+	ownedWords = 2 // pieces with texts of their own
+)
+
+func appendLine(b []byte, l Line) []byte {
+	b = append(b, byte(l.Op))
+	b = appendString(b, l.Text)
+	switch {
+	case l.Words == nil:
+		return append(b, noWords)
+	case spells(l.Words, l.Text):
+		b = append(b, spelled)
+		b = binary.AppendUvarint(b, uint64(len(l.Words)))
+		for _, w := range l.Words {
+			b = append(b, byte(w.Op))
+			b = binary.AppendUvarint(b, uint64(len(w.Text)))
+		}
+		return b
+	}
+	b = append(b, ownedWords)
+	b = binary.AppendUvarint(b, uint64(len(l.Words)))
+	for _, w := range l.Words {
+		b = append(b, byte(w.Op))
+		b = appendString(b, w.Text)
+	}
+	return b
+}
+
+// spells reports whether the pieces' texts, one after another, are text.
+func spells(ws []Span, text string) bool {
+	at := 0
+	for _, w := range ws {
+		if !strings.HasPrefix(text[at:], w.Text) {
+			return false
+		}
+		at += len(w.Text)
+	}
+	return at == len(text)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+var errBinary = errors.New("revdiff: not a diff's binary encoding")
+
+// UnmarshalBinary decodes what MarshalBinary encoded. The texts of the
+// result share one copy of data.
+func (d *Diff) UnmarshalBinary(data []byte) error {
+	if len(data) == 0 || data[0] != binaryVersion {
+		return errBinary
+	}
+	r := &reader{s: string(data), at: 1}
+	var out Diff
+	out.Fallback = r.str()
+	n := r.count()
+	if n > 0 {
+		out.Sections = make([]Section, n)
+	}
+	for i := range out.Sections {
+		s := &out.Sections[i]
+		s.Key, s.Heading = r.str(), r.str()
+		s.Added, s.Removed, s.LinesAdded, s.LinesRemoved, s.Trail = r.int(), r.int(), r.int(), r.int(), r.int()
+		if n := r.count(); n > 0 {
+			s.Hunks = make([]Hunk, n)
+		}
+		for j := range s.Hunks {
+			h := &s.Hunks[j]
+			h.Skip = r.int()
+			if n := r.count(); n > 0 {
+				h.Lines = make([]Line, n)
+			}
+			for k := range h.Lines {
+				h.Lines[k] = r.line()
+			}
+		}
+	}
+	if r.err != nil || r.at != len(r.s) {
+		return errBinary
+	}
+	*d = out
+	return nil
+}
+
+// reader reads an encoding; the first problem sticks in err and every
+// read after it gives zero values.
+type reader struct {
+	s   string
+	at  int
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	for shift := 0; shift < 64; shift += 7 {
+		if r.at >= len(r.s) {
+			break
+		}
+		c := r.s[r.at]
+		r.at++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	r.err = errBinary
+	return 0
+}
+
+func (r *reader) int() int {
+	u := r.uvarint()
+	return int(int64(u>>1) ^ -int64(u&1)) // zig-zag, as binary.AppendVarint
+}
+
+// count reads a length that must fit in what is left (each element takes
+// at least one byte).
+func (r *reader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.s)-r.at) {
+		r.err = errBinary
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) byte() byte {
+	if r.err != nil || r.at >= len(r.s) {
+		r.err = errBinary
+		return 0
+	}
+	c := r.s[r.at]
+	r.at++
+	return c
+}
+
+func (r *reader) op() Op {
+	o := Op(r.byte())
+	if o > Insert {
+		r.err = errBinary
+	}
+	return o
+}
+
+func (r *reader) str() string {
+	n := r.count()
+	if r.err != nil {
+		return ""
+	}
+	s := r.s[r.at : r.at+n]
+	r.at += n
+	return s
+}
+
+func (r *reader) line() Line {
+	l := Line{Op: r.op(), Text: r.str()}
+	kind := r.byte()
+	if kind == noWords || r.err != nil {
+		return l
+	}
+	n := r.count()
+	l.Words = make([]Span, n)
+	at := 0
+	for i := range l.Words {
+		w := &l.Words[i]
+		w.Op = r.op()
+		switch kind {
+		case spelled:
+			m := int(r.uvarint())
+			if m < 0 || m > len(l.Text)-at {
+				r.err = errBinary
+				return l
+			}
+			w.Text = l.Text[at : at+m]
+			at += m
+		case ownedWords:
+			w.Text = r.str()
+		default:
+			r.err = errBinary
+			return l
+		}
+	}
+	if kind == spelled && at != len(l.Text) {
+		r.err = errBinary
+	}
+	return l
+}

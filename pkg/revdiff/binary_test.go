@@ -1,0 +1,120 @@
+package revdiff
+
+import (
+	"bytes"
+	"encoding/gob"
+	"reflect"
+	"testing"
+)
+
+// roundTrip encodes d, decodes it and fails unless the result equals d.
+func roundTrip(t *testing.T, d *Diff) {
+	t.Helper()
+	enc, err := d.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Diff
+	if err := back.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("UnmarshalBinary: %v", err)
+	}
+	if !reflect.DeepEqual(emptyAsNil(d), emptyAsNil(&back)) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", back, *d)
+	}
+}
+
+// emptyAsNil makes empty slices nil, as an encoding cannot tell them apart
+// (neither can gob, which the cache used before).
+func emptyAsNil(d *Diff) *Diff {
+	c := *d
+	if len(c.Sections) == 0 {
+		c.Sections = nil
+	}
+	c.Sections = append([]Section(nil), c.Sections...)
+	for i := range c.Sections {
+		s := &c.Sections[i]
+		if len(s.Hunks) == 0 {
+			s.Hunks = nil
+		}
+		s.Hunks = append([]Hunk(nil), s.Hunks...)
+		for j := range s.Hunks {
+			if len(s.Hunks[j].Lines) == 0 {
+				s.Hunks[j].Lines = nil
+			}
+		}
+	}
+	if len(c.Sections) == 0 {
+		c.Sections = nil
+	}
+	return &c
+}
+
+func TestBinaryRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		d    *Diff
+	}{
+		{"compared", Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil)},
+		{"created", Compare(nil, base, nil)},
+		{"line summary", &Diff{Fallback: "the file is over 1 MiB", Sections: []Section{{Key: KeyBody, LinesAdded: 3, LinesRemoved: 1}}}},
+		{"empty", &Diff{}},
+		{"negative and odd counts", &Diff{Sections: []Section{{Key: "x", Added: -1, Removed: 1 << 40, Trail: 7}}}},
+		{"pieces with texts of their own", &Diff{Sections: []Section{{Key: "summary", Heading: "Summary", Hunks: []Hunk{{Skip: 2, Lines: []Line{
+			{Op: Delete, Text: "ab", Words: []Span{{Equal, "a"}, {Delete, "c"}}},
+			{Op: Insert, Text: "", Words: []Span{}},
+			{Op: Equal, Text: "ünï"},
+		}}}}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			roundTrip(t, tc.d)
+		})
+	}
+}
+
+// TestBinaryThroughGob: the history's cache writes maps of diffs with
+// encoding/gob, which uses MarshalBinary.
+func TestBinaryThroughGob(t *testing.T) {
+	t.Parallel()
+	in := map[string]*Diff{"a": Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil), "b": {Fallback: "x"}}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]*Diff
+	if err := gob.NewDecoder(&buf).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	for k, d := range in {
+		if !reflect.DeepEqual(emptyAsNil(d), emptyAsNil(out[k])) {
+			t.Errorf("%s: got %+v, want %+v", k, out[k], d)
+		}
+	}
+}
+
+func TestUnmarshalBinaryRefuses(t *testing.T) {
+	t.Parallel()
+	good, _ := Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil).MarshalBinary()
+	for _, data := range [][]byte{nil, {}, {9}, good[:len(good)-1], append(append([]byte(nil), good...), 0)} {
+		var d Diff
+		if err := d.UnmarshalBinary(data); err == nil {
+			t.Errorf("UnmarshalBinary(%q): no error", data)
+		}
+	}
+}
+
+// FuzzUnmarshalBinary: any bytes decode to a diff or an error, never a
+// panic, and what decodes survives another round trip.
+func FuzzUnmarshalBinary(f *testing.F) {
+	good, _ := Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil).MarshalBinary()
+	f.Add(good)
+	f.Add([]byte{binaryVersion, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d Diff
+		if d.UnmarshalBinary(data) != nil {
+			return
+		}
+		roundTrip(t, &d)
+	})
+}
