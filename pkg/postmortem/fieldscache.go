@@ -22,7 +22,12 @@ import (
 type FieldsCache struct {
 	p       *Parser
 	entries sync.Map // entry text -> fieldEntry
+	items   sync.Map // text of an entry naming the action items -> entryItems
 }
+
+// entryItems are the action items of one front-matter entry, their lines
+// counted from the entry's first line as line 1.
+type entryItems []ActionItem
 
 type fieldEntry struct{ name, value string }
 
@@ -54,9 +59,8 @@ func (c *FieldsCache) Fields(content []byte) map[string]string {
 		}
 	} else {
 		for _, i := range missing {
-			var fm FrontMatter
-			fm.Values, fm.Lines = map[string]any{}, map[string]int{}
-			if err := fm.decodeYAML([]byte(entries[i].text), 1); err != nil || len(fm.Keys) != 1 || fm.Keys[0] != entries[i].key {
+			fm, ok := decodeEntry(entries[i])
+			if !ok {
 				return c.p.Fields(content)
 			}
 			vals[i] = c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]])
@@ -114,8 +118,12 @@ func (c *FieldsCache) seed(content []byte, fm *FrontMatter) {
 	}
 }
 
-// yamlEntry is one top-level entry of YAML front matter.
-type yamlEntry struct{ key, text string }
+// yamlEntry is one top-level entry of YAML front matter: its key, its
+// text and the line of the file its text starts on.
+type yamlEntry struct {
+	key, text string
+	line      int
+}
 
 // yamlEntries splits the YAML front matter of normalised content into its
 // top-level entries, or reports that it cannot be parsed an entry at a
@@ -130,8 +138,11 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 		start  = -1 // of the entry being read
 		lead   int  // where the lines after the opening one start
 		key    string
+		// The lines of the line being read, of the first after the
+		// opening one, and of the start of the entry being read.
+		lineNo, leadLine, startLine = 1, 0, 0
 	)
-	for at := 0; at < len(content); {
+	for at := 0; at < len(content); lineNo++ {
 		end := len(content)
 		if i := bytes.IndexByte(content[at:], '\n'); i >= 0 {
 			end = at + i + 1
@@ -144,11 +155,11 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 				if s := string(t); s != "---" && s != "---yaml" {
 					return nil, false
 				}
-				opened, lead = true, end
+				opened, lead, leadLine = true, end, lineNo+1
 			}
 		case string(t) == "---":
 			if start >= 0 {
-				out = append(out, yamlEntry{key, string(content[start:at])})
+				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
 			}
 			return out, len(out) > 0
 		case bytes.ContainsAny(line, "&*!\t"):
@@ -165,13 +176,13 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 				return nil, false
 			}
 			if start >= 0 {
-				out = append(out, yamlEntry{key, string(content[start:at])})
-				start = at
+				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
+				start, startLine = at, lineNo
 			} else {
 				// Comments and blank lines before the first key go with
 				// it: the whole parse reads them too, and fails on a
 				// character YAML does not allow even in a comment.
-				start = lead
+				start, startLine = lead, leadLine
 			}
 			seen[k] = true
 			key = k
@@ -209,4 +220,68 @@ func plainKey(line []byte) (string, bool) {
 		return "", false
 	}
 	return k, true
+}
+
+// ActionItems is Parser.ActionItems, decoding only the front-matter
+// entries it has not seen before, as Fields does: the history reads the
+// action items of every version of every postmortem, and their front
+// matter mostly repeats from one version to the next.
+// FuzzFieldsCacheActionItems holds the results to Parser.ActionItems'.
+func (c *FieldsCache) ActionItems(content []byte) []ActionItem {
+	if items, ok := c.p.bodyActionItems(content, c.frontItems); ok {
+		return items
+	}
+	return c.p.Parse("", content).ActionItems
+}
+
+// ItemsVersion is Parser.ItemsVersion.
+func (c *FieldsCache) ItemsVersion() string { return c.p.ItemsVersion() }
+
+// frontItems reads the action items of front matter split into entries:
+// every entry must decode alone (those seen before did), as then the whole
+// does; the items are those of the entries naming them, in order.
+func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
+	var items []ActionItem
+	for _, e := range entries {
+		if c.p.fields[normalizeKey(e.key)] != "action_items" {
+			if _, ok := c.entries.Load(e.text); ok {
+				continue
+			}
+			fm, ok := decodeEntry(e)
+			if !ok {
+				return nil, false
+			}
+			c.entries.Store(e.text, c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]]))
+			continue
+		}
+		var its entryItems
+		if v, ok := c.items.Load(e.text); ok {
+			its = v.(entryItems)
+		} else {
+			fm, ok := decodeEntry(e)
+			if !ok {
+				return nil, false
+			}
+			k := fm.Keys[0]
+			if v := fm.Values[k]; v != nil {
+				its = appendFrontMatterItems(nil, v, fm.KeyLine(k), func(int, string, string, string, ...any) {})
+			}
+			c.items.Store(e.text, its)
+		}
+		for _, it := range its {
+			it.Line += e.line - 1
+			items = append(items, it)
+		}
+	}
+	return items, true
+}
+
+// decodeEntry decodes one front-matter entry alone, its first line as
+// line 1; ok is false when it does not decode to its one key.
+func decodeEntry(e yamlEntry) (*FrontMatter, bool) {
+	fm := &FrontMatter{Values: map[string]any{}, Lines: map[string]int{}}
+	if err := fm.decodeYAML([]byte(e.text), 1); err != nil || len(fm.Keys) != 1 || fm.Keys[0] != e.key {
+		return nil, false
+	}
+	return fm, true
 }

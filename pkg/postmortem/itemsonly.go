@@ -20,17 +20,25 @@ import (
 // any other file is parsed whole. TestActionItemsAsParse and FuzzActionItems hold the two
 // ways to the same result.
 func (p *Parser) ActionItems(content []byte) []ActionItem {
-	if items, ok := p.bodyActionItems(content); ok {
+	if items, ok := p.bodyActionItems(content, nil); ok {
 		return items
 	}
 	return p.Parse("", content).ActionItems
 }
 
+// frontItemsFunc reads the action items of YAML front matter split into
+// entries, entry by entry; known is false when it cannot, and the whole
+// front matter is then decoded.
+type frontItemsFunc func(entries []yamlEntry) (items []ActionItem, known bool)
+
 // bodyActionItems reads the action items of a file whose front matter, if
 // any, is YAML: those of the front matter, else those of the Action Items
 // section; ok is false for any other file, and for front matter that does
 // not decode.
-func (p *Parser) bodyActionItems(content []byte) (items []ActionItem, ok bool) {
+//
+// front, when not nil, reads the items of front matter that splits into
+// entries.
+func (p *Parser) bodyActionItems(content []byte, front frontItemsFunc) (items []ActionItem, ok bool) {
 	if len(content) > MaxFileSize || len(bytes.TrimSpace(content)) == 0 ||
 		bytes.IndexByte(content[:min(len(content), 8000)], 0) >= 0 || !utf8.Valid(content) {
 		return nil, false
@@ -39,13 +47,27 @@ func (p *Parser) bodyActionItems(content []byte) (items []ActionItem, ok bool) {
 	body, bodyLine := content, 1
 	switch open, _ := firstLine(content); open {
 	case "---", "---yaml":
-		if entries, ok := yamlEntries(content); ok && !p.itemsKey(entries) {
-			// Nothing in the front matter to decode.
-			var err error
-			if _, body, bodyLine, err = splitRaw(content); err != nil {
-				return nil, false
+		if entries, ok := yamlEntries(content); ok {
+			if !p.itemsKey(entries) {
+				// Nothing in the front matter to decode.
+				var err error
+				if _, body, bodyLine, err = splitRaw(content); err != nil {
+					return nil, false
+				}
+				break
 			}
-			break
+			if front != nil {
+				if items, known := front(entries); known {
+					if items != nil {
+						return items, true
+					}
+					var err error
+					if _, body, bodyLine, err = splitRaw(content); err != nil {
+						return nil, false
+					}
+					break
+				}
+			}
 		}
 		fm, b, bl, err := SplitFrontMatter(content)
 		if err != nil || fm.Format != "yaml" {

@@ -26,6 +26,11 @@ var actionItemsCases = []string{
 	"## Action items\n\n```\n- [ ] in code\n```\n- [ ] after code\n",
 	"",
 	"\x00binary",
+	// Entries before and after the items, comments above the first key,
+	// and a second key naming items: lines count from the file.
+	"\n# imported from the wiki\n---\n# note\ntitle: T\nactions:\n  - title: First\n    owner: [Ana, Bo]\n  - title: Second\n    due: 2024-13-01\nstatus: draft\nfollow_ups:\n  - Third\n---\n",
+	"---\ntitle: T\naction_items:\n---\n## Action items\n- [ ] From the body\n",
+	"---\ntitle: [unclosed\naction_items:\n  - title: X\n---\n## Action items\n- [ ] Y\n",
 }
 
 // TestActionItemsAsParse holds ActionItems to what Parse reads, on made-up
@@ -68,15 +73,40 @@ func TestActionItemsAsParse(t *testing.T) {
 	if got := withTemplate.ActionItems([]byte(held)); len(got) != 1 || got[0].Title != "Cap the pool" {
 		t.Errorf("the template's example is kept: %+v", got)
 	}
-	for i, f := range files {
-		got, want := p.ActionItems([]byte(f)), p.Parse("", []byte(f)).ActionItems
-		if len(got) == 0 && len(want) == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("file %d %q:\n got %+v\nwant %+v", i, f, got, want)
+	c := p.NewFieldsCache()
+	for round := range 2 { // the second from the cache's entries
+		for i, f := range files {
+			want := p.Parse("", []byte(f)).ActionItems
+			for name, got := range map[string][]ActionItem{"Parser": p.ActionItems([]byte(f)), "FieldsCache": c.ActionItems([]byte(f))} {
+				if len(got) == 0 && len(want) == 0 {
+					continue
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("round %d, %s, file %d %q:\n got %+v\nwant %+v", round, name, i, f, got, want)
+				}
+			}
 		}
 	}
+}
+
+// FuzzFieldsCacheActionItems holds FieldsCache.ActionItems to
+// Parser.ActionItems on two versions of a file read one after the other,
+// the second mostly from entries the first left in the cache.
+func FuzzFieldsCacheActionItems(f *testing.F) {
+	for _, c := range actionItemsCases {
+		f.Add([]byte(c), []byte(c+"\n"))
+	}
+	f.Add([]byte("---\ntitle: T\naction_items:\n  - title: A\n---\n"), []byte("---\nstatus: done\ntitle: T\naction_items:\n  - title: A\n---\n"))
+	p := NewParser(config.Default())
+	f.Fuzz(func(t *testing.T, v1, v2 []byte) {
+		c := p.NewFieldsCache()
+		for _, content := range [][]byte{v1, v2, v1} {
+			got, want := c.ActionItems(content), p.ActionItems(content)
+			if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+				t.Fatalf("content %q:\n got %+v\nwant %+v", content, got, want)
+			}
+		}
+	})
 }
 
 func FuzzActionItems(f *testing.F) {

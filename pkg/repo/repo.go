@@ -118,7 +118,6 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 	parser := postmortem.NewParser(cfg)
 	version := parser.FieldsVersion()
 	fields := parser.NewFieldsCache()
-	items := parser // reads each version's action items, unseeded
 	if !history.FieldsCached(histCache, version) {
 		parser = fields.SeedingParser()
 	}
@@ -129,8 +128,8 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 			Trailers:      cfg.Trailers,
 			Fields:        fields,
 			FieldsVersion: version,
-			Items:         items,
-			ItemsVersion:  items.ItemsVersion(),
+			Items:         fields,
+			ItemsVersion:  fields.ItemsVersion(),
 			CacheDir:      histCache,
 		})
 		hist <- loaded{h, warnings, err}
