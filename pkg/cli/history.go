@@ -47,7 +47,7 @@ NO_COLOR is set.`,
   inquest history INC-2024-001
   inquest history -C examples/acme INC-2022-001 --json
   inquest history INC-2024-001 --diff
-  inquest history INC-2024-001 --diff 59672c5`,
+  inquest history INC-2024-001 --diff 9bdf26a`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
