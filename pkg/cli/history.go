@@ -73,6 +73,9 @@ NO_COLOR is set.`,
 }
 
 func runHistory(cmd *cobra.Command, e *env, opts *HistoryOptions) error {
+	if opts.Diff && opts.JSON {
+		return usageError("--diff and --json cannot be used together: the JSON has each revision's word counts by section (revisions[].diff)")
+	}
 	root, err := findRoot(opts.Dir)
 	if err != nil {
 		return err
@@ -92,9 +95,6 @@ func runHistory(cmd *cobra.Command, e *env, opts *HistoryOptions) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(inc.ToJSON())
-	}
-	if opts.Diff && opts.JSON {
-		return usageError("--diff and --json cannot be used together: the JSON has each revision's word counts by section (revisions[].diff)")
 	}
 	if err := history.WriteText(e.stdout, inc); err != nil {
 		return err
