@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
+	"github.com/inquest-dev/inquest/pkg/site"
 )
 
 // HistoryOptions are the options of `inquest history`.
@@ -35,7 +37,10 @@ func newHistoryCmd(e *env) *cobra.Command {
 every revision (short hash, date, author, subject, pull request), the front-matter
 fields each revision changed, the sign-offs found in commit trailers and merges, and
 the review status (who of the review committee signed off, who is missing, and which
-sign-offs are stale because the text changed after them, and what changed since).
+sign-offs are stale because the text changed after them, and what changed since),
+then each action item with when it was opened and closed: from Git, with the commit
+that added or ticked it, else from the incident's or the due date, named; an open
+one is "open for N days" as of the site's reference time.
 
 With --diff it then prints what each revision changed, newest first: section by
 section, the changed words marked within each changed line, following the file
@@ -47,7 +52,7 @@ NO_COLOR is set.`,
   inquest history INC-2024-001
   inquest history -C examples/acme INC-2022-001 --json
   inquest history INC-2024-001 --diff
-  inquest history INC-2024-001 --diff 59672c5`,
+  inquest history INC-2024-001 --diff 9bdf26a`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
@@ -68,6 +73,9 @@ NO_COLOR is set.`,
 }
 
 func runHistory(cmd *cobra.Command, e *env, opts *HistoryOptions) error {
+	if opts.Diff && opts.JSON {
+		return usageError("--diff and --json cannot be used together: the JSON has each revision's word counts by section (revisions[].diff)")
+	}
 	root, err := findRoot(opts.Dir)
 	if err != nil {
 		return err
@@ -88,10 +96,11 @@ func runHistory(cmd *cobra.Command, e *env, opts *HistoryOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(inc.ToJSON())
 	}
-	if opts.Diff && opts.JSON {
-		return usageError("--diff and --json cannot be used together: the JSON has each revision's word counts by section (revisions[].diff)")
+	if err := history.WriteText(e.stdout, inc); err != nil {
+		return err
 	}
-	if err := history.WriteText(e.stdout, inc); err != nil || !opts.Diff {
+	now, _ := site.ReferenceTime(repo)
+	if err := writeItemDates(e.stdout, inc, now); err != nil || !opts.Diff {
 		return err
 	}
 	v, err := repo.History().Versions()
@@ -143,4 +152,70 @@ func useColor(flag string, w io.Writer) (bool, error) {
 		return isTerminal(w) && os.Getenv("NO_COLOR") == "", nil
 	}
 	return false, usageError("--color %q: use auto, always or never", flag)
+}
+
+// writeItemDates lists the incident's action items with when each was
+// opened and closed, as the site's action item tables date them
+// (postmortem.Incident.ItemDates): from Git with the commit, else from the
+// incident's or the due date, named. An open item is "open for N days" as
+// of now, the reference time the site uses, which the heading gives.
+func writeItemDates(w io.Writer, inc *postmortem.Incident, now time.Time) error {
+	if len(inc.ActionItems) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nAction items (as of %s)\n", now.Format(time.DateOnly))
+	var lives []postmortem.ItemLife
+	if h := inc.History; h != nil && len(h.Items) == len(inc.ActionItems) {
+		lives = h.Items
+	}
+	for k, a := range inc.ActionItems {
+		line := a.Title
+		if a.Owner != "" {
+			line += " — " + a.Owner
+		}
+		if !a.Due.IsZero() {
+			line += ", due " + a.Due.Format(time.DateOnly)
+		}
+		fmt.Fprintf(&sb, "  %-7s  %s\n", a.Status, line)
+		var life postmortem.ItemLife
+		if lives != nil {
+			life = lives[k]
+		}
+		opened, closed, openedFrom, closedFrom := inc.ItemDates(k)
+		var facts []string
+		if !opened.IsZero() {
+			facts = append(facts, "opened "+datedFrom(opened, openedFrom, life.OpenedCommit))
+		}
+		if lives != nil && life.Opened.IsZero() {
+			// Written since the last commit: Git has no date for it yet.
+			facts = append(facts, "not committed yet")
+		}
+		switch {
+		case !closed.IsZero():
+			if life.DoneWhenAdded {
+				// Git says only that it was done by then: the date is the due date.
+				closedFrom += "; done when first written"
+			}
+			facts = append(facts, "closed "+datedFrom(closed, closedFrom, life.ClosedCommit))
+		case a.Status == postmortem.StatusDone && life.DoneWhenAdded:
+			facts = append(facts, "done when first written")
+		case a.Status == postmortem.StatusOpen && !opened.IsZero() && !now.Before(opened):
+			facts = append(facts, fmt.Sprintf("open for %s", plural(int(now.Sub(opened).Hours()/24), "day", "days")))
+		}
+		if len(facts) > 0 {
+			fmt.Fprintf(&sb, "  %-7s  %s\n", "", strings.Join(facts, ", "))
+		}
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
+
+// datedFrom is a date and where it came from: the commit's short hash
+// for a date from Git, else the source's name ("incident date").
+func datedFrom(t time.Time, from, commit string) string {
+	if from == postmortem.ItemFromGit && commit != "" {
+		from = commit[:min(8, len(commit))]
+	}
+	return t.Format(time.DateOnly) + " (" + from + ")"
 }

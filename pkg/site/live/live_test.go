@@ -158,6 +158,8 @@ type editStep struct {
 	// rebuilt is the reason the update gives for building the whole
 	// site, when the test knows it.
 	rebuilt string
+	// check, when set, asserts more on the updated site folder.
+	check func(t *testing.T, site string)
 }
 
 const (
@@ -375,6 +377,9 @@ func checkUpdates(t *testing.T, opts site.BuildOptions, steps []editStep) {
 			t.Fatalf("%s: whole build: %v", step.name, err)
 		}
 		sameSite(t, step.name, res.Out, full.Out)
+		if step.check != nil {
+			step.check(t, res.Out)
+		}
 		if !res.UpToDate && !reflect.DeepEqual(res.Findings, full.Findings) {
 			t.Errorf("%s: findings\n got %v\nwant %v", step.name, res.Findings, full.Findings)
 		}
