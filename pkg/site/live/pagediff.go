@@ -47,8 +47,11 @@ func probePage(b *site.Assembly, tmpl string, v *site.Incident) *site.Page {
 	switch tmpl {
 	case "list":
 		p.Incidents, p.Pager = one, &site.Pager{Page: 1, Pages: 1}
-	case "timeline", "digest":
+	case "timeline":
 		p.Groups = []site.Group{{Title: "probe", Incidents: one}}
+	case "digest":
+		// The amendments too: the digest lists them apart from its groups.
+		p.Groups, p.Amendments = []site.Group{{Title: "probe", Incidents: one}}, v.Amended()
 	case "home":
 		p.Home = &site.Home{Latest: one, Total: 1}
 	case "lessons":
@@ -85,6 +88,9 @@ func pageDiffers(o, n site.PageJob, old map[*site.Incident]*site.Incident, relCh
 		}
 	}
 	if !sameList(a.Incidents, c.Incidents) || !slices.Equal(a.Terms, c.Terms) {
+		return true
+	}
+	if !slices.Equal(a.Amendments, c.Amendments) || slices.ContainsFunc(c.Amendments, func(x *site.Amendment) bool { return shown(x.Incident) }) {
 		return true
 	}
 	if (a.Pager == nil) != (c.Pager == nil) || a.Pager != nil && *a.Pager != *c.Pager {
