@@ -257,15 +257,37 @@ func diffView(d *revdiff.Diff) *DiffView {
 		return nil
 	}
 	out := &DiffView{Fallback: d.Fallback, Sections: make([]SectionView, 0, len(d.Sections))}
+	// Every hunk's HTML is written into one string, sized from the
+	// texts, and each hunk takes its part: one allocation per diff
+	// rather than a growing buffer per hunk.
 	var sb strings.Builder
+	n := 0
 	for _, s := range d.Sections {
-		sv := SectionView{Name: revdiff.SectionName(s.Key, s.Heading), Added: s.Added, Removed: s.Removed, Changed: s.Changed(), Trail: s.Trail}
 		for _, h := range s.Hunks {
-			sb.Reset()
+			for _, l := range h.Lines {
+				n += len(l.Text) + len(l.Text)/8 + 160
+			}
+		}
+	}
+	sb.Grow(n)
+	type span struct{ sec, hunk, from, to int }
+	var spans []span
+	for i, s := range d.Sections {
+		sv := SectionView{Name: revdiff.SectionName(s.Key, s.Heading), Added: s.Added, Removed: s.Removed, Changed: s.Changed(), Trail: s.Trail}
+		if len(s.Hunks) > 0 {
+			sv.Hunks = make([]HunkView, len(s.Hunks))
+		}
+		for j, h := range s.Hunks {
+			from := sb.Len()
 			hunkHTML(&sb, h)
-			sv.Hunks = append(sv.Hunks, HunkView{Skip: h.Skip, HTML: template.HTML(sb.String())}) //nolint:gosec // hunkHTML escapes every text
+			sv.Hunks[j].Skip = h.Skip
+			spans = append(spans, span{i, j, from, sb.Len()})
 		}
 		out.Sections = append(out.Sections, sv)
+	}
+	all := sb.String()
+	for _, sp := range spans {
+		out.Sections[sp.sec].Hunks[sp.hunk].HTML = template.HTML(all[sp.from:sp.to]) //nolint:gosec // hunkHTML escapes every text
 	}
 	return out
 }
@@ -293,20 +315,16 @@ func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
 			if l.Op == revdiff.Equal {
 				break
 			}
-			tag := ""
+			open, end := "", ""
 			switch w.Op {
 			case revdiff.Delete:
-				tag = "del"
+				open, end = "<del>", "</del>"
 			case revdiff.Insert:
-				tag = "ins"
+				open, end = "<ins>", "</ins>"
 			}
-			if tag != "" {
-				sb.WriteString("<" + tag + ">")
-			}
+			sb.WriteString(open)
 			sb.WriteString(html.EscapeString(w.Text))
-			if tag != "" {
-				sb.WriteString("</" + tag + ">")
-			}
+			sb.WriteString(end)
 		}
 		sb.WriteString("</span></li>\n")
 	}
