@@ -135,3 +135,44 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 		t.Error("a commit that is not a revision gave no error")
 	}
 }
+
+// TestDiffCacheEncoding: the diff cache reads back what it wrote, and
+// refuses a truncated file rather than reading part of it.
+func TestDiffCacheEncoding(t *testing.T) {
+	t.Parallel()
+	d := revdiff.Compare([]byte("## Summary\nThe queue backed up.\n"), []byte("## Summary\nThe ingest queue backed up.\n"), nil)
+	var p1, p2 pair
+	p1[0], p2[39] = 1, 2
+	in := diffCache{p1: pack(d), p2: pack(&revdiff.Diff{Fallback: "over the budget"})}
+	data := encodeDiffs(in)
+	out, ok := decodeDiffs(data)
+	if !ok || len(out) != 2 || !reflect.DeepEqual(out[p1].unpack(), d) || out[p2].unpack().Fallback != "over the budget" {
+		t.Fatalf("decodeDiffs = %v, %v", out, ok)
+	}
+	if c, ok := decodeDiffs(nil); !ok || len(c) != 0 {
+		t.Errorf("empty: %v, %v", c, ok)
+	}
+	for _, cut := range []int{1, len(pair{}), len(data) - 1} {
+		if _, ok := decodeDiffs(data[:cut]); ok {
+			t.Errorf("cut at %d of %d: read", cut, len(data))
+		}
+	}
+}
+
+// FuzzDecodeDiffs: any bytes read as a cache or are refused, and what
+// reads encodes back to a cache that reads the same.
+func FuzzDecodeDiffs(f *testing.F) {
+	var p pair
+	f.Add(encodeDiffs(diffCache{p: pack(revdiff.Compare([]byte("a\n"), []byte("b\n"), nil))}))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, ok := decodeDiffs(data)
+		if !ok {
+			return
+		}
+		back, ok := decodeDiffs(encodeDiffs(c))
+		if !ok || !reflect.DeepEqual(back, c) {
+			t.Fatalf("round trip: %v, want %v", back, c)
+		}
+	})
+}
