@@ -18,7 +18,7 @@ const binaryVersion = 1
 // scan. TestBinaryRoundTrip and FuzzCompare hold that UnmarshalBinary
 // gives back an equal Diff.
 func (d *Diff) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 256)
+	b := make([]byte, 0, d.binarySize())
 	b = append(b, binaryVersion)
 	b = appendString(b, d.Fallback)
 	b = binary.AppendUvarint(b, uint64(len(d.Sections)))
@@ -38,6 +38,22 @@ func (d *Diff) MarshalBinary() ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// binarySize is about the length of d's encoding, a little over: the
+// buffer is made once.
+func (d *Diff) binarySize() int {
+	n := 16 + len(d.Fallback)
+	for _, s := range d.Sections {
+		n += len(s.Key) + len(s.Heading) + 24
+		for _, h := range s.Hunks {
+			n += 4
+			for _, l := range h.Lines {
+				n += len(l.Text) + 6 + 3*len(l.Words)
+			}
+		}
+	}
+	return n
 }
 
 // Word pieces of a line, in the byte after its Op.

@@ -118,3 +118,16 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		roundTrip(t, &d)
 	})
 }
+
+// BenchmarkCompare compares a postmortem with an edit of a few words in
+// several sections, as most revisions are, and packs the diff as the
+// history keeps it.
+func BenchmarkCompare(b *testing.B) {
+	after := replace(replace(replace(base, "for 35 minutes", "for 53 minutes, then for ten more"), "## Timeline", "## Timeline (UTC)"), "The", "This")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compare(base, after, nil).MarshalBinary(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

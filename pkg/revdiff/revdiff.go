@@ -16,6 +16,7 @@ package revdiff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -468,15 +469,16 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 		for j < len(es) && es[j].op != Equal {
 			j++
 		}
-		cur.Lines = append(cur.Lines, changedLines(a, b, es[i:j])...)
+		cur.Lines = appendChanged(cur.Lines, a, b, es[i:j])
 		i = j
 	}
 	return out, skip
 }
 
-// changedLines turns a run of removed and added lines into Lines, the
-// removed ones first, compared word by word when both sides have some.
-func changedLines(a, b []string, es []edit) []Line {
+// appendChanged appends a run of removed and added lines to out as
+// Lines, the removed ones first, compared word by word when both sides
+// have some.
+func appendChanged(out []Line, a, b []string, es []edit) []Line {
 	var del, ins []string
 	for _, e := range es {
 		if e.op == Delete {
@@ -485,7 +487,7 @@ func changedLines(a, b []string, es []edit) []Line {
 			ins = append(ins, b[e.b])
 		}
 	}
-	out := make([]Line, 0, len(del)+len(ins))
+	out = slices.Grow(out, len(del)+len(ins))
 	dl, il := wordDiff(del, ins)
 	for i, s := range del {
 		out = append(out, Line{Op: Delete, Text: s, Words: pick(dl, i)})
@@ -534,57 +536,70 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 		return nil, nil
 	}
 	oa, ob := offsets(ta), offsets(tb)
+	// The pieces of each side, line after line, in one slice: a line's
+	// pieces are contiguous as the script goes through the lines in
+	// order, and starts says where each line's begin.
 	type piece struct {
 		op       Op
 		from, to int // token range
 	}
-	pa, pb := make([][]piece, len(del)), make([][]piece, len(ins))
-	li, lj := 0, 0
-	add := func(ps [][]piece, n int, op Op, tok int) {
-		if k := len(ps[n]); k > 0 && ps[n][k-1].op == op && ps[n][k-1].to == tok {
-			ps[n][k-1].to = tok + 1
+	type side struct {
+		ps     []piece
+		starts []int
+	}
+	sa := side{starts: make([]int, len(del)+1)}
+	sb := side{starts: make([]int, len(ins)+1)}
+	add := func(s *side, line int, op Op, tok int) {
+		if k := len(s.ps); k > s.starts[line] && s.ps[k-1].op == op && s.ps[k-1].to == tok {
+			s.ps[k-1].to = tok + 1
 			return
 		}
-		ps[n] = append(ps[n], piece{op, tok, tok + 1})
+		s.ps = append(s.ps, piece{op, tok, tok + 1})
 	}
+	next := func(s *side, line int) int {
+		s.starts[line+1] = len(s.ps)
+		return line + 1
+	}
+	li, lj := 0, 0
 	for _, e := range es {
 		switch e.op {
 		case Equal:
 			if ta[e.a] == "\n" {
-				li++
-				lj++
+				li, lj = next(&sa, li), next(&sb, lj)
 				continue
 			}
-			add(pa, li, Equal, e.a)
-			add(pb, lj, Equal, e.b)
+			add(&sa, li, Equal, e.a)
+			add(&sb, lj, Equal, e.b)
 		case Delete:
 			if ta[e.a] == "\n" {
-				li++
+				li = next(&sa, li)
 				continue
 			}
-			add(pa, li, Delete, e.a)
+			add(&sa, li, Delete, e.a)
 		case Insert:
 			if tb[e.b] == "\n" {
-				lj++
+				lj = next(&sb, lj)
 				continue
 			}
-			add(pb, lj, Insert, e.b)
+			add(&sb, lj, Insert, e.b)
 		}
 	}
-	spans := func(ps [][]piece, joined string, off []int) [][]Span {
-		out := make([][]Span, len(ps))
-		for n, line := range ps {
-			if len(line) == 0 {
-				continue
-			}
-			out[n] = make([]Span, len(line))
-			for k, p := range line {
-				out[n][k] = Span{p.op, joined[off[p.from]:off[p.to]]}
+	next(&sa, li)
+	next(&sb, lj)
+	spans := func(s side, joined string, off []int) [][]Span {
+		out := make([][]Span, len(s.starts)-1)
+		all := make([]Span, len(s.ps))
+		for k, p := range s.ps {
+			all[k] = Span{p.op, joined[off[p.from]:off[p.to]]}
+		}
+		for n := range out {
+			if from, to := s.starts[n], s.starts[n+1]; to > from {
+				out[n] = all[from:to:to]
 			}
 		}
 		return out
 	}
-	return spans(pa, ja, oa), spans(pb, jb, ob)
+	return spans(sa, ja, oa), spans(sb, jb, ob)
 }
 
 // offsets returns where each token starts in the text they were cut
