@@ -202,11 +202,12 @@ const (
 )
 
 // Compare compares two versions of a postmortem; before is nil for a file
-// just created, after nil for one deleted. budget may be nil.
+// just created, after nil for one deleted. budget may be nil. The diff's
+// texts are cut from copies of the two versions, which it holds while it
+// is referenced: to keep a diff, keep MarshalBinary's encoding of it (as
+// package history does), which holds only the text it shows.
 func Compare(before, after []byte, budget *Budget) *Diff {
-	d := compare(before, after, budget)
-	d.own()
-	return d
+	return compare(before, after, budget)
 }
 
 func compare(before, after []byte, budget *Budget) *Diff {
@@ -230,38 +231,6 @@ func compare(before, after []byte, budget *Budget) *Diff {
 		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions differ in more than %d lines", MaxLines))
 	}
 	return align(a, b, oa, ob, es)
-}
-
-// own copies the text the diff shows into one string of its own: its
-// lines were cut from the whole of both versions, which a diff kept for
-// a revision page would otherwise hold (a site keeps one per revision).
-func (d *Diff) own() {
-	n := 0
-	d.eachText(func(s *string) { n += len(*s) })
-	var b strings.Builder
-	b.Grow(n)
-	d.eachText(func(s *string) { b.WriteString(*s) })
-	all, at := b.String(), 0
-	d.eachText(func(s *string) {
-		*s, at = all[at:at+len(*s)], at+len(*s)
-	})
-}
-
-// eachText calls fn with each heading's, line's and piece's text, in
-// order.
-func (d *Diff) eachText(fn func(*string)) {
-	for i := range d.Sections {
-		fn(&d.Sections[i].Heading)
-		for j := range d.Sections[i].Hunks {
-			lines := d.Sections[i].Hunks[j].Lines
-			for k := range lines {
-				fn(&lines[k].Text)
-				for w := range lines[k].Words {
-					fn(&lines[k].Words[w].Text)
-				}
-			}
-		}
-	}
 }
 
 // splitLines cuts text into lines without their line ends; a final line
@@ -734,7 +703,9 @@ func (d *Diff) Summary() []postmortem.SectionChange {
 		if !ok {
 			i = len(out)
 			at[s.Key] = i
-			out = append(out, postmortem.SectionChange{Section: s.Key, Heading: s.Heading})
+			// The heading is cut from the whole text compared, which
+			// the summary, kept with the revision, must not hold.
+			out = append(out, postmortem.SectionChange{Section: s.Key, Heading: strings.Clone(s.Heading)})
 		}
 		c := &out[i]
 		c.Added += s.Added
