@@ -64,6 +64,18 @@ func (p packedDiff) unpack() *revdiff.Diff {
 	return d
 }
 
+// diffCacheDir is where the diff caches are: Options.CacheDir for a load
+// that keeps the fields cache too (Options.FieldsVersion, a whole build's),
+// and none for one that attaches a few files at a time (serve's), which
+// compares their few versions directly: reading and rewriting the diffs
+// of every revision (90 MB at 10k) for each edit cost seconds.
+func (r *Repo) diffCacheDir() string {
+	if r.opts.FieldsVersion == "" {
+		return ""
+	}
+	return r.opts.CacheDir
+}
+
 // readDiffCache reads the cache; any problem gives an empty one, which
 // costs only time.
 func readDiffCache(dir string) diffCache {

@@ -97,7 +97,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			done[s.Commit] = i
 			if cache == nil {
-				cache = readSinceCache(r.opts.CacheDir)
+				cache = readSinceCache(r.diffCacheDir())
 			}
 			lin := r.lineage(inc.Source)
 			blob, ok := r.approvedBlob(lin, s.Commit)
@@ -139,7 +139,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 		}
 	}
-	if changed && r.opts.CacheDir != "" {
+	if changed && r.diffCacheDir() != "" {
 		// Kept: what this call used, and what others did unless there are
 		// many (a serve that attaches one incident keeps the rest).
 		if len(cache) < 2*len(used)+1000 {

@@ -110,6 +110,24 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 		}
 	}
 
+	// A load without the fields cache (serve's, which attaches the files
+	// edited one at a time) neither reads nor writes the diff caches, yet
+	// attaches the same diffs.
+	few := t.TempDir()
+	r2, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, CacheDir: few})
+	h2 := attachOne(t, r2, "postmortems/b.md", "Bo Chen <bo@example.com>").History
+	if c := h2.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
+		t.Errorf("without the fields cache: changed since approval %q", c)
+	}
+	if d, _ := v.Diff("postmortems/b.md", 0, nil); !reflect.DeepEqual(r2.RevisionDiff("postmortems/b.md", 0), d) {
+		t.Errorf("without the fields cache: RevisionDiff differs")
+	}
+	for _, f := range []string{diffCacheFile, sinceCacheFile} {
+		if _, err := os.Stat(filepath.Join(few, f)); err == nil {
+			t.Errorf("without the fields cache, %s was written", f)
+		}
+	}
+
 	// The sign-off is the branch commit's trailer; the rename made it
 	// stale, and what changed since is the rollback time only.
 	var s *postmortem.SignOff

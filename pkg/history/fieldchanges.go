@@ -19,8 +19,9 @@ import (
 // AttachRevisions gave a history, it fills in the front-matter fields each
 // revision changed (with Options.Fields) and the words and lines each
 // changed by section (Revision.Diff, see package revdiff), and writes
-// nothing else. With CacheDir, the counts of revisions an earlier Attach
-// compared are cached by the pair of versions. It reads
+// nothing else. With CacheDir and Options.FieldsVersion (a whole build's
+// load), the diffs of revisions an earlier Attach compared are cached by
+// the pair of versions. It reads
 // and parses every earlier version of their files, but those an earlier
 // Attach parsed when Options.FieldsVersion is set. An incident whose
 // work-tree copy is HEAD's gives the newest version's fields itself
@@ -77,14 +78,12 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	dir, version := r.opts.CacheDir, r.opts.FieldsVersion
 	useCache := dir != "" && version != ""
 	var cache *fieldsCache
+	var diffs diffCache
 	if useCache {
 		// A file that cannot be used is rebuilt from the blobs, so its
 		// error is of no further use.
 		cache, _ = readFieldsCache(dir, version)
-	}
-	var diffs diffCache
-	if dir != "" {
-		diffs = readDiffCache(dir)
+		diffs = readDiffCache(r.diffCacheDir())
 	}
 	itemsVersion := r.opts.ItemsVersion
 	items := readItemsCache(dir, itemsVersion)
@@ -159,8 +158,8 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 			newDiffs = append(newDiffs, w.newDiffs)
 		}
 	}
-	if dir != "" && len(newDiffs) > 0 {
-		_ = r.writeDiffs(dir, diffs, newDiffs)
+	if useCache && len(newDiffs) > 0 {
+		_ = r.writeDiffs(r.diffCacheDir(), diffs, newDiffs)
 	}
 	var newItems []itemsCache
 	for _, w := range workers {
