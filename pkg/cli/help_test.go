@@ -20,18 +20,20 @@ import (
 // replayed (that same examples/acme). The part of a shell line that runs
 // inquest is run (`$(inquest new …)`, `inquest export … | jq …`); /tmp/
 // paths go to a temporary folder; init runs in an empty folder; serve runs
-// until it serves, then is interrupted.
+// until it serves, then is stopped.
 //
-// Each example is a parallel subtest that runs inquest as a process of its
-// own in a copy of the replayed repository, with a cache of its own: no
-// example sees what another wrote, and the history is replayed once.
+// The examples run one after the other in the test process: each changes
+// the working directory, and the later ones reuse the cache the earlier
+// ones filled, as a reader's would (run apart, each in a copy with a cache
+// of its own, they took six times the CPU). The repository is a copy of
+// the example replayed once for the test binary (replayedAcme).
 func TestHelpExamplesRun(t *testing.T) {
-	t.Parallel()
-	inquest, err := exec.LookPath("inquest")
-	if err != nil {
-		t.Fatalf("no inquest in PATH, where the test binary's TestMain (testscript.Main) puts itself: %v", err)
-	}
-	replayed := replayedAcme.get(t)
+	clone := t.TempDir()
+	repo := filepath.Join(clone, "examples", "acme")
+	copyTree(t, replayedAcme.get(t), repo)
+	scratch := t.TempDir()
+	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
+	t.Setenv("SOURCE_DATE_EPOCH", "1790000000") // 2026-09-21
 
 	root := newRootCmd(&env{})
 	n := 0
@@ -42,30 +44,21 @@ func TestHelpExamplesRun(t *testing.T) {
 				continue
 			}
 			n++
-			t.Run(strings.Join(args, " "), func(t *testing.T) {
-				t.Parallel()
-				scratch := t.TempDir()
-				for i, a := range args {
-					if rest, ok := strings.CutPrefix(a, "/tmp/"); ok {
-						args[i] = filepath.Join(scratch, rest)
-					}
+			for i, a := range args {
+				if rest, ok := strings.CutPrefix(a, "/tmp/"); ok {
+					args[i] = filepath.Join(scratch, rest)
 				}
-				var dir string
+			}
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				switch {
 				case cmd.Name() == "init":
-					dir = t.TempDir()
+					t.Chdir(t.TempDir())
 				case strings.Contains(line, "examples/acme"):
-					dir = t.TempDir()
-					copyTree(t, replayed, filepath.Join(dir, "examples", "acme"))
+					t.Chdir(clone)
 				default:
-					dir = filepath.Join(t.TempDir(), "acme")
-					copyTree(t, replayed, dir)
+					t.Chdir(repo)
 				}
-				env := []string{
-					"INQUEST_CACHE_DIR=" + t.TempDir(),
-					"SOURCE_DATE_EPOCH=1790000000", // 2026-09-21
-				}
-				code, stdout, stderr := runExample(t, inquest, dir, env, cmd.Name() == "serve", args)
+				code, stdout, stderr := runExample(t, cmd.Name() == "serve", args)
 				if code != ExitOK {
 					t.Errorf("%s\nexit %d\nstdout:\n%s\nstderr:\n%s", strings.TrimSpace(line), code, stdout, stderr)
 				}
@@ -135,78 +128,47 @@ func exampleArgs(line string) ([]string, bool) {
 	return args, true
 }
 
-// runExample runs the program inquest with args in dir, with env added to
-// the environment, and returns its exit code and output; a server is
-// interrupted (as Ctrl-C does) once it says it is serving.
-func runExample(t *testing.T, inquest, dir string, env []string, server bool, args []string) (int, string, string) {
+// runExample runs inquest with args and returns its exit code and output;
+// a server is stopped once it says it is serving.
+func runExample(t *testing.T, server bool, args []string) (int, string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	var stdout bytes.Buffer
+	stderr := &syncBuffer{}
 	if server {
 		// Any free port, whatever the example's --addr (the last one wins).
 		args = append(slices.Clone(args), "--addr", "127.0.0.1:0")
+		go func() {
+			for ctx.Err() == nil && !strings.Contains(stderr.String(), "serving ") {
+				time.Sleep(50 * time.Millisecond)
+			}
+			cancel()
+		}()
 	}
-	cmd := exec.CommandContext(ctx, inquest, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var stdout bytes.Buffer
-	stderr := &syncBuffer{}
-	cmd.Stdout = &stdout
-	cmd.Stderr = stderr
-	if server {
-		stderr.when("serving ", func() { cmd.Process.Signal(os.Interrupt) })
-	}
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	if err != nil && code < 0 {
-		t.Fatalf("running inquest %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	if server && stderr.seen() && code == 130 {
-		code = ExitOK // interrupted by us once it served
+	code := Run(ctx, args, strings.NewReader(""), &stdout, stderr)
+	if server && strings.Contains(stderr.String(), "serving ") && code == 130 {
+		code = ExitOK // stopped by us once it served
 	}
 	return code, stdout.String(), stderr.String()
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once,
-// which can call a function once the text written first contains a
-// string.
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
 type syncBuffer struct {
-	mu     sync.Mutex
-	b      bytes.Buffer
-	match  string
-	then   func()
-	called bool
+	mu sync.Mutex
+	b  bytes.Buffer
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, err := s.b.Write(p)
-	if s.then != nil && !s.called && strings.Contains(s.b.String(), s.match) {
-		s.called = true
-		s.then()
-	}
-	return n, err
+	return s.b.Write(p)
 }
 
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// when makes the buffer call then once the text written contains match.
-func (s *syncBuffer) when(match string, then func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.match, s.then = match, then
-}
-
-// seen says whether the buffer called the function of when.
-func (s *syncBuffer) seen() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.called
 }
 
 func TestExampleArgs(t *testing.T) {
