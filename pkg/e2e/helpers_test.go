@@ -127,8 +127,8 @@ type sharedBrowser struct {
 	profile string
 }
 
-// chrome is the test binary's shared browser. It is the package's only
-// variable with state, owned by TestMain, which closes it.
+// chrome is the test binary's shared browser, owned by TestMain, which
+// closes it. It and sites are the package's only variables with state.
 var chrome sharedBrowser
 
 // get starts the browser exe on the first call and returns the context
