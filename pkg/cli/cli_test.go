@@ -20,7 +20,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(afterTests{m, cli.RemoveTestFixtures}, map[string]func(){
 		// As cmd/inquest does: an interrupt cancels the command.
 		"inquest": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -29,6 +29,17 @@ func TestMain(m *testing.M) {
 			os.Exit(code)
 		},
 	})
+}
+
+// afterTests runs the tests, then after.
+type afterTests struct {
+	m     *testing.M
+	after func()
+}
+
+func (a afterTests) Run() int {
+	defer a.after()
+	return a.m.Run()
 }
 
 // TestScripts runs the CLI scripts in testdata/script.

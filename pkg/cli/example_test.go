@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -16,10 +17,7 @@ import (
 // --example shows is what the tests, pkg/wasm/test.sh and CI use.
 func TestExampleTreeIsExamplesAcme(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	if _, err := writeExample(context.Background(), dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	dir := replayedAcme.get(t)
 	want := treeFiles(t, filepath.Join("..", "..", "examples", "acme"))
 	got := treeFiles(t, dir)
 	for name, data := range want {
@@ -79,4 +77,43 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// replayedExample is the example repository with its history replayed,
+// written once per test binary for the tests that read it (its hundred
+// git commands are the longest part of those tests). No test writes into
+// it: TestHelpExamplesRun copies it for each example.
+type replayedExample struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// replayedAcme is the test binary's replayed example; cli_test's TestMain
+// removes it after the tests (RemoveTestFixtures).
+var replayedAcme replayedExample
+
+// get returns the replayed repository's folder, replaying it on the first
+// call; a replay that failed fails every caller.
+func (r *replayedExample) get(t *testing.T) string {
+	t.Helper()
+	r.once.Do(func() {
+		if r.dir, r.err = os.MkdirTemp("", "inquest-cli-example-"); r.err != nil {
+			return
+		}
+		_, r.err = writeExample(context.Background(), r.dir, nil)
+	})
+	if r.err != nil {
+		t.Fatalf("replaying the example: %v", r.err)
+	}
+	return r.dir
+}
+
+// RemoveTestFixtures removes what the package's tests share across the
+// test binary (the replayed example). The external test package's TestMain
+// calls it after the tests.
+func RemoveTestFixtures() {
+	if replayedAcme.dir != "" {
+		os.RemoveAll(replayedAcme.dir)
+	}
 }

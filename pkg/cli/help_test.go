@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,15 +21,16 @@ import (
 // inquest is run (`$(inquest new …)`, `inquest export … | jq …`); /tmp/
 // paths go to a temporary folder; init runs in an empty folder; serve runs
 // until it serves, then is stopped.
+//
+// The examples run one after the other in the test process: each changes
+// the working directory, and the later ones reuse the cache the earlier
+// ones filled, as a reader's would (run apart, each in a copy with a cache
+// of its own, they took six times the CPU). The repository is a copy of
+// the example replayed once for the test binary (replayedAcme).
 func TestHelpExamplesRun(t *testing.T) {
 	clone := t.TempDir()
 	repo := filepath.Join(clone, "examples", "acme")
-	if err := os.MkdirAll(repo, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := writeExample(context.Background(), repo, nil); err != nil {
-		t.Fatal(err)
-	}
+	copyTree(t, replayedAcme.get(t), repo)
 	scratch := t.TempDir()
 	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
 	t.Setenv("SOURCE_DATE_EPOCH", "1790000000") // 2026-09-21
@@ -68,6 +70,18 @@ func TestHelpExamplesRun(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("ran %d examples; the help has more", n)
+	}
+}
+
+// copyTree copies the folder from, Git repository and all, to to, which
+// must not exist.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", from, to).CombinedOutput(); err != nil {
+		t.Fatalf("cp -a %s %s: %v\n%s", from, to, err, out)
 	}
 }
 

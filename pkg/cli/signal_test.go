@@ -257,12 +257,15 @@ const bigN = 2000
 // previous site is byte-identical and no temporary folder is left; a later
 // build over the interrupted one's cache succeeds.
 func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
-	t.Setenv("SOURCE_DATE_EPOCH", "1717200000")
+	t.Parallel()
+	// SOURCE_DATE_EPOCH's day, given to the build: a parallel test cannot
+	// set the environment.
+	now := time.Unix(1717200000, 0).UTC()
 	dir := t.TempDir()
 	cache := t.TempDir()
 	genRepo(t, dir, 0, 5)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true}); err != nil {
+	if _, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	before := readTree(t, out)
@@ -286,7 +289,7 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 				time.AfterFunc(tc.after, w.cancelNow)
 			}
 			start := time.Now()
-			res, err := site.Build(ctx, site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Progress: w})
+			res, err := site.Build(ctx, site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Now: now, Progress: w})
 			took, stopping := time.Since(start), w.sinceCancel()
 			if err == nil {
 				t.Fatalf("build of %d postmortems finished in %s before the cancel (%d incidents; progress %q)", bigN, took, res.Incidents, w.lines)
@@ -306,7 +309,7 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 
 	// The cache the interrupted builds left (a half-updated search index)
 	// does not break the next build.
-	res, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true})
+	res, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Now: now})
 	if err != nil {
 		t.Fatalf("build after interrupted builds: %v", err)
 	}
@@ -323,14 +326,23 @@ func TestSignalInterruptsBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the inquest binary")
 	}
+	t.Parallel()
+	// The binary links while the repository is written.
 	bin := filepath.Join(t.TempDir(), "inquest")
 	gb := exec.Command("go", "build", "-o", bin, "github.com/inquest-dev/inquest/cmd/inquest")
 	gb.Dir = filepath.Join("..", "..")
-	if msg, err := gb.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, msg)
+	built := make(chan error, 1)
+	var gbOut bytes.Buffer
+	gb.Stdout, gb.Stderr = &gbOut, &gbOut
+	if err := gb.Start(); err != nil {
+		t.Fatalf("go build: %v", err)
 	}
+	go func() { built <- gb.Wait() }()
 	dir := t.TempDir()
 	genRepo(t, dir, 0, 5)
+	if err := <-built; err != nil {
+		t.Fatalf("go build: %v\n%s", err, gbOut.String())
+	}
 	out := filepath.Join(t.TempDir(), "public")
 	env := append(os.Environ(), "INQUEST_CACHE_DIR="+t.TempDir(), "SOURCE_DATE_EPOCH=1717200000")
 	first := exec.Command(bin, "build", dir, "--out", out, "--no-history")

@@ -17,6 +17,7 @@ var offsetRE = regexp.MustCompile(`^\+\d+ (min|h|d)( \d+ (min|h))?$`)
 // links from the home page to an incident, under a sub-path, and checks that
 // every link on the way resolves and that the console stays clean.
 func TestBrowseSite(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	// A page size of 10 splits the 15 incidents over two list pages, so the
 	// pager links are exercised too.

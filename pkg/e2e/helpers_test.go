@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,9 +44,11 @@ const acmeDir = "../../examples/acme"
 // `inquest serve` and opens its live-reload stream.
 const siteHost = "inquest.test"
 
-// newTab starts a headless Chromium with a fresh profile and returns a
-// chromedp context for its first tab. Everything the test does with it is
-// bounded by testTimeout; the browser is closed when the test ends.
+// newTab opens a tab in the test binary's shared headless Chromium (see
+// sharedBrowser), in a browser context of its own: no cookie, storage or
+// cache is shared with another test's tab. Everything the test does with
+// it is bounded by testTimeout; the tab and its browser context are closed
+// when the test ends.
 func newTab(t testing.TB) context.Context {
 	t.Helper()
 	return newTabFor(t, testTimeout)
@@ -55,9 +58,48 @@ func newTab(t testing.TB) context.Context {
 func newTabFor(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
 	exe := findChrome(t)
+	browserCtx, err := chrome.get(exe)
+	if err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	tabCtx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelTab)
+	ctx, cancel := context.WithTimeout(tabCtx, timeout)
+	t.Cleanup(cancel)
+	// The first Do opens the tab, so a tab that cannot open is reported
+	// here and not by the first page.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a tab in %s: %v", exe, err)
+	}
+	return ctx
+}
+
+// newBrowserFor starts a headless Chromium of its own with a fresh profile,
+// for the benchmarks that measure a cold start, and returns a chromedp
+// context for its first tab, bounded by timeout. The browser is closed when
+// the benchmark ends.
+func newBrowserFor(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
+	exe := findChrome(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromeOptions(exe, t.TempDir())...)
+	t.Cleanup(cancelAlloc)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelTab)
+	// The first Do starts the browser, so a browser that cannot start is
+	// reported here, with its path, and not by the first page.
+	if err := chromedp.Do(tabCtx); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	return tabCtx
+}
+
+// chromeOptions are the flags every browser of the tests starts with: exe
+// headless, with the profile in profile, resolving siteHost to the test
+// servers.
+func chromeOptions(exe, profile string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -68,19 +110,54 @@ func newTabFor(t testing.TB, timeout time.Duration) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("host-resolver-rules", "MAP "+siteHost+" 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelTab)
-	// The first Do starts the browser, so a browser that cannot start is
-	// reported here, with its path, and not by the first page.
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
+}
+
+// sharedBrowser is the one Chromium the tests of a test binary share:
+// starting one costs a second or more of the two cores the suite runs on,
+// and each test has a tab and a browser context of its own anyway. The
+// first test that asks starts it; TestMain stops it after the last.
+type sharedBrowser struct {
+	once    sync.Once
+	ctx     context.Context // the browser's first tab, the parent of every test's
+	err     error
+	stop    func()
+	profile string
+}
+
+// chrome is the test binary's shared browser, owned by TestMain, which
+// closes it. It and sites are the package's only variables with state.
+var chrome sharedBrowser
+
+// get starts the browser exe on the first call and returns the context
+// tabs are opened from; a browser that did not start fails every caller.
+func (b *sharedBrowser) get(exe string) (context.Context, error) {
+	b.once.Do(func() {
+		b.profile, b.err = os.MkdirTemp("", "inquest-e2e-chromium-")
+		if b.err != nil {
+			return
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromeOptions(exe, b.profile)...)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		b.ctx, b.stop = ctx, func() { cancel(); cancelAlloc() }
+		// The browser lives as long as the context of its first Do, so
+		// that one has no bound; go test's -timeout bounds a start that
+		// hangs.
+		b.err = chromedp.Do(ctx)
+	})
+	return b.ctx, b.err
+}
+
+// close stops the browser, if one started, and removes its profile.
+func (b *sharedBrowser) close() {
+	if b.stop != nil {
+		b.stop()
 	}
-	return tabCtx
+	if b.profile != "" {
+		os.RemoveAll(b.profile)
+	}
 }
 
 // findChrome returns the browser to drive: $INQUEST_CHROME, else the first
@@ -123,8 +200,8 @@ type testSite struct {
 }
 
 // serveSite builds opts.Dir with the real build for the base path /sub/
-// into a temporary folder and serves the output with net/http's file
-// server, not inquest's own serve, as a static host would.
+// (once per test binary, see builtSites) and serves the output with
+// net/http's file server, not inquest's own serve, as a static host would.
 func serveSite(ctx context.Context, t testing.TB, opts site.BuildOptions) testSite {
 	t.Helper()
 	return serveSiteWith(ctx, t, opts, nil)
@@ -134,17 +211,8 @@ func serveSite(ctx context.Context, t testing.TB, opts site.BuildOptions) testSi
 // nil: to count or refuse requests as a host or a proxy might.
 func serveSiteWith(ctx context.Context, t testing.TB, opts site.BuildOptions, wrap func(http.Handler) http.Handler) testSite {
 	t.Helper()
-	opts.Out = filepath.Join(t.TempDir(), "public")
-	opts.BaseURL = basePath
-	opts.CacheDir = t.TempDir()
-	res, err := site.Build(ctx, opts)
-	if err != nil {
-		t.Fatalf("building %s: %v", opts.Dir, err)
-	}
-	if res.Incidents == 0 {
-		t.Fatalf("building %s: no incidents in the site", opts.Dir)
-	}
-	var h http.Handler = http.StripPrefix(basePath, http.FileServer(http.Dir(opts.Out)))
+	out := sites.build(ctx, t, opts)
+	var h http.Handler = http.StripPrefix(basePath, http.FileServer(http.Dir(out)))
 	if wrap != nil {
 		h = wrap(h)
 	}
@@ -158,6 +226,84 @@ func serveSiteWith(ctx context.Context, t testing.TB, opts site.BuildOptions, wr
 	return testSite{
 		root:   fmt.Sprintf("http://%s:%d%s", siteHost, port, basePath),
 		client: &http.Client{Transport: tr},
+	}
+}
+
+// builtSites builds each site the tests serve once per test binary: most
+// tests browse examples/acme built the same way, the tests only read the
+// output, and each test serves it from a server of its own (its own
+// origin, so nothing cached in a browser crosses tests).
+type builtSites struct {
+	mu    sync.Mutex
+	dir   string // holds every output and cache; TestMain removes it
+	sites map[site.BuildOptions]*builtSite
+}
+
+// builtSite is one build of builtSites, done by the first test that asks.
+type builtSite struct {
+	once sync.Once
+	out  string
+	err  error
+}
+
+// sites is the test binary's built sites, owned by TestMain, which removes
+// them.
+var sites builtSites
+
+// build returns the output folder of opts built for the base path /sub/,
+// building it if no test has; Out, CacheDir and BaseURL are the helper's.
+// A build that failed fails every test that asks for it.
+func (s *builtSites) build(ctx context.Context, t testing.TB, opts site.BuildOptions) string {
+	t.Helper()
+	opts.Out, opts.CacheDir, opts.BaseURL = "", "", basePath
+	s.mu.Lock()
+	if s.sites == nil {
+		s.sites = map[site.BuildOptions]*builtSite{}
+	}
+	b := s.sites[opts]
+	if b == nil {
+		b = &builtSite{}
+		s.sites[opts] = b
+	}
+	if s.dir == "" {
+		d, err := os.MkdirTemp("", "inquest-e2e-sites-")
+		if err != nil {
+			s.mu.Unlock()
+			t.Fatal(err)
+		}
+		s.dir = d
+	}
+	dir := s.dir
+	s.mu.Unlock()
+	b.once.Do(func() {
+		var tmp string
+		if tmp, b.err = os.MkdirTemp(dir, "site-"); b.err != nil {
+			return
+		}
+		opts.Out = filepath.Join(tmp, "public")
+		opts.CacheDir = filepath.Join(tmp, "cache")
+		res, err := site.Build(ctx, opts)
+		switch {
+		case err != nil:
+			b.err = err
+		case res.Incidents == 0:
+			b.err = errors.New("no incidents in the site")
+		default:
+			b.out = opts.Out
+		}
+	})
+	if b.err != nil {
+		t.Fatalf("building %s: %v", opts.Dir, b.err)
+	}
+	return b.out
+}
+
+// removeAll removes every site built.
+func (s *builtSites) removeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
 	}
 }
 

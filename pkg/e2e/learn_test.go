@@ -14,6 +14,7 @@ import (
 // at 11 px or more and within its chart, no chart and no page is wider
 // than the screen, and every chart has a caption.
 func TestLearnChartsOnAPhone(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir, NoHistory: true, Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile)); err != nil {

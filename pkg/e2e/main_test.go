@@ -7,12 +7,32 @@ import (
 	"testing"
 )
 
-// TestMain says, in one line, that the browser tests were skipped: go test
+// TestMain gives the tests one cache folder for what they run of the CLI
+// (`inquest search` in TestWasmSearchPage; a parallel test cannot set the
+// environment), and after them stops the shared browser and removes the
+// sites they built (see sharedBrowser and builtSites).
+//
+// It also says, in one line, that the browser tests were skipped: go test
 // prints a passing package's output only with -v, so the line goes to the
 // terminal go test runs in (/dev/tty) when there is one, and to standard
 // error, which -v and a failure show, when there is not. In CI a missing
 // browser fails the tests instead (see findChrome).
 func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+// run is TestMain's body, so that its deferred clean-ups run before
+// os.Exit.
+func run(m *testing.M) int {
+	cache, err := os.MkdirTemp("", "inquest-e2e-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(cache)
+	os.Setenv("INQUEST_CACHE_DIR", cache)
+	defer sites.removeAll()
+	defer chrome.close()
 	code := m.Run()
 	if chromePath() == "" && os.Getenv("CI") == "" {
 		var w io.Writer = os.Stderr
@@ -22,5 +42,5 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Fprintf(w, "github.com/inquest-dev/inquest/pkg/e2e: browser tests skipped: %s\n", noChrome)
 	}
-	os.Exit(code)
+	return code
 }

@@ -41,6 +41,7 @@ const overflowJS = `(() => {
 // Menu button that opens the list of links, and the metrics charts' text
 // is at least 11 px as drawn. On a laptop the links show without a menu.
 func TestPhoneLayout(t *testing.T) {
+	t.Parallel()
 	ctx := newTabFor(t, 3*testTimeout)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir, NoHistory: true, Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
 	setViewport(ctx, t, phoneWidth)

@@ -46,6 +46,7 @@ const historyIncident = "incidents/INC-2024-001/"
 // there, readable on a phone and without axe violations; then opens what
 // changed since the stale sign-off on the incident page.
 func TestRevisionDiffPage(t *testing.T) {
+	t.Parallel()
 	ctx := newTabFor(t, 2*testTimeout)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
 	cons := watchConsole(ctx, t)
@@ -102,9 +103,9 @@ func TestRevisionDiffPage(t *testing.T) {
 	}
 
 	if os.Getenv("INQUEST_AXE") != "" || fileExists(axePaths) {
-		axe := axeSource(t)
+		loadAxe(ctx, t, axeSource(t))
 		for _, p := range []string{historyIncident, strings.TrimPrefix(to, basePath)} {
-			for _, v := range runAxe(ctx, t, ts.root+p, axe) {
+			for _, v := range runAxe(ctx, t, ts.root+p) {
 				t.Errorf("/%s: %s (%s): %s", p, v.ID, v.Impact, v.Help)
 			}
 		}
@@ -127,6 +128,7 @@ func fileExists(paths []string) bool {
 //
 //	INQUEST_SCREENSHOTS=/tmp/shots go test ./pkg/e2e -run TestHistoryScreenshots
 func TestHistoryScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("INQUEST_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set INQUEST_SCREENSHOTS=DIR to write screenshots into DIR")

@@ -29,6 +29,7 @@ const (
 //
 //	INQUEST_SCREENSHOTS=/tmp/shots go test ./pkg/e2e -run TestScreenshots
 func TestScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("INQUEST_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set INQUEST_SCREENSHOTS=DIR to write screenshots into DIR")

@@ -35,6 +35,7 @@ const searchResultsJS = `[...document.querySelectorAll("#search-results li")].fi
 // URL that records both, and the back button. The full-text search is off
 // (catalogOnly); TestWasmSearchPage tests it.
 func TestStaticSearchPage(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: acmeDir}, catalogOnly)
 	cons := watchConsole(ctx, t)

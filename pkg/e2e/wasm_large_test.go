@@ -44,7 +44,7 @@ func BenchmarkWasmSearchLarge(b *testing.B) {
 	if dir == "" {
 		t.Skip("set INQUEST_E2E_CORPUS to a generated corpus to measure the WebAssembly search on it")
 	}
-	ctx := newTabFor(t, 20*time.Minute)
+	ctx := newBrowserFor(t, 20*time.Minute)
 	var mu sync.Mutex
 	sent := map[string]int64{}
 	count := func(h http.Handler) http.Handler {

@@ -39,8 +39,8 @@ var wasmQueries = []string{
 // page lists exactly the incidents `inquest search --json` finds on the same
 // repository, in the same order, with highlighted fragments.
 func TestWasmSearchPage(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
-	t.Setenv("INQUEST_CACHE_DIR", t.TempDir())
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir})
 	cons := watchConsole(ctx, t)
 	open(ctx, t, ts.root+"search/")
@@ -89,6 +89,7 @@ func TestWasmSearchPage(t *testing.T) {
 // TestWasmSearchBlocked: when the runtime cannot be fetched, the search
 // page says so in data-engine and keeps filtering the catalog.
 func TestWasmSearchBlocked(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	block := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -120,6 +121,7 @@ func TestWasmSearchBlocked(t *testing.T) {
 // says why in data-engine-error, and filters the catalog for that query
 // and the next ones, with no error shown under the box.
 func TestWasmSearchRuntimeFails(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	const crash = `
 ;(function () {
@@ -222,6 +224,7 @@ func cliSearch(ctx context.Context, t *testing.T, dir, q string) []string {
 // outside the site is refused before anything is fetched, and the catalog
 // answers.
 func TestWasmSearchManifestOutside(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	var mu sync.Mutex
 	var outside []string
@@ -265,6 +268,7 @@ func TestWasmSearchManifestOutside(t *testing.T) {
 // manifest is replaced by one for a search API (mode server) that answers
 // hostile fragments for the first incidents of the catalog.
 func TestSearchFragmentsSanitized(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	frags := []string{
 		`<mark onclick="window.__xss=1" style="color:red" id="m1">pool</mark> ran <b>dry</b>`,
@@ -348,6 +352,7 @@ func TestSearchFragmentsSanitized(t *testing.T) {
 // TestWasmSearchManyHits: a query matching more incidents than one search
 // answers (1,000) counts all of them, and a facet filters all of them.
 func TestWasmSearchManyHits(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "inquest.yaml"), "title: Many\n")
@@ -385,8 +390,10 @@ func TestWasmSearchManyHits(t *testing.T) {
 // data-engine-error and keeps filtering the catalog, with nothing in the
 // console.
 func TestWasmSearchUnsupported(t *testing.T) {
+	t.Parallel()
 	for _, api := range []string{"Worker", "WebAssembly", "DecompressionStream"} {
 		t.Run(api, func(t *testing.T) {
+			t.Parallel()
 			ctx := newTab(t)
 			err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 				_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: "delete window." + api})

@@ -66,6 +66,7 @@ and [another](JaVaScRiPt:window.__pwned=1) and ![img](javascript:window.__pwned=
 // HTML escaped (the default) and with markdown.unsafe, where only the
 // theme's Content-Security-Policy stands in the way.
 func TestNoInlineScriptExecutes(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	cons := watchConsole(ctx, t)
 	for _, tc := range []struct {
@@ -152,6 +153,7 @@ func TestNoInlineScriptExecutes(t *testing.T) {
 // Content-Security-Policy taken out of the layout must get a payload to run,
 // or that test could pass without looking.
 func TestNoInlineScriptExecutesControl(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	layout, err := fs.ReadFile(theme.Default(), "templates/layout.html")
 	if err != nil {
