@@ -3,8 +3,10 @@ package insight
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -181,60 +183,13 @@ func (r *Recurrence) match(opts RecurOptions) {
 	// Candidates are found through what similar incidents share: a
 	// service together with a factor, a distinctive word, or a related
 	// link; comparing every pair that shares a service costs tens of
-	// millions of comparisons at 10,000 incidents.
+	// millions of comparisons at 10,000 incidents. The postings list the
+	// incidents in date order, so an incident's earlier ones are a prefix
+	// of each list.
 	bySvcFactor := map[string][]int{}
 	byWord := make([][]int, len(r.vocab))
-	r.seen = make([][]Match, n)
-	r.after = make([][]int, n)
-	mark := make([]int, n)
-	for i := range mark {
-		mark[i] = -1
-	}
-	uf := newThemeSets()
-	var cands []int
 	for i := range r.docs {
 		d := &r.docs[i]
-		cands = cands[:0]
-		add := func(j int) {
-			if mark[j] != i && r.docs[j].inc.Date.Before(d.inc.Date) {
-				mark[j] = i
-				cands = append(cands, j)
-			}
-		}
-		for _, s := range d.services {
-			for _, f := range d.factors {
-				for _, j := range bySvcFactor[s+"\x00"+f] {
-					add(j)
-				}
-			}
-		}
-		for _, w := range d.top {
-			// A word most incidents have finds candidates by the
-			// thousand and weighs little: it is scored, not searched by.
-			if len(byWord[w]) > maxPostings {
-				continue
-			}
-			for _, j := range byWord[w] {
-				add(j)
-			}
-		}
-		for j := range related[i] {
-			add(j)
-		}
-		for _, j := range cands {
-			m, ok := r.compare(i, j, related[i][j])
-			if !ok {
-				continue
-			}
-			r.seen[i] = append(r.seen[i], m)
-			r.after[j] = append(r.after[j], i)
-			for _, s := range m.Services {
-				uf.union(strings.ToLower(s), i, j)
-			}
-		}
-		slices.SortFunc(r.seen[i], func(a, b Match) int {
-			return cmp.Or(cmp.Compare(b.Score, a.Score), b.Incident.Date.Compare(a.Incident.Date), strings.Compare(a.Incident.ID, b.Incident.ID))
-		})
 		for _, s := range d.services {
 			for _, f := range d.factors {
 				bySvcFactor[s+"\x00"+f] = append(bySvcFactor[s+"\x00"+f], i)
@@ -244,7 +199,89 @@ func (r *Recurrence) match(opts RecurOptions) {
 			byWord[w] = append(byWord[w], i)
 		}
 	}
+	// Each incident's matches are found on its own, over the CPUs; what
+	// joins them (which incidents came after which, the themes) is then
+	// put together in date order, as one pass over the incidents would.
+	r.seen = make([][]Match, n)
+	found := make([][]int, n) // the earlier incident of each match, in r.seen's order
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/64))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mark := make([]int, n)
+			for i := range mark {
+				mark[i] = -1
+			}
+			var cands []int
+			for i := w; i < n; i += workers {
+				cands = r.candidates(i, cands[:0], mark, bySvcFactor, byWord, related[i])
+				for _, j := range cands {
+					if m, ok := r.compare(i, j, related[i][j]); ok {
+						r.seen[i] = append(r.seen[i], m)
+						found[i] = append(found[i], j)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	r.after = make([][]int, n)
+	uf := newThemeSets()
+	for i := range r.docs {
+		for k, j := range found[i] {
+			r.after[j] = append(r.after[j], i)
+			for _, s := range r.seen[i][k].Services {
+				uf.union(strings.ToLower(s), i, j)
+			}
+		}
+		slices.SortFunc(r.seen[i], func(a, b Match) int {
+			return cmp.Or(cmp.Compare(b.Score, a.Score), b.Incident.Date.Compare(a.Incident.Date), strings.Compare(a.Incident.ID, b.Incident.ID))
+		})
+	}
 	r.themes = r.group(uf)
+}
+
+// candidates appends to cands the incidents earlier than incident i that
+// share a service and a factor with it, one of its distinctive words, or
+// a related link, each once (mark[j] == i once j is in). A word that more
+// than maxPostings earlier incidents have is left out: it finds
+// candidates by the thousand and weighs little, so it is scored, not
+// searched by.
+func (r *Recurrence) candidates(i int, cands, mark []int, bySvcFactor map[string][]int, byWord [][]int, related map[int]bool) []int {
+	d := &r.docs[i]
+	add := func(j int) {
+		if mark[j] != i && r.docs[j].inc.Date.Before(d.inc.Date) {
+			mark[j] = i
+			cands = append(cands, j)
+		}
+	}
+	// earlier is the prefix of a posting list before incident i.
+	earlier := func(ps []int) []int {
+		k, _ := slices.BinarySearch(ps, i)
+		return ps[:k]
+	}
+	for _, s := range d.services {
+		for _, f := range d.factors {
+			for _, j := range earlier(bySvcFactor[s+"\x00"+f]) {
+				add(j)
+			}
+		}
+	}
+	for _, w := range d.top {
+		ps := earlier(byWord[w])
+		if len(ps) > maxPostings {
+			continue
+		}
+		for _, j := range ps {
+			add(j)
+		}
+	}
+	for j := range related {
+		add(j)
+	}
+	return cands
 }
 
 // compare scores earlier incident j against incident i, and says whether

@@ -1,6 +1,9 @@
 package insight
 
 import (
+	"fmt"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -209,5 +212,56 @@ func TestThemesOverlap(t *testing.T) {
 	// ledger hold the same two, and billing comes first.
 	if want := []string{"billing=E,D", "auth-service=C,B,A"}; !slices.Equal(got, want) {
 		t.Errorf("themes %q, want %q", got, want)
+	}
+}
+
+// manyIncidents makes n incidents on a few services and factors, with
+// contributing factors drawn from a small vocabulary, so that many recur
+// (a fixed sequence: the same every run).
+func manyIncidents(n int) []*postmortem.Incident {
+	services := []string{"checkout", "search", "ledger", "auth", "queue"}
+	factors := []string{"change", "capacity", "dependency", "detection gap"}
+	vocab := strings.Fields("pool exhausted retries storm certificate expired disk full cache stampede deploy rollback dns timeout quota leak index lag")
+	x := uint32(7)
+	next := func(k int) int { x = x*1664525 + 1013904223; return int(x>>8) % k }
+	var out []*postmortem.Incident
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		var words []string
+		for range 3 + next(4) {
+			words = append(words, vocab[next(len(vocab))])
+		}
+		date := day.AddDate(0, 0, i/2).Format("2006-01-02") // two a day: same dates too
+		out = append(out, inc(fmt.Sprintf("INC-%04d", i), date, svc(services[next(len(services))], services[next(len(services))]),
+			fac(factors[next(len(factors))]), cf(strings.Join(words, " "))))
+	}
+	return out
+}
+
+// TestRecurrenceSameOnAnyCPUs: the matches are found over the CPUs and put
+// together in date order; one CPU or two give the same seen-before lists,
+// recurred-after lists and themes.
+func TestRecurrenceSameOnAnyCPUs(t *testing.T) {
+	incs := manyIncidents(600)
+	run := func(procs int) (seen [][]Match, after [][]*postmortem.Incident, themes []Theme) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r := NewRecurrence(incs, RecurOptions{})
+		for _, v := range incs {
+			seen = append(seen, r.SeenBefore(v, 0))
+			after = append(after, r.RecurredAfter(v))
+		}
+		return seen, after, r.Themes()
+	}
+	s1, a1, t1 := run(1)
+	s2, a2, t2 := run(4)
+	matches := 0
+	for _, s := range s1 {
+		matches += len(s)
+	}
+	if matches < 100 || len(t1) == 0 {
+		t.Fatalf("%d matches and %d themes: the fixture should recur more", matches, len(t1))
+	}
+	if !reflect.DeepEqual(s1, s2) || !reflect.DeepEqual(a1, a2) || !reflect.DeepEqual(t1, t2) {
+		t.Error("one CPU and four give different results")
 	}
 }
