@@ -112,7 +112,7 @@ func (d *Diff) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 || data[0] != binaryVersion {
 		return errBinary
 	}
-	r := &reader{s: string(data), at: 1}
+	r := &reader{data: data, s: string(data), at: 1}
 	var out Diff
 	out.Fallback = r.str()
 	n := r.count()
@@ -144,37 +144,40 @@ func (d *Diff) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// reader reads an encoding; the first problem sticks in err and every
-// read after it gives zero values.
+// reader reads an encoding: numbers from data with encoding/binary,
+// texts as substrings of s, one string copy of data. The first problem
+// sticks in err and every read after it gives zero values.
 type reader struct {
-	s   string
-	at  int
-	err error
+	data []byte
+	s    string
+	at   int
+	err  error
 }
 
 func (r *reader) uvarint() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	var v uint64
-	for shift := 0; shift < 64; shift += 7 {
-		if r.at >= len(r.s) {
-			break
-		}
-		c := r.s[r.at]
-		r.at++
-		v |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return v
-		}
+	v, n := binary.Uvarint(r.data[r.at:])
+	if n <= 0 {
+		r.err = errBinary
+		return 0
 	}
-	r.err = errBinary
-	return 0
+	r.at += n
+	return v
 }
 
 func (r *reader) int() int {
-	u := r.uvarint()
-	return int(int64(u>>1) ^ -int64(u&1)) // zig-zag, as binary.AppendVarint
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.data[r.at:])
+	if n <= 0 {
+		r.err = errBinary
+		return 0
+	}
+	r.at += n
+	return int(v)
 }
 
 // count reads a length that must fit in what is left (each element takes
