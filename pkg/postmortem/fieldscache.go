@@ -59,12 +59,11 @@ func (c *FieldsCache) Fields(content []byte) map[string]string {
 		}
 	} else {
 		for _, i := range missing {
-			fm, ok := decodeEntry(entries[i])
+			v, ok := c.storeEntry(entries[i])
 			if !ok {
 				return c.p.Fields(content)
 			}
-			vals[i] = c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]])
-			c.entries.Store(entries[i].text, vals[i])
+			vals[i] = v
 		}
 	}
 	out := make(map[string]string, len(vals))
@@ -247,11 +246,9 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 			if _, ok := c.entries.Load(e.text); ok {
 				continue
 			}
-			fm, ok := decodeEntry(e)
-			if !ok {
+			if _, ok := c.storeEntry(e); !ok {
 				return nil, false
 			}
-			c.entries.Store(e.text, c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]]))
 			continue
 		}
 		var its entryItems
@@ -274,6 +271,18 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 		}
 	}
 	return items, true
+}
+
+// storeEntry decodes one entry alone and stores its field; ok is false
+// when it does not decode to its one key.
+func (c *FieldsCache) storeEntry(e yamlEntry) (fieldEntry, bool) {
+	fm, ok := decodeEntry(e)
+	if !ok {
+		return fieldEntry{}, false
+	}
+	v := c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]])
+	c.entries.Store(e.text, v)
+	return v, true
 }
 
 // decodeEntry decodes one front-matter entry alone, its first line as
