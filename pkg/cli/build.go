@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/inquest-dev/inquest/pkg/internal/testhook"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 	"github.com/inquest-dev/inquest/pkg/site"
@@ -91,6 +92,10 @@ func runBuild(ctx context.Context, e *env, opts *BuildOptions) error {
 	status := newStatusLine(e.stderr, progressEnabled(e.stderr, opts.Quiet, os.Getenv))
 	if status != nil {
 		opts.Progress = status
+	}
+	if p := testhook.ProgressFrom(ctx); p != nil {
+		// A test stops the build at a stage to interrupt it there.
+		opts.Progress = p
 	}
 	stop, err := startProfiles(opts.CPUProfile, opts.MemProfile)
 	if err != nil {

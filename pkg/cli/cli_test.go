@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/inquest-dev/inquest/pkg/cli"
+	"github.com/inquest-dev/inquest/pkg/internal/testhook"
 )
 
 func TestMain(m *testing.M) {
@@ -24,6 +25,10 @@ func TestMain(m *testing.M) {
 		// As cmd/inquest does: an interrupt cancels the command.
 		"inquest": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			if stage := os.Getenv(stopEnv); stage != "" {
+				// TestSignalInterruptsBuild stops the build there.
+				ctx = testhook.WithProgress(ctx, stopAt{ctx, stage, os.Stderr})
+			}
 			code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 			stop()
 			os.Exit(code)

@@ -1,14 +1,17 @@
 package cli_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -210,52 +213,57 @@ func TestStrictFailureKeepsPreviousSite(t *testing.T) {
 	onlyOutput(t, out)
 }
 
-// cancelWriter cancels a build when the stage named match ends; it
-// records the stages that ended in lines.
-type cancelWriter struct {
-	match  string
-	cancel context.CancelFunc
-	mu     sync.Mutex
-	lines  []string
-	at     time.Time // when it cancelled
+// cancelAt cancels a build at one point of its progress: as stage begins
+// (on "begin"), as it ends ("end") or after its first step ("step"). It
+// counts the steps of the stage taken after the cancel.
+type cancelAt struct {
+	stage, on string
+	cancel    context.CancelFunc
+	mu        sync.Mutex
+	events    []string  // what the build said, in order
+	at        time.Time // when it cancelled
+	total     int       // the stage's steps, as it began
+	after     int       // its steps taken after the cancel
 }
 
-func (w *cancelWriter) Begin(string, int)   {}
-func (w *cancelWriter) Advance(string, int) {}
+func (w *cancelAt) Begin(stage string, total int) {
+	w.hear("begin", stage, func() { w.total = total })
+}
 
-func (w *cancelWriter) End(stage string) {
+func (w *cancelAt) Advance(stage string, n int) {
+	w.hear("step", stage, func() {
+		if !w.at.IsZero() {
+			w.after += n
+		}
+	})
+}
+
+func (w *cancelAt) End(stage string) { w.hear("end", stage, nil) }
+
+// hear records the event on of stage, calls also (when not nil) if the
+// stage is the one watched, and cancels the build at the watched point.
+func (w *cancelAt) hear(on, stage string, also func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.lines = append(w.lines, stage)
-	if w.match != "" && stage == w.match && w.at.IsZero() {
+	w.events = append(w.events, on+" "+stage)
+	if stage != w.stage {
+		return
+	}
+	if also != nil {
+		also()
+	}
+	if on == w.on && w.at.IsZero() {
 		w.at = time.Now()
 		w.cancel()
 	}
 }
 
-// cancelNow cancels the build, if the writer has not already.
-func (w *cancelWriter) cancelNow() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.at.IsZero() {
-		w.at = time.Now()
-		w.cancel()
-	}
-}
-
-// sinceCancel is how long ago the build was cancelled.
-func (w *cancelWriter) sinceCancel() time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return time.Since(w.at)
-}
-
-const bigN = 2000
-
-// TestInterruptedBuildKeepsPreviousSite cancels a build of 2,000
-// postmortems at several points: the error is context.Canceled, the
-// previous site is byte-identical and no temporary folder is left; a later
-// build over the interrupted one's cache succeeds.
+// TestInterruptedBuildKeepsPreviousSite cancels a build at each of its
+// stages, at a point the build reports through its Progress (no timer, so
+// no dependence on the machine's speed or the site's size): the error is
+// context.Canceled, the previous site is byte-identical and no temporary
+// folder is left; a write cancelled after its first page stops handing out
+// pages at once; a later build over the interrupted ones' cache succeeds.
 func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 	t.Parallel()
 	// SOURCE_DATE_EPOCH's day, given to the build: a parallel test cannot
@@ -269,38 +277,52 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := readTree(t, out)
-	genRepo(t, dir, 5, bigN)
+	// The interrupted builds have new postmortems to index and more pages
+	// to write than the cores that write them.
+	const added = 20
+	genRepo(t, dir, 5, added)
 
 	for _, tc := range []struct {
-		name  string
-		match string        // cancel when this stage ends
-		after time.Duration // or after this long
+		name      string
+		stage, on string
 	}{
-		{"after-parse", site.StageLoad, 0},
-		{"after-render", site.StageRender, 0},
-		{"after-100ms", "", 100 * time.Millisecond},
-		{"after-10ms", "", 10 * time.Millisecond},
+		{"as-load-begins", site.StageLoad, "begin"},
+		{"after-load", site.StageLoad, "end"},
+		{"as-index-update-begins", site.StageIndex, "begin"},
+		{"as-render-begins", site.StageRender, "begin"},
+		{"after-render", site.StageRender, "end"},
+		{"after-first-page", site.StageWrite, "step"},
+		{"as-browser-index-begins", site.StageBrowser, "begin"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			w := &cancelWriter{match: tc.match, cancel: cancel}
-			if tc.after > 0 {
-				time.AfterFunc(tc.after, w.cancelNow)
-			}
-			start := time.Now()
+			w := &cancelAt{stage: tc.stage, on: tc.on, cancel: cancel}
 			res, err := site.Build(ctx, site.BuildOptions{Dir: dir, Out: out, CacheDir: cache, NoHistory: true, Now: now, Progress: w})
-			took, stopping := time.Since(start), w.sinceCancel()
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.at.IsZero() {
+				t.Fatalf("the build never reached %s %q (it said %q)", tc.on, tc.stage, w.events)
+			}
+			stopping := time.Since(w.at)
 			if err == nil {
-				t.Fatalf("build of %d postmortems finished in %s before the cancel (%d incidents; progress %q)", bigN, took, res.Incidents, w.lines)
+				t.Fatalf("build finished after the cancel at %s %q (%d incidents; progress %q)", tc.on, tc.stage, res.Incidents, w.events)
 			}
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("interrupted build: error %q is not context.Canceled", err)
 			}
-			// Measured from the cancel: how long the build ran before it
-			// depends on the machine's load.
 			if stopping > 2*time.Second {
 				t.Errorf("interrupted build took %s to stop after the cancel", stopping)
+			}
+			if tc.on == "step" {
+				// The pages being written as the cancel came are finished,
+				// one more may have been handed out, and no other.
+				if max := runtime.GOMAXPROCS(0); w.after > max {
+					t.Errorf("%d pages written after the cancel, want at most %d (one a core)", w.after, max)
+				}
+				if 1+w.after >= w.total {
+					t.Errorf("every page (%d) was written: the write stage did not stop", w.total)
+				}
 			}
 			sameTree(t, "interrupted build", before, readTree(t, out))
 			onlyOutput(t, out)
@@ -313,36 +335,52 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build after interrupted builds: %v", err)
 	}
-	if res.Incidents != bigN+5 {
-		t.Errorf("built %d incidents, want %d", res.Incidents, bigN+5)
+	if res.Incidents != added+5 {
+		t.Errorf("built %d incidents, want %d", res.Incidents, added+5)
 	}
 	onlyOutput(t, out)
 }
 
-// TestSignalInterruptsBuild runs the real binary and sends it SIGINT in the
-// middle of a build: it exits non-zero (130) and leaves the previous site
-// and no temporary folder.
+// stopEnv names the stage at which TestMain's inquest command stops its
+// build (see stopAt).
+const stopEnv = "INQUEST_TEST_STOP_AT"
+
+// stoppedAt starts the line stopAt writes as the build stops.
+const stoppedAt = "test: stopped at "
+
+// stopAt is the build progress of TestMain's inquest command when stopEnv
+// names a stage: as that stage begins, it says so on w and waits for the
+// command's context to end (an interrupt), so that a test signals the
+// process while the build is at a known point.
+type stopAt struct {
+	ctx   context.Context
+	stage string
+	w     io.Writer
+}
+
+func (s stopAt) Begin(stage string, _ int) {
+	if stage == s.stage {
+		fmt.Fprintf(s.w, "%s%s\n", stoppedAt, stage)
+		<-s.ctx.Done()
+	}
+}
+
+func (stopAt) Advance(string, int) {}
+func (stopAt) End(string)          {}
+
+// TestSignalInterruptsBuild runs the command line in a process of its own
+// (the test binary as inquest, see TestMain), stops its build at a stage
+// and sends it SIGINT there: it exits 130 (interrupted) and leaves the
+// previous site and no temporary folder.
 func TestSignalInterruptsBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the inquest binary")
-	}
 	t.Parallel()
-	// The binary links while the repository is written.
-	bin := filepath.Join(t.TempDir(), "inquest")
-	gb := exec.Command("go", "build", "-o", bin, "github.com/inquest-dev/inquest/cmd/inquest")
-	gb.Dir = filepath.Join("..", "..")
-	built := make(chan error, 1)
-	var gbOut bytes.Buffer
-	gb.Stdout, gb.Stderr = &gbOut, &gbOut
-	if err := gb.Start(); err != nil {
-		t.Fatalf("go build: %v", err)
+	// testscript.Main put a copy of the test binary on PATH as inquest.
+	bin, err := exec.LookPath("inquest")
+	if err != nil {
+		t.Fatal(err)
 	}
-	go func() { built <- gb.Wait() }()
 	dir := t.TempDir()
 	genRepo(t, dir, 0, 5)
-	if err := <-built; err != nil {
-		t.Fatalf("go build: %v\n%s", err, gbOut.String())
-	}
 	out := filepath.Join(t.TempDir(), "public")
 	env := append(os.Environ(), "INQUEST_CACHE_DIR="+t.TempDir(), "SOURCE_DATE_EPOCH=1717200000")
 	first := exec.Command(bin, "build", dir, "--out", out, "--no-history")
@@ -351,59 +389,65 @@ func TestSignalInterruptsBuild(t *testing.T) {
 		t.Fatalf("first build: %v\n%s", err, msg)
 	}
 	before := readTree(t, out)
-	genRepo(t, dir, 5, bigN)
+	genRepo(t, dir, 5, 5)
 
-	cmd := exec.Command(bin, "build", dir, "--out", out, "--no-history")
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Signal only once the build is writing (its temporary folder beside
-	// the output exists): by then main has installed its signal handler.
-	// A fixed sleep raced the process's start on a loaded machine, and
-	// the default SIGINT action killed it before the handler was there.
-	waitForTempDir(t, filepath.Dir(out), 30*time.Second)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatalf("signal: %v (the build finished before the signal?)", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatal("build did not stop within 10 s of SIGINT")
-	}
-	code := cmd.ProcessState.ExitCode()
-	if code == 0 {
-		t.Fatalf("interrupted build exited 0 (finished before the signal?)\n%s", stderr.String())
-	}
-	if code != 130 {
-		t.Errorf("interrupted build exited %d, want 130 (interrupted)\n%s", code, stderr.String())
-	}
-	sameTree(t, "build interrupted by SIGINT", before, readTree(t, out))
-	onlyOutput(t, out)
-}
-
-// waitForTempDir waits until dir holds an entry other than the output
-// folder "public": the build's temporary folder.
-func waitForTempDir(t *testing.T, dir string, limit time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if e.Name() != "public" {
-				return
+	for _, stage := range []string{site.StageLoad, site.StageWrite} {
+		t.Run(stage, func(t *testing.T) {
+			cmd := exec.Command(bin, "build", dir, "--out", out, "--no-history")
+			cmd.Env = append(env, stopEnv+"="+stage)
+			pipe, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		time.Sleep(5 * time.Millisecond)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The build says where it stopped; by then main's signal
+			// handler is installed.
+			var stderr strings.Builder
+			sc := bufio.NewScanner(pipe)
+			reached := false
+			for !reached && sc.Scan() {
+				fmt.Fprintln(&stderr, sc.Text())
+				reached = sc.Text() == stoppedAt+stage
+			}
+			if !reached {
+				err := cmd.Wait()
+				t.Fatalf("the build did not stop at %q: %v\n%s", stage, err, stderr.String())
+			}
+			if stage == site.StageWrite {
+				// The signal comes as the pages are written: the
+				// temporary folder beside the output must go too.
+				entries, err := os.ReadDir(filepath.Dir(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(entries) < 2 {
+					t.Fatalf("no temporary folder beside the output as the build writes")
+				}
+			}
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatalf("signal: %v", err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				for sc.Scan() {
+					fmt.Fprintln(&stderr, sc.Text())
+				}
+				done <- cmd.Wait()
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatal("build did not stop within 10 s of SIGINT")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("interrupted build exited %d, want 130 (interrupted)\n%s", code, stderr.String())
+			}
+			sameTree(t, "build interrupted by SIGINT", before, readTree(t, out))
+			onlyOutput(t, out)
+		})
 	}
-	t.Fatalf("no temporary folder appeared in %s within %s", dir, limit)
 }
