@@ -18,10 +18,14 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/cli"
 	"github.com/inquest-dev/inquest/pkg/internal/testhook"
+	"github.com/inquest-dev/inquest/pkg/internal/testtmp"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(afterTests{m, cli.RemoveTestFixtures}, map[string]func(){
+	// Temporary folders on a memory file system, the scripts' and the
+	// inquest processes' too (see package testtmp).
+	undo := testtmp.Use()
+	testscript.Main(afterTests{m, func() { cli.RemoveTestFixtures(); undo() }}, map[string]func(){
 		// As cmd/inquest does: an interrupt cancels the command.
 		"inquest": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

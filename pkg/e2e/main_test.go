@@ -5,12 +5,16 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/testtmp"
 )
 
-// TestMain gives the tests one cache folder for what they run of the CLI
-// (`inquest search` in TestWasmSearchPage; a parallel test cannot set the
-// environment), and after them stops the shared browser and removes the
-// sites they built (see sharedBrowser and builtSites).
+// TestMain puts the tests' temporary folders on a memory file system when
+// there is one (see package testtmp), gives the tests one cache folder
+// for what they run of the CLI (`inquest search` in TestWasmSearchPage; a
+// parallel test cannot set the environment), and after them stops the
+// shared browser and removes the sites they built (see sharedBrowser and
+// builtSites).
 //
 // It also says, in one line, that the browser tests were skipped: go test
 // prints a passing package's output only with -v, so the line goes to the
@@ -24,6 +28,9 @@ func TestMain(m *testing.M) {
 // run is TestMain's body, so that its deferred clean-ups run before
 // os.Exit.
 func run(m *testing.M) int {
+	// Sites, caches and the browser's profile on a memory file system
+	// (see package testtmp).
+	defer testtmp.Use()()
 	cache, err := os.MkdirTemp("", "inquest-e2e-cache-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
