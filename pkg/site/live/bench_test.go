@@ -65,7 +65,7 @@ var corpusEdits = []struct {
 func BenchmarkUpdate(b *testing.B) {
 	dir := benchCorpus(b)
 	ctx := context.Background()
-	bl := New(site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: b.TempDir()})
+	bl := newSite(b, site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: b.TempDir()})
 	sites := b.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site")); err != nil {
 		b.Fatal(err)

@@ -30,7 +30,7 @@ status: published
 Every node refilled its cache at once.
 `)
 	cache := t.TempDir()
-	bl := New(site.BuildOptions{Dir: dir, CacheDir: cache})
+	bl := newSite(t, site.BuildOptions{Dir: dir, CacheDir: cache})
 	if _, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "public")); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
-	ls := New(site.BuildOptions{Dir: dir, NoHistory: true, CacheDir: t.TempDir()})
+	ls := newSite(t, site.BuildOptions{Dir: dir, NoHistory: true, CacheDir: t.TempDir()})
 	if _, err := ls.Build(context.Background(), filepath.Join(t.TempDir(), "site")); err != nil {
 		t.Fatal(err)
 	}

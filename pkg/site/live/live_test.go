@@ -20,6 +20,22 @@ import (
 	"github.com/inquest-dev/inquest/theme"
 )
 
+// newSite is New for a test. A whole build leaves the Site reading the Git
+// history in the background, into opts.CacheDir; when the test ends,
+// newSite waits for that read, so that it writes nothing into a temporary
+// folder being removed (TempDir's clean-up then failed: "directory not
+// empty").
+func newSite(t testing.TB, opts site.BuildOptions) *Site {
+	t.Helper()
+	ls := New(opts)
+	t.Cleanup(func() {
+		if ls.st != nil && ls.st.hist != nil {
+			<-ls.st.hist.done
+		}
+	})
+	return ls
+}
+
 // gitRepo writes the files of a txtar archive from testdata into a new
 // Git repository in two commits a month apart, the second changing every
 // postmortem's front matter (its owner), so that pages have revisions
@@ -309,7 +325,7 @@ func TestUpdateKeepsClockTime(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
-	bl := New(site.BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
+	bl := newSite(t, site.BuildOptions{Dir: dir, Serve: true, NoHistory: true, CacheDir: t.TempDir()})
 	sites := t.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
 		t.Fatal(err)
@@ -332,7 +348,7 @@ func checkUpdates(t *testing.T, opts site.BuildOptions, steps []editStep) {
 	t.Helper()
 	ctx := context.Background()
 	opts.CacheDir = t.TempDir()
-	bl := New(opts)
+	bl := newSite(t, opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {
@@ -414,7 +430,7 @@ func TestUpdateDatesFromGit(t *testing.T) {
 	})
 	ctx := context.Background()
 	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir()}
-	bl := New(opts)
+	bl := newSite(t, opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {

@@ -24,7 +24,7 @@ func TestUpdateFirstCommit(t *testing.T) {
 	}
 	ctx := context.Background()
 	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, CacheDir: t.TempDir(), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
-	bl := New(opts)
+	bl := newSite(t, opts)
 	sites := t.TempDir()
 	if _, err := bl.Build(ctx, filepath.Join(sites, "site-0")); err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 	dir := gitRepo(t, "incremental.txtar")
 	ctx := context.Background()
 	opts := site.BuildOptions{Dir: dir, Serve: true, Drafts: true, PageSize: 2, CacheDir: t.TempDir()}
-	bl := New(opts)
+	bl := newSite(t, opts)
 	sites := t.TempDir()
 	res, err := bl.Build(ctx, filepath.Join(sites, "site-0"))
 	if err != nil {
@@ -114,7 +114,7 @@ func TestUpdateFailedCommitBuildsAgain(t *testing.T) {
 func TestLiveSiteIsForServe(t *testing.T) {
 	t.Parallel()
 	dir := gitRepo(t, "incremental.txtar")
-	bl := New(site.BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
+	bl := newSite(t, site.BuildOptions{Dir: dir, SearchIndex: true, CacheDir: t.TempDir()})
 	res, err := bl.Build(context.Background(), filepath.Join(t.TempDir(), "site"))
 	if err != nil {
 		t.Fatal(err)
