@@ -214,13 +214,20 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		return nil
 	}
 	// The reader's buffers may be reused by the next read.
-	before = append([]byte(nil), before...)
-	after, err := w.vers.blob(rv.blob)
-	if err != nil {
-		return nil
+	bv := revdiff.NewVersion(bytes.Clone(before))
+	// Newest first: the version after this revision is the one before
+	// the revision compared last, read already.
+	av, none := w.last, w.lastNone
+	if av == nil || w.lastBlob != rv.blob {
+		after, err := w.vers.blob(rv.blob)
+		if err != nil {
+			return nil
+		}
+		av, none = revdiff.NewVersion(after), after == nil
 	}
-	d := revdiff.Compare(before, after, budget)
-	if before == nil || after == nil {
+	w.last, w.lastBlob, w.lastNone = bv, rv.prev, before == nil
+	d := revdiff.CompareVersions(bv, av, budget)
+	if before == nil || none {
 		d = d.Counts()
 	}
 	packed := pack(d)

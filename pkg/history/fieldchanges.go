@@ -197,6 +197,12 @@ type fieldWorker struct {
 	diffs    diffCache
 	newDiffs diffCache
 	kept     diffCache
+	// last is the version before the revision compared last, lastBlob
+	// its name and lastNone whether it read as no file: the version
+	// after the next revision of the same file.
+	last     *revdiff.Version
+	lastBlob plumbing.Hash
+	lastNone bool
 
 	// items are the action items of versions earlier builds read (read
 	// only, shared); newItems those this worker read.
@@ -222,6 +228,7 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			w.vers.rd.Recycle()
 		}
 		clear(w.memo)
+		w.last = nil
 		if t.head != nil {
 			// Taken from the parse of the work tree, which holds this
 			// version: it need not be read or parsed.

@@ -1,6 +1,8 @@
 package revdiff
 
 import (
+	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
@@ -28,6 +30,15 @@ func FuzzCompare(f *testing.F) {
 			if s.Added < 0 || s.Removed < 0 || s.Changed() < 0 {
 				t.Fatalf("negative counts: %+v", s)
 			}
+		}
+		// A Version read by one comparison gives the same diff in the
+		// next, as package history uses it.
+		v := NewVersion(bytes.Clone(before))
+		if got := CompareVersions(v, NewVersion(after), nil); !reflect.DeepEqual(got, d) {
+			t.Fatalf("CompareVersions differs from Compare:\n%+v\n%+v", got, d)
+		}
+		if got, want := CompareVersions(NewVersion(after), v, nil), Compare(after, before, nil); !reflect.DeepEqual(got, want) {
+			t.Fatalf("a Version read before compares differently:\n%+v\n%+v", got, want)
 		}
 		a, b := splitLines(normalized(before)), splitLines(normalized(after))
 		ia, ib := intern(a, b)

@@ -107,10 +107,11 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 type scratch struct {
 	v, trace []int32
 	ids      map[string]int32 // see intern
+	toks     [2][]string      // see wordDiff
 }
 
 // scratchPool holds scratch memory between comparisons. It only saves
-// allocations: nothing in it outlives a call of middle.
+// allocations: what it holds between calls is overwritten, never read.
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // walkBack turns the frontiers of rounds 0..d into the edit script.

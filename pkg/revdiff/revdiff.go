@@ -207,18 +207,48 @@ const (
 // is referenced: to keep a diff, keep MarshalBinary's encoding of it (as
 // package history does), which holds only the text it shows.
 func Compare(before, after []byte, budget *Budget) *Diff {
-	return compare(before, after, budget)
+	return CompareVersions(NewVersion(before), NewVersion(after), budget)
 }
 
-func compare(before, after []byte, budget *Budget) *Diff {
-	size := len(before) + len(after)
+// Version is one version of a postmortem as Compare reads it: its lines
+// and the section of each. The revisions of a file compare each version
+// twice, as the one after a revision and the one before the next; a
+// Version passed to both comparisons is read once.
+type Version struct {
+	text  []byte
+	size  int
+	ready bool
+	lines []string
+	sec   sectionOf
+}
+
+// NewVersion is a version of a postmortem, nil for a file that does not
+// exist. text must not change while the Version is in use; a Version
+// keeps none of it once a comparison has read it.
+func NewVersion(text []byte) *Version { return &Version{text: text, size: len(text)} }
+
+// read splits the version into lines and sections, once.
+func (v *Version) read() {
+	if v.ready {
+		return
+	}
+	text := postmortem.Normalize(v.text)
+	v.lines = splitLines(text)
+	v.sec = outline(text, len(v.lines))
+	v.text, v.ready = nil, true
+}
+
+// CompareVersions is Compare of two prepared versions.
+func CompareVersions(before, after *Version, budget *Budget) *Diff {
+	size := before.size + after.size
 	do := budget.spend(size)
 	if do == doNothing {
 		return &Diff{Fallback: "not compared: the file's revisions together are more text than is compared for one file"}
 	}
-	before, after = postmortem.Normalize(before), postmortem.Normalize(after)
-	a, b := splitLines(before), splitLines(after)
-	oa, ob := outline(before, len(a)), outline(after, len(b))
+	before.read()
+	after.read()
+	a, b := before.lines, after.lines
+	oa, ob := before.sec, after.sec
 	switch {
 	case size > MaxBytes:
 		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10))
@@ -484,7 +514,15 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	// A piece of a line is a run of tokens of one side, which are
 	// substrings of that side's lines joined: it is cut from there once.
 	ja, jb := strings.Join(del, "\n"), strings.Join(ins, "\n")
-	ta, tb := tokenize(ja), tokenize(jb)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	ta, tb := tokenize(sc.toks[0][:0], ja), tokenize(sc.toks[1][:0], jb)
+	defer func() {
+		// Kept for the next passage, without pinning this one's text.
+		clear(ta)
+		clear(tb)
+		sc.toks[0], sc.toks[1] = ta[:0], tb[:0]
+	}()
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
@@ -582,9 +620,9 @@ func offsets(toks []string) []int {
 }
 
 // tokenize cuts text into words (runs of letters, digits and marks), runs
-// of spaces, line ends, and single other characters.
-func tokenize(s string) []string {
-	var out []string
+// of spaces, line ends, and single other characters, and appends them to
+// out.
+func tokenize(out []string, s string) []string {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		j := i + n

@@ -2,6 +2,7 @@ package revdiff
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -450,4 +451,30 @@ func TestWriteText(t *testing.T) {
 			t.Errorf("got %q", sb.String())
 		}
 	})
+}
+
+// TestVersionShared compares three versions newest first, as package
+// history does, with the middle one passed to both comparisons: each diff
+// is Compare's, and the Version keeps none of the text it was made from,
+// whose buffer the caller may reuse once a comparison has read it.
+func TestVersionShared(t *testing.T) {
+	v0 := base
+	v1 := replace(base, "for 35 minutes", "for 53 minutes")
+	v2 := replace(v1, "- [ ] Alert on consumer lag", "- [x] Alert on consumer lag")
+	want21, want10 := Compare(v1, v2, nil), Compare(v0, v1, nil)
+
+	buf := bytes.Clone(v1)
+	middle := NewVersion(buf)
+	if got := CompareVersions(middle, NewVersion(v2), nil); !reflect.DeepEqual(got, want21) {
+		t.Fatalf("newest revision:\n got %+v\nwant %+v", got, want21)
+	}
+	for i := range buf {
+		buf[i] = 'x' // the reader's buffer, reused for the next version
+	}
+	if got := CompareVersions(NewVersion(v0), middle, nil); !reflect.DeepEqual(got, want10) {
+		t.Fatalf("older revision, with the version read before:\n got %+v\nwant %+v", got, want10)
+	}
+	if want10.Sections == nil || want21.Sections == nil {
+		t.Fatal("the versions should differ")
+	}
 }
