@@ -86,7 +86,7 @@ func (p *Parser) bodyActionItems(content []byte, front frontItemsFunc) (items []
 	case "+++", "---toml", "{", ";;;", "---json":
 		return nil, false
 	}
-	secs, _ := splitSections(body, bodyLine)
+	secs, _ := splitSections(body, string(body), bodyLine)
 	inc := &Incident{Body: body, BodyLine: bodyLine, Sections: secs}
 	if s := inc.Section(SectionActionItems); s != nil {
 		inc.ActionItems, _ = ParseActionItems(s.Text, s.Line+1)

@@ -80,7 +80,8 @@ type Incident struct {
 	// Sections are the recognised and unrecognised sections of the body, in order.
 	Sections []Section
 	// Body is the Markdown after the front matter; BodyLine is the file line
-	// of its first byte.
+	// of its first byte. Parse's Body shares its memory with the sections'
+	// texts: it is read only, never written.
 	Body     []byte
 	BodyLine int
 

@@ -115,8 +115,12 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 			inc.Broken = true
 		}
 	}
+	// The one copy of the body an incident keeps: Body and the sections'
+	// texts share it, and the file as read is not kept.
+	text := string(body)
+	body = readOnlyBytes(text)
 	inc.Body, inc.BodyLine = body, bodyLine
-	secs, hs := splitSections(body, bodyLine)
+	secs, hs := splitSections(body, text, bodyLine)
 	inc.Sections = secs
 
 	p.applyFrontMatter(inc, fm, addf)

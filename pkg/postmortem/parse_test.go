@@ -224,3 +224,22 @@ To be written.
 		t.Errorf("first incident's durations = %+v, want none", d)
 	}
 }
+
+// TestParseKeepsNoFileBytes checks that an incident holds one copy of its
+// body of its own, shared by Body and the sections' texts, and not the
+// buffer the file was read into, which the caller may reuse or drop.
+func TestParseKeepsNoFileBytes(t *testing.T) {
+	t.Parallel()
+	file := []byte("---\ntitle: Cache stampede\nseverity: SEV2\n---\n## Summary\n\nThe cache emptied at 09:10 UTC.\n\n## Impact\n\nCheckout slowed for 20 minutes.\n")
+	inc := newTestParser(t).Parse("postmortems/cache.md", file)
+	body, summary := string(inc.Body), inc.Section(SectionSummary).Text
+	for i := range file {
+		file[i] = '#'
+	}
+	if string(inc.Body) != body || inc.Section(SectionSummary).Text != summary {
+		t.Fatalf("the incident changed with the file's buffer: body %q, summary %q", inc.Body, inc.Section(SectionSummary).Text)
+	}
+	if !strings.Contains(summary, "09:10 UTC") || !strings.HasPrefix(body, "## Summary") {
+		t.Fatalf("body %q, summary %q", body, summary)
+	}
+}

@@ -3,6 +3,7 @@ package postmortem
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 )
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
@@ -146,12 +147,11 @@ func allByte(b []byte, c byte) bool {
 // splitSections cuts a body into sections at every heading. A section's
 // text runs to the next heading of the same or a higher level, so a
 // "### Five whys" stays inside "## Contributing factors". Text before the
-// first heading is not a section.
-func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
+// first heading is not a section. text is body as a string: every
+// section's text is a substring of it.
+func splitSections(body []byte, text string, bodyLine int) ([]Section, []heading) {
 	hs := scanHeadings(body)
 	secs := make([]Section, 0, len(hs))
-	// One copy of the body; every section's text is a substring of it.
-	text := string(body)
 	for i, h := range hs {
 		end := len(body)
 		for _, n := range hs[i+1:] {
@@ -172,3 +172,8 @@ func splitSections(body []byte, bodyLine int) ([]Section, []heading) {
 	}
 	return secs, hs
 }
+
+// readOnlyBytes returns the bytes of s without a copy: they are the
+// string's, and must never be written. Its capacity is its length, so an
+// append copies.
+func readOnlyBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
