@@ -28,7 +28,6 @@ const distributionNote = "Incident durations are heavy-tailed: a few long incide
 
 // learning is what a build learned across its incidents.
 type learning struct {
-	rec     *insight.Recurrence
 	report  *insight.Report
 	catalog *insight.Catalog
 	// catalogRead is set once the catalog was read (it is read once per
@@ -72,7 +71,9 @@ func (b *Assembly) Learn(ctx context.Context) error {
 		of[v.Incident] = v
 	}
 	cfg := b.repo.Config
-	l.rec = insight.NewRecurrence(models, insight.RecurOptions{
+	// The recurrence is what Learn puts in views and the report; it is not
+	// kept (at 10,000 incidents its matches alone are 60 MB).
+	rec := insight.NewRecurrence(models, insight.RecurOptions{
 		Factor: cfg.Factor,
 		Related: func(inc *postmortem.Incident) []*postmortem.Incident {
 			v := of[inc]
@@ -88,11 +89,11 @@ func (b *Assembly) Learn(ctx context.Context) error {
 	}
 	for _, v := range incs {
 		v.SeenBefore = nil
-		for _, m := range l.rec.SeenBefore(v.Incident, 5) {
+		for _, m := range rec.SeenBefore(v.Incident, 5) {
 			v.SeenBefore = append(v.SeenBefore, Seen{Incident: of[m.Incident], Before: howLong(m.Before), Services: m.Services, Factors: m.Factors, Words: m.Words})
 		}
 	}
-	l.report = insight.Analyze(models, insight.Options{Now: b.site.Now, Severities: b.site.Severities, Rank: cfg.SeverityRank, Factors: cfg.Factors, Dates: insight.GitDates, Recurrence: l.rec})
+	l.report = insight.Analyze(models, insight.Options{Now: b.site.Now, Severities: b.site.Severities, Rank: cfg.SeverityRank, Factors: cfg.Factors, Dates: insight.GitDates, Recurrence: rec})
 	return ctx.Err()
 }
 
