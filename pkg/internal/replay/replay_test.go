@@ -115,3 +115,48 @@ func TestCancel(t *testing.T) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }
+
+// TestCommitHashes: Commit and Merge return the hash git rev-parse gives
+// for HEAD, on a branch and after a merge, and on a detached HEAD too.
+func TestCommitHashes(t *testing.T) {
+	t.Parallel()
+	needGit(t)
+	ctx := context.Background()
+	r, err := replay.Init(ctx, t.TempDir(), replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what, got string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		want, err := r.Git(ctx, "rev-parse", "HEAD")
+		if err != nil || got != want || len(got) != 40 {
+			t.Fatalf("%s returned %q, HEAD is %q (%v)", what, got, want, err)
+		}
+	}
+	if err := r.WriteFile("a.md", []byte("# A\n")); err != nil {
+		t.Fatal(err)
+	}
+	h, err := r.Commit(ctx, "First")
+	check("Commit", h, err)
+	if _, err := r.Git(ctx, "checkout", "-q", "-b", "review"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteFile("a.md", []byte("# A, reviewed\n")); err != nil {
+		t.Fatal(err)
+	}
+	h, err = r.Commit(ctx, "Review")
+	check("Commit on a branch", h, err)
+	if _, err := r.Git(ctx, "checkout", "-q", "main"); err != nil {
+		t.Fatal(err)
+	}
+	h, err = r.Merge(ctx, "review", "Merge review")
+	check("Merge", h, err)
+	if _, err := r.Git(ctx, "checkout", "-q", "--detach"); err != nil {
+		t.Fatal(err)
+	}
+	h, err = r.Commit(ctx, "Detached")
+	check("Commit on a detached HEAD", h, err)
+}
