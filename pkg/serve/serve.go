@@ -108,6 +108,8 @@ func Run(ctx context.Context, opts Options) error {
 	s := &Server{opts: opts, tmp: tmp, live: live.New(site.BuildOptions{
 		Dir: opts.Dir, BaseURL: "/", Drafts: opts.Drafts, NoHistory: opts.NoHistory, Serve: true,
 	})}
+	// Before the folder goes: a build's history read may still be running.
+	defer s.live.Wait()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/history"
@@ -33,6 +34,23 @@ import (
 type Site struct {
 	opts site.BuildOptions
 	st   *keptBuild // nil until a build succeeded, and after a failed one
+	// loads are the Git history reads builds left running; see Wait.
+	loadsMu sync.Mutex
+	loads   []*histLoad
+}
+
+// Wait waits for the work builds left running in the background: the Git
+// history read for later updates, which writes into the cache folder and
+// stops early once the build's context is cancelled. Call it before the
+// cache folder goes, or when the Site is done with.
+func (ls *Site) Wait() {
+	ls.loadsMu.Lock()
+	loads := ls.loads
+	ls.loads = nil
+	ls.loadsMu.Unlock()
+	for _, hl := range loads {
+		<-hl.done
+	}
 }
 
 // New returns a Site for opts; opts.Out is ignored, each build
@@ -139,6 +157,9 @@ func (ls *Site) buildWhole(ctx context.Context, out string, reuse *keptBuild) (*
 	}
 	if st.hist == nil && !opts.NoHistory {
 		st.hist = loadHistory(ctx, st.rp, opts.CacheDir)
+		ls.loadsMu.Lock()
+		ls.loads = append(ls.loads, st.hist)
+		ls.loadsMu.Unlock()
 	}
 	ls.st = st
 	return res, nil

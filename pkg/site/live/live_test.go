@@ -28,11 +28,7 @@ import (
 func newSite(t testing.TB, opts site.BuildOptions) *Site {
 	t.Helper()
 	ls := New(opts)
-	t.Cleanup(func() {
-		if ls.st != nil && ls.st.hist != nil {
-			<-ls.st.hist.done
-		}
-	})
+	t.Cleanup(ls.Wait)
 	return ls
 }
 
@@ -461,4 +457,27 @@ func TestUpdateDatesFromGit(t *testing.T) {
 	if !strings.Contains(string(page), `datetime="2024-05-01"`) {
 		t.Errorf("the page does not show the first commit's date, 2024-05-01")
 	}
+}
+
+// TestWaitForHistory: a whole build leaves the history read running for
+// the updates to come; Wait returns once it is through, so that the cache
+// folder it writes into can go.
+func TestWaitForHistory(t *testing.T) {
+	t.Parallel()
+	dir := gitRepo(t, "incremental.txtar")
+	ls := New(site.BuildOptions{Dir: dir, CacheDir: t.TempDir()})
+	if _, err := ls.Build(context.Background(), filepath.Join(t.TempDir(), "site")); err != nil {
+		t.Fatal(err)
+	}
+	hist := ls.st.hist
+	if hist == nil {
+		t.Fatal("the build left no history read")
+	}
+	ls.Wait()
+	select {
+	case <-hist.done:
+	default:
+		t.Fatal("Wait returned while the history read was running")
+	}
+	ls.Wait() // nothing left: returns at once
 }
