@@ -110,6 +110,15 @@ type scratch struct {
 	toks     [2][]string      // see wordDiff
 }
 
+// putTokens keeps the token slices of a word diff for the next one,
+// without pinning this one's text, and returns sc to the pool.
+func (sc *scratch) putTokens(ta, tb []string) {
+	clear(ta)
+	clear(tb)
+	sc.toks[0], sc.toks[1] = ta[:0], tb[:0]
+	scratchPool.Put(sc)
+}
+
 // scratchPool holds scratch memory between comparisons. It only saves
 // allocations: what it holds between calls is overwritten, never read.
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

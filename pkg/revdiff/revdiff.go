@@ -515,14 +515,8 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	// substrings of that side's lines joined: it is cut from there once.
 	ja, jb := strings.Join(del, "\n"), strings.Join(ins, "\n")
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
 	ta, tb := tokenize(sc.toks[0][:0], ja), tokenize(sc.toks[1][:0], jb)
-	defer func() {
-		// Kept for the next passage, without pinning this one's text.
-		clear(ta)
-		clear(tb)
-		sc.toks[0], sc.toks[1] = ta[:0], tb[:0]
-	}()
+	defer sc.putTokens(ta, tb)
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
