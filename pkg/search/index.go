@@ -47,9 +47,9 @@ func Open(dir string) (*Index, error) {
 	}
 	// Bleve opens an index whose segments are gone or cut short as an
 	// empty one; the fingerprints know how many documents there should be.
-	if n, err := indexdir.DocCount(idx); err != nil || n != uint64(len(sc.Docs)) {
+	if n, err := indexdir.DocCount(idx); err != nil || n != uint64(sc.Want()) {
 		_ = idx.Close()
-		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, len(sc.Docs))
+		return nil, fmt.Errorf("open search index %s: index is damaged (%d documents, %d expected): build it again", dir, n, sc.Want())
 	}
 	return &Index{idx: idx, heavy: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}, nil
 }

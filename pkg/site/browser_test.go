@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func TestBrowserSearchFiles(t *testing.T) {
 	// Every file is named by its content (indexer's tests check the
 	// rest): the runtime and index it wrote and the theme's scripts.
 	for _, f := range []struct{ path, prefix, ext string }{
-		{m.Index, "search/index.", ".bundle.gz"},
+		{m.Shards[0].Path, "search/index.", ".bundle.gz"},
 		{m.Wasm, "search/inquest.", ".wasm.gz"},
 		{m.WasmExec, "assets/wasm_exec.", ".js"},
 		{m.Worker, "assets/search-worker.", ".js"},
@@ -211,23 +212,25 @@ func TestBrowserIndexReproducible(t *testing.T) {
 		m := readManifest(t, buildBasic(t, "", BuildOptions{Drafts: true}))
 		if i == 0 {
 			first = m
-		} else if m != first {
+		} else if !reflect.DeepEqual(m, first) {
 			t.Fatalf("build %d: %+v\nbuild 1: %+v", i+1, m, first)
 		}
 	}
 }
 
-// unpackSiteIndex unpacks the index bundle a built site's manifest names
-// into a new folder it returns.
+// unpackSiteIndex unpacks the index bundles a built site's manifest names,
+// in order, into a new folder it returns.
 func unpackSiteIndex(t *testing.T, out string) string {
 	t.Helper()
-	gz, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(readManifest(t, out).Index)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	idx := t.TempDir()
-	if err := indexer.UnpackBundle(gz, idx); err != nil {
-		t.Fatal(err)
+	for _, sh := range readManifest(t, out).Shards {
+		gz, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(sh.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := indexer.UnpackBundle(gz, idx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return idx
 }

@@ -10,14 +10,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
+	"github.com/inquest-dev/inquest/pkg/search"
+	"github.com/inquest-dev/inquest/pkg/search/internal/indexdir"
 )
 
 // ManifestPath is the one search file of a site without a content hash:
@@ -33,17 +38,31 @@ type Manifest struct {
 	Mode string `json:"mode"`
 	// API is the search API the page asks in server mode.
 	API string `json:"api,omitempty"`
-	// Worker, MemFS and WasmExec are scripts; Wasm (the runtime) and Index
-	// (the index bundle) are gzip files the worker decompresses.
+	// Worker, MemFS and WasmExec are scripts; Wasm (the runtime) and the
+	// Shards (index bundles) are gzip files the worker decompresses.
 	Worker   string `json:"worker,omitempty"`
 	MemFS    string `json:"memfs,omitempty"`
 	WasmExec string `json:"wasm_exec,omitempty"`
 	Wasm     string `json:"wasm,omitempty"`
-	Index    string `json:"index,omitempty"`
+	// Shards are the index bundles in load order, newest incidents first.
+	// Bundle k holds the segment of shard k and the files that make the
+	// first k shards one index: a reader searches what has arrived and
+	// refines the results as the rest does.
+	Shards []Shard `json:"shards,omitempty"`
 	// Incidents is the number of documents in the index; Bytes is what a
-	// reader downloads for the runtime and the index.
-	Incidents int   `json:"incidents,omitempty"`
-	Bytes     int64 `json:"bytes,omitempty"`
+	// reader downloads for the runtime and every shard, FirstBytes for the
+	// runtime and the first shard, which is all the first results need.
+	Incidents  int   `json:"incidents,omitempty"`
+	Bytes      int64 `json:"bytes,omitempty"`
+	FirstBytes int64 `json:"first_bytes,omitempty"`
+}
+
+// Shard is one index bundle of a Manifest.
+type Shard struct {
+	Path string `json:"path"`
+	// Incidents is the number of incidents in this shard.
+	Incidents int   `json:"incidents"`
+	Bytes     int64 `json:"bytes"`
 }
 
 // Runtime is the WebAssembly search runtime a site ships (package wasmrt
@@ -53,14 +72,31 @@ type Runtime struct {
 	WasmExec []byte // Go's wasm_exec.js, which starts it
 }
 
-// WriteBrowser builds the browser index of incs, packs it into one bundle
-// and writes it and the runtime under dir/search/, and wasm_exec.js under
-// dir/assets/, with content-hashed names. It returns the manifest that
-// names them; the caller sets its Mode and scripts and writes it with
-// WriteManifest. ref is the build's reference time, the only time written
-// into the index: two calls with the same incidents, runtime and ref write
-// the same bytes.
-func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, rt Runtime, ref time.Time) (Manifest, error) {
+// BrowserOptions tune WriteBrowser.
+type BrowserOptions struct {
+	// Ref is the build's reference time, the only time written into the
+	// index.
+	Ref time.Time
+	// ShardSize is the number of incidents per shard; 0 means
+	// DefaultShardSize.
+	ShardSize int
+}
+
+// WriteBrowser builds the browser index of incs in shards (newest
+// incidents first, see splitShards), packs each shard into a bundle and
+// writes the bundles and the runtime under dir/search/, and wasm_exec.js
+// under dir/assets/, with content-hashed names. It returns the manifest
+// that names them; the caller sets its Mode and scripts and writes it with
+// WriteManifest. Two calls with the same incidents, runtime and options
+// write the same bytes.
+//
+// Each shard is an index of its own built by Bleve's offline builder; the
+// bundle of shard k holds its one segment, and a root.bolt and
+// fingerprints.json that list the segments of shards 1..k (composeRoot).
+// Unpacking bundles 1..k into one folder, each over the last, gives one
+// index of the first k shards, whose scores are those of an index of all
+// their incidents: after the last bundle, those of `inquest search`.
+func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, rt Runtime, opts BrowserOptions) (Manifest, error) {
 	var m Manifest
 	// Bleve's builder merges what it has even when cancelled: do not start.
 	if err := ctx.Err(); err != nil {
@@ -71,44 +107,132 @@ func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, 
 		return m, err
 	}
 	defer os.RemoveAll(tmp)
-	idx := filepath.Join(tmp, "index")
-	// Segments number their documents by id, and reproducibleIndex makes
-	// the rest of the files the same on every build.
-	if err := Build(ctx, idx, incs, BuildOptions{Browser: true}); err != nil {
-		return m, fmt.Errorf("search index: %w", err)
+	shards := splitShards(indexable(incs), opts.ShardSize)
+	var bundles [][]byte
+	if len(shards) == 0 {
+		// An index of nothing has no segment to shard: one bundle of it,
+		// which answers every query with nothing.
+		shards = [][]*postmortem.Incident{nil}
+		var b []byte
+		b, err = emptyBundle(ctx, filepath.Join(tmp, "index"), opts.Ref)
+		bundles = [][]byte{b}
+	} else {
+		bundles, err = shardBundles(ctx, tmp, shards, opts.Ref)
 	}
-	if err := reproducibleIndex(idx, ref); err != nil {
-		return m, fmt.Errorf("search index: %w", err)
-	}
-	bundle, err := packIndex(idx)
 	if err != nil {
 		return m, fmt.Errorf("search index: %w", err)
 	}
-	gz, err := gzipBytes(bundle)
-	if err != nil {
-		return m, err
-	}
-	for _, f := range []struct {
-		dst        *string
-		name, ext  string
-		data       []byte
-		downloaded bool
-	}{
-		{&m.Index, "search/index", ".bundle.gz", gz, true},
-		{&m.Wasm, "search/inquest", ".wasm.gz", rt.WasmGzip, true},
-		// Every script of the site is in assets/.
-		{&m.WasmExec, "assets/wasm_exec", ".js", rt.WasmExec, false},
-	} {
-		*f.dst = hashedName(f.name, f.ext, f.data)
-		if err := writeFile(dir, *f.dst, f.data); err != nil {
+	for i, b := range bundles {
+		gz, err := gzipBytes(b)
+		if err != nil {
 			return m, err
 		}
-		if f.downloaded {
-			m.Bytes += int64(len(f.data))
+		sh := Shard{Path: hashedName("search/index", ".bundle.gz", gz), Incidents: len(shards[i]), Bytes: int64(len(gz))}
+		if err := writeFile(dir, sh.Path, gz); err != nil {
+			return m, err
+		}
+		m.Shards = append(m.Shards, sh)
+		m.Bytes += sh.Bytes
+		m.Incidents += sh.Incidents
+	}
+	m.Wasm = hashedName("search/inquest", ".wasm.gz", rt.WasmGzip)
+	// Every script of the site is in assets/.
+	m.WasmExec = hashedName("assets/wasm_exec", ".js", rt.WasmExec)
+	if err := writeFile(dir, m.Wasm, rt.WasmGzip); err != nil {
+		return m, err
+	}
+	if err := writeFile(dir, m.WasmExec, rt.WasmExec); err != nil {
+		return m, err
+	}
+	m.Bytes += int64(len(rt.WasmGzip))
+	m.FirstBytes = int64(len(rt.WasmGzip)) + m.Shards[0].Bytes
+	return m, nil
+}
+
+// shardBundles builds each shard's index under tmp, two at a time when
+// there are two cores (the offline builder analyses on one goroutine), and
+// returns the bundle of each: its segment, and the files that open shards
+// 1..k as one index.
+func shardBundles(ctx context.Context, tmp string, shards [][]*postmortem.Incident, ref time.Time) ([][]byte, error) {
+	roots := make([]shardRoot, len(shards))
+	errs := make([]error, len(shards))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, min(2, runtime.GOMAXPROCS(0))))
+	for i, incs := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			roots[i], errs[i] = buildShard(ctx, shardDir(tmp, i), incs)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var names []string
+	var count int
+	bundles := make([][]byte, len(shards))
+	for i := range shards {
+		names = append(names, segmentName(i))
+		count += len(shards[i])
+		sd := shardDir(tmp, i)
+		root := filepath.Join(tmp, "root.bolt")
+		if err := composeRoot(root, roots[:i+1], names, ref); err != nil {
+			return nil, err
+		}
+		files, err := readFiles(sd, "index_meta.json", "store/"+segmentNameBuilt)
+		if err != nil {
+			return nil, err
+		}
+		seg := files["store/"+segmentNameBuilt]
+		delete(files, "store/"+segmentNameBuilt)
+		files["store/"+names[i]] = seg
+		if files["store/root.bolt"], err = os.ReadFile(root); err != nil {
+			return nil, err
+		}
+		if err := os.Remove(root); err != nil {
+			return nil, err
+		}
+		sc, err := json.Marshal(indexdir.Sidecar{MappingVersion: search.MappingVersion, Browser: true, DocCount: count})
+		if err != nil {
+			return nil, err
+		}
+		files[indexdir.SidecarName] = sc
+		if bundles[i], err = packFiles(files); err != nil {
+			return nil, err
 		}
 	}
-	m.Incidents = len(incs)
-	return m, nil
+	return bundles, nil
+}
+
+// emptyBundle builds an index of no incidents in dir and packs it.
+func emptyBundle(ctx context.Context, dir string, ref time.Time) ([]byte, error) {
+	if err := Build(ctx, dir, nil, BuildOptions{Browser: true}); err != nil {
+		return nil, err
+	}
+	if err := reproducibleIndex(dir, ref); err != nil {
+		return nil, err
+	}
+	return packIndex(dir)
+}
+
+// segmentNameBuilt is the file name of the one segment the offline
+// builder writes.
+const segmentNameBuilt = "000000000002.zap"
+
+// buildShard builds the browser index of one shard in dir, makes its
+// segment reproducible and returns its root.bolt's content.
+func buildShard(ctx context.Context, dir string, incs []*postmortem.Incident) (shardRoot, error) {
+	if err := Build(ctx, dir, incs, BuildOptions{Browser: true}); err != nil {
+		return shardRoot{}, err
+	}
+	// The root.bolt is composed anew; its time does not matter here.
+	if err := reproducibleIndex(dir, time.Time{}); err != nil {
+		return shardRoot{}, err
+	}
+	return readShardRoot(filepath.Join(dir, "store", "root.bolt"))
 }
 
 // WriteManifest writes m as dir/ManifestPath.
@@ -144,13 +268,10 @@ type bundleFile struct {
 	Size   int64  `json:"size"`
 }
 
-// packIndex packs the files of the index folder dir into one bundle: a
-// line of JSON, {"files": [{name, offset, size}, …]} sorted by name, then
-// the files' bytes one after the other, offsets counted from the end of
-// that line. One file fetches in one request and compresses better than
-// the files apart; the theme's search-worker.js unpacks it.
+// packIndex packs the files of the index folder dir into one bundle (see
+// packFiles).
 func packIndex(dir string) ([]byte, error) {
-	var names []string
+	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -159,22 +280,31 @@ func packIndex(dir string) ([]byte, error) {
 			return fmt.Errorf("%s: not a regular file", p)
 		}
 		rel, err := filepath.Rel(dir, p)
-		names = append(names, filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(names)
+	return packFiles(files)
+}
+
+// packFiles packs files (slash path → content) into one bundle: a line of
+// JSON, {"files": [{name, offset, size}, …]} sorted by name, then the
+// files' bytes one after the other, offsets counted from the end of that
+// line. One file fetches in one request and compresses better than the
+// files apart; the theme's search-worker.js unpacks it.
+func packFiles(files map[string][]byte) ([]byte, error) {
+	names := slices.Sorted(maps.Keys(files))
 	var table struct {
 		Files []bundleFile `json:"files"`
 	}
 	var data bytes.Buffer
 	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			return nil, err
-		}
+		b := files[name]
 		table.Files = append(table.Files, bundleFile{Name: name, Offset: int64(data.Len()), Size: int64(len(b))})
 		data.Write(b)
 	}

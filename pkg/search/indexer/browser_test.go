@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -93,49 +94,70 @@ func TestHashedName(t *testing.T) {
 var testRuntime = Runtime{WasmGzip: []byte("\x1f\x8bruntime"), WasmExec: []byte("globalThis.Go = class {};")}
 
 // writeBrowser writes the browser files of incs into a new site folder,
-// which it returns with the manifest.
-func writeBrowser(t *testing.T, incs []*postmortem.Incident, ref time.Time) (string, Manifest) {
+// in shards of size incidents (0: the default), and returns it with the
+// manifest.
+func writeBrowser(t *testing.T, incs []*postmortem.Incident, ref time.Time, size int) (string, Manifest) {
 	t.Helper()
 	site := t.TempDir()
-	m, err := WriteBrowser(context.Background(), site, incs, testRuntime, ref)
+	m, err := WriteBrowser(context.Background(), site, incs, testRuntime, BrowserOptions{Ref: ref, ShardSize: size})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return site, m
 }
 
-// unpackedIndex writes the browser files of incs and unpacks their index
-// bundle into a new folder it returns.
-func unpackedIndex(t *testing.T, incs []*postmortem.Incident) string {
+// unpackShards unpacks the first k index bundles of a site into one new
+// folder, each over the last, as search-worker.js adds each shard that
+// arrives to its files, and returns the folder.
+func unpackShards(t *testing.T, site string, m Manifest, k int) string {
 	t.Helper()
-	site, m := writeBrowser(t, incs, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC))
-	bundle, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(m.Index)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	idx := t.TempDir()
-	if err := UnpackBundle(bundle, idx); err != nil {
-		t.Fatal(err)
+	for _, sh := range m.Shards[:k] {
+		bundle, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(sh.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := UnpackBundle(bundle, idx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return idx
 }
 
+// unpackedIndex writes the browser files of incs and unpacks all their
+// shards into a new folder it returns.
+func unpackedIndex(t *testing.T, incs []*postmortem.Incident) string {
+	t.Helper()
+	site, m := writeBrowser(t, incs, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 0)
+	return unpackShards(t, site, m, len(m.Shards))
+}
+
 // TestWriteBrowser: the files the manifest names are there under names
-// made from their content, the bundle is an index of the incidents given,
-// and nothing else is left in the site folder.
+// made from their content, the bundles are an index of the incidents
+// given, and nothing else is left in the site folder.
 func TestWriteBrowser(t *testing.T) {
 	t.Parallel()
 	incs := searchtest.Incidents(t)
-	site, m := writeBrowser(t, incs, time.Now())
-	if m.Incidents != len(incs) || m.Mode != "" {
+	site, m := writeBrowser(t, incs, time.Now(), 4)
+	// Six incidents and a broken file, in shards of four.
+	if m.Incidents != 6 || m.Mode != "" || len(m.Shards) != 2 || m.Shards[0].Incidents != 4 || m.Shards[1].Incidents != 2 {
 		t.Errorf("manifest %+v", m)
 	}
+	files := []struct {
+		path, name, ext string
+		size            int64
+	}{
+		{m.Wasm, "search/inquest", ".wasm.gz", -1},
+		{m.WasmExec, "assets/wasm_exec", ".js", -1},
+	}
+	for _, sh := range m.Shards {
+		files = append(files, struct {
+			path, name, ext string
+			size            int64
+		}{sh.Path, "search/index", ".bundle.gz", sh.Bytes})
+	}
 	var downloaded int64
-	for _, f := range []struct{ path, name, ext string }{
-		{m.Index, "search/index", ".bundle.gz"},
-		{m.Wasm, "search/inquest", ".wasm.gz"},
-		{m.WasmExec, "assets/wasm_exec", ".js"},
-	} {
+	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(f.path)))
 		if err != nil {
 			t.Fatalf("manifest names %s: %v", f.path, err)
@@ -143,50 +165,72 @@ func TestWriteBrowser(t *testing.T) {
 		if want := hashedName(f.name, f.ext, data); f.path != want {
 			t.Errorf("%s: want the name %s from its content", f.path, want)
 		}
+		if f.size >= 0 && f.size != int64(len(data)) {
+			t.Errorf("%s: manifest says %d bytes, file has %d", f.path, f.size, len(data))
+		}
 		if strings.HasSuffix(f.ext, ".gz") {
 			downloaded += int64(len(data))
 		}
 	}
-	if m.Bytes != downloaded {
-		t.Errorf("manifest bytes = %d, the .gz files are %d", m.Bytes, downloaded)
+	if m.Bytes != downloaded || m.FirstBytes != int64(len(testRuntime.WasmGzip))+m.Shards[0].Bytes {
+		t.Errorf("manifest bytes = %d, first %d; the .gz files are %d", m.Bytes, m.FirstBytes, downloaded)
 	}
 	if left, _ := filepath.Glob(filepath.Join(site, ".search-index-*")); len(left) > 0 {
 		t.Errorf("left behind %v", left)
 	}
-	idx := unpackedIndex(t, incs)
-	ix, err := search.Open(idx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	res, err := ix.Search(context.Background(), search.Request{Query: "tags:database"})
-	if err != nil || res.Total != 2 {
-		t.Errorf("tags:database in the bundle: %+v, %v", res, err)
+	for k, want := range map[int]uint64{1: 1, 2: 2} {
+		ix := searchtest.Open(t, unpackShards(t, site, m, k))
+		// INC-2024-001 and INC-2023-007 are tagged database; the newest four
+		// incidents hold only the first.
+		if res := searchtest.Search(t, ix, search.Request{Query: "tags:database"}); res.Total != want {
+			t.Errorf("tags:database in the first %d shards: %d hits, want %d", k, res.Total, want)
+		}
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := WriteBrowser(ctx, t.TempDir(), incs, testRuntime, time.Now()); err == nil {
+	if _, err := WriteBrowser(ctx, t.TempDir(), incs, testRuntime, BrowserOptions{}); err == nil {
 		t.Error("a cancelled WriteBrowser: no error")
 	}
 }
 
+// TestWriteBrowserEmpty: a site of no incidents ships one bundle, which
+// opens and finds nothing.
+func TestWriteBrowserEmpty(t *testing.T) {
+	t.Parallel()
+	site, m := writeBrowser(t, nil, time.Now(), 0)
+	if len(m.Shards) != 1 || m.Incidents != 0 {
+		t.Fatalf("manifest %+v", m)
+	}
+	ix := searchtest.Open(t, unpackShards(t, site, m, 1))
+	if res := searchtest.Search(t, ix, search.Request{}); res.Total != 0 {
+		t.Errorf("%d hits in an empty index", res.Total)
+	}
+}
+
 // TestWriteBrowserReproducible: the same incidents, in any order and at
-// any time of day, give the same bundle; another reference time another.
+// any time of day, give the same bundles, each of them; another reference
+// time other ones.
 func TestWriteBrowserReproducible(t *testing.T) {
 	t.Parallel()
 	incs := searchtest.Incidents(t)
 	ref := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
-	_, first := writeBrowser(t, incs, ref)
+	_, first := writeBrowser(t, incs, ref, 2)
+	if len(first.Shards) != 3 {
+		t.Fatalf("%d shards, want 3", len(first.Shards))
+	}
 	rnd := rand.New(rand.NewPCG(5, 6))
 	for range 3 {
 		shuffled := slices.Clone(incs)
 		rnd.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		if _, m := writeBrowser(t, shuffled, ref); m != first {
+		if _, m := writeBrowser(t, shuffled, ref, 2); !reflect.DeepEqual(m, first) {
 			t.Fatalf("manifest %+v\nfirst    %+v", m, first)
 		}
 	}
-	if _, m := writeBrowser(t, incs, ref.Add(time.Hour)); m.Index == first.Index {
-		t.Error("another reference time gives the same bundle: is the time still patched in?")
+	_, other := writeBrowser(t, incs, ref.Add(time.Hour), 2)
+	for i, sh := range other.Shards {
+		if sh.Path == first.Shards[i].Path {
+			t.Errorf("shard %d: another reference time gives the same bundle: is the time still written in?", i+1)
+		}
 	}
 }

@@ -10,18 +10,25 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zap "github.com/blevesearch/zapx/v17"
 )
 
-// Plugin is zap v17 with in-memory Open.
+// Plugin is zap v17 with in-memory Open. It keeps every segment it has
+// read, by path: a browser index arrives in shards, and each shard that
+// arrives opens the index again with one segment more (see
+// indexer.WriteBrowser), which must not read and decode the segments
+// already there a second time. The page then forgets the files it gave.
 type Plugin struct {
 	zap.ZapPlugin
+	mu     sync.Mutex
+	loaded map[string]*zap.SegmentBase
 }
 
-// Register makes Plugin scorch's zap v17 plugin and the default.
+// Register makes a new Plugin scorch's zap v17 plugin and the default.
 func Register() {
 	scorch.RegisterSegmentPlugin(&Plugin{}, true)
 }
@@ -36,13 +43,23 @@ type Segment struct {
 // Path returns the file the segment was read from.
 func (s *Segment) Path() string { return s.path }
 
+// Close does nothing: the plugin keeps the segment for the next open of
+// the index, and the memory is the garbage collector's.
+func (s *Segment) Close() error { return nil }
+
 // Open reads the segment file at path.
 func (p *Plugin) Open(path string) (segment.Segment, error) {
 	return p.OpenUsing(path, nil)
 }
 
-// OpenUsing reads the segment file at path.
+// OpenUsing reads the segment file at path, or returns the one read from
+// path before.
 func (p *Plugin) OpenUsing(path string, config map[string]any) (segment.Segment, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if sb, ok := p.loaded[path]; ok {
+		return &Segment{SegmentBase: sb, path: path}, nil
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -51,6 +68,10 @@ func (p *Plugin) OpenUsing(path string, config map[string]any) (segment.Segment,
 	if err != nil {
 		return nil, fmt.Errorf("zap segment %s: %w", path, err)
 	}
+	if p.loaded == nil {
+		p.loaded = map[string]*zap.SegmentBase{}
+	}
+	p.loaded[path] = sb
 	return &Segment{SegmentBase: sb, path: path}, nil
 }
 

@@ -78,10 +78,29 @@ func TestLoadMatchesZap(t *testing.T) {
 	if a, b := fmt.Sprint(terms(mem)), fmt.Sprint(terms(mapped)); a != b || a == "[]" {
 		t.Errorf("terms %s, zap %s", a, b)
 	}
+	// Opened again, once the page has forgotten the file, it is the
+	// segment read the first time, and still answers after a Close.
+	if err := mem.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path, path+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := mine.Open(path)
+	if err != nil {
+		t.Fatalf("open again: %v", err)
+	}
+	if again.(*Segment).SegmentBase != mem.(*Segment).SegmentBase || fmt.Sprint(terms(again)) != fmt.Sprint(terms(mapped)) {
+		t.Error("opened again: another segment, or one that lost its terms")
+	}
+	var other Plugin
+	if _, err := other.Open(path); err == nil {
+		t.Error("another plugin opened a file that is gone")
+	}
+	data, _ := os.ReadFile(path + ".gone")
 	if _, err := Load([]byte("short"), nil); err == nil {
 		t.Error("loaded 5 bytes")
 	}
-	data, _ := os.ReadFile(path)
 	data[len(data)-8+3]++ // the version
 	if _, err := Load(data, nil); err == nil {
 		t.Error("loaded another zap version")

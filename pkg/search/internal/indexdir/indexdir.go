@@ -29,6 +29,11 @@ type Sidecar struct {
 	// Docs maps each document's id to its fingerprint (empty in a browser
 	// index, which is checked by its count only).
 	Docs map[string]string `json:"docs"`
+	// DocCount, when not zero, is the number of documents in place of
+	// len(Docs): a browser index in shards (indexer.WriteBrowser) has one
+	// fingerprints.json per prefix of its shards, and listing the ids in
+	// each would repeat them in every shard a reader downloads.
+	DocCount int `json:"doc_count,omitempty"`
 	// Files are the sums of the index's files; a browser index, built
 	// anew each time and checked by its count, has none.
 	Files map[string]FileSum `json:"files,omitempty"`
@@ -49,6 +54,14 @@ func ReadSidecar(dir string) (Sidecar, error) {
 		sc.Docs = map[string]string{}
 	}
 	return sc, nil
+}
+
+// Want is the number of documents the index should hold.
+func (sc Sidecar) Want() int {
+	if sc.DocCount > 0 {
+		return sc.DocCount
+	}
+	return len(sc.Docs)
 }
 
 // WriteSidecar writes fingerprints.json through a temporary file, so that

@@ -125,7 +125,7 @@ func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, was
 	if err != nil {
 		return err
 	}
-	m, err := indexer.WriteBrowser(ctx, dir, incs, indexer.Runtime{WasmGzip: gz.Bytes(), WasmExec: exec}, time.Now())
+	m, err := indexer.WriteBrowser(ctx, dir, incs, indexer.Runtime{WasmGzip: gz.Bytes(), WasmExec: exec}, indexer.BrowserOptions{Ref: time.Now(), ShardSize: *shardSize})
 	if err != nil {
 		return err
 	}
