@@ -248,7 +248,8 @@ func TestWasmSearchManifestOutside(t *testing.T) {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-			m["index"] = fmt.Sprint("../elsewhere/", m["index"])
+			shard := m["shards"].([]any)[0].(map[string]any)
+			shard["path"] = fmt.Sprint("../elsewhere/", shard["path"])
 			w.Header().Set("Content-Type", "application/json")
 			json.NewEncoder(w).Encode(m)
 		})

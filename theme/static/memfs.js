@@ -6,6 +6,7 @@
 //   const mem = installMemFS({"/idx/index_meta.json": Uint8Array, ...});
 //   ... // the Go program opens and reads the files
 //   mem.release(); // forget them, once the program has read what it needs
+//   mem.add({"/idx/store/root.bolt": Uint8Array, ...}); // files to read next
 //
 // It must run before wasm_exec.js, which installs a stub fs only when
 // globalThis.fs is missing. Writes fail with EROFS.
@@ -27,17 +28,20 @@
 	function installMemFS(input) {
 		const files = new Map(); // path → Uint8Array
 		const dirs = new Map([["/", new Set()]]); // path → names
-		for (const [p, data] of Object.entries(input)) {
-			const path = norm(p);
-			files.set(path, data);
-			let child = path;
-			for (let dir = path.slice(0, path.lastIndexOf("/")) || "/"; ; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
-				if (!dirs.has(dir)) dirs.set(dir, new Set());
-				dirs.get(dir).add(child.slice(child.lastIndexOf("/") + 1));
-				if (dir === "/") break;
-				child = dir;
+		const add = (more) => {
+			for (const [p, data] of Object.entries(more)) {
+				const path = norm(p);
+				files.set(path, data);
+				let child = path;
+				for (let dir = path.slice(0, path.lastIndexOf("/")) || "/"; ; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
+					if (!dirs.has(dir)) dirs.set(dir, new Set());
+					dirs.get(dir).add(child.slice(child.lastIndexOf("/") + 1));
+					if (dir === "/") break;
+					child = dir;
+				}
 			}
-		}
+		};
+		add(input);
 		const fds = new Map();
 		const pending = { 1: "", 2: "" };
 		const decoder = new TextDecoder("utf-8");
@@ -113,6 +117,10 @@
 		// The search runtime reads every index file whole when it opens the
 		// index: after that the bytes here are a second copy.
 		return {
+			// add puts more files in (replacing those of the same path): Go's
+			// syscall package holds on to the first globalThis.fs, so a second
+			// installMemFS would not be seen.
+			add,
 			release() {
 				files.clear();
 				dirs.clear();

@@ -2,20 +2,28 @@
 // see pkg/wasm) in a Web Worker, so that neither loading it nor answering a
 // query blocks the page. The search page starts it with
 //
-//   {type: "init", memfs, wasmExec, wasm, index}   (absolute URLs)
+//   {type: "init", memfs, wasmExec, wasm, shards: [{url, incidents}]}   (absolute URLs)
 //
-// and it answers {type: "ready", bytes, ms} or {type: "error", error}. Then
+// and it answers {type: "ready", bytes, ms, searched, of} once the runtime
+// and the first shard of the index (the newest incidents) are loaded, or
+// {type: "error", error}. It then loads the other shards one after the
+// other, and after each answers {type: "progress", bytes, ms, searched,
+// of}: searched is the number of incidents searched from then on, of
+// their total. Then
 //
 //   {type: "search", seq, query, first, limit}
 //
-// is answered {type: "result", seq, total, ids, fragments, partial, ms}:
-// the first `first` ids, best first, with fragments (an id → one HTML
-// fragment with <mark>), and partial true when a second result with up to
-// `limit` ids and no fragments follows; or {type: "result", seq, error}
-// for a query that does not parse; or {type: "error", error} when the
-// runtime has failed and will answer no more. The runtime and the index are gzip files, decompressed
-// here, so that any static host serves them small; the index is a bundle
-// of the index folder's files (see pkg/search/indexer/browser.go). The
+// is answered {type: "result", seq, total, ids, fragments, partial,
+// searched, of, ms}: the first `first` ids, best first, with fragments (an
+// id → one HTML fragment with <mark>), and partial true when a second
+// result with up to `limit` ids and no fragments follows; or {type:
+// "result", seq, error} for a query that does not parse; or {type:
+// "error", error} when the runtime has failed and will answer no more.
+// The runtime and the shards are gzip files, decompressed here, so that
+// any static host serves them small; a shard is a bundle of index files
+// (see pkg/search/indexer/browser.go), and the files of shards 1..k make
+// one index of their incidents, which is opened again as each arrives.
+// Once every shard is in, the answers are those of `inquest search`. The
 // runtime answers in the JSON of `inquest search --json` (pkg/search
 // json.go).
 "use strict";
@@ -52,14 +60,31 @@ function unbundle(buf, root) {
   return files;
 }
 
+// searched and of count incidents: those in the shards opened, of all.
+var searched = 0, of = 0;
+
 function init(m) {
   var t0 = performance.now(), bytes = 0;
   importScripts(m.memfs);
   var get = function (url) { return fetchBytes(url).then(function (b) { bytes += b.byteLength; return gunzip(b); }); };
-  return Promise.all([get(m.wasm), get(m.index)]).then(function (got) {
+  var shards = m.shards || [];
+  if (!shards.length) return Promise.reject(new Error("the manifest names no index shards"));
+  shards.forEach(function (s) { of += s.incidents; });
+  var mem;
+  // open reads the files of one more shard: the runtime keeps what it
+  // read (the segments too, see pkg/wasm/memseg), so they are forgotten
+  // here.
+  var open = function (buf, n) {
+    mem.add(unbundle(buf, "/index"));
+    var err = inquestOpen("/index");
+    mem.release();
+    if (err) throw new Error(err);
+    searched += n;
+  };
+  // The runtime and the newest shard first, with nothing else in the way.
+  return Promise.all([get(m.wasm), get(shards[0].url)]).then(function (got) {
     var tFetch = performance.now() - t0;
-    var mem = installMemFS(unbundle(got[1], "/index"));
-    got[1] = null;
+    mem = installMemFS({});
     // wasm_exec.js installs its own stub fs unless one is there already.
     importScripts(m.wasmExec);
     var go = new Go();
@@ -67,12 +92,22 @@ function init(m) {
       got[0] = null;
       var tInst = performance.now() - t0;
       go.run(res.instance);
-      var err = inquestOpen("/index");
-      // The runtime has read the files into its own memory.
-      mem.release();
-      if (err) throw new Error(err);
+      open(got[1], shards[0].incidents);
+      got[1] = null;
       ready = true;
-      postMessage({ type: "ready", bytes: bytes, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
+      postMessage({ type: "ready", bytes: bytes, searched: searched, of: of, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
+      // The rest one at a time, the next downloading while one opens.
+      var next = shards.length > 1 ? get(shards[1].url) : null;
+      var more = function (i) {
+        if (i >= shards.length) return;
+        return next.then(function (buf) {
+          next = i + 1 < shards.length ? get(shards[i + 1].url) : null;
+          open(buf, shards[i].incidents);
+          postMessage({ type: "progress", bytes: bytes, searched: searched, of: of, ms: performance.now() - t0 });
+          return more(i + 1);
+        });
+      };
+      return more(1);
     });
   });
 }
@@ -97,7 +132,8 @@ function search(m) {
     if (pick && pick.length) frags[h.id] = pick[0];
   });
   var more = res.total > ids.length && m.limit > ids.length;
-  postMessage({ type: "result", seq: m.seq, total: res.total, ids: ids, fragments: frags, partial: more, ms: performance.now() - t0 });
+  var counted = searched;
+  postMessage({ type: "result", seq: m.seq, total: res.total, ids: ids, fragments: frags, partial: more, searched: counted, of: of, ms: performance.now() - t0 });
   if (!more) return;
   // After a pause: while the reader types, the next query comes first.
   setTimeout(function () {
@@ -109,14 +145,22 @@ function search(m) {
       if (page.error || !page.hits.length) break;
       page.hits.forEach(function (h) { all.push(h.id); });
     }
-    postMessage({ type: "result", seq: m.seq, total: res.total, ids: all, partial: false, ms: performance.now() - t1 });
+    // A shard that opened in the pause changes the hits: the page asks
+    // again on its progress message, and this answer is dropped.
+    if (searched !== counted) return;
+    postMessage({ type: "result", seq: m.seq, total: res.total, ids: all, partial: false, searched: counted, of: of, ms: performance.now() - t1 });
   }, 200);
 }
 
 onmessage = function (e) {
   var m = e.data || {};
   if (m.type === "init") {
-    init(m).catch(function (err) { postMessage({ type: "error", error: String(err && err.message || err) }); });
+    init(m).catch(function (err) {
+      // A shard that fails after the first leaves the search with fewer
+      // incidents: the page is told, as for any failure of the runtime.
+      ready = false;
+      postMessage({ type: "error", error: String(err && err.message || err) });
+    });
   } else if (m.type === "search") {
     latest = m.seq;
     if (!ready) { postMessage({ type: "result", seq: m.seq, error: "search is not loaded" }); return; }

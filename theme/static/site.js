@@ -89,18 +89,19 @@
   // search API. Until then, and whenever it fails, the catalog filter
   // answers. full(query, done) calls done(error, hits) with hits
   // [{id, frag}], best first.
-  var full = null, ftHits = null, ftQuery = "", ftPartial = false, ftError = "", ftSeq = 0, byId = {};
+  var full = null, ftHits = null, ftQuery = "", ftPartial = false, ftSearched = 0, ftError = "", ftSeq = 0, byId = {};
   var label = document.querySelector('label[for="search-q"]');
   var errorEl = document.getElementById("search-error");
   function askFull() {
     if (!full || !state.q) { ftHits = null; ftError = ""; render(); return; }
     var seq = ++ftSeq, q = state.q;
-    full(q, function (err, hits, partial) {
+    full(q, function (err, hits, partial, searched) {
       if (seq !== ftSeq) return;
       ftError = err || "";
       ftHits = err ? null : hits;
       ftQuery = q;
       ftPartial = !!partial;
+      ftSearched = searched || 0;
       render();
     });
   }
@@ -133,11 +134,23 @@
     }
     return u.href;
   }
+  // showShards says, while index shards are still arriving, how many of
+  // the incidents the full-text results shown come from (search-worker.js).
+  var statusEl = document.getElementById("search-status"), shards = null;
+  function showShards() {
+    var partial = ftHits && shards && ftSearched > 0 && ftSearched < shards.of;
+    app.setAttribute("data-searched", ftHits && shards ? String(ftSearched) : "");
+    app.setAttribute("data-of", shards ? String(shards.of) : "");
+    if (!statusEl) return;
+    statusEl.textContent = partial ? "Searching " + ftSearched.toLocaleString("en-US") + " of " + shards.of.toLocaleString("en-US") + " incidents\u2026" : "";
+    statusEl.hidden = !partial;
+  }
   function startWorker(m) {
-    var init = { type: "init", memfs: siteURL(m.memfs), wasmExec: siteURL(m.wasm_exec), wasm: siteURL(m.wasm), index: siteURL(m.index) };
+    var init = { type: "init", memfs: siteURL(m.memfs), wasmExec: siteURL(m.wasm_exec), wasm: siteURL(m.wasm),
+      shards: (m.shards || []).map(function (s) { return { url: siteURL(s.path), incidents: s.incidents }; }) };
     var w = new Worker(siteURL(m.worker)), waiting = {}, n = 0;
     var fail = function (why) {
-      full = null; w.terminate(); setEngine("failed", why);
+      full = null; shards = null; w.terminate(); setEngine("failed", why);
       Object.keys(waiting).forEach(function (k) { waiting[k].done(""); });
       waiting = {};
       askFull();
@@ -154,7 +167,12 @@
           // Every match, for the count and the filters.
           w.postMessage({ type: "search", seq: seq, query: q, first: 20, limit: Math.max(catalog.length, 1000) });
         };
+        shards = { searched: d.searched, of: d.of };
         setEngine("wasm");
+        askFull();
+      } else if (d.type === "progress") {
+        // One more shard: the same query over more incidents.
+        shards = { searched: d.searched, of: d.of };
         askFull();
       } else if (d.type === "error") {
         fail(d.error);
@@ -165,7 +183,7 @@
         // The second answer has the rest of the ids and no fragments.
         if (d.fragments) wt.frags = d.fragments;
         app.setAttribute("data-search-ms", String(d.ms));
-        wt.done("", d.ids.map(function (id) { return { id: id, frag: wt.frags[id] || "" }; }), d.partial);
+        wt.done("", d.ids.map(function (id) { return { id: id, frag: wt.frags[id] || "" }; }), d.partial, d.searched);
       }
     };
     w.onerror = function (e) { e.preventDefault(); fail(e.message || "the search worker failed"); };
@@ -230,6 +248,7 @@
     app.setAttribute("data-results", ftHits ? "full-text" : "catalog");
     app.setAttribute("data-query", ftHits ? ftQuery : state.q);
     app.setAttribute("data-partial", ftHits && ftPartial ? "true" : "false");
+    showShards();
     results.textContent = "";
     hits.slice(0, 200).forEach(function (e) {
       var li = el("li", { "data-id": e.i });

@@ -1,6 +1,6 @@
 // node_test.js runs the site's own search worker (theme/static/search-worker.js)
 // in node, on the files `inquest build` ships (mkindex -site writes them):
-// the worker fetches search/manifest.json's runtime and index bundle,
+// the worker fetches search/manifest.json's runtime and index shards,
 // decompresses them, starts the runtime with memfs.js and wasm_exec.js, and
 // answers search messages, exactly as in a reader's browser. Its hits are
 // compared with the native ones mkindex printed:
@@ -40,9 +40,17 @@ const ask = (m) => { globalThis.onmessage({ data: m }); return next(); };
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
 (async () => {
-	const ready = await ask({ type: "init", memfs: file(manifest.memfs), wasmExec: file(manifest.wasm_exec), wasm: file(manifest.wasm), index: file(manifest.index) });
+	const shards = manifest.shards.map((s) => ({ url: file(s.path), incidents: s.incidents }));
+	const ready = await ask({ type: "init", memfs: file(manifest.memfs), wasmExec: file(manifest.wasm_exec), wasm: file(manifest.wasm), shards });
 	if (ready.type !== "ready") { console.error("init:", ready.error); process.exit(1); }
-	console.log(`worker ready: ${fetched} files, ${ready.bytes} bytes, instantiated at ${ready.ms.instantiate.toFixed(1)} ms, open at ${ready.ms.open.toFixed(1)} ms`);
+	console.log(`worker ready: ${fetched} files, ${ready.bytes} bytes, ${ready.searched} of ${ready.of} incidents, instantiated at ${ready.ms.instantiate.toFixed(1)} ms, open at ${ready.ms.open.toFixed(1)} ms`);
+	// The other shards, each announced with the incidents searched so far.
+	for (let last = ready; last.searched < last.of;) {
+		const p = await next();
+		if (p.type !== "progress" || p.searched <= last.searched || p.of !== ready.of) { console.error("FAIL loading shards:", JSON.stringify(p)); process.exit(1); }
+		last = p;
+		console.log(`shard: ${p.searched} of ${p.of} incidents at ${p.ms.toFixed(1)} ms, ${p.bytes} bytes`);
+	}
 	const want = JSON.parse(nodefs.readFileSync(wantFile, "utf8"));
 	let fail = false, seq = 0;
 	for (const w of want) {
@@ -53,7 +61,7 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.fl
 		const times = [];
 		for (let i = 0; i < 20; i++) times.push((await search()).ms);
 		const wantIDs = w.IDs || [];
-		const same = JSON.stringify(first.ids) === JSON.stringify(wantIDs) && first.total === w.Total && !first.partial;
+		const same = JSON.stringify(first.ids) === JSON.stringify(wantIDs) && first.total === w.Total && !first.partial && first.searched === first.of;
 		console.log(`${same ? "ok  " : "FAIL"} ${JSON.stringify(w.Query)}: total ${first.total} (native ${w.Total}), ` +
 			`${first.ids.length} hits, ${Object.keys(first.fragments).length} with a fragment, ` +
 			`median ${median(times).toFixed(2)} ms (native ${(median(w.Micros) / 1000).toFixed(2)} ms)`);

@@ -46,6 +46,7 @@ func main() {
 	site := flag.String("site", "", "also write the site's search files into this folder")
 	wasm := flag.String("wasm", "", "with -site: the runtime (inquest.wasm)")
 	wasmExec := flag.String("wasm-exec", "", "with -site: wasm_exec.js")
+	shardSize := flag.Int("shard-size", 0, "with -site: incidents per shard of the browser index (0: the default)")
 	flag.Parse()
 	ctx := context.Background()
 	if *site != "" && *corpus == "" {
@@ -66,7 +67,7 @@ func main() {
 		}
 		log.Printf("built %d incidents in %v", len(set.Incidents), time.Since(start))
 		if *site != "" {
-			if err := writeSite(ctx, *site, set.Incidents, *wasm, *wasmExec); err != nil {
+			if err := writeSite(ctx, *site, set.Incidents, *wasm, *wasmExec, *shardSize); err != nil {
 				log.Fatal(err)
 			}
 		}
@@ -107,8 +108,9 @@ func main() {
 }
 
 // writeSite writes the search files of a site of incs into dir, as
-// `inquest build` does, with the runtime in the file wasm.
-func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, wasm, wasmExec string) error {
+// `inquest build` does, with the runtime in the file wasm, in shards of
+// shardSize incidents.
+func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, wasm, wasmExec string, shardSize int) error {
 	raw, err := os.ReadFile(wasm)
 	if err != nil {
 		return err
@@ -125,7 +127,7 @@ func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, was
 	if err != nil {
 		return err
 	}
-	m, err := indexer.WriteBrowser(ctx, dir, incs, indexer.Runtime{WasmGzip: gz.Bytes(), WasmExec: exec}, indexer.BrowserOptions{Ref: time.Now(), ShardSize: *shardSize})
+	m, err := indexer.WriteBrowser(ctx, dir, incs, indexer.Runtime{WasmGzip: gz.Bytes(), WasmExec: exec}, indexer.BrowserOptions{Ref: time.Now(), ShardSize: shardSize})
 	if err != nil {
 		return err
 	}
