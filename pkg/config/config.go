@@ -171,6 +171,11 @@ type Search struct {
 	// BrowserMaxIncidents is the largest number of published incidents for
 	// which auto chooses wasm; 0 means DefaultBrowserMaxIncidents.
 	BrowserMaxIncidents int `yaml:"browser_max_incidents"`
+	// BrowserShardSize is the number of incidents per shard of the
+	// WebAssembly search's index: the page searches the newest shard as
+	// soon as it has arrived and the others as they do. 0 means 1,000
+	// (indexer.DefaultShardSize).
+	BrowserShardSize int `yaml:"browser_shard_size"`
 }
 
 // Values of Search.Browser.
@@ -505,6 +510,9 @@ func (s *Search) check(name string, data []byte) error {
 	s.Browser = mode
 	if s.BrowserMaxIncidents < 0 {
 		errs = append(errs, fmt.Errorf("%s: search.browser_max_incidents must be 0 (the default, %d) or more, not %d", at("browser_max_incidents"), DefaultBrowserMaxIncidents, s.BrowserMaxIncidents))
+	}
+	if s.BrowserShardSize < 0 {
+		errs = append(errs, fmt.Errorf("%s: search.browser_shard_size must be 0 (the default, 1000) or more, not %d", at("browser_shard_size"), s.BrowserShardSize))
 	}
 	return errors.Join(errs...)
 }

@@ -149,8 +149,9 @@ func TestParse(t *testing.T) {
 				t.Errorf("auto with browser_max_incidents 10: %q at 10, %q at 11", c.Search.BrowserMode(10), c.Search.BrowserMode(11))
 			}
 		}},
-		{name: "bad search options named with line", in: "title: x\nsearch:\n  browser: bleve\n  browser_max_incidents: -5\n",
-			wantErr: []string{`inquest.yaml:3: search.browser: "bleve" is not one of auto, wasm, catalog, server`, `inquest.yaml:4: search.browser_max_incidents must be 0`}},
+		{name: "bad search options named with line", in: "title: x\nsearch:\n  browser: bleve\n  browser_max_incidents: -5\n  browser_shard_size: -1\n",
+			wantErr: []string{`inquest.yaml:3: search.browser: "bleve" is not one of auto, wasm, catalog, server`, `inquest.yaml:4: search.browser_max_incidents must be 0`,
+				`inquest.yaml:5: search.browser_shard_size must be 0 (the default, 1000) or more, not -1`}},
 		{name: "unknown search key", in: "search:\n  engine: x\n", wantErr: []string{`inquest.yaml:2: unknown key "engine"`}},
 		{name: "date order is read in any case", in: "date_order: DMY\n", check: func(t *testing.T, c *Config) {
 			if c.DateOrder != "dmy" {

@@ -41,7 +41,7 @@ func (b *Assembly) browserIndex(ctx context.Context, dir string) (indexer.Manife
 			pub[i] = v.Incident
 		}
 		rt := indexer.Runtime{WasmGzip: wasmrt.WasmGzip(), WasmExec: wasmrt.WasmExecJS()}
-		m, err := indexer.WriteBrowser(ctx, dir, pub, rt, indexer.BrowserOptions{Ref: b.site.Now})
+		m, err := indexer.WriteBrowser(ctx, dir, pub, rt, indexer.BrowserOptions{Ref: b.site.Now, ShardSize: b.repo.Config.Search.BrowserShardSize})
 		m.Mode = config.BrowserWasm
 		return m, err
 	}

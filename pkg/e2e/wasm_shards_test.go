@@ -1,0 +1,154 @@
+package e2e
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/repotest"
+	"github.com/inquest-dev/inquest/pkg/site"
+)
+
+// shardedRepo is a repository whose browser index ships in shards of two
+// incidents: the newest two, 2025's, first. Four of the six postmortems
+// mention the replica database, in several shapes teams write.
+const shardedRepo = `
+-- inquest.yaml --
+title: Sharded search
+search:
+  browser_shard_size: 2
+-- postmortems/2025/replica-failover.md --
+---
+title: Replica failover took the orders database down
+date: 2025-03-04
+severity: SEV2
+tags: [database]
+---
+## Summary
+
+A replica failover left the orders database read-only for twelve minutes.
+-- postmortems/2025/cdn-purge.md --
+# CDN purge emptied the edge cache
+
+**Date:** 2025-01-20
+**Severity:** SEV3
+
+## Summary
+
+A purge of every path sent all traffic to the origin for an hour.
+-- postmortems/2024/replica-lag.md --
+---
+title: Replica lag on the billing database
+date: 2024-11-02
+severity: SEV3
+---
+## Summary
+
+The billing database replica fell ten minutes behind during a batch import.
+-- postmortems/2023/dns-ttl.md --
+# 14/06/2023 DNS records expired early
+
+## Summary
+
+A low TTL and a resolver outage made the checkout hosts unreachable.
+-- postmortems/2022/database-disk.md --
+---
+title: Database disk filled with audit logs
+date: 2022-08-09
+severity: SEV1
+---
+## Summary
+
+Audit logs filled the primary database disk; writes failed for forty minutes.
+-- postmortems/2021/database-upgrade.md --
+# Database upgrade stalled the job queue
+
+Date: March 3, 2021
+
+## Summary
+
+The database upgrade held a lock that stalled the job queue.
+`
+
+// TestWasmSearchShards: on a site whose browser index is in shards, the
+// page answers from the newest shard while the others are held back,
+// says so in its live region ("Searching 2 of 6 incidents…"), and once
+// they arrive lists exactly what `inquest search` lists, in its order,
+// and the status goes quiet.
+func TestWasmSearchShards(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, shardedRepo)
+	ctx := newTab(t)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	bundles := 0
+	holdRest := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".bundle.gz") {
+				mu.Lock()
+				bundles++
+				first := bundles == 1
+				mu.Unlock()
+				if !first {
+					select {
+					case <-release:
+					case <-r.Context().Done():
+						return
+					}
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, holdRest)
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	waitFor(ctx, t, "the catalog", `/^6 of 6 incidents$/.test(document.getElementById("search-count").textContent)`)
+	const q = "database"
+	want := cliSearch(ctx, t, dir, q)
+	if len(want) != 4 {
+		t.Fatalf("inquest search %s: %v, want four incidents", q, want)
+	}
+	typeQuery(ctx, t, q)
+	results := `(a => a.dataset.results === "full-text" && a.dataset.query === ` + strconv.Quote(q) + ` && a.dataset.searched === %s)(document.getElementById("search-app"))`
+	waitFor(ctx, t, "results from the first shard", strings.Replace(results, "%s", `"2"`, 1))
+	status := evalJS[string](ctx, t, `(s => s.hidden ? "(hidden)" : s.textContent)(document.getElementById("search-status"))`)
+	if status != "Searching 2 of 6 incidents…" {
+		t.Errorf("status while one shard of three is in: %q", status)
+	}
+	if live := evalJS[string](ctx, t, `document.getElementById("search-status").closest("[aria-live]")?.getAttribute("aria-live") ?? ""`); live != "polite" {
+		t.Errorf("the status is in no polite live region (aria-live %q)", live)
+	}
+	var partial []string
+	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
+		partial = append(partial, h.ID)
+	}
+	// The newest shard holds one of the four: the 2025 failover.
+	if len(partial) != 1 || !slices.Contains(want, partial[0]) || !strings.Contains(partial[0], "2025") && !strings.Contains(partial[0], "failover") {
+		t.Errorf("from the first shard: %v, want one of %v", partial, want)
+	}
+
+	close(release)
+	waitFor(ctx, t, "results from every shard", strings.Replace(results, "%s", `"6"`, 1)+` && document.getElementById("search-app").dataset.partial === "false"`)
+	var got []string
+	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
+		got = append(got, h.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("every shard in: %v\ninquest search:   %v", got, want)
+	}
+	if hidden := evalJS[bool](ctx, t, `document.getElementById("search-status").hidden`); !hidden {
+		t.Errorf("status still shown once complete: %q", evalJS[string](ctx, t, `document.getElementById("search-status").textContent`))
+	}
+	cons.checkClean(t, "search page loading shards")
+}
