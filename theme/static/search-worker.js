@@ -6,10 +6,10 @@
 //
 // and it answers {type: "ready", bytes, ms, searched, of} once the runtime
 // and the first shard of the index (the newest incidents) are loaded, or
-// {type: "error", error}. It then loads the other shards one after the
-// other, and after each answers {type: "progress", bytes, ms, searched,
-// of}: searched is the number of incidents searched from then on, of
-// their total. Then
+// {type: "error", error}. It then loads the other shards, three at a
+// time, and whenever some have arrived answers {type: "progress", bytes,
+// ms, searched, of}: searched is the number of incidents searched from
+// then on, of their total. Then
 //
 //   {type: "search", seq, query, first, limit}
 //
@@ -71,11 +71,12 @@ function init(m) {
   if (!shards.length) return Promise.reject(new Error("the manifest names no index shards"));
   shards.forEach(function (s) { of += s.incidents; });
   var mem;
-  // open reads the files of one more shard: the runtime keeps what it
-  // read (the segments too, see pkg/wasm/memseg), so they are forgotten
-  // here.
-  var open = function (buf, n) {
-    mem.add(unbundle(buf, "/index"));
+  // open adds the files of shards to memfs and opens the index again: the
+  // root.bolt of the last one lists every segment so far. The runtime
+  // keeps what it read (the segments too, see pkg/wasm/memseg), so the
+  // files are forgotten here.
+  var open = function (bufs, n) {
+    bufs.forEach(function (buf) { mem.add(unbundle(buf, "/index")); });
     var err = inquestOpen("/index");
     mem.release();
     if (err) throw new Error(err);
@@ -92,23 +93,54 @@ function init(m) {
       got[0] = null;
       var tInst = performance.now() - t0;
       go.run(res.instance);
-      open(got[1], shards[0].incidents);
+      open([got[1]], shards[0].incidents);
       got[1] = null;
       ready = true;
       postMessage({ type: "ready", bytes: bytes, searched: searched, of: of, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
-      // The rest one at a time, the next downloading while one opens.
-      var next = shards.length > 1 ? get(shards[1].url) : null;
-      var more = function (i) {
-        if (i >= shards.length) return;
-        return next.then(function (buf) {
-          next = i + 1 < shards.length ? get(shards[i + 1].url) : null;
-          open(buf, shards[i].incidents);
-          postMessage({ type: "progress", bytes: bytes, searched: searched, of: of, ms: performance.now() - t0 });
-          return more(i + 1);
-        });
-      };
-      return more(1);
+      return rest(shards, get, open, t0, function () { return bytes; });
     });
+  });
+}
+
+// rest loads shards[1:], a few downloading at once, and opens the index
+// again with every shard that has arrived in order since the last open:
+// one open (and one new answer to the page's query) for several shards
+// when they come faster than they open.
+function rest(shards, get, open, t0, bytes) {
+  var inFlight = 3, next = 1, done = 1, arrived = {};
+  return new Promise(function (resolve, reject) {
+    var start = function () {
+      while (next < shards.length && next - done < inFlight) {
+        (function (i) {
+          get(shards[i].url).then(function (buf) {
+            arrived[i] = buf;
+            // Let a search the page asked for run before the open.
+            setTimeout(apply, 0);
+          }, reject);
+        })(next++);
+      }
+    };
+    var apply = function () {
+      var bufs = [], n = 0;
+      while (arrived[done]) {
+        bufs.push(arrived[done]);
+        n += shards[done].incidents;
+        delete arrived[done];
+        done++;
+      }
+      if (!bufs.length) return;
+      try {
+        open(bufs, n);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      postMessage({ type: "progress", bytes: bytes(), searched: searched, of: of, ms: performance.now() - t0 });
+      if (done >= shards.length) resolve();
+      else start();
+    };
+    if (shards.length <= 1) resolve();
+    else start();
   });
 }
 
@@ -137,7 +169,9 @@ function search(m) {
   if (!more) return;
   // After a pause: while the reader types, the next query comes first.
   setTimeout(function () {
-    if (m.seq !== latest) return;
+    // A shard that opened in the pause changes the hits: the page asks
+    // again on its progress message.
+    if (m.seq !== latest || searched !== counted) return;
     var t1 = performance.now(), all = [], want = Math.min(res.total, m.limit);
     // One search answers at most 1000 hits (pkg/search maxLimit).
     while (all.length < want) {
@@ -145,9 +179,6 @@ function search(m) {
       if (page.error || !page.hits.length) break;
       page.hits.forEach(function (h) { all.push(h.id); });
     }
-    // A shard that opened in the pause changes the hits: the page asks
-    // again on its progress message, and this answer is dropped.
-    if (searched !== counted) return;
     postMessage({ type: "result", seq: m.seq, total: res.total, ids: all, partial: false, searched: counted, of: of, ms: performance.now() - t1 });
   }, 200);
 }
