@@ -182,3 +182,25 @@ func BenchmarkDocuments(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWriteBrowser measures what a site build spends on the browser
+// index (WriteBrowser: the shards, their bundles, gzip) in CPU seconds, and
+// what it ships:
+//
+//	INQUEST_BENCH_CORPUS=/tmp/c10k go test ./pkg/search/indexer -run '^$' -bench WriteBrowser -benchtime 2x
+func BenchmarkWriteBrowser(b *testing.B) {
+	incs := benchCorpus(b)
+	var m Manifest
+	cpu := cpuTime()
+	for b.Loop() {
+		var err error
+		m, err = WriteBrowser(context.Background(), b.TempDir(), incs, testRuntime, BrowserOptions{Ref: time.Unix(0, 0)})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(len(m.Shards)), "shards")
+	b.ReportMetric(float64(m.Bytes-int64(len(testRuntime.WasmGzip)))/1e6, "index-gzip-MB")
+	b.ReportMetric(float64(m.Shards[0].Bytes)/1e6, "first-shard-gzip-MB")
+}

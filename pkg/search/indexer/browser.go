@@ -114,7 +114,9 @@ func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, 
 		// which answers every query with nothing.
 		shards = [][]*postmortem.Incident{nil}
 		var b []byte
-		b, err = emptyBundle(ctx, filepath.Join(tmp, "index"), opts.Ref)
+		if b, err = emptyBundle(ctx, filepath.Join(tmp, "index"), opts.Ref); err == nil {
+			b, err = gzipBytes(b)
+		}
 		bundles = [][]byte{b}
 	} else {
 		bundles, err = shardBundles(ctx, tmp, shards, opts.Ref)
@@ -122,11 +124,7 @@ func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, 
 	if err != nil {
 		return m, fmt.Errorf("search index: %w", err)
 	}
-	for i, b := range bundles {
-		gz, err := gzipBytes(b)
-		if err != nil {
-			return m, err
-		}
+	for i, gz := range bundles {
 		sh := Shard{Path: hashedName("search/index", ".bundle.gz", gz), Incidents: len(shards[i]), Bytes: int64(len(gz))}
 		if err := writeFile(dir, sh.Path, gz); err != nil {
 			return m, err
@@ -149,62 +147,76 @@ func WriteBrowser(ctx context.Context, dir string, incs []*postmortem.Incident, 
 	return m, nil
 }
 
-// shardBundles builds each shard's index under tmp, two at a time when
-// there are two cores (the offline builder analyses on one goroutine), and
-// returns the bundle of each: its segment, and the files that open shards
-// 1..k as one index.
+// shardBundles builds each shard's index under tmp and returns the
+// gzipped bundle of each: its segment, and the files that open shards
+// 1..k as one index. Shards are built, and bundles compressed, a core each
+// (the offline builder analyses on one goroutine).
 func shardBundles(ctx context.Context, tmp string, shards [][]*postmortem.Incident, ref time.Time) ([][]byte, error) {
 	roots := make([]shardRoot, len(shards))
-	errs := make([]error, len(shards))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, min(2, runtime.GOMAXPROCS(0))))
-	for i, incs := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			roots[i], errs[i] = buildShard(ctx, shardDir(tmp, i), incs)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := onCores(len(shards), func(i int) (err error) {
+		roots[i], err = buildShard(ctx, shardDir(tmp, i), shards[i])
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	var names []string
-	var count int
-	bundles := make([][]byte, len(shards))
+	names := make([]string, len(shards))
+	counts := make([]int, len(shards))
 	for i := range shards {
-		names = append(names, segmentName(i))
-		count += len(shards[i])
-		sd := shardDir(tmp, i)
-		root := filepath.Join(tmp, "root.bolt")
-		if err := composeRoot(root, roots[:i+1], names, ref); err != nil {
-			return nil, err
+		names[i] = segmentName(i)
+		counts[i] = len(shards[i])
+		if i > 0 {
+			counts[i] += counts[i-1]
 		}
-		files, err := readFiles(sd, "index_meta.json", "store/"+segmentNameBuilt)
+	}
+	bundles := make([][]byte, len(shards))
+	err = onCores(len(shards), func(i int) error {
+		root := filepath.Join(tmp, fmt.Sprintf("root-%d.bolt", i))
+		if err := composeRoot(root, roots[:i+1], names[:i+1], ref); err != nil {
+			return err
+		}
+		files, err := readFiles(shardDir(tmp, i), "index_meta.json", "store/"+segmentNameBuilt)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		seg := files["store/"+segmentNameBuilt]
 		delete(files, "store/"+segmentNameBuilt)
 		files["store/"+names[i]] = seg
 		if files["store/root.bolt"], err = os.ReadFile(root); err != nil {
-			return nil, err
+			return err
 		}
-		if err := os.Remove(root); err != nil {
-			return nil, err
-		}
-		sc, err := json.Marshal(indexdir.Sidecar{MappingVersion: search.MappingVersion, Browser: true, DocCount: count})
+		sc, err := json.Marshal(indexdir.Sidecar{MappingVersion: search.MappingVersion, Browser: true, DocCount: counts[i]})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		files[indexdir.SidecarName] = sc
-		if bundles[i], err = packFiles(files); err != nil {
-			return nil, err
+		bundle, err := packFiles(files)
+		if err != nil {
+			return err
 		}
+		bundles[i], err = gzipBytes(bundle)
+		return err
+	})
+	return bundles, err
+}
+
+// onCores calls f(0) … f(n-1), as many at once as there are cores, and
+// returns their errors.
+func onCores(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = f(i)
+		}()
 	}
-	return bundles, nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // emptyBundle builds an index of no incidents in dir and packs it.
