@@ -368,11 +368,18 @@ func UnpackBundle(bundle []byte, dir string) error {
 	return nil
 }
 
+// bundleLevel is the gzip level of the index bundles. Level 9 made a
+// 9.4 MB shard of the generated corpus 0.16% smaller than level 6
+// (4,394,239 bytes against 4,401,146) in 2.6 times the time (2.99 s
+// against 1.15 s, one run each on a shared machine): ten shards of a 10k
+// site paid seconds of CPU in every build for 70 kB.
+const bundleLevel = 6
+
 // gzipBytes compresses data the same way every time: no name, no time in
 // the header, one fixed level.
 func gzipBytes(data []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&buf, bundleLevel)
 	if err != nil {
 		return nil, err
 	}
