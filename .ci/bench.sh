@@ -69,7 +69,10 @@ for n in "${sizes[@]}"; do
   BEFORE="" measure env INQUEST_CACHE_DIR="$cache" "$bin" search -C "$corpus" '+tags:database +severity:SEV1 "connection pool"' --facets | row "search, end to end"
   # A failed benchmark leaves the row "(failed)"; the rows after it are
   # still measured.
-  serve=$( (INQUEST_BENCH_CORPUS="$corpus" go test ./pkg/serve -run '^$' -bench '^BenchmarkEditToReload$' -benchtime 7x -count=1 -timeout 30m 2>&1 || true) |
+  # TMPDIR on the corpus's disk, as in earlier rounds: the test binaries
+  # otherwise make their folders on /dev/shm (pkg/internal/testtmp), and
+  # the benchmark's copy of the corpus would be on tmpfs.
+  serve=$( (TMPDIR=${TMPDIR:-/tmp} INQUEST_BENCH_CORPUS="$corpus" go test ./pkg/serve -run '^$' -bench '^BenchmarkEditToReload$' -benchtime 7x -count=1 -timeout 30m 2>&1 || true) |
     awk '/^BenchmarkEditToReload/ { printf "%.2f\n", $3 / 1e9; exit }')
   echo "| $n | $commits | serve, one postmortem edited → reload | ${serve:-(failed)} | |"
   BEFORE="" measure git -C "$corpus" log --name-only --no-merges --format=%H | row "git log --name-only (reference)"

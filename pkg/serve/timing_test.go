@@ -21,7 +21,7 @@ import (
 //
 //	INQUEST_BENCH_CORPUS=/tmp/c10k go test ./pkg/serve -run '^$' -bench EditToReload -benchtime 7x -timeout 30m
 //
-// The corpus is copied as hard links (cp -al) and each edited file
+// The corpus is copied as hard links (cp -al; a copy across file systems) and each edited file
 // replaced, so the corpus itself is not changed. It is skipped when
 // INQUEST_BENCH_CORPUS is not set.
 func BenchmarkEditToReload(b *testing.B) {
@@ -30,8 +30,13 @@ func BenchmarkEditToReload(b *testing.B) {
 		b.Skip("INQUEST_BENCH_CORPUS is not set")
 	}
 	dir := filepath.Join(b.TempDir(), "corpus")
-	if out, err := exec.Command("cp", "-al", src, dir).CombinedOutput(); err != nil {
-		b.Fatalf("cp -al: %v: %s", err, out)
+	if _, err := exec.Command("cp", "-al", src, dir).CombinedOutput(); err != nil {
+		// Hard links cannot cross file systems (TempDir on /dev/shm,
+		// see pkg/internal/testtmp): copy instead.
+		_ = os.RemoveAll(dir)
+		if out, err := exec.Command("cp", "-a", src, dir).CombinedOutput(); err != nil {
+			b.Fatalf("cp -a: %v: %s", err, out)
+		}
 	}
 	b.Setenv("INQUEST_CACHE_DIR", b.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)

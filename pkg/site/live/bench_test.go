@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -163,7 +165,16 @@ func linkTree(t testing.TB, src string) string {
 			}
 			return os.Symlink(target, out)
 		}
-		return os.Link(p, out)
+		if err := os.Link(p, out); err == nil || !errors.Is(err, syscall.EXDEV) {
+			return err
+		}
+		// Hard links cannot cross file systems (TempDir on /dev/shm, see
+		// pkg/internal/testtmp): copy instead.
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
