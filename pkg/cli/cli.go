@@ -119,7 +119,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	printError(stderr, err)
 	if errors.Is(err, context.Canceled) {
-		return 130
+		return interruptCode(ctx)
 	}
 	return ExitUsage
 }

@@ -7,10 +7,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"regexp"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,7 +26,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(afterTests{m, func() { cli.RemoveTestFixtures(); undo() }}, map[string]func(){
 		// As cmd/inquest does: an interrupt cancels the command.
 		"inquest": func() {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := cli.NotifyContext(context.Background())
 			if stage := os.Getenv(stopEnv); stage != "" {
 				// TestSignalInterruptsBuild stops the build there.
 				ctx = testhook.WithProgress(ctx, stopAt{ctx, stage, os.Stderr})

@@ -370,8 +370,9 @@ func (stopAt) End(string)          {}
 
 // TestSignalInterruptsBuild runs the command line in a process of its own
 // (the test binary as inquest, see TestMain), stops its build at a stage
-// and sends it SIGINT there: it exits 130 (interrupted) and leaves the
-// previous site and no temporary folder.
+// and sends it SIGINT or SIGTERM there: it exits 130 or 143 (128 plus
+// the signal's number, as shells report) and leaves the previous site and
+// no temporary folder.
 func TestSignalInterruptsBuild(t *testing.T) {
 	t.Parallel()
 	// testscript.Main put a copy of the test binary on PATH as inquest.
@@ -391,8 +392,18 @@ func TestSignalInterruptsBuild(t *testing.T) {
 	before := readTree(t, out)
 	genRepo(t, dir, 5, 5)
 
-	for _, stage := range []string{site.StageLoad, site.StageWrite} {
-		t.Run(stage, func(t *testing.T) {
+	for _, tc := range []struct {
+		stage string
+		sig   syscall.Signal
+		code  int
+	}{
+		{site.StageLoad, syscall.SIGINT, 130},
+		{site.StageWrite, syscall.SIGINT, 130},
+		// What CI runners and container stops send.
+		{site.StageWrite, syscall.SIGTERM, 143},
+	} {
+		stage := tc.stage
+		t.Run(stage+"/"+tc.sig.String(), func(t *testing.T) {
 			cmd := exec.Command(bin, "build", dir, "--out", out, "--no-history")
 			cmd.Env = append(env, stopEnv+"="+stage)
 			pipe, err := cmd.StderrPipe()
@@ -426,7 +437,7 @@ func TestSignalInterruptsBuild(t *testing.T) {
 					t.Fatalf("no temporary folder beside the output as the build writes")
 				}
 			}
-			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatalf("signal: %v", err)
 			}
 			done := make(chan error, 1)
@@ -441,12 +452,12 @@ func TestSignalInterruptsBuild(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				cmd.Process.Kill()
 				<-done
-				t.Fatal("build did not stop within 10 s of SIGINT")
+				t.Fatalf("build did not stop within 10 s of %v", tc.sig)
 			}
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
-				t.Errorf("interrupted build exited %d, want 130 (interrupted)\n%s", code, stderr.String())
+			if code := cmd.ProcessState.ExitCode(); code != tc.code {
+				t.Errorf("build interrupted by %v exited %d, want %d (128 + the signal's number)\n%s", tc.sig, code, tc.code, stderr.String())
 			}
-			sameTree(t, "build interrupted by SIGINT", before, readTree(t, out))
+			sameTree(t, "build interrupted by "+tc.sig.String(), before, readTree(t, out))
 			onlyOutput(t, out)
 		})
 	}
