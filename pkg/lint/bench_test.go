@@ -2,11 +2,11 @@ package lint_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 	"github.com/inquest-dev/inquest/pkg/lint"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -17,10 +17,7 @@ import (
 // on all cores) it reports the CPU milliseconds one run costs, which a
 // shared machine disturbs less.
 func BenchmarkRun(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
-	}
+	dir := bench.Corpus(b)
 	cfg, err := config.Load(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -31,11 +28,11 @@ func BenchmarkRun(b *testing.B) {
 	}
 	opts := lint.Options{Root: dir, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var n int
-	cpu0 := cpuTime()
+	cpu0 := bench.CPUTime()
 	for b.Loop() {
 		n = len(lint.Run(context.Background(), cfg, set.Incidents, opts))
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/run")
+	b.ReportMetric(float64((bench.CPUTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/run")
 	b.ReportMetric(float64(len(set.Incidents)), "incidents")
 	b.ReportMetric(float64(n), "findings")
 }

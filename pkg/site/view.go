@@ -44,6 +44,25 @@ type NavItem struct {
 	Path  string
 }
 
+// NavKey is what a page's nav depends on, the data of the layout's
+// cached "site-nav" fragment: the site, and the page's path when the nav
+// links to the page itself (for aria-current), else "". All other pages
+// share one rendering of it.
+type NavKey struct {
+	Site    *Site
+	Current string
+}
+
+// navFor is the template function "navfor SITE PATH".
+func navFor(s *Site, path string) NavKey {
+	for _, n := range s.Nav {
+		if n.Path == path && path != "" {
+			return NavKey{s, path}
+		}
+	}
+	return NavKey{Site: s}
+}
+
 // Incident is an incident as the templates see it: the model plus what the
 // build derives from it.
 type Incident struct {

@@ -285,6 +285,7 @@ func (b *Assembly) templateFuncs() template.FuncMap {
 		"kindname": kindName,
 		"anchor":   postmortem.Slug,
 		"dict":     dict,
+		"navfor":   navFor,
 		// Replaced in each page template; this one is for parsing.
 		"cached": func(string, any) (template.HTML, error) { return "", errors.New("cached: no page template") },
 	}
