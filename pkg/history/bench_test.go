@@ -2,9 +2,10 @@ package history
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
@@ -16,10 +17,7 @@ import (
 //
 //	INQUEST_BENCH_CORPUS=/tmp/c10k go test -run XXX -bench Load -benchtime 3x ./pkg/history/
 func BenchmarkLoad(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	opts := Options{
 		Roots:   []string{"postmortems"},
 		Include: func(p string) bool { return strings.HasSuffix(p, ".md") },
@@ -55,10 +53,7 @@ func BenchmarkLoad(b *testing.B) {
 //
 //	INQUEST_BENCH_CORPUS=/tmp/c10k go test -run XXX -bench Attach -benchtime 3x ./pkg/history/
 func BenchmarkAttach(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	cfg, err := config.Load(dir)
 	if err != nil {
 		b.Fatal(err)

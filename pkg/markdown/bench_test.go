@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 )
 
 // allFound resolves every destination, as the site does for a repository
@@ -63,10 +65,7 @@ func BenchmarkRenderParallel(b *testing.B) {
 //
 // It is skipped when INQUEST_BENCH_CORPUS is not set.
 func BenchmarkRenderCorpus(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	var docs [][]byte
 	var total int64
 	err := filepath.WalkDir(filepath.Join(dir, "postmortems"), func(path string, d os.DirEntry, err error) error {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
+
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/worktree"
@@ -16,10 +18,7 @@ import (
 // paths, or skips the benchmark when it is not set.
 func benchCorpus(b *testing.B) (string, *config.Config, []string) {
 	b.Helper()
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
-	}
+	dir := bench.Corpus(b)
 	cfg, paths := discoverCorpus(b, dir)
 	return dir, cfg, paths
 }
@@ -96,10 +95,7 @@ func BenchmarkFields(b *testing.B) {
 // INQUEST_BENCH_CORPUS as every command does first, from a freshly loaded
 // configuration: with no content configured, by inferring it.
 func BenchmarkDiscover(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("set INQUEST_BENCH_CORPUS to a generated corpus")
-	}
+	dir := bench.Corpus(b)
 	n := -1
 	for b.Loop() {
 		_, paths := discoverCorpus(b, dir)

@@ -2,8 +2,9 @@ package repo
 
 import (
 	"context"
-	"os"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 )
 
 // BenchmarkLoad loads the corpus named by $INQUEST_BENCH_CORPUS (made by
@@ -12,10 +13,7 @@ import (
 //
 //	INQUEST_BENCH_CORPUS=/tmp/c10k go test -run XXX -bench Load -benchtime 3x ./pkg/repo/
 func BenchmarkLoad(b *testing.B) {
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	for b.Loop() {
 		if _, err := Load(context.Background(), dir, Options{History: true, CacheDir: b.TempDir()}); err != nil {
 			b.Fatal(err)

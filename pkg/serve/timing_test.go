@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 )
 
 // BenchmarkEditToReload serves the corpus named by $INQUEST_BENCH_CORPUS
@@ -25,10 +27,7 @@ import (
 // replaced, so the corpus itself is not changed. It is skipped when
 // INQUEST_BENCH_CORPUS is not set.
 func BenchmarkEditToReload(b *testing.B) {
-	src := os.Getenv("INQUEST_BENCH_CORPUS")
-	if src == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	src := bench.Corpus(b)
 	dir := filepath.Join(b.TempDir(), "corpus")
 	if _, err := exec.Command("cp", "-al", src, dir).CombinedOutput(); err != nil {
 		// Hard links cannot cross file systems (TempDir on /dev/shm,

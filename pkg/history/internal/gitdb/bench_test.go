@@ -2,8 +2,9 @@ package gitdb
 
 import (
 	"context"
-	"os"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -14,10 +15,7 @@ import (
 //	INQUEST_BENCH_CORPUS=/tmp/c10k go test -run XXX -bench . -benchtime 3x ./pkg/history/internal/gitdb/
 func benchCorpus(b *testing.B) (plumbing.Hash, *Objects) {
 	b.Helper()
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	g, err := Open(dir)
 	if err != nil {
 		b.Fatal(err)
