@@ -401,7 +401,9 @@ func hasKind(evs []timeline.Event, k timeline.Kind) bool {
 // text is escaped, code spans become <code>, strong and emphasis become
 // <strong> and <em>, and links and images become their text.
 func inlineHTML(s string) template.HTML {
-	s = mdLink.ReplaceAllString(s, "$1")
+	if strings.Contains(s, "](") { // most entries have no link: skip the regexp
+		s = mdLink.ReplaceAllString(s, "$1")
+	}
 	var b strings.Builder
 	strong, em := false, false
 	for i := 0; i < len(s); {
