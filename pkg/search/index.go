@@ -139,6 +139,35 @@ var facetFields = map[string]string{
 // searches with such clauses wait for one another, a core each. The
 // search stops when ctx is done.
 func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error) {
+	return ix.search(ctx, r, false)
+}
+
+// MaxIDs is the most ids IDs returns at once.
+const MaxIDs = 100_000
+
+// IDs returns the ids of the incidents r.Query matches, in the order
+// Search lists them (r.Sort), skipping r.From, at most r.Limit of them (0:
+// up to MaxIDs), and the number of matches: what the browser's search
+// page needs to count and filter every match, without the stored fields,
+// fragments or facets of each, and without asking a page of 1,000 at a
+// time. r.Facets, r.FacetSize and r.Highlight are ignored; the bounds on
+// a query's cost are Search's.
+func (ix *Index) IDs(ctx context.Context, r Request) (ids []string, total uint64, err error) {
+	r.Facets, r.Highlight = false, false
+	res, err := ix.search(ctx, r, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids = make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, res.Total, nil
+}
+
+// search is Search, or with idsOnly the ids of up to MaxIDs hits and no
+// other field.
+func (ix *Index) search(ctx context.Context, r Request, idsOnly bool) (res *Result, err error) {
 	if r.From < 0 || r.From > MaxFrom {
 		return nil, &RequestError{Msg: fmt.Sprintf("from must be between 0 and %d, not %d", MaxFrom, r.From)}
 	}
@@ -168,17 +197,25 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 			res, err = nil, fmt.Errorf("search: internal error: %v", p)
 		}
 	}()
-	return ix.run(ctx, q, r, sortBy)
+	return ix.run(ctx, q, r, sortBy, idsOnly)
 }
 
-func (ix *Index) run(ctx context.Context, q query.Query, r Request, sortBy string) (*Result, error) {
+func (ix *Index) run(ctx context.Context, q query.Query, r Request, sortBy string, idsOnly bool) (*Result, error) {
 	limit := r.Limit
-	if limit <= 0 {
+	switch {
+	case idsOnly && limit <= 0:
+		limit = MaxIDs
+	case idsOnly:
+		limit = min(limit, MaxIDs)
+	case limit <= 0:
 		limit = defaultLimit
+	default:
+		limit = min(limit, maxLimit)
 	}
-	limit = min(limit, maxLimit)
 	req := bleve.NewSearchRequestOptions(q, limit, max(r.From, 0), false)
-	req.Fields = storedFields
+	if !idsOnly {
+		req.Fields = storedFields
+	}
 	byID := &search.SortField{Field: "_id", Type: search.SortFieldAsString}
 	switch sortBy {
 	case "score":

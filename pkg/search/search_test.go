@@ -170,10 +170,38 @@ func TestSortAndPages(t *testing.T) {
 			if got := searchtest.IDs(res.Hits); !slices.Equal(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
+			// IDs lists the same, in the same order, with the same total.
+			ids, total, err := ix.IDs(context.Background(), tc.r)
+			if err != nil || !slices.Equal(ids, tc.want) || total != res.Total {
+				t.Errorf("IDs: %q, total %d, %v; Search: %q, total %d", ids, total, err, tc.want, res.Total)
+			}
 		})
 	}
 	if _, err := ix.Search(context.Background(), search.Request{Sort: "title"}); err == nil {
 		t.Error("sort by title: no error")
+	}
+	if _, _, err := ix.IDs(context.Background(), search.Request{Sort: "title"}); err == nil {
+		t.Error("IDs sorted by title: no error")
+	}
+	var qe *search.QueryError
+	if _, _, err := ix.IDs(context.Background(), search.Request{Query: `title:"unclosed`}); !errors.As(err, &qe) {
+		t.Errorf("IDs of a query that does not parse: %v, want a *QueryError", err)
+	}
+}
+
+// TestIDsAll: IDs with no limit lists every match, past Search's default
+// page of 20 and whatever a query's facets or highlighting would ask.
+func TestIDsAll(t *testing.T) {
+	t.Parallel()
+	ix, _ := buildIndex(t, searchtest.Incidents(t))
+	all := searchtest.Search(t, ix, search.Request{Limit: 1000})
+	ids, total, err := ix.IDs(context.Background(), search.Request{Facets: true, Highlight: true})
+	if err != nil || total != all.Total || len(ids) != len(all.Hits) || !slices.Equal(ids, searchtest.IDs(all.Hits)) {
+		t.Errorf("IDs: %q (total %d, %v), want %q", ids, total, err, searchtest.IDs(all.Hits))
+	}
+	ids, _, err = ix.IDs(context.Background(), search.Request{Limit: 2, From: 1})
+	if err != nil || !slices.Equal(ids, searchtest.IDs(all.Hits)[1:3]) {
+		t.Errorf("IDs from 1, limit 2: %q, %v", ids, err)
 	}
 }
 

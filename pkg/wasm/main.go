@@ -7,6 +7,10 @@
 //
 //	inquestOpen(dir) → "" or an error message
 //	inquestSearch(query, opts) → JSON of search.Result, or {"error": …}
+//	inquestIDs(query, opts) → {"total": n, "ids": […]} of every match (or
+//	opts.limit of them from opts.from), in the order of inquestSearch's
+//	hits, or {"error": …}: search.Index.IDs, for the page's counts and
+//	filters
 //
 // The JSON is search.Result's, the shape `inquest search --json` and
 // serve's /api/search print (snake_case, took_ms).
@@ -44,17 +48,20 @@ func main() {
 	js.Global().Set("inquestSearch", js.FuncOf(func(this js.Value, args []js.Value) any {
 		return searchJSON(args)
 	}))
+	js.Global().Set("inquestIDs", js.FuncOf(func(this js.Value, args []js.Value) any {
+		return idsJSON(args)
+	}))
 	select {}
 }
 
-func searchJSON(args []js.Value) string {
-	fail := func(err error) string {
-		b, _ := json.Marshal(map[string]string{"error": err.Error()})
-		return string(b)
-	}
-	if ix == nil {
-		return fail(fmt.Errorf("no index: call inquestOpen first"))
-	}
+// fail is the JSON of an error.
+func fail(err error) string {
+	b, _ := json.Marshal(map[string]string{"error": err.Error()})
+	return string(b)
+}
+
+// request reads a search.Request from the arguments (query, opts).
+func request(args []js.Value) search.Request {
 	var r search.Request
 	if len(args) > 0 {
 		r.Query = args[0].String()
@@ -74,11 +81,36 @@ func searchJSON(args []js.Value) string {
 		r.Facets = o.Get("facets").Truthy()
 		r.Highlight = o.Get("highlight").Truthy()
 	}
-	res, err := ix.Search(context.Background(), r)
+	return r
+}
+
+func searchJSON(args []js.Value) string {
+	if ix == nil {
+		return fail(fmt.Errorf("no index: call inquestOpen first"))
+	}
+	res, err := ix.Search(context.Background(), request(args))
 	if err != nil {
 		return fail(err)
 	}
 	b, err := json.Marshal(res)
+	if err != nil {
+		return fail(err)
+	}
+	return string(b)
+}
+
+func idsJSON(args []js.Value) string {
+	if ix == nil {
+		return fail(fmt.Errorf("no index: call inquestOpen first"))
+	}
+	ids, total, err := ix.IDs(context.Background(), request(args))
+	if err != nil {
+		return fail(err)
+	}
+	b, err := json.Marshal(struct {
+		Total uint64   `json:"total"`
+		IDs   []string `json:"ids"`
+	}{total, ids})
 	if err != nil {
 		return fail(err)
 	}

@@ -7,9 +7,9 @@
 // and it answers {type: "ready", bytes, ms, searched, of} once the runtime
 // and the first shard of the index (the newest incidents) are loaded, or
 // {type: "error", error}. It then loads the other shards, three at a
-// time, and whenever some have arrived answers {type: "progress", bytes,
-// ms, searched, of}: searched is the number of incidents searched from
-// then on, of their total. Then
+// time, and whenever it has opened the index with more of them (see rest)
+// answers {type: "progress", bytes, ms, searched, of}: searched is the
+// number of incidents searched from then on, of their total. Then
 //
 //   {type: "search", seq, query, first, limit}
 //
@@ -22,7 +22,7 @@
 // The runtime and the shards are gzip files, decompressed here, so that
 // any static host serves them small; a shard is a bundle of index files
 // (see pkg/search/indexer/browser.go), and the files of shards 1..k make
-// one index of their incidents, which is opened again as each arrives.
+// one index of their incidents, which is opened again as they arrive.
 // Once every shard is in, the answers are those of `inquest search`. The
 // runtime answers in the JSON of `inquest search --json` (pkg/search
 // json.go).
@@ -102,18 +102,22 @@ function init(m) {
   });
 }
 
-// rest loads shards[1:], a few downloading at once, and opens the index
-// again with every shard that has arrived in order since the last open:
-// one open (and one new answer to the page's query) for several shards
-// when they come faster than they open.
+// rest loads shards[1:], three downloading at once, and opens the index
+// again with the shards that have arrived in order once every shard has,
+// or once the first of them has waited `patience` ms for the others: each
+// open is followed by the page's query run again, so shards that arrive
+// close together are opened together, while on a slow network the
+// results still grow as shards come in.
 function rest(shards, get, open, t0, bytes) {
-  var inFlight = 3, next = 1, done = 1, arrived = {};
+  var inFlight = 3, patience = 1000, next = 1, done = 1, got = 1, arrived = {}, waiting = null, timer = null;
   return new Promise(function (resolve, reject) {
     var start = function () {
-      while (next < shards.length && next - done < inFlight) {
+      while (next < shards.length && next - got < inFlight) {
         (function (i) {
           get(shards[i].url).then(function (buf) {
             arrived[i] = buf;
+            got++;
+            start();
             // Let a search the page asked for run before the open.
             setTimeout(apply, 0);
           }, reject);
@@ -121,14 +125,22 @@ function rest(shards, get, open, t0, bytes) {
       }
     };
     var apply = function () {
+      var upTo = done;
+      while (arrived[upTo]) upTo++;
+      if (upTo === done) return;
+      if (waiting === null) waiting = performance.now();
+      var wait = patience - (performance.now() - waiting);
+      if (upTo < shards.length && wait > 0) {
+        if (timer === null) timer = setTimeout(function () { timer = null; apply(); }, wait);
+        return;
+      }
       var bufs = [], n = 0;
-      while (arrived[done]) {
+      for (; done < upTo; done++) {
         bufs.push(arrived[done]);
         n += shards[done].incidents;
         delete arrived[done];
-        done++;
       }
-      if (!bufs.length) return;
+      waiting = null;
       try {
         open(bufs, n);
       } catch (err) {
@@ -137,7 +149,6 @@ function rest(shards, get, open, t0, bytes) {
       }
       postMessage({ type: "progress", bytes: bytes(), searched: searched, of: of, ms: performance.now() - t0 });
       if (done >= shards.length) resolve();
-      else start();
     };
     if (shards.length <= 1) resolve();
     else start();
@@ -172,13 +183,9 @@ function search(m) {
     // A shard that opened in the pause changes the hits: the page asks
     // again on its progress message.
     if (m.seq !== latest || searched !== counted) return;
-    var t1 = performance.now(), all = [], want = Math.min(res.total, m.limit);
-    // One search answers at most 1000 hits (pkg/search maxLimit).
-    while (all.length < want) {
-      var page = JSON.parse(inquestSearch(m.query, { limit: Math.min(1000, want - all.length), from: all.length }));
-      if (page.error || !page.hits.length) break;
-      page.hits.forEach(function (h) { all.push(h.id); });
-    }
+    // Every id at once, without the fields of each hit.
+    var t1 = performance.now(), page = JSON.parse(inquestIDs(m.query, { limit: Math.min(res.total, m.limit) }));
+    var all = page.error ? ids : page.ids;
     postMessage({ type: "result", seq: m.seq, total: res.total, ids: all, partial: false, searched: counted, of: of, ms: performance.now() - t1 });
   }, 200);
 }
