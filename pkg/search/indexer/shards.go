@@ -15,17 +15,27 @@ import (
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
-// DefaultShardSize is the number of incidents in a shard of the browser
-// index when BrowserOptions.ShardSize is 0. A shard of 1,000 generated
-// postmortems is about 4.4 MB gzipped, so the runtime (2.75 MB) and the
-// newest shard, all a reader downloads before the first results, stay
-// under 8 MB.
+// DefaultShardSize is the number of incidents in the first shard of the
+// browser index when BrowserOptions.ShardSize is 0. A shard of 1,000
+// generated postmortems is about 4.4 MB gzipped, so the runtime (2.75 MB)
+// and the newest shard, all a reader downloads before the first results,
+// stay under 8 MB.
 const DefaultShardSize = 1000
 
+// laterShards is how many times the first shard's size a later shard may
+// hold. The page opens the index again, and runs its query again, for
+// the shards that have arrived, and a query costs more over many segments
+// than over few (in node, the 20 warm queries of BenchmarkWasmSearchLarge
+// over the 10k corpus in ten segments took 1.2 times as long as in one):
+// so the rest of a 10,000-incident site is one shard, not nine.
+const laterShards = 10
+
 // splitShards orders incs newest first (incidents without a date last,
-// ties by id) and cuts them into shards of at most size incidents. The
-// shards are searched together as one index, so where the cuts fall
-// changes only what the first, partial results hold.
+// ties by id) and cuts them into a first shard of size incidents and
+// later shards of at most laterShards×size, as few as can hold the rest,
+// of sizes differing by one at most. The shards are searched together as
+// one index, so where the cuts fall changes only what the first, partial
+// results hold.
 func splitShards(incs []*postmortem.Incident, size int) [][]*postmortem.Incident {
 	if size <= 0 {
 		size = DefaultShardSize
@@ -40,9 +50,14 @@ func splitShards(incs []*postmortem.Incident, size int) [][]*postmortem.Incident
 		}
 		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.ID, b.ID))
 	})
-	var out [][]*postmortem.Incident
-	for start := 0; start < len(sorted); start += size {
-		out = append(out, sorted[start:min(start+size, len(sorted))])
+	if len(sorted) == 0 {
+		return nil
+	}
+	out := [][]*postmortem.Incident{sorted[:min(size, len(sorted))]}
+	rest := sorted[len(out[0]):]
+	n := (len(rest) + laterShards*size - 1) / (laterShards * size)
+	for i := range n {
+		out = append(out, rest[i*len(rest)/n:(i+1)*len(rest)/n])
 	}
 	return out
 }

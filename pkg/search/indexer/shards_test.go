@@ -37,7 +37,7 @@ func TestSplitShards(t *testing.T) {
 		{"one shard", []*postmortem.Incident{a, b}, 3, "INC-B INC-A"},
 		{"newest first, ties by id", []*postmortem.Incident{a, c, b}, 2, "INC-B INC-C | INC-A"},
 		{"undated last, by id", []*postmortem.Incident{none1, a, none2, b}, 2, "INC-B INC-A | INC-W INC-X"},
-		{"exact fit", []*postmortem.Incident{a, b, c, none1}, 2, "INC-B INC-C | INC-A INC-X"},
+		{"the rest in one", []*postmortem.Incident{a, b, c, none1}, 1, "INC-B | INC-C INC-A INC-X"},
 		{"size one", []*postmortem.Incident{a, b}, 1, "INC-B | INC-A"},
 		{"zero is the default", []*postmortem.Incident{a, b, c}, 0, "INC-B INC-C INC-A"},
 	} {
@@ -55,6 +55,19 @@ func TestSplitShards(t *testing.T) {
 				t.Errorf("shards %q, want %q", got, tc.want)
 			}
 		})
+	}
+	// Past laterShards times the first shard's size, the rest is cut
+	// into as few shards as hold it, of even sizes.
+	var many []*postmortem.Incident
+	for i := range 1 + 2*laterShards + 1 {
+		many = append(many, inc(fmt.Sprintf("INC-%03d", i), "2024-01-01"))
+	}
+	var sizes []int
+	for _, sh := range splitShards(many, 1) {
+		sizes = append(sizes, len(sh))
+	}
+	if want := []int{1, 7, 7, 7}; !slices.Equal(sizes, want) {
+		t.Errorf("%d incidents in shards of %v, want %v", len(many), sizes, want)
 	}
 }
 
@@ -112,7 +125,8 @@ func TestShardsRankAsOneIndex(t *testing.T) {
 	t.Parallel()
 	incs := skewedIncidents(t)
 	native, _ := buildIndex(t, incs)
-	site, m := writeBrowser(t, incs, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 8)
+	// The newest two, then the other 22 in two shards of eleven.
+	site, m := writeBrowser(t, incs, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 2)
 	if len(m.Shards) != 3 {
 		t.Fatalf("%d shards, want 3", len(m.Shards))
 	}
@@ -140,7 +154,7 @@ func TestShardsRankAsOneIndex(t *testing.T) {
 			// its own counts.
 			first := searchtest.Search(t, partial, r)
 			for _, h := range first.Hits {
-				if h.ID > "INC-007" {
+				if h.ID > "INC-001" {
 					t.Errorf("the first shard found %s, not one of its incidents", h.ID)
 				}
 				for _, w := range want.Hits {
