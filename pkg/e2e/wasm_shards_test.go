@@ -1,20 +1,25 @@
 package e2e
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inquest-dev/inquest/pkg/internal/repotest"
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
-// shardedRepo is a repository whose browser index ships in shards of two
-// incidents: the newest two, 2025's, first. Four of the six postmortems
-// mention the replica database, in several shapes teams write.
+// shardedRepo is a repository whose browser index ships in two shards:
+// the newest two incidents, 2025's, first, then the other four. Four of
+// the six postmortems mention the replica database, in several shapes
+// teams write.
 const shardedRepo = `
 -- inquest.yaml --
 title: Sharded search
@@ -124,7 +129,7 @@ func TestWasmSearchShards(t *testing.T) {
 	waitFor(ctx, t, "results from the first shard", strings.Replace(results, "%s", `"2"`, 1))
 	status := evalJS[string](ctx, t, `(s => s.hidden ? "(hidden)" : s.textContent)(document.getElementById("search-status"))`)
 	if status != "Searching 2 of 6 incidents…" {
-		t.Errorf("status while one shard of three is in: %q", status)
+		t.Errorf("status while one shard of two is in: %q", status)
 	}
 	if live := evalJS[string](ctx, t, `document.getElementById("search-status").closest("[aria-live]")?.getAttribute("aria-live") ?? ""`); live != "polite" {
 		t.Errorf("the status is in no polite live region (aria-live %q)", live)
@@ -151,4 +156,117 @@ func TestWasmSearchShards(t *testing.T) {
 		t.Errorf("status still shown once complete: %q", evalJS[string](ctx, t, `document.getElementById("search-status").textContent`))
 	}
 	cons.checkClean(t, "search page loading shards")
+}
+
+// TestWasmSearchShardsArriveTogether: shards that arrive together are
+// opened together, so the page's query runs once more, not once per
+// shard. The site has 13 incidents in shards of 1, 6 and 6; the last two
+// are held back and then let go at once, and the page must go from the
+// first shard's results straight to every incident's, as `inquest
+// search` lists them.
+func TestWasmSearchShardsArriveTogether(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("-- inquest.yaml --\ntitle: Shards together\nsearch:\n  browser_shard_size: 1\n")
+	services := []string{"billing", "checkout", "search", "login"}
+	for i := range 13 {
+		fmt.Fprintf(&b, "-- postmortems/2024/outage-%02d.md --\n# %s database slow, day %d\n\n**Date:** 2024-%02d-%02d\n\n## Summary\n\nThe %s database answered slowly for %d minutes after a deploy.\n",
+			i, services[i%4], i+1, 1+i%12, 1+i, services[i%4], 5*(i+1))
+	}
+	dir := repotest.Write(t, b.String())
+	ctx := newTab(t)
+	// release[k] lets the bundle of the manifest's shard k go.
+	release := map[string]chan struct{}{}
+	var mu sync.Mutex
+	bundles := 0
+	holdRest := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".bundle.gz") {
+				mu.Lock()
+				bundles++
+				hold := release[path.Base(r.URL.Path)]
+				mu.Unlock()
+				if hold != nil {
+					select {
+					case <-hold:
+					case <-r.Context().Done():
+						return
+					}
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, holdRest)
+	resp, err := ts.client.Get(ts.root + "search/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Shards []struct{ Path string } }
+	err = json.NewDecoder(resp.Body).Decode(&m)
+	resp.Body.Close()
+	if err != nil || len(m.Shards) != 3 {
+		t.Fatalf("search/manifest.json: %v, %d shards, want 3", err, len(m.Shards))
+	}
+	second, third := make(chan struct{}), make(chan struct{})
+	mu.Lock()
+	release[path.Base(m.Shards[1].Path)], release[path.Base(m.Shards[2].Path)] = second, third
+	mu.Unlock()
+	let := func(c chan struct{}) {
+		select {
+		case <-c:
+		default:
+			close(c)
+		}
+	}
+	defer let(second)
+	defer let(third)
+	cons := watchConsole(ctx, t)
+	open(ctx, t, ts.root+"search/")
+	waitFor(ctx, t, "the catalog", `/^13 of 13 incidents$/.test(document.getElementById("search-count").textContent)`)
+	// Every number of incidents the results came from, as the page shows them.
+	evalJS[bool](ctx, t, `(() => {
+	  const app = document.getElementById("search-app");
+	  window.__searched = [];
+	  new MutationObserver(() => {
+	    const s = app.dataset.searched;
+	    if (app.dataset.results === "full-text" && s && window.__searched.at(-1) !== s) window.__searched.push(s);
+	  }).observe(app, {attributes: true});
+	  return true;
+	})()`)
+	const q = "database"
+	want := cliSearch(ctx, t, dir, q)
+	if len(want) != 13 {
+		t.Fatalf("inquest search %s: %v, want all 13", q, want)
+	}
+	typeQuery(ctx, t, q)
+	results := `(a => a.dataset.results === "full-text" && a.dataset.query === ` + strconv.Quote(q) + ` && a.dataset.searched === %s)(document.getElementById("search-app"))`
+	waitFor(ctx, t, "results from the first shard", strings.Replace(results, "%s", `"1"`, 1))
+	// Both held shards asked for: the worker has three downloads at once.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := bundles
+		mu.Unlock()
+		if n == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bundles asked for, want 3", n)
+		}
+	}
+	let(second)
+	time.Sleep(100 * time.Millisecond)
+	let(third)
+	waitFor(ctx, t, "results from every shard", strings.Replace(results, "%s", `"13"`, 1)+` && document.getElementById("search-app").dataset.partial === "false"`)
+	if seen := evalJS[[]string](ctx, t, `window.__searched`); !slices.Equal(seen, []string{"1", "13"}) {
+		t.Errorf("results from %v incidents in turn, want the first shard's 1 and then all 13 (the two shards that arrived 100 ms apart opened together)", seen)
+	}
+	var got []string
+	for _, h := range evalJS[[]searchResult](ctx, t, searchResultsJS) {
+		got = append(got, h.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("every shard in: %v\ninquest search:   %v", got, want)
+	}
+	cons.checkClean(t, "search page loading shards that arrive together")
 }
