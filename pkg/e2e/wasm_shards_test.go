@@ -158,11 +158,12 @@ func TestWasmSearchShards(t *testing.T) {
 	cons.checkClean(t, "search page loading shards")
 }
 
-// TestWasmSearchShardsArriveTogether: shards that arrive together are
-// opened together, so the page's query runs once more, not once per
+// TestWasmSearchShardsArriveTogether: shards that arrive close together
+// are opened together, so the page's query runs once more, not once per
 // shard. The site has 13 incidents in shards of 1, 6 and 6; the last two
-// are held back and then let go at once, and the page must go from the
-// first shard's results straight to every incident's, as `inquest
+// are held back, then the second is let go and the third 100 ms later
+// (the worker waits up to a second for more), and the page must go from
+// the first shard's results straight to every incident's, as `inquest
 // search` lists them.
 func TestWasmSearchShardsArriveTogether(t *testing.T) {
 	t.Parallel()
