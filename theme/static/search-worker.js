@@ -70,7 +70,9 @@ function init(m) {
   var shards = m.shards || [];
   if (!shards.length) return Promise.reject(new Error("the manifest names no index shards"));
   shards.forEach(function (s) { of += s.incidents; });
-  var mem;
+  // wasm_exec.js installs its own stub fs unless one is there already.
+  var mem = installMemFS({});
+  importScripts(m.wasmExec);
   // open adds the files of shards to memfs and opens the index again: the
   // root.bolt of the last one lists every segment so far. The runtime
   // keeps what it read (the segments too, see pkg/wasm/memseg), so the
@@ -82,23 +84,29 @@ function init(m) {
     if (err) throw new Error(err);
     searched += n;
   };
-  // The runtime and the newest shard first, with nothing else in the way.
-  return Promise.all([get(m.wasm), get(shards[0].url)]).then(function (got) {
-    var tFetch = performance.now() - t0;
-    mem = installMemFS({});
-    // wasm_exec.js installs its own stub fs unless one is there already.
-    importScripts(m.wasmExec);
+  // The runtime and the newest shard first, with nothing else in the way;
+  // the runtime (the smaller) starts as soon as it is in, while the shard
+  // is still arriving. ms are the stages' ends, from the worker's start.
+  var ms = {};
+  var runtime = get(m.wasm).then(function (buf) {
+    ms.runtime = performance.now() - t0;
     var go = new Go();
-    return WebAssembly.instantiate(got[0], go.importObject).then(function (res) {
-      got[0] = null;
-      var tInst = performance.now() - t0;
+    return WebAssembly.instantiate(buf, go.importObject).then(function (res) {
+      ms.instantiate = performance.now() - t0;
       go.run(res.instance);
-      open([got[1]], shards[0].incidents);
-      got[1] = null;
-      ready = true;
-      postMessage({ type: "ready", bytes: bytes, searched: searched, of: of, ms: { fetch: tFetch, instantiate: tInst, open: performance.now() - t0 } });
-      return rest(shards, get, open, t0, function () { return bytes; });
     });
+  });
+  var first = get(shards[0].url).then(function (buf) {
+    ms.shard = performance.now() - t0;
+    return buf;
+  });
+  return Promise.all([runtime, first]).then(function (got) {
+    open([got[1]], shards[0].incidents);
+    got[1] = null;
+    ms.open = performance.now() - t0;
+    ready = true;
+    postMessage({ type: "ready", bytes: bytes, searched: searched, of: of, ms: ms });
+    return rest(shards, get, open, t0, function () { return bytes; });
   });
 }
 
