@@ -171,9 +171,10 @@ type Search struct {
 	// BrowserMaxIncidents is the largest number of published incidents for
 	// which auto chooses wasm; 0 means DefaultBrowserMaxIncidents.
 	BrowserMaxIncidents int `yaml:"browser_max_incidents"`
-	// BrowserShardSize is the number of incidents per shard of the
-	// WebAssembly search's index: the page searches the newest shard as
-	// soon as it has arrived and the others as they do. 0 means 1,000
+	// BrowserShardSize is the number of incidents in the first shard of
+	// the WebAssembly search's index: the page searches the newest shard
+	// as soon as it has arrived and the others, of up to ten times as
+	// many incidents each, as they do. 0 means 1,000
 	// (indexer.DefaultShardSize).
 	BrowserShardSize int `yaml:"browser_shard_size"`
 }

@@ -54,7 +54,7 @@ echo "wasm: $(wc -c <"$work/inquest.wasm") bytes, gzip -9 $(gzip -9 -c "$work/in
 queries='database timeout|tags:database severity:sev1|timeline:"rolled back" -status:draft|checkout~1 services:checkout-api'
 site=$work/site
 mkdir -p "$site/assets"
-(cd "$here/internal/mkindex" && IFS='|' && set -f && go run . -corpus "$corpus" -index "$work/index" -shard-size "${SHARD_SIZE:-300}" \
+(cd "$here/internal/mkindex" && IFS='|' && set -f && go run . -corpus "$corpus" -index "$work/index" -shard-size "${SHARD_SIZE:-50}" \
 	-site "$site" -wasm "$work/inquest.wasm" -wasm-exec "$(go env GOROOT)/lib/wasm/wasm_exec.js" $queries >"$site/want.json")
 # The scripts the site ships, where the manifest names them.
 theme=$here/../../theme/static

@@ -77,8 +77,9 @@ type BrowserOptions struct {
 	// Ref is the build's reference time, the only time written into the
 	// index.
 	Ref time.Time
-	// ShardSize is the number of incidents per shard; 0 means
-	// DefaultShardSize.
+	// ShardSize is the number of incidents in the first shard, the one
+	// the first results come from; later shards hold up to ten times as
+	// many (see splitShards). 0 means DefaultShardSize.
 	ShardSize int
 }
 

@@ -46,7 +46,7 @@ func main() {
 	site := flag.String("site", "", "also write the site's search files into this folder")
 	wasm := flag.String("wasm", "", "with -site: the runtime (inquest.wasm)")
 	wasmExec := flag.String("wasm-exec", "", "with -site: wasm_exec.js")
-	shardSize := flag.Int("shard-size", 0, "with -site: incidents per shard of the browser index (0: the default)")
+	shardSize := flag.Int("shard-size", 0, "with -site: incidents in the first shard of the browser index, the rest in shards of up to ten times that (0: the default)")
 	flag.Parse()
 	ctx := context.Background()
 	if *site != "" && *corpus == "" {
@@ -108,8 +108,8 @@ func main() {
 }
 
 // writeSite writes the search files of a site of incs into dir, as
-// `inquest build` does, with the runtime in the file wasm, in shards of
-// shardSize incidents.
+// `inquest build` does, with the runtime in the file wasm, with a first
+// shard of shardSize incidents.
 func writeSite(ctx context.Context, dir string, incs []*postmortem.Incident, wasm, wasmExec string, shardSize int) error {
 	raw, err := os.ReadFile(wasm)
 	if err != nil {
