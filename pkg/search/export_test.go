@@ -9,3 +9,6 @@ var (
 
 // HeavySlots returns the turns of ix's expensive searches.
 func HeavySlots(ix *Index) chan struct{} { return ix.heavy }
+
+// TiesByBleve makes ix have Bleve sort every search by score and id.
+func TiesByBleve(ix *Index) { ix.tiesByBleve = true }

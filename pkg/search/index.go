@@ -25,6 +25,9 @@ type Index struct {
 	// fuzzy clauses, at most one per core at once: the others wait for
 	// their turn or for their context to end.
 	heavy chan struct{}
+	// tiesByBleve has Bleve sort every search by score and id, as it did
+	// before searchBleve (for the tests that compare the two).
+	tiesByBleve bool
 }
 
 // Open opens the index package indexer wrote to dir. It fails when the
@@ -242,7 +245,7 @@ func (ix *Index) run(ctx context.Context, q query.Query, r Request, sortBy strin
 		// every field with a match, and only stored fields yield fragments.
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	}
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, err := ix.searchBleve(ctx, req, sortBy == "score" && (r.From <= 0 || idsOnly))
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -266,6 +269,38 @@ func (ix *Index) run(ctx context.Context, q query.Query, r Request, sortBy strin
 		}
 	}
 	return out, nil
+}
+
+// searchBleve runs req. With byScore (req sorted by score, then id, from
+// its first hit) it asks Bleve first for the hits by score alone, one
+// more than req wants, and breaks the ties by id itself: Bleve then reads
+// no sort value of each match, a fifth of a query's time at 10,000
+// incidents. That answers req exactly when the hit after the last one
+// wanted scores lower, or there is none; when it ties, req runs as it is.
+func (ix *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest, byScore bool) (*bleve.SearchResult, error) {
+	if !byScore || ix.tiesByBleve {
+		return ix.idx.SearchInContext(ctx, req)
+	}
+	want := req.From + req.Size
+	fast := *req
+	fast.From, fast.Size = 0, want+1
+	fast.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	res, err := ix.idx.SearchInContext(ctx, &fast)
+	if err != nil {
+		return nil, err
+	}
+	hits := res.Hits
+	if len(hits) > want {
+		if hits[want-1].Score == hits[want].Score {
+			return ix.idx.SearchInContext(ctx, req)
+		}
+		hits = hits[:want]
+	}
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID))
+	})
+	res.Hits = hits[min(req.From, len(hits)):]
+	return res, nil
 }
 
 func hitOf(h *search.DocumentMatch) Hit {

@@ -345,3 +345,35 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("other mapping version: %v", err)
 	}
 }
+
+// TestTiesByID: a search by score lists what Bleve sorting by score and
+// then id lists, page by page, whether or not the hit after a page ties
+// with its last (field-only queries score every match alike).
+func TestTiesByID(t *testing.T) {
+	t.Parallel()
+	ix, dir := buildIndex(t, searchtest.Incidents(t))
+	slow := searchtest.Open(t, dir)
+	search.TiesByBleve(slow)
+	for _, q := range []string{"database", "failover broker", "tags:database", "-tags:none", "severity:sev1 severity:sev2", `"connection pool"`, "timeout~1", ""} {
+		for from := range 4 {
+			for limit := 1; limit <= 7; limit++ {
+				r := search.Request{Query: q, Sort: "score", From: from, Limit: limit, Highlight: true}
+				got := searchtest.Search(t, ix, r)
+				want := searchtest.Search(t, slow, r)
+				if got.Total != want.Total || !slices.Equal(searchtest.IDs(got.Hits), searchtest.IDs(want.Hits)) {
+					t.Errorf("%q from %d limit %d: %q (total %d), Bleve sorting: %q (total %d)", q, from, limit,
+						searchtest.IDs(got.Hits), got.Total, searchtest.IDs(want.Hits), want.Total)
+				}
+				for i, h := range got.Hits {
+					if h.Score != want.Hits[i].Score || h.Title != want.Hits[i].Title || !slices.Equal(h.Fragments["summary"], want.Hits[i].Fragments["summary"]) {
+						t.Errorf("%q from %d limit %d: hit %s differs: %+v, Bleve sorting: %+v", q, from, limit, h.ID, h, want.Hits[i])
+					}
+				}
+				ids, total, err := ix.IDs(context.Background(), r)
+				if err != nil || total != want.Total || !slices.Equal(ids, searchtest.IDs(want.Hits)) {
+					t.Errorf("IDs %q from %d limit %d: %q, %v; Bleve sorting: %q", q, from, limit, ids, err, searchtest.IDs(want.Hits))
+				}
+			}
+		}
+	}
+}

@@ -169,3 +169,27 @@ func TestShardsRankAsOneIndex(t *testing.T) {
 		t.Error("the first shard alone scores every hit as all shards do: the corpus does not test what it should")
 	}
 }
+
+// TestShardPagesAsNative: a browser index whose shards number the
+// incidents in another order than their ids (the newest first) lists
+// every page of a search as the native index does, hits that score alike
+// in id order: the search breaks ties itself, not the order of the
+// documents in the segments.
+func TestShardPagesAsNative(t *testing.T) {
+	t.Parallel()
+	incs := searchtest.Incidents(t)
+	native, _ := buildIndex(t, incs)
+	site, m := writeBrowser(t, incs, time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), 1)
+	complete := searchtest.Open(t, unpackShards(t, site, m, len(m.Shards)))
+	for _, q := range []string{"-tags:none", "tags:database", "database", "severity:sev1 severity:sev2", ""} {
+		for from := range 4 {
+			for limit := 1; limit <= 6; limit++ {
+				r := search.Request{Query: q, Limit: limit, From: from, Sort: "score"}
+				got, want := searchtest.Search(t, complete, r), searchtest.Search(t, native, r)
+				if !slices.Equal(searchtest.IDs(got.Hits), searchtest.IDs(want.Hits)) {
+					t.Errorf("%q from %d limit %d: shards %v, native %v", q, from, limit, searchtest.IDs(got.Hits), searchtest.IDs(want.Hits))
+				}
+			}
+		}
+	}
+}
