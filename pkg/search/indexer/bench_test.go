@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
+
 	"github.com/inquest-dev/inquest/pkg/config"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
@@ -21,10 +23,7 @@ import (
 // ../shared/bench/gencorpus.py), or skips.
 func benchCorpus(b testing.TB) []*postmortem.Incident {
 	b.Helper()
-	dir := os.Getenv("INQUEST_BENCH_CORPUS")
-	if dir == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
+	dir := bench.Corpus(b)
 	cfg, err := config.Load(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -59,7 +58,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%d", method, size), func(b *testing.B) {
 				opts := BuildOptions{BatchSize: size, builder: method == "builder"}
 				var size int64
-				cpu := cpuTime()
+				cpu := bench.CPUTime()
 				for b.Loop() {
 					dir := filepath.Join(b.TempDir(), "search")
 					if err := Build(context.Background(), dir, incs, opts); err != nil {
@@ -67,7 +66,7 @@ func BenchmarkBuild(b *testing.B) {
 					}
 					size = dirSize(dir)
 				}
-				b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+				b.ReportMetric((bench.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(size)/(1<<20), "MiB")
 				b.ReportMetric(float64(len(incs)), "docs")
 			})
@@ -139,7 +138,7 @@ func BenchmarkSearch(b *testing.B) {
 				ctx := context.Background()
 				var took []time.Duration
 				var total uint64
-				cpu := cpuTime()
+				cpu := bench.CPUTime()
 				for b.Loop() {
 					start := time.Now()
 					res, err := ix.Search(ctx, q.req)
@@ -149,7 +148,7 @@ func BenchmarkSearch(b *testing.B) {
 					took = append(took, time.Since(start))
 					total = res.Total
 				}
-				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64((bench.CPUTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 				slices.Sort(took)
 				b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 				b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
@@ -191,7 +190,7 @@ func BenchmarkDocuments(b *testing.B) {
 func BenchmarkWriteBrowser(b *testing.B) {
 	incs := benchCorpus(b)
 	var m Manifest
-	cpu := cpuTime()
+	cpu := bench.CPUTime()
 	for b.Loop() {
 		var err error
 		m, err = WriteBrowser(context.Background(), b.TempDir(), incs, testRuntime, BrowserOptions{Ref: time.Unix(0, 0)})
@@ -199,7 +198,7 @@ func BenchmarkWriteBrowser(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((bench.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(len(m.Shards)), "shards")
 	b.ReportMetric(float64(m.Bytes-int64(len(testRuntime.WasmGzip)))/1e6, "index-gzip-MB")
 	b.ReportMetric(float64(m.Shards[0].Bytes)/1e6, "first-shard-gzip-MB")
