@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/internal/bench"
+
 	"github.com/inquest-dev/inquest/pkg/site"
 )
 
@@ -23,11 +25,7 @@ import (
 // skipped when it is not set.
 func benchCorpus(b *testing.B) string {
 	b.Helper()
-	src := os.Getenv("INQUEST_BENCH_CORPUS")
-	if src == "" {
-		b.Skip("INQUEST_BENCH_CORPUS is not set")
-	}
-	return linkTree(b, src)
+	return linkTree(b, bench.Corpus(b))
 }
 
 // corpusEdits are the edits BenchmarkUpdate times, one kind each.
