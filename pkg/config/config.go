@@ -190,14 +190,15 @@ const (
 var browserModes = []string{BrowserAuto, BrowserWasm, BrowserCatalog, BrowserServer}
 
 // DefaultBrowserMaxIncidents is where auto stops shipping the WebAssembly
-// search. A reader downloads the runtime (3.1 MB) and the index, about
-// 3.9 MB more per 1,000 incidents, once, then reads it from the cache; the
-// worker holds the whole index in memory. Measured in headless Chromium
-// on the generated corpora (pkg/e2e BenchmarkWasmSearchLarge, local server): at
-// 1,000 incidents 7.6 MB and the first full-text results 0.5-1 s after the
-// first keystroke; at 10,000, 42.5 MB and 2 s before any network time. At
-// 2,000 a reader fetches about 11 MB, a few seconds on a slow connection,
-// and past that the download outgrows the pages it searches.
+// search. Its index ships in shards, newest incidents first
+// (BrowserShardSize): a reader downloads the runtime (2.75 MB gzipped) and
+// the first shard (about 4.4 MB per 1,000 incidents) before the first
+// results, then the rest, once, and the worker holds the whole index in
+// memory. Measured in headless Chromium on the generated corpora (pkg/e2e
+// BenchmarkWasmSearchLarge, local server; figures in the README), above a
+// few thousand incidents the complete results take over 5 s and a warm
+// query over 20 ms, which a static site's search should not; auto uses the
+// catalog filter there.
 const DefaultBrowserMaxIncidents = 2000
 
 // BrowserMode is the search page's mode for a site publishing n incidents:
