@@ -86,8 +86,10 @@ function init(m) {
   };
   // The runtime and the newest shard first, with nothing else in the way;
   // the runtime (the smaller) starts as soon as it is in, while the shard
-  // is still arriving. ms are the stages' ends, from the worker's start.
-  var ms = {};
+  // is still arriving. ms are the stages' ends, from the worker's start;
+  // started is that start on the clock pages share (performance.timeOrigin
+  // plus now), so a page can tell how long the worker took to start.
+  var ms = { started: performance.timeOrigin + t0 };
   var runtime = get(m.wasm).then(function (buf) {
     ms.runtime = performance.now() - t0;
     var go = new Go();
