@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,25 +83,34 @@ var a11yPages = []struct{ name, path string }{
 
 // TestAccessibility runs axe-core in every page type of the example site,
 // in light and dark mode, on a laptop's and a phone's width: no violation.
-// Each width and scheme is a parallel subtest with a tab of its own, on the
-// one site built.
+// Each width is a parallel subtest with a tab of its own, on the one site
+// built. Each page is loaded once per width and checked in light mode,
+// then in dark mode: the theme's dark mode is its stylesheet's
+// prefers-color-scheme rules alone, which apply to a loaded page when the
+// scheme changes (setDarkLoaded checks that they did), and a page load
+// costs the browser about as much as an axe-core run.
 func TestAccessibility(t *testing.T) {
 	t.Parallel()
 	axe := axeSource(t)
 	opts := site.BuildOptions{Dir: acmeDir, Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
 	for _, width := range []int64{desktopWidth, phoneWidth} {
-		for _, dark := range []bool{false, true} {
-			scheme := map[bool]string{false: "light", true: "dark"}[dark]
-			t.Run(fmt.Sprintf("%d px %s", width, scheme), func(t *testing.T) {
-				t.Parallel()
-				ctx := newTabFor(t, 2*testTimeout)
-				ts := serveSite(ctx, t, opts)
-				loadAxe(ctx, t, axe)
-				setViewport(ctx, t, width)
-				setScheme(ctx, t, dark)
-				for _, p := range a11yPages {
+		t.Run(fmt.Sprintf("%d px", width), func(t *testing.T) {
+			t.Parallel()
+			ctx := newTabFor(t, 2*testTimeout)
+			ts := serveSite(ctx, t, opts)
+			loadAxe(ctx, t, axe)
+			setViewport(ctx, t, width)
+			for _, p := range a11yPages {
+				setScheme(ctx, t, false)
+				open(ctx, t, ts.root+p.path)
+				waitFor(ctx, t, "the page to load", pageSettledJS)
+				for _, dark := range []bool{false, true} {
+					scheme := map[bool]string{false: "light", true: "dark"}[dark]
 					where := fmt.Sprintf("%s (%s, %d px, %s)", p.name, "/"+p.path, width, scheme)
-					for _, v := range runAxe(ctx, t, ts.root+p.path) {
+					if dark {
+						setDarkLoaded(ctx, t, where)
+					}
+					for _, v := range axeViolations(ctx, t, where) {
 						var nodes []string
 						for _, n := range v.Nodes {
 							nodes = append(nodes, fmt.Sprintf("\n\t\t%v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", "; ")))
@@ -108,8 +118,8 @@ func TestAccessibility(t *testing.T) {
 						t.Errorf("%s: %s (%s): %s%s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, ""))
 					}
 				}
-			})
-		}
+			}
+		})
 	}
 	// The control: axe-core loaded as the subtests load it finds a
 	// violation planted in a page, or they could pass without looking.
@@ -147,13 +157,37 @@ func loadAxe(ctx context.Context, t *testing.T, axe string) {
 	}
 }
 
+// setDarkLoaded switches the loaded page to the dark scheme and waits
+// until the page has it: the media query matches, the root's background is
+// no longer the light one, and no CSS transition is still between the two.
+func setDarkLoaded(ctx context.Context, t *testing.T, where string) {
+	t.Helper()
+	light := evalJS[string](ctx, t, `getComputedStyle(document.documentElement).getPropertyValue("--bg")`)
+	setScheme(ctx, t, true)
+	js := `(async () => {
+		await Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition).map(a => a.finished));
+		return matchMedia("(prefers-color-scheme: dark)").matches && getComputedStyle(document.documentElement).getPropertyValue("--bg") !== ` + strconv.Quote(light) + `;
+	})()`
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: switching to the dark scheme: %v", where, err)
+	}
+	if !ok {
+		t.Fatalf("%s: the page did not take the dark scheme (its --bg stayed %s)", where, light)
+	}
+}
+
+// pageSettledJS is true once the page has loaded and its scripts have
+// settled: a search page has drawn its results.
+const pageSettledJS = `document.readyState === "complete" && (!document.getElementById("search-count") || document.getElementById("search-count").textContent !== "")`
+
 // runAxe opens addr in a tab that loadAxe prepared, waits for its scripts
 // to settle (a search page draws its results), and returns what axe-core
 // finds.
 func runAxe(ctx context.Context, t *testing.T, addr string) []axeViolation {
 	t.Helper()
 	open(ctx, t, addr)
-	waitFor(ctx, t, "the page to load", `document.readyState === "complete" && (!document.getElementById("search-count") || document.getElementById("search-count").textContent !== "")`)
+	waitFor(ctx, t, "the page to load", pageSettledJS)
 	return axeViolations(ctx, t, addr)
 }
 
