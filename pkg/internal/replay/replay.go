@@ -35,6 +35,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -73,6 +74,9 @@ type Repo struct {
 	opts    Options
 	now     time.Time
 	commits int
+	// pristine is true until anything but Init touched the repository:
+	// only then can Apply write the whole history in one import.
+	pristine bool
 }
 
 // Init makes an empty repository (branch main) in dir, which must exist.
@@ -89,6 +93,7 @@ func Init(ctx context.Context, dir string, opts Options) (*Repo, error) {
 	if _, err := r.Git(ctx, "init", "-q", "--template=", "-b", "main"); err != nil {
 		return nil, err
 	}
+	r.pristine = true
 	return r, nil
 }
 
@@ -97,34 +102,85 @@ func (r *Repo) Commits() int { return r.commits }
 
 // Apply writes the archive's files and runs its Git steps in order. name
 // names the archive in errors.
+//
+// An archive applied to a new repository is written with one git
+// fast-import and one git read-tree when its steps are ones whose outcome
+// is certain (see importer); otherwise, and on a repository already
+// touched, each step runs its git command. Both make the same commits,
+// hashes included.
 func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error {
 	total := Steps(ar)
-	done := 0
-	for i, f := range ar.Files {
-		if err := ctx.Err(); err != nil {
-			return err
+	now, commits := r.now, r.commits
+	switch err := r.fastApply(ctx, ar); {
+	case err == nil:
+		r.pristine = false
+		if r.opts.Step != nil {
+			for done := 1; done <= total; done++ {
+				r.opts.Step(done, total)
+			}
 		}
-		sec := strings.TrimSpace(f.Name)
-		cmd, ok := strings.CutPrefix(sec, "$ ")
+		return nil
+	case errors.Is(err, errSlowPath):
+		r.now, r.commits = now, commits
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return r.applySteps(ctx, name, ar, total)
+}
+
+// applySteps is Apply one git command per step.
+func (r *Repo) applySteps(ctx context.Context, name string, ar *txtar.Archive, total int) error {
+	r.pristine = false
+	done := 0
+	err := eachSection(ctx, ar, func(i int, sec string, step []string, data []byte) error {
 		var err error
-		if ok {
-			err = r.step(ctx, strings.Fields(cmd), string(f.Data))
+		if step != nil {
+			err = r.step(ctx, step, string(data))
 		} else {
-			err = r.WriteFile(sec, f.Data)
+			err = r.WriteFile(sec, data)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: section %d (%q): %w", name, i+1, sec, err)
 		}
-		if ok {
+		if step != nil {
 			done++
 			if r.opts.Step != nil {
 				r.opts.Step(done, total)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if total == 0 {
 		if err := r.commit(ctx, "Add postmortems\n"); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// eachSection calls do with each section of ar in order: its index, its
+// trimmed name, and for a Git step its fields (nil for a file). It stops at
+// the first error, or when ctx ends.
+func eachSection(ctx context.Context, ar *txtar.Archive, do func(i int, sec string, step []string, data []byte) error) error {
+	for i, f := range ar.Files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sec := strings.TrimSpace(f.Name)
+		var step []string
+		if cmd, ok := strings.CutPrefix(sec, "$ "); ok {
+			step = strings.Fields(cmd)
+			if step == nil {
+				step = []string{}
+			}
+		}
+		if err := do(i, sec, step, f.Data); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -228,6 +284,7 @@ func (r *Repo) final(p string) error {
 // WriteFile writes a file of the work tree (a slash path), making its
 // folders; it is committed by the next Commit.
 func (r *Repo) WriteFile(name string, data []byte) error {
+	r.pristine = false
 	if err := r.mkdirFor(name); err != nil {
 		return err
 	}
@@ -357,6 +414,12 @@ func (r *Repo) Git(ctx context.Context, args ...string) (string, error) {
 }
 
 func (r *Repo) gitEnv(ctx context.Context, env []string, args ...string) (string, error) {
+	return r.gitIn(ctx, nil, env, args...)
+}
+
+// gitIn is gitEnv with stdin, when not nil, as git's standard input.
+func (r *Repo) gitIn(ctx context.Context, stdin io.Reader, env []string, args ...string) (string, error) {
+	r.pristine = false
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.autocrlf=false", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", "-c", "core.symlinks=true"}, args...)...)
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(),
@@ -366,7 +429,7 @@ func (r *Repo) gitEnv(ctx context.Context, env []string, args ...string) (string
 		"TZ=UTC", "LC_ALL=C")
 	cmd.Env = append(cmd.Env, env...)
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errb
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
