@@ -127,6 +127,19 @@ type sharedBrowser struct {
 	profile string
 }
 
+// sharedBrowserFlags are the shared browser's flags beyond chromeOptions:
+// each page composites on its main thread instead of a thread of its own,
+// which draws the same pages for less CPU (the package's tests but the
+// WebAssembly ones, perf stat's task-clock with the browser's processes,
+// in turns: 118.7 and 110.2 CPU-s with the threads, 101.6 and 98.7
+// without). Nothing the tests check depends on the thread that composites;
+// the benchmarks' browsers (newBrowserFor) keep Chromium's defaults, as
+// readers' browsers have them.
+var sharedBrowserFlags = []chromedp.ExecAllocatorOption{
+	chromedp.Flag("disable-threaded-compositing", true),
+	chromedp.Flag("disable-threaded-scrolling", true),
+}
+
 // chrome is the test binary's shared browser, owned by TestMain, which
 // closes it. It and sites are the package's only variables with state.
 var chrome sharedBrowser
@@ -139,7 +152,8 @@ func (b *sharedBrowser) get(exe string) (context.Context, error) {
 		if b.err != nil {
 			return
 		}
-		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromeOptions(exe, b.profile)...)
+		opts := append(chromeOptions(exe, b.profile), sharedBrowserFlags...)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancel := chromedp.NewContext(allocCtx)
 		b.ctx, b.stop = ctx, func() { cancel(); cancelAlloc() }
 		// The browser lives as long as the context of its first Do, so
