@@ -3,6 +3,7 @@ package site_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -310,6 +311,42 @@ func TestThemeCachedFragments(t *testing.T) {
 	_, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "cannot be a cache key") {
 		t.Errorf("cached with a slice: got %v, want a cache key error", err)
+	}
+}
+
+// TestLayoutFragmentsPerPage checks the layout's cached parts: the nav
+// marks the page of a nav link as the current one on that page alone, and
+// every page's footer counts the site's incidents, whichever page drew them
+// first.
+func TestLayoutFragmentsPerPage(t *testing.T) {
+	t.Parallel()
+	dir := writeRepo(t, "basic.txtar")
+	out := filepath.Join(t.TempDir(), "public")
+	res := build(t, site.BuildOptions{Dir: dir, Out: out})
+	current := func(page string) []string {
+		var got []string
+		walk(parseHTML(t, filepath.Join(out, page)), func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "a" && attr(n, "aria-current") != "" {
+				got = append(got, text(n)+"="+attr(n, "aria-current"))
+			}
+		})
+		return got
+	}
+	for page, want := range map[string]string{
+		"incidents/index.html":              "Incidents=page",
+		"timeline/index.html":               "Timeline=page",
+		"tags/index.html":                   "Tags=page",
+		"index.html":                        "",
+		"incidents/INC-2024-001/index.html": "",
+		"tags/database/index.html":          "",
+	} {
+		if got := strings.Join(current(page), ", "); got != want {
+			t.Errorf("%s: links marked current %q, want %q", page, got, want)
+		}
+		foot := find(parseHTML(t, filepath.Join(out, page)), "footer", "site-footer")
+		if len(foot) != 1 || !strings.HasPrefix(text(foot[0]), fmt.Sprintf("%d incidents", res.Incidents)) {
+			t.Errorf("%s: footer %q, want it to count %d incidents", page, text(foot[0]), res.Incidents)
+		}
 	}
 }
 
