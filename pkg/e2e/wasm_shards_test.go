@@ -88,27 +88,13 @@ func TestWasmSearchShards(t *testing.T) {
 	dir := repotest.Write(t, shardedRepo)
 	ctx := newTab(t)
 	release := make(chan struct{})
-	var mu sync.Mutex
-	bundles := 0
-	holdRest := func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, ".bundle.gz") {
-				mu.Lock()
-				bundles++
-				first := bundles == 1
-				mu.Unlock()
-				if !first {
-					select {
-					case <-release:
-					case <-r.Context().Done():
-						return
-					}
-				}
-			}
-			h.ServeHTTP(w, r)
-		})
-	}
-	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, holdRest)
+	gate := &bundleGate{hold: func(_ string, n int) <-chan struct{} {
+		if n == 1 {
+			return nil
+		}
+		return release
+	}}
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, gate.wrap)
 	defer func() {
 		select {
 		case <-release:
@@ -178,27 +164,8 @@ func TestWasmSearchShardsArriveTogether(t *testing.T) {
 	ctx := newTab(t)
 	// release[k] lets the bundle of the manifest's shard k go.
 	release := map[string]chan struct{}{}
-	var mu sync.Mutex
-	bundles := 0
-	holdRest := func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, ".bundle.gz") {
-				mu.Lock()
-				bundles++
-				hold := release[path.Base(r.URL.Path)]
-				mu.Unlock()
-				if hold != nil {
-					select {
-					case <-hold:
-					case <-r.Context().Done():
-						return
-					}
-				}
-			}
-			h.ServeHTTP(w, r)
-		})
-	}
-	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, holdRest)
+	gate := &bundleGate{hold: func(name string, _ int) <-chan struct{} { return release[name] }}
+	ts := serveSiteWith(ctx, t, site.BuildOptions{Dir: dir}, gate.wrap)
 	resp, err := ts.client.Get(ts.root + "search/manifest.json")
 	if err != nil {
 		t.Fatal(err)
@@ -210,9 +177,9 @@ func TestWasmSearchShardsArriveTogether(t *testing.T) {
 		t.Fatalf("search/manifest.json: %v, %d shards, want 3", err, len(m.Shards))
 	}
 	second, third := make(chan struct{}), make(chan struct{})
-	mu.Lock()
+	gate.mu.Lock()
 	release[path.Base(m.Shards[1].Path)], release[path.Base(m.Shards[2].Path)] = second, third
-	mu.Unlock()
+	gate.mu.Unlock()
 	let := func(c chan struct{}) {
 		select {
 		case <-c:
@@ -245,9 +212,9 @@ func TestWasmSearchShardsArriveTogether(t *testing.T) {
 	waitFor(ctx, t, "results from the first shard", strings.Replace(results, "%s", `"1"`, 1))
 	// Both held shards asked for: the worker has three downloads at once.
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		mu.Lock()
-		n := bundles
-		mu.Unlock()
+		gate.mu.Lock()
+		n := gate.asked
+		gate.mu.Unlock()
 		if n == 3 {
 			break
 		}
@@ -270,4 +237,35 @@ func TestWasmSearchShardsArriveTogether(t *testing.T) {
 		t.Errorf("every shard in: %v\ninquest search:   %v", got, want)
 	}
 	cons.checkClean(t, "search page loading shards that arrive together")
+}
+
+// bundleGate holds a site's shard bundles until a test lets them go: each
+// request for one waits for the channel hold gives for it (none when nil),
+// or for the request to end.
+type bundleGate struct {
+	mu    sync.Mutex
+	asked int // bundle requests so far
+	// hold is called under mu with the bundle's name and its request's
+	// number, counting from 1.
+	hold func(name string, n int) <-chan struct{}
+}
+
+// wrap is the gate as a handler in front of h.
+func (g *bundleGate) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".bundle.gz") {
+			g.mu.Lock()
+			g.asked++
+			hold := g.hold(path.Base(r.URL.Path), g.asked)
+			g.mu.Unlock()
+			if hold != nil {
+				select {
+				case <-hold:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }
