@@ -128,16 +128,26 @@ type sharedBrowser struct {
 }
 
 // sharedBrowserFlags are the shared browser's flags beyond chromeOptions:
-// each page composites on its main thread instead of a thread of its own,
-// which draws the same pages for less CPU (the package's tests but the
-// WebAssembly ones, perf stat's task-clock with the browser's processes,
-// in turns: 118.7 and 110.2 CPU-s with the threads, 101.6 and 98.7
-// without). Nothing the tests check depends on the thread that composites;
-// the benchmarks' browsers (newBrowserFor) keep Chromium's defaults, as
-// readers' browsers have them.
+//   - each page composites on its main thread instead of a thread of its
+//     own, which draws the same pages for less CPU (the package's tests but
+//     the WebAssembly ones, perf stat's task-clock with the browser's
+//     processes, in turns: 118.7 and 110.2 CPU-s with the threads, 101.6
+//     and 98.7 without);
+//   - V8 runs WebAssembly with its baseline compiler only (Liftoff), never
+//     compiling the search runtime's hot functions again with TurboFan:
+//     each test loads the runtime in a fresh browser context, and the
+//     second compiler's work was wasted on a few queries (the TestWasm
+//     tests, task-clock in turns on a shared machine: 64.0, 56.8, 53.7
+//     and 58.5 CPU-s without the flag, 46.1, 54.3, 45.6 and 52.3 with it;
+//     the whole package 173.4 against 137.4 CPU-s).
+//
+// Nothing the tests check depends on the thread that composites or on the
+// compiler tier; the benchmarks' browsers (newBrowserFor) keep Chromium's
+// defaults, as readers' browsers have them.
 var sharedBrowserFlags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("disable-threaded-compositing", true),
 	chromedp.Flag("disable-threaded-scrolling", true),
+	chromedp.Flag("js-flags", "--liftoff-only"),
 }
 
 // chrome is the test binary's shared browser, owned by TestMain, which
