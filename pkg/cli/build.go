@@ -72,7 +72,7 @@ history (with --strict it fails the build).`,
 	f.BoolVar(&opts.Force, "force", false, "build even when the output was built from the same inputs")
 	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1, previous site kept) when any postmortem has an error or Git history cannot be read (for CI)")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
-	f.StringVar(&opts.MemProfile, "memprofile", "", "write a heap profile at the end of the build to this file")
+	f.StringVar(&opts.MemProfile, "memprofile", "", "write a heap profile of the build's largest live heap to this file")
 	return cmd
 }
 
