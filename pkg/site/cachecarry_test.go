@@ -20,13 +20,7 @@ import (
 // with no cache makes, into a fresh folder or over the last site.
 func TestSameSiteWhateverCacheFound(t *testing.T) {
 	t.Parallel()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", "basic.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := repotest.New(t)
-	r.Apply(ar)
-	r.Commit("Import the postmortems")
+	r := importedRepo(t, "basic.txtar")
 	cache, last := t.TempDir(), filepath.Join(t.TempDir(), "public")
 	buildWith(t, r.Dir, cache, last)
 
@@ -64,4 +58,18 @@ func buildWith(t *testing.T, dir, cache, out string) {
 	if _, err := site.Build(context.Background(), site.BuildOptions{Dir: dir, Out: out, CacheDir: cache}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// importedRepo is a repository of the archive testdata/name, committed
+// in one commit.
+func importedRepo(t *testing.T, name string) *repotest.Repo {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := repotest.New(t)
+	r.Apply(ar)
+	r.Commit("Import the postmortems")
+	return r
 }

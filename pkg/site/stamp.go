@@ -25,8 +25,14 @@ const buildRecordFormat = "inquest build record 1"
 // hash to the same value has nothing to do. It lives outside the output so
 // the site stays exactly the pages.
 func buildRecordPath(cacheDir, out string) string {
+	return outputRecordPath(cacheDir, out, buildRecordFormat, ".json")
+}
+
+// outputRecordPath is the file of the cache folder's Builds kind, named
+// by format and ext, that records something of the output folder out.
+func outputRecordPath(cacheDir, out, format, ext string) string {
 	abs, _ := filepath.Abs(out)
-	return filepath.Join(cache.At(cacheDir).Path(cache.Builds), cache.Key(buildRecordFormat, abs)+".json")
+	return filepath.Join(cache.At(cacheDir).Path(cache.Builds), cache.Key(format, abs)+ext)
 }
 
 // buildRecord is what a build that wrote its output records: the stamp of

@@ -74,9 +74,12 @@ func (b *Assembly) write(ctx context.Context, dir string) error {
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
 	defer begin(b.opts.Progress, StageWrite, len(jobs))()
+	if b.keep != nil && b.keep.start(b, tfs, len(jobs)) != nil {
+		b.keep = nil // the shared inputs cannot be keyed: every page is rendered
+	}
 	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err = parallel(ctx, len(jobs), func(i int) error {
-		if err := b.writePage(dir, jobs[i], bufs); err != nil {
+		if err := b.writeJob(dir, i, jobs[i], bufs); err != nil {
 			return err
 		}
 		if b.opts.Progress != nil {
@@ -133,8 +136,9 @@ func (b *Assembly) extraFiles(catalog bool) ([]outFile, error) {
 	return out, nil
 }
 
-// writePage renders one page into dir with a buffer from bufs.
-func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool) error {
+// writePage renders one page into dir with a buffer from bufs, and hands
+// its bytes to seen when not nil.
+func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool, seen func([]byte)) error {
 	t := b.tmpls[j.Template]
 	if t == nil {
 		return fmt.Errorf("theme: no template %q", j.Template)
@@ -144,6 +148,9 @@ func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool) error {
 	buf.Reset()
 	if err := b.execute(t, j, buf); err != nil {
 		return err
+	}
+	if seen != nil {
+		seen(buf.Bytes())
 	}
 	return writeFile(dir, PageFile(j.Page.Path), buf.Bytes())
 }

@@ -1,0 +1,377 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/inquest-dev/inquest/pkg/cache"
+	"github.com/inquest-dev/inquest/pkg/config"
+)
+
+// A build keeps the pages of the last site whose inputs did not change:
+// the write stage renders a page only when its key (a hash of everything
+// it is rendered from) differs from the one the page manifest recorded for
+// the output folder the build replaces, or when the file there no longer
+// has the bytes recorded; otherwise the file is hard-linked into the new
+// folder (copied when linking fails). The manifest is written after the
+// swap, and only then. Today the revision pages (two thirds of a site's
+// pages) have keys; the other pages are rendered every time.
+
+// pageManifestFormat frames the page manifest (see cache.WriteFile);
+// change it with the manifest's layout or with what a key covers.
+const pageManifestFormat = "inquest page manifest 1"
+
+// pageManifestPath is the page manifest of the output folder out, in the
+// cache folder's Builds kind beside its build record.
+func pageManifestPath(cacheDir, out string) string {
+	return outputRecordPath(cacheDir, out, pageManifestFormat, ".pages")
+}
+
+// pageEntry is what the manifest records of one page: the key of its
+// inputs and the SHA-256 of its bytes.
+type pageEntry struct {
+	key, sum [sha256.Size]byte
+}
+
+// pageManifest is the manifest of one output folder: its keyed pages by
+// site-relative file, and the identity of the inquest binary that wrote it
+// (exe is "size mtime" of the executable, exeSum its SHA-256), so that the
+// next build hashes the binary again only when it changed.
+type pageManifest struct {
+	exe    string
+	exeSum [sha256.Size]byte
+	pages  map[string]pageEntry
+}
+
+// encode writes m as: a line "exe SIZE MTIME HEX", then per page its file,
+// a NUL byte, its key and its sum, in the order of the files.
+func (m *pageManifest) encode() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "exe %s %x\n", m.exe, m.exeSum)
+	for _, rel := range slices.Sorted(maps.Keys(m.pages)) {
+		e := m.pages[rel]
+		b.WriteString(rel)
+		b.WriteByte(0)
+		b.Write(e.key[:])
+		b.Write(e.sum[:])
+	}
+	return b.Bytes()
+}
+
+// decodePageManifest reads what encode wrote.
+func decodePageManifest(data []byte) (*pageManifest, error) {
+	line, rest, ok := bytes.Cut(data, []byte("\n"))
+	f := strings.Fields(string(line))
+	if !ok || len(f) != 4 || f[0] != "exe" {
+		return nil, errors.New("page manifest: no exe line")
+	}
+	m := &pageManifest{exe: f[1] + " " + f[2], pages: map[string]pageEntry{}}
+	if n, err := hex.Decode(m.exeSum[:], []byte(f[3])); n != sha256.Size || err != nil {
+		return nil, errors.New("page manifest: bad exe sum")
+	}
+	for len(rest) > 0 {
+		rel, tail, ok := bytes.Cut(rest, []byte{0})
+		if !ok || len(tail) < 2*sha256.Size {
+			return nil, errors.New("page manifest: cut short")
+		}
+		var e pageEntry
+		copy(e.key[:], tail)
+		copy(e.sum[:], tail[sha256.Size:])
+		m.pages[string(rel)] = e
+		rest = tail[2*sha256.Size:]
+	}
+	return m, nil
+}
+
+// readPageManifest reads the page manifest of out; any problem gives nil,
+// which costs only time: every page is rendered.
+func readPageManifest(cacheDir, out string) *pageManifest {
+	data, err := cache.ReadFile(pageManifestPath(cacheDir, out), pageManifestFormat)
+	if err != nil {
+		return nil
+	}
+	m, err := decodePageManifest(data)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// keeper is the write stage's view of the last site: which of its pages
+// it may keep, and the manifest of the site being written.
+type keeper struct {
+	// from is the output folder the build replaces, prev its manifest
+	// (nil when it has none).
+	from string
+	prev *pageManifest
+	// site is the key of the inputs every page shares; zero until the
+	// write stage knows the templates and assets.
+	site [sha256.Size]byte
+	// next is the manifest of the site being written, one entry per page
+	// job (zero key for a page without one), and kept the number of pages
+	// taken from the last site.
+	next []pageEntry
+	kept []bool
+	exe  string
+	sum  [sha256.Size]byte
+}
+
+// newKeeper returns the keeper of a build into out, or nil when the build
+// keeps nothing: for serve, whose pages an update rewrites in place (a
+// hard link would change the last site too), and when the theme has
+// templates of its own, which may show any field of an incident.
+func newKeeper(opts BuildOptions, cacheDir string) *keeper {
+	if opts.Serve || cacheDir == "" || ownTemplates(opts) {
+		return nil
+	}
+	k := &keeper{from: opts.Out, prev: readPageManifest(cacheDir, opts.Out)}
+	if err := k.identifyBinary(); err != nil {
+		return nil // nothing known of the binary: nothing is kept
+	}
+	return k
+}
+
+// ownTemplates says whether the theme folder has files under templates/.
+func ownTemplates(opts BuildOptions) bool {
+	found := false
+	_ = filepath.WalkDir(filepath.Join(ThemeDir(opts), "templates"), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// identifyBinary finds the SHA-256 of the running inquest: from the last
+// manifest when the executable's size and modification time are those it
+// recorded, else by reading it (a CI job installs a new binary each run).
+func (k *keeper) identifyBinary() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return err
+	}
+	k.exe = strconv.FormatInt(st.Size(), 10) + " " + strconv.FormatInt(st.ModTime().UnixNano(), 10)
+	if k.prev != nil && k.prev.exe == k.exe {
+		k.sum = k.prev.exeSum
+		return nil
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	copy(k.sum[:], h.Sum(nil))
+	return nil
+}
+
+// start readies the keeper for the write of jobs, once the templates
+// (tfs) and the assets are known: the key every page shares.
+func (k *keeper) start(b *Assembly, tfs fs.FS, jobs int) error {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\nexe %x\n", pageManifestFormat, k.sum)
+	s := b.site
+	// Not the severity scale, which the default layout and revision page
+	// do not draw and which is learned from the postmortems when not
+	// configured: one removed SEV1 would change every key.
+	err := hashJSON(h, struct {
+		Title, BaseURL, BasePath, RepoURL string
+		Nav                               []NavItem
+		NoIndex, Serve                    bool
+		Assets, Integrity                 map[string]string // encoding/json sorts the keys
+	}{s.Title, s.BaseURL, s.BasePath, s.RepoURL, s.Nav, s.NoIndex, s.Serve, s.Assets, s.Integrity})
+	if err != nil {
+		return err
+	}
+	// The configuration as written: any change to it renders every page.
+	cfg, err := os.ReadFile(filepath.Join(b.repo.Root, config.FileName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	fmt.Fprintf(h, "%s %d\n", config.FileName, len(cfg))
+	h.Write(cfg)
+	err = fs.WalkDir(tfs, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(tfs, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	copy(k.site[:], h.Sum(nil))
+	k.next, k.kept = make([]pageEntry, jobs), make([]bool, jobs)
+	return nil
+}
+
+// keep writes job i's page into dir from the last site when its key is
+// the one recorded and the file there still has the bytes recorded, and
+// reports whether it did. A page without a key is never kept.
+func (k *keeper) keep(b *Assembly, dir string, i int, j PageJob) (bool, error) {
+	key, ok := b.pageKey(k.site, j)
+	if !ok {
+		return false, nil
+	}
+	k.next[i].key = key
+	rel := PageFile(j.Page.Path)
+	if k.prev == nil {
+		return false, nil
+	}
+	e, ok := k.prev.pages[rel]
+	if !ok || e.key != key {
+		return false, nil
+	}
+	old := filepath.Join(k.from, filepath.FromSlash(rel))
+	data, err := os.ReadFile(old)
+	if err != nil || sha256.Sum256(data) != e.sum {
+		return false, nil // gone or edited by hand: rendered again
+	}
+	dst := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return false, err
+	}
+	if os.Link(old, dst) != nil {
+		// Another file system, or one without links: the bytes read
+		// are the page.
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return false, err
+		}
+	}
+	k.next[i].sum, k.kept[i] = e.sum, true
+	return true, nil
+}
+
+// writeJob writes job i's page into dir: kept from the last site when
+// b.keep may, else rendered.
+func (b *Assembly) writeJob(dir string, i int, j PageJob, bufs *sync.Pool) error {
+	k := b.keep
+	if k == nil {
+		return b.writePage(dir, j, bufs, nil)
+	}
+	if kept, err := k.keep(b, dir, i, j); kept || err != nil {
+		return err
+	}
+	return b.writePage(dir, j, bufs, func(data []byte) { k.rendered(i, data) })
+}
+
+// rendered records the bytes job i's page was rendered to.
+func (k *keeper) rendered(i int, data []byte) {
+	if k.next[i].key != ([sha256.Size]byte{}) {
+		k.next[i].sum = sha256.Sum256(data)
+	}
+}
+
+// count is the number of pages kept from the last site.
+func (k *keeper) count() int {
+	n := 0
+	for _, kept := range k.kept {
+		if kept {
+			n++
+		}
+	}
+	return n
+}
+
+// record writes the manifest of the site written from jobs, for the
+// output folder out; called once the site is in place.
+func (k *keeper) record(cacheDir, out string, jobs []PageJob) error {
+	m := &pageManifest{exe: k.exe, exeSum: k.sum, pages: map[string]pageEntry{}}
+	for i, j := range jobs {
+		if k.next[i].key != ([sha256.Size]byte{}) {
+			m.pages[PageFile(j.Page.Path)] = k.next[i]
+		}
+	}
+	if _, err := cache.At(cacheDir).Open(cache.Builds); err != nil {
+		return err
+	}
+	return cache.WriteFile(pageManifestPath(cacheDir, out), pageManifestFormat, m.encode())
+}
+
+// pageKey is the key of everything job j's page is rendered from beside
+// the inputs every page shares (site); false for a page kind without
+// one. A revision page shows its revision (commit, author, date, message,
+// field changes, path), the one before it, its diff, whether it is an
+// amendment and why, and its incident's id, title and page.
+func (b *Assembly) pageKey(site [sha256.Size]byte, j PageJob) ([sha256.Size]byte, bool) {
+	p := j.Page
+	if j.Template != "revision" || p.Revision == nil || p.Incident == nil || p.Incident.History == nil {
+		return [sha256.Size]byte{}, false
+	}
+	rp, v := p.Revision, p.Incident
+	revs := v.History.Revisions
+	i := -1
+	for k := range revs {
+		if &revs[k] == rp.Revision {
+			i = k
+		}
+	}
+	hist := b.repo.History()
+	if i < 0 || hist == nil {
+		return [sha256.Size]byte{}, false
+	}
+	diff, ok := hist.RevisionDiffSum(v.Source, i)
+	if !ok {
+		return [sha256.Size]byte{}, false
+	}
+	var amend any
+	if a := rp.Amendment; a != nil {
+		amend = struct {
+			Path      string
+			Amendment any
+		}{a.Path, a.Amendment}
+	}
+	h := sha256.New()
+	h.Write(site[:])
+	h.Write(diff[:])
+	err := hashJSON(h, struct {
+		Kind, Title, Description, Path  string
+		ID, IncidentTitle, IncidentPath string
+		Revision, Before, Amendment     any
+	}{p.Kind, p.Title, p.Description, p.Path, v.ID, v.Title, v.Path, rp.Revision, rp.Before, amend})
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	var key [sha256.Size]byte
+	copy(key[:], h.Sum(nil))
+	return key, true
+}
+
+// hashJSON writes v's JSON to h.
+func hashJSON(h hash.Hash, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	h.Write(data)
+	h.Write([]byte{0})
+	return nil
+}
