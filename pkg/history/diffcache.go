@@ -226,9 +226,11 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		av, none = revdiff.NewVersion(after), after == nil
 	}
 	w.last, w.lastBlob, w.lastNone = bv, rv.prev, before == nil
-	d := revdiff.CompareVersions(bv, av, budget)
+	var d *revdiff.Diff
 	if before == nil || none {
-		d = d.Counts()
+		d = revdiff.CompareCounts(bv, av, budget)
+	} else {
+		d = revdiff.CompareVersions(bv, av, budget)
 	}
 	packed := pack(d)
 	w.keepDiff(p, packed)

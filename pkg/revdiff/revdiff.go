@@ -240,10 +240,27 @@ func (v *Version) read() {
 
 // CompareVersions is Compare of two prepared versions.
 func CompareVersions(before, after *Version, budget *Budget) *Diff {
+	if d := bounded(before, after, budget); d != nil {
+		return d
+	}
+	a, b := before.lines, after.lines
+	oa, ob := before.sec, after.sec
+	ia, ib := intern(a, b)
+	es, ok := script(ia, ib, MaxLines)
+	if !ok {
+		return summarize(a, b, oa, ob, tooManyLines())
+	}
+	return align(a, b, oa, ob, es)
+}
+
+// bounded takes the comparison of two versions from the budget and reads
+// them, and returns the diff the bounds leave them (none, or a line
+// summary); nil when they are to be aligned.
+func bounded(before, after *Version, budget *Budget) *Diff {
 	size := before.size + after.size
 	do := budget.spend(size)
 	if do == doNothing {
-		return &Diff{Fallback: "not compared: the file's revisions together are more text than is compared for one file"}
+		return &Diff{Fallback: notCompared}
 	}
 	before.read()
 	after.read()
@@ -251,16 +268,85 @@ func CompareVersions(before, after *Version, budget *Budget) *Diff {
 	oa, ob := before.sec, after.sec
 	switch {
 	case size > MaxBytes:
-		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10))
+		return summarize(a, b, oa, ob, tooLarge(size))
 	case do == doSummary:
-		return summarize(a, b, oa, ob, "the file's revisions together are more text than is compared word by word for one file")
+		return summarize(a, b, oa, ob, overBudget)
 	}
-	ia, ib := intern(a, b)
-	es, ok := script(ia, ib, MaxLines)
-	if !ok {
-		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions differ in more than %d lines", MaxLines))
+	return nil
+}
+
+// CompareCounts is CompareVersions(before, after, budget).Counts(): the
+// counts of each section and no hunks. A version compared with no file
+// (one just created or deleted) is counted line by line, without building
+// the hunks of its whole text that Counts would drop.
+func CompareCounts(before, after *Version, budget *Budget) *Diff {
+	if before.size > 0 && after.size > 0 {
+		return CompareVersions(before, after, budget).Counts()
 	}
-	return align(a, b, oa, ob, es)
+	return countsOnly(before, after, budget).Counts()
+}
+
+// countsOnly is CompareCounts of a version with one compared with no
+// file, with the same bounds as CompareVersions.
+func countsOnly(before, after *Version, budget *Budget) *Diff {
+	if d := bounded(before, after, budget); d != nil {
+		return d
+	}
+	a, b := before.lines, after.lines
+	switch {
+	case len(a)+len(b) > MaxLines:
+		// Every line is one edit: script would give up.
+		return summarize(a, b, before.sec, after.sec, tooManyLines())
+	case len(b) > 0:
+		return countAll(b, after.sec, Insert)
+	}
+	return countAll(a, before.sec, Delete)
+}
+
+// countAll is align's diff, less its hunks, of a version compared with
+// nothing: each of its lines removed (op Delete) or added (Insert),
+// grouped by section as align groups them.
+func countAll(lines []string, o sectionOf, op Op) *Diff {
+	d := &Diff{}
+	for lo := 0; lo < len(lines); {
+		key, heading := o.at(lo)
+		sec := Section{Key: key, Heading: heading}
+		named := op == Delete // align names a section after its first added line with a heading
+		hi := lo
+		for ; hi < len(lines); hi++ {
+			k, h := o.at(hi)
+			if k != key || key == KeyBody && h != heading {
+				break
+			}
+			if !named && h != "" {
+				sec.Heading, named = h, true
+			}
+			if op == Delete {
+				sec.LinesRemoved++
+				sec.Removed += words(lines[hi])
+			} else {
+				sec.LinesAdded++
+				sec.Added += words(lines[hi])
+			}
+		}
+		d.Sections = append(d.Sections, sec)
+		lo = hi
+	}
+	return d
+}
+
+// Why a comparison gave a line summary or none.
+const (
+	notCompared = "not compared: the file's revisions together are more text than is compared for one file"
+	overBudget  = "the file's revisions together are more text than is compared word by word for one file"
+)
+
+func tooManyLines() string {
+	return fmt.Sprintf("the two versions differ in more than %d lines", MaxLines)
+}
+
+func tooLarge(size int) string {
+	return fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10)
 }
 
 // splitLines cuts text into lines without their line ends; a final line
