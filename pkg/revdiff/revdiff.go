@@ -384,33 +384,48 @@ func intern(a, b []string) ([]int32, []int32) {
 	return conv(a), conv(b)
 }
 
-// sectionOf labels each line of a version with its section.
+// sectionOf labels each line of a version with its section: an index
+// into the few sections of the version, by line.
 type sectionOf struct {
-	keys     []string
-	headings []string
+	of   []int32
+	secs []label
 }
 
-func (s sectionOf) at(i int) (key, heading string) { return s.keys[i], s.headings[i] }
+// label is the section a line is in.
+type label struct{ key, heading string }
+
+func (s sectionOf) at(i int) (key, heading string) {
+	l := s.secs[s.of[i]]
+	return l.key, l.heading
+}
 
 // outline labels the n lines of text by section.
 func outline(text []byte, n int) sectionOf {
 	o := postmortem.OutlineOf(text)
-	s := sectionOf{keys: make([]string, n), headings: make([]string, n)}
-	key, heading := KeyBody, ""
+	s := sectionOf{of: make([]int32, n), secs: make([]label, 0, len(o.Headings)+2)}
+	cur := int32(-1)
+	if o.FrontMatterEnd > 0 {
+		s.secs = append(s.secs, label{KeyFrontMatter, ""})
+	}
 	hs := o.Headings
 	for i := range n {
 		if i < o.FrontMatterEnd {
-			s.keys[i] = KeyFrontMatter
-			continue
+			continue // 0, the front matter
+		}
+		if cur < 0 {
+			s.secs = append(s.secs, label{KeyBody, ""})
+			cur = int32(len(s.secs) - 1)
 		}
 		for len(hs) > 0 && hs[0].Line <= i {
-			key, heading = string(hs[0].Kind), hs[0].Text
+			key := string(hs[0].Kind)
 			if key == "" {
 				key = KeyBody
 			}
+			s.secs = append(s.secs, label{key, hs[0].Text})
+			cur = int32(len(s.secs) - 1)
 			hs = hs[1:]
 		}
-		s.keys[i], s.headings[i] = key, heading
+		s.of[i] = cur
 	}
 	return s
 }
@@ -421,42 +436,34 @@ func outline(text []byte, n int) sectionOf {
 // hunk, compared word by word.
 func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 	d := &Diff{}
-	type labelled struct {
-		e            edit
-		key, heading string
-	}
-	lines := make([]labelled, len(es))
-	for i, e := range es {
-		var key, heading string
+	label := func(e edit) (key, heading string) {
 		if e.op == Delete {
-			key, heading = oa.at(e.a)
-		} else {
-			key, heading = ob.at(e.b)
+			return oa.at(int(e.a))
 		}
-		lines[i] = labelled{e, key, heading}
+		return ob.at(int(e.b))
 	}
 	// Group by section, in order; a section with no change is dropped.
 	// A run of one kind is one section even when its heading changed
 	// ("Root cause" renamed "Contributing factors"), under the later
-	// heading.
-	for lo := 0; lo < len(lines); {
+	// heading: that of its first unchanged or added line with one.
+	for lo := 0; lo < len(es); {
+		key, heading := label(es[lo])
+		sec := Section{Key: key, Heading: heading}
+		named := false
 		hi := lo + 1
-		for hi < len(lines) && lines[hi].key == lines[lo].key && (lines[hi].key != KeyBody || lines[hi].heading == lines[lo].heading) {
-			hi++
+		if es[lo].op != Delete && heading != "" {
+			named = true
 		}
-		sec := Section{Key: lines[lo].key, Heading: lines[lo].heading}
-		group := make([]edit, hi-lo)
-		for i := range group {
-			group[i] = lines[lo+i].e
-			if lines[lo+i].e.op != Delete && lines[lo+i].heading != "" {
-				sec.Heading = lines[lo+i].heading
+		for ; hi < len(es); hi++ {
+			k, h := label(es[hi])
+			if k != key || key == KeyBody && h != heading {
 				break
 			}
+			if !named && es[hi].op != Delete && h != "" {
+				sec.Heading, named = h, true
+			}
 		}
-		for i := range group {
-			group[i] = lines[lo+i].e
-		}
-		sec.Hunks, sec.Trail = hunks(a, b, group)
+		sec.Hunks, sec.Trail = hunks(a, b, es[lo:hi])
 		for _, h := range sec.Hunks {
 			for _, l := range h.Lines {
 				switch l.Op {
@@ -655,20 +662,20 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 				li, lj = next(&sa, li), next(&sb, lj)
 				continue
 			}
-			add(&sa, li, Equal, e.a)
-			add(&sb, lj, Equal, e.b)
+			add(&sa, li, Equal, int(e.a))
+			add(&sb, lj, Equal, int(e.b))
 		case Delete:
 			if ta[e.a] == "\n" {
 				li = next(&sa, li)
 				continue
 			}
-			add(&sa, li, Delete, e.a)
+			add(&sa, li, Delete, int(e.a))
 		case Insert:
 			if tb[e.b] == "\n" {
 				lj = next(&sb, lj)
 				continue
 			}
-			add(&sb, lj, Insert, e.b)
+			add(&sb, lj, Insert, int(e.b))
 		}
 	}
 	next(&sa, li)
