@@ -199,6 +199,7 @@ func writeGob(dir, name, format string, v any) error {
 // Repo.RevisionDiff. A version that cannot be read leaves the revision
 // without (its field changes say why).
 func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionChange {
+	w.after = nil
 	p := pairOf(rv.prev, rv.blob)
 	if packed, ok := w.diffs[p]; ok {
 		if d := packed.unpack(); d != nil {
@@ -226,9 +227,18 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		av, none = revdiff.NewVersion(after), after == nil
 	}
 	w.last, w.lastBlob, w.lastNone = bv, rv.prev, before == nil
-	d := revdiff.CompareVersions(bv, av, budget)
+	w.after, w.afterBlob = av, rv.blob
+	if none {
+		w.after = nil
+	}
+	if w.head == nil && w.after != nil && rv.blob == w.headBlob {
+		w.head = w.after
+	}
+	var d *revdiff.Diff
 	if before == nil || none {
-		d = d.Counts()
+		d = revdiff.CompareCounts(bv, av, budget)
+	} else {
+		d = revdiff.CompareVersions(bv, av, budget)
 	}
 	packed := pack(d)
 	w.keepDiff(p, packed)

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -70,6 +71,12 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			_ = v.Close()
 		}
 	}()
+	// What the history pass compared; once used, the diffs are in
+	// r.since.
+	r.diffMu.Lock()
+	walked := r.walkedSince
+	r.walkedSince = nil
+	r.diffMu.Unlock()
 	var (
 		cache   map[pair]sinceEntry // read on the first stale sign-off
 		used    = map[pair]sinceEntry{}
@@ -106,6 +113,10 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			p := pairOf(blob, lin.revs[0].blob)
 			e, ok := cache[p]
+			if w, found := walked[p]; !ok && found {
+				e, ok = w.entry(), true
+				changed = true
+			}
 			if !ok {
 				if v == nil {
 					var err error
@@ -154,6 +165,63 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 		_ = writeGob(r.opts.CacheDir, sinceCacheFile, sinceFormat, used)
 	}
 	return nil
+}
+
+// staleApprovals lists the versions of a live file that its stale
+// sign-offs approved, for the history pass to compare with the newest
+// while it holds both (see fieldWorker.compareSince), as
+// AttachSinceApproval would.
+func (r *Repo) staleApprovals(inc *postmortem.Incident, lin *lineage) []plumbing.Hash {
+	h := inc.History
+	if len(h.Review.Stale) == 0 || r.live[r.key(inc.Source)] == nil || len(lin.revs) == 0 {
+		return nil
+	}
+	var out []plumbing.Hash
+	for _, s := range h.SignOffs {
+		if !s.Stale {
+			continue
+		}
+		if blob, ok := r.approvedBlob(lin, s.Commit); ok && !blob.IsZero() && blob != lin.revs[0].blob && !slices.Contains(out, blob) {
+			out = append(out, blob)
+		}
+	}
+	return out
+}
+
+// walkedSince is what changed since an approval, as the history pass
+// compared it: a sinceEntry with its diff packed.
+type walkedSince struct {
+	sections []postmortem.SectionChange
+	fields   []postmortem.FieldChange
+	diff     packedDiff
+}
+
+func (e walkedSince) entry() sinceEntry {
+	return sinceEntry{Sections: e.sections, Fields: e.fields, Diff: e.diff.unpack()}
+}
+
+// compareSince compares the version after the revision just compared,
+// when a stale sign-off approved it, with the file's newest version, both
+// read by this walk: AttachSinceApproval would read the two again, from a
+// reader whose cache no longer holds their deltas.
+func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
+	if w.after == nil || w.head == nil || w.afterBlob != blob || !slices.Contains(t.approved, blob) {
+		return
+	}
+	p := pairOf(blob, w.headBlob)
+	if _, ok := w.since[p]; ok {
+		return
+	}
+	d := revdiff.CompareVersions(w.after, w.head, nil)
+	e := walkedSince{sections: d.Summary(), diff: pack(d)}
+	if e.sections == nil {
+		e.sections = []postmortem.SectionChange{} // compared: only line ends changed
+	}
+	e.fields = diffFields(w.fields(blob), w.fields(w.headBlob))
+	if w.since == nil {
+		w.since = map[pair]walkedSince{}
+	}
+	w.since[p] = e
 }
 
 // approvedBlob finds the file's content after commit, a revision of lin or

@@ -194,3 +194,76 @@ func FuzzDecodeDiffs(f *testing.F) {
 		}
 	})
 }
+
+// TestSinceApprovalFromTheWalk: a sign-off on a landing commit approves a
+// version the history pass reads anyway, and what changed since is
+// compared there, from the versions in hand, rather than read again; it
+// is what comparing the two versions read from Git gives, fields
+// included, and is cached like it.
+func TestSinceApprovalFromTheWalk(t *testing.T) {
+	t.Parallel()
+	tr := newTestRepo(t)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "draft", "## Timeline", "", "- 09:00 queue depth alert"))
+	tr.commit("Draft the queue postmortem", ana)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "in review", "## Timeline", "", "- 09:00 queue depth alert", "- 09:40 consumers scaled out"))
+	approved := tr.commit("Timeline done\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert", "- 09:45 consumers scaled out", "", "## Action items", "", "- [ ] Alert on consumer lag"))
+	tr.commit("Publish with the action items", cy)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert (EU)", "- 09:45 consumers scaled out", "", "## Action items", "", "- [x] Alert on consumer lag"))
+	tr.commit("Tick the alert", cy)
+
+	for _, cached := range []bool{false, true} {
+		opts := Options{Fields: &keyValues{}}
+		if cached {
+			opts.FieldsVersion, opts.CacheDir = "1", t.TempDir()
+		}
+		r, _ := load(t, tr.Dir, opts)
+		inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
+		incs := []*postmortem.Incident{inc}
+		ctx := t.Context()
+		if err := r.AttachRevisions(ctx, incs); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.AttachChanges(ctx, incs); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.walkedSince) != 1 {
+			t.Fatalf("cached %v: the history pass compared %d approvals, want 1", cached, len(r.walkedSince))
+		}
+		if err := r.AttachSinceApproval(ctx, incs); err != nil {
+			t.Fatal(err)
+		}
+		var s *postmortem.SignOff
+		for i := range inc.History.SignOffs {
+			if inc.History.SignOffs[i].Commit == approved {
+				s = &inc.History.SignOffs[i]
+			}
+		}
+		if s == nil || !s.Stale {
+			t.Fatalf("sign-offs %+v: want a stale one at %s", inc.History.SignOffs, approved[:7])
+		}
+		v, err := r.Versions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantFields, err := v.SinceSignOff("postmortems/q.md", *s)
+		v.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.SinceDiff("postmortems/q.md", approved); !reflect.DeepEqual(got, want) {
+			t.Errorf("cached %v: SinceDiff\n%+v\nwant\n%+v", cached, got, want)
+		}
+		if !reflect.DeepEqual(s.Since, want.Summary()) || !reflect.DeepEqual(s.SinceFields, wantFields) || len(wantFields) != 2 {
+			t.Errorf("cached %v: Since %+v, fields %+v; want %+v, %+v", cached, s.Since, s.SinceFields, want.Summary(), wantFields)
+		}
+		if len(r.walkedSince) != 0 {
+			t.Errorf("cached %v: the walked diffs are kept after use", cached)
+		}
+		if cached {
+			if _, err := os.Stat(filepath.Join(opts.CacheDir, sinceCacheFile)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (r *Repo) AttachChanges(ctx context.Context, incidents []*postmortem.Incide
 		if lin == nil || len(lin.revs) != len(inc.History.Revisions) {
 			continue
 		}
-		w := wanted{h: inc.History, lin: lin, items: inc.ActionItems}
+		w := wanted{h: inc.History, lin: lin, items: inc.ActionItems, approved: r.staleApprovals(inc, lin)}
 		// An unchanged work-tree copy of a live file is its newest
 		// version (see uncommitted).
 		if !inc.History.Uncommitted && r.workTree != "" && r.live[r.key(inc.Source)] == lin {
@@ -65,6 +65,9 @@ type wanted struct {
 	// and headIsWork says that the work tree holds lin.revs[0].blob.
 	items      []postmortem.ActionItem
 	headIsWork bool
+	// approved are the versions stale sign-offs approved, which
+	// AttachSinceApproval compares with the newest.
+	approved []plumbing.Hash
 }
 
 // fieldChanges fills in the fields each revision changed, parsing each
@@ -151,6 +154,12 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		for p, d := range w.kept {
 			r.diffs[p] = d
 		}
+		for p, e := range w.since {
+			if r.walkedSince == nil {
+				r.walkedSince = map[pair]walkedSince{}
+			}
+			r.walkedSince[p] = e
+		}
 	}
 	r.diffMu.Unlock()
 	for _, w := range workers {
@@ -203,6 +212,15 @@ type fieldWorker struct {
 	last     *revdiff.Version
 	lastBlob plumbing.Hash
 	lastNone bool
+	// after is the version after the revision compared last, afterBlob
+	// its name; head is the newest version of the file, when the walk
+	// read them, and since what changed from the versions stale
+	// sign-offs approved to the newest (see compareSince).
+	after     *revdiff.Version
+	afterBlob plumbing.Hash
+	head      *revdiff.Version
+	headBlob  plumbing.Hash
+	since     map[pair]walkedSince
 
 	// items are the action items of versions earlier builds read (read
 	// only, shared); newItems those this worker read.
@@ -228,7 +246,8 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			w.vers.rd.Recycle()
 		}
 		clear(w.memo)
-		w.last = nil
+		w.last, w.after, w.head = nil, nil, nil
+		w.headBlob = t.lin.revs[0].blob
 		if t.head != nil {
 			// Taken from the parse of the work tree, which holds this
 			// version: it need not be read or parsed.
@@ -250,6 +269,9 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 				continue
 			}
 			t.h.Revisions[i].Diff = w.diff(rv, budget)
+			if len(t.approved) > 0 {
+				w.compareSince(t, rv.blob)
+			}
 			if rv.prev.IsZero() || rv.blob.IsZero() {
 				continue
 			}

@@ -102,6 +102,9 @@ type Repo struct {
 	diffMu sync.Mutex
 	diffs  diffCache
 	since  diffCache
+	// walkedSince are the diffs since stale sign-offs that AttachChanges
+	// compared from the versions it read, for AttachSinceApproval.
+	walkedSince map[pair]walkedSince
 
 	stats loadStats
 }

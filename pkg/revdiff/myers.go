@@ -9,7 +9,7 @@ import (
 // keep a[i] (= b[j]), delete a[i], or insert b[j].
 type edit struct {
 	op   Op
-	a, b int // positions in a and b
+	a, b int32 // positions in a and b
 }
 
 // script returns a shortest edit script turning a into b (Myers' greedy
@@ -32,43 +32,39 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 		// Every script makes at least this many edits: no need to try.
 		return nil, false
 	}
-	mid, ok := middle(ma, mb, maxD)
+	out = make([]edit, 0, pre+len(ma)+len(mb)+suf)
+	for i := range pre {
+		out = append(out, edit{Equal, int32(i), int32(i)})
+	}
+	out, ok = middle(out, ma, mb, pre, maxD)
 	if !ok {
 		return nil, false
 	}
-	out = make([]edit, 0, pre+len(mid)+suf)
-	for i := range pre {
-		out = append(out, edit{Equal, i, i})
-	}
-	for _, e := range mid {
-		out = append(out, edit{e.op, e.a + pre, e.b + pre})
-	}
 	for k := range suf {
-		out = append(out, edit{Equal, len(a) - suf + k, len(b) - suf + k})
+		out = append(out, edit{Equal, int32(len(a) - suf + k), int32(len(b) - suf + k)})
 	}
 	return out, true
 }
 
 // middle is Myers' algorithm proper, keeping the frontier of each round
-// to walk the path back.
-func middle(a, b []int32, maxD int) ([]edit, bool) {
+// to walk the path back. It appends the script to out, its positions
+// shifted by off (the common prefix left out of a and b).
+func middle(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 	n, m := len(a), len(b)
 	switch {
 	case n == 0:
-		out := make([]edit, m)
-		for j := range out {
-			out[j] = edit{Insert, 0, j}
+		for j := range m {
+			out = append(out, edit{Insert, int32(off), int32(off + j)})
 		}
 		return out, true
 	case m == 0:
-		out := make([]edit, n)
-		for i := range out {
-			out[i] = edit{Delete, i, 0}
+		for i := range n {
+			out = append(out, edit{Delete, int32(off + i), int32(off)})
 		}
 		return out, true
 	}
 	limit := min(n+m, maxD)
-	off := limit + 1
+	mid := limit + 1
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	v := slices.Grow(sc.v[:0], 2*limit+3)[:2*limit+3]
@@ -79,22 +75,22 @@ func middle(a, b []int32, maxD int) ([]edit, bool) {
 	trace := sc.trace[:0]
 	defer func() { sc.trace = trace[:0] }()
 	for d := 0; d <= limit; d++ {
-		trace = append(trace, v[off-d:off+d+1]...)
+		trace = append(trace, v[mid-d:mid+d+1]...)
 		for k := -d; k <= d; k += 2 {
 			var x int
-			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
-				x = int(v[off+k+1]) // down: an insertion
+			if k == -d || k != d && v[mid+k-1] < v[mid+k+1] {
+				x = int(v[mid+k+1]) // down: an insertion
 			} else {
-				x = int(v[off+k-1]) + 1 // right: a deletion
+				x = int(v[mid+k-1]) + 1 // right: a deletion
 			}
 			y := x - k
 			for x < n && y < m && a[x] == b[y] {
 				x++
 				y++
 			}
-			v[off+k] = int32(x)
+			v[mid+k] = int32(x)
 			if x >= n && y >= m {
-				return walkBack(trace, d, n, m), true
+				return walkBack(out, trace, d, n, m, off), true
 			}
 		}
 	}
@@ -123,10 +119,12 @@ func (sc *scratch) putTokens(ta, tb []string) {
 // allocations: what it holds between calls is overwritten, never read.
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// walkBack turns the frontiers of rounds 0..d into the edit script.
-func walkBack(trace []int32, d, n, m int) []edit {
-	out := make([]edit, 0, n+m)
+// walkBack turns the frontiers of rounds 0..d into the edit script, and
+// appends it to out with its positions shifted by off.
+func walkBack(out []edit, trace []int32, d, n, m, off int) []edit {
+	start := len(out)
 	x, y := n, m
+	add := func(op Op, x, y int) { out = append(out, edit{op, int32(x + off), int32(y + off)}) }
 	for ; d > 0; d-- {
 		prev := trace[d*d : d*d+2*d+1] // the frontier before round d, diagonals -d..d
 		at := func(k int) int { return int(prev[k+d]) }
@@ -142,24 +140,22 @@ func walkBack(trace []int32, d, n, m int) []edit {
 		for x > px && y > py {
 			x--
 			y--
-			out = append(out, edit{Equal, x, y})
+			add(Equal, x, y)
 		}
 		if pk == k+1 {
 			y--
-			out = append(out, edit{Insert, x, y})
+			add(Insert, x, y)
 		} else {
 			x--
-			out = append(out, edit{Delete, x, y})
+			add(Delete, x, y)
 		}
 	}
 	for x > 0 && y > 0 {
 		x--
 		y--
-		out = append(out, edit{Equal, x, y})
+		add(Equal, x, y)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.Reverse(out[start:])
 	return out
 }
 

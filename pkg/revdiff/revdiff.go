@@ -240,10 +240,27 @@ func (v *Version) read() {
 
 // CompareVersions is Compare of two prepared versions.
 func CompareVersions(before, after *Version, budget *Budget) *Diff {
+	if d := bounded(before, after, budget); d != nil {
+		return d
+	}
+	a, b := before.lines, after.lines
+	oa, ob := before.sec, after.sec
+	ia, ib := intern(a, b)
+	es, ok := script(ia, ib, MaxLines)
+	if !ok {
+		return summarize(a, b, oa, ob, tooManyLines())
+	}
+	return align(a, b, oa, ob, es)
+}
+
+// bounded takes the comparison of two versions from the budget and reads
+// them, and returns the diff the bounds leave them (none, or a line
+// summary); nil when they are to be aligned.
+func bounded(before, after *Version, budget *Budget) *Diff {
 	size := before.size + after.size
 	do := budget.spend(size)
 	if do == doNothing {
-		return &Diff{Fallback: "not compared: the file's revisions together are more text than is compared for one file"}
+		return &Diff{Fallback: notCompared}
 	}
 	before.read()
 	after.read()
@@ -251,16 +268,85 @@ func CompareVersions(before, after *Version, budget *Budget) *Diff {
 	oa, ob := before.sec, after.sec
 	switch {
 	case size > MaxBytes:
-		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10))
+		return summarize(a, b, oa, ob, tooLarge(size))
 	case do == doSummary:
-		return summarize(a, b, oa, ob, "the file's revisions together are more text than is compared word by word for one file")
+		return summarize(a, b, oa, ob, overBudget)
 	}
-	ia, ib := intern(a, b)
-	es, ok := script(ia, ib, MaxLines)
-	if !ok {
-		return summarize(a, b, oa, ob, fmt.Sprintf("the two versions differ in more than %d lines", MaxLines))
+	return nil
+}
+
+// CompareCounts is CompareVersions(before, after, budget).Counts(): the
+// counts of each section and no hunks. A version compared with no file
+// (one just created or deleted) is counted line by line, without building
+// the hunks of its whole text that Counts would drop.
+func CompareCounts(before, after *Version, budget *Budget) *Diff {
+	if before.size > 0 && after.size > 0 {
+		return CompareVersions(before, after, budget).Counts()
 	}
-	return align(a, b, oa, ob, es)
+	return countsOnly(before, after, budget).Counts()
+}
+
+// countsOnly is CompareCounts of a version with one compared with no
+// file, with the same bounds as CompareVersions.
+func countsOnly(before, after *Version, budget *Budget) *Diff {
+	if d := bounded(before, after, budget); d != nil {
+		return d
+	}
+	a, b := before.lines, after.lines
+	switch {
+	case len(a)+len(b) > MaxLines:
+		// Every line is one edit: script would give up.
+		return summarize(a, b, before.sec, after.sec, tooManyLines())
+	case len(b) > 0:
+		return countAll(b, after.sec, Insert)
+	}
+	return countAll(a, before.sec, Delete)
+}
+
+// countAll is align's diff, less its hunks, of a version compared with
+// nothing: each of its lines removed (op Delete) or added (Insert),
+// grouped by section as align groups them.
+func countAll(lines []string, o sectionOf, op Op) *Diff {
+	d := &Diff{}
+	for lo := 0; lo < len(lines); {
+		key, heading := o.at(lo)
+		sec := Section{Key: key, Heading: heading}
+		named := op == Delete // align names a section after its first added line with a heading
+		hi := lo
+		for ; hi < len(lines); hi++ {
+			k, h := o.at(hi)
+			if k != key || key == KeyBody && h != heading {
+				break
+			}
+			if !named && h != "" {
+				sec.Heading, named = h, true
+			}
+			if op == Delete {
+				sec.LinesRemoved++
+				sec.Removed += words(lines[hi])
+			} else {
+				sec.LinesAdded++
+				sec.Added += words(lines[hi])
+			}
+		}
+		d.Sections = append(d.Sections, sec)
+		lo = hi
+	}
+	return d
+}
+
+// Why a comparison gave a line summary or none.
+const (
+	notCompared = "not compared: the file's revisions together are more text than is compared for one file"
+	overBudget  = "the file's revisions together are more text than is compared word by word for one file"
+)
+
+func tooManyLines() string {
+	return fmt.Sprintf("the two versions differ in more than %d lines", MaxLines)
+}
+
+func tooLarge(size int) string {
+	return fmt.Sprintf("the two versions are %d KiB together, more than the %d KiB compared word by word", size>>10, MaxBytes>>10)
 }
 
 // splitLines cuts text into lines without their line ends; a final line
@@ -298,33 +384,48 @@ func intern(a, b []string) ([]int32, []int32) {
 	return conv(a), conv(b)
 }
 
-// sectionOf labels each line of a version with its section.
+// sectionOf labels each line of a version with its section: an index
+// into the few sections of the version, by line.
 type sectionOf struct {
-	keys     []string
-	headings []string
+	of   []int32
+	secs []label
 }
 
-func (s sectionOf) at(i int) (key, heading string) { return s.keys[i], s.headings[i] }
+// label is the section a line is in.
+type label struct{ key, heading string }
+
+func (s sectionOf) at(i int) (key, heading string) {
+	l := s.secs[s.of[i]]
+	return l.key, l.heading
+}
 
 // outline labels the n lines of text by section.
 func outline(text []byte, n int) sectionOf {
 	o := postmortem.OutlineOf(text)
-	s := sectionOf{keys: make([]string, n), headings: make([]string, n)}
-	key, heading := KeyBody, ""
+	s := sectionOf{of: make([]int32, n), secs: make([]label, 0, len(o.Headings)+2)}
+	cur := int32(-1)
+	if o.FrontMatterEnd > 0 {
+		s.secs = append(s.secs, label{KeyFrontMatter, ""})
+	}
 	hs := o.Headings
 	for i := range n {
 		if i < o.FrontMatterEnd {
-			s.keys[i] = KeyFrontMatter
-			continue
+			continue // 0, the front matter
+		}
+		if cur < 0 {
+			s.secs = append(s.secs, label{KeyBody, ""})
+			cur = int32(len(s.secs) - 1)
 		}
 		for len(hs) > 0 && hs[0].Line <= i {
-			key, heading = string(hs[0].Kind), hs[0].Text
+			key := string(hs[0].Kind)
 			if key == "" {
 				key = KeyBody
 			}
+			s.secs = append(s.secs, label{key, hs[0].Text})
+			cur = int32(len(s.secs) - 1)
 			hs = hs[1:]
 		}
-		s.keys[i], s.headings[i] = key, heading
+		s.of[i] = cur
 	}
 	return s
 }
@@ -335,42 +436,34 @@ func outline(text []byte, n int) sectionOf {
 // hunk, compared word by word.
 func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 	d := &Diff{}
-	type labelled struct {
-		e            edit
-		key, heading string
-	}
-	lines := make([]labelled, len(es))
-	for i, e := range es {
-		var key, heading string
+	label := func(e edit) (key, heading string) {
 		if e.op == Delete {
-			key, heading = oa.at(e.a)
-		} else {
-			key, heading = ob.at(e.b)
+			return oa.at(int(e.a))
 		}
-		lines[i] = labelled{e, key, heading}
+		return ob.at(int(e.b))
 	}
 	// Group by section, in order; a section with no change is dropped.
 	// A run of one kind is one section even when its heading changed
 	// ("Root cause" renamed "Contributing factors"), under the later
-	// heading.
-	for lo := 0; lo < len(lines); {
+	// heading: that of its first unchanged or added line with one.
+	for lo := 0; lo < len(es); {
+		key, heading := label(es[lo])
+		sec := Section{Key: key, Heading: heading}
+		named := false
 		hi := lo + 1
-		for hi < len(lines) && lines[hi].key == lines[lo].key && (lines[hi].key != KeyBody || lines[hi].heading == lines[lo].heading) {
-			hi++
+		if es[lo].op != Delete && heading != "" {
+			named = true
 		}
-		sec := Section{Key: lines[lo].key, Heading: lines[lo].heading}
-		group := make([]edit, hi-lo)
-		for i := range group {
-			group[i] = lines[lo+i].e
-			if lines[lo+i].e.op != Delete && lines[lo+i].heading != "" {
-				sec.Heading = lines[lo+i].heading
+		for ; hi < len(es); hi++ {
+			k, h := label(es[hi])
+			if k != key || key == KeyBody && h != heading {
 				break
 			}
+			if !named && es[hi].op != Delete && h != "" {
+				sec.Heading, named = h, true
+			}
 		}
-		for i := range group {
-			group[i] = lines[lo+i].e
-		}
-		sec.Hunks, sec.Trail = hunks(a, b, group)
+		sec.Hunks, sec.Trail = hunks(a, b, es[lo:hi])
 		for _, h := range sec.Hunks {
 			for _, l := range h.Lines {
 				switch l.Op {
@@ -569,20 +662,20 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 				li, lj = next(&sa, li), next(&sb, lj)
 				continue
 			}
-			add(&sa, li, Equal, e.a)
-			add(&sb, lj, Equal, e.b)
+			add(&sa, li, Equal, int(e.a))
+			add(&sb, lj, Equal, int(e.b))
 		case Delete:
 			if ta[e.a] == "\n" {
 				li = next(&sa, li)
 				continue
 			}
-			add(&sa, li, Delete, e.a)
+			add(&sa, li, Delete, int(e.a))
 		case Insert:
 			if tb[e.b] == "\n" {
 				lj = next(&sb, lj)
 				continue
 			}
-			add(&sb, lj, Insert, e.b)
+			add(&sb, lj, Insert, int(e.b))
 		}
 	}
 	next(&sa, li)

@@ -329,18 +329,18 @@ func checkScript(t *testing.T, a, b []int32, es []edit) {
 	for _, e := range es {
 		switch e.op {
 		case Equal:
-			if e.a != i || e.b != j || a[i] != b[j] {
+			if int(e.a) != i || int(e.b) != j || a[i] != b[j] {
 				t.Fatalf("bad keep %+v at %d,%d", e, i, j)
 			}
 			got = append(got, a[i])
 			i, j = i+1, j+1
 		case Delete:
-			if e.a != i {
+			if int(e.a) != i {
 				t.Fatalf("bad delete %+v at %d", e, i)
 			}
 			i++
 		case Insert:
-			if e.b != j {
+			if int(e.b) != j {
 				t.Fatalf("bad insert %+v at %d", e, j)
 			}
 			got = append(got, b[j])
