@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -25,15 +27,15 @@ import (
 // A build keeps the pages of the last site whose inputs did not change:
 // the write stage renders a page only when its key (a hash of everything
 // it is rendered from) differs from the one the page manifest recorded for
-// the output folder the build replaces, or when the file there no longer
-// has the bytes recorded; otherwise the file is hard-linked into the new
-// folder (copied when linking fails). The manifest is written after the
-// swap, and only then. Today the revision pages (two thirds of a site's
+// the output folder the build replaces, or when the file there is no
+// longer the one recorded (see pageEntry.stillAt); otherwise the file is
+// hard-linked into the new folder (copied when linking fails). The
+// manifest is written after the swap, and only then. Today the revision pages (two thirds of a site's
 // pages) have keys; the other pages are rendered every time.
 
 // pageManifestFormat frames the page manifest (see cache.WriteFile);
 // change it with the manifest's layout or with what a key covers.
-const pageManifestFormat = "inquest page manifest 1"
+const pageManifestFormat = "inquest page manifest 2"
 
 // pageManifestPath is the page manifest of the output folder out, in the
 // cache folder's Builds kind beside its build record.
@@ -42,10 +44,35 @@ func pageManifestPath(cacheDir, out string) string {
 }
 
 // pageEntry is what the manifest records of one page: the key of its
-// inputs and the SHA-256 of its bytes.
+// inputs, the SHA-256 of its bytes, and the size and modification time
+// its file had in the output folder once the site was in place.
 type pageEntry struct {
 	key, sum [sha256.Size]byte
+	file     fileStamp
 }
+
+// fileStamp is a file's size and modification time (Unix nanoseconds): a
+// file whose stamp is the one recorded still has the bytes recorded, as
+// Git's index assumes of the work tree. A page edited by hand gets a new
+// modification time (an editor that writes a new file, a new file too),
+// so it is rendered again without reading every kept page's bytes.
+type fileStamp struct {
+	size, mtime int64
+}
+
+// stampOf is the stamp of the file at p; false when it cannot be read or
+// is not a regular file.
+func stampOf(p string) (fileStamp, bool) {
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return fileStamp{}, false
+	}
+	return fileStamp{fi.Size(), fi.ModTime().UnixNano()}, true
+}
+
+// pageEntrySize is the bytes a page's entry takes after its file's name
+// and NUL: key, sum, size and modification time.
+const pageEntrySize = 2*sha256.Size + 16
 
 // pageManifest is the manifest of one output folder: its keyed pages by
 // site-relative file, and the identity of the inquest binary that wrote it
@@ -68,6 +95,8 @@ func (m *pageManifest) encode() []byte {
 		b.WriteByte(0)
 		b.Write(e.key[:])
 		b.Write(e.sum[:])
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(e.file.size)))
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(e.file.mtime)))
 	}
 	return b.Bytes()
 }
@@ -85,14 +114,16 @@ func decodePageManifest(data []byte) (*pageManifest, error) {
 	}
 	for len(rest) > 0 {
 		rel, tail, ok := bytes.Cut(rest, []byte{0})
-		if !ok || len(tail) < 2*sha256.Size {
+		if !ok || len(tail) < pageEntrySize {
 			return nil, errors.New("page manifest: cut short")
 		}
 		var e pageEntry
 		copy(e.key[:], tail)
 		copy(e.sum[:], tail[sha256.Size:])
+		e.file.size = int64(binary.BigEndian.Uint64(tail[2*sha256.Size:]))
+		e.file.mtime = int64(binary.BigEndian.Uint64(tail[2*sha256.Size+8:]))
 		m.pages[string(rel)] = e
-		rest = tail[2*sha256.Size:]
+		rest = tail[pageEntrySize:]
 	}
 	return m, nil
 }
@@ -251,23 +282,50 @@ func (k *keeper) keep(b *Assembly, dir string, i int, j PageJob) (bool, error) {
 		return false, nil
 	}
 	old := filepath.Join(k.from, filepath.FromSlash(rel))
-	data, err := os.ReadFile(old)
-	if err != nil || sha256.Sum256(data) != e.sum {
+	data, ok := e.stillAt(old)
+	if !ok {
 		return false, nil // gone or edited by hand: rendered again
 	}
 	dst := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := makeDir(filepath.Dir(dst)); err != nil {
 		return false, err
 	}
 	if os.Link(old, dst) != nil {
-		// Another file system, or one without links: the bytes read
-		// are the page.
+		// Another file system, or one without links: copy the bytes,
+		// if they are still the ones recorded.
+		if data == nil {
+			if data, ok = e.bytesAt(old); !ok {
+				return false, nil
+			}
+		}
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			return false, err
 		}
 	}
 	k.next[i].sum, k.kept[i] = e.sum, true
 	return true, nil
+}
+
+// stillAt reports whether the file at p is still the page e records: its
+// stamp is the one recorded and, on a file system that keeps whole seconds
+// (where an edit within the second the page was written leaves its time),
+// its bytes are too. data is the file's bytes when it read them.
+func (e pageEntry) stillAt(p string) (data []byte, ok bool) {
+	st, ok := stampOf(p)
+	if !ok || st != e.file {
+		return nil, false
+	}
+	if st.mtime%int64(time.Second) != 0 {
+		return nil, true
+	}
+	return e.bytesAt(p)
+}
+
+// bytesAt reads the file at p and reports whether it has the bytes e
+// records.
+func (e pageEntry) bytesAt(p string) ([]byte, bool) {
+	data, err := os.ReadFile(p)
+	return data, err == nil && sha256.Sum256(data) == e.sum
 }
 
 // writeJob writes job i's page into dir: kept from the last site when
@@ -306,8 +364,14 @@ func (k *keeper) count() int {
 func (k *keeper) record(cacheDir, out string, jobs []PageJob) error {
 	m := &pageManifest{exe: k.exe, exeSum: k.sum, pages: map[string]pageEntry{}}
 	for i, j := range jobs {
-		if k.next[i].key != ([sha256.Size]byte{}) {
-			m.pages[PageFile(j.Page.Path)] = k.next[i]
+		if k.next[i].key == ([sha256.Size]byte{}) {
+			continue
+		}
+		rel := PageFile(j.Page.Path)
+		e := k.next[i]
+		var ok bool
+		if e.file, ok = stampOf(filepath.Join(out, filepath.FromSlash(rel))); ok {
+			m.pages[rel] = e
 		}
 	}
 	if _, err := cache.At(cacheDir).Open(cache.Builds); err != nil {
