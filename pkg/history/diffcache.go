@@ -267,17 +267,24 @@ func (w *fieldWorker) keepDiff(p pair, d packedDiff) {
 // and each call decodes a diff of its own from the packed form the
 // history keeps.
 func (r *Repo) RevisionDiff(path string, i int) *revdiff.Diff {
-	lin := r.lineage(path)
-	if lin == nil || i < 0 || i >= len(lin.revs) {
-		return nil
-	}
-	r.diffMu.Lock()
-	packed, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
-	r.diffMu.Unlock()
+	packed, ok := r.revisionPacked(path, i)
 	if !ok {
 		return nil
 	}
 	return packed.unpack()
+}
+
+// revisionPacked is the packed diff the history keeps of the i-th
+// revision of the file at path; false when it kept none.
+func (r *Repo) revisionPacked(path string, i int) (packedDiff, bool) {
+	lin := r.lineage(path)
+	if lin == nil || i < 0 || i >= len(lin.revs) {
+		return nil, false
+	}
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	packed, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
+	return packed, ok
 }
 
 // SinceDiff returns the diff from the text a stale sign-off at commit

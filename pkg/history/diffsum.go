@@ -7,13 +7,7 @@ import "crypto/sha256"
 // key of the diff that costs no decoding, for the site's record of what
 // each revision page was rendered from.
 func (r *Repo) RevisionDiffSum(path string, i int) ([sha256.Size]byte, bool) {
-	lin := r.lineage(path)
-	if lin == nil || i < 0 || i >= len(lin.revs) {
-		return [sha256.Size]byte{}, false
-	}
-	r.diffMu.Lock()
-	packed, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
-	r.diffMu.Unlock()
+	packed, ok := r.revisionPacked(path, i)
 	if !ok {
 		return [sha256.Size]byte{}, false
 	}
