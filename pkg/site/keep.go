@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -193,15 +192,11 @@ func ownTemplates(opts BuildOptions) bool {
 // manifest when the executable's size and modification time are those it
 // recorded, else by reading it (a CI job installs a new binary each run).
 func (k *keeper) identifyBinary() error {
-	exe, err := os.Executable()
+	stamp, exe, err := executableStamp()
 	if err != nil {
 		return err
 	}
-	st, err := os.Stat(exe)
-	if err != nil {
-		return err
-	}
-	k.exe = strconv.FormatInt(st.Size(), 10) + " " + strconv.FormatInt(st.ModTime().UnixNano(), 10)
+	k.exe = stamp
 	if k.prev != nil && k.prev.exe == k.exe {
 		k.sum = k.prev.exeSum
 		return nil

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,10 +78,8 @@ func inputStamp(opts BuildOptions) (string, error) {
 	for _, k := range []string{"CI_PAGES_URL", "GITHUB_PAGES", "GITHUB_REPOSITORY"} {
 		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
 	}
-	if exe, err := os.Executable(); err == nil {
-		if st, err := os.Stat(exe); err == nil {
-			fmt.Fprintf(h, "exe %d %d\n", st.Size(), st.ModTime().UnixNano())
-		}
+	if exe, _, err := executableStamp(); err == nil {
+		fmt.Fprintf(h, "exe %s\n", exe)
 	}
 	head := repo.Head(opts.Dir)
 	if head == "" || opts.NoHistory {
@@ -151,4 +150,19 @@ func writeBuildRecord(cacheDir, out string, rec buildRecord) error {
 		return err
 	}
 	return cache.WriteFile(buildRecordPath(cacheDir, out), buildRecordFormat, data)
+}
+
+// executableStamp is the running inquest's "SIZE MTIME" (modification
+// time in Unix nanoseconds) and its path: what the input stamp and the
+// page manifest know a binary by without reading it.
+func executableStamp() (stamp, path string, err error) {
+	path, err = os.Executable()
+	if err != nil {
+		return "", "", err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", "", err
+	}
+	return strconv.FormatInt(st.Size(), 10) + " " + strconv.FormatInt(st.ModTime().UnixNano(), 10), path, nil
 }
