@@ -83,8 +83,10 @@ var a11yPages = []struct{ name, path string }{
 
 // TestAccessibility runs axe-core in every page type of the example site,
 // in light and dark mode, on a laptop's and a phone's width: no violation.
-// Each width is a parallel subtest with a tab of its own, on the one site
-// built. Each page is loaded once per width and checked in light mode,
+// On the phone's width it also checks that nothing makes the page scroll
+// sideways (overflowJS), on the page as loaded for axe-core: TestPhoneLayout
+// checks the rest of the phone layout. Each width is a parallel subtest
+// with a tab of its own, on the one site built. Each page is loaded once per width and checked in light mode,
 // then in dark mode: the theme's dark mode is its stylesheet's
 // prefers-color-scheme rules alone, which apply to a loaded page when the
 // scheme changes (setDarkLoaded checks that they did), and a page load
@@ -104,6 +106,11 @@ func TestAccessibility(t *testing.T) {
 				setScheme(ctx, t, false)
 				open(ctx, t, ts.root+p.path)
 				waitFor(ctx, t, "the page to load", pageSettledJS)
+				if width == phoneWidth {
+					if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {
+						t.Errorf("%s (/%s) at %d px scrolls sideways: %v", p.name, p.path, width, out)
+					}
+				}
 				for _, dark := range []bool{false, true} {
 					scheme := map[bool]string{false: "light", true: "dark"}[dark]
 					where := fmt.Sprintf("%s (%s, %d px, %s)", p.name, "/"+p.path, width, scheme)
