@@ -201,17 +201,48 @@ func (k *keeper) identifyBinary() error {
 		k.sum = k.prev.exeSum
 		return nil
 	}
-	f, err := os.Open(exe)
+	k.sum, err = runningBinary.sum(exe, stamp)
+	return err
+}
+
+// binarySums remembers the SHA-256 of a file by its path and stamp (size
+// and modification time, see executableStamp): a process that builds many
+// sites (serve's full rebuilds, the tests, which build hundreds with a
+// cache of their own each) reads its own binary, tens of megabytes, once
+// and not for each build. A stamp that changed is read again, so the sum
+// is always that of the file the stamp describes, as the manifest records
+// them together.
+type binarySums struct {
+	mu          sync.Mutex
+	path, stamp string
+	last        [sha256.Size]byte
+}
+
+// runningBinary is the one binarySums of the process: what it holds is a
+// function of the file named, so sharing it across builds changes no
+// result, only how often the file is read.
+var runningBinary binarySums
+
+// sum returns the SHA-256 of the file at path, whose stamp is stamp.
+func (b *binarySums) sum(path, stamp string) ([sha256.Size]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.path == path && b.stamp == stamp {
+		return b.last, nil
+	}
+	var sum [sha256.Size]byte
+	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return sum, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return err
+		return sum, err
 	}
-	copy(k.sum[:], h.Sum(nil))
-	return nil
+	copy(sum[:], h.Sum(nil))
+	b.path, b.stamp, b.last = path, stamp, sum
+	return sum, nil
 }
 
 // start readies the keeper for the write of jobs, once the templates
