@@ -50,11 +50,14 @@ func (t tree) equal(o tree) bool {
 }
 
 // simCommit is a commit of the import: its fast-import mark, parents and
-// tree.
+// tree, and its hash, worked out here as git does. written is true once
+// the commit is in the repository (a later import names it by hash).
 type simCommit struct {
 	mark    int
 	parents []*simCommit
 	tree    tree
+	hash    string
+	written bool
 }
 
 // importer writes an archive's whole history with one `git fast-import`
@@ -73,21 +76,33 @@ type importer struct {
 	tags     map[string]*simCommit
 	cur      string
 	marks    int
-	blobs    map[string]int // content -> mark
+	blobs    map[string]int // content -> mark, in the import being written
 	stream   bytes.Buffer
 	steps    int
+	// pending are the commits of the stream, in order; refs are the
+	// branches as the repository has them.
+	pending []*simCommit
+	refs    map[string]*simCommit
+	// headRef is the branch .git/HEAD names.
+	headRef string
+}
+
+func newImporter(r *Repo) *importer {
+	return &importer{r: r, work: tree{}, index: tree{}, branches: map[string]*simCommit{}, tags: map[string]*simCommit{},
+		cur: "main", blobs: map[string]int{}, refs: map[string]*simCommit{}, headRef: "main"}
 }
 
 // fastApply is Apply in one fast-import; errSlowPath when the archive
-// needs the step-by-step path, with nothing written.
-func (r *Repo) fastApply(ctx context.Context, ar *txtar.Archive) error {
+// needs the step-by-step path, with nothing written. It returns the model
+// of the repository it wrote.
+func (r *Repo) fastApply(ctx context.Context, ar *txtar.Archive) (*importer, error) {
 	if !r.pristine {
-		return errSlowPath
+		return nil, errSlowPath
 	}
 	if ents, err := os.ReadDir(r.Dir); err != nil || len(ents) != 1 || ents[0].Name() != ".git" {
-		return errSlowPath
+		return nil, errSlowPath
 	}
-	im := &importer{r: r, work: tree{}, index: tree{}, branches: map[string]*simCommit{}, tags: map[string]*simCommit{}, cur: "main", blobs: map[string]int{}}
+	im := newImporter(r)
 	err := eachSection(ctx, ar, func(_ int, sec string, step []string, data []byte) error {
 		if step != nil {
 			im.steps++
@@ -96,17 +111,17 @@ func (r *Repo) fastApply(ctx context.Context, ar *txtar.Archive) error {
 		return im.write(sec, entry{data: string(data)})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if im.steps == 0 {
 		if err := im.commit("Add postmortems\n", nil); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if im.staged || im.branches[im.cur] == nil {
-		return errSlowPath
+		return nil, errSlowPath
 	}
-	return im.run(ctx)
+	return im, im.run(ctx)
 }
 
 func (im *importer) step(args []string, body string) error {
@@ -228,6 +243,17 @@ func (im *importer) final(paths []string) error {
 	return nil
 }
 
+// reset makes the model's work tree work (read from disk) and its index
+// the current commit's tree, as a commit leaves it, and returns that tree.
+func (im *importer) reset(work tree) tree {
+	head := tree{}
+	if c := im.branches[im.cur]; c != nil {
+		head = c.tree
+	}
+	im.work, im.index, im.staged = work, head.clone(), false
+	return head
+}
+
 // clean is true when the work tree and the index are the current commit's.
 func (im *importer) clean() bool {
 	head := im.branches[im.cur]
@@ -343,6 +369,7 @@ func (im *importer) commit(body string, merge *simCommit) error {
 	}
 	im.marks++
 	c.mark = im.marks
+	c.hash = commitHash(c, author, msg)
 	w := &im.stream
 	fmt.Fprintf(w, "commit refs/heads/%s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n", im.cur, c.mark, author, author, len(msg), msg)
 	for i, p := range c.parents {
@@ -350,7 +377,7 @@ func (im *importer) commit(body string, merge *simCommit) error {
 		if i > 0 {
 			kw = "merge"
 		}
-		fmt.Fprintf(w, "%s :%d\n", kw, p.mark)
+		fmt.Fprintf(w, "%s %s\n", kw, p.ref())
 	}
 	w.WriteString("deleteall\n")
 	for i, p := range paths {
@@ -361,6 +388,7 @@ func (im *importer) commit(body string, merge *simCommit) error {
 		fmt.Fprintf(w, "M %s :%d %s\n", mode, blobMarks[i], quotePath(p))
 	}
 	w.WriteString("\n")
+	im.pending = append(im.pending, c)
 	im.branches[im.cur] = c
 	im.index = c.tree.clone()
 	im.staged = false
@@ -568,21 +596,10 @@ func stripspace(msg string) string {
 // uncommitted.
 func (im *importer) run(ctx context.Context) error {
 	r := im.r
-	for _, name := range sortedKeys(im.tags) {
-		fmt.Fprintf(&im.stream, "reset refs/tags/%s\nfrom :%d\n\n", name, im.tags[name].mark)
-	}
-	im.stream.WriteString("done\n")
-	// Objects loose, as the step-by-step commits leave them: the import
-	// makes the same repositories, not packed ones.
-	if _, err := r.gitIn(ctx, &im.stream, nil, "-c", "fastimport.unpackLimit=1000000000", "fast-import", "--quiet", "--done"); err != nil {
+	if err := im.importStream(ctx); err != nil {
 		return err
 	}
-	if im.cur != "main" {
-		if err := os.WriteFile(filepath.Join(r.Dir, ".git", "HEAD"), []byte("ref: refs/heads/"+im.cur+"\n"), 0o644); err != nil {
-			return err
-		}
-	}
-	if _, err := r.Git(ctx, "read-tree", "-u", "--reset", "HEAD"); err != nil {
+	if _, err := r.git(ctx, "read-tree", "-u", "--reset", "HEAD"); err != nil {
 		return err
 	}
 	head := im.branches[im.cur].tree
@@ -610,6 +627,59 @@ func (im *importer) run(ctx context.Context) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// importStream writes the stream's commits, the branches and tags, and
+// HEAD with one git fast-import, and checks that git gave each commit the
+// hash worked out for it.
+func (im *importer) importStream(ctx context.Context) error {
+	r := im.r
+	for _, name := range sortedKeys(im.branches) {
+		if c := im.branches[name]; c != nil && im.refs[name] != c {
+			fmt.Fprintf(&im.stream, "reset refs/heads/%s\nfrom %s\n\n", name, c.ref())
+		}
+	}
+	for _, name := range sortedKeys(im.tags) {
+		fmt.Fprintf(&im.stream, "reset refs/tags/%s\nfrom %s\n\n", name, im.tags[name].ref())
+	}
+	im.stream.WriteString("done\n")
+	marks := filepath.Join(r.Dir, ".git", "replay-marks")
+	// Objects loose, as the step-by-step commits leave them: the import
+	// makes the same repositories, not packed ones.
+	if _, err := r.gitIn(ctx, &im.stream, nil, "-c", "fastimport.unpackLimit=1000000000", "fast-import", "--quiet", "--done", "--export-marks="+marks); err != nil {
+		return err
+	}
+	got, err := os.ReadFile(marks)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(marks); err != nil {
+		return err
+	}
+	byMark := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(got)), "\n") {
+		if m, h, ok := strings.Cut(line, " "); ok {
+			byMark[m] = h
+		}
+	}
+	for _, c := range im.pending {
+		if h := byMark[fmt.Sprintf(":%d", c.mark)]; h != c.hash {
+			return fmt.Errorf("replay: git wrote commit %s where %s was worked out", h, c.hash)
+		}
+		c.written = true
+	}
+	if im.cur != im.headRef {
+		if err := os.WriteFile(filepath.Join(r.Dir, ".git", "HEAD"), []byte("ref: refs/heads/"+im.cur+"\n"), 0o644); err != nil {
+			return err
+		}
+		im.headRef = im.cur
+	}
+	for name, c := range im.branches {
+		im.refs[name] = c
+	}
+	im.pending, im.blobs, im.marks = nil, map[string]int{}, 0
+	im.stream.Reset()
 	return nil
 }
 

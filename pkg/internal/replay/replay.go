@@ -41,6 +41,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -65,6 +66,14 @@ type Options struct {
 	// Step, when set, is called after each Git step with the number of
 	// steps done and the archive's total.
 	Step func(done, total int)
+	// Defer keeps Commit, Merge, Branch and Switch out of git while their
+	// outcome is certain: they are played on a model of the repository,
+	// which works out each commit's hash, and written with one git
+	// fast-import when Flush or Git is called (a test's fixtures commit
+	// hundreds of times, each git process costing 10-25 ms of CPU). The
+	// work tree on disk is kept up to date at every step; the repository
+	// under .git is not until Flush.
+	Defer bool
 }
 
 // Repo is a repository being written.
@@ -77,6 +86,9 @@ type Repo struct {
 	// pristine is true until anything but Init touched the repository:
 	// only then can Apply write the whole history in one import.
 	pristine bool
+	// im is the model of the repository while Options.Defer holds and
+	// the model knows the repository; nil otherwise.
+	im *importer
 }
 
 // Init makes an empty repository (branch main) in dir, which must exist.
@@ -88,13 +100,41 @@ func Init(ctx context.Context, dir string, opts Options) (*Repo, error) {
 		opts.Start = DefaultStart()
 	}
 	r := &Repo{Dir: dir, opts: opts, now: opts.Start.Add(-time.Hour)}
-	// No template: the sample hooks git copies into every new repository
-	// are never run here.
-	if _, err := r.Git(ctx, "init", "-q", "--template=", "-b", "main"); err != nil {
+	if err := r.init(ctx); err != nil {
 		return nil, err
 	}
 	r.pristine = true
+	if opts.Defer {
+		r.im = newImporter(r)
+	}
 	return r, nil
+}
+
+// init makes the repository as `git init --template= -b main` does (no
+// template: the sample hooks git copies into every new repository are
+// never run here). On Linux the files are written here, saving a git
+// process per repository; elsewhere git init asks the file system about
+// case and modes, and its answers go into the configuration.
+func (r *Repo) init(ctx context.Context) error {
+	if runtime.GOOS != "linux" {
+		_, err := r.git(ctx, "init", "-q", "--template=", "-b", "main")
+		return err
+	}
+	gitDir := filepath.Join(r.Dir, ".git")
+	for _, d := range []string{"objects/info", "objects/pack", "refs/heads", "refs/tags"} {
+		if err := os.MkdirAll(filepath.Join(gitDir, filepath.FromSlash(d)), 0o755); err != nil {
+			return err
+		}
+	}
+	for name, text := range map[string]string{
+		"HEAD":   "ref: refs/heads/main\n",
+		"config": "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n",
+	} {
+		if err := os.WriteFile(filepath.Join(gitDir, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Commits is the number of commits and merges made so far.
@@ -111,9 +151,13 @@ func (r *Repo) Commits() int { return r.commits }
 func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error {
 	total := Steps(ar)
 	now, commits := r.now, r.commits
-	switch err := r.fastApply(ctx, ar); {
+	im, err := r.fastApply(ctx, ar)
+	switch {
 	case err == nil:
 		r.pristine = false
+		if r.opts.Defer {
+			r.im = im
+		}
 		if r.opts.Step != nil {
 			for done := 1; done <= total; done++ {
 				r.opts.Step(done, total)
@@ -125,6 +169,11 @@ func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error 
 	case ctx.Err() != nil:
 		return ctx.Err()
 	default:
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	// Steps such as mv and rm leave the index and the work tree where
+	// the model does not follow them.
+	if err := r.leaveModel(ctx); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return r.applySteps(ctx, name, ar, total)
@@ -216,12 +265,12 @@ func (r *Repo) step(ctx context.Context, args []string, body string) error {
 	case "mv":
 		if err = want(3); err == nil {
 			if err = r.mkdirFor(args[2]); err == nil {
-				_, err = r.Git(ctx, "mv", args[1], args[2])
+				_, err = r.git(ctx, "mv", args[1], args[2])
 			}
 		}
 	case "rm":
 		if err = want(2); err == nil {
-			_, err = r.Git(ctx, "rm", "-q", "-r", args[1])
+			_, err = r.git(ctx, "rm", "-q", "-r", args[1])
 		}
 	case "ln":
 		if len(args) != 4 || args[1] != "-s" {
@@ -232,11 +281,11 @@ func (r *Repo) step(ctx context.Context, args []string, body string) error {
 		}
 	case "branch":
 		if err = want(2); err == nil {
-			_, err = r.Git(ctx, "switch", "-q", "-c", args[1])
+			_, err = r.git(ctx, "switch", "-q", "-c", args[1])
 		}
 	case "switch":
 		if err = want(2); err == nil {
-			_, err = r.Git(ctx, "switch", "-q", args[1])
+			_, err = r.git(ctx, "switch", "-q", args[1])
 		}
 	case "merge":
 		if err = want(2); err == nil {
@@ -244,7 +293,7 @@ func (r *Repo) step(ctx context.Context, args []string, body string) error {
 		}
 	case "tag":
 		if err = want(2); err == nil {
-			_, err = r.Git(ctx, "tag", args[1])
+			_, err = r.git(ctx, "tag", args[1])
 		}
 	case "final":
 		if len(args) < 2 {
@@ -295,14 +344,50 @@ func (r *Repo) WriteFile(name string, data []byte) error {
 // after Author:/Date: header lines and a blank line. It returns the commit
 // hash.
 func (r *Repo) Commit(ctx context.Context, body string) (string, error) {
+	h, done, err := r.modelled(ctx, func(work tree) (string, error) {
+		r.im.reset(work)
+		if err := r.im.commit(body, nil); err != nil {
+			return "", err
+		}
+		return r.im.branches[r.im.cur].hash, nil
+	})
+	if done || err != nil {
+		return h, err
+	}
+	var parents []*simCommit
+	if r.im != nil && r.im.branches[r.im.cur] != nil {
+		parents = []*simCommit{r.im.branches[r.im.cur]}
+	}
 	if err := r.commit(ctx, body); err != nil {
 		return "", err
 	}
-	return r.head(ctx)
+	return r.adopt(ctx, parents)
+}
+
+// modelled runs do on the model, with the work tree as it is on disk,
+// when the repository is deferred. done is false when there is no model
+// or do returned errSlowPath: the deferred commits are then flushed and
+// the caller runs git.
+func (r *Repo) modelled(ctx context.Context, do func(work tree) (string, error)) (out string, done bool, err error) {
+	if r.im == nil {
+		return "", false, nil
+	}
+	now := r.now
+	work, err := snapshot(r.Dir)
+	if err == nil {
+		if out, err = do(work); err == nil {
+			return out, true, nil
+		}
+	}
+	if !errors.Is(err, errSlowPath) {
+		return "", false, err
+	}
+	r.now = now
+	return "", false, r.Flush(ctx)
 }
 
 func (r *Repo) commit(ctx context.Context, body string) error {
-	if _, err := r.Git(ctx, "add", "-A"); err != nil {
+	if _, err := r.git(ctx, "add", "-A"); err != nil {
 		return err
 	}
 	env, msg, err := r.headers(body)
@@ -319,10 +404,133 @@ func (r *Repo) commit(ctx context.Context, body string) error {
 // Merge merges branch into the current one with a merge commit; body is as
 // for Commit. It returns the merge's hash.
 func (r *Repo) Merge(ctx context.Context, branch, body string) (string, error) {
+	h, done, err := r.modelled(ctx, func(work tree) (string, error) {
+		ours := r.im.reset(work)
+		if err := r.im.merge(branch, body); err != nil {
+			return "", err
+		}
+		merged := r.im.branches[r.im.cur]
+		return merged.hash, checkout(r.Dir, ours, merged.tree)
+	})
+	if done || err != nil {
+		return h, err
+	}
+	var parents []*simCommit
+	if r.im != nil {
+		parents = []*simCommit{r.im.branches[r.im.cur], r.im.branches[branch]}
+	}
 	if err := r.merge(ctx, branch, body); err != nil {
 		return "", err
 	}
-	return r.head(ctx)
+	return r.adopt(ctx, parents)
+}
+
+// Branch creates branch name at HEAD and switches to it, as git switch -c.
+func (r *Repo) Branch(ctx context.Context, name string) error {
+	return r.switchTo(ctx, name, true)
+}
+
+// Switch switches to the existing branch name, as git switch.
+func (r *Repo) Switch(ctx context.Context, name string) error {
+	return r.switchTo(ctx, name, false)
+}
+
+func (r *Repo) switchTo(ctx context.Context, name string, create bool) error {
+	step := []string{"switch", name}
+	if create {
+		step[0] = "branch"
+	}
+	_, done, err := r.modelled(ctx, func(work tree) (string, error) {
+		from := r.im.reset(work)
+		if err := r.im.step(step, ""); err != nil {
+			return "", err
+		}
+		if create {
+			return "", nil // git switch -c leaves the work tree as it is
+		}
+		return "", checkout(r.Dir, from, r.im.work)
+	})
+	if done || err != nil {
+		return err
+	}
+	if err := r.step(ctx, step, ""); err != nil {
+		return err
+	}
+	if r.im != nil {
+		if create {
+			r.im.branches[name] = r.im.branches[r.im.cur]
+			r.im.refs[name] = r.im.branches[name]
+		}
+		r.im.cur, r.im.headRef = name, name
+	}
+	return nil
+}
+
+// adopt tells the model about the commit git just made on the current
+// branch with the given parents, so that the steps after it can be
+// modelled again; when the work tree holds what the model leaves to git,
+// the model is dropped.
+func (r *Repo) adopt(ctx context.Context, parents []*simCommit) (string, error) {
+	h, err := r.head(ctx)
+	if err != nil || r.im == nil {
+		return h, err
+	}
+	if old := r.im.branches[r.im.cur]; old != nil && old.hash == h {
+		return h, nil // git made no commit: "Already up to date"
+	}
+	work, err := snapshot(r.Dir)
+	for _, p := range parents {
+		if p == nil {
+			err = errSlowPath
+		}
+	}
+	if err != nil {
+		r.im = nil
+		if errors.Is(err, errSlowPath) {
+			err = nil
+		}
+		return h, err
+	}
+	c := &simCommit{parents: parents, tree: work, hash: h, written: true}
+	r.im.branches[r.im.cur], r.im.refs[r.im.cur] = c, c
+	return h, nil
+}
+
+// Flush writes the commits and branches made since the last Flush into
+// the repository, with one git fast-import and one git reset (the index,
+// as a commit leaves it). It does nothing unless Options.Defer is set.
+func (r *Repo) Flush(ctx context.Context) error {
+	im := r.im
+	if im == nil {
+		return nil
+	}
+	changed := im.cur != im.headRef || len(im.pending) > 0
+	for name, c := range im.branches {
+		changed = changed || im.refs[name] != c
+	}
+	if !changed {
+		return nil
+	}
+	wrote := len(im.pending) > 0
+	if err := im.importStream(ctx); err != nil {
+		r.im = nil
+		return err
+	}
+	if wrote && im.branches[im.cur] != nil {
+		if _, err := r.git(ctx, "reset", "-q"); err != nil {
+			r.im = nil
+			return err
+		}
+	}
+	return nil
+}
+
+// leaveModel flushes the model and drops it: what comes next is done by
+// git alone.
+func (r *Repo) leaveModel(ctx context.Context) error {
+	err := r.Flush(ctx)
+	r.im = nil
+	return err
 }
 
 // head is the hash of HEAD, read from the branch's ref file that the
@@ -340,7 +548,7 @@ func (r *Repo) head(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	return r.Git(ctx, "rev-parse", "HEAD")
+	return r.git(ctx, "rev-parse", "HEAD")
 }
 
 func (r *Repo) merge(ctx context.Context, branch, body string) error {
@@ -409,7 +617,39 @@ func (r *Repo) headers(body string) ([]string, string, error) {
 
 // Git runs git in the repository with no user or system configuration and
 // returns its trimmed standard output.
+//
+// With Options.Defer, the deferred commits are flushed first; a command
+// that may change the repository ends the deferring, as the model cannot
+// know what it did.
 func (r *Repo) Git(ctx context.Context, args ...string) (string, error) {
+	if r.im != nil {
+		if err := r.Flush(ctx); err != nil {
+			return "", err
+		}
+		if !readOnly(args) {
+			r.im = nil
+		}
+	}
+	return r.git(ctx, args...)
+}
+
+// readOnly is true for git commands that change neither refs, HEAD, the
+// index's content nor the work tree.
+func readOnly(args []string) bool {
+	for len(args) > 1 && (args[0] == "-c" || args[0] == "-C") {
+		args = args[2:]
+	}
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "log", "show", "rev-parse", "rev-list", "ls-files", "ls-tree", "cat-file", "diff-tree", "for-each-ref", "symbolic-ref", "status":
+		return !(args[0] == "symbolic-ref" && len(args) > 2)
+	}
+	return false
+}
+
+func (r *Repo) git(ctx context.Context, args ...string) (string, error) {
 	return r.gitEnv(ctx, nil, args...)
 }
 

@@ -32,15 +32,56 @@ type Repo struct {
 // New makes an empty repository (branch main) in a new temporary folder.
 func New(t testing.TB) *Repo {
 	t.Helper()
+	return newRepo(t, replay.Options{})
+}
+
+// NewDeferred is New for a repository whose commits, merges and branch
+// switches are played on a model and written into .git with one git
+// fast-import when Sync or Git is called (see replay.Options.Defer); the
+// hashes are the same. The work tree in Dir is up to date at every step,
+// the history only after Sync: read Dir through Sync.
+func NewDeferred(t testing.TB) *Repo {
+	t.Helper()
+	return newRepo(t, replay.Options{Defer: true})
+}
+
+func newRepo(t testing.TB, opts replay.Options) *Repo {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("repotest: the git binary is not installed")
 	}
 	dir := t.TempDir()
-	r, err := replay.Init(context.Background(), dir, replay.Options{})
+	r, err := replay.Init(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &Repo{t: t, r: r, Dir: dir}
+}
+
+// Sync writes what a NewDeferred repository has deferred into .git and
+// returns Dir.
+func (r *Repo) Sync() string {
+	r.t.Helper()
+	if err := r.r.Flush(context.Background()); err != nil {
+		r.t.Fatalf("repotest: %v", err)
+	}
+	return r.Dir
+}
+
+// Branch creates branch name at HEAD and switches to it.
+func (r *Repo) Branch(name string) {
+	r.t.Helper()
+	if err := r.r.Branch(context.Background(), name); err != nil {
+		r.t.Fatalf("repotest: %v", err)
+	}
+}
+
+// Switch switches to the existing branch name.
+func (r *Repo) Switch(name string) {
+	r.t.Helper()
+	if err := r.r.Switch(context.Background(), name); err != nil {
+		r.t.Fatalf("repotest: %v", err)
+	}
 }
 
 // Write makes a repository from archive text (see package replay) and
@@ -102,7 +143,8 @@ func (r *Repo) Merge(branch, body string) string {
 }
 
 // Git runs git in the repository with no user or system configuration and
-// returns its trimmed standard output; a failure fails the test.
+// returns its trimmed standard output; a failure fails the test. It syncs
+// a NewDeferred repository first.
 func (r *Repo) Git(args ...string) string {
 	r.t.Helper()
 	return r.must(r.r.Git(context.Background(), args...))

@@ -94,3 +94,27 @@ func TestSameArchiveSameHashes(t *testing.T) {
 		t.Errorf("HEAD %s != %s", ha, hb)
 	}
 }
+
+// TestDeferredSync: a NewDeferred repository's commits are in .git after
+// Sync, with the hashes Commit returned, and Branch and Switch change the
+// work tree at once.
+func TestDeferredSync(t *testing.T) {
+	t.Parallel()
+	r := repotest.NewDeferred(t)
+	r.WriteFile("a.md", []byte("A\n"))
+	first := r.Commit("one")
+	r.Branch("side")
+	r.WriteFile("b.md", []byte("B\n"))
+	second := r.Commit("Author: Bo Chen <bo@example.com>\n\ntwo")
+	r.Switch("main")
+	if _, err := os.Stat(filepath.Join(r.Dir, "b.md")); !os.IsNotExist(err) {
+		t.Errorf("b.md after switching to main: %v, want it gone", err)
+	}
+	dir := r.Sync()
+	if got := git(t, dir, "log", "--all", "--format=%H %an %s"); got != second+" Bo Chen two\n"+first+" Jane Doe one" {
+		t.Errorf("git log after Sync:\n%s", got)
+	}
+	if got := git(t, dir, "status", "--porcelain"); got != "" {
+		t.Errorf("status = %q, want clean", got)
+	}
+}
