@@ -1,8 +1,8 @@
 package replay
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,24 +49,22 @@ func (t tree) equal(o tree) bool {
 	return true
 }
 
-// simCommit is a commit of the import: its fast-import mark, parents and
-// tree, and its hash, worked out here as git does. written is true once
-// the commit is in the repository (a later import names it by hash).
+// simCommit is a commit of the model: its parents, tree and hash. written
+// is true once its objects are in the repository.
 type simCommit struct {
-	mark    int
 	parents []*simCommit
 	tree    tree
 	hash    string
 	written bool
 }
 
-// importer writes an archive's whole history with one `git fast-import`
-// and its work tree with one `git read-tree`, instead of two git processes
-// per commit: the steps are played on a model of the repository (work
-// tree, index, branches), and anything the model does not cover exactly
-// as git does (a .gitignore, a merge with deletions or with both sides
-// changing a file, a dirty work tree when switching, ...) returns
-// errSlowPath before anything is written.
+// importer writes an archive's whole history without git, as loose
+// objects and refs, and its work tree and index with one `git read-tree`,
+// instead of two git processes per commit: the steps are played on a
+// model of the repository (work tree, index, branches), and anything the
+// model does not cover exactly as git does (a .gitignore, a merge with
+// deletions or with both sides changing a file, a dirty work tree when
+// switching, ...) returns errSlowPath before anything is written.
 type importer struct {
 	r        *Repo
 	work     tree // the work tree
@@ -75,12 +73,11 @@ type importer struct {
 	branches map[string]*simCommit
 	tags     map[string]*simCommit
 	cur      string
-	marks    int
-	blobs    map[string]int // content -> mark, in the import being written
-	stream   bytes.Buffer
 	steps    int
-	// pending are the commits of the stream, in order; refs are the
-	// branches as the repository has them.
+	// objects are the objects the commits since the last write made, by
+	// hash; pending are those commits; refs are the branches as the
+	// repository has them.
+	objects map[[sha1.Size]byte]object
 	pending []*simCommit
 	refs    map[string]*simCommit
 	// headRef is the branch .git/HEAD names.
@@ -89,10 +86,10 @@ type importer struct {
 
 func newImporter(r *Repo) *importer {
 	return &importer{r: r, work: tree{}, index: tree{}, branches: map[string]*simCommit{}, tags: map[string]*simCommit{},
-		cur: "main", blobs: map[string]int{}, refs: map[string]*simCommit{}, headRef: "main"}
+		cur: "main", objects: map[[sha1.Size]byte]object{}, refs: map[string]*simCommit{}, headRef: "main"}
 }
 
-// fastApply is Apply in one fast-import; errSlowPath when the archive
+// fastApply is Apply without a git process per step; errSlowPath when the archive
 // needs the step-by-step path, with nothing written. It returns the model
 // of the repository it wrote.
 func (r *Repo) fastApply(ctx context.Context, ar *txtar.Archive) (*importer, error) {
@@ -358,75 +355,13 @@ func (im *importer) commit(body string, merge *simCommit) error {
 	if merge != nil {
 		c.parents = append(c.parents, merge)
 	}
-	paths := make([]string, 0, len(c.tree))
-	for p := range c.tree {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	blobMarks := make([]int, len(paths))
-	for i, p := range paths {
-		blobMarks[i] = im.blob(c.tree[p].data)
-	}
-	im.marks++
-	c.mark = im.marks
-	c.hash = commitHash(c, author, msg)
-	w := &im.stream
-	fmt.Fprintf(w, "commit refs/heads/%s\nmark :%d\nauthor %s\ncommitter %s\ndata %d\n%s\n", im.cur, c.mark, author, author, len(msg), msg)
-	for i, p := range c.parents {
-		kw := "from"
-		if i > 0 {
-			kw = "merge"
-		}
-		fmt.Fprintf(w, "%s %s\n", kw, p.ref())
-	}
-	w.WriteString("deleteall\n")
-	for i, p := range paths {
-		mode := "100644"
-		if c.tree[p].link {
-			mode = "120000"
-		}
-		fmt.Fprintf(w, "M %s :%d %s\n", mode, blobMarks[i], quotePath(p))
-	}
-	w.WriteString("\n")
+	c.hash = im.storeCommit(c, author, msg)
 	im.pending = append(im.pending, c)
 	im.branches[im.cur] = c
 	im.index = c.tree.clone()
 	im.staged = false
 	im.r.commits++
 	return nil
-}
-
-func (im *importer) blob(data string) int {
-	if m, ok := im.blobs[data]; ok {
-		return m
-	}
-	im.marks++
-	im.blobs[data] = im.marks
-	fmt.Fprintf(&im.stream, "blob\nmark :%d\ndata %d\n%s\n", im.marks, len(data), data)
-	return im.marks
-}
-
-// quotePath writes a path for a fast-import M line: as it is unless it
-// starts with a double quote or holds a newline, which are C-quoted.
-func quotePath(p string) string {
-	if !strings.ContainsAny(p, "\"\n\\") {
-		return p
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // merge is `git merge --no-ff` when git's answer is certain: the branch is
@@ -533,7 +468,7 @@ func mergeBases(a, b *simCommit) []*simCommit {
 	return best
 }
 
-// identity is the fast-import "Name <email> seconds +zone" of the author
+// identity is the commit object's "Name <email> seconds +zone" of the author
 // (also the committer) the environment headers() gave names; names git
 // would clean up take the slow path.
 func identity(env []string) (string, error) {
@@ -591,12 +526,12 @@ func stripspace(msg string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
-// run writes the history with git fast-import, points HEAD at the current
+// run writes the history (objects, refs), points HEAD at the current
 // branch, checks its tree out, and writes what the archive left
 // uncommitted.
 func (im *importer) run(ctx context.Context) error {
 	r := im.r
-	if err := im.importStream(ctx); err != nil {
+	if err := im.writeRepo(); err != nil {
 		return err
 	}
 	if _, err := r.git(ctx, "read-tree", "-u", "--reset", "HEAD"); err != nil {
@@ -630,56 +565,48 @@ func (im *importer) run(ctx context.Context) error {
 	return nil
 }
 
-// importStream writes the stream's commits, the branches and tags, and
-// HEAD with one git fast-import, and checks that git gave each commit the
-// hash worked out for it.
-func (im *importer) importStream(ctx context.Context) error {
-	r := im.r
-	for _, name := range sortedKeys(im.branches) {
-		if c := im.branches[name]; c != nil && im.refs[name] != c {
-			fmt.Fprintf(&im.stream, "reset refs/heads/%s\nfrom %s\n\n", name, c.ref())
+// writeRepo writes the objects of the commits made since the last write
+// as loose objects (as git commit leaves them), then the branches, the
+// tags and HEAD: what one git fast-import would, without its process (and
+// the git unpack-objects it starts to leave objects loose).
+func (im *importer) writeRepo() error {
+	gitDir := filepath.Join(im.r.Dir, ".git")
+	for id, o := range im.objects {
+		if err := writeObject(gitDir, id, o); err != nil {
+			return err
 		}
 	}
-	for _, name := range sortedKeys(im.tags) {
-		fmt.Fprintf(&im.stream, "reset refs/tags/%s\nfrom %s\n\n", name, im.tags[name].ref())
-	}
-	im.stream.WriteString("done\n")
-	marks := filepath.Join(r.Dir, ".git", "replay-marks")
-	// Objects loose, as the step-by-step commits leave them: the import
-	// makes the same repositories, not packed ones.
-	if _, err := r.gitIn(ctx, &im.stream, nil, "-c", "fastimport.unpackLimit=1000000000", "fast-import", "--quiet", "--done", "--export-marks="+marks); err != nil {
-		return err
-	}
-	got, err := os.ReadFile(marks)
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(marks); err != nil {
-		return err
-	}
-	byMark := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(got)), "\n") {
-		if m, h, ok := strings.Cut(line, " "); ok {
-			byMark[m] = h
+	refs := map[string]*simCommit{}
+	for name, c := range im.branches {
+		if c != nil && im.refs[name] != c {
+			refs["refs/heads/"+name] = c
 		}
 	}
-	for _, c := range im.pending {
-		if h := byMark[fmt.Sprintf(":%d", c.mark)]; h != c.hash {
-			return fmt.Errorf("replay: git wrote commit %s where %s was worked out", h, c.hash)
+	for name, c := range im.tags {
+		refs["refs/tags/"+name] = c
+	}
+	for _, name := range sortedKeys(refs) {
+		p := filepath.Join(gitDir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
 		}
-		c.written = true
+		if err := os.WriteFile(p, []byte(refs[name].hash+"\n"), 0o644); err != nil {
+			return err
+		}
 	}
 	if im.cur != im.headRef {
-		if err := os.WriteFile(filepath.Join(r.Dir, ".git", "HEAD"), []byte("ref: refs/heads/"+im.cur+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(gitDir, "HEAD"), []byte("ref: refs/heads/"+im.cur+"\n"), 0o644); err != nil {
 			return err
 		}
 		im.headRef = im.cur
 	}
+	for _, c := range im.pending {
+		c.written = true
+	}
 	for name, c := range im.branches {
 		im.refs[name] = c
 	}
-	im.pending, im.blobs, im.marks = nil, map[string]int{}, 0
-	im.stream.Reset()
+	im.pending, im.objects = nil, map[[sha1.Size]byte]object{}
 	return nil
 }
 

@@ -153,6 +153,10 @@ func sameRepos(t *testing.T, fast, slow *Repo) {
 			t.Errorf("git %s:\n%s\nstep by step:\n%s", strings.Join(args, " "), got, want)
 		}
 	}
+	// The objects written without git are ones git reads as its own.
+	if out, err := fast.Git(ctx, "fsck", "--strict", "--no-dangling", "--no-progress"); err != nil || out != "" {
+		t.Errorf("git fsck: %v\n%s", err, out)
+	}
 	if got, want := workTree(t, fast.Dir), workTree(t, slow.Dir); got != want {
 		t.Errorf("work tree:\n%s\nstep by step:\n%s", got, want)
 	}

@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"bytes"
+	"compress/zlib"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -12,13 +14,10 @@ import (
 	"strings"
 )
 
-// ref names the commit in a fast-import stream: by hash once it is in the
-// repository, else by its mark in this stream.
-func (c *simCommit) ref() string {
-	if c.written {
-		return c.hash
-	}
-	return fmt.Sprintf(":%d", c.mark)
+// object is a git object to write: its type and content.
+type object struct {
+	typ  string
+	data []byte
 }
 
 // objectHash is the name git gives an object of type typ holding data.
@@ -31,22 +30,33 @@ func objectHash(typ string, data []byte) [sha1.Size]byte {
 	return out
 }
 
-// commitHash is the hash of the commit fast-import writes for c: author
-// and committer are the same identity, msg is the message as it is.
-func commitHash(c *simCommit, ident, msg string) string {
+// store keeps an object to write and returns its hash.
+func (im *importer) store(typ string, data []byte) [sha1.Size]byte {
+	id := objectHash(typ, data)
+	if _, ok := im.objects[id]; !ok {
+		im.objects[id] = object{typ, data}
+	}
+	return id
+}
+
+// storeCommit stores c's trees, blobs and commit object, as git commit
+// writes them with ident as author and committer and msg as the message,
+// and returns the commit's hash.
+func (im *importer) storeCommit(c *simCommit, ident, msg string) string {
 	var b strings.Builder
-	root := treeHash(c.tree)
+	root := im.storeTree(c.tree)
 	fmt.Fprintf(&b, "tree %s\n", hex.EncodeToString(root[:]))
 	for _, p := range c.parents {
 		fmt.Fprintf(&b, "parent %s\n", p.hash)
 	}
 	fmt.Fprintf(&b, "author %s\ncommitter %s\n\n%s", ident, ident, msg)
-	h := objectHash("commit", []byte(b.String()))
+	h := im.store("commit", []byte(b.String()))
 	return hex.EncodeToString(h[:])
 }
 
-// treeHash is the hash of the root tree holding t's files.
-func treeHash(t tree) [sha1.Size]byte {
+// storeTree stores the trees and blobs of t and returns the root tree's
+// hash.
+func (im *importer) storeTree(t tree) [sha1.Size]byte {
 	type node struct {
 		files map[string]entry
 		dirs  map[string]*node
@@ -78,7 +88,7 @@ func treeHash(t tree) [sha1.Size]byte {
 			if e.link {
 				mode = "120000"
 			}
-			items = append(items, item{name, mode, name, objectHash("blob", []byte(e.data))})
+			items = append(items, item{name, mode, name, im.store("blob", []byte(e.data))})
 		}
 		for name, sub := range n.dirs {
 			items = append(items, item{name + "/", "40000", name, hash(sub)})
@@ -89,9 +99,33 @@ func treeHash(t tree) [sha1.Size]byte {
 			b = append(b, it.mode+" "+it.name+"\x00"...)
 			b = append(b, it.id[:]...)
 		}
-		return objectHash("tree", b)
+		return im.store("tree", b)
 	}
 	return hash(root)
+}
+
+// writeObject writes o as a loose object of the repository at gitDir
+// unless it is there already.
+func writeObject(gitDir string, id [sha1.Size]byte, o object) error {
+	name := hex.EncodeToString(id[:])
+	p := filepath.Join(gitDir, "objects", name[:2], name[2:])
+	if _, err := os.Lstat(p); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	z, err := zlib.NewWriterLevel(&b, zlib.BestSpeed) // git's core.looseCompression
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(z, "%s %d\x00", o.typ, len(o.data))
+	z.Write(o.data)
+	if err := z.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b.Bytes(), 0o444)
 }
 
 // snapshot reads the work tree as `git add -A` would stage it; errSlowPath

@@ -68,8 +68,8 @@ type Options struct {
 	Step func(done, total int)
 	// Defer keeps Commit, Merge, Branch and Switch out of git while their
 	// outcome is certain: they are played on a model of the repository,
-	// which works out each commit's hash, and written with one git
-	// fast-import when Flush or Git is called (a test's fixtures commit
+	// which works out each commit's hash, and written (loose objects and
+	// refs, then one git reset for the index) when Flush or Git is called (a test's fixtures commit
 	// hundreds of times, each git process costing 10-25 ms of CPU). The
 	// work tree on disk is kept up to date at every step; the repository
 	// under .git is not until Flush.
@@ -143,8 +143,8 @@ func (r *Repo) Commits() int { return r.commits }
 // Apply writes the archive's files and runs its Git steps in order. name
 // names the archive in errors.
 //
-// An archive applied to a new repository is written with one git
-// fast-import and one git read-tree when its steps are ones whose outcome
+// An archive applied to a new repository is written without git (loose
+// objects and refs) and one git read-tree when its steps are ones whose outcome
 // is certain (see importer); otherwise, and on a repository already
 // touched, each step runs its git command. Both make the same commits,
 // hashes included.
@@ -497,8 +497,8 @@ func (r *Repo) adopt(ctx context.Context, parents []*simCommit) (string, error) 
 }
 
 // Flush writes the commits and branches made since the last Flush into
-// the repository, with one git fast-import and one git reset (the index,
-// as a commit leaves it). It does nothing unless Options.Defer is set.
+// the repository, as loose objects and refs, and runs one git reset (the
+// index, as a commit leaves it). It does nothing unless Options.Defer is set.
 func (r *Repo) Flush(ctx context.Context) error {
 	im := r.im
 	if im == nil {
@@ -512,7 +512,7 @@ func (r *Repo) Flush(ctx context.Context) error {
 		return nil
 	}
 	wrote := len(im.pending) > 0
-	if err := im.importStream(ctx); err != nil {
+	if err := im.writeRepo(); err != nil {
 		r.im = nil
 		return err
 	}
