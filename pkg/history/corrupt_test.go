@@ -17,7 +17,7 @@ import (
 // its .pack and .idx.
 func packedRepo(t *testing.T) (r *repotest.Repo, pack, idx string) {
 	t.Helper()
-	r = repotest.New(t)
+	r = repotest.NewDeferred(t)
 	for i := range 3 {
 		r.WriteFile(fmt.Sprintf("postmortems/2024/inc-%d.md", i), []byte(doc(fmt.Sprintf("INC-%d", i), "SEV2", "draft")))
 		r.Commit(fmt.Sprintf("Add INC-%d\n", i))

@@ -33,7 +33,7 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 	tr.write("postmortems/b.md", v3)
 	tr.commit("Rename and fix the rollback time", cy)
 
-	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
+	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
 	inc := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>")
 	h := inc.History
 	if len(h.Revisions) != 3 {
@@ -77,7 +77,7 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 	// read or, on a second load, from the cache.
 	cache := t.TempDir()
 	for round := range 2 {
-		r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
 		ch := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>").History
 		got := ch.Revisions
 		if c := ch.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
@@ -114,7 +114,7 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 	// edited one at a time) neither reads nor writes the diff caches, yet
 	// attaches the same diffs.
 	few := t.TempDir()
-	r2, _ := load(t, tr.Dir, Options{Fields: &keyValues{}, CacheDir: few})
+	r2, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, CacheDir: few})
 	h2 := attachOne(t, r2, "postmortems/b.md", "Bo Chen <bo@example.com>").History
 	if c := h2.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
 		t.Errorf("without the fields cache: changed since approval %q", c)
@@ -217,7 +217,7 @@ func TestSinceApprovalFromTheWalk(t *testing.T) {
 		if cached {
 			opts.FieldsVersion, opts.CacheDir = "1", t.TempDir()
 		}
-		r, _ := load(t, tr.Dir, opts)
+		r, _ := load(t, tr.dir(), opts)
 		inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
 		incs := []*postmortem.Incident{inc}
 		ctx := t.Context()

@@ -66,14 +66,14 @@ func TestFieldsCache(t *testing.T) {
 	tr, paths := fieldsRepo(t)
 	cache := t.TempDir()
 	base := Options{Roots: []string{"postmortems"}, CacheDir: cache}
-	want, parsedUncached := attachAll(t, tr.Dir, base, paths)
+	want, parsedUncached := attachAll(t, tr.dir(), base, paths)
 
 	v1 := base
 	v1.FieldsVersion = "v1"
 	if FieldsCached(cache, "v1") {
 		t.Error("FieldsCached before any attach with v1")
 	}
-	got, calls := attachAll(t, tr.Dir, v1, paths)
+	got, calls := attachAll(t, tr.dir(), v1, paths)
 	sameHistories(t, "first", got, want)
 	if calls != parsedUncached {
 		t.Errorf("first attach parsed %d versions, want %d", calls, parsedUncached)
@@ -86,7 +86,7 @@ func TestFieldsCache(t *testing.T) {
 			FieldsCached(cache, "v1"), FieldsCached(cache, "v2"), FieldsCached("", "v1"))
 	}
 
-	got, calls = attachAll(t, tr.Dir, v1, paths)
+	got, calls = attachAll(t, tr.dir(), v1, paths)
 	sameHistories(t, "cached", got, want)
 	if calls != 0 {
 		t.Errorf("cached attach parsed %d versions, want 0", calls)
@@ -96,8 +96,8 @@ func TestFieldsCache(t *testing.T) {
 	// comes from the cache.
 	tr.write(paths[0], doc("INC-0", "SEV1", "published", "owner: team-0"))
 	tr.commit("Publish", bo)
-	want, _ = attachAll(t, tr.Dir, base, paths)
-	got, calls = attachAll(t, tr.Dir, v1, paths)
+	want, _ = attachAll(t, tr.dir(), base, paths)
+	got, calls = attachAll(t, tr.dir(), v1, paths)
 	sameHistories(t, "incremental", got, want)
 	if calls != 1 {
 		t.Errorf("incremental attach parsed %d versions, want 1", calls)
@@ -106,18 +106,18 @@ func TestFieldsCache(t *testing.T) {
 	// Another FieldsVersion parses everything again, into its own file.
 	v2 := base
 	v2.FieldsVersion = "v2"
-	got, calls = attachAll(t, tr.Dir, v2, paths)
+	got, calls = attachAll(t, tr.dir(), v2, paths)
 	sameHistories(t, "v2", got, want)
 	if calls != parsedUncached+1 {
 		t.Errorf("attach with another FieldsVersion parsed %d versions, want %d", calls, parsedUncached+1)
 	}
-	if _, calls = attachAll(t, tr.Dir, v1, paths); calls != 0 {
+	if _, calls = attachAll(t, tr.dir(), v1, paths); calls != 0 {
 		t.Errorf("v1 cache lost to v2: parsed %d versions", calls)
 	}
 	// Only the most recently used files are kept.
 	v3 := base
 	v3.FieldsVersion = "v3"
-	attachAll(t, tr.Dir, v3, paths)
+	attachAll(t, tr.dir(), v3, paths)
 	files, _ := filepath.Glob(filepath.Join(cache, "fields-*.bin"))
 	if len(files) != fieldsKeep {
 		t.Errorf("fields cache files = %d, want %d", len(files), fieldsKeep)
@@ -126,7 +126,7 @@ func TestFieldsCache(t *testing.T) {
 		t.Errorf("least recently used fields cache kept: %v", err)
 	}
 	// An empty FieldsVersion caches nothing.
-	if _, calls = attachAll(t, tr.Dir, base, paths); calls != parsedUncached+1 {
+	if _, calls = attachAll(t, tr.dir(), base, paths); calls != parsedUncached+1 {
 		t.Errorf("uncached attach parsed %d versions", calls)
 	}
 }
@@ -136,7 +136,7 @@ func TestFieldsCacheCorrupt(t *testing.T) {
 	tr, paths := fieldsRepo(t)
 	cache := t.TempDir()
 	opts := Options{Roots: []string{"postmortems"}, CacheDir: cache, FieldsVersion: "v1"}
-	want, all := attachAll(t, tr.Dir, opts, paths)
+	want, all := attachAll(t, tr.dir(), opts, paths)
 	file := filepath.Join(cache, fieldsName("v1"))
 	good, err := os.ReadFile(file)
 	if err != nil {
@@ -156,13 +156,13 @@ func TestFieldsCacheCorrupt(t *testing.T) {
 			if err := os.WriteFile(file, tc.corrupt(append([]byte(nil), good...)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got, calls := attachAll(t, tr.Dir, opts, paths)
+			got, calls := attachAll(t, tr.dir(), opts, paths)
 			sameHistories(t, "rebuilt", got, want)
 			if calls != all {
 				t.Errorf("attach with a corrupt cache parsed %d versions, want %d", calls, all)
 			}
 			// Rebuilt and rewritten.
-			if _, calls = attachAll(t, tr.Dir, opts, paths); calls != 0 {
+			if _, calls = attachAll(t, tr.dir(), opts, paths); calls != 0 {
 				t.Errorf("rebuilt cache not used: parsed %d versions", calls)
 			}
 		})
@@ -176,16 +176,16 @@ func TestFieldsCachePartial(t *testing.T) {
 	tr, paths := fieldsRepo(t)
 	cache := t.TempDir()
 	opts := Options{Roots: []string{"postmortems"}, CacheDir: cache, FieldsVersion: "v1"}
-	_, one := attachAll(t, tr.Dir, opts, paths[:1])
-	if _, calls := attachAll(t, tr.Dir, opts, paths[:1]); calls != 0 {
+	_, one := attachAll(t, tr.dir(), opts, paths[:1])
+	if _, calls := attachAll(t, tr.dir(), opts, paths[:1]); calls != 0 {
 		t.Errorf("second attach of one file parsed %d versions", calls)
 	}
-	_, rest := attachAll(t, tr.Dir, opts, paths)
-	_, all := attachAll(t, tr.Dir, Options{Roots: opts.Roots}, paths)
+	_, rest := attachAll(t, tr.dir(), opts, paths)
+	_, all := attachAll(t, tr.dir(), Options{Roots: opts.Roots}, paths)
 	if one+rest != all {
 		t.Errorf("parsed %d then %d versions, want %d in all", one, rest, all)
 	}
-	if _, calls := attachAll(t, tr.Dir, opts, paths); calls != 0 {
+	if _, calls := attachAll(t, tr.dir(), opts, paths); calls != 0 {
 		t.Errorf("attach after both parsed %d versions", calls)
 	}
 
@@ -195,8 +195,8 @@ func TestFieldsCachePartial(t *testing.T) {
 	tr.Git("reset", "-q", "--hard", "HEAD~1")
 	tr.write(paths[0], doc("INC-0", "SEV4", "closed"))
 	tr.commit("Version 3, again", ana)
-	want, now := attachAll(t, tr.Dir, Options{Roots: opts.Roots}, paths)
-	got, calls := attachAll(t, tr.Dir, opts, paths)
+	want, now := attachAll(t, tr.dir(), Options{Roots: opts.Roots}, paths)
+	got, calls := attachAll(t, tr.dir(), opts, paths)
 	sameHistories(t, "rewritten", got, want)
 	if calls != 1 {
 		t.Errorf("attach after the rewrite parsed %d versions, want 1", calls)

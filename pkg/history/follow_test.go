@@ -14,7 +14,7 @@ import (
 // anything.
 func TestFollowIncremental(t *testing.T) {
 	t.Parallel()
-	repo := repotest.New(t)
+	repo := repotest.NewDeferred(t)
 	repo.WriteFile("drafts/q3-network.md", []byte(doc("NET-7", "SEV2", "draft")))
 	c1 := repo.Commit("Draft the network postmortem\n")
 	repo.WriteFile("postmortems/2024/db.md", []byte(doc("DB-1", "SEV3", "draft")))
@@ -23,14 +23,14 @@ func TestFollowIncremental(t *testing.T) {
 	c3 := repo.Commit("Raise severity\n")
 
 	opts := Options{Roots: []string{"postmortems"}, CacheDir: t.TempDir()}
-	r1, _ := load(t, repo.Dir, opts)
+	r1, _ := load(t, repo.Sync(), opts)
 	if len(r1.live) != 1 {
 		t.Fatalf("live = %v", r1.live)
 	}
 
 	repo.Git("mv", "drafts/q3-network.md", "postmortems/2024/q3-network.md")
 	c4 := repo.Commit("Publish the network postmortem\n")
-	r2, _ := load(t, repo.Dir, opts)
+	r2, _ := load(t, repo.Sync(), opts)
 	if r2.stats.fromCache || r2.stats.diffed != 1 {
 		t.Errorf("incremental load stats = %+v", r2.stats)
 	}
@@ -42,7 +42,7 @@ func TestFollowIncremental(t *testing.T) {
 		t.Errorf("oldest revision's path = %q", revs[2].Path)
 	}
 
-	r3, _ := load(t, repo.Dir, opts)
+	r3, _ := load(t, repo.Sync(), opts)
 	if !r3.stats.fromCache || r3.stats.objectsRead != 0 {
 		t.Errorf("cached load stats = %+v", r3.stats)
 	}
@@ -50,7 +50,7 @@ func TestFollowIncremental(t *testing.T) {
 		t.Errorf("moved file from the cache = %v, want %v", got, want)
 	}
 	// Loaded from a subfolder, a revision outside it is named from there.
-	r4, _ := load(t, repo.Dir+"/postmortems", Options{})
+	r4, _ := load(t, repo.Sync()+"/postmortems", Options{})
 	if revs := r4.Revisions("2024/q3-network.md"); len(revs) != 3 || revs[2].Path != "../drafts/q3-network.md" {
 		t.Errorf("from postmortems/: %d revisions, oldest path %q", len(revs), revs[len(revs)-1].Path)
 	}

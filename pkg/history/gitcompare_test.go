@@ -26,8 +26,8 @@ import (
 // revisions against `git log --first-parent --follow`, loose and packed.
 func TestAgainstGit(t *testing.T) {
 	t.Parallel()
-	g := repotest.New(t)
-	dir := g.Dir
+	g := repotest.NewDeferred(t)
+	dir := g.Dir // the work tree; the history is in .git after g.Sync
 	rng := rand.New(rand.NewSource(1))
 
 	var files []*genFile
@@ -107,11 +107,11 @@ func TestAgainstGit(t *testing.T) {
 			// A pull request: a branch with a few commits, main moving on
 			// in other files, then a merge commit.
 			branch := fmt.Sprintf("pr-%d", i)
-			g.Git("switch", "-q", "-c", branch)
+			g.Branch(branch)
 			for j := range 1 + rng.Intn(3) {
 				g.Commit(fmt.Sprintf("%s step %d: %s", branch, j, step()))
 			}
-			g.Git("switch", "-q", "main")
+			g.Switch("main")
 			// Re-read the file list as main has it.
 			files = readFiles(t, dir)
 			g.WriteFile("NOTES.md", []byte(fmt.Sprintf("main moved on %d\n", i)))
@@ -126,7 +126,7 @@ func TestAgainstGit(t *testing.T) {
 	// git's answers, asked once: packing does not change them.
 	gitFollows := map[string][]string{}
 	check := func(label string) {
-		r, _ := load(t, dir, Options{Roots: []string{"postmortems"}})
+		r, _ := load(t, g.Sync(), Options{Roots: []string{"postmortems"}})
 		paths := strings.Fields(g.Git("ls-files", "postmortems"))
 		for p := range r.dead {
 			paths = append(paths, p)

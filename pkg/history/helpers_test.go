@@ -18,9 +18,11 @@ import (
 
 // testRepo is a repository made with the git binary, whose commits have
 // fixed authors and a clock that moves one hour per commit, in a zone two
-// hours east of UTC.
+// hours east of UTC. Its commits are deferred (repotest.NewDeferred) and
+// written into .git when the test reads the repository: through dir or
+// Git.
 type testRepo struct {
-	*repotest.Repo
+	g   *repotest.Repo
 	t   testing.TB
 	now time.Time
 }
@@ -37,28 +39,40 @@ type who struct{ name, email string }
 
 func newTestRepo(t testing.TB) *testRepo {
 	t.Helper()
-	return &testRepo{Repo: repotest.New(t), t: t, now: time.Date(2024, 3, 1, 9, 0, 0, 0, zoneA)}
+	return &testRepo{g: repotest.NewDeferred(t), t: t, now: time.Date(2024, 3, 1, 9, 0, 0, 0, zoneA)}
+}
+
+// dir is the work tree, with every commit so far written into .git.
+func (r *testRepo) dir() string {
+	r.t.Helper()
+	return r.g.Sync()
+}
+
+// Git runs git in the repository (see repotest.Repo.Git).
+func (r *testRepo) Git(args ...string) string {
+	r.t.Helper()
+	return r.g.Git(args...)
 }
 
 func (r *testRepo) write(path, content string) {
 	r.t.Helper()
-	r.WriteFile(path, []byte(content))
+	r.g.WriteFile(path, []byte(content))
 }
 
 func (r *testRepo) remove(path string) {
 	r.t.Helper()
-	if err := os.Remove(filepath.Join(r.Dir, filepath.FromSlash(path))); err != nil {
+	if err := os.Remove(filepath.Join(r.g.Dir, filepath.FromSlash(path))); err != nil {
 		r.t.Fatal(err)
 	}
 }
 
 func (r *testRepo) move(from, to string) {
 	r.t.Helper()
-	p := filepath.Join(r.Dir, filepath.FromSlash(to))
+	p := filepath.Join(r.g.Dir, filepath.FromSlash(to))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		r.t.Fatal(err)
 	}
-	if err := os.Rename(filepath.Join(r.Dir, filepath.FromSlash(from)), p); err != nil {
+	if err := os.Rename(filepath.Join(r.g.Dir, filepath.FromSlash(from)), p); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -73,23 +87,23 @@ func (r *testRepo) body(msg string, author who) string {
 // commit's hash.
 func (r *testRepo) commit(msg string, author who) string {
 	r.t.Helper()
-	return r.Commit(r.body(msg, author))
+	return r.g.Commit(r.body(msg, author))
 }
 
 // merge merges branch with a merge commit by author and returns its hash.
 func (r *testRepo) merge(branch, msg string, author who) string {
 	r.t.Helper()
-	return r.Merge(branch, r.body(msg, author))
+	return r.g.Merge(branch, r.body(msg, author))
 }
 
 // checkout switches to a branch, new or existing.
 func (r *testRepo) checkout(branch string, create bool) {
 	r.t.Helper()
 	if create {
-		r.Git("switch", "-q", "-c", branch)
+		r.g.Branch(branch)
 		return
 	}
-	r.Git("switch", "-q", branch)
+	r.g.Switch(branch)
 }
 
 // imported is one commit for importCommits: the files it writes, by
@@ -128,7 +142,7 @@ func (r *testRepo) importCommits(commits []imported) []string {
 	}
 	marks := filepath.Join(r.t.TempDir(), "marks")
 	cmd := exec.Command("git", "fast-import", "--quiet", "--export-marks="+marks)
-	cmd.Dir = r.Dir
+	cmd.Dir = r.dir()
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
 	cmd.Stdin = &in
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -155,7 +169,7 @@ func (r *testRepo) importCommits(commits []imported) []string {
 // written by a commit.
 func (r *testRepo) unpack() {
 	r.t.Helper()
-	packs, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "pack", "pack-*.pack"))
+	packs, _ := filepath.Glob(filepath.Join(r.dir(), ".git", "objects", "pack", "pack-*.pack"))
 	for _, p := range packs {
 		moved := filepath.Join(r.t.TempDir(), filepath.Base(p))
 		if err := os.Rename(p, moved); err != nil {
@@ -169,7 +183,7 @@ func (r *testRepo) unpack() {
 			r.t.Fatal(err)
 		}
 		cmd := exec.Command("git", "unpack-objects", "-q")
-		cmd.Dir, cmd.Stdin = r.Dir, f
+		cmd.Dir, cmd.Stdin = r.g.Dir, f
 		out, err := cmd.CombinedOutput()
 		f.Close()
 		if err != nil {

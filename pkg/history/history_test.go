@@ -54,7 +54,7 @@ func TestLinearHistory(t *testing.T) {
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "published"))
 	c4 := tr.commit("Publish", ana)
 
-	r, warnings := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
+	r, warnings := load(t, tr.dir(), Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	if len(warnings) != 0 {
 		t.Fatalf("warnings: %v", warnings)
 	}
@@ -127,7 +127,7 @@ func TestMergePullRequest(t *testing.T) {
 	tr.commit("Unrelated", ana)
 	m := tr.merge("fix", "Merge pull request #7 from acme/fix\n\nRaise severity", cy)
 
-	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
+	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
 	revs := r.Revisions("postmortems/db.md")
 	if got, want := commitsOf(revs), []string{m, c1}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("revisions = %v, want merge then creation %v", got, want)
@@ -182,7 +182,7 @@ func TestSquashAndGitLab(t *testing.T) {
 	tr.write("postmortems/a.md", doc("INC-1", "SEV3", "draft"))
 	tr.commit("Merge branch 'fix' into 'main'\n\nLower severity\n\nSee merge request infra/postmortems!34", bo)
 	revs := func() []postmortem.Revision {
-		r, _ := load(t, tr.Dir, Options{})
+		r, _ := load(t, tr.dir(), Options{})
 		return r.Revisions("postmortems/a.md")
 	}()
 	if revs[1].PR != 12 || revs[0].PR != 34 {
@@ -207,7 +207,7 @@ func TestRenamesAndDeletes(t *testing.T) {
 	tr.remove("postmortems/2023/gone.md")
 	c5 := tr.commit("Delete G", ana)
 
-	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
+	r, _ := load(t, tr.dir(), Options{Roots: []string{"postmortems"}, Fields: &keyValues{}})
 	a := r.Revisions("postmortems/2024/a-renamed.md")
 	if got, want := commitsOf(a), []string{c4, c2, c1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("A = %v, want %v", got, want)
@@ -245,7 +245,7 @@ func TestTrailersMailmapAndReview(t *testing.T) {
 	tr.write("postmortems/x.md", doc("INC-X", "SEV2", "published"))
 	last := tr.commit("Publish\n\nApproved-by: dee roy <dee@example.com>", ana)
 
-	r, _ := load(t, tr.Dir, Options{})
+	r, _ := load(t, tr.dir(), Options{})
 	inc := attachOne(t, r, "postmortems/x.md", "Bo Chen", "cy@example.com", "Dee Roy <dee@example.com>", "Ana Lima", "Eve")
 	h := inc.History
 	// The second form maps only the email, so Bo keeps the name he
@@ -301,10 +301,10 @@ func TestUncommitted(t *testing.T) {
 	tr.write("postmortems/new.md", doc("INC-N", "SEV1", "draft"))
 	// A file with the same size and content but a new mtime is clean.
 	later := time.Now().Add(time.Minute)
-	if err := os.Chtimes(filepath.Join(tr.Dir, "postmortems/a.md"), later, later); err != nil {
+	if err := os.Chtimes(filepath.Join(tr.dir(), "postmortems/a.md"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}})
+	r, _ := load(t, tr.dir(), Options{Roots: []string{"postmortems"}})
 	incs := []*postmortem.Incident{{Source: "postmortems/a.md"}, {Source: "postmortems/b.md"}, {Source: "postmortems/new.md"}}
 	if err := r.Attach(context.Background(), incs); err != nil {
 		t.Fatal(err)
@@ -347,7 +347,7 @@ func TestShallowClone(t *testing.T) {
 	head := tr.commit("Edit", bo)
 
 	dst := t.TempDir()
-	tr.Git("clone", "-q", "--depth", "1", "file://"+filepath.ToSlash(tr.Dir), dst)
+	tr.Git("clone", "-q", "--depth", "1", "file://"+filepath.ToSlash(tr.dir()), dst)
 	r, warnings := load(t, dst, Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "shallow") || !strings.Contains(warnings[0], "fetch-depth: 0") {
 		t.Fatalf("warnings = %q", warnings)
@@ -365,10 +365,10 @@ func TestShallowFile(t *testing.T) {
 	tr.commit("Add", ana)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "draft"))
 	head := tr.commit("Edit", bo)
-	if err := os.WriteFile(filepath.Join(tr.Dir, ".git", "shallow"), []byte(head+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tr.dir(), ".git", "shallow"), []byte(head+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, warnings := load(t, tr.Dir, Options{})
+	r, warnings := load(t, tr.dir(), Options{})
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "fetch-depth: 0") {
 		t.Fatalf("warnings = %q", warnings)
 	}
@@ -388,11 +388,11 @@ func TestCache(t *testing.T) {
 	cache := t.TempDir()
 	opts := Options{Roots: []string{"postmortems"}, CacheDir: cache}
 
-	r1, _ := load(t, tr.Dir, opts)
+	r1, _ := load(t, tr.dir(), opts)
 	if r1.stats.fromCache || r1.stats.commitsRead != 2 {
 		t.Fatalf("first load stats = %+v", r1.stats)
 	}
-	r2, warnings := load(t, tr.Dir, opts)
+	r2, warnings := load(t, tr.dir(), opts)
 	if !r2.stats.fromCache || r2.stats.commitsRead != 0 || r2.stats.objectsRead != 0 || len(warnings) != 0 {
 		t.Fatalf("second load read history: %+v %q", r2.stats, warnings)
 	}
@@ -403,7 +403,7 @@ func TestCache(t *testing.T) {
 	// A new commit: only it is read and diffed.
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
 	tr.commit("Publish", ana)
-	r3, _ := load(t, tr.Dir, opts)
+	r3, _ := load(t, tr.dir(), opts)
 	if r3.stats.fromCache || r3.stats.commitsRead != 1 || r3.stats.diffed != 1 {
 		t.Fatalf("incremental load stats = %+v", r3.stats)
 	}
@@ -426,7 +426,7 @@ func TestCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r4, warnings := load(t, tr.Dir, opts)
+	r4, warnings := load(t, tr.dir(), opts)
 	if r4.stats.fromCache || r4.stats.commitsRead != 3 {
 		t.Fatalf("corrupt cache trusted: %+v", r4.stats)
 	}
@@ -436,7 +436,7 @@ func TestCache(t *testing.T) {
 	if !reflect.DeepEqual(r3.Revisions("postmortems/a.md"), r4.Revisions("postmortems/a.md")) {
 		t.Error("rebuilt revisions differ")
 	}
-	r5, _ := load(t, tr.Dir, opts)
+	r5, _ := load(t, tr.dir(), opts)
 	if !r5.stats.fromCache {
 		t.Error("rebuilt cache not written")
 	}
@@ -445,7 +445,7 @@ func TestCache(t *testing.T) {
 	if err := os.WriteFile(files[0], []byte(snapshotFormat+"\nshort"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r6, _ := load(t, tr.Dir, opts); r6.stats.fromCache {
+	if r6, _ := load(t, tr.dir(), opts); r6.stats.fromCache {
 		t.Error("truncated cache trusted")
 	}
 }
@@ -471,7 +471,7 @@ func TestPackedMatchesLoose(t *testing.T) {
 	}
 	check := func(label string) {
 		t.Helper()
-		r, _ := load(t, tr.Dir, Options{})
+		r, _ := load(t, tr.dir(), Options{})
 		if len(r.live) != len(want) {
 			t.Fatalf("%s: %d files, want %d", label, len(r.live), len(want))
 		}
@@ -482,7 +482,7 @@ func TestPackedMatchesLoose(t *testing.T) {
 		}
 	}
 	tr.unpack()
-	if packs, _ := filepath.Glob(filepath.Join(tr.Dir, ".git", "objects", "pack", "*.pack")); len(packs) > 0 {
+	if packs, _ := filepath.Glob(filepath.Join(tr.dir(), ".git", "objects", "pack", "*.pack")); len(packs) > 0 {
 		t.Fatalf("packs left after unpacking: %v", packs)
 	}
 	check("loose")
@@ -498,7 +498,7 @@ func TestSubdirectory(t *testing.T) {
 	tr.write("site/postmortems/a.md", doc("INC-A", "SEV2", "draft"))
 	tr.write("elsewhere/b.md", doc("INC-B", "SEV2", "draft"))
 	c := tr.commit("Add", ana)
-	r, _ := load(t, filepath.Join(tr.Dir, "site"), Options{})
+	r, _ := load(t, filepath.Join(tr.dir(), "site"), Options{})
 	revs := r.Revisions("postmortems/a.md")
 	if got := commitsOf(revs); !reflect.DeepEqual(got, []string{c}) || revs[0].Path != "postmortems/a.md" {
 		t.Errorf("revisions = %v %+v", got, revs)
@@ -515,7 +515,7 @@ func TestWriteText(t *testing.T) {
 	tr.commit("Add postmortem", ana)
 	tr.write("postmortems/db.md", doc("INC-1", "SEV1", "draft"))
 	tr.commit("Raise severity (#12)\n\nReviewed-by: Cy Park <cy@example.com>", bo)
-	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
+	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
 	inc := &postmortem.Incident{ID: "INC-1", Source: "postmortems/db.md", Reviewers: []string{"Cy Park", "Dee Roy"}}
 	if err := r.Attach(context.Background(), []*postmortem.Incident{inc}); err != nil {
 		t.Fatal(err)
@@ -559,7 +559,7 @@ func TestStaleSignOff(t *testing.T) {
 	tr.commit("Ready\n\nReviewed-by: Cy Park <cy@example.com>\nReviewed-by: Bo Chen <bo@example.com>", ana)
 	tr.write("README.md", "not the postmortem\n")
 	tr.commit("Unrelated change", ana)
-	r, _ := load(t, tr.Dir, Options{})
+	r, _ := load(t, tr.dir(), Options{})
 	if got := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History.Review; !reflect.DeepEqual(got.Signed, []string{"Cy Park", "Bo Chen"}) {
 		t.Fatalf("before the change: %+v", got)
 	}
@@ -568,7 +568,7 @@ func TestStaleSignOff(t *testing.T) {
 	tr.commit("Change after review", ana)
 	tr.write("postmortems/a.md", doc("INC-A", "SEV1", "published"))
 	tr.commit("Publish\n\nApproved-by: Bo Chen <bo@example.com>", ana)
-	r, _ = load(t, tr.Dir, Options{})
+	r, _ = load(t, tr.dir(), Options{})
 	h := attachOne(t, r, "postmortems/a.md", "Cy Park", "Bo Chen").History
 	want := postmortem.Review{Required: []string{"Cy Park", "Bo Chen"}, Signed: []string{"Bo Chen"}, Stale: []string{"Cy Park"}}
 	if !reflect.DeepEqual(h.Review, want) {
@@ -588,7 +588,7 @@ func TestCanceled(t *testing.T) {
 	tr.commit("Draft", ana)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := Load(ctx, tr.Dir, Options{}); err == nil {
+	if _, _, err := Load(ctx, tr.dir(), Options{}); err == nil {
 		t.Error("Load ignored a canceled context")
 	}
 }
@@ -613,7 +613,7 @@ func TestParallel(t *testing.T) {
 		}
 	}
 	tr.Git("repack", "-q", "-a", "-d")
-	r, _ := load(t, tr.Dir, Options{Fields: &keyValues{}})
+	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
 	var incs []*postmortem.Incident
 	for p, w := range want {
 		if got := commitsOf(r.Revisions(p)); !reflect.DeepEqual(got, w) {
@@ -663,12 +663,12 @@ func TestParsedFields(t *testing.T) {
 	tr.commit("Publish", ana)
 	tr.write("postmortems/edited.md", doc("INC-2", "SEV2", "review"))
 
-	cfg, err := config.Load(tr.Dir)
+	cfg, err := config.Load(tr.dir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	fields := &countingParser{p: postmortem.NewParser(cfg)}
-	r, _ := load(t, tr.Dir, Options{Fields: fields})
+	r, _ := load(t, tr.dir(), Options{Fields: fields})
 	paths := []string{"postmortems/clean.md", "postmortems/edited.md"}
 	// Incidents not parsed have no fields of their own: every version is
 	// parsed.
@@ -682,7 +682,7 @@ func TestParsedFields(t *testing.T) {
 	all := fields.calls.Swap(0)
 	var got []*postmortem.Incident
 	for _, p := range paths {
-		content, err := os.ReadFile(filepath.Join(tr.Dir, p))
+		content, err := os.ReadFile(filepath.Join(tr.dir(), p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -722,7 +722,7 @@ func TestAttachRevisions(t *testing.T) {
 	tr.commit("Publish", ana)
 
 	fields := &keyValues{}
-	r, _ := load(t, tr.Dir, Options{Fields: fields})
+	r, _ := load(t, tr.dir(), Options{Fields: fields})
 	want := attachOne(t, r, "postmortems/a.md")
 	fields.take()
 
@@ -765,17 +765,17 @@ func TestUncommittedLink(t *testing.T) {
 	t.Parallel()
 	tr := newTestRepo(t)
 	tr.write("shared/db.md", doc("INC-1", "SEV2", "draft"))
-	if err := os.MkdirAll(filepath.Join(tr.Dir, "postmortems"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(tr.dir(), "postmortems"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	link := filepath.Join(tr.Dir, "postmortems", "db.md")
+	link := filepath.Join(tr.dir(), "postmortems", "db.md")
 	if err := os.Symlink("../shared/db.md", link); err != nil {
 		t.Fatal(err)
 	}
 	tr.commit("Link the shared postmortem", ana)
 	uncommitted := func() bool {
 		t.Helper()
-		r, _ := load(t, tr.Dir, Options{Roots: []string{"postmortems"}})
+		r, _ := load(t, tr.dir(), Options{Roots: []string{"postmortems"}})
 		return attachOne(t, r, "postmortems/db.md").History.Uncommitted
 	}
 	if uncommitted() {

@@ -24,7 +24,7 @@ func TestMissingVersion(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r := repotest.New(t)
+			r := repotest.NewDeferred(t)
 			r.WriteFile("postmortems/db.md", []byte(doc("INC-1", "SEV3", "draft")))
 			r.Commit("Draft\n")
 			r.WriteFile("postmortems/db.md", []byte(doc("INC-1", "SEV2", "draft")))

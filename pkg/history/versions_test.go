@@ -29,7 +29,7 @@ func TestVersions(t *testing.T) {
 		if packed {
 			tr.Git("gc", "-q")
 		}
-		r, _ := load(t, tr.Dir, Options{})
+		r, _ := load(t, tr.dir(), Options{})
 		revs := r.Revisions("postmortems/b.md")
 		if len(revs) != len(want) {
 			t.Fatalf("%d revisions, want %d", len(revs), len(want))
