@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 // deferOps are the steps a deferred-repository test takes, written once
@@ -141,6 +143,25 @@ func TestDeferMatchesSteps(t *testing.T) {
 			o.write("c.md", "C\n")
 			h5 := o.commit("after the merge")
 			return []string{h1, h2, h3, h4, h5}
+		}},
+		{"an archive, then commits", true, func(o deferOps) []string {
+			ar := txtar.Parse([]byte("-- a.md --\nA\n-- $ commit --\none\n-- $ branch side --\n-- b.md --\nB\n-- $ commit --\ntwo\n-- c.md --\nleft over\n"))
+			if err := o.r.Apply(context.Background(), "a.txtar", ar); err != nil {
+				o.t.Fatal(err)
+			}
+			h1 := o.commit("three")
+			o.branch("main", false)
+			return []string{h1, o.merge("side", "")}
+		}},
+		{"a switch after a flush", true, func(o deferOps) []string {
+			o.write("a.md", "A\n")
+			h1 := o.commit("one")
+			o.branch("side", true)
+			o.write("a.md", "A, on the side\n")
+			h2 := o.commit("side")
+			rev := o.git("rev-parse", "HEAD") // flushes
+			o.branch("main", false)
+			return []string{h1, h2, rev}
 		}},
 		{"an ignore file hands over to git", false, func(o deferOps) []string {
 			o.write("a.md", "A\n")

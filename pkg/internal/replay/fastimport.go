@@ -80,8 +80,10 @@ type importer struct {
 	objects map[[sha1.Size]byte]object
 	pending []*simCommit
 	refs    map[string]*simCommit
-	// headRef is the branch .git/HEAD names.
+	// headRef is the branch .git/HEAD names, indexed the commit the
+	// index file was last reset to.
 	headRef string
+	indexed *simCommit
 }
 
 func newImporter(r *Repo) *importer {
@@ -537,6 +539,7 @@ func (im *importer) run(ctx context.Context) error {
 	if _, err := r.git(ctx, "read-tree", "-u", "--reset", "HEAD"); err != nil {
 		return err
 	}
+	im.indexed = im.branches[im.cur]
 	head := im.branches[im.cur].tree
 	for p := range head {
 		if _, ok := im.work[p]; !ok {

@@ -461,7 +461,7 @@ func (r *Repo) switchTo(ctx context.Context, name string, create bool) error {
 			r.im.branches[name] = r.im.branches[r.im.cur]
 			r.im.refs[name] = r.im.branches[name]
 		}
-		r.im.cur, r.im.headRef = name, name
+		r.im.cur, r.im.headRef, r.im.indexed = name, name, r.im.branches[name]
 	}
 	return nil
 }
@@ -492,7 +492,7 @@ func (r *Repo) adopt(ctx context.Context, parents []*simCommit) (string, error) 
 		return h, err
 	}
 	c := &simCommit{parents: parents, tree: work, hash: h, written: true}
-	r.im.branches[r.im.cur], r.im.refs[r.im.cur] = c, c
+	r.im.branches[r.im.cur], r.im.refs[r.im.cur], r.im.indexed = c, c, c
 	return h, nil
 }
 
@@ -511,12 +511,13 @@ func (r *Repo) Flush(ctx context.Context) error {
 	if !changed {
 		return nil
 	}
-	wrote := len(im.pending) > 0
 	if err := im.writeRepo(); err != nil {
 		r.im = nil
 		return err
 	}
-	if wrote && im.branches[im.cur] != nil {
+	// The index is the commit HEAD names, as after a commit or a switch.
+	if head := im.branches[im.cur]; head != nil && head != im.indexed {
+		im.indexed = head
 		if _, err := r.git(ctx, "reset", "-q"); err != nil {
 			r.im = nil
 			return err
