@@ -24,7 +24,7 @@ func packedRepo(t *testing.T) (r *repotest.Repo, pack, idx string) {
 	}
 	r.WriteFile("postmortems/2024/inc-0.md", []byte(doc("INC-0", "SEV1", "published")))
 	r.Commit("Publish INC-0\n")
-	r.Git("gc", "-q")
+	r.Git("repack", "-q", "-a", "-d") // one pack, nothing loose
 	packs, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "pack", "pack-*.pack"))
 	if len(packs) != 1 {
 		t.Fatalf("%d packs after gc", len(packs))

@@ -354,7 +354,7 @@ func TestFollowAgainstGit(t *testing.T) {
 				}
 			}
 
-			repo.Git("gc", "-q")
+			repo.Git("repack", "-q", "-a", "-d")
 			check("content roots, packed", Options{Include: cfg.Match, Roots: roots}, inRoots)
 		})
 	}

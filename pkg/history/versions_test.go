@@ -27,7 +27,7 @@ func TestVersions(t *testing.T) {
 
 	for _, packed := range []bool{false, true} {
 		if packed {
-			tr.Git("gc", "-q")
+			tr.Git("repack", "-q", "-a", "-d")
 		}
 		r, _ := load(t, tr.dir(), Options{})
 		revs := r.Revisions("postmortems/b.md")

@@ -290,17 +290,29 @@ func nameStatus(cs []Change) []string {
 	return out
 }
 
-// gitNameStatus is `git diff-tree -r -M --name-status` of two trees, with
-// rename scores left out and type changes as modifications, limited to
-// files under folder ("" for all): a file moved out of it is a deletion.
-func gitNameStatus(t *testing.T, dir string, before, after plumbing.Hash, folder string) []string {
+// gitDiffTree is `git diff-tree -r -M --name-status` of two trees, asked
+// once per pair: the limits to a folder are applied to its answer.
+type gitDiffTree struct {
+	dir  string
+	seen map[[2]plumbing.Hash]string
+}
+
+// nameStatus is git's answer for two trees, with rename scores left out
+// and type changes as modifications, limited to files under folder (""
+// for all): a file moved out of it is a deletion.
+func (d *gitDiffTree) nameStatus(t *testing.T, before, after plumbing.Hash, folder string) []string {
 	t.Helper()
 	if before.IsZero() {
 		before = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904") // the empty tree
 	}
+	raw, ok := d.seen[[2]plumbing.Hash{before, after}]
+	if !ok {
+		raw = strings.TrimSpace(string(gitOutput(t, d.dir, "diff-tree", "-r", "-M", "--name-status", before.String(), after.String())))
+		d.seen[[2]plumbing.Hash{before, after}] = raw
+	}
 	under := func(p string) bool { return folder == "" || strings.HasPrefix(p, folder+"/") }
 	var out []string
-	for _, line := range strings.Split(strings.TrimSpace(string(gitOutput(t, dir, "diff-tree", "-r", "-M", "--name-status", before.String(), after.String()))), "\n") {
+	for _, line := range strings.Split(raw, "\n") {
 		f := strings.Split(line, "\t")
 		if line == "" {
 			continue
@@ -329,6 +341,7 @@ func testDiff(t *testing.T, r *repotest.Repo) {
 	index := Positions(w.Commits)
 	pairs := ParentPairs(w.Commits, index, FirstParents(w.Commits, index))
 	renames := 0
+	git := &gitDiffTree{dir: r.Dir, seen: map[[2]plumbing.Hash]string{}}
 	for _, folder := range []string{"", "notes", "archive/docs", "docs"} {
 		var paths []string
 		if folder != "" {
@@ -339,7 +352,7 @@ func testDiff(t *testing.T, r *repotest.Repo) {
 			t.Fatal(err)
 		}
 		for k, p := range pairs {
-			g, want := nameStatus(got[k]), gitNameStatus(t, r.Dir, p.Before, p.After, folder)
+			g, want := nameStatus(got[k]), git.nameStatus(t, p.Before, p.After, folder)
 			if !slices.Equal(g, want) {
 				t.Errorf("commit %s, folder %q:\n got %q\nwant %q", p.Commit, folder, g, want)
 			}
