@@ -80,9 +80,10 @@ func (o deferOps) git(args ...string) string {
 	return out
 }
 
-// TestDeferMatchesSteps plays each script on a deferred repository and
-// on one where every step runs its git command, and compares the
-// repositories (see sameRepos) and the hashes Commit and Merge returned.
+// TestDeferMatchesSteps plays each script on a deferred repository, on
+// one where the model writes each step at once, and on one where every
+// step runs its git command, and compares the repositories (see
+// sameRepos) and the hashes Commit and Merge returned.
 // Each script says whether the model must still be in use at its end: a
 // step it does not model hands over to git, and the steps after a commit
 // or merge git made are modelled again.
@@ -190,17 +191,24 @@ func TestDeferMatchesSteps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			slow.im = nil // every step by its git command
+			now, err := Init(ctx, t.TempDir(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
 			got := tc.script(deferOps{t, fast})
 			if modelled := fast.im != nil; modelled != tc.modelled {
 				t.Errorf("modelled at the end: %v, want %v", modelled, tc.modelled)
 			}
+			gotNow := tc.script(deferOps{t, now})
 			want := tc.script(deferOps{t, slow})
 			for i := range want {
-				if got[i] != want[i] {
-					t.Errorf("hash %d: %s, step by step %s", i, got[i], want[i])
+				if got[i] != want[i] || gotNow[i] != want[i] {
+					t.Errorf("hash %d: %s deferred, %s not deferred, %s step by step", i, got[i], gotNow[i], want[i])
 				}
 			}
 			sameRepos(t, fast, slow)
+			sameRepos(t, now, slow)
 		})
 	}
 }

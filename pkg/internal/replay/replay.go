@@ -69,7 +69,9 @@ type Options struct {
 	// Defer keeps Commit, Merge, Branch and Switch out of git while their
 	// outcome is certain: they are played on a model of the repository,
 	// which works out each commit's hash, and written (loose objects and
-	// refs, then one git reset for the index) when Flush or Git is called (a test's fixtures commit
+	// refs, then one git reset for the index) when Flush or Git is called.
+	// Without it the model writes each at once, one git process instead of
+	// git add and git commit (a test's fixtures commit
 	// hundreds of times, each git process costing 10-25 ms of CPU). The
 	// work tree on disk is kept up to date at every step; the repository
 	// under .git is not until Flush.
@@ -86,8 +88,8 @@ type Repo struct {
 	// pristine is true until anything but Init touched the repository:
 	// only then can Apply write the whole history in one import.
 	pristine bool
-	// im is the model of the repository while Options.Defer holds and
-	// the model knows the repository; nil otherwise.
+	// im is the model of the repository while it knows the repository;
+	// nil once a step left to git may have done what it cannot follow.
 	im *importer
 }
 
@@ -104,9 +106,7 @@ func Init(ctx context.Context, dir string, opts Options) (*Repo, error) {
 		return nil, err
 	}
 	r.pristine = true
-	if opts.Defer {
-		r.im = newImporter(r)
-	}
+	r.im = newImporter(r)
 	return r, nil
 }
 
@@ -155,9 +155,7 @@ func (r *Repo) Apply(ctx context.Context, name string, ar *txtar.Archive) error 
 	switch {
 	case err == nil:
 		r.pristine = false
-		if r.opts.Defer {
-			r.im = im
-		}
+		r.im = im
 		if r.opts.Step != nil {
 			for done := 1; done <= total; done++ {
 				r.opts.Step(done, total)
@@ -376,7 +374,10 @@ func (r *Repo) modelled(ctx context.Context, do func(work tree) (string, error))
 	work, err := snapshot(r.Dir)
 	if err == nil {
 		if out, err = do(work); err == nil {
-			return out, true, nil
+			if !r.opts.Defer {
+				err = r.Flush(ctx)
+			}
+			return out, err == nil, err
 		}
 	}
 	if !errors.Is(err, errSlowPath) {
@@ -498,7 +499,8 @@ func (r *Repo) adopt(ctx context.Context, parents []*simCommit) (string, error) 
 
 // Flush writes the commits and branches made since the last Flush into
 // the repository, as loose objects and refs, and runs one git reset (the
-// index, as a commit leaves it). It does nothing unless Options.Defer is set.
+// index, as a commit leaves it). Without Options.Defer there is nothing
+// left to write.
 func (r *Repo) Flush(ctx context.Context) error {
 	im := r.im
 	if im == nil {
