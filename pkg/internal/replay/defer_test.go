@@ -207,8 +207,7 @@ func TestDeferMatchesSteps(t *testing.T) {
 					t.Errorf("hash %d: %s deferred, %s not deferred, %s step by step", i, got[i], gotNow[i], want[i])
 				}
 			}
-			sameRepos(t, fast, slow)
-			sameRepos(t, now, slow)
+			sameRepos(t, slow, fast, now)
 		})
 	}
 }

@@ -119,46 +119,54 @@ not committed
 			if err := slow.applySteps(ctx, c.name, ar, Steps(ar)); err != nil {
 				t.Fatal(err)
 			}
-			sameRepos(t, fast, slow)
+			sameRepos(t, slow, fast)
 		})
 	}
 }
 
-// sameRepos compares a repository written through the model with one
+// sameRepos compares repositories written through the model with one
 // written one git command per step: every ref and the commit it names (so
 // every tree, message, author and date), HEAD, the commit count, git
-// status and the work tree's files and links.
-func sameRepos(t *testing.T, fast, slow *Repo) {
+// status and the work tree's files and links; and git fsck checks the
+// objects the model wrote.
+func sameRepos(t *testing.T, slow *Repo, fast ...*Repo) {
 	t.Helper()
 	ctx := context.Background()
-	if fast.Commits() != slow.Commits() {
-		t.Errorf("Commits %d, step by step %d", fast.Commits(), slow.Commits())
-	}
-	for _, args := range [][]string{
-		{"for-each-ref", "--format=%(refname) %(objectname)"},
-		{"symbolic-ref", "HEAD"},
-		{"rev-parse", "HEAD"},
+	queries := [][]string{
+		// Each commit with the refs naming it (%D: "HEAD -> refs/heads/main,
+		// refs/tags/v1"), so HEAD and every ref too, in one process.
+		{"log", "--all", "--decorate=full", "--format=%H %P|%D|%an <%ae> %ad|%cn <%ce> %cd|%B", "--date=raw"},
 		{"status", "--porcelain", "--untracked-files=all"},
-		{"log", "--all", "--format=%H %P|%an <%ae> %ad|%cn <%ce> %cd|%B", "--date=raw"},
-	} {
-		got, err := fast.Git(ctx, args...)
+	}
+	want := make([]string, len(queries))
+	for i, args := range queries {
+		out, err := slow.Git(ctx, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := slow.Git(ctx, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("git %s:\n%s\nstep by step:\n%s", strings.Join(args, " "), got, want)
-		}
+		want[i] = out
 	}
-	// The objects written without git are ones git reads as its own.
-	if out, err := fast.Git(ctx, "fsck", "--strict", "--no-dangling", "--no-progress"); err != nil || out != "" {
-		t.Errorf("git fsck: %v\n%s", err, out)
-	}
-	if got, want := workTree(t, fast.Dir), workTree(t, slow.Dir); got != want {
-		t.Errorf("work tree:\n%s\nstep by step:\n%s", got, want)
+	wantTree := workTree(t, slow.Dir)
+	for _, r := range fast {
+		if r.Commits() != slow.Commits() {
+			t.Errorf("Commits %d, step by step %d", r.Commits(), slow.Commits())
+		}
+		for i, args := range queries {
+			got, err := r.Git(ctx, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want[i] {
+				t.Errorf("git %s:\n%s\nstep by step:\n%s", strings.Join(args, " "), got, want[i])
+			}
+		}
+		// The objects written without git are ones git reads as its own.
+		if out, err := r.Git(ctx, "fsck", "--strict", "--no-dangling", "--no-progress"); err != nil || out != "" {
+			t.Errorf("git fsck: %v\n%s", err, out)
+		}
+		if got := workTree(t, r.Dir); got != wantTree {
+			t.Errorf("work tree:\n%s\nstep by step:\n%s", got, wantTree)
+		}
 	}
 }
 
