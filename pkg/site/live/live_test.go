@@ -50,15 +50,16 @@ func gitRepoOf(t *testing.T, files []txtar.File) string {
 // newGitRepo is gitRepoOf, returning the repository to commit to.
 func newGitRepo(t *testing.T, files []txtar.File) *repotest.Repo {
 	t.Helper()
+	// One archive: one git fast-import for both commits.
+	var ar txtar.Archive
+	for _, f := range files {
+		ar.Files = append(ar.Files, txtar.File{Name: f.Name, Data: bytes.Replace(f.Data, []byte("status: published\n"), []byte("status: published\nowner: Ahmed Khan\n"), 1)})
+	}
+	ar.Files = append(ar.Files, txtar.File{Name: "$ commit", Data: []byte("Author: Jane Doe <jane@example.com>\nDate: 2024-05-01T12:00:00Z\n\nAdd postmortems")})
+	ar.Files = append(ar.Files, files...)
+	ar.Files = append(ar.Files, txtar.File{Name: "$ commit", Data: []byte("Author: Jane Doe <jane@example.com>\nDate: 2024-06-01T12:00:00Z\n\nHand postmortems over\n\nReviewed-by: Mei Chen <mei@example.com>\n")})
 	r := repotest.New(t)
-	for _, f := range files {
-		r.WriteFile(f.Name, bytes.Replace(f.Data, []byte("status: published\n"), []byte("status: published\nowner: Ahmed Khan\n"), 1))
-	}
-	r.Commit("Author: Jane Doe <jane@example.com>\nDate: 2024-05-01T12:00:00Z\n\nAdd postmortems")
-	for _, f := range files {
-		r.WriteFile(f.Name, f.Data)
-	}
-	r.Commit("Author: Jane Doe <jane@example.com>\nDate: 2024-06-01T12:00:00Z\n\nHand postmortems over\n\nReviewed-by: Mei Chen <mei@example.com>\n")
+	r.Apply(&ar)
 	return r
 }
 
