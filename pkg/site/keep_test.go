@@ -167,9 +167,23 @@ func TestFailedBuildRecordsNoPages(t *testing.T) {
 	}
 	before := manifests()
 	// A postmortem with an error fails a --strict build after it wrote
-	// the pages, before the swap.
+	// the pages, before the swap. The same commit retitles another one,
+	// so the failed build gives that incident's revision pages new keys
+	// while the site in place still has them with the old title: a
+	// manifest it recorded would pair the new keys with those pages, and
+	// the next build would keep them.
 	r.WriteFile("postmortems/2021/2021-01-01-broken.md", []byte("---\nid: INC-2021-001\ntitle: Half written\ndate: someday\nstatus: published\n---\n## Summary\n\nTo do.\n"))
-	r.Commit("Start a report")
+	const dns = "postmortems/2022/2022-07-07-dns.md"
+	text, err := os.ReadFile(filepath.Join(r.Dir, dns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	retitled := bytes.Replace(text, []byte("title: DNS timeouts\n"), []byte("title: Resolver timeouts\n"), 1)
+	if bytes.Equal(retitled, text) {
+		t.Fatalf("%s has no title to change", dns)
+	}
+	r.WriteFile(dns, retitled)
+	r.Commit("Start a report; retitle the DNS incident")
 	if _, err := site.Build(context.Background(), site.BuildOptions{Dir: r.Dir, Out: out, CacheDir: cache, FailOnErrors: true}); err == nil {
 		t.Fatal("the strict build of a broken date succeeded: the test interrupts nothing")
 	}
