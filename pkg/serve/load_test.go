@@ -24,7 +24,7 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped in -short mode")
 	}
-	soak := time.Duration(0)
+	var soak time.Duration
 	if v := os.Getenv("INQUEST_LOAD_SECONDS"); v != "" {
 		if d, err := time.ParseDuration(v + "s"); err == nil {
 			soak = d
@@ -68,7 +68,7 @@ func TestLoad(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	start := time.Now()
 	deadline := start.Add(soak)
-	var sent, total, failed atomic.Int64
+	var total, failed atomic.Int64
 	var mu sync.Mutex
 	var lat []time.Duration
 	var wg sync.WaitGroup
@@ -79,7 +79,6 @@ func TestLoad(t *testing.T) {
 			var mine []time.Duration
 			for i := c; i < c+perClient && (soak == 0 || time.Now().Before(deadline)); i++ {
 				p := probes[i%len(probes)]
-				sent.Add(1)
 				start := time.Now()
 				resp, err := client.Get(base + p.path)
 				if err != nil {
@@ -106,9 +105,6 @@ func TestLoad(t *testing.T) {
 		t.Fatal("no request answered")
 	}
 	elapsed := time.Since(start)
-	if want := int64(clients * perClient); soak == 0 && sent.Load() != want {
-		t.Errorf("%d requests sent, want %d", sent.Load(), want)
-	}
 	slices.Sort(lat)
 	p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
 	t.Logf("%d clients, %s: %d requests (%.0f/s), %d failed, p50 %s, p99 %s",
