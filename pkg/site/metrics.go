@@ -110,5 +110,3 @@ func topBars(counts map[string]int, title, kind string) (template.HTML, []Term) 
 	}
 	return chart.Bars(title, bars), list
 }
-
-func esc(s string) string { return template.HTMLEscapeString(s) }
