@@ -202,9 +202,11 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	w.after = nil
 	p := pairOf(rv.prev, rv.blob)
 	if packed, ok := w.diffs[p]; ok {
-		if d := packed.unpack(); d != nil {
+		// The counts alone: the lines are decoded when the page is
+		// written.
+		if sum, err := revdiff.SummaryBinary(packed); err == nil {
 			w.keepDiff(p, packed)
-			return d.Summary()
+			return sum
 		}
 	}
 	if w.vers == nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"strings"
+
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 // binaryVersion is the first byte of MarshalBinary's encoding; a change to
@@ -109,39 +111,78 @@ var errBinary = errors.New("revdiff: not a diff's binary encoding")
 // UnmarshalBinary decodes what MarshalBinary encoded. The texts of the
 // result share one copy of data.
 func (d *Diff) UnmarshalBinary(data []byte) error {
+	out, _, err := decode(data, true)
+	if err != nil {
+		return err
+	}
+	*d = out
+	return nil
+}
+
+// SummaryBinary is the Summary of the diff data encodes (see
+// MarshalBinary), read without making its lines: what a build needs of
+// each revision whose diff its cache holds, until the revision's page is
+// written. It refuses exactly what UnmarshalBinary refuses
+// (FuzzUnmarshalBinary).
+func SummaryBinary(data []byte) ([]postmortem.SectionChange, error) {
+	d, changed, err := decode(data, false)
+	if err != nil {
+		return nil, err
+	}
+	return d.summary(func(i int) int { return changed[i] }), nil
+}
+
+// decode reads an encoding. With lines false it checks each hunk's lines
+// as it reads them but keeps none: the sections have no hunks, and
+// changed holds what Changed counts of each.
+func decode(data []byte, lines bool) (d Diff, changed []int, err error) {
 	if len(data) == 0 || data[0] != binaryVersion {
-		return errBinary
+		return Diff{}, nil, errBinary
 	}
 	r := &reader{data: data, s: string(data), at: 1}
-	var out Diff
-	out.Fallback = r.str()
+	d.Fallback = r.str()
 	n := r.count()
 	if n > 0 {
-		out.Sections = make([]Section, n)
+		d.Sections = make([]Section, n)
 	}
-	for i := range out.Sections {
-		s := &out.Sections[i]
+	if !lines {
+		changed = make([]int, n)
+	}
+	for i := range d.Sections {
+		s := &d.Sections[i]
 		s.Key, s.Heading = r.str(), r.str()
 		s.Added, s.Removed, s.LinesAdded, s.LinesRemoved, s.Trail = r.int(), r.int(), r.int(), r.int(), r.int()
-		if n := r.count(); n > 0 {
-			s.Hunks = make([]Hunk, n)
+		hunks := r.count()
+		if lines && hunks > 0 {
+			s.Hunks = make([]Hunk, hunks)
 		}
-		for j := range s.Hunks {
+		if !lines && hunks == 0 {
+			changed[i] = max(s.LinesAdded, s.LinesRemoved)
+		}
+		for j := 0; j < hunks; j++ {
+			skip, m := r.int(), r.count()
+			if !lines {
+				var c changeCount
+				for range m {
+					c.add(r.line(false).Op)
+				}
+				changed[i] += c.total()
+				continue
+			}
 			h := &s.Hunks[j]
-			h.Skip = r.int()
-			if n := r.count(); n > 0 {
-				h.Lines = make([]Line, n)
+			h.Skip = skip
+			if m > 0 {
+				h.Lines = make([]Line, m)
 			}
 			for k := range h.Lines {
-				h.Lines[k] = r.line()
+				h.Lines[k] = r.line(true)
 			}
 		}
 	}
 	if r.err != nil || r.at != len(r.s) {
-		return errBinary
+		return Diff{}, nil, errBinary
 	}
-	*d = out
-	return nil
+	return d, changed, nil
 }
 
 // reader reads an encoding: numbers from data with encoding/binary,
@@ -219,17 +260,25 @@ func (r *reader) str() string {
 	return s
 }
 
-func (r *reader) line() Line {
+// line reads a line, with its word pieces when words is true; without,
+// the pieces are read and checked all the same.
+func (r *reader) line(words bool) Line {
 	l := Line{Op: r.op(), Text: r.str()}
 	kind := r.byte()
 	if kind == noWords || r.err != nil {
 		return l
 	}
 	n := r.count()
-	l.Words = make([]Span, n)
+	if words {
+		l.Words = make([]Span, n)
+	}
 	at := 0
-	for i := range l.Words {
-		w := &l.Words[i]
+	var scratch Span
+	for i := range n {
+		w := &scratch
+		if words {
+			w = &l.Words[i]
+		}
 		w.Op = r.op()
 		switch kind {
 		case spelled:

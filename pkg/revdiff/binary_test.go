@@ -8,7 +8,8 @@ import (
 	"unsafe"
 )
 
-// roundTrip encodes d, decodes it and fails unless the result equals d.
+// roundTrip encodes d, decodes it and fails unless the result equals d
+// and SummaryBinary of the encoding is d's Summary.
 func roundTrip(t *testing.T, d *Diff) {
 	t.Helper()
 	enc, err := d.MarshalBinary()
@@ -21,6 +22,13 @@ func roundTrip(t *testing.T, d *Diff) {
 	}
 	if !reflect.DeepEqual(emptyAsNil(d), emptyAsNil(&back)) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", back, *d)
+	}
+	sum, err := SummaryBinary(enc)
+	if err != nil {
+		t.Fatalf("SummaryBinary: %v", err)
+	}
+	if want := d.Summary(); !reflect.DeepEqual(sum, want) {
+		t.Fatalf("SummaryBinary:\n got %+v\nwant %+v", sum, want)
 	}
 }
 
@@ -102,19 +110,31 @@ func TestUnmarshalBinaryRefuses(t *testing.T) {
 		if err := d.UnmarshalBinary(data); err == nil {
 			t.Errorf("UnmarshalBinary(%q): no error", data)
 		}
+		if _, err := SummaryBinary(data); err == nil {
+			t.Errorf("SummaryBinary(%q): no error", data)
+		}
 	}
 }
 
 // FuzzUnmarshalBinary: any bytes decode to a diff or an error, never a
-// panic, and what decodes survives another round trip.
+// panic, and what decodes survives another round trip; SummaryBinary
+// refuses the same bytes, and otherwise gives the decoded diff's Summary.
 func FuzzUnmarshalBinary(f *testing.F) {
 	good, _ := Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil).MarshalBinary()
 	f.Add(good)
 	f.Add([]byte{binaryVersion, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d Diff
-		if d.UnmarshalBinary(data) != nil {
+		err := d.UnmarshalBinary(data)
+		sum, sumErr := SummaryBinary(data)
+		if (err == nil) != (sumErr == nil) {
+			t.Fatalf("UnmarshalBinary: %v, SummaryBinary: %v", err, sumErr)
+		}
+		if err != nil {
 			return
+		}
+		if want := d.Summary(); !reflect.DeepEqual(sum, want) {
+			t.Fatalf("SummaryBinary:\n got %+v\nwant %+v", sum, want)
 		}
 		roundTrip(t, &d)
 	})

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -96,7 +97,11 @@ type Section struct {
 func (s Section) Changed() int {
 	n := 0
 	for _, h := range s.Hunks {
-		n += h.changed()
+		var c changeCount
+		for _, l := range h.Lines {
+			c.add(l.Op)
+		}
+		n += c.total()
 	}
 	if len(s.Hunks) == 0 {
 		n = max(s.LinesAdded, s.LinesRemoved)
@@ -126,22 +131,23 @@ func (h Hunk) text(op Op) []string {
 	return out
 }
 
-// changed counts the removed and added lines, each pair once.
-func (h Hunk) changed() int {
-	n, del, ins := 0, 0, 0
-	for _, l := range h.Lines {
-		switch l.Op {
-		case Delete:
-			del++
-		case Insert:
-			ins++
-		default:
-			n += max(del, ins)
-			del, ins = 0, 0
-		}
+// changeCount counts a hunk's changed lines from their ops, in order:
+// the removed and added lines, each pair once.
+type changeCount struct{ n, del, ins int }
+
+func (c *changeCount) add(op Op) {
+	switch op {
+	case Delete:
+		c.del++
+	case Insert:
+		c.ins++
+	default:
+		c.n += max(c.del, c.ins)
+		c.del, c.ins = 0, 0
 	}
-	return n + max(del, ins)
 }
+
+func (c *changeCount) total() int { return c.n + max(c.del, c.ins) }
 
 // Line is one line of a hunk.
 type Line struct {
@@ -821,21 +827,28 @@ func (d *Diff) Totals() (added, removed int) {
 // the sections of one key (two "Other" headings, say) added together, in
 // the order of the text.
 func (d *Diff) Summary() []postmortem.SectionChange {
+	return d.summary(func(i int) int { return d.Sections[i].Changed() })
+}
+
+// summary is Summary with changed(i) the Changed count of section i.
+func (d *Diff) summary(changed func(i int) int) []postmortem.SectionChange {
 	var out []postmortem.SectionChange
 	at := map[string]int{}
-	for _, s := range d.Sections {
+	for si, s := range d.Sections {
 		i, ok := at[s.Key]
 		if !ok {
 			i = len(out)
 			at[s.Key] = i
-			// The heading is cut from the whole text compared, which
-			// the summary, kept with the revision, must not hold.
-			out = append(out, postmortem.SectionChange{Section: s.Key, Heading: strings.Clone(s.Heading)})
+			// The key and heading are cut from the whole text compared
+			// or from a decoded encoding, which the summary, kept with
+			// the revision, must not hold; and a history has few of
+			// them, each in many revisions.
+			out = append(out, postmortem.SectionChange{Section: unique.Make(s.Key).Value(), Heading: unique.Make(s.Heading).Value()})
 		}
 		c := &out[i]
 		c.Added += s.Added
 		c.Removed += s.Removed
-		c.Lines += s.Changed()
+		c.Lines += changed(si)
 	}
 	return out
 }
