@@ -91,6 +91,15 @@ var a11yPages = []struct{ name, path string }{
 // prefers-color-scheme rules alone, which apply to a loaded page when the
 // scheme changes (setDarkLoaded checks that they did), and a page load
 // costs the browser about as much as an axe-core run.
+//
+// The site is served as catalogOnly serves it: the search page lists the
+// catalog filter's results, which axe-core checks, and does not load the
+// WebAssembly search runtime, whose load and compile in each tab (about
+// 2 CPU-s of the browser's) would only race the axe-core runs, which saw
+// the catalog's results or the full-text ones depending on which came
+// first. TestWasmSearchPage, which has the runtime loaded anyway, checks
+// the full-text results, with their highlighted fragments, at both widths
+// and in both schemes (checkFullTextA11y).
 func TestAccessibility(t *testing.T) {
 	t.Parallel()
 	axe := axeSource(t)
@@ -99,7 +108,7 @@ func TestAccessibility(t *testing.T) {
 		t.Run(fmt.Sprintf("%d px", width), func(t *testing.T) {
 			t.Parallel()
 			ctx := newTabFor(t, 2*testTimeout)
-			ts := serveSite(ctx, t, opts)
+			ts := serveSiteWith(ctx, t, opts, catalogOnly)
 			loadAxe(ctx, t, axe)
 			setViewport(ctx, t, width)
 			for _, p := range a11yPages {
@@ -111,20 +120,7 @@ func TestAccessibility(t *testing.T) {
 						t.Errorf("%s (/%s) at %d px scrolls sideways: %v", p.name, p.path, width, out)
 					}
 				}
-				for _, dark := range []bool{false, true} {
-					scheme := map[bool]string{false: "light", true: "dark"}[dark]
-					where := fmt.Sprintf("%s (%s, %d px, %s)", p.name, "/"+p.path, width, scheme)
-					if dark {
-						setDarkLoaded(ctx, t, where)
-					}
-					for _, v := range axeViolations(ctx, t, where) {
-						var nodes []string
-						for _, n := range v.Nodes {
-							nodes = append(nodes, fmt.Sprintf("\n\t\t%v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", "; ")))
-						}
-						t.Errorf("%s: %s (%s): %s%s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, ""))
-					}
-				}
+				checkLightAndDark(ctx, t, fmt.Sprintf("%s (/%s, %d px", p.name, p.path, width))
 			}
 		})
 	}
@@ -148,6 +144,28 @@ func TestAccessibility(t *testing.T) {
 	})
 }
 
+// checkLightAndDark runs axe-core on the page as it is, in light mode,
+// then switches it to dark mode (setDarkLoaded) and runs axe-core again,
+// and reports every violation of each run. where names the page and view,
+// without the closing parenthesis: the scheme follows.
+func checkLightAndDark(ctx context.Context, t *testing.T, where string) {
+	t.Helper()
+	for _, dark := range []bool{false, true} {
+		scheme := map[bool]string{false: "light", true: "dark"}[dark]
+		where := where + ", " + scheme + ")"
+		if dark {
+			setDarkLoaded(ctx, t, where)
+		}
+		for _, v := range axeViolations(ctx, t, where) {
+			var nodes []string
+			for _, n := range v.Nodes {
+				nodes = append(nodes, fmt.Sprintf("\n\t\t%v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", "; ")))
+			}
+			t.Errorf("%s: %s (%s): %s%s", where, v.ID, v.Impact, v.Help, strings.Join(nodes, ""))
+		}
+	}
+}
+
 // loadAxe makes the tab evaluate axe-core's script in every page it opens
 // from then on, before the page's own scripts: compiled once per page as
 // before, but without sending its half a megabyte over the DevTools
@@ -169,18 +187,26 @@ func loadAxe(ctx context.Context, t *testing.T, axe string) {
 // no longer the light one, and no CSS transition is still between the two.
 func setDarkLoaded(ctx context.Context, t *testing.T, where string) {
 	t.Helper()
-	light := evalJS[string](ctx, t, `getComputedStyle(document.documentElement).getPropertyValue("--bg")`)
-	setScheme(ctx, t, true)
+	setSchemeLoaded(ctx, t, where, true)
+}
+
+// setSchemeLoaded is setDarkLoaded for either scheme: the loaded page,
+// which has the other one, takes the dark scheme or the light one.
+func setSchemeLoaded(ctx context.Context, t *testing.T, where string, dark bool) {
+	t.Helper()
+	scheme := map[bool]string{false: "light", true: "dark"}[dark]
+	before := evalJS[string](ctx, t, `getComputedStyle(document.documentElement).getPropertyValue("--bg")`)
+	setScheme(ctx, t, dark)
 	js := `(async () => {
 		await Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition).map(a => a.finished));
-		return matchMedia("(prefers-color-scheme: dark)").matches && getComputedStyle(document.documentElement).getPropertyValue("--bg") !== ` + strconv.Quote(light) + `;
+		return matchMedia("(prefers-color-scheme: ` + scheme + `)").matches && getComputedStyle(document.documentElement).getPropertyValue("--bg") !== ` + strconv.Quote(before) + `;
 	})()`
 	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("%s: switching to the dark scheme: %v", where, err)
+		t.Fatalf("%s: switching to the %s scheme: %v", where, scheme, err)
 	}
 	if !ok {
-		t.Fatalf("%s: the page did not take the dark scheme (its --bg stayed %s)", where, light)
+		t.Fatalf("%s: the page did not take the %s scheme (its --bg stayed %s)", where, scheme, before)
 	}
 }
 
@@ -211,3 +237,39 @@ func axeViolations(ctx context.Context, t *testing.T, where string) []axeViolati
 	}
 	return v
 }
+
+// axeAvailable is whether axeSource finds axe-core, or must: in CI a
+// missing axe-core fails the test that asks for it.
+func axeAvailable() bool {
+	return os.Getenv("INQUEST_AXE") != "" || os.Getenv("CI") != "" || fileExists(axePaths)
+}
+
+// checkFullTextA11y runs axe-core, which loadAxe loaded, on the search
+// page showing full-text results with highlighted fragments, as
+// TestAccessibility checks the other pages: at a laptop's and a phone's
+// width, in light and dark mode, with no sideways scrolling on the phone.
+// The page is left in light mode at a laptop's width.
+func checkFullTextA11y(ctx context.Context, t *testing.T) {
+	t.Helper()
+	q := evalJS[string](ctx, t, `document.getElementById("search-app").dataset.query`)
+	for _, width := range []int64{desktopWidth, phoneWidth} {
+		setViewport(ctx, t, width)
+		where := fmt.Sprintf("search page with full-text results for %s (%d px", q, width)
+		if width == phoneWidth {
+			setSchemeLoaded(ctx, t, where+")", false)
+			if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {
+				t.Errorf("%s) scrolls sideways: %v", where, out)
+			}
+		}
+		if !evalJS[bool](ctx, t, fullTextShownJS) {
+			t.Fatalf("%s): the page no longer shows full-text results with highlighted fragments", where)
+		}
+		checkLightAndDark(ctx, t, where)
+	}
+	setViewport(ctx, t, desktopWidth)
+	setSchemeLoaded(ctx, t, "search page after axe-core", false)
+}
+
+// fullTextShownJS is true when the search page lists full-text results,
+// complete, with at least one highlighted fragment.
+const fullTextShownJS = `(a => a.dataset.results === "full-text" && a.dataset.partial === "false")(document.getElementById("search-app")) && document.querySelector("#search-results .fragment mark") !== null`

@@ -37,11 +37,16 @@ var wasmQueries = []string{
 // TestWasmSearchPage types full-text queries into the search page of a
 // static site and checks that, once the WebAssembly search has loaded, the
 // page lists exactly the incidents `inquest search --json` finds on the same
-// repository, in the same order, with highlighted fragments.
+// repository, in the same order, with highlighted fragments; then that
+// axe-core finds no violation in those results (checkFullTextA11y).
 func TestWasmSearchPage(t *testing.T) {
 	t.Parallel()
 	ctx := newTab(t)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: acmeDir})
+	a11y := axeAvailable()
+	if a11y {
+		loadAxe(ctx, t, axeSource(t))
+	}
 	cons := watchConsole(ctx, t)
 	open(ctx, t, ts.root+"search/")
 	waitFor(ctx, t, "the catalog", `/^(\d+) of \1 incidents$/.test(document.getElementById("search-count").textContent)`)
@@ -84,6 +89,13 @@ func TestWasmSearchPage(t *testing.T) {
 	typeQuery(ctx, t, "dns")
 	waitFor(ctx, t, "the error to go", `document.getElementById("search-error").hidden && document.getElementById("search-app").dataset.query === "dns"`)
 	cons.checkClean(t, "search page with wasm")
+
+	// The full-text results have no accessibility violation
+	// (TestAccessibility checks the search page with the catalog's).
+	if a11y {
+		waitFor(ctx, t, "full-text results for dns with highlighted fragments", fullTextShownJS)
+		checkFullTextA11y(ctx, t)
+	}
 }
 
 // TestWasmSearchBlocked: when the runtime cannot be fetched, the search
