@@ -3,6 +3,7 @@ package testtmp
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -62,5 +63,38 @@ func TestIsMemFS(t *testing.T) {
 	}
 	if wd, _ := os.Getwd(); isMemFS(wd) {
 		t.Logf("the package folder %s is on a memory file system too", wd)
+	}
+}
+
+// TestGC: with GOGC and GOMEMLIMIT unset, GC sets the collector to
+// GCPercent and MemoryLimit; with them set, it leaves it alone.
+func TestGC(t *testing.T) {
+	const percent, limit = 77, 3 << 20 // neither GC's nor the default
+	settings := func() (int, int64) {
+		p := debug.SetGCPercent(percent)
+		debug.SetGCPercent(p)
+		return p, debug.SetMemoryLimit(-1)
+	}
+	oldPercent, oldLimit := settings()
+	t.Cleanup(func() {
+		debug.SetGCPercent(oldPercent)
+		debug.SetMemoryLimit(oldLimit)
+	})
+	for _, set := range []bool{false, true} {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+		wantPercent, wantLimit := GCPercent, int64(MemoryLimit)
+		if set {
+			t.Setenv("GOGC", "100")
+			t.Setenv("GOMEMLIMIT", "off")
+			wantPercent, wantLimit = percent, limit
+		} else {
+			t.Setenv("GOGC", "")
+			t.Setenv("GOMEMLIMIT", "")
+		}
+		GC()
+		if p, l := settings(); p != wantPercent || l != wantLimit {
+			t.Errorf("GOGC and GOMEMLIMIT set %v: GC percent %d, memory limit %d; want %d, %d", set, p, l, wantPercent, wantLimit)
+		}
 	}
 }
