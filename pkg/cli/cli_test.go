@@ -46,6 +46,10 @@ type afterTests struct {
 
 func (a afterTests) Run() int {
 	defer a.after()
+	// The collector set for tests (see package testtmp), in the test
+	// process alone: the inquest processes the scripts start run as
+	// cmd/inquest does.
+	testtmp.GC()
 	return a.m.Run()
 }
 
