@@ -5,7 +5,10 @@
 // the search page's script, the Content-Security-Policy. The package has no
 // code outside its tests.
 //
-// The tests skip when no Chromium is installed (apt-get install -y chromium),
-// except under CI=1, where they fail. INQUEST_CHROME names another browser.
+// The tests drive Chromium's headless shell, or Chromium when there is no
+// shell (the benchmarks prefer Chromium, as readers have it), and skip when
+// neither is installed (apt-get install -y chromium-headless-shell
+// chromium), except under CI=1, where they fail. INQUEST_CHROME names
+// another browser.
 // INQUEST_SCREENSHOTS=DIR writes the README screenshots into DIR.
 package e2e

@@ -41,7 +41,7 @@ func run(m *testing.M) int {
 	defer sites.removeAll()
 	defer chrome.close()
 	code := m.Run()
-	if chromePath() == "" && os.Getenv("CI") == "" {
+	if chromePath(testBrowsers) == "" && os.Getenv("CI") == "" {
 		var w io.Writer = os.Stderr
 		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 			defer tty.Close()
