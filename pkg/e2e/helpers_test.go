@@ -146,7 +146,15 @@ type sharedBrowser struct {
 //     second compiler's work was wasted on a few queries (the TestWasm
 //     tests, task-clock in turns on a shared machine: 64.0, 56.8, 53.7
 //     and 58.5 CPU-s without the flag, 46.1, 54.3, 45.6 and 52.3 with it;
-//     the whole package 173.4 against 137.4 CPU-s).
+//     the whole package 173.4 against 137.4 CPU-s);
+//   - V8 runs JavaScript in its interpreter and its baseline compiler
+//     (Sparkplug) only, never optimising it with Maglev or TurboFan: every
+//     page a test opens evaluates axe-core's half a megabyte again
+//     (loadAxe), and the optimising compilers' work on it, on the
+//     browser's worker threads, was lost with the page (with the headless
+//     shell, the test binary in turns, idle: TestAccessibility 35.3 and
+//     30.5 CPU-s with them, 19.1 and 19.3 without; the package 60.4 and
+//     55.2 against 46.3 and 43.2).
 //
 // Nothing the tests check depends on the thread that composites or on the
 // compiler tier; the benchmarks' browsers (newBrowserFor) keep Chromium's
@@ -154,7 +162,7 @@ type sharedBrowser struct {
 var sharedBrowserFlags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("disable-threaded-compositing", true),
 	chromedp.Flag("disable-threaded-scrolling", true),
-	chromedp.Flag("js-flags", "--liftoff-only"),
+	chromedp.Flag("js-flags", "--liftoff-only --max-opt=1"),
 }
 
 // chrome is the test binary's shared browser, owned by TestMain, which
