@@ -150,21 +150,30 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 		}
 	}
-	if changed && r.diffCacheDir() != "" {
-		// Kept: what this call used, and what others did unless there are
-		// many (a serve that attaches one incident keeps the rest).
-		if len(cache) < 2*len(used)+1000 {
-			for p, e := range cache {
-				if _, ok := used[p]; !ok {
-					used[p] = e
-				}
-			}
-		}
-		// The cache only saves time: a build that cannot write it is
-		// correct.
-		_ = writeGob(r.opts.CacheDir, sinceCacheFile, sinceFormat, used)
+	if changed {
+		r.writeSinceCache(cache, used)
 	}
 	return nil
+}
+
+// writeSinceCache writes what changed since approvals to the cache
+// folder: what this AttachSinceApproval used, and what the cache held for
+// others unless there are many (a serve that attaches one incident keeps
+// the rest).
+func (r *Repo) writeSinceCache(cache, used map[pair]sinceEntry) {
+	if r.diffCacheDir() == "" {
+		return
+	}
+	if len(cache) < 2*len(used)+1000 {
+		for p, e := range cache {
+			if _, ok := used[p]; !ok {
+				used[p] = e
+			}
+		}
+	}
+	// The cache only saves time: a build that cannot write it is
+	// correct.
+	_ = writeGob(r.opts.CacheDir, sinceCacheFile, sinceFormat, used)
 }
 
 // staleApprovals lists the versions of a live file that its stale

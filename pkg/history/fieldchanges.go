@@ -145,8 +145,32 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		// correct, and tries again next time.
 		_ = r.writeFields(dir, version, cache, parsed)
 	}
+	r.keepDiffs(workers)
 	var newDiffs []diffCache
+	var newItems []itemsCache
+	for _, w := range workers {
+		if len(w.newDiffs) > 0 {
+			newDiffs = append(newDiffs, w.newDiffs)
+		}
+		if len(w.newItems) > 0 {
+			newItems = append(newItems, w.newItems)
+		}
+	}
+	if useCache && len(newDiffs) > 0 {
+		_ = r.writeDiffs(r.diffCacheDir(), diffs, newDiffs)
+	}
+	if dir != "" && itemsVersion != "" && len(newItems) > 0 {
+		_ = r.writeItems(dir, itemsVersion, items, newItems)
+	}
+	return nil
+}
+
+// keepDiffs keeps what the workers compared for the pages: every diff they
+// used, for RevisionDiff, and what changed since the approvals they
+// compared, for AttachSinceApproval.
+func (r *Repo) keepDiffs(workers []*fieldWorker) {
 	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
 	if r.diffs == nil {
 		r.diffs = diffCache{}
 	}
@@ -161,25 +185,6 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 			r.walkedSince[p] = e
 		}
 	}
-	r.diffMu.Unlock()
-	for _, w := range workers {
-		if len(w.newDiffs) > 0 {
-			newDiffs = append(newDiffs, w.newDiffs)
-		}
-	}
-	if useCache && len(newDiffs) > 0 {
-		_ = r.writeDiffs(r.diffCacheDir(), diffs, newDiffs)
-	}
-	var newItems []itemsCache
-	for _, w := range workers {
-		if len(w.newItems) > 0 {
-			newItems = append(newItems, w.newItems)
-		}
-	}
-	if dir != "" && itemsVersion != "" && len(newItems) > 0 {
-		_ = r.writeItems(dir, itemsVersion, items, newItems)
-	}
-	return nil
 }
 
 // fieldWorker fills in the field changes of a run of files for one
