@@ -45,7 +45,7 @@ func setOf(words string) map[string]bool {
 // element. The output is well-formed XML in UTF-8, with the SVG and XLink
 // namespaces declared on the root and no other.
 //
-// It is one loop of over 100 lines on purpose: every kind of token reads
+// It is one loop, over 100 lines on purpose: every kind of token reads
 // and changes the same state (the open elements, their namespace scopes,
 // the depth inside a dropped element), and a reviewer of a sanitiser
 // should see each decision in the order the tokens meet it.
