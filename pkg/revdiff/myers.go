@@ -76,19 +76,30 @@ func middle(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 	defer func() { sc.trace = trace[:0] }()
 	for d := 0; d <= limit; d++ {
 		trace = append(trace, v[mid-d:mid+d+1]...)
-		for k := -d; k <= d; k += 2 {
+		// w[j] is v[mid+k] for diagonal k = j-d-1: diagonals -d..d are
+		// j = 1, 3, …, len(w)-2, the slice bounding every index.
+		w := v[mid-d-1 : mid+d+2]
+		last := len(w) - 2
+		for j := 1; j <= last; j += 2 {
+			// Down (an insertion) from diagonal k+1 when it reaches
+			// further than right (a deletion) from k-1, else right:
+			// between the edges, the larger of the two, without a
+			// branch the data decides.
 			var x int
-			if k == -d || k != d && v[mid+k-1] < v[mid+k+1] {
-				x = int(v[mid+k+1]) // down: an insertion
-			} else {
-				x = int(v[mid+k-1]) + 1 // right: a deletion
+			switch {
+			case j == 1:
+				x = int(w[2]) // down
+			case j == last:
+				x = int(w[j-1]) + 1 // right
+			default:
+				x = max(int(w[j-1])+1, int(w[j+1]))
 			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
+			y := x - (j - d - 1)
+			for x < len(a) && y < len(b) && a[x] == b[y] {
 				x++
 				y++
 			}
-			v[mid+k] = int32(x)
+			w[j] = int32(x)
 			if x >= n && y >= m {
 				return walkBack(out, trace, d, n, m, off), true
 			}
