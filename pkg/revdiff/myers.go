@@ -19,15 +19,33 @@ type edit struct {
 // number of steps, not the clock, so that one input always gives one
 // answer.
 func script(a, b []int32, maxD int) (out []edit, ok bool) {
-	pre := 0
+	pre, suf := common(a, b)
+	return around(a[pre:len(a)-suf], b[pre:len(b)-suf], pre, suf, maxD)
+}
+
+// scriptOf is script of intern(a, b): the common prefix and suffix are
+// compared as they are, and only the lines or words between numbered.
+func scriptOf(a, b []string, maxD int) ([]edit, bool) {
+	pre, suf := common(a, b)
+	ia, ib := intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
+	return around(ia, ib, pre, suf, maxD)
+}
+
+// common returns the length of the common prefix of a and b, and that of
+// their common suffix in what is left.
+func common[T comparable](a, b []T) (pre, suf int) {
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
 	}
-	suf := 0
 	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	return pre, suf
+}
+
+// around is script of two sequences with a common prefix of pre
+// elements and suffix of suf, given what is between: ma of a and mb of b.
+func around(ma, mb []int32, pre, suf, maxD int) (out []edit, ok bool) {
 	if unmatched(ma, mb) > maxD {
 		// Every script makes at least this many edits: no need to try.
 		return nil, false
@@ -41,7 +59,7 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 		return nil, false
 	}
 	for k := range suf {
-		out = append(out, edit{Equal, int32(len(a) - suf + k), int32(len(b) - suf + k)})
+		out = append(out, edit{Equal, int32(pre + len(ma) + k), int32(pre + len(mb) + k)})
 	}
 	return out, true
 }
@@ -63,6 +81,64 @@ func middle(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 		}
 		return out, true
 	}
+	if n == 1 || m == 1 {
+		return single(out, a, b, off, maxD)
+	}
+	return myers(out, a, b, off, maxD)
+}
+
+// single is middle of sequences one of which has one element, without
+// the search: Myers' algorithm then keeps that element with the first
+// equal one of the other sequence, the other elements inserted (or
+// deleted) around it; and when there is none, deletes before it inserts.
+// TestSingle holds it to myers.
+func single(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
+	n, m := len(a), len(b)
+	var at int
+	if n == 1 {
+		at = slices.Index(b, a[0])
+	} else {
+		at = slices.Index(a, b[0])
+	}
+	d := n + m
+	if at >= 0 {
+		d -= 2
+	}
+	if d > maxD {
+		return nil, false
+	}
+	add := func(op Op, x, y int) { out = append(out, edit{op, int32(x + off), int32(y + off)}) }
+	switch {
+	case at < 0:
+		for i := range n {
+			add(Delete, i, 0)
+		}
+		for j := range m {
+			add(Insert, n, j)
+		}
+	case n == 1:
+		for j := range at {
+			add(Insert, 0, j)
+		}
+		add(Equal, 0, at)
+		for j := at + 1; j < m; j++ {
+			add(Insert, 1, j)
+		}
+	default:
+		for i := range at {
+			add(Delete, i, 0)
+		}
+		add(Equal, at, 0)
+		for i := at + 1; i < n; i++ {
+			add(Delete, i, 1)
+		}
+	}
+	return out, true
+}
+
+// myers is middle of two sequences neither of which is empty.
+func myers(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
+	n, m := len(a), len(b)
 	limit := min(n+m, maxD)
 	mid := limit + 1
 	sc := scratchPool.Get().(*scratch)

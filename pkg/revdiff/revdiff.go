@@ -251,8 +251,7 @@ func CompareVersions(before, after *Version, budget *Budget) *Diff {
 	}
 	a, b := before.lines, after.lines
 	oa, ob := before.sec, after.sec
-	ia, ib := intern(a, b)
-	es, ok := script(ia, ib, MaxLines)
+	es, ok := scriptOf(a, b, MaxLines)
 	if !ok {
 		return summarize(a, b, oa, ob, tooManyLines())
 	}
@@ -610,17 +609,16 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if len(del) == 0 || len(ins) == 0 {
 		return nil, nil
 	}
-	// A piece of a line is a run of tokens of one side, which are
-	// substrings of that side's lines joined: it is cut from there once.
-	ja, jb := strings.Join(del, "\n"), strings.Join(ins, "\n")
+	// The tokens of each side are those of its lines, a line end
+	// between each two (those of the lines joined): a piece of a line is
+	// a run of tokens within it, cut from the line once.
 	sc := scratchPool.Get().(*scratch)
-	ta, tb := tokenize(sc.toks[0][:0], ja), tokenize(sc.toks[1][:0], jb)
+	ta, tb := tokenizeLines(sc.toks[0][:0], del), tokenizeLines(sc.toks[1][:0], ins)
 	defer sc.putTokens(ta, tb)
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
-	ia, ib := intern(ta, tb)
-	es, ok := script(ia, ib, MaxWordEdits)
+	es, ok := scriptOf(ta, tb, MaxWordEdits)
 	if !ok {
 		return nil, nil
 	}
@@ -628,7 +626,7 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	// lines themselves.
 	kept := 0
 	for _, e := range es {
-		if e.op == Equal && words(ta[e.a]) > 0 {
+		if e.op == Equal && isWordToken(ta[e.a]) {
 			kept++
 		}
 	}
@@ -686,30 +684,57 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	}
 	next(&sa, li)
 	next(&sb, lj)
-	spans := func(s side, joined string, off []int) [][]Span {
+	spans := func(s side, lines, toks []string, off []int) [][]Span {
 		out := make([][]Span, len(s.starts)-1)
 		all := make([]Span, len(s.ps))
-		for k, p := range s.ps {
-			all[k] = Span{p.op, joined[off[p.from]:off[p.to]]}
-		}
 		for n := range out {
-			if from, to := s.starts[n], s.starts[n+1]; to > from {
+			from, to := s.starts[n], s.starts[n+1]
+			for k, p := range s.ps[from:to] {
+				end := off[p.to-1] + len(toks[p.to-1])
+				all[from+k] = Span{p.op, lines[n][off[p.from]:end]}
+			}
+			if to > from {
 				out[n] = all[from:to:to]
 			}
 		}
 		return out
 	}
-	return spans(sa, ja, oa), spans(sb, jb, ob)
+	return spans(sa, del, ta, oa), spans(sb, ins, tb, ob)
 }
 
-// offsets returns where each token starts in the text they were cut
-// from, and the text's length last.
+// offsets returns where each token starts in its line (see
+// tokenizeLines).
 func offsets(toks []string) []int {
-	out := make([]int, len(toks)+1)
+	out := make([]int, len(toks))
+	at := 0
 	for i, t := range toks {
-		out[i+1] = out[i] + len(t)
+		out[i] = at
+		at += len(t)
+		if t == "\n" {
+			at = 0
+		}
 	}
 	return out
+}
+
+// tokenizeLines appends to out the tokens of lines joined by line ends:
+// those of each line (see tokenize), a line end token between each two.
+// No token of a line reaches past it, so these are the tokens of the
+// joined text.
+func tokenizeLines(out []string, lines []string) []string {
+	for i, l := range lines {
+		if i > 0 {
+			out = append(out, "\n")
+		}
+		out = tokenize(out, l)
+	}
+	return out
+}
+
+// isWordToken says whether a token of tokenize is a word: words(t) > 0.
+func isWordToken(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return len(t) > 0 && isWordRune(r)
 }
 
 // tokenize cuts text into words (runs of letters, digits and marks), runs
