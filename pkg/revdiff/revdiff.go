@@ -747,6 +747,13 @@ func tokenize(out []string, s string) []string {
 		switch {
 		case isWordRune(r):
 			for j < len(s) {
+				if c := s[j]; c < utf8.RuneSelf {
+					if !wordByte[c] {
+						break
+					}
+					j++
+					continue
+				}
 				r, n := utf8.DecodeRuneInString(s[j:])
 				if !isWordRune(r) {
 					break
@@ -771,11 +778,27 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '_'
 }
 
+// wordByte says which ASCII characters are word runes.
+var wordByte = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
+
 // words counts the words of s.
 func words(s string) int {
 	n, in := 0, false
-	for _, r := range s {
-		w := isWordRune(r)
+	for i := 0; i < len(s); {
+		var w bool
+		if c := s[i]; c < utf8.RuneSelf {
+			w = wordByte[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			w = isWordRune(r)
+			i += size
+		}
 		if w && !in {
 			n++
 		}

@@ -18,3 +18,22 @@ func TestKeptOneLetter(t *testing.T) {
 		}
 	}
 }
+
+// TestWords: words and tokenize agree on what a word is, ASCII or not.
+func TestWords(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]int{
+		"": 0, " \t": 0, "a": 1, "snake_case x": 2, "x86-64": 2, "é-ü": 2,
+		"naïve café": 2, "a\xffb": 2, "--": 0, "v1.2_rc": 2,
+	} {
+		n := 0
+		for _, tok := range tokenize(nil, s) {
+			if isWordToken(tok) {
+				n++
+			}
+		}
+		if got := words(s); got != want || n != want {
+			t.Errorf("%q: words %d, word tokens %d, want %d", s, got, n, want)
+		}
+	}
+}
