@@ -25,10 +25,15 @@ func script(a, b []int32, maxD int) (out []edit, ok bool) {
 
 // scriptOf is script of intern(a, b): the common prefix and suffix are
 // compared as they are, and only the lines or words between numbered.
-func scriptOf(a, b []string, maxD int) ([]edit, bool) {
+// The script is appended to dst[:0], whose memory it may reuse.
+func scriptOf(a, b []string, maxD int, dst []edit) ([]edit, bool) {
 	pre, suf := common(a, b)
-	ia, ib := intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
-	return around(ia, ib, pre, suf, maxD)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	ia, ib := sc.intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
+	es, ok := aroundInto(dst[:0], ia, ib, pre, suf, maxD, sc)
+	sc.nums[0], sc.nums[1] = ia[:0], ib[:0]
+	return es, ok
 }
 
 // common returns the length of the common prefix of a and b, and that of
@@ -46,11 +51,26 @@ func common[T comparable](a, b []T) (pre, suf int) {
 // around is script of two sequences with a common prefix of pre
 // elements and suffix of suf, given what is between: ma of a and mb of b.
 func around(ma, mb []int32, pre, suf, maxD int) (out []edit, ok bool) {
-	if unmatched(ma, mb) > maxD {
+	return aroundInto(nil, ma, mb, pre, suf, maxD, nil)
+}
+
+// aroundInto is around appending to out; sc, when not nil, lends unmatched
+// its memory.
+func aroundInto(out []edit, ma, mb []int32, pre, suf, maxD int, sc *scratch) ([]edit, bool) {
+	var count []int32
+	if sc != nil {
+		count = sc.count[:0]
+	}
+	n, count := unmatchedIn(count, ma, mb)
+	if sc != nil {
+		sc.count = count[:0]
+	}
+	if n > maxD {
 		// Every script makes at least this many edits: no need to try.
 		return nil, false
 	}
-	out = make([]edit, 0, pre+len(ma)+len(mb)+suf)
+	out = slices.Grow(out, pre+len(ma)+len(mb)+suf)
+	var ok bool
 	for i := range pre {
 		out = append(out, edit{Equal, int32(i), int32(i)})
 	}
@@ -191,6 +211,13 @@ type scratch struct {
 	v, trace []int32
 	ids      map[string]int32 // see intern
 	toks     [2][]string      // see wordDiff
+	nums     [2][]int32       // see scriptOf
+	count    []int32          // see unmatchedIn
+	es       []edit           // a script, see CompareVersions and wordDiff
+	lines    []Line           // see hunks
+	at       []int            // see hunks
+	strs     [2][]string      // see appendChanged
+	offs     [2][]int         // see wordDiff
 }
 
 // putTokens keeps the token slices of a word diff for the next one,
@@ -250,6 +277,12 @@ func walkBack(out []edit, trace []int32, d, n, m, off int) []edit {
 // a lower bound of the edits of any script: each must be deleted or
 // inserted. Elements are small non-negative numbers (see intern).
 func unmatched(a, b []int32) int {
+	n, _ := unmatchedIn(nil, a, b)
+	return n
+}
+
+// unmatchedIn is unmatched counting in count[:0], which it returns.
+func unmatchedIn(count, a, b []int32) (int, []int32) {
 	top := int32(0)
 	for _, x := range a {
 		top = max(top, x)
@@ -257,7 +290,8 @@ func unmatched(a, b []int32) int {
 	for _, x := range b {
 		top = max(top, x)
 	}
-	count := make([]int32, top+1)
+	count = slices.Grow(count[:0], int(top)+1)[:top+1]
+	clear(count)
 	for _, x := range a {
 		count[x]++
 	}
@@ -271,5 +305,5 @@ func unmatched(a, b []int32) int {
 		}
 		n += int(c)
 	}
-	return n
+	return n, count
 }

@@ -251,7 +251,12 @@ func CompareVersions(before, after *Version, budget *Budget) *Diff {
 	}
 	a, b := before.lines, after.lines
 	oa, ob := before.sec, after.sec
-	es, ok := scriptOf(a, b, MaxLines)
+	sc := scratchPool.Get().(*scratch)
+	es, ok := scriptOf(a, b, MaxLines, sc.es)
+	defer func() {
+		sc.es = es[:0]
+		scratchPool.Put(sc)
+	}()
 	if !ok {
 		return summarize(a, b, oa, ob, tooManyLines())
 	}
@@ -369,13 +374,20 @@ func splitLines(text []byte) []string {
 func intern(a, b []string) ([]int32, []int32) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	ia, ib := sc.intern(a, b)
+	return slices.Clone(ia), slices.Clone(ib)
+}
+
+// intern is intern into sc.nums, which the numbers are until sc is used
+// again.
+func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
 	if sc.ids == nil {
 		sc.ids = map[string]int32{}
 	}
 	ids := sc.ids
 	defer clear(ids)
-	conv := func(ls []string) []int32 {
-		out := make([]int32, len(ls))
+	conv := func(out []int32, ls []string) []int32 {
+		out = slices.Grow(out[:0], len(ls))[:len(ls)]
 		for i, l := range ls {
 			id, ok := ids[l]
 			if !ok {
@@ -386,7 +398,7 @@ func intern(a, b []string) ([]int32, []int32) {
 		}
 		return out
 	}
-	return conv(a), conv(b)
+	return conv(sc.nums[0], a), conv(sc.nums[1], b)
 }
 
 // sectionOf labels each line of a version with its section: an index
@@ -508,9 +520,22 @@ func countWords(l Line) int {
 // hunks cuts one section's edits into hunks with Context lines around
 // each change, and returns the unchanged lines after the last.
 func hunks(a, b []string, es []edit) ([]Hunk, int) {
+	// The lines of every hunk go to one buffer, at[h] where hunk h's
+	// begin, and are copied out once, in one slice, at the end.
+	sc := scratchPool.Get().(*scratch)
+	buf, at := sc.lines[:0], sc.at[:0]
+	defer func() {
+		clear(buf) // the next comparison's text, not this one's
+		sc.lines, sc.at = buf[:0], at[:0]
+		scratchPool.Put(sc)
+	}()
 	var out []Hunk
+	open := func(skip int) {
+		out = append(out, Hunk{Skip: skip})
+		at = append(at, len(buf))
+	}
 	skip := 0 // unchanged lines since the last hunk not yet shown
-	var cur *Hunk
+	cur := false
 	for i := 0; i < len(es); {
 		if es[i].op == Equal {
 			j := i
@@ -519,16 +544,16 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 			}
 			run := j - i
 			switch {
-			case cur == nil && j == len(es):
+			case !cur && j == len(es):
 				skip += run
-			case cur == nil:
+			case !cur:
 				// Before the first change: its last lines lead in.
 				lead := min(run, Context)
 				skip += run - lead
-				out = append(out, Hunk{Skip: skip})
-				cur = &out[len(out)-1]
+				open(skip)
+				cur = true
 				for _, e := range es[j-lead : j] {
-					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
 				}
 				skip = 0
 			case j == len(es) || run > 2*Context:
@@ -536,38 +561,48 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 				// the hunk.
 				tail := min(run, Context)
 				for _, e := range es[i : i+tail] {
-					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
 				}
 				if j == len(es) {
 					skip = run - tail
-					cur = nil
+					cur = false
 					break
 				}
 				lead := Context
-				out = append(out, Hunk{Skip: run - tail - lead})
-				cur = &out[len(out)-1]
+				open(run - tail - lead)
 				for _, e := range es[j-lead : j] {
-					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
 				}
 			default:
 				for _, e := range es[i:j] {
-					cur.Lines = append(cur.Lines, Line{Op: Equal, Text: b[e.b]})
+					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
 				}
 			}
 			i = j
 			continue
 		}
-		if cur == nil {
-			out = append(out, Hunk{Skip: skip})
-			cur = &out[len(out)-1]
+		if !cur {
+			open(skip)
+			cur = true
 			skip = 0
 		}
 		j := i
 		for j < len(es) && es[j].op != Equal {
 			j++
 		}
-		cur.Lines = appendChanged(cur.Lines, a, b, es[i:j])
+		buf = appendChanged(buf, sc, a, b, es[i:j])
 		i = j
+	}
+	all := make([]Line, len(buf))
+	copy(all, buf)
+	for h := range out {
+		from, to := at[h], len(all)
+		if h+1 < len(out) {
+			to = at[h+1]
+		}
+		if to > from {
+			out[h].Lines = all[from:to:to]
+		}
 	}
 	return out, skip
 }
@@ -575,8 +610,14 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 // appendChanged appends a run of removed and added lines to out as
 // Lines, the removed ones first, compared word by word when both sides
 // have some.
-func appendChanged(out []Line, a, b []string, es []edit) []Line {
-	var del, ins []string
+// sc lends it memory.
+func appendChanged(out []Line, sc *scratch, a, b []string, es []edit) []Line {
+	del, ins := sc.strs[0][:0], sc.strs[1][:0]
+	defer func() {
+		clear(del)
+		clear(ins)
+		sc.strs[0], sc.strs[1] = del[:0], ins[:0]
+	}()
 	for _, e := range es {
 		if e.op == Delete {
 			del = append(del, a[e.a])
@@ -618,10 +659,11 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
-	es, ok := scriptOf(ta, tb, MaxWordEdits)
+	es, ok := scriptOf(ta, tb, MaxWordEdits, sc.es)
 	if !ok {
 		return nil, nil
 	}
+	defer func() { sc.es = es[:0] }() // before putTokens puts sc back
 	// A word-level diff that keeps almost nothing reads worse than the
 	// lines themselves.
 	kept := 0
@@ -633,7 +675,8 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if kept == 0 {
 		return nil, nil
 	}
-	oa, ob := offsets(ta), offsets(tb)
+	oa, ob := offsets(sc.offs[0][:0], ta), offsets(sc.offs[1][:0], tb)
+	defer func() { sc.offs[0], sc.offs[1] = oa[:0], ob[:0] }()
 	// The pieces of each side, line after line, in one slice: a line's
 	// pieces are contiguous as the script goes through the lines in
 	// order, and starts says where each line's begin.
@@ -704,8 +747,9 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 
 // offsets returns where each token starts in its line (see
 // tokenizeLines).
-func offsets(toks []string) []int {
-	out := make([]int, len(toks))
+// It appends them to out.
+func offsets(out []int, toks []string) []int {
+	out = slices.Grow(out, len(toks))[:len(toks)]
 	at := 0
 	for i, t := range toks {
 		out[i] = at
