@@ -209,15 +209,16 @@ func myers(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 // a site compares tens of thousands of versions.
 type scratch struct {
 	v, trace []int32
-	ids      map[string]int32 // see intern
-	toks     [2][]string      // see wordDiff
-	nums     [2][]int32       // see scriptOf
-	count    []int32          // see unmatchedIn
-	es       []edit           // a script, see CompareVersions and wordDiff
-	lines    []Line           // see hunks
-	at       []int            // see hunks
-	strs     [2][]string      // see appendChanged
-	offs     [2][]int         // see wordDiff
+	tab      []uint64    // see intern
+	keys     []string    // see intern
+	toks     [2][]string // see wordDiff
+	nums     [2][]int32  // see scriptOf
+	count    []int32     // see unmatchedIn
+	es       []edit      // a script, see CompareVersions and wordDiff
+	lines    []Line      // see hunks
+	at       []int       // see hunks
+	strs     [2][]string // see appendChanged
+	offs     [2][]int    // see wordDiff
 }
 
 // putTokens keeps the token slices of a word diff for the next one,

@@ -16,6 +16,7 @@ package revdiff
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"unicode"
@@ -379,27 +380,50 @@ func intern(a, b []string) ([]int32, []int32) {
 }
 
 // intern is intern into sc.nums, which the numbers are until sc is used
-// again.
+// again. It numbers the strings in the order it first meets them, with a
+// table of its own: open addressing by a hash of each string, sized for
+// all of them, each slot the hash's top half and the number plus one.
 func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
-	if sc.ids == nil {
-		sc.ids = map[string]int32{}
+	size := 8
+	for size < 2*(len(a)+len(b)) {
+		size <<= 1
 	}
-	ids := sc.ids
-	defer clear(ids)
+	tab := slices.Grow(sc.tab[:0], size)[:size]
+	clear(tab)
+	keys := sc.keys[:0]
+	mask := uint64(size - 1)
 	conv := func(out []int32, ls []string) []int32 {
 		out = slices.Grow(out[:0], len(ls))[:len(ls)]
 		for i, l := range ls {
-			id, ok := ids[l]
-			if !ok {
-				id = int32(len(ids))
-				ids[l] = id
+			h := maphash.String(internSeed, l)
+			top := h &^ (1<<32 - 1)
+			for j := h & mask; ; j = (j + 1) & mask {
+				e := tab[j]
+				if e == 0 {
+					id := int32(len(keys))
+					keys = append(keys, l)
+					tab[j] = top | uint64(id+1)
+					out[i] = id
+					break
+				}
+				if e&^(1<<32-1) == top {
+					if id := int32(e) - 1; keys[id] == l {
+						out[i] = id
+						break
+					}
+				}
 			}
-			out[i] = id
 		}
 		return out
 	}
-	return conv(sc.nums[0], a), conv(sc.nums[1], b)
+	ia, ib := conv(sc.nums[0], a), conv(sc.nums[1], b)
+	clear(keys) // not to pin this comparison's text
+	sc.tab, sc.keys = tab, keys[:0]
+	return ia, ib
 }
+
+// internSeed seeds intern's hash: numbers depend on equality alone.
+var internSeed = maphash.MakeSeed()
 
 // sectionOf labels each line of a version with its section: an index
 // into the few sections of the version, by line.

@@ -1,6 +1,12 @@
 package revdiff
 
-import "testing"
+import (
+	"hash/maphash"
+	"math/rand"
+	"slices"
+	"strconv"
+	"testing"
+)
 
 // TestKeptOneLetter: a passage whose only word kept is one letter long
 // is compared word by word, as one whose kept word is longer.
@@ -35,5 +41,61 @@ func TestWords(t *testing.T) {
 		if got := words(s); got != want || n != want {
 			t.Errorf("%q: words %d, word tokens %d, want %d", s, got, n, want)
 		}
+	}
+}
+
+// TestIntern: intern numbers strings alike exactly when they are equal,
+// densely, in the order it first meets them, the table filling up and
+// used again (sc) for the next call.
+func TestIntern(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewSource(1))
+	sc := new(scratch)
+	for range 200 {
+		k := 1 + r.Intn(3000)
+		list := func() []string {
+			out := make([]string, r.Intn(2000))
+			for i := range out {
+				out[i] = strconv.Itoa(r.Intn(k))
+			}
+			return out
+		}
+		a, b := list(), list()
+		ia, ib := sc.intern(a, b)
+		all, nums := append(slices.Clone(a), b...), append(slices.Clone(ia), ib...)
+		first := map[string]int32{}
+		for i, s := range all {
+			id, ok := first[s]
+			if !ok {
+				id = int32(len(first))
+				first[s] = id
+			}
+			if nums[i] != id {
+				t.Fatalf("%q numbered %d, want %d", s, nums[i], id)
+			}
+		}
+	}
+}
+
+// TestInternCollision: two strings whose hashes share intern's slot and
+// top half still get numbers of their own.
+func TestInternCollision(t *testing.T) {
+	t.Parallel()
+	seen := map[uint64]string{}
+	for i := 0; ; i++ {
+		if i == 1<<22 {
+			t.Fatal("no colliding pair found") // chance about e^-60
+		}
+		s := strconv.Itoa(i)
+		h := maphash.String(internSeed, s)
+		key := h>>32<<3 | h&7 // the top half and the slot in intern's smallest table
+		if o, ok := seen[key]; ok {
+			ia, ib := new(scratch).intern([]string{o, s}, []string{s, o})
+			if want := []int32{0, 1}; !slices.Equal(ia, want) || !slices.Equal(ib, []int32{1, 0}) {
+				t.Fatalf("%q and %q numbered %v and %v", o, s, ia, ib)
+			}
+			return
+		}
+		seen[key] = s
 	}
 }
