@@ -219,6 +219,8 @@ type scratch struct {
 	at       []int       // see hunks
 	strs     [2][]string // see appendChanged
 	offs     [2][]int    // see wordDiff
+	ps       [2][]piece  // see wordDiff
+	starts   [2][]int    // see wordDiff
 }
 
 // putTokens keeps the token slices of a word diff for the next one,

@@ -704,16 +704,17 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	// The pieces of each side, line after line, in one slice: a line's
 	// pieces are contiguous as the script goes through the lines in
 	// order, and starts says where each line's begin.
-	type piece struct {
-		op       Op
-		from, to int // token range
-	}
 	type side struct {
 		ps     []piece
 		starts []int
 	}
-	sa := side{starts: make([]int, len(del)+1)}
-	sb := side{starts: make([]int, len(ins)+1)}
+	sa := side{sc.ps[0][:0], slices.Grow(sc.starts[0][:0], len(del)+1)[:len(del)+1]}
+	sb := side{sc.ps[1][:0], slices.Grow(sc.starts[1][:0], len(ins)+1)[:len(ins)+1]}
+	sa.starts[0], sb.starts[0] = 0, 0
+	defer func() {
+		sc.ps[0], sc.ps[1] = sa.ps[:0], sb.ps[:0]
+		sc.starts[0], sc.starts[1] = sa.starts[:0], sb.starts[:0]
+	}()
 	add := func(s *side, line int, op Op, tok int) {
 		if k := len(s.ps); k > s.starts[line] && s.ps[k-1].op == op && s.ps[k-1].to == tok {
 			s.ps[k-1].to = tok + 1
@@ -767,6 +768,12 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 		return out
 	}
 	return spans(sa, del, ta, oa), spans(sb, ins, tb, ob)
+}
+
+// piece is a run of tokens of one op in a line, as wordDiff finds them.
+type piece struct {
+	op       Op
+	from, to int // token range
 }
 
 // offsets returns where each token starts in its line (see
