@@ -956,12 +956,14 @@ func (d *Diff) Summary() []postmortem.SectionChange {
 // summary is Summary with changed(i) the Changed count of section i.
 func (d *Diff) summary(changed func(i int) int) []postmortem.SectionChange {
 	var out []postmortem.SectionChange
-	at := map[string]int{}
+	if len(d.Sections) > 0 {
+		out = make([]postmortem.SectionChange, 0, len(d.Sections))
+	}
 	for si, s := range d.Sections {
-		i, ok := at[s.Key]
-		if !ok {
+		// A diff has few sections: a look along out finds a key's.
+		i := slices.IndexFunc(out, func(c postmortem.SectionChange) bool { return c.Section == s.Key })
+		if i < 0 {
 			i = len(out)
-			at[s.Key] = i
 			// The key and heading are cut from the whole text compared
 			// or from a decoded encoding, which the summary, kept with
 			// the revision, must not hold; and a history has few of

@@ -99,3 +99,19 @@ func TestInternCollision(t *testing.T) {
 		seen[key] = s
 	}
 }
+
+// TestSummaryMergesKeys: Summary adds together the sections of one key,
+// here two headings of no known kind, in the order of the text.
+func TestSummaryMergesKeys(t *testing.T) {
+	t.Parallel()
+	before := "## Summary\nAll good.\n\n## Notes one\nalpha\n\n## Notes two\nbeta\n"
+	after := "## Summary\nAll well.\n\n## Notes one\nalpha gamma\n\n## Notes two\nbeta delta\n"
+	d := Compare([]byte(before), []byte(after), nil)
+	if len(d.Sections) != 3 {
+		t.Fatalf("sections %+v", d.Sections)
+	}
+	sum := d.Summary()
+	if len(sum) != 2 || sum[1].Section != KeyBody || sum[1].Added != 2 || sum[1].Lines != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+}
