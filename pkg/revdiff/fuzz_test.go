@@ -41,9 +41,8 @@ func FuzzCompare(f *testing.F) {
 			t.Fatalf("a Version read before compares differently:\n%+v\n%+v", got, want)
 		}
 		a, b := splitLines(normalized(before)), splitLines(normalized(after))
-		ia, ib := intern(a, b)
-		if es, ok := script(ia, ib, MaxLines); ok {
-			checkScript(t, ia, ib, es)
+		if es, ok := script(a, b, MaxLines, nil); ok {
+			checkScript(t, a, b, es)
 		}
 	})
 }

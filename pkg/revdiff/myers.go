@@ -17,64 +17,26 @@ type edit struct {
 // when it would need more than maxD deletions and insertions: the caller
 // then compares the two in a cheaper way. The work is bounded by the
 // number of steps, not the clock, so that one input always gives one
-// answer.
-func script(a, b []int32, maxD int) (out []edit, ok bool) {
-	pre, suf := common(a, b)
-	return around(a[pre:len(a)-suf], b[pre:len(b)-suf], pre, suf, maxD)
-}
-
-// scriptOf is script of intern(a, b): the common prefix and suffix are
-// compared as they are, and only the lines or words between numbered.
+// answer. The common prefix and suffix are compared as they are, and
+// only the lines or words between them numbered (see scratch.intern).
 // The script is appended to dst[:0], whose memory it may reuse.
-func scriptOf(a, b []string, maxD int, dst []edit) ([]edit, bool) {
+func script(a, b []string, maxD int, dst []edit) ([]edit, bool) {
 	pre, suf := common(a, b)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	ia, ib := sc.intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
-	es, ok := aroundInto(dst[:0], ia, ib, pre, suf, maxD, sc)
-	sc.nums[0], sc.nums[1] = ia[:0], ib[:0]
-	return es, ok
-}
-
-// common returns the length of the common prefix of a and b, and that of
-// their common suffix in what is left.
-func common[T comparable](a, b []T) (pre, suf int) {
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	return pre, suf
-}
-
-// around is script of two sequences with a common prefix of pre
-// elements and suffix of suf, given what is between: ma of a and mb of b.
-func around(ma, mb []int32, pre, suf, maxD int) (out []edit, ok bool) {
-	return aroundInto(nil, ma, mb, pre, suf, maxD, nil)
-}
-
-// aroundInto is around appending to out; sc, when not nil, lends unmatched
-// its memory.
-func aroundInto(out []edit, ma, mb []int32, pre, suf, maxD int, sc *scratch) ([]edit, bool) {
-	var count []int32
-	if sc != nil {
-		count = sc.count[:0]
-	}
-	n, count := unmatchedIn(count, ma, mb)
-	if sc != nil {
-		sc.count = count[:0]
-	}
+	ma, mb := sc.intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
+	defer func() { sc.nums[0], sc.nums[1] = ma[:0], mb[:0] }()
+	n, count := unmatched(sc.count, ma, mb)
+	sc.count = count[:0]
 	if n > maxD {
 		// Every script makes at least this many edits: no need to try.
 		return nil, false
 	}
-	out = slices.Grow(out, pre+len(ma)+len(mb)+suf)
-	var ok bool
+	out := slices.Grow(dst[:0], pre+len(ma)+len(mb)+suf)
 	for i := range pre {
 		out = append(out, edit{Equal, int32(i), int32(i)})
 	}
-	out, ok = middle(out, ma, mb, pre, maxD)
+	out, ok := middle(out, ma, mb, pre, maxD)
 	if !ok {
 		return nil, false
 	}
@@ -82,6 +44,18 @@ func aroundInto(out []edit, ma, mb []int32, pre, suf, maxD int, sc *scratch) ([]
 		out = append(out, edit{Equal, int32(pre + len(ma) + k), int32(pre + len(mb) + k)})
 	}
 	return out, true
+}
+
+// common returns the length of the common prefix of a and b, and that of
+// their common suffix in what is left.
+func common(a, b []string) (pre, suf int) {
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	return pre, suf
 }
 
 // middle is Myers' algorithm proper, keeping the frontier of each round
@@ -212,8 +186,8 @@ type scratch struct {
 	tab      []uint64    // see intern
 	keys     []string    // see intern
 	toks     [2][]string // see wordDiff
-	nums     [2][]int32  // see scriptOf
-	count    []int32     // see unmatchedIn
+	nums     [2][]int32  // see script
+	count    []int32     // see unmatched
 	es       []edit      // a script, see CompareVersions and wordDiff
 	lines    []Line      // see hunks
 	at       []int       // see hunks
@@ -278,14 +252,9 @@ func walkBack(out []edit, trace []int32, d, n, m, off int) []edit {
 
 // unmatched counts the elements of a and b that the other has fewer of,
 // a lower bound of the edits of any script: each must be deleted or
-// inserted. Elements are small non-negative numbers (see intern).
-func unmatched(a, b []int32) int {
-	n, _ := unmatchedIn(nil, a, b)
-	return n
-}
-
-// unmatchedIn is unmatched counting in count[:0], which it returns.
-func unmatchedIn(count, a, b []int32) (int, []int32) {
+// inserted. Elements are small non-negative numbers (see intern). It
+// counts in count[:0], which it returns.
+func unmatched(count, a, b []int32) (int, []int32) {
 	top := int32(0)
 	for _, x := range a {
 		top = max(top, x)

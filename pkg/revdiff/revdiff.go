@@ -253,7 +253,7 @@ func CompareVersions(before, after *Version, budget *Budget) *Diff {
 	a, b := before.lines, after.lines
 	oa, ob := before.sec, after.sec
 	sc := scratchPool.Get().(*scratch)
-	es, ok := scriptOf(a, b, MaxLines, sc.es)
+	es, ok := script(a, b, MaxLines, sc.es)
 	defer func() {
 		sc.es = es[:0]
 		scratchPool.Put(sc)
@@ -371,16 +371,9 @@ func splitLines(text []byte) []string {
 	return strings.Split(s, "\n")
 }
 
-// intern numbers equal lines alike, for comparing numbers.
-func intern(a, b []string) ([]int32, []int32) {
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	ia, ib := sc.intern(a, b)
-	return slices.Clone(ia), slices.Clone(ib)
-}
-
-// intern is intern into sc.nums, which the numbers are until sc is used
-// again. It numbers the strings in the order it first meets them, with a
+// intern numbers equal lines (or words) alike, for comparing numbers,
+// into sc.nums, which the numbers are until sc is used again. It numbers
+// the strings in the order it first meets them, with a
 // table of its own: open addressing by a hash of each string, sized for
 // all of them, each slot the hash's top half and the number plus one.
 func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
@@ -683,7 +676,7 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
-	es, ok := scriptOf(ta, tb, MaxWordEdits, sc.es)
+	es, ok := script(ta, tb, MaxWordEdits, sc.es)
 	if !ok {
 		return nil, nil
 	}

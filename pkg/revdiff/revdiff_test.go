@@ -3,6 +3,7 @@ package revdiff
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,15 +288,15 @@ func TestScript(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.a+"→"+tt.b, func(t *testing.T) {
-			es, ok := script(runes(tt.a), runes(tt.b), 100)
+			es, ok := script(chars(tt.a), chars(tt.b), 100, nil)
 			if !ok {
 				t.Fatal("no script")
 			}
-			checkScript(t, runes(tt.a), runes(tt.b), es)
+			checkScript(t, chars(tt.a), chars(tt.b), es)
 		})
 	}
 	t.Run("shortest", func(t *testing.T) {
-		es, _ := script(runes("abcabba"), runes("cbabac"), 100)
+		es, _ := script(chars("abcabba"), chars("cbabac"), 100, nil)
 		d := 0
 		for _, e := range es {
 			if e.op != Equal {
@@ -307,24 +308,25 @@ func TestScript(t *testing.T) {
 		}
 	})
 	t.Run("over the bound", func(t *testing.T) {
-		if _, ok := script(runes("abcdef"), runes("uvwxyz"), 5); ok {
+		if _, ok := script(chars("abcdef"), chars("uvwxyz"), 5, nil); ok {
 			t.Error("a script of 12 edits was found within 5")
 		}
 	})
 }
 
-func runes(s string) []int32 {
-	out := make([]int32, 0, len(s))
+// chars is s cut into its characters, each a string.
+func chars(s string) []string {
+	var out []string
 	for _, r := range s {
-		out = append(out, r)
+		out = append(out, string(r))
 	}
 	return out
 }
 
 // checkScript checks that es turns a into b.
-func checkScript(t *testing.T, a, b []int32, es []edit) {
+func checkScript[T comparable](t *testing.T, a, b []T, es []edit) {
 	t.Helper()
-	var got []int32
+	var got []T
 	i, j := 0, 0
 	for _, e := range es {
 		switch e.op {
@@ -347,7 +349,7 @@ func checkScript(t *testing.T, a, b []int32, es []edit) {
 			j++
 		}
 	}
-	if i != len(a) || j != len(b) || string(got) != string(b) {
+	if i != len(a) || j != len(b) || !slices.Equal(got, b) {
 		t.Fatalf("script ends at %d,%d of %d,%d", i, j, len(a), len(b))
 	}
 }
