@@ -133,7 +133,10 @@ func TestHistoryScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set INQUEST_SCREENSHOTS=DIR to write screenshots into DIR")
 	}
-	ctx := newTabFor(t, 2*testTimeout)
+	// A browser of its own, with Chromium's defaults: the shared one
+	// composites on the main thread (sharedBrowserFlags), where
+	// chromedp.Screenshot waits for a frame that never comes.
+	ctx := newBrowserFor(t, 2*testTimeout)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
 	setViewport(ctx, t, desktopWidth)
 	setScheme(ctx, t, false)

@@ -37,7 +37,10 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ctx := newTabFor(t, 3*testTimeout)
+	// A browser of its own, with Chromium's defaults: the shared one
+	// composites on the main thread (sharedBrowserFlags), where
+	// chromedp.Screenshot waits for a frame that never comes.
+	ctx := newBrowserFor(t, 3*testTimeout)
 	ts := serveSite(ctx, t, site.BuildOptions{
 		Dir: acmeDir,
 		// The example lives in inquest's own repository, whose commits
