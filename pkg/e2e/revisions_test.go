@@ -67,19 +67,29 @@ func TestRevisionDiffPage(t *testing.T) {
 		sections: document.querySelectorAll("section.diff .diff-section").length,
 		removed: [...document.querySelectorAll(".diff-hunk li.diff-del")].map(li => li.textContent),
 		added: [...document.querySelectorAll(".diff-hunk li.diff-ins")].map(li => li.textContent),
-		marks: [...document.querySelectorAll(".diff-hunk li:not(.diff-eq) .diff-mark")].map(m => m.textContent),
+		marks: [...document.querySelectorAll(".diff-hunk li.diff-del, .diff-hunk li.diff-ins")].map(li => li.className + " " + getComputedStyle(li, "::before").content),
 	}))()`)
 	if got.Sections == 0 || len(got.Added)+len(got.Removed) == 0 {
 		t.Fatalf("revision page %s: %d sections, %d lines removed and %d added", to, got.Sections, len(got.Removed), len(got.Added))
 	}
+	// The stylesheet draws each changed line's mark, with no text for
+	// screen readers (they read "Removed:" or "Added:") and none in the
+	// line's text, which a copy takes.
+	want := map[string]string{"diff-del": `"−" / ""`, "diff-ins": `"+" / ""`}
 	for _, m := range got.Marks {
-		if m != "−" && m != "+" {
-			t.Errorf("a changed line is marked %q, want − or +", m)
+		class, content, _ := strings.Cut(m, " ")
+		if content != want[class] {
+			t.Errorf("a changed line (%s) is marked %s, want %s", class, content, want[class])
 		}
 	}
 	for _, l := range got.Added {
-		if !strings.Contains(l, "Added: ") {
-			t.Errorf("an added line without its name for screen readers: %q", l)
+		if !strings.HasPrefix(l, "Added: ") {
+			t.Errorf("an added line without its name for screen readers first: %q", l)
+		}
+	}
+	for _, l := range got.Removed {
+		if !strings.HasPrefix(l, "Removed: ") {
+			t.Errorf("a removed line without its name for screen readers first: %q", l)
 		}
 	}
 	links.check(ctx, t)
@@ -98,7 +108,7 @@ func TestRevisionDiffPage(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.since-approval summary"))); err != nil {
 		t.Fatalf("opening what changed since the approval: %v", err)
 	}
-	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.since-approval[open] .diff-hunk li:not(.diff-eq)").length`); n == 0 {
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.since-approval[open] .diff-hunk li:is(.diff-del, .diff-ins)").length`); n == 0 {
 		t.Error("the since-approval block opened with no changed line")
 	}
 

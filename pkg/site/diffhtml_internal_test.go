@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
 // diffPartial is the default theme's "diff" partial as it was before
@@ -40,7 +42,7 @@ func checkDiffHTML(t *testing.T, d *DiffView) {
 
 func TestDiffHTML(t *testing.T) {
 	t.Parallel()
-	hunk := HunkView{Skip: 1, HTML: `<li class="diff-eq"><span class="diff-mark" aria-hidden="true"> </span><span class="diff-text">a &amp; b</span></li>` + "\n"}
+	hunk := HunkView{Skip: 1, HTML: `<li>a &amp; b</li>` + "\n"}
 	for name, d := range map[string]*DiffView{
 		"empty":    {},
 		"fallback": {Fallback: `too many lines (5,000 > 4,000) & "more" <b>'+'</b>`, Sections: []SectionView{{Name: "Summary", Changed: 3}}},
@@ -70,4 +72,33 @@ func FuzzDiffHTML(f *testing.F) {
 		}
 		checkDiffHTML(t, &DiffView{Fallback: fallback, Sections: []SectionView{s, {Name: fallback, Changed: skip}}})
 	})
+}
+
+// TestHunkHTML pins each kind of line's markup: a bare <li> for an
+// unchanged line, a class and a hidden name for a changed one (the
+// stylesheet draws its mark), changed words in <del> or <ins>, and every
+// text escaped.
+func TestHunkHTML(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		line revdiff.Line
+		want string
+	}{
+		{"unchanged", revdiff.Line{Op: revdiff.Equal, Text: `a <b> & "c"`}, `<li>a &lt;b&gt; &amp; &#34;c&#34;</li>`},
+		{"empty", revdiff.Line{Op: revdiff.Equal}, `<li></li>`},
+		{"removed", revdiff.Line{Op: revdiff.Delete, Text: "SEV3 'x'"}, `<li class="diff-del"><span class="visually-hidden">Removed: </span>SEV3 &#39;x&#39;</li>`},
+		{"added", revdiff.Line{Op: revdiff.Insert, Text: "+1"}, `<li class="diff-ins"><span class="visually-hidden">Added: </span>+1</li>`},
+		{"removed words", revdiff.Line{Op: revdiff.Delete, Text: "at 10:47 UTC", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "at "}, {Op: revdiff.Delete, Text: "10:47"}, {Op: revdiff.Equal, Text: " <UTC>"}}},
+			`<li class="diff-del"><span class="visually-hidden">Removed: </span>at <del>10:47</del> &lt;UTC&gt;</li>`},
+		{"added words", revdiff.Line{Op: revdiff.Insert, Text: "at 10:52", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "at "}, {Op: revdiff.Insert, Text: "10:52 & on"}}},
+			`<li class="diff-ins"><span class="visually-hidden">Added: </span>at <ins>10:52 &amp; on</ins></li>`},
+		{"unchanged with words", revdiff.Line{Op: revdiff.Equal, Text: "same", Words: []revdiff.Span{{Op: revdiff.Delete, Text: "x"}}}, `<li>same</li>`},
+	} {
+		var sb strings.Builder
+		hunkHTML(&sb, revdiff.Hunk{Lines: []revdiff.Line{c.line}})
+		if got := sb.String(); got != c.want+"\n" {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want+"\n")
+		}
+	}
 }

@@ -200,7 +200,7 @@ func TestRevisionPages(t *testing.T) {
 		t.Errorf("revision page %q does not say why it is substantive", got)
 	}
 	for _, li := range find(rev, "li", "diff-del") {
-		if !strings.HasPrefix(text(li), "−Removed:") {
+		if !strings.HasPrefix(text(li), "Removed:") {
 			t.Errorf("a removed line without its marker: %q", text(li))
 		}
 	}
