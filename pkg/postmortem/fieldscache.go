@@ -23,6 +23,7 @@ type FieldsCache struct {
 	p       *Parser
 	entries sync.Map // entry text -> fieldEntry
 	items   sync.Map // text of an entry naming the action items -> entryItems
+	elems   sync.Map // text of one element of such an entry's list -> elemItem
 }
 
 // entryItems are the action items of one front-matter entry, their lines
@@ -92,8 +93,26 @@ func (c *FieldsCache) storeWhole(entries []yamlEntry, fm *FrontMatter, vals []fi
 			vals[i] = v
 		}
 		c.entries.Store(entries[i].text, v)
+		if c.p.fields[normalizeKey(k)] == "action_items" {
+			// The items of the entry and of its elements, for the history
+			// of the items, which reads the same versions.
+			e := entries[i]
+			if _, ok := c.items.Load(e.text); !ok {
+				c.items.Store(e.text, c.itemsOf(fm.Values[k], fm.KeyLine(k)-e.line+1))
+			}
+			c.seedElems(e, fm.Values[k])
+		}
 	}
 	return true
+}
+
+// itemsOf is the entryItems of an entry naming the items that holds v,
+// its key on line keyLine of the entry.
+func (c *FieldsCache) itemsOf(v any, keyLine int) entryItems {
+	if v == nil {
+		return nil
+	}
+	return appendFrontMatterItems(nil, v, keyLine, func(int, string, string, string, ...any) {})
 }
 
 // SeedingParser returns a parser like the cache's whose every Parse also
@@ -254,15 +273,18 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 		var its entryItems
 		if v, ok := c.items.Load(e.text); ok {
 			its = v.(entryItems)
+		} else if its, ok = c.splitItems(e); ok {
+			c.items.Store(e.text, its)
+			if _, ok := c.entries.Load(e.text); !ok {
+				c.entries.Store(e.text, c.p.fieldOf(e.key, make([]any, len(its))))
+			}
 		} else {
 			fm, ok := decodeEntry(e)
 			if !ok {
 				return nil, false
 			}
 			k := fm.Keys[0]
-			if v := fm.Values[k]; v != nil {
-				its = appendFrontMatterItems(nil, v, fm.KeyLine(k), func(int, string, string, string, ...any) {})
-			}
+			its = c.itemsOf(fm.Values[k], fm.KeyLine(k))
 			c.items.Store(e.text, its)
 		}
 		for _, it := range its {
@@ -276,12 +298,27 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 // storeEntry decodes one entry alone and stores its field; ok is false
 // when it does not decode to its one key.
 func (c *FieldsCache) storeEntry(e yamlEntry) (fieldEntry, bool) {
+	items := c.p.fields[normalizeKey(e.key)] == "action_items"
+	if items {
+		// A list of n elements is "n entries" (fieldOf); its elements
+		// mostly decoded before, in other versions.
+		if its, ok := c.splitItems(e); ok {
+			v := c.p.fieldOf(e.key, make([]any, len(its)))
+			c.entries.Store(e.text, v)
+			c.items.Store(e.text, its)
+			return v, true
+		}
+	}
 	fm, ok := decodeEntry(e)
 	if !ok {
 		return fieldEntry{}, false
 	}
-	v := c.p.fieldOf(fm.Keys[0], fm.Values[fm.Keys[0]])
+	k := fm.Keys[0]
+	v := c.p.fieldOf(k, fm.Values[k])
 	c.entries.Store(e.text, v)
+	if items {
+		c.items.Store(e.text, c.itemsOf(fm.Values[k], fm.KeyLine(k)))
+	}
 	return v, true
 }
 

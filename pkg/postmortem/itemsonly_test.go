@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -91,21 +92,60 @@ func TestActionItemsAsParse(t *testing.T) {
 
 // FuzzFieldsCacheActionItems holds FieldsCache.ActionItems to
 // Parser.ActionItems on two versions of a file read one after the other,
-// the second mostly from entries the first left in the cache.
+// the second mostly from entries (and elements of the items' list) the
+// first left in the cache: read for their items only, and read as the
+// history reads them, the newest parsed whole (SeedingParser) and the
+// fields of both read before their items.
 func FuzzFieldsCacheActionItems(f *testing.F) {
 	for _, c := range actionItemsCases {
 		f.Add([]byte(c), []byte(c+"\n"))
 	}
 	f.Add([]byte("---\ntitle: T\naction_items:\n  - title: A\n---\n"), []byte("---\nstatus: done\ntitle: T\naction_items:\n  - title: A\n---\n"))
+	for _, c := range splitCases {
+		f.Add([]byte("---\ntitle: T\n"+c.text+"---\n"), []byte("---\ntitle: U\n"+strings.Replace(c.text, "A", "A2", 1)+"---\n"))
+	}
+	for _, pair := range [][2]string{
+		// One element's status changes; the others repeat.
+		{"---\ntitle: T\naction_items:\n  - {title: A, owner: \"Ana\", due: 2024-02-01, status: open, link: \"https://t.example/A-1\"}\n  - {title: B, due: 2024-13-01, status: open}\n  - {title: C, status: open, ticket: ABC-9}\n---\n## Action items\n- [ ] Not these\n",
+			"---\ntitle: T\naction_items:\n  - {title: A, owner: \"Ana\", due: 2024-02-01, status: done, link: \"https://t.example/A-1\"}\n  - {title: B, due: 2024-13-01, status: open}\n  - {title: C, status: open, ticket: ABC-9}\n---\n"},
+		// Statuses settle across the list: one known makes the rest open.
+		{"---\naction_items:\n  - {title: A}\n  - {title: B}\n---\n", "---\naction_items:\n  - {title: A}\n  - {title: B, done: true}\n---\n"},
+		// Block maps, nested lists and maps, plain strings.
+		{"---\nactions:\n  - title: A\n    owner: [Ana, Bo]\n    notes:\n      a: 1\n      b: [x, y]\n  - Plain — @bo, due 2024-03-01\n  - - nested\n    - list\nstatus: draft\n---\n",
+			"---\nactions:\n  - title: A\n    owner: [Ana, Bo]\n    notes:\n      a: 2\n  - Plain — @bo, due 2024-03-01\n  - - nested\n    - list\nstatus: draft\n---\n"},
+		// Comments and blank lines between elements, odd indents.
+		{"---\naction_items:\n   - title: A\n\n     # why\n   - title: B\n---\n", "---\naction_items:\n   - title: A\n  # shallow\n   - title: B\n---\n"},
+		{"---\naction_items:\n - A\n - B\n---\n", "---\naction_items:\n - A\n   - B\n---\n"},
+		// Anchors, aliases, tags, multi-line scalars, documents.
+		{"---\naction_items:\n  - &a {title: A}\n  - *a\n---\n", "---\naction_items:\n  - !!map {title: A}\n  - {title: B}\n---\n"},
+		{"---\naction_items:\n  - \"A\n  - B\"\n  - C\n---\n", "---\naction_items:\n  - {title: A,\n  - B}\n  - C\n---\n"},
+		{"---\naction_items:\n  - |\n    A\n  - >-\n    B\n\n  - C\n---\n", "---\naction_items:\n  - |+\n    A\n\n  - B\n---\n"},
+		{"---\naction_items:\n  - A\n...\n---\n", "---\naction_items:\n  - A\n  - B: [\n---\n"},
+		{"---\naction_items:\n  - {title: A, title: B}\n  - {title: C}\n---\n", "---\naction_items:\n  - {title: C}\n  - {title: A}\n---\n"},
+	} {
+		f.Add([]byte(pair[0]), []byte(pair[1]))
+	}
 	p := NewParser(config.Default())
 	f.Fuzz(func(t *testing.T, v1, v2 []byte) {
-		c := p.NewFieldsCache()
-		for _, content := range [][]byte{v1, v2, v1} {
+		check := func(c *FieldsCache, content []byte) {
+			t.Helper()
 			got, want := c.ActionItems(content), p.ActionItems(content)
 			if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
 				t.Fatalf("content %q:\n got %+v\nwant %+v", content, got, want)
 			}
 		}
+		c := p.NewFieldsCache()
+		for _, content := range [][]byte{v1, v2, v1} {
+			check(c, content)
+		}
+		// As the history reads them.
+		c = p.NewFieldsCache()
+		c.SeedingParser().Parse("", v1)
+		if got, want := c.Fields(v2), p.Fields(v2); !reflect.DeepEqual(got, want) {
+			t.Fatalf("fields of %q:\n got %v\nwant %v", v2, got, want)
+		}
+		check(c, v2)
+		check(c, v1)
 	})
 }
 

@@ -1,0 +1,157 @@
+package postmortem
+
+import "strings"
+
+// An entry naming the action items is mostly a block list whose elements
+// are each one line ("  - {title: ..., status: open}"), and a version of a
+// postmortem mostly changes one element of the version before: the status
+// of one item. FieldsCache decodes such an entry an element at a time,
+// each element as the entry's key line followed by the element's lines,
+// and caches the item of each element by its text, so that a version
+// decodes only the elements it changed.
+//
+// The split is taken only when it is sure (itemElements): the key line has
+// no value and nothing above it, every element starts with "- " at the
+// same indent, and every other line is blank or indented deeper (so
+// belongs to the element above it). Tabs, anchors, aliases and tags are
+// already refused by yamlEntries. A line that starts an element in the
+// split but not in the whole (one inside a quoted string or a flow
+// collection that spans lines) leaves the element above it unterminated,
+// which then does not decode alone; any element that does not decode
+// alone to a list of one sends the entry to the whole decode.
+// FuzzFieldsCacheActionItems holds the results to Parser.ActionItems'.
+
+// elemItem is the action item of one element of an entry's list, before
+// settleStatuses and with Line 0; ok is false when the element does not
+// decode alone.
+type elemItem struct {
+	it ActionItem
+	ok bool
+}
+
+// itemElements splits the text of an entry into its key line and the
+// texts of the elements of its block list, calling elem with each in
+// order; ok is false, and elem may have been called for some, when the
+// split is not sure (see above). n is the number of elements.
+func itemElements(e yamlEntry, elem func(head, text string) bool) (n int, ok bool) {
+	s := e.text
+	nl := strings.IndexByte(s, '\n')
+	if nl < 0 || !strings.HasPrefix(s, e.key+":") || strings.TrimRight(s[len(e.key)+1:nl], " ") != "" {
+		return 0, false
+	}
+	head, rest := s[:nl+1], s[nl+1:]
+	indent := 0
+	for indent < len(rest) && rest[indent] == ' ' {
+		indent++
+	}
+	if indent == 0 || !strings.HasPrefix(rest[indent:], "- ") {
+		return 0, false
+	}
+	start := 0 // of the element being read, in rest
+	for at := 0; at < len(rest); {
+		end := len(rest)
+		if i := strings.IndexByte(rest[at:], '\n'); i >= 0 {
+			end = at + i + 1
+		}
+		line := rest[at:end]
+		sp := 0
+		for sp < len(line) && line[sp] == ' ' {
+			sp++
+		}
+		switch {
+		case sp == len(line) || line[sp] == '\n':
+			// Blank: the element above's.
+		case sp > indent:
+			// Deeper: the element above's.
+		case sp == indent && strings.HasPrefix(line[sp:], "- "):
+			if at > start {
+				if !elem(head, rest[start:at]) {
+					return n, false
+				}
+				n++
+			}
+			start = at
+		default:
+			return n, false
+		}
+		at = end
+	}
+	if !elem(head, rest[start:]) {
+		return n, false
+	}
+	return n + 1, true
+}
+
+// decodeElem decodes one element of an entry's list alone, as the entry's
+// key line head followed by the element's text.
+func decodeElem(key, head, text string) elemItem {
+	fm, ok := decodeEntry(yamlEntry{key: key, text: head + text, line: 1})
+	if !ok {
+		return elemItem{}
+	}
+	v, ok := fm.Values[key].([]any)
+	if !ok || len(v) != 1 {
+		return elemItem{}
+	}
+	return elemOf(v[0])
+}
+
+// elemOf is the item of one element's decoded value.
+func elemOf(v any) elemItem {
+	its := appendFrontMatterItems(nil, []any{v}, -1, func(int, string, string, string, ...any) {})
+	return elemItem{it: its[0], ok: len(its) == 1}
+}
+
+// splitItems reads the items of an entry naming them an element at a
+// time, their lines counted from the entry's first line as line 1, and
+// settled as appendFrontMatterItems settles them; ok is false when the
+// entry does not split surely or an element does not decode alone.
+func (c *FieldsCache) splitItems(e yamlEntry) (entryItems, bool) {
+	var items entryItems
+	_, ok := itemElements(e, func(head, text string) bool {
+		var el elemItem
+		if v, ok := c.elems.Load(text); ok {
+			el = v.(elemItem)
+		} else {
+			el = decodeElem(e.key, head, text)
+			c.elems.Store(text, el)
+		}
+		if !el.ok {
+			return false
+		}
+		// The key is on the entry's first line; the whole decode counts
+		// item i on the line after the key's, plus i.
+		el.it.Line = 2 + len(items)
+		items = append(items, el.it)
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	settleStatuses(items)
+	return items, true
+}
+
+// seedElems stores the item of each element of an entry naming the items
+// whose list, decoded with the whole front matter, is v: only when the
+// entry splits surely into as many elements as v holds, each element's
+// text then being the text of its value.
+func (c *FieldsCache) seedElems(e yamlEntry, v any) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return
+	}
+	var texts []string
+	n, ok := itemElements(e, func(_, text string) bool {
+		texts = append(texts, text)
+		return len(texts) <= len(list)
+	})
+	if !ok || n != len(list) {
+		return
+	}
+	for i, t := range texts {
+		if _, ok := c.elems.Load(t); !ok {
+			c.elems.Store(t, elemOf(list[i]))
+		}
+	}
+}
