@@ -27,14 +27,6 @@ type itemState struct {
 	Done   bool
 }
 
-func itemStates(items []postmortem.ActionItem) []itemState {
-	out := make([]itemState, len(items))
-	for i, a := range items {
-		out[i] = itemState{Key: itemKey(a.Title), Ticket: strings.ToLower(a.Ticket), Done: a.Status == postmortem.StatusDone}
-	}
-	return out
-}
-
 // itemKey is the key an action item is matched by across the versions of
 // a file: the words of its title, lower case, without Markdown (emphasis,
 // strikethrough, code, a link's target: its text stays), @handles and
@@ -272,6 +264,23 @@ func itemLives(versions [][]itemState) []itemTrack {
 type itemRun struct {
 	states [][]itemState // by revision, as lin.revs
 	bad    bool          // a version could not be read
+	// keys remembers itemKey of the titles read: the versions of a file
+	// mostly repeat their items' titles.
+	keys map[string]string
+}
+
+// itemStates is what the history needs of items, one version's.
+func (run *itemRun) itemStates(items []postmortem.ActionItem) []itemState {
+	out := make([]itemState, len(items))
+	for i, a := range items {
+		k, ok := run.keys[a.Title]
+		if !ok {
+			k = itemKey(a.Title)
+			run.keys[a.Title] = k
+		}
+		out[i] = itemState{Key: k, Ticket: strings.ToLower(a.Ticket), Done: a.Status == postmortem.StatusDone}
+	}
+	return out
 }
 
 // startItems returns a run for t's file, or nil when its items are not
@@ -280,7 +289,7 @@ func (w *fieldWorker) startItems(t wanted) *itemRun {
 	if w.r.opts.Items == nil || len(t.items) == 0 {
 		return nil
 	}
-	return &itemRun{states: make([][]itemState, len(t.lin.revs))}
+	return &itemRun{states: make([][]itemState, len(t.lin.revs)), keys: map[string]string{}}
 }
 
 // read takes the items of revision i's version: from the work tree when
@@ -291,7 +300,7 @@ func (run *itemRun) read(w *fieldWorker, t wanted, i int) {
 	case run.bad || blob.IsZero():
 		return
 	case i == 0 && t.headIsWork:
-		run.states[i] = itemStates(t.items)
+		run.states[i] = run.itemStates(t.items)
 		if _, ok := w.items[blob]; !ok && w.r.opts.ItemsVersion != "" {
 			w.addItems(blob, run.states[i])
 		}
@@ -314,7 +323,7 @@ func (run *itemRun) read(w *fieldWorker, t wanted, i int) {
 		run.bad = true
 		return
 	}
-	run.states[i] = itemStates(w.r.opts.Items.ActionItems(data))
+	run.states[i] = run.itemStates(w.r.opts.Items.ActionItems(data))
 	if w.r.opts.ItemsVersion != "" {
 		w.addItems(blob, run.states[i])
 	}
@@ -343,7 +352,7 @@ func (run *itemRun) finish(r *Repo, t wanted) []postmortem.ItemLife {
 		versions = append(versions, run.states[i])
 	}
 	if !t.headIsWork {
-		versions = append(versions, itemStates(t.items))
+		versions = append(versions, run.itemStates(t.items))
 	}
 	tracks := itemLives(versions)
 	out := make([]postmortem.ItemLife, len(tracks))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -208,6 +209,30 @@ func TestItemKey(t *testing.T) {
 				t.Errorf("itemKey(%q) = %q, want %q", tc.title, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestItemRunStates: the states of a run's versions, whose keys it
+// remembers by title, are those of each item on its own.
+func TestItemRunStates(t *testing.T) {
+	t.Parallel()
+	run := &itemRun{keys: map[string]string{}}
+	versions := [][]postmortem.ActionItem{
+		{{Title: "Add an alert", Owner: "Ana", Ticket: "OPS-1"}, {Title: "Cap the **pool**", Owner: "Ana", Status: postmortem.StatusDone}},
+		{{Title: "Cap the **pool**", Owner: "Bo"}, {Title: "Add an alert", Owner: "Ana", Status: postmortem.StatusDone}, {Title: "Retry once (2024-04-01)", Owner: "Ana", Ticket: "ops-2"}},
+		{},
+	}
+	for v, items := range versions {
+		got := run.itemStates(items)
+		if len(got) != len(items) {
+			t.Fatalf("version %d: %d states, want %d", v, len(got), len(items))
+		}
+		for i, a := range items {
+			want := itemState{Key: itemKey(a.Title), Ticket: strings.ToLower(a.Ticket), Done: a.Status == postmortem.StatusDone}
+			if got[i] != want {
+				t.Errorf("version %d, item %d: %+v, want %+v", v, i, got[i], want)
+			}
+		}
 	}
 }
 
