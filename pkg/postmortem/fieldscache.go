@@ -24,6 +24,7 @@ type FieldsCache struct {
 	entries sync.Map // entry text -> fieldEntry
 	items   sync.Map // text of an entry naming the action items -> entryItems
 	elems   sync.Map // text of one element of such an entry's list -> elemItem
+	words   sync.Map // plain word -> wordValue (flowElem)
 }
 
 // entryItems are the action items of one front-matter entry, their lines

@@ -1,6 +1,10 @@
 package postmortem
 
-import "strings"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // An entry naming the action items is mostly a block list whose elements
 // are each one line ("  - {title: ..., status: open}"), and a version of a
@@ -84,7 +88,10 @@ func itemElements(e yamlEntry, elem func(head, text string) bool) (n int, ok boo
 
 // decodeElem decodes one element of an entry's list alone, as the entry's
 // key line head followed by the element's text.
-func decodeElem(key, head, text string) elemItem {
+func (c *FieldsCache) decodeElem(key, head, text string) elemItem {
+	if m, ok := c.flowElem(text); ok {
+		return elemOf(m)
+	}
 	fm, ok := decodeEntry(yamlEntry{key: key, text: head + text, line: 1})
 	if !ok {
 		return elemItem{}
@@ -113,7 +120,7 @@ func (c *FieldsCache) splitItems(e yamlEntry) (entryItems, bool) {
 		if v, ok := c.elems.Load(text); ok {
 			el = v.(elemItem)
 		} else {
-			el = decodeElem(e.key, head, text)
+			el = c.decodeElem(e.key, head, text)
 			c.elems.Store(text, el)
 		}
 		if !el.ok {
@@ -154,4 +161,157 @@ func (c *FieldsCache) seedElems(e yamlEntry, v any) {
 			c.elems.Store(t, elemOf(list[i]))
 		}
 	}
+}
+
+// flowElem reads the value of an element that is one line holding a flow
+// mapping of plain keys to double-quoted strings without escapes or to
+// plain words ("  - {title: "A", due: 2024-02-01, status: done}"), the
+// shape nearly every element written by tools has, without the YAML
+// decoder; ok is false for anything else, which is then decoded. A plain
+// word is resolved as the decoder resolves it (a date, a number, a
+// boolean, null or a string) by decoding it once (FieldsCache.words).
+// FuzzFlowElem holds the results to the decoder's.
+func (c *FieldsCache) flowElem(text string) (map[string]any, bool) {
+	s := strings.TrimLeft(text, " ")
+	if !strings.HasPrefix(s, "- {") {
+		return nil, false
+	}
+	if strings.HasSuffix(s, "\n") {
+		s = s[:len(s)-1]
+	}
+	if !strings.HasSuffix(s, "}") {
+		return nil, false
+	}
+	s = s[3 : len(s)-1]
+	m := make(map[string]any, 8)
+	for {
+		i := 0
+		for i < len(s) && ('a' <= s[i] && s[i] <= 'z' || s[i] == '_' || i > 0 && '0' <= s[i] && s[i] <= '9') {
+			i++
+		}
+		if i == 0 || !strings.HasPrefix(s[i:], ": ") {
+			return nil, false
+		}
+		k := s[:i]
+		if !itemKeyWord(k) {
+			if kv, ok := c.word(k); !ok || !isString(kv, k) {
+				return nil, false // a key YAML does not read as that string
+			}
+		}
+		if _, dup := m[k]; dup {
+			return nil, false
+		}
+		s = s[i+2:]
+		var v any
+		if strings.HasPrefix(s, `"`) {
+			j := 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					return nil, false
+				}
+				j++
+			}
+			if j == len(s) || !printable(s[1:j]) {
+				return nil, false
+			}
+			v, s = s[1:j], s[j+1:]
+		} else {
+			j := 0
+			for j < len(s) && ('a' <= s[j] && s[j] <= 'z' || 'A' <= s[j] && s[j] <= 'Z' || '0' <= s[j] && s[j] <= '9' || j > 0 && (s[j] == '-' || s[j] == '.' || s[j] == '_')) {
+				j++
+			}
+			if j == 0 {
+				return nil, false
+			}
+			var ok bool
+			if v, ok = c.word(s[:j]); !ok {
+				return nil, false
+			}
+			s = s[j:]
+		}
+		m[k] = v
+		if s == "" {
+			return m, true
+		}
+		if !strings.HasPrefix(s, ", ") {
+			return nil, false
+		}
+		s = s[2:]
+	}
+}
+
+// printable reports text that YAML reads in a double-quoted string as
+// it is: printable characters and no line breaks.
+func printable(s string) bool {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return false
+		case 0x20 <= r && r <= 0x7e:
+		case 0xa0 <= r && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+		case 0xe000 <= r && r <= 0xfffd && r != 0xfeff:
+		case 0x10000 <= r && r <= 0x10ffff:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isString reports whether v is the string s.
+func isString(v any, s string) bool {
+	t, ok := v.(string)
+	return ok && t == s
+}
+
+// itemKeyWord reports the keys of an item written most, which YAML reads
+// as themselves, without asking the decoder.
+func itemKeyWord(k string) bool {
+	switch k {
+	case "title", "owner", "due", "priority", "status", "link", "ticket", "detail", "state", "done":
+		return true
+	}
+	return false
+}
+
+// word is what the decoder makes of a plain word as the value of a flow
+// mapping; ok is false when that is not one value. A date YYYY-MM-DD is
+// read as the decoder reads it (yaml.v3's parseTimestamp: the layout
+// "2006-1-2" in UTC) without asking it; other words are decoded once.
+func (c *FieldsCache) word(w string) (any, bool) {
+	if len(w) == 10 && w[4] == '-' && w[7] == '-' && digits(w[:4]) && digits(w[5:7]) && digits(w[8:]) {
+		if t, err := time.Parse("2006-1-2", w); err == nil {
+			return t, true
+		}
+	}
+	if v, ok := c.words.Load(w); ok {
+		el := v.(wordValue)
+		return el.v, el.ok
+	}
+	var el wordValue
+	if fm, ok := decodeEntry(yamlEntry{key: "k", text: "k:\n  - {a: " + w + "}\n", line: 1}); ok {
+		if l, ok := fm.Values["k"].([]any); ok && len(l) == 1 {
+			if m, ok := l[0].(map[string]any); ok && len(m) == 1 {
+				el.v, el.ok = m["a"]
+			}
+		}
+	}
+	c.words.Store(w, el)
+	return el.v, el.ok
+}
+
+type wordValue struct {
+	v  any
+	ok bool
 }

@@ -113,3 +113,84 @@ func TestFieldsCacheItemsByElement(t *testing.T) {
 		t.Errorf("%d elements cached after the older version, want 4 (one new)", n)
 	}
 }
+
+// flowElems are elements of the shape flowElem reads, and of shapes near
+// it that it must leave to the decoder.
+var flowElems = []string{
+	"  - {title: \"Add a connection budget\", owner: \"Björn Nair\", due: 2017-02-15, priority: medium, status: in-progress, link: \"https://tracker.example/PAY-5980\"}\n",
+	"  - {title: \"\", done: true, due: 2017-2-5, prio: 12, x: 1e3, y: null, n: NULL, o: off, h: 0x1f}\n",
+	"  - {title: A}",
+	"  - {title: \" padded \", note: \"a # b, c: d {e} [f]\"}\n",
+	"  - {title: \"A\", title: \"B\"}\n",
+	"  - {true: x}\n",
+	"  - {y: x, n: z, on: q}\n",
+	"  - {a1_b: x}\n",
+	"  - {title: \"esc \\\" aped\"}\n",
+	"  - {title: 'single'}\n",
+	"  - {title: A B}\n",
+	"  - {title: A,B}\n",
+	"  - {title:A}\n",
+	"  - {title: A} \n",
+	"  - {title: A} # c\n",
+	"  - {title: A}\n\n",
+	"  - {title: \"A\u2028B\", owner: \"\u0085\"}\n",
+	"  - {title: \"\ufeff\"}\n",
+	"  - {title: \"\xff\"}\n",
+	"  - {}\n",
+	"  - {title: .inf, b: -.5, c: -1, d: +1, e: 1_000, f: 0o17, g: 0b1, h: 1.}\n",
+	"  - {Title: A, TITLE: B}\n",
+	"  - {title: -}\n",
+	"  - {z: ~}\n",
+	"  - {t: 2017-02-15T01:02:03Z}\n",
+	"  - {title: \"a\\tb\"}\n",
+	"  - {title: \"A\u2028B\"}\n",
+	"  - {title: \"A\u0085B\"}\n",
+	"  - {due: 2024-02-30, d2: 2024-13-01, d3: 0000-00-00, d4: 2024-12-31, d5: 1999-1-01, d6: 99999-01-01, state: open, detail: \"x\", ticket: \"T-1\"}\n",
+}
+
+// FuzzFlowElem holds flowElem to the YAML decoder: when it reads an
+// element, the element decodes alone to the same value.
+func FuzzFlowElem(f *testing.F) {
+	for _, e := range flowElems {
+		f.Add(e)
+	}
+	p := NewParser(config.Default())
+	f.Fuzz(func(t *testing.T, text string) {
+		c := p.NewFieldsCache()
+		got, ok := c.flowElem(text)
+		if !ok {
+			return
+		}
+		fm, decoded := decodeEntry(yamlEntry{key: "k", text: "k:\n" + text, line: 1})
+		if !decoded {
+			t.Fatalf("%q: read as %v, but does not decode", text, got)
+		}
+		want := fm.Values["k"]
+		if !reflect.DeepEqual([]any{got}, want) {
+			t.Fatalf("%q:\n got %#v\nwant %#v", text, []any{got}, want)
+		}
+	})
+}
+
+// TestFlowElem: flowElem reads the shape the corpus's tools write, and
+// leaves escapes, single quotes, spaces in words and comments to the
+// decoder.
+func TestFlowElem(t *testing.T) {
+	c := NewParser(config.Default()).NewFieldsCache()
+	for _, tc := range []struct {
+		text string
+		ok   bool
+	}{
+		{flowElems[0], true}, {flowElems[1], true}, {flowElems[2], true}, {flowElems[3], true},
+		{flowElems[4], false}, {flowElems[5], false}, {flowElems[7], true},
+		{flowElems[8], false}, {flowElems[9], false}, {flowElems[10], false},
+		{flowElems[13], false}, {flowElems[14], false}, {flowElems[15], false},
+		{flowElems[16], false}, {flowElems[17], false}, {flowElems[18], false},
+		{flowElems[23], false}, {flowElems[24], false}, {flowElems[25], false},
+		{flowElems[26], false}, {flowElems[27], false},
+	} {
+		if _, ok := c.flowElem(tc.text); ok != tc.ok {
+			t.Errorf("flowElem(%q): ok %v, want %v", tc.text, ok, tc.ok)
+		}
+	}
+}
