@@ -150,6 +150,13 @@ type yamlEntry struct {
 // finds it: a first non-blank line "---" or "---yaml" and the first line
 // after it that is "---", both trimmed.
 func yamlEntries(content []byte) ([]yamlEntry, bool) {
+	entries, _, ok := yamlSplit(content)
+	return entries, ok
+}
+
+// yamlSplit is yamlEntries, also giving where the body starts: after the
+// closing line, as SplitFrontMatter splits it.
+func yamlSplit(content []byte) (_ []yamlEntry, bodyAt int, _ bool) {
 	var (
 		out    []yamlEntry
 		seen   = map[string]bool{}
@@ -172,7 +179,7 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 		case !opened:
 			if len(t) > 0 {
 				if s := string(t); s != "---" && s != "---yaml" {
-					return nil, false
+					return nil, 0, false
 				}
 				opened, lead, leadLine = true, end, lineNo+1
 			}
@@ -180,7 +187,7 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 			if start >= 0 {
 				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
 			}
-			return out, len(out) > 0
+			return out, end, len(out) > 0
 		case bytes.ContainsAny(line, "&*!\t"):
 			// Anchors, aliases and tags may refer across entries; a line
 			// with a tab is left to the whole parse. "%" is a directive
@@ -188,11 +195,11 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 			// and so is rejected below; "%", "@" and "`" elsewhere
 			// mean the same in an entry as in the whole (as text, or as
 			// an error the whole parse then reports).
-			return nil, false
+			return nil, 0, false
 		case len(line) > 0 && line[0] != ' ' && line[0] != '#' && line[0] != '\n':
 			k, ok := plainKey(line)
 			if !ok || seen[k] {
-				return nil, false
+				return nil, 0, false
 			}
 			if start >= 0 {
 				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
@@ -206,11 +213,11 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 			seen[k] = true
 			key = k
 		case start < 0 && len(t) > 0 && t[0] != '#':
-			return nil, false // an indented line before the first key
+			return nil, 0, false // an indented line before the first key
 		}
 		at = end
 	}
-	return nil, false // never closed
+	return nil, 0, false // never closed
 }
 
 // plainKey returns the key a top-level line starts with, "key:" followed by

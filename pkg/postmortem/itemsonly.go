@@ -47,23 +47,18 @@ func (p *Parser) bodyActionItems(content []byte, front frontItemsFunc) (items []
 	body, bodyLine := content, 1
 	switch open, _ := firstLine(content); open {
 	case "---", "---yaml":
-		if entries, ok := yamlEntries(content); ok {
+		if entries, at, ok := yamlSplit(content); ok {
+			// The body starts after the closing line, as splitRaw
+			// splits it, without its cost (frontmatter.Parse copies
+			// the whole file).
+			body, bodyLine = content[at:], 1+bytes.Count(content[:at], []byte("\n"))
 			if !p.itemsKey(entries) {
-				// Nothing in the front matter to decode.
-				var err error
-				if _, body, bodyLine, err = splitRaw(content); err != nil {
-					return nil, false
-				}
-				break
+				break // nothing in the front matter to decode
 			}
 			if front != nil {
 				if items, known := front(entries); known {
 					if items != nil {
 						return items, true
-					}
-					var err error
-					if _, body, bodyLine, err = splitRaw(content); err != nil {
-						return nil, false
 					}
 					break
 				}

@@ -1,9 +1,11 @@
 package postmortem
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/inquest-dev/inquest/pkg/config"
 )
@@ -193,4 +195,33 @@ func TestFlowElem(t *testing.T) {
 			t.Errorf("flowElem(%q): ok %v, want %v", tc.text, ok, tc.ok)
 		}
 	}
+}
+
+// FuzzYAMLSplitBody holds where yamlSplit says the body starts to where
+// splitRaw (frontmatter.Parse) starts it, which ActionItems no longer
+// calls for front matter that splits into entries.
+func FuzzYAMLSplitBody(f *testing.F) {
+	for _, c := range actionItemsCases {
+		f.Add([]byte(c))
+	}
+	for _, c := range []string{"---\na: 1\n---", "---\na: 1\n--- \nbody", "\n\n---\na: 1\n  ---\n\nbody\n", "---\na: 1\n---\n---\nx\n", "---yaml\na: 1\n---\nb", " ---\na: 1\n---\t\nb\n"} {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		content = Normalize(content)
+		if !utf8.Valid(content) {
+			return
+		}
+		_, at, ok := yamlSplit(content)
+		if !ok {
+			return
+		}
+		fm, body, line, err := splitRaw(content)
+		if err != nil || fm.Format != "yaml" {
+			t.Fatalf("%q: split at %d, but splitRaw: %v (format %q)", content, at, err, fm.Format)
+		}
+		if gotLine := 1 + bytes.Count(content[:at], []byte("\n")); string(content[at:]) != string(body) || gotLine != line {
+			t.Fatalf("%q: body %q on line %d, want %q on line %d", content, content[at:], gotLine, body, line)
+		}
+	})
 }
