@@ -2,7 +2,6 @@ package postmortem
 
 import (
 	"bytes"
-	"strings"
 	"sync"
 )
 
@@ -158,16 +157,22 @@ func yamlEntries(content []byte) ([]yamlEntry, bool) {
 // closing line, as SplitFrontMatter splits it.
 func yamlSplit(content []byte) (_ []yamlEntry, bodyAt int, _ bool) {
 	var (
-		out    []yamlEntry
-		seen   = map[string]bool{}
+		out    = make([]yamlEntry, 0, 16)
+		seen   map[string]bool // the keys of out, once it is long
 		opened bool
 		start  = -1 // of the entry being read
 		lead   int  // where the lines after the opening one start
-		key    string
+		// Where the key of the entry being read starts, and its length:
+		// the key is taken from the entry's text once that is made.
+		keyAt, keyLen int
 		// The lines of the line being read, of the first after the
 		// opening one, and of the start of the entry being read.
 		lineNo, leadLine, startLine = 1, 0, 0
 	)
+	entry := func(at int) yamlEntry {
+		text := string(content[start:at])
+		return yamlEntry{text[keyAt-start:][:keyLen], text, startLine}
+	}
 	for at := 0; at < len(content); lineNo++ {
 		end := len(content)
 		if i := bytes.IndexByte(content[at:], '\n'); i >= 0 {
@@ -184,25 +189,48 @@ func yamlSplit(content []byte) (_ []yamlEntry, bodyAt int, _ bool) {
 				opened, lead, leadLine = true, end, lineNo+1
 			}
 		case string(t) == "---":
-			if start >= 0 {
-				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
-			}
-			return out, end, len(out) > 0
-		case bytes.ContainsAny(line, "&*!\t"):
 			// Anchors, aliases and tags may refer across entries; a line
 			// with a tab is left to the whole parse. "%" is a directive
 			// only at the start of a line, where it is not a plain key
 			// and so is rejected below; "%", "@" and "`" elsewhere
 			// mean the same in an entry as in the whole (as text, or as
-			// an error the whole parse then reports).
-			return nil, 0, false
-		case len(line) > 0 && line[0] != ' ' && line[0] != '#' && line[0] != '\n':
-			k, ok := plainKey(line)
-			if !ok || seen[k] {
+			// an error the whole parse then reports). Looked for once
+			// in all the lines between the opening and closing ones.
+			if bytes.ContainsAny(content[lead:at], "&*!\t") {
 				return nil, 0, false
 			}
 			if start >= 0 {
-				out = append(out, yamlEntry{key, string(content[start:at]), startLine})
+				out = append(out, entry(at))
+			}
+			return out, end, len(out) > 0
+		case len(line) > 0 && line[0] != ' ' && line[0] != '#' && line[0] != '\n':
+			n, ok := plainKey(line)
+			if !ok || start >= 0 && string(line[:n]) == string(content[keyAt:keyAt+keyLen]) {
+				return nil, 0, false
+			}
+			if seen == nil && len(out) >= 32 {
+				// Many keys: a map, not a scan of those before.
+				seen = make(map[string]bool, 2*len(out))
+				for _, e := range out {
+					seen[e.key] = true
+				}
+			}
+			if seen != nil {
+				if seen[string(line[:n])] {
+					return nil, 0, false
+				}
+			} else {
+				for _, e := range out {
+					if string(line[:n]) == e.key {
+						return nil, 0, false // a key seen before
+					}
+				}
+			}
+			if start >= 0 {
+				out = append(out, entry(at))
+				if seen != nil {
+					seen[out[len(out)-1].key] = true
+				}
 				start, startLine = at, lineNo
 			} else {
 				// Comments and blank lines before the first key go with
@@ -210,8 +238,7 @@ func yamlSplit(content []byte) (_ []yamlEntry, bodyAt int, _ bool) {
 				// character YAML does not allow even in a comment.
 				start, startLine = lead, leadLine
 			}
-			seen[k] = true
-			key = k
+			keyAt, keyLen = at, n
 		case start < 0 && len(t) > 0 && t[0] != '#':
 			return nil, 0, false // an indented line before the first key
 		}
@@ -220,11 +247,12 @@ func yamlSplit(content []byte) (_ []yamlEntry, bodyAt int, _ bool) {
 	return nil, 0, false // never closed
 }
 
-// plainKey returns the key a top-level line starts with, "key:" followed by
-// a space or the end of the line, when it is a word that YAML reads as a
-// string: a letter or underscore, then letters, digits, "_" and "-", and
-// not one of the words YAML reads as a boolean or null.
-func plainKey(line []byte) (string, bool) {
+// plainKey returns the length of the key a top-level line starts with,
+// "key:" followed by a space or the end of the line, when it is a word
+// that YAML reads as a string: a letter or underscore, then letters,
+// digits, "_" and "-", and not one of the words YAML reads as a boolean
+// or null.
+func plainKey(line []byte) (int, bool) {
 	i := 0
 	for i < len(line) {
 		c := line[i]
@@ -235,17 +263,30 @@ func plainKey(line []byte) (string, bool) {
 		break
 	}
 	if i == 0 || i == len(line) || line[i] != ':' {
-		return "", false
+		return 0, false
 	}
 	if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\n' {
-		return "", false
+		return 0, false
 	}
-	k := string(line[:i])
-	switch strings.ToLower(k) {
-	case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
-		return "", false
+	for _, w := range [...]string{"true", "false", "null", "yes", "no", "on", "off", "y", "n"} {
+		if foldASCII(line[:i], w) {
+			return 0, false
+		}
 	}
-	return k, true
+	return i, true
+}
+
+// foldASCII reports whether b is w, a lower-case word, in any case.
+func foldASCII(b []byte, w string) bool {
+	if len(b) != len(w) {
+		return false
+	}
+	for i := range len(b) {
+		if c := b[i]; c != w[i] && c+('a'-'A') != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // ActionItems is Parser.ActionItems, decoding only the front-matter

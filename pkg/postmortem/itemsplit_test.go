@@ -2,6 +2,7 @@ package postmortem
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -224,4 +225,71 @@ func FuzzYAMLSplitBody(f *testing.F) {
 			t.Fatalf("%q: body %q on line %d, want %q on line %d", content, content[at:], gotLine, body, line)
 		}
 	})
+}
+
+// TestYAMLEntriesKeys: yamlEntries refuses a key seen before, among few
+// keys and among many (a map then), and the words YAML reads as booleans
+// or null in any case; the keys it gives are the lines' words.
+func TestYAMLEntriesKeys(t *testing.T) {
+	many := func(n int, extra string) string {
+		var b strings.Builder
+		b.WriteString("---\n# top\n")
+		for i := range n {
+			fmt.Fprintf(&b, "k%d: v\n  - x\n", i)
+		}
+		return b.String() + extra + "---\nbody\n"
+	}
+	for _, tc := range []struct {
+		content string
+		keys    int // -1: refused
+	}{
+		{many(3, ""), 3},
+		{many(3, "k1: again\n"), -1},
+		{many(3, "k2: again\n"), -1},
+		{many(40, ""), 40},
+		{many(40, "k5: again\n"), -1},
+		{many(40, "k39: again\n"), -1},
+		{many(40, "k40: new\nk40: again\n"), -1},
+		{many(40, "k33: again\n"), -1},
+		{"---\nTrue: x\n---\n", -1},
+		{"---\nnO: x\n---\n", -1},
+		{"---\nOFF: x\n---\n", -1},
+		{"---\nY: x\n---\n", -1},
+		{"---\nyess: x\nnull_: y\n---\n", 2},
+		{"---\na: x\nb: &x y\n---\n", -1},
+		{"---\na: x\n  b: \"\t\"\n---\n", -1},
+		{"---\n\t\na: x\n---\n", -1},
+		{"\t\n---\na: x\n---\n\t&*!\n", 1},
+	} {
+		entries, ok := yamlEntries([]byte(tc.content))
+		if tc.keys < 0 {
+			if ok {
+				t.Errorf("%q: split into %d entries, want refused", tc.content, len(entries))
+			}
+			continue
+		}
+		if !ok || len(entries) != tc.keys {
+			t.Errorf("%q: %d entries (ok %v), want %d", tc.content, len(entries), ok, tc.keys)
+			continue
+		}
+		for _, e := range entries {
+			if i := strings.Index(e.text, e.key+":"); i < 0 || i > 0 && e.text[i-1] != '\n' {
+				t.Errorf("%q: key %q is not a line's in %q", tc.content, e.key, e.text)
+			}
+		}
+	}
+}
+
+// BenchmarkYAMLEntries splits the front matter of a postmortem as the
+// corpus's are written, as Fields and ActionItems do for every version.
+func BenchmarkYAMLEntries(b *testing.B) {
+	content := []byte("---\ntitle: \"Price updates unavailable for 24 minutes\"\nid: INC-1099\ndate: 2017-01-07\nseverity: SEV4\nstatus: published\nowner: Omar Silva\nreviewers: [Connor García, Leila Aziz]\ntags: [database, capacity]\nservices: [payments-gateway, postgres-replica]\nimpact: {customers: 100, duration_minutes: 24}\ndetected: 2017-01-07T01:57:34+03:00\nmitigated: 2017-01-07T02:11:34+03:00\nresolved: 2017-01-07T04:21:34+03:00\naction_items:\n" +
+		strings.Repeat("  - {title: \"Add a connection budget per service\", owner: \"Björn Nair\", due: 2017-02-15, priority: medium, status: done, link: \"https://tracker.example/PAY-5980\"}\n", 4) +
+		"---\n\n## Summary\n\nBetween 01:47 and 02:11 EEST on January 7, 2017, payments-gateway was degraded.\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := yamlEntries(content); !ok {
+			b.Fatal("not split")
+		}
+	}
 }
