@@ -176,9 +176,7 @@ func (c *FieldsCache) flowElem(text string) (map[string]any, bool) {
 	if !strings.HasPrefix(s, "- {") {
 		return nil, false
 	}
-	if strings.HasSuffix(s, "\n") {
-		s = s[:len(s)-1]
-	}
+	s = strings.TrimSuffix(s, "\n")
 	if !strings.HasSuffix(s, "}") {
 		return nil, false
 	}
