@@ -3,7 +3,9 @@ package revdiff
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
@@ -20,7 +22,15 @@ const binaryVersion = 1
 // scan. TestBinaryRoundTrip and FuzzCompare hold that UnmarshalBinary
 // gives back an equal Diff.
 func (d *Diff) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, d.binarySize())
+	return d.AppendBinary(make([]byte, 0, d.BinarySize()))
+}
+
+// AppendBinary appends MarshalBinary's encoding of d to b: a build packs
+// its diffs one after another into large buffers of its own, rather than
+// each into a buffer of BinarySize (a third over, at 10k).
+// It never fails.
+func (d *Diff) AppendBinary(b []byte) ([]byte, error) {
+	b = slices.Grow(b, d.BinarySize())
 	b = append(b, binaryVersion)
 	b = appendString(b, d.Fallback)
 	b = binary.AppendUvarint(b, uint64(len(d.Sections)))
@@ -42,9 +52,9 @@ func (d *Diff) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// binarySize is about the length of d's encoding, a little over: the
-// buffer is made once.
-func (d *Diff) binarySize() int {
+// BinarySize is about the length of MarshalBinary's encoding of d, most
+// often a little over: the room to leave for AppendBinary.
+func (d *Diff) BinarySize() int {
 	n := 16 + len(d.Fallback)
 	for _, s := range d.Sections {
 		n += len(s.Key) + len(s.Heading) + 24
@@ -134,12 +144,16 @@ func SummaryBinary(data []byte) ([]postmortem.SectionChange, error) {
 
 // decode reads an encoding. With lines false it checks each hunk's lines
 // as it reads them but keeps none: the sections have no hunks, and
-// changed holds what Changed counts of each.
+// changed holds what Changed counts of each; nor does it copy data: its
+// texts are data's own bytes, and must not be kept (see reader.str).
 func decode(data []byte, lines bool) (d Diff, changed []int, err error) {
 	if len(data) == 0 || data[0] != binaryVersion {
 		return Diff{}, nil, errBinary
 	}
-	r := &reader{data: data, s: string(data), at: 1}
+	r := &reader{data: data, at: 1}
+	if lines {
+		r.s, r.shared = string(data), true
+	}
 	d.Fallback = r.str()
 	n := r.count()
 	if n > 0 {
@@ -164,7 +178,7 @@ func decode(data []byte, lines bool) (d Diff, changed []int, err error) {
 			if !lines {
 				var c changeCount
 				for range m {
-					c.add(r.line(false).Op)
+					c.add(r.skipLine())
 				}
 				changed[i] += c.total()
 				continue
@@ -175,24 +189,26 @@ func decode(data []byte, lines bool) (d Diff, changed []int, err error) {
 				h.Lines = make([]Line, m)
 			}
 			for k := range h.Lines {
-				h.Lines[k] = r.line(true)
+				h.Lines[k] = r.line()
 			}
 		}
 	}
-	if r.err != nil || r.at != len(r.s) {
+	if r.err != nil || r.at != len(r.data) {
 		return Diff{}, nil, errBinary
 	}
 	return d, changed, nil
 }
 
-// reader reads an encoding: numbers from data with encoding/binary,
-// texts as substrings of s, one string copy of data. The first problem
-// sticks in err and every read after it gives zero values.
+// reader reads an encoding: numbers from data with encoding/binary, and
+// texts as substrings of s, one string copy of data, when shared; when
+// not, as strings over data itself, valid only while data is unchanged. The first problem sticks in err and
+// every read after it gives zero values.
 type reader struct {
-	data []byte
-	s    string
-	at   int
-	err  error
+	data   []byte
+	s      string
+	shared bool
+	at     int
+	err    error
 }
 
 func (r *reader) uvarint() uint64 {
@@ -225,7 +241,7 @@ func (r *reader) int() int {
 // at least one byte).
 func (r *reader) count() int {
 	n := r.uvarint()
-	if n > uint64(len(r.s)-r.at) {
+	if n > uint64(len(r.data)-r.at) {
 		r.err = errBinary
 		return 0
 	}
@@ -233,11 +249,11 @@ func (r *reader) count() int {
 }
 
 func (r *reader) byte() byte {
-	if r.err != nil || r.at >= len(r.s) {
+	if r.err != nil || r.at >= len(r.data) {
 		r.err = errBinary
 		return 0
 	}
-	c := r.s[r.at]
+	c := r.data[r.at]
 	r.at++
 	return c
 }
@@ -251,34 +267,44 @@ func (r *reader) op() Op {
 }
 
 func (r *reader) str() string {
-	n := r.count()
+	n := r.skip()
 	if r.err != nil {
 		return ""
 	}
-	s := r.s[r.at : r.at+n]
-	r.at += n
-	return s
+	if r.shared {
+		return r.s[r.at-n : r.at]
+	}
+	if n == 0 {
+		return ""
+	}
+	// Not shared: decode's caller (SummaryBinary) keeps none of these
+	// strings, and summary copies the keys and headings it keeps
+	// (unique.Make clones a string it has not seen).
+	return unsafe.String(&r.data[r.at-n], n)
 }
 
-// line reads a line, with its word pieces when words is true; without,
-// the pieces are read and checked all the same.
-func (r *reader) line(words bool) Line {
+// skip reads past a text and returns its length.
+func (r *reader) skip() int {
+	n := r.count()
+	if r.err != nil {
+		return 0
+	}
+	r.at += n
+	return n
+}
+
+// line reads a line with its word pieces.
+func (r *reader) line() Line {
 	l := Line{Op: r.op(), Text: r.str()}
 	kind := r.byte()
 	if kind == noWords || r.err != nil {
 		return l
 	}
 	n := r.count()
-	if words {
-		l.Words = make([]Span, n)
-	}
+	l.Words = make([]Span, n)
 	at := 0
-	var scratch Span
-	for i := range n {
-		w := &scratch
-		if words {
-			w = &l.Words[i]
-		}
+	for i := range l.Words {
+		w := &l.Words[i]
 		w.Op = r.op()
 		switch kind {
 		case spelled:
@@ -300,4 +326,38 @@ func (r *reader) line(words bool) Line {
 		r.err = errBinary
 	}
 	return l
+}
+
+// skipLine reads past a line, checking it as line does, and returns its
+// Op.
+func (r *reader) skipLine() Op {
+	op := r.op()
+	text := r.skip()
+	kind := r.byte()
+	if kind == noWords || r.err != nil {
+		return op
+	}
+	n := r.count()
+	at := 0
+	for range n {
+		r.op()
+		switch kind {
+		case spelled:
+			m := int(r.uvarint())
+			if m < 0 || m > text-at {
+				r.err = errBinary
+				return op
+			}
+			at += m
+		case ownedWords:
+			r.skip()
+		default:
+			r.err = errBinary
+			return op
+		}
+	}
+	if kind == spelled && at != text {
+		r.err = errBinary
+	}
+	return op
 }

@@ -174,3 +174,44 @@ func TestSummaryHoldsNoText(t *testing.T) {
 		t.Fatal("no heading compared")
 	}
 }
+
+// BenchmarkSummaryBinary counts a packed diff, as a build does for each
+// revision whose diff its cache holds.
+func BenchmarkSummaryBinary(b *testing.B) {
+	after := replace(replace(replace(base, "for 35 minutes", "for 53 minutes, then for ten more"), "## Timeline", "## Timeline (UTC)"), "The", "This")
+	enc, _ := Compare(base, after, nil).MarshalBinary()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SummaryBinary(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSummaryBinaryHoldsNoData: SummaryBinary reads the encoding's texts
+// in place, without a copy, so the summary must copy what it keeps: a
+// packed diff's buffer is shared with a whole cache file, which a
+// summary kept for the build must not pin, nor change with.
+func TestSummaryBinaryHoldsNoData(t *testing.T) {
+	t.Parallel()
+	d := Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil)
+	enc, _ := d.MarshalBinary()
+	sum, err := SummaryBinary(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := uintptr(unsafe.Pointer(&enc[0])), uintptr(unsafe.Pointer(&enc[len(enc)-1]))
+	for _, c := range sum {
+		for _, s := range []string{c.Section, c.Heading} {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); s != "" && p >= lo && p <= hi {
+				t.Errorf("summary text %q lies in the encoding", s)
+			}
+		}
+	}
+	for i := range enc {
+		enc[i] = 'x'
+	}
+	if want := d.Summary(); !reflect.DeepEqual(sum, want) {
+		t.Fatalf("summary changed with the encoding:\n got %+v\nwant %+v", sum, want)
+	}
+}
