@@ -25,7 +25,7 @@ const diffCacheFile = "history-diffs-3.bin"
 // layer's framing (package cache: a magic line and the payload's SHA-256).
 const (
 	diffsFormat = "inquest history diffs 3"
-	sinceFormat = "inquest history since 3"
+	sinceFormat = "inquest history since 4"
 )
 
 // pair names a comparison: the version before and the version after.
@@ -157,29 +157,107 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 // sinceCacheFile holds what changed between the versions stale sign-offs
 // approved and the current ones, by pair, as diffCacheFile does for
 // revisions.
-const sinceCacheFile = "history-since-3.gob"
+const sinceCacheFile = "history-since-4.bin"
 
-// sinceEntry is what changed since an approval.
-type sinceEntry struct {
-	Sections []postmortem.SectionChange
-	Fields   []postmortem.FieldChange
-	Diff     *revdiff.Diff
-}
-
-// readSinceCache reads the cache; any problem gives an empty one.
-func readSinceCache(dir string) map[pair]sinceEntry {
-	c := map[pair]sinceEntry{}
+// readSinceCache reads the cache; any problem gives an empty one. Its
+// entries' diffs share data, and they have no sections yet: those are
+// the summary of the diff, read when the entry is used (see
+// walkedSince.summarize).
+func readSinceCache(dir string) map[pair]walkedSince {
 	if dir == "" {
-		return c
+		return map[pair]walkedSince{}
 	}
 	data, err := cache.ReadFile(filepath.Join(dir, sinceCacheFile), sinceFormat)
 	if err != nil {
-		return c
+		return map[pair]walkedSince{}
 	}
-	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil {
-		return map[pair]sinceEntry{}
+	c, ok := decodeSince(data)
+	if !ok {
+		return map[pair]walkedSince{}
 	}
 	return c
+}
+
+// encodeSince lays the since cache out as its entries one after another:
+// the pair; the number of fields changed as a uvarint, then each field's
+// name, old value and new value, each a uvarint length and its bytes; the
+// length of the packed diff as a uvarint, the packed diff. The sections
+// are not written: they are the diff's summary.
+func encodeSince(c map[pair]walkedSince) []byte {
+	n := 0
+	for _, e := range c {
+		n += len(pair{}) + 2*binary.MaxVarintLen64 + len(e.diff)
+		for _, f := range e.fields {
+			n += 3*binary.MaxVarintLen64 + len(f.Field) + len(f.From) + len(f.To)
+		}
+	}
+	out := make([]byte, 0, n)
+	for p, e := range c {
+		out = append(out, p[:]...)
+		out = binary.AppendUvarint(out, uint64(len(e.fields)))
+		for _, f := range e.fields {
+			for _, s := range [...]string{f.Field, f.From, f.To} {
+				out = binary.AppendUvarint(out, uint64(len(s)))
+				out = append(out, s...)
+			}
+		}
+		out = binary.AppendUvarint(out, uint64(len(e.diff)))
+		out = append(out, e.diff...)
+	}
+	return out
+}
+
+// decodeSince reads what encodeSince wrote; the packed diffs share data.
+func decodeSince(data []byte) (map[pair]walkedSince, bool) {
+	c := map[pair]walkedSince{}
+	// next cuts a uvarint length and that many bytes from data.
+	next := func() ([]byte, bool) {
+		n, k := binary.Uvarint(data)
+		if k <= 0 || n > uint64(len(data)-k) {
+			return nil, false
+		}
+		b := data[k : k+int(n) : k+int(n)]
+		data = data[k+int(n):]
+		return b, true
+	}
+	for len(data) > 0 {
+		if len(data) < len(pair{}) {
+			return nil, false
+		}
+		var p pair
+		copy(p[:], data)
+		data = data[len(p):]
+		n, k := binary.Uvarint(data)
+		// Each field takes at least three bytes.
+		if k <= 0 || n > uint64(len(data)-k)/3 {
+			return nil, false
+		}
+		data = data[k:]
+		var e walkedSince
+		if n > 0 {
+			e.fields = make([]postmortem.FieldChange, n)
+		}
+		for i := range e.fields {
+			var s [3][]byte
+			for j := range s {
+				b, ok := next()
+				if !ok {
+					return nil, false
+				}
+				s[j] = b
+			}
+			e.fields[i] = postmortem.FieldChange{Field: string(s[0]), From: string(s[1]), To: string(s[2])}
+		}
+		d, ok := next()
+		if !ok {
+			return nil, false
+		}
+		if len(d) > 0 {
+			e.diff = packedDiff(d)
+		}
+		c[p] = e
+	}
+	return c, true
 }
 
 // writeGob writes v to dir/name, framed as format by the cache layer.
@@ -216,8 +294,9 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	if err != nil {
 		return nil
 	}
-	// The reader's buffers may be reused by the next read.
-	bv := revdiff.NewVersion(bytes.Clone(before))
+	// What the reader returns is valid until its next Recycle, which run
+	// calls between files: this file's versions need no copy.
+	bv := revdiff.NewVersion(before)
 	// Newest first: the version after this revision is the one before
 	// the revision compared last, read already.
 	av, none := w.last, w.lastNone
@@ -242,7 +321,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	} else {
 		d = revdiff.CompareVersions(bv, av, budget)
 	}
-	packed := pack(d)
+	packed := w.pack(d)
 	w.keepDiff(p, packed)
 	if d.Fallback != "" && len(d.Sections) == 0 {
 		return nil // not compared: not cached either, the budget may differ
@@ -253,6 +332,30 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	w.newDiffs[p] = packed
 	return d.Summary()
 }
+
+// pack packs d after the diffs this worker packed before, into a buffer
+// of a few hundred kilobytes shared with them: MarshalBinary made a
+// buffer for each, a third larger than its diff (BinarySize's guess), and
+// the build keeps every one of them until its page is written.
+func (w *fieldWorker) pack(d *revdiff.Diff) packedDiff {
+	need := d.BinarySize()
+	if cap(w.arena)-len(w.arena) < need {
+		w.arenaSize = min(max(2*w.arenaSize, minArena), maxArena)
+		w.arena = make([]byte, 0, max(w.arenaSize, need))
+	}
+	at := len(w.arena)
+	// When BinarySize guessed short, AppendBinary moves the buffer; the
+	// diffs packed before keep the old one.
+	w.arena, _ = d.AppendBinary(w.arena)
+	return packedDiff(w.arena[at:len(w.arena):len(w.arena)])
+}
+
+// The buffers of fieldWorker.pack start small (a load that attaches one
+// file, serve's, packs a few diffs) and double up to maxArena.
+const (
+	minArena = 16 << 10
+	maxArena = 512 << 10
+)
 
 // keepDiff remembers the diff of a pair for Repo.RevisionDiff.
 func (w *fieldWorker) keepDiff(p pair, d packedDiff) {

@@ -3,10 +3,13 @@ package history
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
@@ -78,8 +81,8 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 	r.walkedSince = nil
 	r.diffMu.Unlock()
 	var (
-		cache   map[pair]sinceEntry // read on the first stale sign-off
-		used    = map[pair]sinceEntry{}
+		cache   map[pair]walkedSince // read on the first stale sign-off
+		used    = map[pair]walkedSince{}
 		changed bool
 	)
 	for _, inc := range incidents {
@@ -113,8 +116,11 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			p := pairOf(blob, lin.revs[0].blob)
 			e, ok := cache[p]
+			if ok {
+				ok = e.summarize()
+			}
 			if w, found := walked[p]; !ok && found {
-				e, ok = w.entry(), true
+				e, ok = w, true
 				changed = true
 			}
 			if !ok {
@@ -129,25 +135,20 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 					r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
 					continue
 				}
-				e = sinceEntry{Sections: d.Summary(), Fields: fields, Diff: d}
-				if e.Sections == nil {
-					e.Sections = []postmortem.SectionChange{} // compared: only line ends changed
+				e = walkedSince{sections: d.Summary(), fields: fields, diff: pack(d)}
+				if e.sections == nil {
+					e.sections = []postmortem.SectionChange{} // compared: only line ends changed
 				}
 				changed = true
 			}
-			if e.Sections == nil {
-				e.Sections = []postmortem.SectionChange{} // gob reads an empty slice as nil
-			}
 			used[p] = e
-			s.Since, s.SinceFields = e.Sections, e.Fields
-			if e.Diff != nil {
-				r.diffMu.Lock()
-				if r.since == nil {
-					r.since = diffCache{}
-				}
-				r.since[p] = pack(e.Diff)
-				r.diffMu.Unlock()
+			s.Since, s.SinceFields = e.sections, e.fields
+			r.diffMu.Lock()
+			if r.since == nil {
+				r.since = diffCache{}
 			}
+			r.since[p] = e.diff
+			r.diffMu.Unlock()
 		}
 	}
 	if changed {
@@ -160,12 +161,12 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 // folder: what this AttachSinceApproval used, and what the cache held for
 // others unless there are many (a serve that attaches one incident keeps
 // the rest).
-func (r *Repo) writeSinceCache(cache, used map[pair]sinceEntry) {
+func (r *Repo) writeSinceCache(old, used map[pair]walkedSince) {
 	if r.diffCacheDir() == "" {
 		return
 	}
-	if len(cache) < 2*len(used)+1000 {
-		for p, e := range cache {
+	if len(old) < 2*len(used)+1000 {
+		for p, e := range old {
 			if _, ok := used[p]; !ok {
 				used[p] = e
 			}
@@ -173,7 +174,10 @@ func (r *Repo) writeSinceCache(cache, used map[pair]sinceEntry) {
 	}
 	// The cache only saves time: a build that cannot write it is
 	// correct.
-	_ = writeGob(r.opts.CacheDir, sinceCacheFile, sinceFormat, used)
+	if err := os.MkdirAll(r.opts.CacheDir, 0o755); err != nil {
+		return
+	}
+	_ = cache.WriteFile(filepath.Join(r.opts.CacheDir, sinceCacheFile), sinceFormat, encodeSince(used))
 }
 
 // staleApprovals lists the versions of a live file that its stale
@@ -197,16 +201,30 @@ func (r *Repo) staleApprovals(inc *postmortem.Incident, lin *lineage) []plumbing
 	return out
 }
 
-// walkedSince is what changed since an approval, as the history pass
-// compared it: a sinceEntry with its diff packed.
+// walkedSince is what changed since an approval: the sections (never nil
+// once compared) and fields changed, and the diff packed. The history
+// pass compares it from the versions in hand (compareSince), and the
+// since cache holds it without the sections, which are the diff's
+// summary.
 type walkedSince struct {
 	sections []postmortem.SectionChange
 	fields   []postmortem.FieldChange
 	diff     packedDiff
 }
 
-func (e walkedSince) entry() sinceEntry {
-	return sinceEntry{Sections: e.sections, Fields: e.fields, Diff: e.diff.unpack()}
+// summarize fills in the sections of an entry read from the cache, the
+// summary of its diff; false when the diff does not decode (a damaged
+// cache, which the cache layer's checksum should have caught).
+func (e *walkedSince) summarize() bool {
+	sections, err := revdiff.SummaryBinary(e.diff)
+	if err != nil {
+		return false
+	}
+	if sections == nil {
+		sections = []postmortem.SectionChange{} // compared: only line ends changed
+	}
+	e.sections = sections
+	return true
 }
 
 // compareSince compares the version after the revision just compared,
@@ -222,7 +240,7 @@ func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
 		return
 	}
 	d := revdiff.CompareVersions(w.after, w.head, nil)
-	e := walkedSince{sections: d.Summary(), diff: pack(d)}
+	e := walkedSince{sections: d.Summary(), diff: w.pack(d)}
 	if e.sections == nil {
 		e.sections = []postmortem.SectionChange{} // compared: only line ends changed
 	}

@@ -211,6 +211,9 @@ type fieldWorker struct {
 	diffs    diffCache
 	newDiffs diffCache
 	kept     diffCache
+	// arena is the buffer pack packs into, of arenaSize.
+	arena     []byte
+	arenaSize int
 	// last is the version before the revision compared last, lastBlob
 	// its name and lastNone whether it read as no file: the version
 	// after the next revision of the same file.
