@@ -55,10 +55,13 @@ func pack(d *revdiff.Diff) packedDiff {
 }
 
 // unpack decodes p; nil when it does not decode (a damaged cache, which
-// the cache layer's checksum should have caught).
+// the cache layer's checksum should have caught). The diff's texts are p's
+// bytes (revdiff.UnmarshalBinaryShared): a packed diff is never changed
+// once packed, in a buffer only appended to (fieldWorker.pack), of its
+// own (pack), or read from a cache file (decodeDiffs, decodeSince).
 func (p packedDiff) unpack() *revdiff.Diff {
 	d := new(revdiff.Diff)
-	if d.UnmarshalBinary(p) != nil {
+	if d.UnmarshalBinaryShared(p) != nil {
 		return nil
 	}
 	return d

@@ -121,7 +121,22 @@ var errBinary = errors.New("revdiff: not a diff's binary encoding")
 // UnmarshalBinary decodes what MarshalBinary encoded. The texts of the
 // result share one copy of data.
 func (d *Diff) UnmarshalBinary(data []byte) error {
-	out, _, err := decode(data, true)
+	out, _, err := decode(data, true, false)
+	if err != nil {
+		return err
+	}
+	*d = out
+	return nil
+}
+
+// UnmarshalBinaryShared is UnmarshalBinary without that copy: the texts of
+// d are data's own bytes, so data must not change, ever, once d is made
+// (package history's packed diffs never do: each is written once, into a
+// buffer only appended to, or read from a cache file). A build decodes
+// every revision's diff once, for its page, and the copy was a third of
+// the decoding.
+func (d *Diff) UnmarshalBinaryShared(data []byte) error {
+	out, _, err := decode(data, true, true)
 	if err != nil {
 		return err
 	}
@@ -135,23 +150,27 @@ func (d *Diff) UnmarshalBinary(data []byte) error {
 // written. It refuses exactly what UnmarshalBinary refuses
 // (FuzzUnmarshalBinary).
 func SummaryBinary(data []byte) ([]postmortem.SectionChange, error) {
-	d, changed, err := decode(data, false)
+	d, changed, err := decode(data, false, false)
 	if err != nil {
 		return nil, err
 	}
 	return d.summary(func(i int) int { return changed[i] }), nil
 }
 
-// decode reads an encoding. With lines false it checks each hunk's lines
+// decode reads an encoding; with inPlace (and lines) the texts of its
+// lines are data's own bytes (UnmarshalBinaryShared). With lines false it checks each hunk's lines
 // as it reads them but keeps none: the sections have no hunks, and
 // changed holds what Changed counts of each; nor does it copy data: its
 // texts are data's own bytes, and must not be kept (see reader.str).
-func decode(data []byte, lines bool) (d Diff, changed []int, err error) {
+func decode(data []byte, lines, inPlace bool) (d Diff, changed []int, err error) {
 	if len(data) == 0 || data[0] != binaryVersion {
 		return Diff{}, nil, errBinary
 	}
 	r := &reader{data: data, at: 1}
-	if lines {
+	switch {
+	case lines && inPlace:
+		r.s, r.shared = unsafe.String(&data[0], len(data)), true
+	case lines:
 		r.s, r.shared = string(data), true
 	}
 	d.Fallback = r.str()

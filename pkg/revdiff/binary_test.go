@@ -130,6 +130,10 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		if (err == nil) != (sumErr == nil) {
 			t.Fatalf("UnmarshalBinary: %v, SummaryBinary: %v", err, sumErr)
 		}
+		var shared Diff
+		if sharedErr := shared.UnmarshalBinaryShared(data); (err == nil) != (sharedErr == nil) || !reflect.DeepEqual(d, shared) {
+			t.Fatalf("UnmarshalBinary: %v, UnmarshalBinaryShared: %v, %+v", err, sharedErr, shared)
+		}
 		if err != nil {
 			return
 		}
@@ -213,5 +217,42 @@ func TestSummaryBinaryHoldsNoData(t *testing.T) {
 	}
 	if want := d.Summary(); !reflect.DeepEqual(sum, want) {
 		t.Fatalf("summary changed with the encoding:\n got %+v\nwant %+v", sum, want)
+	}
+}
+
+// TestUnmarshalBinaryShared: the diff decoded in place equals the one
+// UnmarshalBinary gives, and its texts are the encoding's bytes, not a
+// copy of them.
+func TestUnmarshalBinaryShared(t *testing.T) {
+	t.Parallel()
+	d := Compare(base, replace(base, "for 35 minutes", "for 53 minutes"), nil)
+	enc, _ := d.MarshalBinary()
+	var copied, shared Diff
+	if err := copied.UnmarshalBinary(enc); err != nil {
+		t.Fatal(err)
+	}
+	if err := shared.UnmarshalBinaryShared(enc); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(copied, shared) {
+		t.Fatalf("shared:\n%+v\nwant\n%+v", shared, copied)
+	}
+	lo, hi := uintptr(unsafe.Pointer(&enc[0])), uintptr(unsafe.Pointer(&enc[len(enc)-1]))
+	n := 0
+	for _, s := range shared.Sections {
+		for _, h := range s.Hunks {
+			for _, l := range h.Lines {
+				if p := uintptr(unsafe.Pointer(unsafe.StringData(l.Text))); l.Text != "" && (p < lo || p > hi) {
+					t.Errorf("line %q is a copy", l.Text)
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no lines decoded")
+	}
+	if err := new(Diff).UnmarshalBinaryShared(enc[:len(enc)-1]); err == nil {
+		t.Error("a cut encoding decoded")
 	}
 }
