@@ -108,6 +108,15 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		if lo >= hi {
 			continue
 		}
+		if r.opts.Fields != nil {
+			// Every revision's diff is kept: the map is made once, at
+			// its size.
+			revs := 0
+			for _, t := range todo[lo:hi] {
+				revs += len(t.lin.revs)
+			}
+			w.kept = make(diffCache, revs)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -172,7 +181,19 @@ func (r *Repo) keepDiffs(workers []*fieldWorker) {
 	r.diffMu.Lock()
 	defer r.diffMu.Unlock()
 	if r.diffs == nil {
-		r.diffs = diffCache{}
+		// The first load's: the largest worker's map is taken whole,
+		// and the others' added to it.
+		biggest := 0
+		for i, w := range workers {
+			if len(w.kept) > len(workers[biggest].kept) {
+				biggest = i
+			}
+		}
+		if len(workers) > 0 && workers[biggest].kept != nil {
+			r.diffs, workers[biggest].kept = workers[biggest].kept, nil
+		} else {
+			r.diffs = diffCache{}
+		}
 	}
 	for _, w := range workers {
 		for p, d := range w.kept {
