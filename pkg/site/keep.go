@@ -21,6 +21,7 @@ import (
 
 	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 // A build keeps the pages of the last site whose inputs did not change:
@@ -417,42 +418,124 @@ func (b *Assembly) pageKey(site [sha256.Size]byte, j PageJob) ([sha256.Size]byte
 		return [sha256.Size]byte{}, false
 	}
 	rp, v := p.Revision, p.Incident
-	revs := v.History.Revisions
-	i := -1
-	for k := range revs {
-		if &revs[k] == rp.Revision {
-			i = k
-		}
-	}
+	// The revision's index, as revisionJobs made the page: a page whose
+	// revision is not that one of its incident's history has no key.
+	i, revs := rp.index, v.History.Revisions
 	hist := b.repo.History()
-	if i < 0 || hist == nil {
+	if i < 0 || i >= len(revs) || &revs[i] != rp.Revision || hist == nil {
 		return [sha256.Size]byte{}, false
 	}
 	diff, ok := hist.RevisionDiffSum(v.Source, i)
 	if !ok {
 		return [sha256.Size]byte{}, false
 	}
-	var amend any
-	if a := rp.Amendment; a != nil {
-		amend = struct {
-			Path      string
-			Amendment any
-		}{a.Path, a.Amendment}
+	return revisionKey(site, diff, p), true
+}
+
+// revisionKey is the key of revision page p, whose diff's sum is diff:
+// every field it is rendered from, each written length-prefixed (keyBuf)
+// so that no two inputs give the same bytes. It covers what the JSON of
+// these fields covered before, all of each revision
+// (TestRevisionKeyCoversEveryField holds it to every field of
+// postmortem.Revision and revdiff.Amendment).
+func revisionKey(site, diff [sha256.Size]byte, p *Page) [sha256.Size]byte {
+	rp, v := p.Revision, p.Incident
+	k := make(keyBuf, 0, 1024)
+	k = append(k, site[:]...)
+	k = append(k, diff[:]...)
+	k.str(p.Kind)
+	k.str(p.Title)
+	k.str(p.Description)
+	k.str(p.Path)
+	k.str(v.ID)
+	k.str(v.Title)
+	k.str(v.Path)
+	k.revision(rp.Revision)
+	k.revision(rp.Before)
+	if a := rp.Amendment; a == nil {
+		k = append(k, 0)
+	} else {
+		k = append(k, 1)
+		k.str(a.Path)
+		k.bool(a.Substantive)
+		k.int(int64(len(a.Reasons)))
+		for _, r := range a.Reasons {
+			k.str(r)
+		}
 	}
-	h := sha256.New()
-	h.Write(site[:])
-	h.Write(diff[:])
-	err := hashJSON(h, struct {
-		Kind, Title, Description, Path  string
-		ID, IncidentTitle, IncidentPath string
-		Revision, Before, Amendment     any
-	}{p.Kind, p.Title, p.Description, p.Path, v.ID, v.Title, v.Path, rp.Revision, rp.Before, amend})
-	if err != nil {
-		return [sha256.Size]byte{}, false
+	return sha256.Sum256(k)
+}
+
+// keyBuf is the input of a key as it is written: strings with their
+// length before them, lists with their count, and a byte for whether
+// an optional part is there.
+type keyBuf []byte
+
+func (k *keyBuf) str(s string) {
+	*k = binary.AppendUvarint(*k, uint64(len(s)))
+	*k = append(*k, s...)
+}
+
+func (k *keyBuf) int(n int64) { *k = binary.AppendVarint(*k, n) }
+
+func (k *keyBuf) bool(b bool) {
+	if b {
+		*k = append(*k, 1)
+	} else {
+		*k = append(*k, 0)
 	}
-	var key [sha256.Size]byte
-	copy(key[:], h.Sum(nil))
-	return key, true
+}
+
+// time writes t's instant and its zone's offset (the page shows the date
+// in the author's zone): what its JSON said.
+func (k *keyBuf) time(t time.Time) {
+	_, off := t.Zone()
+	k.int(t.Unix())
+	k.int(int64(t.Nanosecond()))
+	k.int(int64(off))
+}
+
+func (k *keyBuf) person(p postmortem.Person) {
+	k.str(p.Name)
+	k.str(p.Email)
+}
+
+// revision writes every field of r, or that there is none.
+func (k *keyBuf) revision(r *postmortem.Revision) {
+	if r == nil {
+		*k = append(*k, 0)
+		return
+	}
+	*k = append(*k, 1)
+	k.str(r.Commit)
+	k.person(r.Author)
+	k.time(r.Date)
+	k.person(r.Committer)
+	k.str(r.Subject)
+	k.str(r.Body)
+	k.int(int64(r.PR))
+	k.str(r.Path)
+	k.int(int64(len(r.Trailers)))
+	for _, t := range r.Trailers {
+		k.str(t.Key)
+		k.str(t.Name)
+		k.str(t.Email)
+		k.str(t.Value)
+	}
+	k.int(int64(len(r.Changes)))
+	for _, c := range r.Changes {
+		k.str(c.Field)
+		k.str(c.From)
+		k.str(c.To)
+	}
+	k.int(int64(len(r.Diff)))
+	for _, d := range r.Diff {
+		k.str(d.Section)
+		k.str(d.Heading)
+		k.int(int64(d.Added))
+		k.int(int64(d.Removed))
+		k.int(int64(d.Lines))
+	}
 }
 
 // hashJSON writes v's JSON to h.

@@ -76,6 +76,9 @@ type RevisionPage struct {
 	// rename); nil for the first.
 	Before    *postmortem.Revision
 	Amendment *Amendment
+	// index is the revision's index in its incident's History.Revisions,
+	// which its key (pageKey) reads the diff's sum by.
+	index int
 	// diff reads the revision's diff from the history, which keeps it
 	// packed until the page is written.
 	diff func() *revdiff.Diff
@@ -472,7 +475,7 @@ func (b *Assembly) revisionJobs(add func(string, *Page)) {
 				continue
 			}
 			src, i := v.Source, i
-			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment,
+			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment, index: i,
 				diff: func() *revdiff.Diff { return hist.RevisionDiff(src, i) }}
 			if i+1 < len(h.Revisions) {
 				p.Before = &h.Revisions[i+1]
