@@ -167,7 +167,7 @@ func writeFile(dir, rel string, data []byte) error {
 	if err := makeDir(filepath.Dir(p)); err != nil {
 		return err
 	}
-	return os.WriteFile(p, data, 0o644)
+	return writeBytes(p, data)
 }
 
 // makeDir makes the folder p and any missing parents. Most pages' folders
