@@ -47,3 +47,30 @@ func TestWriteBytes(t *testing.T) {
 		t.Errorf("in a missing folder: %v, want a not-exist error naming %s", err, missing)
 	}
 }
+
+// TestMakeDir checks that makeDir makes a folder whose parents are
+// missing, accepts one that is there, and fails where a file is in the
+// way, as os.MkdirAll does.
+func TestMakeDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	deep := filepath.Join(dir, "incidents", "INC-1", "revisions", "0123abcd")
+	for range 2 { // made, then there already
+		if err := makeDir(deep); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(deep); err != nil || !fi.IsDir() {
+			t.Fatalf("%s is not a folder: %v", deep, err)
+		}
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{file, filepath.Join(file, "a"), filepath.Join(file, "a", "b")} {
+		err, want := makeDir(p), os.MkdirAll(p, 0o755)
+		if err == nil || want == nil || err.Error() != want.Error() {
+			t.Errorf("makeDir(%s): %v, want %v as os.MkdirAll", p, err, want)
+		}
+	}
+}
