@@ -154,11 +154,13 @@ type keeper struct {
 	site [sha256.Size]byte
 	// next is the manifest of the site being written, one entry per page
 	// job (zero key for a page without one), and kept the number of pages
-	// taken from the last site.
-	next []pageEntry
-	kept []bool
-	exe  string
-	sum  [sha256.Size]byte
+	// taken from the last site. linked are the pages kept as hard links:
+	// their file is the last site's, whose stamp keep saw (next[i].file).
+	next   []pageEntry
+	kept   []bool
+	linked []bool
+	exe    string
+	sum    [sha256.Size]byte
 }
 
 // newKeeper returns the keeper of a build into out, or nil when the build
@@ -287,7 +289,7 @@ func (k *keeper) start(b *Assembly, tfs fs.FS, jobs int) error {
 		return err
 	}
 	copy(k.site[:], h.Sum(nil))
-	k.next, k.kept = make([]pageEntry, jobs), make([]bool, jobs)
+	k.next, k.kept, k.linked = make([]pageEntry, jobs), make([]bool, jobs), make([]bool, jobs)
 	return nil
 }
 
@@ -317,7 +319,11 @@ func (k *keeper) keep(b *Assembly, dir string, i int, j PageJob) (bool, error) {
 	if err := makeDir(filepath.Dir(dst)); err != nil {
 		return false, err
 	}
-	if os.Link(old, dst) != nil {
+	if os.Link(old, dst) == nil {
+		// The same file: its stamp is the one just checked (a link
+		// changes neither its size nor its modification time).
+		k.next[i].file, k.linked[i] = e.file, true
+	} else {
 		// Another file system, or one without links: copy the bytes,
 		// if they are still the ones recorded.
 		if data == nil {
@@ -387,7 +393,10 @@ func (k *keeper) count() int {
 }
 
 // record writes the manifest of the site written from jobs, for the
-// output folder out; called once the site is in place.
+// output folder out; called once the site is in place. A page kept as a
+// link has the stamp keep saw; the others are looked at in out. (Were a
+// linked page edited since, its stamp would differ from the one recorded
+// and the next build would render it again.)
 func (k *keeper) record(cacheDir, out string, jobs []PageJob) error {
 	m := &pageManifest{exe: k.exe, exeSum: k.sum, pages: map[string]pageEntry{}}
 	for i, j := range jobs {
@@ -396,6 +405,10 @@ func (k *keeper) record(cacheDir, out string, jobs []PageJob) error {
 		}
 		rel := PageFile(j.Page.Path)
 		e := k.next[i]
+		if k.linked[i] {
+			m.pages[rel] = e
+			continue
+		}
 		var ok bool
 		if e.file, ok = stampOf(filepath.Join(out, filepath.FromSlash(rel))); ok {
 			m.pages[rel] = e

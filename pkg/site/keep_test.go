@@ -140,6 +140,34 @@ func TestKeptPagesSameAsRendered(t *testing.T) {
 	}
 }
 
+// TestKeptPagesRecordTheirStamps checks that the page manifest a build
+// records after keeping every revision page (as hard links, whose stamps
+// keep saw in the last site) has the stamps the pages' files have in the
+// new site, as it has after a build that rendered them.
+func TestKeptPagesRecordTheirStamps(t *testing.T) {
+	t.Parallel()
+	r := keptRepo(t)
+	cache, out := t.TempDir(), filepath.Join(t.TempDir(), "public")
+	for i, force := range []bool{false, true} {
+		res, err := site.Build(context.Background(), site.BuildOptions{Dir: r.Dir, Out: out, CacheDir: cache, Force: force})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if force && res.Kept == 0 {
+			t.Fatal("the forced build kept no page: the test checks nothing")
+		}
+		recorded, now := site.ManifestStamps(cache, out)
+		if len(recorded) < 3 {
+			t.Fatalf("build %d: %d pages in the manifest", i+1, len(recorded))
+		}
+		for rel, st := range recorded {
+			if now[rel] != st {
+				t.Errorf("build %d: %s recorded with stamp %v, its file has %v", i+1, rel, st, now[rel])
+			}
+		}
+	}
+}
+
 // TestFailedBuildRecordsNoPages checks that a build that did not replace
 // the site leaves the page manifest as it was: the next build keeps pages
 // of the site that is there, and is byte for byte a cold build.
