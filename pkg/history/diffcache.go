@@ -154,7 +154,24 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return cache.WriteFile(filepath.Join(dir, diffCacheFile), diffsFormat, encodeDiffs(used))
+	if err := cache.WriteFile(filepath.Join(dir, diffCacheFile), diffsFormat, encodeDiffs(used)); err != nil {
+		return err
+	}
+	dropOldFormats(dir, "history-diffs-*", diffCacheFile)
+	return nil
+}
+
+// dropOldFormats removes the files of dir matching pattern but current:
+// caches an earlier version of inquest wrote in a format of their own,
+// which no build reads again (the since cache's gob was 25 MB at 10,000
+// postmortems). Temporary files start with a dot and do not match.
+func dropOldFormats(dir, pattern, current string) {
+	old, _ := filepath.Glob(filepath.Join(dir, pattern))
+	for _, p := range old {
+		if filepath.Base(p) != current {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 // sinceCacheFile holds what changed between the versions stale sign-offs

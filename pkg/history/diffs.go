@@ -177,7 +177,9 @@ func (r *Repo) writeSinceCache(old, used map[pair]walkedSince) {
 	if err := os.MkdirAll(r.opts.CacheDir, 0o755); err != nil {
 		return
 	}
-	_ = cache.WriteFile(filepath.Join(r.opts.CacheDir, sinceCacheFile), sinceFormat, encodeSince(used))
+	if cache.WriteFile(filepath.Join(r.opts.CacheDir, sinceCacheFile), sinceFormat, encodeSince(used)) == nil {
+		dropOldFormats(r.opts.CacheDir, "history-since-*", sinceCacheFile)
+	}
 }
 
 // staleApprovals lists the versions of a live file that its stale

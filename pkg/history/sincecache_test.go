@@ -1,6 +1,8 @@
 package history
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -142,6 +144,12 @@ func TestSinceCacheDamaged(t *testing.T) {
 			if err := os.WriteFile(file, []byte("inquest history since 3\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			// The diff cache of an earlier format too: its diffs are
+			// compared again and written in the current one.
+			dir := filepath.Dir(file)
+			if err := os.Rename(filepath.Join(dir, diffCacheFile), filepath.Join(dir, "history-diffs-2.bin")); err != nil {
+				t.Fatal(err)
+			}
 		},
 	}
 	for name, damage := range damages {
@@ -161,6 +169,16 @@ func TestSinceCacheDamaged(t *testing.T) {
 			}
 			if after, err := os.ReadFile(file); err != nil || string(after) != string(before) {
 				t.Errorf("the cache was not rewritten as it was (%v)", err)
+			}
+			// An earlier format's file is removed once the current one
+			// is written.
+			for _, old := range []string{"history-since-3.gob", "history-diffs-2.bin"} {
+				if _, err := os.Stat(filepath.Join(dir, old)); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s left in the cache folder (%v)", old, err)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, diffCacheFile)); err != nil {
+				t.Errorf("the diff cache: %v", err)
 			}
 			// And read back, it gives the same.
 			if s, d := attach(dir); !reflect.DeepEqual(s.Since, wantSign.Since) || !reflect.DeepEqual(d, wantDiff) {
