@@ -115,21 +115,38 @@ func encodeDiffs(c diffCache) []byte {
 func decodeDiffs(data []byte) (diffCache, bool) {
 	c := diffCache{}
 	for len(data) > 0 {
-		if len(data) < len(pair{}) {
+		p, rest, ok := cutPair(data)
+		if !ok {
 			return nil, false
 		}
-		var p pair
-		copy(p[:], data)
-		data = data[len(p):]
-		n, k := binary.Uvarint(data)
-		if k <= 0 || n > uint64(len(data)-k) {
+		d, rest, ok := cutBytes(rest)
+		if !ok {
 			return nil, false
 		}
-		data = data[k:]
-		c[p] = packedDiff(data[:n:n])
-		data = data[n:]
+		c[p] = packedDiff(d)
+		data = rest
 	}
 	return c, true
+}
+
+// cutPair cuts the pair of versions an entry of a cache starts with.
+func cutPair(data []byte) (p pair, rest []byte, ok bool) {
+	if len(data) < len(p) {
+		return p, nil, false
+	}
+	copy(p[:], data)
+	return p, data[len(p):], true
+}
+
+// cutBytes cuts a uvarint length and that many bytes from data; the bytes
+// share data's array, capped at their end.
+func cutBytes(data []byte) (b, rest []byte, ok bool) {
+	n, k := binary.Uvarint(data)
+	if k <= 0 || n > uint64(len(data)-k) {
+		return nil, nil, false
+	}
+	end := k + int(n)
+	return data[k:end:end], data[end:], true
 }
 
 // writeDiffs rewrites the cache with the old entries and the new, less
@@ -230,23 +247,16 @@ func encodeSince(c map[pair]walkedSince) []byte {
 // decodeSince reads what encodeSince wrote; the packed diffs share data.
 func decodeSince(data []byte) (map[pair]walkedSince, bool) {
 	c := map[pair]walkedSince{}
-	// next cuts a uvarint length and that many bytes from data.
-	next := func() ([]byte, bool) {
-		n, k := binary.Uvarint(data)
-		if k <= 0 || n > uint64(len(data)-k) {
-			return nil, false
-		}
-		b := data[k : k+int(n) : k+int(n)]
-		data = data[k+int(n):]
-		return b, true
+	next := func() (b []byte, ok bool) {
+		b, data, ok = cutBytes(data)
+		return b, ok
 	}
 	for len(data) > 0 {
-		if len(data) < len(pair{}) {
+		p, rest, ok := cutPair(data)
+		if !ok {
 			return nil, false
 		}
-		var p pair
-		copy(p[:], data)
-		data = data[len(p):]
+		data = rest
 		n, k := binary.Uvarint(data)
 		// Each field takes at least three bytes.
 		if k <= 0 || n > uint64(len(data)-k)/3 {

@@ -202,11 +202,7 @@ func FuzzDecodeDiffs(f *testing.F) {
 // included, and is cached like it.
 func TestSinceApprovalFromTheWalk(t *testing.T) {
 	t.Parallel()
-	tr := newTestRepo(t)
-	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "draft", "## Timeline", "", "- 09:00 queue depth alert"))
-	tr.commit("Draft the queue postmortem", ana)
-	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "in review", "## Timeline", "", "- 09:00 queue depth alert", "- 09:40 consumers scaled out"))
-	approved := tr.commit("Timeline done\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr, approved := approvedQueue(t)
 	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert", "- 09:45 consumers scaled out", "", "## Action items", "", "- [ ] Alert on consumer lag"))
 	tr.commit("Publish with the action items", cy)
 	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert (EU)", "- 09:45 consumers scaled out", "", "## Action items", "", "- [x] Alert on consumer lag"))
@@ -266,4 +262,17 @@ func TestSinceApprovalFromTheWalk(t *testing.T) {
 			}
 		}
 	}
+}
+
+// approvedQueue is a repository whose postmortem q.md was drafted, then
+// approved by Bo Chen at the commit it returns; each test goes on from
+// there.
+func approvedQueue(t *testing.T) (*testRepo, string) {
+	t.Helper()
+	tr := newTestRepo(t)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "draft", "## Timeline", "", "- 09:00 queue depth alert"))
+	tr.commit("Draft the queue postmortem", ana)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "in review", "## Timeline", "", "- 09:00 queue depth alert", "- 09:40 consumers scaled out"))
+	approved := tr.commit("Timeline done\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	return tr, approved
 }

@@ -87,11 +87,7 @@ func FuzzDecodeSince(f *testing.F) {
 // a cache, and the cache is rewritten.
 func TestSinceCacheDamaged(t *testing.T) {
 	t.Parallel()
-	tr := newTestRepo(t)
-	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "draft", "## Timeline", "", "- 09:00 queue depth alert"))
-	tr.commit("Draft the queue postmortem", ana)
-	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "in review", "## Timeline", "", "- 09:00 queue depth alert", "- 09:40 consumers scaled out"))
-	approved := tr.commit("Timeline done\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr, approved := approvedQueue(t)
 	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert", "- 09:45 consumers scaled out"))
 	tr.commit("Publish", cy)
 

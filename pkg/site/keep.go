@@ -465,10 +465,8 @@ func revisionKey(site, diff [sha256.Size]byte, p *Page) [sha256.Size]byte {
 	k.str(v.Path)
 	k.revision(rp.Revision)
 	k.revision(rp.Before)
-	if a := rp.Amendment; a == nil {
-		k = append(k, 0)
-	} else {
-		k = append(k, 1)
+	k.bool(rp.Amendment != nil)
+	if a := rp.Amendment; a != nil {
 		k.str(a.Path)
 		k.bool(a.Substantive)
 		k.int(int64(len(a.Reasons)))
@@ -515,11 +513,10 @@ func (k *keyBuf) person(p postmortem.Person) {
 
 // revision writes every field of r, or that there is none.
 func (k *keyBuf) revision(r *postmortem.Revision) {
+	k.bool(r != nil)
 	if r == nil {
-		*k = append(*k, 0)
 		return
 	}
-	*k = append(*k, 1)
 	k.str(r.Commit)
 	k.person(r.Author)
 	k.time(r.Date)
