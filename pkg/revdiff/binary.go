@@ -197,7 +197,7 @@ func decode(data []byte, lines, inPlace bool) (d Diff, changed []int, err error)
 			if !lines {
 				var c changeCount
 				for range m {
-					c.add(r.skipLine())
+					c.add(r.line(false).Op)
 				}
 				changed[i] += c.total()
 				continue
@@ -208,7 +208,7 @@ func decode(data []byte, lines, inPlace bool) (d Diff, changed []int, err error)
 				h.Lines = make([]Line, m)
 			}
 			for k := range h.Lines {
-				h.Lines[k] = r.line()
+				h.Lines[k] = r.line(true)
 			}
 		}
 	}
@@ -286,15 +286,13 @@ func (r *reader) op() Op {
 }
 
 func (r *reader) str() string {
-	n := r.skip()
-	if r.err != nil {
+	n := r.count()
+	if r.err != nil || n == 0 {
 		return ""
 	}
+	r.at += n
 	if r.shared {
 		return r.s[r.at-n : r.at]
-	}
-	if n == 0 {
-		return ""
 	}
 	// Not shared: decode's caller (SummaryBinary) keeps none of these
 	// strings, and summary copies the keys and headings it keeps
@@ -302,28 +300,26 @@ func (r *reader) str() string {
 	return unsafe.String(&r.data[r.at-n], n)
 }
 
-// skip reads past a text and returns its length.
-func (r *reader) skip() int {
-	n := r.count()
-	if r.err != nil {
-		return 0
-	}
-	r.at += n
-	return n
-}
-
-// line reads a line with its word pieces.
-func (r *reader) line() Line {
+// line reads a line, with its word pieces when words is true; without,
+// the pieces are read and checked all the same (SummaryBinary, whose
+// texts are not copied, counts the lines of each hunk).
+func (r *reader) line(words bool) Line {
 	l := Line{Op: r.op(), Text: r.str()}
 	kind := r.byte()
 	if kind == noWords || r.err != nil {
 		return l
 	}
 	n := r.count()
-	l.Words = make([]Span, n)
+	if words {
+		l.Words = make([]Span, n)
+	}
 	at := 0
-	for i := range l.Words {
-		w := &l.Words[i]
+	var scratch Span
+	for i := range n {
+		w := &scratch
+		if words {
+			w = &l.Words[i]
+		}
 		w.Op = r.op()
 		switch kind {
 		case spelled:
@@ -345,38 +341,4 @@ func (r *reader) line() Line {
 		r.err = errBinary
 	}
 	return l
-}
-
-// skipLine reads past a line, checking it as line does, and returns its
-// Op.
-func (r *reader) skipLine() Op {
-	op := r.op()
-	text := r.skip()
-	kind := r.byte()
-	if kind == noWords || r.err != nil {
-		return op
-	}
-	n := r.count()
-	at := 0
-	for range n {
-		r.op()
-		switch kind {
-		case spelled:
-			m := int(r.uvarint())
-			if m < 0 || m > text-at {
-				r.err = errBinary
-				return op
-			}
-			at += m
-		case ownedWords:
-			r.skip()
-		default:
-			r.err = errBinary
-			return op
-		}
-	}
-	if kind == spelled && at != text {
-		r.err = errBinary
-	}
-	return op
 }
