@@ -93,7 +93,7 @@ func (c *FieldsCache) storeWhole(entries []yamlEntry, fm *FrontMatter, vals []fi
 			vals[i] = v
 		}
 		c.entries.Store(entries[i].text, v)
-		if c.p.fields[normalizeKey(k)] == "action_items" {
+		if c.p.namesItems(k) {
 			// The items of the entry and of its elements, for the history
 			// of the items, which reads the same versions.
 			e := entries[i]
@@ -269,24 +269,11 @@ func plainKey(line []byte) (int, bool) {
 		return 0, false
 	}
 	for _, w := range [...]string{"true", "false", "null", "yes", "no", "on", "off", "y", "n"} {
-		if foldASCII(line[:i], w) {
+		if bytes.EqualFold(line[:i], []byte(w)) {
 			return 0, false
 		}
 	}
 	return i, true
-}
-
-// foldASCII reports whether b is w, a lower-case word, in any case.
-func foldASCII(b []byte, w string) bool {
-	if len(b) != len(w) {
-		return false
-	}
-	for i := range len(b) {
-		if c := b[i]; c != w[i] && c+('a'-'A') != w[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ActionItems is Parser.ActionItems, decoding only the front-matter
@@ -310,7 +297,7 @@ func (c *FieldsCache) ItemsVersion() string { return c.p.ItemsVersion() }
 func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 	var items []ActionItem
 	for _, e := range entries {
-		if c.p.fields[normalizeKey(e.key)] != "action_items" {
+		if !c.p.namesItems(e.key) {
 			if _, ok := c.entries.Load(e.text); ok {
 				continue
 			}
@@ -322,19 +309,8 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 		var its entryItems
 		if v, ok := c.items.Load(e.text); ok {
 			its = v.(entryItems)
-		} else if its, ok = c.splitItems(e); ok {
-			c.items.Store(e.text, its)
-			if _, ok := c.entries.Load(e.text); !ok {
-				c.entries.Store(e.text, c.p.fieldOf(e.key, make([]any, len(its))))
-			}
-		} else {
-			fm, ok := decodeEntry(e)
-			if !ok {
-				return nil, false
-			}
-			k := fm.Keys[0]
-			its = c.itemsOf(fm.Values[k], fm.KeyLine(k))
-			c.items.Store(e.text, its)
+		} else if _, its, ok = c.store(e); !ok {
+			return nil, false
 		}
 		for _, it := range its {
 			it.Line += e.line - 1
@@ -347,7 +323,15 @@ func (c *FieldsCache) frontItems(entries []yamlEntry) ([]ActionItem, bool) {
 // storeEntry decodes one entry alone and stores its field; ok is false
 // when it does not decode to its one key.
 func (c *FieldsCache) storeEntry(e yamlEntry) (fieldEntry, bool) {
-	items := c.p.fields[normalizeKey(e.key)] == "action_items"
+	v, _, ok := c.store(e)
+	return v, ok
+}
+
+// store is storeEntry, which also stores and returns the items of an
+// entry naming them: from its list's elements when it splits into them
+// (splitItems), else from the entry decoded whole.
+func (c *FieldsCache) store(e yamlEntry) (fieldEntry, entryItems, bool) {
+	items := c.p.namesItems(e.key)
 	if items {
 		// A list of n elements is "n entries" (fieldOf); its elements
 		// mostly decoded before, in other versions.
@@ -355,20 +339,22 @@ func (c *FieldsCache) storeEntry(e yamlEntry) (fieldEntry, bool) {
 			v := c.p.fieldOf(e.key, make([]any, len(its)))
 			c.entries.Store(e.text, v)
 			c.items.Store(e.text, its)
-			return v, true
+			return v, its, true
 		}
 	}
 	fm, ok := decodeEntry(e)
 	if !ok {
-		return fieldEntry{}, false
+		return fieldEntry{}, nil, false
 	}
 	k := fm.Keys[0]
 	v := c.p.fieldOf(k, fm.Values[k])
 	c.entries.Store(e.text, v)
+	var its entryItems
 	if items {
-		c.items.Store(e.text, c.itemsOf(fm.Values[k], fm.KeyLine(k)))
+		its = c.itemsOf(fm.Values[k], fm.KeyLine(k))
+		c.items.Store(e.text, its)
 	}
-	return v, true
+	return v, its, true
 }
 
 // decodeEntry decodes one front-matter entry alone, its first line as

@@ -70,7 +70,7 @@ func (p *Parser) bodyActionItems(content []byte, front frontItemsFunc) (items []
 		}
 		nop := func(int, string, string, string, ...any) {}
 		for _, k := range fm.Keys {
-			if v := fm.Values[k]; v != nil && p.fields[normalizeKey(k)] == "action_items" {
+			if v := fm.Values[k]; v != nil && p.namesItems(k) {
 				items = appendFrontMatterItems(items, v, fm.KeyLine(k), nop)
 			}
 		}
@@ -177,9 +177,15 @@ func (inc *Incident) PlannedItemDates(k int) (opened, closed time.Time, openedFr
 // action items.
 func (p *Parser) itemsKey(entries []yamlEntry) bool {
 	for _, e := range entries {
-		if p.fields[normalizeKey(e.key)] == "action_items" {
+		if p.namesItems(e.key) {
 			return true
 		}
 	}
 	return false
+}
+
+// namesItems reports whether the front-matter key names the action items
+// (action_items, or a name the configuration maps to it).
+func (p *Parser) namesItems(key string) bool {
+	return p.fields[normalizeKey(key)] == "action_items"
 }
