@@ -168,27 +168,32 @@ func (r *Repo) writeDiffs(dir string, old diffCache, added []diffCache) error {
 			}
 		}
 	}
+	return writeCacheFile(dir, diffCacheFile, diffsFormat, encodeDiffs(used), "history-diffs-*")
+}
+
+// writeCacheFile writes payload to dir/name, framed as format by the cache
+// layer, making dir when missing. Once it is written, the other files of
+// dir matching earlier (none when "") are removed: caches an earlier
+// version of inquest wrote in a format of their own, which no build reads
+// again (the since cache's gob was 25 MB at 10,000 postmortems).
+// Temporary files start with a dot and do not match.
+func writeCacheFile(dir, name, format string, payload []byte, earlier string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := cache.WriteFile(filepath.Join(dir, diffCacheFile), diffsFormat, encodeDiffs(used)); err != nil {
+	if err := cache.WriteFile(filepath.Join(dir, name), format, payload); err != nil {
 		return err
 	}
-	dropOldFormats(dir, "history-diffs-*", diffCacheFile)
-	return nil
-}
-
-// dropOldFormats removes the files of dir matching pattern but current:
-// caches an earlier version of inquest wrote in a format of their own,
-// which no build reads again (the since cache's gob was 25 MB at 10,000
-// postmortems). Temporary files start with a dot and do not match.
-func dropOldFormats(dir, pattern, current string) {
-	old, _ := filepath.Glob(filepath.Join(dir, pattern))
+	if earlier == "" {
+		return nil
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, earlier))
 	for _, p := range old {
-		if filepath.Base(p) != current {
+		if filepath.Base(p) != name {
 			_ = os.Remove(p)
 		}
 	}
+	return nil
 }
 
 // sinceCacheFile holds what changed between the versions stale sign-offs
@@ -296,10 +301,7 @@ func writeGob(dir, name, format string, v any) error {
 	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return cache.WriteFile(filepath.Join(dir, name), format, buf.Bytes())
+	return writeCacheFile(dir, name, format, buf.Bytes(), "")
 }
 
 // diff returns the per-section counts of one revision: cached, or read

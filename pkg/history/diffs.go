@@ -3,13 +3,10 @@ package history
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
@@ -135,10 +132,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 					r.unreadable(err, fmt.Sprintf("what changed since %s approved %s could not be read from Git: %v", s.Name, inc.Source, err))
 					continue
 				}
-				e = walkedSince{sections: d.Summary(), fields: fields, diff: pack(d)}
-				if e.sections == nil {
-					e.sections = []postmortem.SectionChange{} // compared: only line ends changed
-				}
+				e = walkedSince{sections: compared(d.Summary()), fields: fields, diff: pack(d)}
 				changed = true
 			}
 			used[p] = e
@@ -174,12 +168,7 @@ func (r *Repo) writeSinceCache(old, used map[pair]walkedSince) {
 	}
 	// The cache only saves time: a build that cannot write it is
 	// correct.
-	if err := os.MkdirAll(r.opts.CacheDir, 0o755); err != nil {
-		return
-	}
-	if cache.WriteFile(filepath.Join(r.opts.CacheDir, sinceCacheFile), sinceFormat, encodeSince(used)) == nil {
-		dropOldFormats(r.opts.CacheDir, "history-since-*", sinceCacheFile)
-	}
+	_ = writeCacheFile(r.opts.CacheDir, sinceCacheFile, sinceFormat, encodeSince(used), "history-since-*")
 }
 
 // staleApprovals lists the versions of a live file that its stale
@@ -214,6 +203,16 @@ type walkedSince struct {
 	diff     packedDiff
 }
 
+// compared is the sections of a diff's summary as a compared version's:
+// never nil, empty when only line ends changed (a version never compared
+// has nil).
+func compared(sections []postmortem.SectionChange) []postmortem.SectionChange {
+	if sections == nil {
+		return []postmortem.SectionChange{}
+	}
+	return sections
+}
+
 // summarize fills in the sections of an entry read from the cache, the
 // summary of its diff; false when the diff does not decode (a damaged
 // cache, which the cache layer's checksum should have caught).
@@ -222,10 +221,7 @@ func (e *walkedSince) summarize() bool {
 	if err != nil {
 		return false
 	}
-	if sections == nil {
-		sections = []postmortem.SectionChange{} // compared: only line ends changed
-	}
-	e.sections = sections
+	e.sections = compared(sections)
 	return true
 }
 
@@ -242,10 +238,7 @@ func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
 		return
 	}
 	d := revdiff.CompareVersions(w.after, w.head, nil)
-	e := walkedSince{sections: d.Summary(), diff: w.pack(d)}
-	if e.sections == nil {
-		e.sections = []postmortem.SectionChange{} // compared: only line ends changed
-	}
+	e := walkedSince{sections: compared(d.Summary()), diff: w.pack(d)}
 	e.fields = diffFields(w.fields(blob), w.fields(w.headBlob))
 	if w.since == nil {
 		w.since = map[pair]walkedSince{}
