@@ -143,9 +143,6 @@ func runBuild(ctx context.Context, e *env, opts *BuildOptions) error {
 		for _, s := range res.Stages {
 			fmt.Fprintf(e.stderr, "  %-9s %s\n", s.Name, s.Elapsed.Round(time.Millisecond))
 		}
-		if !res.UpToDate {
-			fmt.Fprintf(e.stderr, "  kept %s of the last site, their inputs unchanged\n", plural(res.Kept, "page"))
-		}
 	}
 	out, _ := filepath.Abs(res.Out)
 	if notReplaced {

@@ -41,11 +41,14 @@ func replayAcme(t *testing.T) string {
 // publication and a stale sign-off.
 const historyIncident = "incidents/INC-2024-001/"
 
-// TestRevisionDiffPage opens the example's incident page, follows its
-// newest revision's link to the revision page and checks the diff is
-// there, readable on a phone and without axe violations; then opens what
-// changed since the stale sign-off on the incident page.
-func TestRevisionDiffPage(t *testing.T) {
+// TestRevisionDiff opens the example's incident page, follows its newest
+// revision's link to its own address and checks the revision's diff opens
+// there, with its changed lines marked for the eye and for screen readers;
+// opens the page at another revision's address, as a link from the feed
+// or the digest does, and checks that diff is open; checks the page,
+// diffs open, is readable on a phone and without axe violations; then
+// opens what changed since the stale sign-off.
+func TestRevisionDiff(t *testing.T) {
 	t.Parallel()
 	ctx := newTabFor(t, 2*testTimeout)
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
@@ -53,24 +56,32 @@ func TestRevisionDiffPage(t *testing.T) {
 	links := linkChecker{client: ts.client}
 
 	open(ctx, t, ts.root+historyIncident)
-	to := follow(ctx, t, `ol.revisions a[href*="/revisions/"]`)
-	if !strings.HasPrefix(to, basePath+historyIncident+"revisions/") {
-		t.Fatalf("the revision link led to %s", to)
+	ids := evalJS[[]string](ctx, t, `[...document.querySelectorAll("ol.revisions > li[id^='rev-']")].map(li => li.id)`)
+	if len(ids) < 2 {
+		t.Fatalf("%d revisions with a diff on %s, want 2 or more", len(ids), historyIncident)
 	}
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.revision-diff[open]").length`); n != 0 {
+		t.Errorf("%d diffs open before any was asked for", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#"+ids[0]+" > a"))); err != nil {
+		t.Fatalf("following revision %s's link: %v", ids[0], err)
+	}
+	waitFor(ctx, t, "the newest revision's diff to open at its address",
+		`location.hash === "#`+ids[0]+`" && document.querySelector("#`+ids[0]+` details.revision-diff").open`)
 	type diffView struct {
 		Sections int      `json:"sections"`
 		Removed  []string `json:"removed"`
 		Added    []string `json:"added"`
 		Marks    []string `json:"marks"`
 	}
-	got := evalJS[diffView](ctx, t, `(() => ({
-		sections: document.querySelectorAll("section.diff .diff-section").length,
-		removed: [...document.querySelectorAll(".diff-hunk li.diff-del")].map(li => li.textContent),
-		added: [...document.querySelectorAll(".diff-hunk li.diff-ins")].map(li => li.textContent),
-		marks: [...document.querySelectorAll(".diff-hunk li.diff-del, .diff-hunk li.diff-ins")].map(li => li.className + " " + getComputedStyle(li, "::before").content),
-	}))()`)
+	got := evalJS[diffView](ctx, t, `(d => ({
+		sections: d.querySelectorAll(".diff-section").length,
+		removed: [...d.querySelectorAll(".diff-hunk li.diff-del")].map(li => li.textContent),
+		added: [...d.querySelectorAll(".diff-hunk li.diff-ins")].map(li => li.textContent),
+		marks: [...d.querySelectorAll(".diff-hunk li.diff-del, .diff-hunk li.diff-ins")].map(li => li.className + " " + getComputedStyle(li, "::before").content),
+	}))(document.querySelector("#`+ids[0]+` details.revision-diff"))`)
 	if got.Sections == 0 || len(got.Added)+len(got.Removed) == 0 {
-		t.Fatalf("revision page %s: %d sections, %d lines removed and %d added", to, got.Sections, len(got.Removed), len(got.Added))
+		t.Fatalf("revision %s: %d sections, %d lines removed and %d added", ids[0], got.Sections, len(got.Removed), len(got.Added))
 	}
 	// The stylesheet draws each changed line's mark, with no text for
 	// screen readers (they read "Removed:" or "Added:") and none in the
@@ -93,13 +104,20 @@ func TestRevisionDiffPage(t *testing.T) {
 		}
 	}
 	links.check(ctx, t)
-	cons.checkClean(t, historyIncident+" → "+to)
+
+	// Opened at a revision's address: that diff is open, and only it.
+	open(ctx, t, ts.root)
+	open(ctx, t, ts.root+historyIncident+"#"+ids[1])
+	waitFor(ctx, t, "the diff the address names to open", `document.querySelector("#`+ids[1]+` details.revision-diff").open`)
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.revision-diff[open]").length`); n != 1 {
+		t.Errorf("%d diffs open at #%s, want 1", n, ids[1])
+	}
+	cons.checkClean(t, historyIncident+"#"+ids[1])
 
 	setViewport(ctx, t, phoneWidth)
-	open(ctx, t, ts.root+strings.TrimPrefix(to, basePath))
-	waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+	evalJS[int](ctx, t, `document.querySelectorAll("details.revision-diff").forEach(d => d.open = true), 0`)
 	if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {
-		t.Errorf("%s at %d px scrolls sideways: %v", to, phoneWidth, out)
+		t.Errorf("%s with its diffs open at %d px scrolls sideways: %v", historyIncident, phoneWidth, out)
 	}
 	setViewport(ctx, t, desktopWidth)
 
@@ -114,10 +132,9 @@ func TestRevisionDiffPage(t *testing.T) {
 
 	if os.Getenv("INQUEST_AXE") != "" || fileExists(axePaths) {
 		loadAxe(ctx, t, axeSource(t))
-		for _, p := range []string{historyIncident, strings.TrimPrefix(to, basePath)} {
-			for _, v := range runAxe(ctx, t, ts.root+p) {
-				t.Errorf("/%s: %s (%s): %s", p, v.ID, v.Impact, v.Help)
-			}
+		open(ctx, t, ts.root)
+		for _, v := range runAxe(ctx, t, ts.root+historyIncident+"#"+ids[0]) {
+			t.Errorf("/%s#%s: %s (%s): %s", historyIncident, ids[0], v.ID, v.Impact, v.Help)
 		}
 	}
 }
@@ -132,7 +149,8 @@ func fileExists(paths []string) bool {
 }
 
 // TestHistoryScreenshots writes the README's pictures of the audit trail
-// into $INQUEST_SCREENSHOTS: a revision page's diff (revision-diff.png)
+// into $INQUEST_SCREENSHOTS: a revision's diff, opened in the incident
+// page's revision list (revision-diff.png)
 // and what changed since a stale sign-off, opened on the incident page
 // (since-approval.png).
 //
@@ -150,9 +168,13 @@ func TestHistoryScreenshots(t *testing.T) {
 	ts := serveSite(ctx, t, site.BuildOptions{Dir: replayAcme(t), Now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)})
 	setViewport(ctx, t, desktopWidth)
 	setScheme(ctx, t, false)
+	// The second revision with a diff: a timeline entry added after
+	// publication, its diff opened at its address.
 	open(ctx, t, ts.root+historyIncident)
-	// The second: a timeline entry added after publication.
-	follow(ctx, t, `ol.revisions > li:nth-child(2) a[href*="/revisions/"]`)
+	id := evalJS[string](ctx, t, `document.querySelectorAll("ol.revisions > li[id^='rev-']")[1].id`)
+	open(ctx, t, ts.root)
+	open(ctx, t, ts.root+historyIncident+"#"+id)
+	waitFor(ctx, t, "the diff to open", `document.querySelector("#`+id+` details.revision-diff").open`)
 	shoot := func(file, sel string) {
 		t.Helper()
 		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
@@ -167,8 +189,7 @@ func TestHistoryScreenshots(t *testing.T) {
 		}
 		t.Logf("wrote %s (%d KB)", filepath.Join(dir, file), len(png)/1024)
 	}
-	waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
-	shoot("revision-diff.png", "main")
+	shoot("revision-diff.png", "#"+id)
 	open(ctx, t, ts.root+historyIncident)
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.since-approval summary"))); err != nil {
 		t.Fatal(err)

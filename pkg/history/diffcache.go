@@ -17,7 +17,7 @@ import (
 // diffCacheFile holds the diffs of the revisions compared by earlier
 // builds, by the pair of versions compared, so that a build reads only
 // versions it has not compared (as the fields cache does for fields), and
-// the site's revision pages need no version read either. Its name carries
+// the site's revision diffs need no version read either. Its name carries
 // the version of the comparison: a change to revdiff's diffs renames it.
 const diffCacheFile = "history-diffs-3.bin"
 

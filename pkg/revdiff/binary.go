@@ -146,8 +146,8 @@ func (d *Diff) UnmarshalBinaryShared(data []byte) error {
 
 // SummaryBinary is the Summary of the diff data encodes (see
 // MarshalBinary), read without making its lines: what a build needs of
-// each revision whose diff its cache holds, until the revision's page is
-// written. It refuses exactly what UnmarshalBinary refuses
+// each revision whose diff its cache holds, until the incident's page
+// shows the diff. It refuses exactly what UnmarshalBinary refuses
 // (FuzzUnmarshalBinary).
 func SummaryBinary(data []byte) ([]postmortem.SectionChange, error) {
 	d, changed, err := decode(data, false, false)

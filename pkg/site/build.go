@@ -126,9 +126,6 @@ type Result struct {
 	// Written and Removed count the files it replaced and removed.
 	InPlace          bool
 	Written, Removed int
-	// Kept counts the pages a build took from the site it replaced, their
-	// inputs unchanged, instead of rendering them (see keep.go).
-	Kept int
 	// IndexDir is the Bleve index of every postmortem, kept in the cache
 	// folder and shared with `inquest search` and serve's search API.
 	IndexDir string
@@ -254,9 +251,6 @@ type buildRun struct {
 	// failed says settle's error comes with a whole result (ErrFindings,
 	// ErrHistory).
 	failed bool
-	// keep is what the write stage kept of the last site, and the page
-	// manifest swap records; nil when it kept nothing.
-	keep *keeper
 }
 
 // newBuildRun fills in opts' defaults and sweeps what builds of the same
@@ -434,11 +428,7 @@ func (r *buildRun) write(ctx context.Context) error {
 			return err
 		})
 	})
-	r.keep = newKeeper(r.opts, r.opts.CacheDir)
-	r.b.keep = r.keep
 	err = r.b.write(ctx, tmp)
-	// Only the build's write keeps pages: live.Site.Update writes its own.
-	r.keep, r.b.keep = r.b.keep, nil
 	if err != nil {
 		stopBrowser()
 	}
@@ -493,15 +483,7 @@ func (r *buildRun) swap() error {
 	}
 	tmp := r.out.Path
 	r.out = nil
-	if err := swapDir(tmp, r.opts.Out); err != nil {
-		return err
-	}
-	if r.keep == nil {
-		return nil
-	}
-	// Only now does the manifest describe the output folder.
-	r.res.Kept = r.keep.count()
-	return r.keep.record(r.opts.CacheDir, r.opts.Out, r.b.jobs)
+	return swapDir(tmp, r.opts.Out)
 }
 
 // record keeps the stamp of the inputs and the result beside the output,
@@ -617,9 +599,6 @@ type Assembly struct {
 	// pathFindings say where an incident whose id the site reserves went.
 	paths        map[string]bool
 	pathFindings []postmortem.Finding
-	// keep takes pages from the last site during the write stage of a
-	// build (see keep.go); nil otherwise.
-	keep *keeper
 	// notes are what the build says once of the site as a whole: where
 	// its base URL came from, or that it has none; that robots.txt is left
 	// out. They are not findings in postmortems, which check counts too.

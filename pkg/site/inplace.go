@@ -130,7 +130,7 @@ func (b *Assembly) WritePages(ctx context.Context, dir string, jobs []PageJob) (
 	// do not start last.
 	slices.SortStableFunc(jobs, func(x, y PageJob) int { return y.Page.size() - x.Page.size() })
 	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	if err := parallel(ctx, len(jobs), func(i int) error { return b.writePage(dir, jobs[i], bufs, nil) }); err != nil {
+	if err := parallel(ctx, len(jobs), func(i int) error { return b.writePage(dir, jobs[i], bufs) }); err != nil {
 		return nil, err
 	}
 	written := make([]string, 0, len(jobs))

@@ -22,7 +22,6 @@ func (b *Assembly) PageJobs() []PageJob {
 	for _, v := range s.Incidents {
 		add("incident", &Page{Kind: "incident", Title: v.Title, Description: v.Summary, Path: v.Path, Incident: v})
 	}
-	b.revisionJobs(add)
 	b.addList(add, "All incidents", pathIncidents, s.Incidents)
 
 	type index struct {

@@ -27,7 +27,7 @@ func BenchmarkPages(b *testing.B) {
 	byKind := map[string][]PageJob{}
 	for _, j := range asm.Written() {
 		kind := j.Template
-		if kind != "incident" && kind != "revision" {
+		if kind != "incident" {
 			kind = "other"
 		}
 		byKind[kind] = append(byKind[kind], j)
@@ -52,7 +52,7 @@ func BenchmarkPages(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(jobs)), "ns/page")
 	})
-	for _, kind := range []string{"incident", "revision", "other"} {
+	for _, kind := range []string{"incident", "other"} {
 		jobs := byKind[kind]
 		b.Run(kind, func(b *testing.B) {
 			var buf bytes.Buffer

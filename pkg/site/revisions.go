@@ -12,22 +12,30 @@ import (
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
-// The audit trail's pages: a page per revision that changed a
-// postmortem's text, at incidents/ID/revisions/COMMIT/, with the diff
-// package history computed while it read the revisions (it reads no
-// version of any file here); the diff from the text each stale sign-off
-// approved to the current text, on the incident page; and the amendments
-// after publication, substantive or editorial (revdiff.Classify), on the
-// incident page, in the feed and in the digest.
+// The audit trail on the site, all on the incident page: each revision
+// that changed a postmortem's text has its diff in the revision list, in
+// a block that opens at its own address (incidents/ID/#rev-COMMIT), from
+// the diffs package history computed while it read the revisions (it
+// reads no version of any file here); the diff from the text each stale
+// sign-off approved to the current text; and the amendments after
+// publication, substantive or editorial (revdiff.Classify), also in the
+// feed and in the digest.
+//
+// The diffs are on the incident page rather than on a page each: at 10k
+// postmortems a page per revision was 24,082 more files to write, and to
+// link into the next build's folder when nothing changed, which made a
+// build without changes a quarter slower than one without the audit trail.
 
-// pathRevisions is the folder of an incident's revision pages, under its
-// own.
-const pathRevisions = "revisions/"
+// maxInlineDiffs is how many of an incident's revisions, the newest, show
+// their diff line by line; older ones show a line summary, their counts by
+// section, so that a file with 10,000 revisions does not make a page of
+// 10,000 diffs.
+const maxInlineDiffs = 100
 
-// audit is what the incident page and its revision pages show of an
-// incident's history beyond postmortem.History.
+// audit is what the incident page shows of an incident's history beyond
+// postmortem.History.
 type audit struct {
-	// revs are History.Revisions' pages and amendments, index by index.
+	// revs are History.Revisions' diffs and amendments, index by index.
 	revs []revInfo
 	// since are the diffs since the stale sign-offs of the members
 	// Review.Stale lists, one per approved commit.
@@ -36,15 +44,23 @@ type audit struct {
 
 // revInfo is what the build knows of one revision.
 type revInfo struct {
-	path      string // its page, "" when it has none
+	// anchor is the id of its entry in the revision list, "rev-" and its
+	// commit's first 8 hex digits; "" when it has no diff to show.
+	anchor string
+	// summary says its diff shows counts only (maxInlineDiffs).
+	summary   bool
 	amendment *Amendment
+	// diff reads the revision's diff from the history, which keeps it
+	// packed until the page is written.
+	diff func() *revdiff.Diff
 }
 
 // Amendment is a revision after the postmortem was first published.
 type Amendment struct {
 	Incident *Incident
 	Revision *postmortem.Revision
-	// Path is the revision's page.
+	// Path is the revision's place on the incident page: its path and
+	// the revision's #anchor.
 	Path string
 	revdiff.Amendment
 }
@@ -67,25 +83,6 @@ type SinceApproval struct {
 	Fields []postmortem.FieldChange
 	Diff   *DiffView
 }
-
-// RevisionPage is the data of a revision page (Page.Revision).
-type RevisionPage struct {
-	Incident *Incident
-	Revision *postmortem.Revision
-	// Before is the revision before it (its path differs after a
-	// rename); nil for the first.
-	Before    *postmortem.Revision
-	Amendment *Amendment
-	// index is the revision's index in its incident's History.Revisions,
-	// which its key (pageKey) reads the diff's sum by.
-	index int
-	// diff reads the revision's diff from the history, which keeps it
-	// packed until the page is written.
-	diff func() *revdiff.Diff
-}
-
-// Diff is the revision's diff as the template shows it.
-func (p *RevisionPage) Diff() *DiffView { return diffView(p.diff()) }
 
 // DiffView is a revdiff.Diff as a template shows it: each line's HTML
 // made here, its changed words in <del> and <ins>.
@@ -112,7 +109,7 @@ type HunkView struct {
 	HTML template.HTML
 }
 
-// buildAudit finds each published incident's revision pages, amendments
+// buildAudit finds each published incident's revision diffs, amendments
 // and diffs since stale sign-offs, from the diffs the history pass kept.
 func (b *Assembly) buildAudit() {
 	hist := b.repo.History()
@@ -127,6 +124,7 @@ func (b *Assembly) buildAudit() {
 		a := &audit{revs: make([]revInfo, len(h.Revisions))}
 		used := map[string]bool{}
 		published := b.publishedAt(v)
+		shown := 0
 		for i := range h.Revisions {
 			rv := &h.Revisions[i]
 			d := hist.RevisionDiff(v.Source, i)
@@ -134,9 +132,13 @@ func (b *Assembly) buildAudit() {
 				continue
 			}
 			ri := &a.revs[i]
-			ri.path = v.Path + pathRevisions + revisionSlug(rv.Commit, used) + "/"
+			ri.anchor = "rev-" + revisionSlug(rv.Commit, used)
+			ri.summary = shown >= maxInlineDiffs
+			shown++
+			src, i := v.Source, i
+			ri.diff = func() *revdiff.Diff { return hist.RevisionDiff(src, i) }
 			if i < published {
-				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: ri.path, Amendment: revdiff.Classify(d, rv.Changes)}
+				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: v.Path + "#" + ri.anchor, Amendment: revdiff.Classify(d, rv.Changes)}
 			}
 		}
 		seen := map[string]int{}
@@ -193,7 +195,7 @@ func showsText(d *revdiff.Diff) bool {
 	return slices.ContainsFunc(d.Sections, func(s revdiff.Section) bool { return len(s.Hunks) > 0 })
 }
 
-// revisionSlug is the folder of a revision's page: its commit's first 8
+// revisionSlug is a revision's part of its anchor: its commit's first 8
 // hex digits, longer in the rare case another revision of the file shares
 // them.
 func revisionSlug(commit string, used map[string]bool) string {
@@ -299,7 +301,7 @@ func diffView(d *revdiff.Diff) *DiffView {
 // HTML is the whole diff as the default theme's "diff" partial shows it:
 // the fallback's reason, then each section, its counts and its hunks, made
 // here rather than in the template, which spent about as long on a
-// revision page's few sections and hunks as on the rest of the page.
+// revision's few sections and hunks as on the rest of a page.
 // Texts are escaped as html/template escapes them (htmlEscape). A theme's
 // own "diff" partial can still draw Fallback and Sections itself.
 func (d *DiffView) HTML() template.HTML {
@@ -380,15 +382,15 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 
 // hunkHTML writes a hunk's lines as <li> items, made here rather than in
-// the template: a revision page has a few dozen lines, and a template
+// the template: a revision's diff has a few dozen lines, and a template
 // spends 20 times as long on each. A changed line (class diff-del or
 // diff-ins) has a hidden "Removed:" or "Added:" for screen readers, and
 // the stylesheet draws its − or + before it, where neither a screen
 // reader nor a copy of the text picks it up; its changed words are in
 // <del> or <ins>, which the stylesheet strikes through or underlines, so
 // nothing relies on colour. An unchanged line is a bare <li>: the markup
-// is most of a revision page's bytes (24,082 pages at 10k), and each
-// line's own mark and text spans were about 80 bytes of it. Every text
+// is most of a diff's bytes (24,082 diffs at 10k), and each line's own
+// mark and text spans were about 80 bytes of it. Every text
 // is escaped.
 func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
 	for _, l := range h.Lines {
@@ -422,13 +424,47 @@ func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
 	}
 }
 
-// RevisionPath is the page of the incident's i-th revision (newest
-// first, as History.Revisions lists them); "" when it has none.
-func (v *Incident) RevisionPath(i int) string {
+// RevisionAnchor is the id of the incident's i-th revision (newest
+// first, as History.Revisions lists them) in its revision list; "" when
+// it has no diff to show.
+func (v *Incident) RevisionAnchor(i int) string {
 	if v.audit == nil || i < 0 || i >= len(v.audit.revs) {
 		return ""
 	}
-	return v.audit.revs[i].path
+	return v.audit.revs[i].anchor
+}
+
+// RevisionDiff is what the incident's i-th revision changed, as the
+// template shows it; nil when it has no diff to show. Beyond the newest
+// maxInlineDiffs it is a line summary: each section's counts, no lines.
+func (v *Incident) RevisionDiff(i int) *DiffView {
+	if v.audit == nil || i < 0 || i >= len(v.audit.revs) || v.audit.revs[i].diff == nil {
+		return nil
+	}
+	r := v.audit.revs[i]
+	d := r.diff()
+	if r.summary && d != nil {
+		counts := *d
+		counts.Sections = slices.Clone(d.Sections)
+		for k := range counts.Sections {
+			counts.Sections[k].Hunks, counts.Sections[k].Trail = nil, 0
+		}
+		if counts.Fallback == "" {
+			counts.Fallback = "only the newest " + strconv.Itoa(maxInlineDiffs) + " revisions with a diff show its lines"
+		}
+		d = &counts
+	}
+	return diffView(d)
+}
+
+// RevisionBefore is the revision before the incident's i-th (its path
+// differs after a rename); nil for the first.
+func (v *Incident) RevisionBefore(i int) *postmortem.Revision {
+	h := v.History
+	if h == nil || i < 0 || i+1 >= len(h.Revisions) {
+		return nil
+	}
+	return &h.Revisions[i+1]
 }
 
 // AmendmentOf is the amendment the incident's i-th revision is; nil when
@@ -462,32 +498,6 @@ func (v *Incident) SinceApprovals() []SinceApproval {
 	return v.audit.since
 }
 
-// revisionJobs adds a page for each revision with a diff to show.
-func (b *Assembly) revisionJobs(add func(string, *Page)) {
-	hist := b.repo.History()
-	for _, v := range b.site.Incidents {
-		if v.audit == nil {
-			continue
-		}
-		h := v.History
-		for i, r := range v.audit.revs {
-			if r.path == "" {
-				continue
-			}
-			src, i := v.Source, i
-			p := &RevisionPage{Incident: v, Revision: &h.Revisions[i], Amendment: r.amendment, index: i,
-				diff: func() *revdiff.Diff { return hist.RevisionDiff(src, i) }}
-			if i+1 < len(h.Revisions) {
-				p.Before = &h.Revisions[i+1]
-			}
-			add("revision", &Page{Kind: "revision", Title: "Revision " + r.path[len(v.Path)+len(pathRevisions):len(r.path)-1] + " of " + v.Title,
-				// Incident: serve's update writes the page again when the
-				// incident is edited (its title, its status).
-				Description: h.Revisions[i].Subject, Path: r.path, Incident: v, Revision: p})
-		}
-	}
-}
-
 // amendments lists the substantive amendments of the published
 // incidents since a time, newest first.
 func (b *Assembly) amendments(since time.Time) []*Amendment {
@@ -504,7 +514,8 @@ func (b *Assembly) amendments(since time.Time) []*Amendment {
 }
 
 // amendmentEntries are the feed's entries for substantive amendments, the
-// newest n: each its own entry, with the revision page as its id.
+// newest n: each its own entry, with the revision's address on the
+// incident page (#rev-COMMIT) as its id.
 func (b *Assembly) amendmentEntries(n int) []atomEntry {
 	list := b.amendments(time.Time{})
 	var out []atomEntry

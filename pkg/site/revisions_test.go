@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,12 +124,13 @@ Date: 2024-04-08T09:00:00Z
 Correct the severity & the rollback time
 `
 
-// TestRevisionPages builds the site of revisionsRepo and follows the
-// incident page to each revision's page: pages only for the revisions
-// that changed the text, the diff of the one that moved the file against
-// its old name, the amendments classified, the diff since the stale
-// sign-off, and the amendment in the feed and the digest.
-func TestRevisionPages(t *testing.T) {
+// TestRevisionDiffs builds the site of revisionsRepo and reads each
+// revision's diff in the incident page's revision list: diffs only for the
+// revisions that changed the text, each at its own address (#rev-COMMIT),
+// the diff of the one that moved the file against its old name, the
+// amendments classified, the diff since the stale sign-off, and the
+// amendment in the feed and the digest, linked to its revision's address.
+func TestRevisionDiffs(t *testing.T) {
 	t.Parallel()
 	dir := repotest.Write(t, revisionsRepo)
 	out := filepath.Join(t.TempDir(), "public")
@@ -151,25 +153,29 @@ func TestRevisionPages(t *testing.T) {
 	}
 	// Newest first: the correction, the rename alone, the move with the
 	// typo, the merge, the draft. The rename alone and the draft, which
-	// created the file, have no page.
-	wantPage := []bool{true, false, true, true, false}
+	// created the file, have no diff.
+	wantDiff := []bool{true, false, true, true, false}
 	wantKind := []string{"substantive amendment", "", "editorial amendment", "", ""}
-	pages := map[string]string{}
+	diffs := map[string]*html.Node{}
 	for i, li := range lis {
 		if !strings.Contains(text(li), subjects[i]) {
 			t.Fatalf("revision %d: %q, want %q", i, text(li), subjects[i])
 		}
-		var href string
-		for _, a := range find(li, "a", "") {
-			if strings.Contains(attr(a, "href"), "/revisions/") {
-				href = attr(a, "href")
+		id := attr(li, "id")
+		det := find(li, "details", "revision-diff")
+		if (id != "") != wantDiff[i] || len(det) > 1 || (len(det) == 1) != wantDiff[i] {
+			t.Errorf("%s: id %q and %d diffs, want a diff %v", subjects[i], id, len(det), wantDiff[i])
+		}
+		if id != "" {
+			if !strings.HasPrefix(id, "rev-") || len(id) != len("rev-")+8 {
+				t.Errorf("%s: id %q, want rev- and 8 hex digits", subjects[i], id)
+			}
+			if a := find(li, "a", ""); len(a) == 0 || attr(a[0], "href") != "#"+id {
+				t.Errorf("%s: the commit does not link to its own address %q", subjects[i], "#"+id)
 			}
 		}
-		if (href != "") != wantPage[i] {
-			t.Errorf("%s: link %q, want a page %v", subjects[i], href, wantPage[i])
-		}
-		if href != "" {
-			pages[subjects[i]] = filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(href, "/")), "index.html")
+		if len(det) == 1 {
+			diffs[subjects[i]] = det[0]
 		}
 		kind := ""
 		if s := find(li, "span", "amendment"); len(s) == 1 {
@@ -180,12 +186,12 @@ func TestRevisionPages(t *testing.T) {
 		}
 	}
 
-	// The substantive amendment: its page has the field change and the
-	// word-level diff of the time, and says why it is substantive.
-	rev := parseHTML(t, pages[subjects[0]])
-	if got := text(find(rev, "section", "field-changes")[0]); !strings.Contains(got, "severity: SEV3 → SEV2") {
-		t.Errorf("field changes %q", got)
+	// The substantive amendment: its entry has the field change, and its
+	// diff the word-level change of the time and why it is substantive.
+	if got := text(lis[0]); !strings.Contains(got, "severity: SEV3 → SEV2") {
+		t.Errorf("revision %q without its field change", got)
 	}
+	rev := diffs[subjects[0]]
 	var dels, inss []string
 	for _, n := range find(rev, "del", "") {
 		dels = append(dels, text(n))
@@ -193,11 +199,11 @@ func TestRevisionPages(t *testing.T) {
 	for _, n := range find(rev, "ins", "") {
 		inss = append(inss, text(n))
 	}
-	if strings.Join(dels, "|") != "SEV3|SEV3|47" || strings.Join(inss, "|") != "SEV2|SEV2|52" {
-		t.Errorf("removed %q, added %q; want the severity (field and line) and the time", dels, inss)
+	if strings.Join(dels, "|") != "SEV3|47" || strings.Join(inss, "|") != "SEV2|52" {
+		t.Errorf("removed %q, added %q; want the severity's line and the time", dels, inss)
 	}
-	if got := text(rev); !strings.Contains(got, "substantiveseverity SEV3 → SEV2; a number or time in Timeline (UTC)") {
-		t.Errorf("revision page %q does not say why it is substantive", got)
+	if got := strings.Join(strings.Fields(text(rev)), " "); !strings.Contains(got, "Substantive: severity SEV3 → SEV2; a number or time in Timeline (UTC).") {
+		t.Errorf("diff %q does not say why it is substantive", got)
 	}
 	for _, li := range find(rev, "li", "diff-del") {
 		if !strings.HasPrefix(text(li), "Removed:") {
@@ -206,9 +212,9 @@ func TestRevisionPages(t *testing.T) {
 	}
 
 	// The move with the typo fix is diffed against the old name: one word.
-	moved := parseHTML(t, pages[subjects[2]])
-	if got := text(moved); !strings.Contains(got, "Movedfrom postmortems/2024/queue.md to postmortems/2024/2024-04-02-queue.md") {
-		t.Errorf("moved revision page %q does not say where from", got)
+	moved := diffs[subjects[2]]
+	if got := strings.Join(strings.Fields(text(moved)), " "); !strings.Contains(got, "Moved from postmortems/2024/queue.md to postmortems/2024/2024-04-02-queue.md.") {
+		t.Errorf("moved revision's diff %q does not say where from", got)
 	}
 	if secs := find(moved, "section", "diff-section"); len(secs) != 1 || !strings.Contains(text(secs[0]), "Summary +1 −1 words, 1 line changed") {
 		for _, s := range secs {
@@ -235,7 +241,7 @@ func TestRevisionPages(t *testing.T) {
 		t.Errorf("amended note: %d sections", len(am))
 	}
 
-	// The feed has an entry for it, with the revision page as its id.
+	// The feed has an entry for it, with the revision's address as its id.
 	data, err := os.ReadFile(filepath.Join(out, "feed.xml"))
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +262,7 @@ func TestRevisionPages(t *testing.T) {
 			amended = append(amended, e.ID+" "+e.Updated)
 		}
 	}
-	if len(amended) != 1 || !strings.Contains(amended[0], "/incidents/INC-2024-020/revisions/") || !strings.HasSuffix(amended[0], " 2024-04-08T09:00:00Z") {
+	if len(amended) != 1 || !strings.Contains(amended[0], "/incidents/INC-2024-020/#"+attr(lis[0], "id")+" ") || !strings.HasSuffix(amended[0], " 2024-04-08T09:00:00Z") {
 		t.Errorf("feed amendments %q", amended)
 	}
 
@@ -264,5 +270,39 @@ func TestRevisionPages(t *testing.T) {
 	dg := parseHTML(t, filepath.Join(out, "digest", "index.html"))
 	if ul := find(dg, "ul", "amendments"); len(ul) != 1 || !strings.Contains(text(ul[0]), subjects[0]) {
 		t.Errorf("digest: %d amendment lists", len(ul))
+	} else if a := find(ul[0], "a", ""); len(a) != 2 || attr(a[1], "href") != "/incidents/INC-2024-020/#"+attr(lis[0], "id") {
+		t.Errorf("digest: the amendment does not link to its revision's address")
+	}
+}
+
+// TestRevisionDiffsBounded: a postmortem edited 104 times shows the lines
+// of the newest 100 diffs on its page and a line summary, each section's
+// counts, for the older ones; every revision with a diff keeps its
+// address.
+func TestRevisionDiffsBounded(t *testing.T) {
+	t.Parallel()
+	r := repotest.NewDeferred(t)
+	r.WriteFile("inquest.yaml", []byte("title: Many revisions\ncontent: [\"postmortems/*.md\"]\n"))
+	const edits = 104
+	for i := 0; i <= edits; i++ {
+		r.WriteFile("postmortems/cache.md", fmt.Appendf(nil, "---\nid: INC-1\ntitle: Cache stampede\ndate: 2024-05-01\nseverity: SEV2\n---\n## Summary\n\nThe cache was emptied %d times.\n", i))
+		r.Commit(fmt.Sprintf("Date: 2024-05-01T10:%02d:%02dZ\n\nEdit %d", i/60, i%60, i))
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: r.Sync(), Out: out})
+	checkLinks(t, out, "/")
+	doc := parseHTML(t, filepath.Join(out, "incidents", "INC-1", "index.html"))
+	dets := find(doc, "details", "revision-diff")
+	if len(dets) != edits {
+		t.Fatalf("%d diffs, want %d (the first revision has none)", len(dets), edits)
+	}
+	for i, d := range dets {
+		lines, summary := len(find(d, "ol", "diff-hunk")) > 0, len(find(d, "p", "diff-fallback")) > 0
+		if lines == (i >= 100) || summary != (i >= 100) {
+			t.Errorf("diff %d (newest first): lines %v, summary %v", i, lines, summary)
+		}
+		if got := text(d); i >= 100 && !strings.Contains(got, "Summary +1 −1 words, 1 line changed") {
+			t.Errorf("diff %d: summary %q without the section's counts", i, got)
+		}
 	}
 }

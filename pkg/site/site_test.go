@@ -96,10 +96,23 @@ func find(doc *html.Node, tag, class string) []*html.Node {
 }
 
 // checkLinks follows every internal href and src of every HTML page and
-// fails on any that does not resolve to a file of the output.
+// fails on any that does not resolve to a file of the output, or whose
+// #fragment names no id of the page it links to.
 func checkLinks(t *testing.T, out, base string) int {
 	t.Helper()
 	n := 0
+	ids := map[string]map[string]bool{} // by HTML file
+	hasID := func(file, id string) bool {
+		if ids[file] == nil {
+			ids[file] = map[string]bool{}
+			walk(parseHTML(t, file), func(el *html.Node) {
+				if v := attr(el, "id"); el.Type == html.ElementNode && v != "" {
+					ids[file][v] = true
+				}
+			})
+		}
+		return ids[file][id]
+	}
 	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
@@ -111,6 +124,10 @@ func checkLinks(t *testing.T, out, base string) int {
 			}
 			for _, key := range []string{"href", "src", "data-catalog", "data-summaries"} {
 				u := attr(el, key)
+				rel, _ := filepath.Rel(out, p)
+				if frag, ok := strings.CutPrefix(u, "#"); ok && frag != "" && key == "href" && !hasID(p, frag) {
+					t.Errorf("%s: link %q names no id of the page", rel, u)
+				}
 				if u == "" || strings.HasPrefix(u, "http") || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "mailto:") {
 					continue
 				}
@@ -119,15 +136,16 @@ func checkLinks(t *testing.T, out, base string) int {
 					t.Errorf("%s: link %q does not start with the base path %q", p, u, base)
 					continue
 				}
-				target := strings.SplitN(strings.TrimPrefix(u, base), "#", 2)[0]
+				target, frag, _ := strings.Cut(strings.TrimPrefix(u, base), "#")
 				target = strings.SplitN(target, "?", 2)[0]
 				file := filepath.Join(out, filepath.FromSlash(target))
 				if target == "" || strings.HasSuffix(target, "/") {
 					file = filepath.Join(file, "index.html")
 				}
 				if _, err := os.Stat(file); err != nil {
-					rel, _ := filepath.Rel(out, p)
 					t.Errorf("%s: dangling link %q", rel, u)
+				} else if frag != "" && strings.HasSuffix(file, ".html") && !hasID(file, frag) {
+					t.Errorf("%s: link %q names no id of %s", rel, u, target)
 				}
 			}
 		})

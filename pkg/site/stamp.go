@@ -153,8 +153,8 @@ func writeBuildRecord(cacheDir, out string, rec buildRecord) error {
 }
 
 // executableStamp is the running inquest's "SIZE MTIME" (modification
-// time in Unix nanoseconds) and its path: what the input stamp and the
-// page manifest know a binary by without reading it.
+// time in Unix nanoseconds) and its path: what the input stamp knows a
+// binary by without reading it.
 func executableStamp() (stamp, path string, err error) {
 	path, err = os.Executable()
 	if err != nil {

@@ -96,7 +96,7 @@ type Incident struct {
 	lessonLinks, bodyLinks linkSet
 	bodyFindings           []postmortem.Finding
 	api                    span
-	// audit is its revision pages, amendments and diffs since approval
+	// audit is its revision diffs, amendments and diffs since approval
 	// (see revisions.go).
 	audit *audit
 }
@@ -156,9 +156,8 @@ type Page struct {
 	// Learn is the data of the service, themes and action items pages'
 	// figures; pages that have it are written again on every update.
 	Learn *Learn
-	// Revision is a revision page's data; Amendments the digest's
-	// substantive amendments (see revisions.go).
-	Revision   *RevisionPage
+	// Amendments are the digest's substantive amendments (see
+	// revisions.go).
 	Amendments []*Amendment
 }
 

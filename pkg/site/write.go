@@ -74,12 +74,9 @@ func (b *Assembly) write(ctx context.Context, dir string) error {
 	b.pages = len(jobs)
 	b.jobs, b.tmpls = jobs, tmpls
 	defer begin(b.opts.Progress, StageWrite, len(jobs))()
-	if b.keep != nil && b.keep.start(b, tfs, len(jobs)) != nil {
-		b.keep = nil // the shared inputs cannot be keyed: every page is rendered
-	}
 	bufs := &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	err = parallel(ctx, len(jobs), func(i int) error {
-		if err := b.writeJob(dir, i, jobs[i], bufs); err != nil {
+		if err := b.writePage(dir, jobs[i], bufs); err != nil {
 			return err
 		}
 		if b.opts.Progress != nil {
@@ -136,9 +133,8 @@ func (b *Assembly) extraFiles(catalog bool) ([]outFile, error) {
 	return out, nil
 }
 
-// writePage renders one page into dir with a buffer from bufs, and hands
-// its bytes to seen when not nil.
-func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool, seen func([]byte)) error {
+// writePage renders one page into dir with a buffer from bufs.
+func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool) error {
 	t := b.tmpls[j.Template]
 	if t == nil {
 		return fmt.Errorf("theme: no template %q", j.Template)
@@ -148,9 +144,6 @@ func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool, seen func([
 	buf.Reset()
 	if err := b.execute(t, j, buf); err != nil {
 		return err
-	}
-	if seen != nil {
-		seen(buf.Bytes())
 	}
 	return writeFile(dir, PageFile(j.Page.Path), buf.Bytes())
 }
@@ -172,12 +165,9 @@ func writeFile(dir, rel string, data []byte) error {
 
 // makeDir makes the folder p and any missing parents. Most pages' folders
 // are new and their parent is there, so one mkdir does; os.MkdirAll, the
-// fallback, looks at the folder and then each parent first (in the
-// skipwrite helper's profile of a 10k build after one edit, 2.4 of the 5.1
-// CPU-s it took to keep the 24,082 revision pages). When the parent is
-// missing (the revisions folder, for the first revision page of an
-// incident written), it is made the same way and p after it: three
-// mkdir where os.MkdirAll would look at each folder first.
+// fallback, looks at the folder and then each parent first. When the
+// parent is missing, it is made the same way and p after it: three mkdir
+// where os.MkdirAll would look at each folder first.
 func makeDir(p string) error {
 	err := os.Mkdir(p, 0o755)
 	if err == nil {

@@ -25,6 +25,18 @@
     });
   }
 
+  // Incident page: the revision an address names (#rev-COMMIT) shows its
+  // diff, opened, whether the page was opened at it or a link went there.
+  function openRevision() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id.indexOf("rev-") !== 0) return;
+    var li = document.getElementById(id);
+    var d = li && li.querySelector("details.revision-diff");
+    if (d) d.open = true;
+  }
+  openRevision();
+  window.addEventListener("hashchange", openRevision);
+
   var app = document.getElementById("search-app");
   if (!app) return;
   var base = document.body.getAttribute("data-base") || "/";
