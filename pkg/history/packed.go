@@ -1,0 +1,32 @@
+package history
+
+// RevisionPacked is the diff RevisionDiff decodes, as the history keeps
+// it: in revdiff's binary encoding (revdiff.Diff.MarshalBinary), which a
+// revdiff.Walker reads in place; false when the history kept none. Every
+// diff the history keeps decodes: it packed it, or read it from its cache
+// and checked it (revdiff.SummaryBinary). The bytes are the history's
+// own, never changed once packed: they must not be changed, and a string
+// read over them stays valid.
+func (r *Repo) RevisionPacked(path string, i int) ([]byte, bool) {
+	p, ok := r.revisionPacked(path, i)
+	return p, ok
+}
+
+// SincePacked is the diff SinceDiff decodes, as the history keeps it (see
+// RevisionPacked); false when it kept none. It decodes as well: the
+// history packed it, or read it from its cache and checked it
+// (walkedSince.summarize).
+func (r *Repo) SincePacked(path, commit string) ([]byte, bool) {
+	lin := r.lineage(path)
+	if lin == nil || len(lin.revs) == 0 {
+		return nil, false
+	}
+	blob, ok := r.approvedBlob(lin, commit)
+	if !ok {
+		return nil, false
+	}
+	r.diffMu.Lock()
+	p, ok := r.since[pairOf(blob, lin.revs[0].blob)]
+	r.diffMu.Unlock()
+	return p, ok
+}
