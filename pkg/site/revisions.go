@@ -50,9 +50,11 @@ type revInfo struct {
 	// summary says its diff shows counts only (maxInlineDiffs).
 	summary   bool
 	amendment *Amendment
-	// diff reads the revision's diff from the history, which keeps it
-	// packed until the page is written.
-	diff func() *revdiff.Diff
+	// packed is the revision's diff as the history keeps it, packed
+	// (history.Repo.RevisionPacked), which the page writes as HTML
+	// without decoding it (PackedDiffView); nil when it has none to
+	// show.
+	packed []byte
 }
 
 // Amendment is a revision after the postmortem was first published.
@@ -81,11 +83,13 @@ type SinceApproval struct {
 	Commit string
 	Date   time.Time
 	Fields []postmortem.FieldChange
-	Diff   *DiffView
+	Diff   *PackedDiffView
 }
 
 // DiffView is a revdiff.Diff as a template shows it: each line's HTML
-// made here, its changed words in <del> and <ins>.
+// made here, its changed words in <del> and <ins>. The incident page's
+// diffs are PackedDiffViews, which make one (Sections) only for a theme
+// whose "diff" partial reads their sections.
 type DiffView struct {
 	// Fallback says why only a line summary is shown ("" otherwise).
 	Fallback string
@@ -127,18 +131,21 @@ func (b *Assembly) buildAudit() {
 		shown := 0
 		for i := range h.Revisions {
 			rv := &h.Revisions[i]
-			d := hist.RevisionDiff(v.Source, i)
-			if !showsText(d) {
+			// Whether the diff shows anything is read from the packed
+			// diff in place; only an amendment's is decoded, for
+			// Classify, and the page writes the diff from the packed
+			// bytes (PackedDiffView).
+			p, ok := hist.RevisionPacked(v.Source, i)
+			if !ok || !showsPacked(p) {
 				continue
 			}
 			ri := &a.revs[i]
 			ri.anchor = "rev-" + revisionSlug(rv.Commit, used)
 			ri.summary = shown >= maxInlineDiffs
 			shown++
-			src, i := v.Source, i
-			ri.diff = func() *revdiff.Diff { return hist.RevisionDiff(src, i) }
+			ri.packed = p
 			if i < published {
-				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: v.Path + "#" + ri.anchor, Amendment: revdiff.Classify(d, rv.Changes)}
+				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: v.Path + "#" + ri.anchor, Amendment: revdiff.Classify(hist.RevisionDiff(v.Source, i), rv.Changes)}
 			}
 		}
 		seen := map[string]int{}
@@ -153,12 +160,12 @@ func (b *Assembly) buildAudit() {
 				}
 				continue
 			}
-			d := hist.SinceDiff(v.Source, s.Commit)
-			if d == nil {
+			p, ok := hist.SincePacked(v.Source, s.Commit)
+			if !ok || !decodes(p) {
 				continue
 			}
 			seen[s.Commit] = len(a.since)
-			a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: diffView(d)})
+			a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: &PackedDiffView{packed: p}})
 		}
 		v.audit = a
 	}
@@ -179,20 +186,6 @@ func staleSignOff(h *postmortem.History, member string) (postmortem.SignOff, boo
 		}
 	}
 	return postmortem.SignOff{}, false
-}
-
-// showsText reports whether a revision's diff has something to show: a
-// change with its lines, or a line summary. The revision that created the
-// file has counts only (its text is the first version), and one that
-// changed nothing in the text (a rename) has no sections.
-func showsText(d *revdiff.Diff) bool {
-	if d == nil || len(d.Sections) == 0 {
-		return false
-	}
-	if d.Fallback != "" {
-		return true
-	}
-	return slices.ContainsFunc(d.Sections, func(s revdiff.Section) bool { return len(s.Hunks) > 0 })
 }
 
 // revisionSlug is a revision's part of its anchor: its commit's first 8
@@ -436,25 +429,14 @@ func (v *Incident) RevisionAnchor(i int) string {
 
 // RevisionDiff is what the incident's i-th revision changed, as the
 // template shows it; nil when it has no diff to show. Beyond the newest
-// maxInlineDiffs it is a line summary: each section's counts, no lines.
-func (v *Incident) RevisionDiff(i int) *DiffView {
-	if v.audit == nil || i < 0 || i >= len(v.audit.revs) || v.audit.revs[i].diff == nil {
+// maxInlineDiffs it is a line summary: each section's counts, no lines
+// (lineSummary).
+func (v *Incident) RevisionDiff(i int) *PackedDiffView {
+	if v.audit == nil || i < 0 || i >= len(v.audit.revs) || v.audit.revs[i].packed == nil {
 		return nil
 	}
-	r := v.audit.revs[i]
-	d := r.diff()
-	if r.summary && d != nil {
-		counts := *d
-		counts.Sections = slices.Clone(d.Sections)
-		for k := range counts.Sections {
-			counts.Sections[k].Hunks, counts.Sections[k].Trail = nil, 0
-		}
-		if counts.Fallback == "" {
-			counts.Fallback = "only the newest " + strconv.Itoa(maxInlineDiffs) + " revisions with a diff show its lines"
-		}
-		d = &counts
-	}
-	return diffView(d)
+	r := &v.audit.revs[i]
+	return &PackedDiffView{packed: r.packed, summary: r.summary}
 }
 
 // RevisionBefore is the revision before the incident's i-th (its path

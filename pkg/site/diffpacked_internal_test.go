@@ -1,0 +1,176 @@
+package site
+
+import (
+	"html"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// showsText is what showsPacked reads from a packed diff, of the decoded
+// diff: the rule buildAudit applied before it read the packed bytes.
+func showsText(d *revdiff.Diff) bool {
+	if d == nil || len(d.Sections) == 0 {
+		return false
+	}
+	if d.Fallback != "" {
+		return true
+	}
+	return slices.ContainsFunc(d.Sections, func(s revdiff.Section) bool { return len(s.Hunks) > 0 })
+}
+
+// checkPacked fails unless the PackedDiffView of d's encoding, with and
+// without summary, draws what the view of the decoded diff draws: its
+// HTML what DiffView.HTML makes of diffView (of lineSummary), and what
+// the default partial made of the PackedDiffView itself (reading its
+// Fallback and Sections); and unless showsPacked is showsText.
+func checkPacked(t *testing.T, d *revdiff.Diff) {
+	t.Helper()
+	p, err := d.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back revdiff.Diff
+	if err := back.UnmarshalBinary(p); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := showsPacked(p), showsText(&back); got != want {
+		t.Errorf("showsPacked %v, showsText %v", got, want)
+	}
+	for _, summary := range []bool{false, true} {
+		src := &back
+		if summary {
+			src = lineSummary(&back)
+		}
+		view := diffView(src)
+		want := string(view.HTML())
+		pv := &PackedDiffView{packed: p, summary: summary}
+		if got := string(pv.HTML()); got != want {
+			t.Fatalf("summary %v: PackedDiffView.HTML() =\n%q\nDiffView.HTML() =\n%q", summary, got, want)
+		}
+		var partial strings.Builder
+		if err := diffReference.ExecuteTemplate(&partial, "diff", &PackedDiffView{packed: p, summary: summary}); err != nil {
+			t.Fatal(err)
+		}
+		if got := partial.String(); got != want {
+			t.Fatalf("summary %v: the partial drew the PackedDiffView's Sections as\n%q\nDiffView.HTML() is\n%q", summary, got, want)
+		}
+		if pv.Fallback() != view.Fallback || !reflect.DeepEqual(pv.Sections(), view.Sections) {
+			t.Fatalf("summary %v: Fallback %q and Sections %+v, want %q and %+v", summary, pv.Fallback(), pv.Sections(), view.Fallback, view.Sections)
+		}
+	}
+}
+
+const packedBase = `---
+id: INC-7
+title: Queue "backlog" & <retries>
+severity: SEV3
+---
+## Summary
+
+The queue backed up for 35 minutes; 1,200 jobs & 3 'retries' were <late>.
+
+## Timeline (UTC)
+
+- 10:47 alerts fired
+- 10:52 rollback started
+- 11:22 recovered
+
+## Action items
+
+- [ ] Add a queue depth alert (#12)
+`
+
+func TestPackedDiffHTML(t *testing.T) {
+	t.Parallel()
+	edits := map[string]string{
+		"words":   strings.ReplaceAll(strings.ReplaceAll(packedBase, "35 minutes", "53 minutes"), "'retries'", `"retries"`),
+		"heading": strings.ReplaceAll(packedBase, "## Timeline (UTC)", "## Timeline & <zones>") + "\nMore text.\n",
+		"lines":   strings.ReplaceAll(packedBase, "- 10:52 rollback started\n", "") + "- [ ] Page the owner <now>\n",
+		"front":   strings.ReplaceAll(packedBase, "SEV3", "SEV2"),
+		"same":    packedBase,
+		"emptied": "",
+	}
+	for name, after := range edits {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			checkPacked(t, revdiff.Compare([]byte(packedBase), []byte(after), nil))
+		})
+	}
+	t.Run("created", func(t *testing.T) { checkPacked(t, revdiff.Compare(nil, []byte(packedBase), nil)) })
+	t.Run("budget spent", func(t *testing.T) {
+		checkPacked(t, revdiff.Compare([]byte(packedBase), []byte(edits["words"]), revdiff.NewBudget(1)))
+	})
+	// Lines Compare does not make: pieces that do not spell their line,
+	// an empty list of pieces, pieces on an unchanged line, no pieces on
+	// a changed one, a fallback with hunks.
+	t.Run("made up", func(t *testing.T) {
+		checkPacked(t, &revdiff.Diff{Fallback: `a "fallback" & <more>`, Sections: []revdiff.Section{
+			{Key: "summary", Heading: "Summary's <b>", Added: 2, Removed: 1, LinesAdded: 1, LinesRemoved: 5, Trail: 1, Hunks: []revdiff.Hunk{
+				{Skip: 1, Lines: []revdiff.Line{
+					{Op: revdiff.Delete, Text: "a & b", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "x <"}, {Op: revdiff.Delete, Text: "'y'"}}},
+					{Op: revdiff.Insert, Text: "gone", Words: []revdiff.Span{}},
+					{Op: revdiff.Equal, Text: "same \"line\"", Words: []revdiff.Span{{Op: revdiff.Insert, Text: "z"}}},
+					{Op: revdiff.Insert, Text: "+1 <b>"},
+					{Op: revdiff.Delete},
+				}},
+				{Skip: 3, Lines: []revdiff.Line{{Op: revdiff.Insert, Text: "ab", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "a"}, {Op: revdiff.Insert, Text: "b"}}}}},
+			}},
+			{Key: revdiff.KeyFrontMatter, Removed: 1, LinesRemoved: 1},
+			{Key: revdiff.KeyBody, Trail: 4, Hunks: []revdiff.Hunk{{Lines: []revdiff.Line{{Op: revdiff.Equal, Text: "only context"}}}}},
+			{Key: "action_items", Hunks: []revdiff.Hunk{{}}},
+		}})
+	})
+	t.Run("empty", func(t *testing.T) { checkPacked(t, &revdiff.Diff{}) })
+	// One that does not decode: no diff shown, no HTML.
+	if showsPacked([]byte{9}) || decodes([]byte{9}) || decodes(nil) {
+		t.Error("a packed diff that does not decode is shown")
+	}
+	if s, ok := packedHTML([]byte{1, 0, 1}, false); ok || s != "" {
+		t.Errorf("packedHTML of a cut diff: %q, %v", s, ok)
+	}
+	var nilView *PackedDiffView
+	if nilView.HTML() != "" || nilView.Fallback() != "" || nilView.Sections() != nil {
+		t.Error("a nil PackedDiffView draws something")
+	}
+}
+
+// FuzzPackedDiffHTML compares two texts and checks the PackedDiffView of
+// their diff against the view of the decoded diff (checkPacked).
+func FuzzPackedDiffHTML(f *testing.F) {
+	f.Add(packedBase, strings.ReplaceAll(packedBase, "35 minutes", "53 & <minutes>"), int64(0))
+	f.Add("## A\nx\n", "## A\ny\n## B 'c'\nz\n", int64(1))
+	f.Fuzz(func(t *testing.T, before, after string, budget int64) {
+		var b *revdiff.Budget
+		if budget > 0 {
+			b = revdiff.NewBudget(budget)
+		}
+		checkPacked(t, revdiff.Compare([]byte(before), []byte(after), b))
+	})
+}
+
+// TestWriteEscaped: writeEscaped writes what html.EscapeString returns.
+func TestWriteEscaped(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "&&", "ünï & <ö>", "\x00+", "end&", "<"} {
+		var sb strings.Builder
+		writeEscaped(&sb, s)
+		if got, want := sb.String(), html.EscapeString(s); got != want {
+			t.Errorf("writeEscaped(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzWriteEscaped(f *testing.F) {
+	f.Add(`a <b> & "c" 'd'`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var sb strings.Builder
+		writeEscaped(&sb, s)
+		if got, want := sb.String(), html.EscapeString(s); got != want {
+			t.Fatalf("writeEscaped(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
