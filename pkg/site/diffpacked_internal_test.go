@@ -174,3 +174,27 @@ func FuzzWriteEscaped(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRevisionDiffHTML draws a diff of a few edits, as the incident
+// page draws each revision's: from the packed diff (PackedDiffView), and
+// as before, decoded, viewed and drawn (DiffView.HTML of diffView).
+func BenchmarkRevisionDiffHTML(b *testing.B) {
+	after := strings.ReplaceAll(strings.ReplaceAll(packedBase, "35 minutes", "53 minutes"), "- 10:52 rollback started\n", "- 10:52 rollback & <retry> started\n- 10:58 paged\n")
+	p, _ := revdiff.Compare([]byte(packedBase), []byte(after), nil).MarshalBinary()
+	b.Run("packed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = (&PackedDiffView{packed: p}).HTML()
+		}
+	})
+	b.Run("decoded", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			d := new(revdiff.Diff)
+			if err := d.UnmarshalBinaryShared(p); err != nil {
+				b.Fatal(err)
+			}
+			_ = diffView(d).HTML()
+		}
+	})
+}
