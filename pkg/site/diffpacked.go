@@ -21,9 +21,10 @@ import (
 // revdiff.Diff, turned into a DiffView, its hunks' HTML one string, then
 // copied into a second string for the partial.
 type PackedDiffView struct {
-	// packed is a diff as revdiff.Diff.MarshalBinary encodes it, which
-	// decodes (the history's packed diffs are never changed, and the
-	// build checks each before it shows it: showsPacked, sinceView).
+	// packed is a diff as revdiff.Diff.MarshalBinary encodes it, as the
+	// history keeps it: never changed, and it decodes (see
+	// history.Repo.RevisionPacked; packedHTML writes nothing of one that
+	// does not).
 	packed []byte
 	// summary says to show counts only, as lineSummary makes them.
 	summary bool
@@ -97,19 +98,22 @@ func lineSummary(d *revdiff.Diff) *revdiff.Diff {
 // a change with its lines, or a line summary. The revision that created
 // the file has counts only (its text is the first version), and one that
 // changed nothing in the text (a rename) has no sections. It reads p in
-// place, all of it: false when p does not decode.
+// place, and only as far as the first section that shows the diff has
+// something: the rest is not checked, as every packed diff the history
+// keeps decodes (history.Repo.RevisionPacked). One whose start does not
+// decode is not shown.
 func showsPacked(p []byte) bool {
 	w := revdiff.WalkBinary(p)
-	sections, hunks := false, false
+	fallback := w.Fallback() != ""
 	for {
 		s, ok := w.NextSection()
 		if !ok {
-			break
+			return false
 		}
-		sections = true
-		hunks = hunks || s.Hunks > 0
+		if fallback || s.Hunks > 0 {
+			return true
+		}
 	}
-	return w.Err() == nil && sections && (hunks || w.Fallback() != "")
 }
 
 // packedHTML is DiffView.HTML of diffView of the diff p encodes (of its
