@@ -1,0 +1,59 @@
+package history
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/inquest-dev/inquest/pkg/revdiff"
+)
+
+// TestPacked: RevisionPacked and SincePacked hand out what RevisionDiff
+// and SinceDiff decode, compared or read from the cache, and nothing for
+// a revision or a commit the history has no diff of.
+func TestPacked(t *testing.T) {
+	t.Parallel()
+	tr := newTestRepo(t)
+	v1 := doc("INC-1", "SEV3", "draft", "## Timeline", "", "- 09:00 alert")
+	v2 := doc("INC-1", "SEV2", "published", "## Timeline", "", "- 09:00 alert", "- 09:20 rollback")
+	tr.write("postmortems/a.md", v1)
+	tr.commit("Draft", ana)
+	tr.write("postmortems/a.md", v2)
+	approved := tr.commit("Finish\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
+	tr.write("postmortems/a.md", strings.Replace(v2, "09:20", "09:25", 1))
+	tr.commit("Fix the rollback time", cy)
+
+	cache := t.TempDir()
+	for round := range 2 {
+		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+		attachOne(t, r, "postmortems/a.md", "Bo Chen <bo@example.com>")
+		decode := func(p []byte) *revdiff.Diff {
+			d := new(revdiff.Diff)
+			if err := d.UnmarshalBinary(p); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			return d
+		}
+		for i := range 3 {
+			p, ok := r.RevisionPacked("postmortems/a.md", i)
+			if want := r.RevisionDiff("postmortems/a.md", i); !ok || want == nil || !reflect.DeepEqual(decode(p), want) {
+				t.Errorf("round %d, revision %d: RevisionPacked %v, %v; RevisionDiff %+v", round, i, p, ok, want)
+			}
+		}
+		p, ok := r.SincePacked("postmortems/a.md", approved)
+		if want := r.SinceDiff("postmortems/a.md", approved); !ok || want == nil || !reflect.DeepEqual(decode(p), want) {
+			t.Errorf("round %d: SincePacked %v, %v; SinceDiff %+v", round, p, ok, want)
+		}
+		for _, none := range []func() ([]byte, bool){
+			func() ([]byte, bool) { return r.RevisionPacked("postmortems/a.md", 3) },
+			func() ([]byte, bool) { return r.RevisionPacked("postmortems/a.md", -1) },
+			func() ([]byte, bool) { return r.RevisionPacked("postmortems/none.md", 0) },
+			func() ([]byte, bool) { return r.SincePacked("postmortems/a.md", strings.Repeat("0", 40)) },
+			func() ([]byte, bool) { return r.SincePacked("postmortems/none.md", approved) },
+		} {
+			if p, ok := none(); ok || p != nil {
+				t.Errorf("round %d: a diff the history has not: %v", round, p)
+			}
+		}
+	}
+}
