@@ -9,8 +9,9 @@ import (
 )
 
 // diffPartial is the default theme's "diff" partial as it was before
-// DiffView.HTML drew the diff: the reference DiffView.HTML must match byte
-// for byte.
+// the diff's HTML was made in Go: the reference PackedDiffView.HTML must
+// match byte for byte (checkPacked), and what a theme's own partial that
+// reads Fallback and Sections draws.
 const diffPartial = `{{define "diff"}}
 {{with .Fallback}}<p class="diff-fallback">Shown as a line summary: {{.}}.</p>{{end}}
 {{range .Sections}}
@@ -27,52 +28,6 @@ const diffPartial = `{{define "diff"}}
 {{end}}`
 
 var diffReference = template.Must(template.New("").Parse(diffPartial))
-
-// checkDiffHTML fails unless d.HTML() is what diffPartial makes of d.
-func checkDiffHTML(t *testing.T, d *DiffView) {
-	t.Helper()
-	var want strings.Builder
-	if err := diffReference.ExecuteTemplate(&want, "diff", d); err != nil {
-		t.Fatal(err)
-	}
-	if got := string(d.HTML()); got != want.String() {
-		t.Errorf("DiffView.HTML() =\n%q\nthe partial made\n%q", got, want.String())
-	}
-}
-
-func TestDiffHTML(t *testing.T) {
-	t.Parallel()
-	hunk := HunkView{Skip: 1, HTML: `<li>a &amp; b</li>` + "\n"}
-	for name, d := range map[string]*DiffView{
-		"empty":    {},
-		"fallback": {Fallback: `too many lines (5,000 > 4,000) & "more" <b>'+'</b>`, Sections: []SectionView{{Name: "Summary", Changed: 3}}},
-		"counts": {Sections: []SectionView{
-			{Name: "Summary", Added: 1, Changed: 1, Hunks: []HunkView{hunk}, Trail: 1},
-			{Name: "Impact", Removed: 2, Changed: 2, Hunks: []HunkView{{HTML: "<li>x</li>\n"}, {Skip: 7, HTML: "<li>y</li>\n"}}, Trail: 4},
-			{Name: "Timeline (UTC) & <zones> \"quoted\" 'single' C++ \x00", Added: 3, Removed: 4, Changed: 5},
-			{Name: "front matter", Trail: 2},
-		}},
-	} {
-		t.Run(name, func(t *testing.T) { checkDiffHTML(t, d) })
-	}
-	if got := (*DiffView)(nil).HTML(); got != "" {
-		t.Errorf("a nil DiffView's HTML is %q", got)
-	}
-}
-
-// FuzzDiffHTML checks DiffView.HTML against the partial it replaced on
-// any section name, fallback and counts.
-func FuzzDiffHTML(f *testing.F) {
-	f.Add("Summary", "", 1, 2, 3, 1, 1, true)
-	f.Add("Time & <zones> \"q\" 'C++'", "too many & <lines>", 0, 0, 1, 0, 2, false)
-	f.Fuzz(func(t *testing.T, name, fallback string, added, removed, changed, skip, trail int, hunks bool) {
-		s := SectionView{Name: name, Added: added, Removed: removed, Changed: changed, Trail: trail}
-		if hunks {
-			s.Hunks = []HunkView{{Skip: skip, HTML: "<li>line</li>\n"}, {HTML: "<li>other</li>\n"}}
-		}
-		checkDiffHTML(t, &DiffView{Fallback: fallback, Sections: []SectionView{s, {Name: fallback, Changed: skip}}})
-	})
-}
 
 // TestHunkHTML pins each kind of line's markup: a bare <li> for an
 // unchanged line, a class and a hidden name for a changed one (the

@@ -68,9 +68,11 @@ func (d *PackedDiffView) Sections() []SectionView {
 	return d.view.Sections
 }
 
-// HTML is the whole diff as DiffView.HTML writes it (and the default
-// theme's "diff" partial shows it), byte for byte (TestPackedDiffHTML,
-// FuzzPackedDiffHTML), written from the packed diff.
+// HTML is the whole diff as the default theme's "diff" partial once drew
+// it from Fallback and Sections, byte for byte (diffPartial in the tests,
+// TestPackedDiffHTML, FuzzPackedDiffHTML), written from the packed diff:
+// the fallback's reason, then each section, its counts and its hunks.
+// Texts are escaped as html/template escapes them (htmlEscape).
 func (d *PackedDiffView) HTML() template.HTML {
 	if d == nil {
 		return ""
@@ -116,8 +118,8 @@ func showsPacked(p []byte) bool {
 	}
 }
 
-// packedHTML is DiffView.HTML of diffView of the diff p encodes (of its
-// lineSummary when summary), written from p in one pass after one that
+// packedHTML is the HTML of the diff p encodes (of its lineSummary when
+// summary), as HTML describes it, written from p in one pass after one that
 // sizes it; false, and "", when p does not decode.
 func packedHTML(p []byte, summary bool) (string, bool) {
 	// The first pass sizes the HTML, checks p, and counts each
@@ -239,14 +241,7 @@ func writeHunkLines(sb *strings.Builder, w *revdiff.Walker) {
 		if !ok {
 			return
 		}
-		switch op {
-		case revdiff.Delete:
-			sb.WriteString(`<li class="diff-del"><span class="visually-hidden">Removed: </span>`)
-		case revdiff.Insert:
-			sb.WriteString(`<li class="diff-ins"><span class="visually-hidden">Added: </span>`)
-		default:
-			sb.WriteString(`<li>`)
-		}
+		openLine(sb, op)
 		if words < 0 || op == revdiff.Equal {
 			writeEscaped(sb, text)
 		} else {

@@ -24,9 +24,9 @@ func showsText(d *revdiff.Diff) bool {
 
 // checkPacked fails unless the PackedDiffView of d's encoding, with and
 // without summary, draws what the view of the decoded diff draws: its
-// HTML what DiffView.HTML makes of diffView (of lineSummary), and what
-// the default partial made of the PackedDiffView itself (reading its
-// Fallback and Sections); and unless showsPacked is showsText.
+// HTML what the partial it replaced (diffPartial) makes of diffView (of
+// lineSummary), and of the PackedDiffView itself (reading its Fallback
+// and Sections); and unless showsPacked is showsText.
 func checkPacked(t *testing.T, d *revdiff.Diff) {
 	t.Helper()
 	p, err := d.MarshalBinary()
@@ -46,17 +46,21 @@ func checkPacked(t *testing.T, d *revdiff.Diff) {
 			src = lineSummary(&back)
 		}
 		view := diffView(src)
-		want := string(view.HTML())
+		var ref strings.Builder
+		if err := diffReference.ExecuteTemplate(&ref, "diff", view); err != nil {
+			t.Fatal(err)
+		}
+		want := ref.String()
 		pv := &PackedDiffView{packed: p, summary: summary}
 		if got := string(pv.HTML()); got != want {
-			t.Fatalf("summary %v: PackedDiffView.HTML() =\n%q\nDiffView.HTML() =\n%q", summary, got, want)
+			t.Fatalf("summary %v: PackedDiffView.HTML() =\n%q\nthe partial drew the decoded diff as\n%q", summary, got, want)
 		}
 		var partial strings.Builder
 		if err := diffReference.ExecuteTemplate(&partial, "diff", &PackedDiffView{packed: p, summary: summary}); err != nil {
 			t.Fatal(err)
 		}
 		if got := partial.String(); got != want {
-			t.Fatalf("summary %v: the partial drew the PackedDiffView's Sections as\n%q\nDiffView.HTML() is\n%q", summary, got, want)
+			t.Fatalf("summary %v: the partial drew the PackedDiffView's Sections as\n%q\nand the decoded diff as\n%q", summary, got, want)
 		}
 		if pv.Fallback() != view.Fallback || !reflect.DeepEqual(pv.Sections(), view.Sections) {
 			t.Fatalf("summary %v: Fallback %q and Sections %+v, want %q and %+v", summary, pv.Fallback(), pv.Sections(), view.Fallback, view.Sections)
@@ -177,7 +181,7 @@ func FuzzWriteEscaped(f *testing.F) {
 
 // BenchmarkRevisionDiffHTML draws a diff of a few edits, as the incident
 // page draws each revision's: from the packed diff (PackedDiffView), and
-// as before, decoded, viewed and drawn (DiffView.HTML of diffView).
+// decoded and viewed as a theme's own partial reads it (diffView).
 func BenchmarkRevisionDiffHTML(b *testing.B) {
 	after := strings.ReplaceAll(strings.ReplaceAll(packedBase, "35 minutes", "53 minutes"), "- 10:52 rollback started\n", "- 10:52 rollback & <retry> started\n- 10:58 paged\n")
 	p, _ := revdiff.Compare([]byte(packedBase), []byte(after), nil).MarshalBinary()
@@ -194,7 +198,7 @@ func BenchmarkRevisionDiffHTML(b *testing.B) {
 			if err := d.UnmarshalBinaryShared(p); err != nil {
 				b.Fatal(err)
 			}
-			_ = diffView(d).HTML()
+			_ = diffView(d)
 		}
 	})
 }

@@ -291,71 +291,6 @@ func diffView(d *revdiff.Diff) *DiffView {
 	return out
 }
 
-// HTML is the whole diff as the default theme's "diff" partial shows it:
-// the fallback's reason, then each section, its counts and its hunks, made
-// here rather than in the template, which spent about as long on a
-// revision's few sections and hunks as on the rest of a page.
-// Texts are escaped as html/template escapes them (htmlEscape). A theme's
-// own "diff" partial can still draw Fallback and Sections itself.
-func (d *DiffView) HTML() template.HTML {
-	if d == nil {
-		return ""
-	}
-	var sb strings.Builder
-	n := 64
-	for _, s := range d.Sections {
-		n += 256 + 2*len(s.Name)
-		for _, h := range s.Hunks {
-			n += 96 + len(h.HTML)
-		}
-	}
-	sb.Grow(n)
-	sb.WriteString("\n")
-	if d.Fallback != "" {
-		sb.WriteString(`<p class="diff-fallback">Shown as a line summary: `)
-		sb.WriteString(htmlEscape(d.Fallback))
-		sb.WriteString(".</p>")
-	}
-	sb.WriteString("\n")
-	for _, s := range d.Sections {
-		name := htmlEscape(s.Name)
-		sb.WriteString("\n<section class=\"diff-section\" aria-label=\"Changes in ")
-		sb.WriteString(name)
-		sb.WriteString("\">\n  <h3>")
-		sb.WriteString(name)
-		sb.WriteString(` <span class="diff-counts">`)
-		if s.Added != 0 {
-			sb.WriteString("+" + strconv.Itoa(s.Added))
-		}
-		if s.Added != 0 && s.Removed != 0 {
-			sb.WriteString(" ")
-		}
-		if s.Removed != 0 {
-			sb.WriteString("−" + strconv.Itoa(s.Removed))
-		}
-		if s.Added != 0 || s.Removed != 0 {
-			sb.WriteString(" words, ")
-		}
-		sb.WriteString(plural(s.Changed, "line") + " changed</span></h3>\n  ")
-		for _, h := range s.Hunks {
-			sb.WriteString("\n  ")
-			if h.Skip != 0 {
-				skipHTML(&sb, h.Skip)
-			}
-			sb.WriteString("\n  <ol class=\"diff-hunk\">\n")
-			sb.WriteString(string(h.HTML))
-			sb.WriteString("</ol>\n  ")
-		}
-		sb.WriteString("\n  ")
-		if s.Trail != 0 && len(s.Hunks) > 0 {
-			skipHTML(&sb, s.Trail)
-		}
-		sb.WriteString("\n</section>\n")
-	}
-	sb.WriteString("\n")
-	return template.HTML(sb.String()) //nolint:gosec // every text is escaped here or in hunkHTML
-}
-
 // skipHTML writes the note that n unchanged lines are left out.
 func skipHTML(sb *strings.Builder, n int) {
 	sb.WriteString(`<p class="diff-skip">⋮ `)
@@ -374,6 +309,19 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp
 // htmlEscape is html/template's escaping of s (see htmlEscaper).
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 
+// openLine writes the start of a line's <li>: its class and hidden name
+// when it is changed (see hunkHTML).
+func openLine(sb *strings.Builder, op revdiff.Op) {
+	switch op {
+	case revdiff.Delete:
+		sb.WriteString(`<li class="diff-del"><span class="visually-hidden">Removed: </span>`)
+	case revdiff.Insert:
+		sb.WriteString(`<li class="diff-ins"><span class="visually-hidden">Added: </span>`)
+	default:
+		sb.WriteString(`<li>`)
+	}
+}
+
 // hunkHTML writes a hunk's lines as <li> items, made here rather than in
 // the template: a revision's diff has a few dozen lines, and a template
 // spends 20 times as long on each. A changed line (class diff-del or
@@ -387,14 +335,7 @@ func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 // is escaped.
 func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
 	for _, l := range h.Lines {
-		switch l.Op {
-		case revdiff.Delete:
-			sb.WriteString(`<li class="diff-del"><span class="visually-hidden">Removed: </span>`)
-		case revdiff.Insert:
-			sb.WriteString(`<li class="diff-ins"><span class="visually-hidden">Added: </span>`)
-		default:
-			sb.WriteString(`<li>`)
-		}
+		openLine(sb, l.Op)
 		if l.Words == nil || l.Op == revdiff.Equal {
 			sb.WriteString(html.EscapeString(l.Text))
 		}
