@@ -1,6 +1,10 @@
 package postmortem
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
 
 // Outline is where a postmortem's front matter and sections are, found
 // without decoding anything: what a diff of two versions needs to say
@@ -39,9 +43,14 @@ func OutlineOf(content []byte) Outline {
 		bodyLine = end
 		body = content[lineOffset(content, end):]
 	}
-	var stack []OutlineHeading // the enclosing headings of the current one
-	for _, h := range scanHeadings(body) {
-		oh := OutlineHeading{Line: bodyLine + h.line, Level: h.level, Text: h.text, Kind: SectionKindOf(h.text)}
+	hs := scanHeadings(body)
+	if len(hs) > 0 {
+		o.Headings = make([]OutlineHeading, 0, len(hs))
+	}
+	var buf [8]OutlineHeading
+	stack := buf[:0] // the enclosing headings of the current one
+	for _, h := range hs {
+		oh := OutlineHeading{Line: bodyLine + h.line, Level: h.level, Text: h.text, Kind: kindOf(h.text)}
 		for len(stack) > 0 && stack[len(stack)-1].Level >= h.level {
 			stack = stack[:len(stack)-1]
 		}
@@ -54,13 +63,167 @@ func OutlineOf(content []byte) Outline {
 	return o
 }
 
+// OutlineOfLines is OutlineOf of the normalised content whose lines,
+// without their line ends, are lines (a final line end makes no empty
+// last line): what a caller that split the content already (package
+// revdiff) reads without scanning it again. The headings' texts are cut
+// from lines. FuzzOutlineOfLines holds it to OutlineOf.
+func OutlineOfLines(lines []string) Outline {
+	var o Outline
+	bodyLine := 0
+	if end := frontMatterEndLines(lines); end > 0 {
+		o.FrontMatterEnd = end
+		bodyLine = end
+	}
+	// A postmortem has a dozen headings or so: one slice for them.
+	o.Headings = make([]OutlineHeading, 0, 16)
+	var buf [8]OutlineHeading
+	stack := buf[:0] // the enclosing headings of the current one
+	add := func(line, level int, text string) {
+		oh := OutlineHeading{Line: line, Level: level, Text: text, Kind: kindOf(text)}
+		for len(stack) > 0 && stack[len(stack)-1].Level >= level {
+			stack = stack[:len(stack)-1]
+		}
+		if oh.Kind == SectionOther && len(stack) > 0 {
+			oh.Kind = stack[len(stack)-1].Kind
+		}
+		stack = append(stack, oh)
+		o.Headings = append(o.Headings, oh)
+	}
+	// What follows is scanHeadings, line by line.
+	var fence string
+	inComment := false
+	prev := -1 // the first line of the paragraph before, or -1
+	prevPara := false
+	for n := bodyLine; n < len(lines); n++ {
+		line := lines[n]
+		for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
+			line = line[:len(line)-1]
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		t := strings.TrimSpace(line)
+		switch {
+		case inComment:
+			if strings.Contains(t, "-->") {
+				inComment = false
+			}
+			prevPara = false
+		case fence != "":
+			if indent < 4 && strings.HasPrefix(t, fence) && len(strings.Trim(t, fence[:1])) == 0 {
+				fence = ""
+			}
+			prevPara = false
+		case indent < 4 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+			k := 0
+			for k < len(t) && t[k] == t[0] {
+				k++
+			}
+			fence = t[:k]
+			prevPara = false
+		case indent < 4 && strings.HasPrefix(t, "<!--"):
+			inComment = !strings.Contains(t[4:], "-->")
+			prevPara = false
+		case indent < 4 && len(t) > 0 && t[0] == '#':
+			k := 0
+			for k < len(t) && t[k] == '#' {
+				k++
+			}
+			if k <= 6 && (k == len(t) || t[k] == ' ' || t[k] == '\t') {
+				text := strings.TrimSpace(t[k:])
+				text = strings.TrimSpace(strings.TrimRight(text, "#"))
+				add(n, k, text)
+				prevPara = false
+			} else {
+				// "#tag" is paragraph text and may start a setext heading.
+				if !prevPara {
+					prev = n
+				}
+				prevPara = true
+			}
+		case indent < 4 && prevPara && len(t) > 0 && (allByteString(t, '=') || allByteString(t, '-') && len(t) >= 2):
+			level := 1
+			if t[0] == '-' {
+				level = 2
+			}
+			// scanHeadings names the heading after the paragraph's
+			// first line, and puts it on the line above the underline.
+			add(n-1, level, strings.TrimSpace(lines[prev]))
+			prevPara = false
+		default:
+			isPara := len(t) > 0 && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, "- ") &&
+				!strings.HasPrefix(t, "* ") && !strings.HasPrefix(t, ">") && indent < 4
+			if isPara && !prevPara {
+				prev = n
+			}
+			if !isPara {
+				prev = -1
+			}
+			prevPara = isPara
+		}
+	}
+	if len(o.Headings) == 0 {
+		o.Headings = nil // as OutlineOf has it
+	}
+	return o
+}
+
+// frontMatterEndLines is rawFrontMatterEnd of the content whose lines
+// are lines.
+func frontMatterEndLines(lines []string) int {
+	open := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			open = i
+			break
+		}
+	}
+	if open < 0 {
+		return 0
+	}
+	var closing string
+	switch strings.TrimSpace(lines[open]) {
+	case "---", "---yaml", "---toml", "---json":
+		closing = "---"
+	case "+++":
+		closing = "+++"
+	case ";;;":
+		closing = ";;;"
+	case "{":
+		closing = "}"
+	default:
+		return 0
+	}
+	for n := open + 1; n < len(lines); n++ {
+		if strings.TrimSpace(lines[n]) == closing {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+func allByteString(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != c {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
 // rawFrontMatterEnd returns the number of lines the front matter of
 // content takes, delimiters included, or 0 when it has none or it is not
 // closed.
 func rawFrontMatterEnd(content []byte) int {
 	open, openLine := firstLine(content)
-	closing := map[string]string{"---": "---", "---yaml": "---", "---toml": "---", "---json": "---", "+++": "+++", ";;;": ";;;", "{": "}"}[open]
-	if closing == "" {
+	var closing string
+	switch open {
+	case "---", "---yaml", "---toml", "---json":
+		closing = "---"
+	case "+++", ";;;":
+		closing = open
+	case "{":
+		closing = "}"
+	default:
 		return 0
 	}
 	n := 0
@@ -92,3 +255,42 @@ func lineOffset(content []byte, n int) int {
 	}
 	return off
 }
+
+// kindOf is SectionKindOf(heading), remembered for the headings met
+// first: a diff outlines every version of every postmortem, whose
+// headings are mostly the same few ("Summary", "Timeline"), and
+// SectionKindOf lowers and trims each before comparing it with every
+// synonym.
+func kindOf(heading string) SectionKind {
+	kinds.RLock()
+	k, ok := kinds.m[heading]
+	kinds.RUnlock()
+	if ok {
+		return k
+	}
+	k = SectionKindOf(heading)
+	if len(heading) <= maxKindHeading {
+		kinds.Lock()
+		if len(kinds.m) < maxKinds {
+			if kinds.m == nil {
+				kinds.m = map[string]SectionKind{}
+			}
+			kinds.m[heading] = k
+		}
+		kinds.Unlock()
+	}
+	return k
+}
+
+// kinds holds what kindOf remembers: at most maxKinds headings of at
+// most maxKindHeading bytes each, so a history of ever new headings
+// costs a bounded map.
+var kinds struct {
+	sync.RWMutex
+	m map[string]SectionKind
+}
+
+const (
+	maxKinds       = 4096
+	maxKindHeading = 80
+)

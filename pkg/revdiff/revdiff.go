@@ -241,7 +241,7 @@ func (v *Version) read() {
 	}
 	text := postmortem.Normalize(v.text)
 	v.lines = splitLines(text)
-	v.sec = outline(text, len(v.lines))
+	v.sec = outline(v.lines)
 	v.text, v.ready = nil, true
 }
 
@@ -433,9 +433,10 @@ func (s sectionOf) at(i int) (key, heading string) {
 	return l.key, l.heading
 }
 
-// outline labels the n lines of text by section.
-func outline(text []byte, n int) sectionOf {
-	o := postmortem.OutlineOf(text)
+// outline labels the lines of a text by section.
+func outline(lines []string) sectionOf {
+	n := len(lines)
+	o := postmortem.OutlineOfLines(lines)
 	s := sectionOf{of: make([]int32, n), secs: make([]label, 0, len(o.Headings)+2)}
 	cur := int32(-1)
 	if o.FrontMatterEnd > 0 {
