@@ -189,21 +189,25 @@ type scratch struct {
 	nums     [2][]int32  // see script
 	count    []int32     // see unmatched
 	es       []edit      // a script, see CompareVersions and wordDiff
-	lines    []Line      // see hunks
-	at       []int       // see hunks
+	lines    []Line      // see align
+	at       []int       // see align
+	hunks    []Hunk      // see align
+	secs     []Section   // see align
+	first    []int       // see align
 	strs     [2][]string // see appendChanged
 	offs     [2][]int    // see wordDiff
 	ps       [2][]piece  // see wordDiff
 	starts   [2][]int    // see wordDiff
+	words    [2][][]Span // see wordDiff
+	spans    []Span      // see wordDiff and align
 }
 
-// putTokens keeps the token slices of a word diff for the next one,
-// without pinning this one's text, and returns sc to the pool.
-func (sc *scratch) putTokens(ta, tb []string) {
+// keepTokens keeps the token slices of a word diff for the next one,
+// without pinning this one's text.
+func (sc *scratch) keepTokens(ta, tb []string) {
 	clear(ta)
 	clear(tb)
 	sc.toks[0], sc.toks[1] = ta[:0], tb[:0]
-	scratchPool.Put(sc)
 }
 
 // scratchPool holds scratch memory between comparisons. It only saves

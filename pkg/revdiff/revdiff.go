@@ -477,6 +477,25 @@ func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 		}
 		return ob.at(int(e.b))
 	}
+	// The lines, hunks and sections of the diff go to buffers of sc, and
+	// are copied out once each, at the end, into one slice of the diff's:
+	// ls the lines, at[h] where hunk h's begin, hs the hunks, secs the
+	// sections and first[i] section i's first hunk.
+	sc := scratchPool.Get().(*scratch)
+	ls, at, hs, secs, first := sc.lines[:0], sc.at[:0], sc.hunks[:0], sc.secs[:0], sc.first[:0]
+	sc.spans = sc.spans[:0]
+	defer func() {
+		// The next comparison's text, not this one's.
+		clear(ls)
+		clear(hs)
+		clear(secs)
+		clear(sc.spans)
+		clear(sc.words[0][:cap(sc.words[0])])
+		clear(sc.words[1][:cap(sc.words[1])])
+		sc.lines, sc.at, sc.hunks, sc.secs, sc.first = ls[:0], at[:0], hs[:0], secs[:0], first[:0]
+		sc.spans = sc.spans[:0]
+		scratchPool.Put(sc)
+	}()
 	// Group by section, in order; a section with no change is dropped.
 	// A run of one kind is one section even when its heading changed
 	// ("Root cause" renamed "Contributing factors"), under the later
@@ -498,23 +517,66 @@ func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 				sec.Heading, named = h, true
 			}
 		}
-		sec.Hunks, sec.Trail = hunks(a, b, es[lo:hi])
-		for _, h := range sec.Hunks {
-			for _, l := range h.Lines {
-				switch l.Op {
-				case Delete:
-					sec.LinesRemoved++
-					sec.Removed += countWords(l)
-				case Insert:
-					sec.LinesAdded++
-					sec.Added += countWords(l)
-				}
+		h0, l0 := len(hs), len(ls)
+		ls, at, hs, sec.Trail = hunks(sc, ls, at, hs, a, b, es[lo:hi])
+		lo = hi
+		if len(hs) == h0 {
+			continue
+		}
+		for _, l := range ls[l0:] {
+			switch l.Op {
+			case Delete:
+				sec.LinesRemoved++
+				sec.Removed += countWords(l)
+			case Insert:
+				sec.LinesAdded++
+				sec.Added += countWords(l)
 			}
 		}
-		if len(sec.Hunks) > 0 {
-			d.Sections = append(d.Sections, sec)
+		secs = append(secs, sec)
+		first = append(first, h0)
+	}
+	if len(secs) == 0 {
+		return d
+	}
+	// The word pieces of the lines compared word by word are in sc.spans
+	// (or in arrays it outgrew, which nothing writes to again).
+	n := 0
+	for _, l := range ls {
+		n += len(l.Words)
+	}
+	if n > 0 {
+		all := make([]Span, n)
+		k := 0
+		for i, l := range ls {
+			if l.Words != nil {
+				m := copy(all[k:], l.Words)
+				ls[i].Words = all[k : k+m : k+m]
+				k += m
+			}
 		}
-		lo = hi
+	}
+	lines := make([]Line, len(ls))
+	copy(lines, ls)
+	hunks := make([]Hunk, len(hs))
+	copy(hunks, hs)
+	for h := range hunks {
+		from, to := at[h], len(lines)
+		if h+1 < len(hunks) {
+			to = at[h+1]
+		}
+		if to > from {
+			hunks[h].Lines = lines[from:to:to]
+		}
+	}
+	d.Sections = make([]Section, len(secs))
+	copy(d.Sections, secs)
+	for i := range d.Sections {
+		from, to := first[i], len(hunks)
+		if i+1 < len(first) {
+			to = first[i+1]
+		}
+		d.Sections[i].Hunks = hunks[from:to:to]
 	}
 	return d
 }
@@ -536,21 +598,14 @@ func countWords(l Line) int {
 }
 
 // hunks cuts one section's edits into hunks with Context lines around
-// each change, and returns the unchanged lines after the last.
-func hunks(a, b []string, es []edit) ([]Hunk, int) {
-	// The lines of every hunk go to one buffer, at[h] where hunk h's
-	// begin, and are copied out once, in one slice, at the end.
-	sc := scratchPool.Get().(*scratch)
-	buf, at := sc.lines[:0], sc.at[:0]
-	defer func() {
-		clear(buf) // the next comparison's text, not this one's
-		sc.lines, sc.at = buf[:0], at[:0]
-		scratchPool.Put(sc)
-	}()
-	var out []Hunk
+// each change, and returns the unchanged lines after the last. It
+// appends the hunks to hs, their lines to ls, and where each hunk's
+// lines begin in ls to at; the hunks have no Lines yet (align gives them
+// theirs). sc lends appendChanged memory.
+func hunks(sc *scratch, ls []Line, at []int, hs []Hunk, a, b []string, es []edit) ([]Line, []int, []Hunk, int) {
 	open := func(skip int) {
-		out = append(out, Hunk{Skip: skip})
-		at = append(at, len(buf))
+		hs = append(hs, Hunk{Skip: skip})
+		at = append(at, len(ls))
 	}
 	skip := 0 // unchanged lines since the last hunk not yet shown
 	cur := false
@@ -571,7 +626,7 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 				open(skip)
 				cur = true
 				for _, e := range es[j-lead : j] {
-					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
+					ls = append(ls, Line{Op: Equal, Text: b[e.b]})
 				}
 				skip = 0
 			case j == len(es) || run > 2*Context:
@@ -579,7 +634,7 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 				// the hunk.
 				tail := min(run, Context)
 				for _, e := range es[i : i+tail] {
-					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
+					ls = append(ls, Line{Op: Equal, Text: b[e.b]})
 				}
 				if j == len(es) {
 					skip = run - tail
@@ -589,11 +644,11 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 				lead := Context
 				open(run - tail - lead)
 				for _, e := range es[j-lead : j] {
-					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
+					ls = append(ls, Line{Op: Equal, Text: b[e.b]})
 				}
 			default:
 				for _, e := range es[i:j] {
-					buf = append(buf, Line{Op: Equal, Text: b[e.b]})
+					ls = append(ls, Line{Op: Equal, Text: b[e.b]})
 				}
 			}
 			i = j
@@ -608,21 +663,10 @@ func hunks(a, b []string, es []edit) ([]Hunk, int) {
 		for j < len(es) && es[j].op != Equal {
 			j++
 		}
-		buf = appendChanged(buf, sc, a, b, es[i:j])
+		ls = appendChanged(ls, sc, a, b, es[i:j])
 		i = j
 	}
-	all := make([]Line, len(buf))
-	copy(all, buf)
-	for h := range out {
-		from, to := at[h], len(all)
-		if h+1 < len(out) {
-			to = at[h+1]
-		}
-		if to > from {
-			out[h].Lines = all[from:to:to]
-		}
-	}
-	return out, skip
+	return ls, at, hs, skip
 }
 
 // appendChanged appends a run of removed and added lines to out as
@@ -644,7 +688,7 @@ func appendChanged(out []Line, sc *scratch, a, b []string, es []edit) []Line {
 		}
 	}
 	out = slices.Grow(out, len(del)+len(ins))
-	dl, il := wordDiff(del, ins)
+	dl, il := wordDiff(sc, del, ins)
 	for i, s := range del {
 		out = append(out, Line{Op: Delete, Text: s, Words: pick(dl, i)})
 	}
@@ -663,17 +707,18 @@ func pick(ls [][]Span, i int) []Span {
 
 // wordDiff compares removed lines with added ones word by word and
 // returns each line's pieces; nil when one side is empty or the passage
-// is past MaxWords or MaxWordEdits.
-func wordDiff(del, ins []string) (dl, il [][]Span) {
+// is past MaxWords or MaxWordEdits. sc lends it memory: the slices it
+// returns are sc's until its next call, and the pieces are in sc.spans
+// (see align).
+func wordDiff(sc *scratch, del, ins []string) (dl, il [][]Span) {
 	if len(del) == 0 || len(ins) == 0 {
 		return nil, nil
 	}
 	// The tokens of each side are those of its lines, a line end
 	// between each two (those of the lines joined): a piece of a line is
 	// a run of tokens within it, cut from the line once.
-	sc := scratchPool.Get().(*scratch)
 	ta, tb := tokenizeLines(sc.toks[0][:0], del), tokenizeLines(sc.toks[1][:0], ins)
-	defer sc.putTokens(ta, tb)
+	defer sc.keepTokens(ta, tb)
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
@@ -681,7 +726,7 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	if !ok {
 		return nil, nil
 	}
-	defer func() { sc.es = es[:0] }() // before putTokens puts sc back
+	defer func() { sc.es = es[:0] }()
 	// A word-level diff that keeps almost nothing reads worse than the
 	// lines themselves.
 	kept := 0
@@ -746,22 +791,27 @@ func wordDiff(del, ins []string) (dl, il [][]Span) {
 	}
 	next(&sa, li)
 	next(&sb, lj)
-	spans := func(s side, lines, toks []string, off []int) [][]Span {
-		out := make([][]Span, len(s.starts)-1)
-		all := make([]Span, len(s.ps))
+	// The pieces go to sc.spans, which align copies out once for the
+	// whole diff; out[n] is line n's, nil for none.
+	spans := func(out [][]Span, s side, lines, toks []string, off []int) [][]Span {
+		out = slices.Grow(out[:0], len(s.starts)-1)[:len(s.starts)-1]
 		for n := range out {
 			from, to := s.starts[n], s.starts[n+1]
-			for k, p := range s.ps[from:to] {
+			at := len(sc.spans)
+			for _, p := range s.ps[from:to] {
 				end := off[p.to-1] + len(toks[p.to-1])
-				all[from+k] = Span{p.op, lines[n][off[p.from]:end]}
+				sc.spans = append(sc.spans, Span{p.op, lines[n][off[p.from]:end]})
 			}
+			out[n] = nil
 			if to > from {
-				out[n] = all[from:to:to]
+				out[n] = sc.spans[at:len(sc.spans):len(sc.spans)]
 			}
 		}
 		return out
 	}
-	return spans(sa, del, ta, oa), spans(sb, ins, tb, ob)
+	sc.words[0] = spans(sc.words[0], sa, del, ta, oa)
+	sc.words[1] = spans(sc.words[1], sb, ins, tb, ob)
+	return sc.words[0], sc.words[1]
 }
 
 // piece is a run of tokens of one op in a line, as wordDiff finds them.
