@@ -348,8 +348,11 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		return nil
 	}
 	// What the reader returns is valid until its next Recycle, which run
-	// calls between files: this file's versions need no copy.
-	bv := revdiff.NewVersion(before)
+	// calls between files: this file's versions need no copy, nor do the
+	// lines compared, as every diff of them is packed (pack copies what
+	// it shows) and summarised (Summary makes its strings unique) before
+	// the next file.
+	bv := revdiff.NewVersionShared(before)
 	// Newest first: the version after this revision is the one before
 	// the revision compared last, read already.
 	av, none := w.last, w.lastNone
@@ -358,7 +361,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		if err != nil {
 			return nil
 		}
-		av, none = revdiff.NewVersion(after), after == nil
+		av, none = revdiff.NewVersionShared(after), after == nil
 	}
 	w.last, w.lastBlob, w.lastNone = bv, rv.prev, before == nil
 	w.after, w.afterBlob = av, rv.blob
