@@ -213,17 +213,29 @@ func ReadFile(name, magic string) ([]byte, error) {
 // writeWhole writes the parts of data, one after the other, to name
 // through a temporary file renamed over it.
 func writeWhole(name string, data ...[]byte) error {
+	return replaceFile(name, func(f *os.File) error {
+		for _, part := range data {
+			if _, err := f.Write(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// replaceFile writes the file name whole, with write, into a temporary
+// file beside it (mode 0644) renamed over name once written and closed,
+// so that a reader sees the old file or the new one, never a part; the
+// temporary file is removed when anything fails.
+func replaceFile(name string, write func(f *os.File) error) error {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	err = f.Chmod(0o644)
-	for _, part := range data {
-		if err != nil {
-			break
-		}
-		_, err = f.Write(part)
+	if err == nil {
+		err = write(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // WriteStream is WriteFile of the payload that write writes to the
@@ -16,37 +15,22 @@ import (
 // SHA-256, which comes before the payload, is written once the payload
 // has been, into the place left for it.
 func WriteStream(name, magic string, write func(w io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644)
-	head := make([]byte, 0, len(magic)+1+sha256.Size)
-	head = append(append(head, magic...), '\n')
-	if err == nil {
+	return replaceFile(name, func(f *os.File) error {
+		head := make([]byte, 0, len(magic)+1+sha256.Size)
+		head = append(append(head, magic...), '\n')
 		// The checksum's place, filled in below.
-		_, err = f.Write(head[:len(head)+sha256.Size])
-	}
-	if err == nil {
+		if _, err := f.Write(head[:len(head)+sha256.Size]); err != nil {
+			return err
+		}
 		h := sha256.New()
 		bw := bufio.NewWriterSize(f, 1<<20)
-		err = write(io.MultiWriter(h, bw))
-		if err == nil {
-			err = bw.Flush()
+		if err := write(io.MultiWriter(h, bw)); err != nil {
+			return err
 		}
-		if err == nil {
-			_, err = f.WriteAt(h.Sum(nil), int64(len(head)))
+		if err := bw.Flush(); err != nil {
+			return err
 		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
+		_, err := f.WriteAt(h.Sum(nil), int64(len(head)))
+		return err
+	})
 }
