@@ -560,6 +560,16 @@ func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 	if len(secs) == 0 {
 		return d
 	}
+	d.Sections = copyOut(ls, at, hs, secs, first)
+	return d
+}
+
+// copyOut copies align's lines, hunks and sections out of its scratch
+// buffers into one slice of the diff's each, and its lines' word pieces
+// into one more: ls the lines, at[h] where hunk h's begin, hs the hunks,
+// secs the sections and first[i] section i's first hunk. It returns the
+// sections, each with its hunks and theirs with their lines.
+func copyOut(ls []Line, at []int, hs []Hunk, secs []Section, first []int) []Section {
 	// The word pieces of the lines compared word by word are in sc.spans
 	// (or in arrays it outgrew, which nothing writes to again).
 	n := 0
@@ -590,16 +600,16 @@ func align(a, b []string, oa, ob sectionOf, es []edit) *Diff {
 			hunks[h].Lines = lines[from:to:to]
 		}
 	}
-	d.Sections = make([]Section, len(secs))
-	copy(d.Sections, secs)
-	for i := range d.Sections {
+	out := make([]Section, len(secs))
+	copy(out, secs)
+	for i := range out {
 		from, to := first[i], len(hunks)
 		if i+1 < len(first) {
 			to = first[i+1]
 		}
-		d.Sections[i].Hunks = hunks[from:to:to]
+		out[i].Hunks = hunks[from:to:to]
 	}
-	return d
+	return out
 }
 
 // countWords counts the words a changed line removed or added: those of
@@ -761,13 +771,6 @@ func wordDiff(sc *scratch, del, ins []string) (dl, il [][]Span) {
 	}
 	oa, ob := offsets(sc.offs[0][:0], ta), offsets(sc.offs[1][:0], tb)
 	defer func() { sc.offs[0], sc.offs[1] = oa[:0], ob[:0] }()
-	// The pieces of each side, line after line, in one slice: a line's
-	// pieces are contiguous as the script goes through the lines in
-	// order, and starts says where each line's begin.
-	type side struct {
-		ps     []piece
-		starts []int
-	}
 	sa := side{sc.ps[0][:0], slices.Grow(sc.starts[0][:0], len(del)+1)[:len(del)+1]}
 	sb := side{sc.ps[1][:0], slices.Grow(sc.starts[1][:0], len(ins)+1)[:len(ins)+1]}
 	sa.starts[0], sb.starts[0] = 0, 0
@@ -812,27 +815,38 @@ func wordDiff(sc *scratch, del, ins []string) (dl, il [][]Span) {
 	}
 	next(&sa, li)
 	next(&sb, lj)
-	// The pieces go to sc.spans, which align copies out once for the
-	// whole diff; out[n] is line n's, nil for none.
-	spans := func(out [][]Span, s side, lines, toks []string, off []int) [][]Span {
-		out = slices.Grow(out[:0], len(s.starts)-1)[:len(s.starts)-1]
-		for n := range out {
-			from, to := s.starts[n], s.starts[n+1]
-			at := len(sc.spans)
-			for _, p := range s.ps[from:to] {
-				end := off[p.to-1] + len(toks[p.to-1])
-				sc.spans = append(sc.spans, Span{p.op, lines[n][off[p.from]:end]})
-			}
-			out[n] = nil
-			if to > from {
-				out[n] = sc.spans[at:len(sc.spans):len(sc.spans)]
-			}
-		}
-		return out
-	}
-	sc.words[0] = spans(sc.words[0], sa, del, ta, oa)
-	sc.words[1] = spans(sc.words[1], sb, ins, tb, ob)
+	sc.words[0] = sc.spansOf(sc.words[0], sa, del, ta, oa)
+	sc.words[1] = sc.spansOf(sc.words[1], sb, ins, tb, ob)
 	return sc.words[0], sc.words[1]
+}
+
+// side is one side's pieces as wordDiff finds them, line after line, in
+// one slice: a line's pieces are contiguous as the script goes through
+// the lines in order, and starts says where each line's begin.
+type side struct {
+	ps     []piece
+	starts []int
+}
+
+// spansOf turns a side's pieces into each line's word pieces, in
+// sc.spans, which align copies out once for the whole diff: out[n] is
+// line n's, nil for none. toks are the side's tokens and off where each
+// begins in its line.
+func (sc *scratch) spansOf(out [][]Span, s side, lines, toks []string, off []int) [][]Span {
+	out = slices.Grow(out[:0], len(s.starts)-1)[:len(s.starts)-1]
+	for n := range out {
+		from, to := s.starts[n], s.starts[n+1]
+		at := len(sc.spans)
+		for _, p := range s.ps[from:to] {
+			end := off[p.to-1] + len(toks[p.to-1])
+			sc.spans = append(sc.spans, Span{p.op, lines[n][off[p.from]:end]})
+		}
+		out[n] = nil
+		if to > from {
+			out[n] = sc.spans[at:len(sc.spans):len(sc.spans)]
+		}
+	}
+	return out
 }
 
 // piece is a run of tokens of one op in a line, as wordDiff finds them.

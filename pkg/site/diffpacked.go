@@ -118,14 +118,10 @@ func showsPacked(p []byte) bool {
 	}
 }
 
-// packedHTML is the HTML of the diff p encodes (of its lineSummary when
-// summary), as HTML describes it, written from p in one pass after one that
-// sizes it; false, and "", when p does not decode.
-func packedHTML(p []byte, summary bool) (string, bool) {
-	// The first pass sizes the HTML, checks p, and counts each
-	// section's changed lines, which its heading shows before its hunks.
-	var small [16]int
-	changed := small[:0]
+// packedSize is packedHTML's first pass over p: the size to make room for,
+// each section's changed lines appended to changed (its heading shows them
+// before its hunks), and whether p decodes.
+func packedSize(p []byte, summary bool, changed []int) (int, []int, bool) {
 	n := 64
 	w := revdiff.WalkBinary(p)
 	n += 2 * len(w.Fallback())
@@ -159,13 +155,21 @@ func packedHTML(p []byte, summary bool) (string, bool) {
 			changed = append(changed, w.Changed())
 		}
 	}
-	if w.Err() != nil {
+	return n, changed, w.Err() == nil
+}
+
+// packedHTML is the HTML of the diff p encodes (of its lineSummary when
+// summary), as HTML describes it, written from p in one pass after one that
+// sizes it (packedSize); false, and "", when p does not decode.
+func packedHTML(p []byte, summary bool) (string, bool) {
+	var small [16]int
+	n, changed, ok := packedSize(p, summary, small[:0])
+	if !ok {
 		return "", false
 	}
-
 	var sb strings.Builder
 	sb.Grow(n)
-	w = revdiff.WalkBinary(p)
+	w := revdiff.WalkBinary(p)
 	fallback := w.Fallback()
 	if summary && fallback == "" {
 		fallback = summaryFallback
