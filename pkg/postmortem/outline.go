@@ -90,75 +90,17 @@ func OutlineOfLines(lines []string) Outline {
 		stack = append(stack, oh)
 		o.Headings = append(o.Headings, oh)
 	}
-	// What follows is scanHeadings, line by line.
-	var fence string
-	inComment := false
-	prev := -1 // the first line of the paragraph before, or -1
-	prevPara := false
+	sc := headingScan{para: -1}
 	for n := bodyLine; n < len(lines); n++ {
-		line := lines[n]
-		for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
-			line = line[:len(line)-1]
-		}
-		indent := len(line) - len(strings.TrimLeft(line, " "))
-		t := strings.TrimSpace(line)
-		switch {
-		case inComment:
-			if strings.Contains(t, "-->") {
-				inComment = false
-			}
-			prevPara = false
-		case fence != "":
-			if indent < 4 && strings.HasPrefix(t, fence) && len(strings.Trim(t, fence[:1])) == 0 {
-				fence = ""
-			}
-			prevPara = false
-		case indent < 4 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
-			k := 0
-			for k < len(t) && t[k] == t[0] {
-				k++
-			}
-			fence = t[:k]
-			prevPara = false
-		case indent < 4 && strings.HasPrefix(t, "<!--"):
-			inComment = !strings.Contains(t[4:], "-->")
-			prevPara = false
-		case indent < 4 && len(t) > 0 && t[0] == '#':
-			k := 0
-			for k < len(t) && t[k] == '#' {
-				k++
-			}
-			if k <= 6 && (k == len(t) || t[k] == ' ' || t[k] == '\t') {
-				text := strings.TrimSpace(t[k:])
-				text = strings.TrimSpace(strings.TrimRight(text, "#"))
-				add(n, k, text)
-				prevPara = false
-			} else {
-				// "#tag" is paragraph text and may start a setext heading.
-				if !prevPara {
-					prev = n
-				}
-				prevPara = true
-			}
-		case indent < 4 && prevPara && len(t) > 0 && (allByteString(t, '=') || allByteString(t, '-') && len(t) >= 2):
-			level := 1
-			if t[0] == '-' {
-				level = 2
-			}
-			// scanHeadings names the heading after the paragraph's
-			// first line, and puts it on the line above the underline.
-			add(n-1, level, strings.TrimSpace(lines[prev]))
-			prevPara = false
-		default:
-			isPara := len(t) > 0 && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, "- ") &&
-				!strings.HasPrefix(t, "* ") && !strings.HasPrefix(t, ">") && indent < 4
-			if isPara && !prevPara {
-				prev = n
-			}
-			if !isPara {
-				prev = -1
-			}
-			prevPara = isPara
+		// n counts from the file's start, not the body's, as add wants
+		// it; the scan only compares line numbers with each other.
+		switch level, text, setext := sc.line(n, lines[n]); {
+		case level > 0 && !setext:
+			add(n, level, text)
+		case level > 0:
+			// Named after the paragraph's first line, on the line above
+			// the underline, as scanHeadings has it.
+			add(n-1, level, strings.TrimSpace(lines[sc.para]))
 		}
 	}
 	if len(o.Headings) == 0 {
@@ -180,17 +122,8 @@ func frontMatterEndLines(lines []string) int {
 	if open < 0 {
 		return 0
 	}
-	var closing string
-	switch strings.TrimSpace(lines[open]) {
-	case "---", "---yaml", "---toml", "---json":
-		closing = "---"
-	case "+++":
-		closing = "+++"
-	case ";;;":
-		closing = ";;;"
-	case "{":
-		closing = "}"
-	default:
+	closing := closingFence(strings.TrimSpace(lines[open]))
+	if closing == "" {
 		return 0
 	}
 	for n := open + 1; n < len(lines); n++ {
@@ -201,13 +134,18 @@ func frontMatterEndLines(lines []string) int {
 	return 0
 }
 
-func allByteString(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] != c {
-			return false
-		}
+// closingFence is the line that closes front matter opened by the line
+// open, "" when open opens none.
+func closingFence(open string) string {
+	switch open {
+	case "---", "---yaml", "---toml", "---json":
+		return "---"
+	case "+++", ";;;":
+		return open
+	case "{":
+		return "}"
 	}
-	return len(s) > 0
+	return ""
 }
 
 // rawFrontMatterEnd returns the number of lines the front matter of
@@ -215,15 +153,8 @@ func allByteString(s string, c byte) bool {
 // closed.
 func rawFrontMatterEnd(content []byte) int {
 	open, openLine := firstLine(content)
-	var closing string
-	switch open {
-	case "---", "---yaml", "---toml", "---json":
-		closing = "---"
-	case "+++", ";;;":
-		closing = open
-	case "{":
-		closing = "}"
-	default:
+	closing := closingFence(open)
+	if closing == "" {
 		return 0
 	}
 	n := 0

@@ -1,7 +1,6 @@
 package postmortem
 
 import (
-	"bytes"
 	"strings"
 	"unsafe"
 )
@@ -52,96 +51,117 @@ type heading struct {
 }
 
 // scanHeadings finds ATX and setext headings outside fenced code blocks and
-// HTML comments.
+// HTML comments. Their texts are cut from one copy of body.
 func scanHeadings(body []byte) []heading {
 	var hs []heading
-	var fence string
-	inComment := false
-	prevStart, prevEnd := -1, -1
-	prevPara := false
+	text := string(body)
+	sc := headingScan{para: -1}
+	paraStart, paraEnd := -1, -1 // the byte offsets of line sc.para
 	off := 0
-	for n := 0; off < len(body); n++ {
-		end := bytes.IndexByte(body[off:], '\n')
-		next := len(body)
+	for n := 0; off < len(text); n++ {
+		end := strings.IndexByte(text[off:], '\n')
+		next := len(text)
 		if end >= 0 {
 			end += off
 			next = end + 1
 		} else {
-			end = len(body)
+			end = len(text)
 		}
-		raw := body[off:end]
-		line := bytes.TrimRight(raw, " \t")
-		indent := len(line) - len(bytes.TrimLeft(line, " "))
-		t := bytes.TrimSpace(line)
+		level, htext, setext := sc.line(n, text[off:end])
 		switch {
-		case inComment:
-			if bytes.Contains(t, []byte("-->")) {
-				inComment = false
-			}
-			prevPara = false
-		case fence != "":
-			if indent < 4 && bytes.HasPrefix(t, []byte(fence)) && len(bytes.Trim(t, fence[:1])) == 0 {
-				fence = ""
-			}
-			prevPara = false
-		case indent < 4 && (bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))):
-			c := t[0]
-			k := 0
-			for k < len(t) && t[k] == c {
-				k++
-			}
-			fence = strings.Repeat(string(c), k)
-			prevPara = false
-		case indent < 4 && bytes.HasPrefix(t, []byte("<!--")):
-			inComment = !bytes.Contains(t[4:], []byte("-->"))
-			prevPara = false
-		case indent < 4 && len(t) > 0 && t[0] == '#':
-			k := 0
-			for k < len(t) && t[k] == '#' {
-				k++
-			}
-			if k <= 6 && (k == len(t) || t[k] == ' ' || t[k] == '\t') {
-				text := strings.TrimSpace(string(t[k:]))
-				text = strings.TrimSpace(strings.TrimRight(text, "#"))
-				hs = append(hs, heading{level: k, text: text, line: n, start: off, end: next})
-				prevPara = false
-			} else {
-				// "#tag" is paragraph text and may start a setext heading.
-				if !prevPara {
-					prevStart, prevEnd = off, end
-				}
-				prevPara = true
-			}
-		case indent < 4 && prevPara && len(t) > 0 && (allByte(t, '=') || allByte(t, '-') && len(t) >= 2):
-			level := 1
-			if t[0] == '-' {
-				level = 2
-			}
-			hs = append(hs, heading{level: level, text: string(bytes.TrimSpace(body[prevStart:prevEnd])), line: n - 1, start: prevStart, end: next})
-			prevPara = false
-		default:
-			isPara := len(t) > 0 && !bytes.HasPrefix(t, []byte("|")) && !bytes.HasPrefix(t, []byte("- ")) &&
-				!bytes.HasPrefix(t, []byte("* ")) && !bytes.HasPrefix(t, []byte(">")) && indent < 4
-			if isPara && !prevPara {
-				prevStart, prevEnd = off, end
-			}
-			if !isPara {
-				prevStart, prevEnd = -1, -1
-			}
-			prevPara = isPara
+		case level > 0 && !setext:
+			hs = append(hs, heading{level: level, text: htext, line: n, start: off, end: next})
+		case level > 0:
+			hs = append(hs, heading{level: level, text: strings.TrimSpace(text[paraStart:paraEnd]), line: n - 1, start: paraStart, end: next})
+		case sc.para == n:
+			paraStart, paraEnd = off, end
 		}
 		off = next
 	}
 	return hs
 }
 
-func allByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x != c {
+// headingScan is the state of the heading rules between the lines of a
+// body, which scanHeadings and OutlineOfLines feed it in turn.
+type headingScan struct {
+	fence     string
+	inComment bool
+	// para is the first line of the paragraph before, -1 for none: the
+	// text of a setext heading.
+	para     int
+	prevPara bool
+}
+
+// line reads line n of the body (without its line end) and returns the
+// level of the heading it ends, 0 for none: an ATX heading on line n,
+// with its text; or, setext, an underline's heading on line n-1, whose
+// text is line s.para, the paragraph's first.
+func (s *headingScan) line(n int, line string) (level int, text string, setext bool) {
+	line = strings.TrimRight(line, " \t")
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	t := strings.TrimSpace(line)
+	switch {
+	case s.inComment:
+		if strings.Contains(t, "-->") {
+			s.inComment = false
+		}
+		s.prevPara = false
+	case s.fence != "":
+		if indent < 4 && strings.HasPrefix(t, s.fence) && len(strings.Trim(t, s.fence[:1])) == 0 {
+			s.fence = ""
+		}
+		s.prevPara = false
+	case indent < 4 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+		k := 0
+		for k < len(t) && t[k] == t[0] {
+			k++
+		}
+		s.fence = t[:k]
+		s.prevPara = false
+	case indent < 4 && strings.HasPrefix(t, "<!--"):
+		s.inComment = !strings.Contains(t[4:], "-->")
+		s.prevPara = false
+	case indent < 4 && len(t) > 0 && t[0] == '#':
+		k := 0
+		for k < len(t) && t[k] == '#' {
+			k++
+		}
+		if k <= 6 && (k == len(t) || t[k] == ' ' || t[k] == '\t') {
+			s.prevPara = false
+			return k, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[k:]), "#")), false
+		}
+		// "#tag" is paragraph text and may start a setext heading.
+		if !s.prevPara {
+			s.para = n
+		}
+		s.prevPara = true
+	case indent < 4 && s.prevPara && len(t) > 0 && (allByte(t, '=') || allByte(t, '-') && len(t) >= 2):
+		s.prevPara = false
+		if t[0] == '-' {
+			return 2, "", true
+		}
+		return 1, "", true
+	default:
+		isPara := len(t) > 0 && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, "- ") &&
+			!strings.HasPrefix(t, "* ") && !strings.HasPrefix(t, ">") && indent < 4
+		if isPara && !s.prevPara {
+			s.para = n
+		}
+		if !isPara {
+			s.para = -1
+		}
+		s.prevPara = isPara
+	}
+	return 0, "", false
+}
+
+func allByte(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != c {
 			return false
 		}
 	}
-	return len(b) > 0
+	return len(s) > 0
 }
 
 // splitSections cuts a body into sections at every heading. A section's
