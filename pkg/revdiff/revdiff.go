@@ -592,24 +592,26 @@ func copyOut(ls []Line, at []int, hs []Hunk, secs []Section, first []int) []Sect
 	hunks := make([]Hunk, len(hs))
 	copy(hunks, hs)
 	for h := range hunks {
-		from, to := at[h], len(lines)
-		if h+1 < len(hunks) {
-			to = at[h+1]
-		}
-		if to > from {
+		if from, to := part(at, h, len(lines)); to > from {
 			hunks[h].Lines = lines[from:to:to]
 		}
 	}
 	out := make([]Section, len(secs))
 	copy(out, secs)
 	for i := range out {
-		from, to := first[i], len(hunks)
-		if i+1 < len(first) {
-			to = first[i+1]
-		}
+		from, to := part(first, i, len(hunks))
 		out[i].Hunks = hunks[from:to:to]
 	}
 	return out
+}
+
+// part is where part i of n items is, when starts[i] is where each part
+// begins: to the next part's start, or to n for the last.
+func part(starts []int, i, n int) (from, to int) {
+	if i+1 < len(starts) {
+		return starts[i], starts[i+1]
+	}
+	return starts[i], n
 }
 
 // countWords counts the words a changed line removed or added: those of
