@@ -428,24 +428,11 @@ func (w *fieldWorker) keepDiff(p pair, d packedDiff) {
 // and each call decodes a diff of its own from the packed form the
 // history keeps.
 func (r *Repo) RevisionDiff(path string, i int) *revdiff.Diff {
-	packed, ok := r.revisionPacked(path, i)
+	packed, ok := r.RevisionPacked(path, i)
 	if !ok {
 		return nil
 	}
-	return packed.unpack()
-}
-
-// revisionPacked is the packed diff the history keeps of the i-th
-// revision of the file at path; false when it kept none.
-func (r *Repo) revisionPacked(path string, i int) (packedDiff, bool) {
-	lin := r.lineage(path)
-	if lin == nil || i < 0 || i >= len(lin.revs) {
-		return nil, false
-	}
-	r.diffMu.Lock()
-	defer r.diffMu.Unlock()
-	packed, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
-	return packed, ok
+	return packedDiff(packed).unpack()
 }
 
 // SinceDiff returns the diff from the text a stale sign-off at commit
@@ -453,19 +440,9 @@ func (r *Repo) revisionPacked(path string, i int) (packedDiff, bool) {
 // AttachSinceApproval compared it; nil when it did not. It reads nothing
 // from Git.
 func (r *Repo) SinceDiff(path, commit string) *revdiff.Diff {
-	lin := r.lineage(path)
-	if lin == nil || len(lin.revs) == 0 {
-		return nil
-	}
-	blob, ok := r.approvedBlob(lin, commit)
+	packed, ok := r.SincePacked(path, commit)
 	if !ok {
 		return nil
 	}
-	r.diffMu.Lock()
-	packed, ok := r.since[pairOf(blob, lin.revs[0].blob)]
-	r.diffMu.Unlock()
-	if !ok {
-		return nil
-	}
-	return packed.unpack()
+	return packedDiff(packed).unpack()
 }

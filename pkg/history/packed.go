@@ -8,7 +8,13 @@ package history
 // own, never changed once packed: they must not be changed, and a string
 // read over them stays valid.
 func (r *Repo) RevisionPacked(path string, i int) ([]byte, bool) {
-	p, ok := r.revisionPacked(path, i)
+	lin := r.lineage(path)
+	if lin == nil || i < 0 || i >= len(lin.revs) {
+		return nil, false
+	}
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	p, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
 	return p, ok
 }
 
