@@ -114,6 +114,15 @@ func TestRevisionDiff(t *testing.T) {
 	}
 	cons.checkClean(t, historyIncident+"#"+ids[1])
 
+	// A malformed address opens no diff and throws nothing.
+	open(ctx, t, ts.root)
+	open(ctx, t, ts.root+historyIncident+"#%E0")
+	waitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.revision-diff[open]").length`); n != 0 {
+		t.Errorf("%d diffs open at #%%E0", n)
+	}
+	cons.checkClean(t, historyIncident+"#%E0")
+
 	setViewport(ctx, t, phoneWidth)
 	evalJS[int](ctx, t, `document.querySelectorAll("details.revision-diff").forEach(d => d.open = true), 0`)
 	if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {

@@ -27,8 +27,10 @@
 
   // Incident page: the revision an address names (#rev-COMMIT) shows its
   // diff, opened, whether the page was opened at it or a link went there.
+  // The id is ASCII: the hash is read as it is, not decoded, which throws
+  // on a malformed address (#%E0) and would stop the rest of this script.
   function openRevision() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = location.hash.slice(1);
     if (id.indexOf("rev-") !== 0) return;
     var li = document.getElementById(id);
     var d = li && li.querySelector("details.revision-diff");
