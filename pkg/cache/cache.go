@@ -9,7 +9,7 @@
 //     layout's version;
 //   - how a file is named by what it was computed from (Key);
 //   - how a file is framed (WriteFile, ReadFile): a magic line naming its
-//     format and that format's version, the SHA-256 of the payload, written
+//     format and that format's version, the CRC-32C of the payload, written
 //     whole by rename; and how many of a kind are kept (Prune).
 //
 // What a kind stores, and its version, stay with the code that writes it
@@ -23,9 +23,11 @@ package cache
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,8 +39,9 @@ import (
 
 // layout names the folder's layout; change it when a Kind moves or the
 // framing of WriteFile changes. Layout 1 (before this package) kept every
-// file at the top of the folder.
-const layout = "inquest cache layout 2\n"
+// file at the top of the folder; layout 2 checked each payload with its
+// SHA-256.
+const layout = "inquest cache layout 3\n"
 
 // layoutFile holds the layout's name.
 const layoutFile = "LAYOUT"
@@ -176,14 +179,44 @@ func Key(parts ...string) string {
 // WriteFile writes payload to the file name whole: into a temporary file
 // beside it, renamed over it, so that a reader finds the old file or the
 // new one. The file starts with the line magic, which names the format
-// and its version, then the SHA-256 of payload.
+// and its version, then the checksum of payload (checksum).
 func WriteFile(name, magic string, payload []byte) error {
-	head := make([]byte, 0, len(magic)+1+sha256.Size)
+	head := make([]byte, 0, len(magic)+1+sumSize)
 	head = append(append(head, magic...), '\n')
-	sum := sha256.Sum256(payload)
 	// The payload is written as it is, not copied behind the head: the
 	// history's diff cache is about 90 MB at 10,000 postmortems.
-	return writeWhole(name, append(head, sum[:]...), payload)
+	return writeWhole(name, appendSum(head, crc32.Checksum(payload, castagnoli)), payload)
+}
+
+// The checksum of a payload is its CRC-32C, big-endian. It is there to
+// catch a file cut short or damaged on disk, not one written to fool
+// inquest: whoever can write the cache folder can write a matching sum of
+// any kind. The SHA-256 it replaced cost 0.2 s of every 10,000-postmortem
+// build to check the history's 88 MB diff cache, against 0.01 s; the
+// CRC-32C runs on the CPU's own instruction where there is one (package
+// hash/crc32).
+const sumSize = 4
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func appendSum(b []byte, sum uint32) []byte { return binary.BigEndian.AppendUint32(b, sum) }
+
+// payloadOf checks the file data read from name against magic and its
+// checksum, and returns its payload.
+func payloadOf(name, magic string, data []byte) ([]byte, error) {
+	rest, ok := bytes.CutPrefix(data, []byte(magic+"\n"))
+	if !ok {
+		line, _, _ := strings.Cut(string(data[:min(len(data), 80)]), "\n")
+		return nil, fmt.Errorf("%s: not a %q file (it starts %q)", name, magic, line)
+	}
+	if len(rest) < sumSize {
+		return nil, fmt.Errorf("%s: cut short", name)
+	}
+	sum, payload := binary.BigEndian.Uint32(rest), rest[sumSize:]
+	if crc32.Checksum(payload, castagnoli) != sum {
+		return nil, fmt.Errorf("%s: checksum mismatch", name)
+	}
+	return payload, nil
 }
 
 // ReadFile returns the payload WriteFile wrote to the file name with
@@ -195,19 +228,7 @@ func ReadFile(name, magic string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rest, ok := bytes.CutPrefix(data, []byte(magic+"\n"))
-	if !ok {
-		line, _, _ := strings.Cut(string(data[:min(len(data), 80)]), "\n")
-		return nil, fmt.Errorf("%s: not a %q file (it starts %q)", name, magic, line)
-	}
-	if len(rest) < sha256.Size {
-		return nil, fmt.Errorf("%s: cut short", name)
-	}
-	sum, payload := rest[:sha256.Size], rest[sha256.Size:]
-	if got := sha256.Sum256(payload); !bytes.Equal(got[:], sum) {
-		return nil, fmt.Errorf("%s: checksum mismatch", name)
-	}
-	return payload, nil
+	return payloadOf(name, magic, data)
 }
 
 // writeWhole writes the parts of data, one after the other, to name

@@ -109,10 +109,25 @@ func TestZeroFolder(t *testing.T) {
 	}
 }
 
-// TestFiles: what WriteFile wrote reads back; a file of another format,
-// cut short or changed does not.
+// readers are the two ways of reading a file WriteFile wrote.
+var readers = []struct {
+	name string
+	read func(name, magic string) ([]byte, error)
+}{{"ReadFile", ReadFile}, {"MapFile", MapFile}}
+
+// TestFiles: what WriteFile wrote reads back, by ReadFile and MapFile; a
+// file of another format, cut short or changed does not.
 func TestFiles(t *testing.T) {
 	t.Parallel()
+	for _, r := range readers {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			testFiles(t, r.read)
+		})
+	}
+}
+
+func testFiles(t *testing.T, read func(name, magic string) ([]byte, error)) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "a.bin")
 	const magic = "inquest test 1"
@@ -120,10 +135,10 @@ func TestFiles(t *testing.T) {
 	if err := WriteFile(name, magic, payload); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ReadFile(name, magic); err != nil || string(got) != string(payload) {
-		t.Fatalf("ReadFile = %q, %v", got, err)
+	if got, err := read(name, magic); err != nil || string(got) != string(payload) {
+		t.Fatalf("read = %q, %v", got, err)
 	}
-	if _, err := ReadFile(filepath.Join(dir, "missing"), magic); !errors.Is(err, os.ErrNotExist) {
+	if _, err := read(filepath.Join(dir, "missing"), magic); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v, want os.ErrNotExist", err)
 	}
 	good, err := os.ReadFile(name)
@@ -145,14 +160,39 @@ func TestFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "a.bin")
 			write(t, p, string(tc.bytes(slices.Clone(good))))
-			if got, err := ReadFile(p, tc.magic); err == nil {
-				t.Errorf("ReadFile trusted it: %q", got)
+			if got, err := read(p, tc.magic); err == nil {
+				t.Errorf("read trusted it: %q", got)
 			}
 		})
 	}
 	// No temporary file is left beside it.
 	if files, _ := filepath.Glob(filepath.Join(dir, ".*")); len(files) > 0 {
 		t.Errorf("left behind: %q", files)
+	}
+}
+
+// TestMapFileReplaced: a file MapFile mapped reads as it was after
+// WriteFile replaced it, and the new one maps as the new payload.
+func TestMapFileReplaced(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "a.bin")
+	const magic = "inquest test 1"
+	old := strings.Repeat("the old payload ", 1000)
+	if err := WriteFile(name, magic, []byte(old)); err != nil {
+		t.Fatal(err)
+	}
+	mapped, err := MapFile(name, magic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(name, magic, []byte("the new one")); err != nil {
+		t.Fatal(err)
+	}
+	if string(mapped) != old {
+		t.Errorf("the mapped payload changed to %.40q", mapped)
+	}
+	if got, err := MapFile(name, magic); err != nil || string(got) != "the new one" {
+		t.Errorf("MapFile of the new file = %q, %v", got, err)
 	}
 }
 

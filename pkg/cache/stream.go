@@ -2,7 +2,7 @@ package cache
 
 import (
 	"bufio"
-	"crypto/sha256"
+	"hash/crc32"
 	"io"
 	"os"
 )
@@ -12,17 +12,17 @@ import (
 // never held whole, which for the history's diff cache (about 90 MB at
 // 10,000 postmortems, in some 36,000 pieces) saved copying it into one
 // buffer. The file is the same as WriteFile's of the pieces joined: the
-// SHA-256, which comes before the payload, is written once the payload
+// checksum, which comes before the payload, is written once the payload
 // has been, into the place left for it.
 func WriteStream(name, magic string, write func(w io.Writer) error) error {
 	return replaceFile(name, func(f *os.File) error {
-		head := make([]byte, 0, len(magic)+1+sha256.Size)
+		head := make([]byte, 0, len(magic)+1+sumSize)
 		head = append(append(head, magic...), '\n')
 		// The checksum's place, filled in below.
-		if _, err := f.Write(head[:len(head)+sha256.Size]); err != nil {
+		if _, err := f.Write(head[:len(head)+sumSize]); err != nil {
 			return err
 		}
-		h := sha256.New()
+		h := crc32.New(castagnoli)
 		bw := bufio.NewWriterSize(f, 1<<20)
 		if err := write(io.MultiWriter(h, bw)); err != nil {
 			return err
@@ -30,7 +30,7 @@ func WriteStream(name, magic string, write func(w io.Writer) error) error {
 		if err := bw.Flush(); err != nil {
 			return err
 		}
-		_, err := f.WriteAt(h.Sum(nil), int64(len(head)))
+		_, err := f.WriteAt(appendSum(nil, h.Sum32()), int64(len(head)))
 		return err
 	})
 }

@@ -91,7 +91,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: !opts.NoHistory})
+	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: !opts.NoHistory, OneLoad: true})
 	if err != nil {
 		return err
 	}

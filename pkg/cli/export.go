@@ -43,7 +43,7 @@ func runExport(cmd *cobra.Command, e *env, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: !opts.NoHistory})
+	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: !opts.NoHistory, OneLoad: true})
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func runHistory(cmd *cobra.Command, e *env, opts *HistoryOptions) error {
 	if err != nil {
 		return err
 	}
-	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: true})
+	repo, err := repo.Load(cmd.Context(), root, repo.Options{History: true, OneLoad: true})
 	if err != nil {
 		return err
 	}

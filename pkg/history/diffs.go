@@ -104,7 +104,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			done[s.Commit] = i
 			if cache == nil {
-				cache = readSinceCache(r.diffCacheDir())
+				cache = r.readSinceCache(r.diffCacheDir())
 			}
 			lin := r.lineage(inc.Source)
 			blob, ok := r.approvedBlob(lin, s.Commit)

@@ -74,10 +74,11 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 	}
 
 	// Attach put the same counts on the revisions, from the versions
-	// read or, on a second load, from the cache.
+	// read or, on a second load, from the cache, and on a third from the
+	// cache mapped into memory.
 	cache := t.TempDir()
-	for round := range 2 {
-		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+	for round := range 3 {
+		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache, MapCaches: round == 2})
 		ch := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>").History
 		got := ch.Revisions
 		if c := ch.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {

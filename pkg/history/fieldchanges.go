@@ -86,7 +86,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		// A file that cannot be used is rebuilt from the blobs, so its
 		// error is of no further use.
 		cache, _ = readFieldsCache(dir, version)
-		diffs = readDiffCache(r.diffCacheDir())
+		diffs = r.readDiffCache(r.diffCacheDir())
 	}
 	itemsVersion := r.opts.ItemsVersion
 	items := readItemsCache(dir, itemsVersion)

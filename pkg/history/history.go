@@ -59,6 +59,11 @@ type Options struct {
 	// CacheDir is where the history index is cached between builds; ""
 	// disables the cache.
 	CacheDir string
+	// MapCaches says that the process loads the history once and ends,
+	// as a build does: the caches of diffs are then mapped into memory
+	// rather than read (cache.MapFile), for the life of the process. A
+	// process that loads again and again (serve) leaves it false.
+	MapCaches bool
 }
 
 // FieldParser reads the front-matter fields of one version of a

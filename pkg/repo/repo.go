@@ -21,6 +21,10 @@ type Options struct {
 	// CacheDir holds the history cache; "" means the default per-user
 	// cache folder (see CacheDir).
 	CacheDir string
+	// OneLoad says the process loads the repository once and ends (a
+	// build, check, export): the history's caches may then be mapped
+	// into memory for the life of the process (history.Options.MapCaches).
+	OneLoad bool
 }
 
 // Repo is a loaded postmortem repository: configuration, incidents with
@@ -131,6 +135,7 @@ func LoadStaged(ctx context.Context, root string, opts Options) (*Repo, error) {
 			Items:         fields,
 			ItemsVersion:  fields.ItemsVersion(),
 			CacheDir:      histCache,
+			MapCaches:     opts.OneLoad,
 		})
 		hist <- loaded{h, warnings, err}
 	}()

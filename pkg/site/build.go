@@ -322,7 +322,7 @@ func (r *buildRun) load(ctx context.Context, loaded *repo.Repo) error {
 	defer begin(r.opts.Progress, StageLoad, 0)()
 	rp := loaded
 	if rp == nil {
-		rp, err = repo.LoadStaged(ctx, r.opts.Dir, repo.Options{History: !r.opts.NoHistory, CacheDir: r.opts.CacheDir})
+		rp, err = repo.LoadStaged(ctx, r.opts.Dir, repo.Options{History: !r.opts.NoHistory, CacheDir: r.opts.CacheDir, OneLoad: !r.opts.Serve})
 		if err != nil {
 			return err
 		}
