@@ -387,6 +387,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	} else {
 		d = revdiff.CompareVersions(bv, av, budget)
 	}
+	w.compared++
 	packed := w.pack(d)
 	w.keepDiff(p, packed)
 	if d.Fallback != "" && len(d.Sections) == 0 {

@@ -104,7 +104,10 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 			}
 			done[s.Commit] = i
 			if cache == nil {
-				cache = r.readSinceCache(r.diffCacheDir())
+				var early bool
+				if cache, early = take(&r.early.mu, &r.early.since); !early {
+					cache = r.readSinceCache(r.diffCacheDir())
+				}
 			}
 			lin := r.lineage(inc.Source)
 			blob, ok := r.approvedBlob(lin, s.Commit)

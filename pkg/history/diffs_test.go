@@ -81,6 +81,9 @@ func TestDiffsAndSinceApproval(t *testing.T) {
 		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache, MapCaches: round == 2})
 		ch := attachOne(t, r, "postmortems/b.md", "Bo Chen <bo@example.com>").History
 		got := ch.Revisions
+		if round > 0 && r.stats.compared != 0 {
+			t.Errorf("round %d: %d revisions compared, want every diff from the cache", round, r.stats.compared)
+		}
 		if c := ch.ChangedSinceApproval("Bo Chen"); c != "1 line in Timeline changed since Bo Chen approved at "+branch[:7] {
 			t.Errorf("round %d: changed since approval %q", round, c)
 		}

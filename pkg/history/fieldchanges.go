@@ -85,11 +85,19 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	if useCache {
 		// A file that cannot be used is rebuilt from the blobs, so its
 		// error is of no further use.
-		cache, _ = readFieldsCache(dir, version)
-		diffs = r.readDiffCache(r.diffCacheDir())
+		var ok bool
+		if cache, ok = take(&r.early.mu, &r.early.fields); !ok {
+			cache, _ = readFieldsCache(dir, version)
+		}
+		if diffs, ok = take(&r.early.mu, &r.early.diffs); !ok {
+			diffs = r.readDiffCache(r.diffCacheDir())
+		}
 	}
 	itemsVersion := r.opts.ItemsVersion
-	items := readItemsCache(dir, itemsVersion)
+	items, ok := take(&r.early.mu, &r.early.items)
+	if !ok {
+		items = readItemsCache(dir, itemsVersion)
+	}
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
@@ -135,6 +143,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		bad = append(bad, w.bad...)
 		parsed = append(parsed, w.parsed)
 		skipped += w.notFetched
+		r.stats.compared += w.compared
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -226,6 +235,9 @@ type fieldWorker struct {
 	// expected; notFetched counts them.
 	partial    bool
 	notFetched int
+	// compared counts the revisions whose versions this worker compared
+	// (not cached).
+	compared int
 
 	// diffs are the diffs earlier builds compared (read only, shared);
 	// newDiffs those this worker compared, and kept every diff it used.

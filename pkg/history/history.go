@@ -111,6 +111,10 @@ type Repo struct {
 	// compared from the versions it read, for AttachSinceApproval.
 	walkedSince map[pair]walkedSince
 
+	// early are the caches Load started reading for the first
+	// AttachChanges and AttachSinceApproval.
+	early earlyReads
+
 	stats loadStats
 }
 
@@ -121,6 +125,9 @@ type loadStats struct {
 	objectsRead int
 	diffed      int
 	fromCache   bool
+	// compared counts the revisions AttachChanges compared rather than
+	// found in the diff cache.
+	compared int
 }
 
 // Load reads the history of the Git repository containing dir once and
@@ -161,6 +168,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Repo, []string, error
 		return nil, nil, fmt.Errorf("%s: read HEAD: %w", dir, err)
 	}
 
+	r.readCachesEarly()
 	var warnings []string
 	shallow, err := g.Shallow()
 	if err != nil {
