@@ -80,24 +80,8 @@ type wanted struct {
 func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	dir, version := r.opts.CacheDir, r.opts.FieldsVersion
 	useCache := dir != "" && version != ""
-	var cache *fieldsCache
-	var diffs diffCache
-	if useCache {
-		// A file that cannot be used is rebuilt from the blobs, so its
-		// error is of no further use.
-		var ok bool
-		if cache, ok = take(&r.early.mu, &r.early.fields); !ok {
-			cache, _ = readFieldsCache(dir, version)
-		}
-		if diffs, ok = take(&r.early.mu, &r.early.diffs); !ok {
-			diffs = r.readDiffCache(r.diffCacheDir())
-		}
-	}
+	cache, diffs, items := r.readCaches(useCache)
 	itemsVersion := r.opts.ItemsVersion
-	items, ok := take(&r.early.mu, &r.early.items)
-	if !ok {
-		items = readItemsCache(dir, itemsVersion)
-	}
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
@@ -181,6 +165,27 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		_ = r.writeItems(dir, itemsVersion, items, newItems)
 	}
 	return nil
+}
+
+// readCaches returns the fields, diff and items caches fieldChanges
+// uses: those Load started reading (readCachesEarly), else read now. The
+// fields and diff caches are read only when useCache says there is one.
+func (r *Repo) readCaches(useCache bool) (fields *fieldsCache, diffs diffCache, items itemsCache) {
+	var ok bool
+	if useCache {
+		// A file that cannot be used is rebuilt from the blobs, so its
+		// error is of no further use.
+		if fields, ok = take(&r.early.mu, &r.early.fields); !ok {
+			fields, _ = readFieldsCache(r.opts.CacheDir, r.opts.FieldsVersion)
+		}
+		if diffs, ok = take(&r.early.mu, &r.early.diffs); !ok {
+			diffs = r.readDiffCache(r.diffCacheDir())
+		}
+	}
+	if items, ok = take(&r.early.mu, &r.early.items); !ok {
+		items = readItemsCache(r.opts.CacheDir, r.opts.ItemsVersion)
+	}
+	return fields, diffs, items
 }
 
 // keepDiffs keeps what the workers compared for the pages: every diff they
