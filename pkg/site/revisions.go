@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"html"
 	"html/template"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inquest-dev/inquest/pkg/history"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
@@ -114,61 +116,71 @@ type HunkView struct {
 }
 
 // buildAudit finds each published incident's revision diffs, amendments
-// and diffs since stale sign-offs, from the diffs the history pass kept.
+// and diffs since stale sign-offs, from the diffs the history pass kept,
+// on every core: one after the other, the incidents took 0.1 s of a 10k
+// build's page listing, with the other core idle.
 func (b *Assembly) buildAudit() {
 	hist := b.repo.History()
 	if hist == nil {
 		return
 	}
-	for _, v := range b.site.Incidents {
-		h := v.History
-		if h == nil || len(h.Revisions) == 0 {
+	incs := b.site.Incidents
+	// Nothing here fails, nor is cancelled: it reads what the history
+	// kept, in memory.
+	_ = parallel(context.Background(), len(incs), func(i int) error {
+		if h := incs[i].History; h != nil && len(h.Revisions) > 0 {
+			incs[i].audit = b.auditOf(hist, incs[i])
+		}
+		return nil
+	})
+}
+
+// auditOf is buildAudit's work for the incident v, which has revisions.
+func (b *Assembly) auditOf(hist *history.Repo, v *Incident) *audit {
+	h := v.History
+	a := &audit{revs: make([]revInfo, len(h.Revisions))}
+	used := map[string]bool{}
+	published := b.publishedAt(v)
+	shown := 0
+	for i := range h.Revisions {
+		rv := &h.Revisions[i]
+		// Whether the diff shows anything is read from the packed
+		// diff in place; only an amendment's is decoded, for
+		// Classify, and the page writes the diff from the packed
+		// bytes (PackedDiffView).
+		p, ok := hist.RevisionPacked(v.Source, i)
+		if !ok || !showsPacked(p) {
 			continue
 		}
-		a := &audit{revs: make([]revInfo, len(h.Revisions))}
-		used := map[string]bool{}
-		published := b.publishedAt(v)
-		shown := 0
-		for i := range h.Revisions {
-			rv := &h.Revisions[i]
-			// Whether the diff shows anything is read from the packed
-			// diff in place; only an amendment's is decoded, for
-			// Classify, and the page writes the diff from the packed
-			// bytes (PackedDiffView).
-			p, ok := hist.RevisionPacked(v.Source, i)
-			if !ok || !showsPacked(p) {
-				continue
-			}
-			ri := &a.revs[i]
-			ri.anchor = "rev-" + revisionSlug(rv.Commit, used)
-			ri.summary = shown >= maxInlineDiffs
-			shown++
-			ri.packed = p
-			if i < published {
-				ri.amendment = &Amendment{Incident: v, Revision: rv, Path: v.Path + "#" + ri.anchor, Amendment: revdiff.Classify(hist.RevisionDiff(v.Source, i), rv.Changes)}
-			}
+		ri := &a.revs[i]
+		ri.anchor = "rev-" + revisionSlug(rv.Commit, used)
+		ri.summary = shown >= maxInlineDiffs
+		shown++
+		ri.packed = p
+		if i < published {
+			ri.amendment = &Amendment{Incident: v, Revision: rv, Path: v.Path + "#" + ri.anchor, Amendment: revdiff.Classify(hist.RevisionDiff(v.Source, i), rv.Changes)}
 		}
-		seen := map[string]int{}
-		for _, member := range h.Review.Stale {
-			s, ok := staleSignOff(h, member)
-			if !ok {
-				continue
-			}
-			if k, ok := seen[s.Commit]; ok {
-				if !slices.Contains(a.since[k].Names, s.Name) {
-					a.since[k].Names = append(a.since[k].Names, s.Name)
-				}
-				continue
-			}
-			p, ok := hist.SincePacked(v.Source, s.Commit)
-			if !ok || !decodes(p) {
-				continue
-			}
-			seen[s.Commit] = len(a.since)
-			a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: &PackedDiffView{packed: p}})
-		}
-		v.audit = a
 	}
+	seen := map[string]int{}
+	for _, member := range h.Review.Stale {
+		s, ok := staleSignOff(h, member)
+		if !ok {
+			continue
+		}
+		if k, ok := seen[s.Commit]; ok {
+			if !slices.Contains(a.since[k].Names, s.Name) {
+				a.since[k].Names = append(a.since[k].Names, s.Name)
+			}
+			continue
+		}
+		p, ok := hist.SincePacked(v.Source, s.Commit)
+		if !ok || !decodes(p) {
+			continue
+		}
+		seen[s.Commit] = len(a.since)
+		a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: &PackedDiffView{packed: p}})
+	}
+	return a
 }
 
 // staleSignOff is the newest stale sign-off of a member of the review
