@@ -165,11 +165,17 @@ func TestDiffCacheEncoding(t *testing.T) {
 	d := revdiff.Compare([]byte("## Summary\nThe queue backed up.\n"), []byte("## Summary\nThe ingest queue backed up.\n"), nil)
 	var p1, p2 pair
 	p1[0], p2[39] = 1, 2
-	in := diffCache{p1: pack(d), p2: pack(&revdiff.Diff{Fallback: "over the budget"})}
+	in := diffEntries{p1: entry(d), p2: entry(&revdiff.Diff{Fallback: "over the budget"})}
 	data := encodeDiffs(in)
 	out, ok := decodeDiffs(data)
-	if !ok || len(out) != 2 || !reflect.DeepEqual(out[p1].unpack(), d) || out[p2].unpack().Fallback != "over the budget" {
+	if !ok || len(out) != 2 || !reflect.DeepEqual(out[p1].packed.unpack(), d) || out[p2].packed.unpack().Fallback != "over the budget" {
 		t.Fatalf("decodeDiffs = %v, %v", out, ok)
+	}
+	if sum, ok := decodeSummary(out[p1].summary); !ok || !reflect.DeepEqual(sum, d.Summary()) || len(sum) != 1 || sum[0].Added != 1 {
+		t.Errorf("summary = %+v, %v, want %+v", sum, ok, d.Summary())
+	}
+	if sum, ok := decodeSummary(out[p2].summary); !ok || sum != nil {
+		t.Errorf("summary of no sections = %#v, %v, want nil", sum, ok)
 	}
 	if c, ok := decodeDiffs(nil); !ok || len(c) != 0 {
 		t.Errorf("empty: %v, %v", c, ok)
@@ -181,11 +187,33 @@ func TestDiffCacheEncoding(t *testing.T) {
 	}
 }
 
+// entry is the cache's entry of d.
+func entry(d *revdiff.Diff) cachedDiff {
+	return cachedDiff{summary: appendSummary(nil, d.Summary()), packed: pack(d)}
+}
+
+// FuzzDecodeSummary: any bytes read as a summary or are refused, and what
+// reads encodes back to bytes that read the same.
+func FuzzDecodeSummary(f *testing.F) {
+	f.Add(appendSummary(nil, revdiff.Compare([]byte("## Impact\nnone\n"), []byte("## Impact\nsome\n"), nil).Summary()))
+	f.Add([]byte{0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sum, ok := decodeSummary(data)
+		if !ok {
+			return
+		}
+		back, ok := decodeSummary(appendSummary(nil, sum))
+		if !ok || !reflect.DeepEqual(back, sum) {
+			t.Fatalf("round trip: %+v, want %+v", back, sum)
+		}
+	})
+}
+
 // FuzzDecodeDiffs: any bytes read as a cache or are refused, and what
 // reads encodes back to a cache that reads the same.
 func FuzzDecodeDiffs(f *testing.F) {
 	var p pair
-	f.Add(encodeDiffs(diffCache{p: pack(revdiff.Compare([]byte("a\n"), []byte("b\n"), nil))}))
+	f.Add(encodeDiffs(diffEntries{p: entry(revdiff.Compare([]byte("a\n"), []byte("b\n"), nil))}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, ok := decodeDiffs(data)

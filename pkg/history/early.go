@@ -44,7 +44,7 @@ func take[T any](mu *sync.Mutex, e **early[T]) (v T, ok bool) {
 type earlyReads struct {
 	mu     sync.Mutex
 	fields *early[*fieldsCache]
-	diffs  *early[diffCache]
+	diffs  *early[diffEntries]
 	items  *early[itemsCache]
 	since  *early[map[pair]walkedSince]
 }
@@ -61,7 +61,7 @@ func (r *Repo) readCachesEarly() {
 		c, _ := readFieldsCache(dir, version) // one that cannot be used is rebuilt
 		return c
 	})
-	e.diffs = readEarly(func() diffCache { return r.readDiffCache(r.diffCacheDir()) })
+	e.diffs = readEarly(func() diffEntries { return r.readDiffCache(r.diffCacheDir()) })
 	e.items = readEarly(func() itemsCache { return readItemsCache(dir, r.opts.ItemsVersion) })
 	e.since = readEarly(func() map[pair]walkedSince { return r.readSinceCache(r.diffCacheDir()) })
 }

@@ -148,7 +148,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		_ = r.writeFields(dir, version, cache, parsed)
 	}
 	r.keepDiffs(workers)
-	var newDiffs []diffCache
+	var newDiffs []diffEntries
 	var newItems []itemsCache
 	for _, w := range workers {
 		if len(w.newDiffs) > 0 {
@@ -170,7 +170,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 // readCaches returns the fields, diff and items caches fieldChanges
 // uses: those Load started reading (readCachesEarly), else read now. The
 // fields and diff caches are read only when useCache says there is one.
-func (r *Repo) readCaches(useCache bool) (fields *fieldsCache, diffs diffCache, items itemsCache) {
+func (r *Repo) readCaches(useCache bool) (fields *fieldsCache, diffs diffEntries, items itemsCache) {
 	var ok bool
 	if useCache {
 		// A file that cannot be used is rebuilt from the blobs, so its
@@ -246,8 +246,8 @@ type fieldWorker struct {
 
 	// diffs are the diffs earlier builds compared (read only, shared);
 	// newDiffs those this worker compared, and kept every diff it used.
-	diffs    diffCache
-	newDiffs diffCache
+	diffs    diffEntries
+	newDiffs diffEntries
 	kept     diffCache
 	// arena is the buffer pack packs into, of arenaSize.
 	arena     []byte

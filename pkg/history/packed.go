@@ -3,8 +3,10 @@ package history
 // RevisionPacked is the diff RevisionDiff decodes, as the history keeps
 // it: in revdiff's binary encoding (revdiff.Diff.MarshalBinary), which a
 // revdiff.Walker reads in place; false when the history kept none. Every
-// diff the history keeps decodes: it packed it, or read it from its cache
-// and checked it (revdiff.SummaryBinary). The bytes are the history's
+// diff the history keeps decodes: it packed it, or read it from its cache,
+// as a build that packed it wrote it, the file checked against its
+// checksum; a reader still handles one that does not (Walker.Err), which
+// would take a cache written by a damaged build. The bytes are the history's
 // own, never changed once packed: they must not be changed, and a string
 // read over them stays valid.
 func (r *Repo) RevisionPacked(path string, i int) ([]byte, bool) {
