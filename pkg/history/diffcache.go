@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"unique"
 	"unsafe"
 
@@ -127,7 +128,8 @@ func encodeDiffs(c diffEntries) []byte {
 func writeDiffsTo(w io.Writer, c diffEntries) error {
 	var head [len(pair{}) + binary.MaxVarintLen64]byte
 	var size [binary.MaxVarintLen64]byte
-	for p, e := range c {
+	for _, p := range sortedPairs(c) {
+		e := c[p]
 		n := copy(head[:], p[:])
 		n = len(binary.AppendUvarint(head[:n], uint64(len(e.summary))))
 		for _, b := range [...][]byte{head[:n], e.summary, binary.AppendUvarint(size[:0], uint64(len(e.packed))), e.packed} {
@@ -216,6 +218,18 @@ func decodeSummary(b []byte) ([]postmortem.SectionChange, bool) {
 		out[i] = postmortem.SectionChange{Section: t[0], Heading: t[1], Added: v[0], Removed: v[1], Lines: v[2]}
 	}
 	return out, len(b) == 0
+}
+
+// sortedPairs are the keys of m in order, so that a cache holding the
+// same entries is the same file whatever the map's order (a build of the
+// same repository writes the same bytes).
+func sortedPairs[V any](m map[pair]V) []pair {
+	ps := make([]pair, 0, len(m))
+	for p := range m {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return bytes.Compare(a[:], b[:]) })
+	return ps
 }
 
 // cutPair cuts the pair of versions an entry of a cache starts with.
@@ -344,7 +358,8 @@ func encodeSince(c map[pair]walkedSince) []byte {
 		}
 	}
 	out := make([]byte, 0, n)
-	for p, e := range c {
+	for _, p := range sortedPairs(c) {
+		e := c[p]
 		out = append(out, p[:]...)
 		out = binary.AppendUvarint(out, uint64(len(e.fields)))
 		for _, f := range e.fields {

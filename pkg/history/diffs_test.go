@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -183,6 +184,21 @@ func TestDiffCacheEncoding(t *testing.T) {
 	for _, cut := range []int{1, len(pair{}), len(data) - 1} {
 		if _, ok := decodeDiffs(data[:cut]); ok {
 			t.Errorf("cut at %d of %d: read", cut, len(data))
+		}
+	}
+
+	// The same entries are the same bytes, whatever the map's order.
+	many, since := diffEntries{}, map[pair]walkedSince{}
+	for i := range 20 {
+		var p pair
+		p[i] = byte(i + 1)
+		many[p] = entry(d)
+		since[p] = walkedSince{diff: pack(d)}
+	}
+	first, firstSince := encodeDiffs(many), encodeSince(since)
+	for range 5 {
+		if !bytes.Equal(encodeDiffs(many), first) || !bytes.Equal(encodeSince(since), firstSince) {
+			t.Fatal("the same entries encoded to other bytes")
 		}
 	}
 }
