@@ -39,6 +39,9 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	st := stateFrom(pc)
 	source := reader.Source()
 	ids := idSet{used: map[string]bool{}, next: map[string]int{}}
+	if st != nil {
+		ids.reserved = st.reserved
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -54,7 +57,17 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		var b strings.Builder
 		appendPlainText(&b, source, h)
 		txt := strings.TrimSpace(b.String())
-		id := ids.unique(slug(txt))
+		base := slug(txt)
+		id := ids.unique(base)
+		if st != nil && id != base && !ids.used[base] {
+			// Not a second heading of one name: base is reserved.
+			if st.moved == nil {
+				st.moved = map[string]string{}
+			}
+			if _, ok := st.moved[base]; !ok {
+				st.moved[base] = id
+			}
+		}
 		h.SetAttributeString("id", []byte(id))
 		if st != nil {
 			st.headings = append(st.headings, Heading{Level: h.Level, Text: txt, ID: id})
@@ -68,13 +81,21 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 type idSet struct {
 	used map[string]bool
 	next map[string]int // the suffix to try next for a base, so that many equal headings stay linear
+	// reserved are ids the page has already (Options.Reserved); nil for
+	// none.
+	reserved func(string) bool
 }
 
-// unique returns base, or base with the first "-N" suffix not yet used,
-// and marks it used.
+// taken reports whether id is used or reserved.
+func (s idSet) taken(id string) bool {
+	return s.used[id] || s.reserved != nil && s.reserved(id)
+}
+
+// unique returns base, or base with the first "-N" suffix not yet used
+// nor reserved, and marks it used.
 func (s idSet) unique(base string) string {
 	id := base
-	for i := s.next[base]; s.used[id]; {
+	for i := s.next[base]; s.taken(id); {
 		i++
 		id = base + "-" + strconv.Itoa(i)
 		s.next[base] = i

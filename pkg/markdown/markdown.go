@@ -40,6 +40,13 @@ type Options struct {
 	// host get rel="noopener noreferrer". When empty, every absolute http
 	// and https link counts as external.
 	Host string
+
+	// Reserved reports whether an id is one the page around the document
+	// gives an element of its own (a theme's): a heading whose id would be
+	// one gets the next free "-N" suffix instead ("Main" is "main-1" on a
+	// page whose layout has <main id="main">), so that no page has an id
+	// twice. Nil reserves none. It must be safe for concurrent use.
+	Reserved func(id string) bool
 }
 
 // Resolver maps a link destination found in a document to what the page
@@ -117,9 +124,10 @@ type Result struct {
 // use by multiple goroutines, and the same input always renders to the
 // same bytes.
 type Renderer struct {
-	md     goldmark.Markdown
-	host   string
-	unsafe bool
+	md       goldmark.Markdown
+	host     string
+	unsafe   bool
+	reserved func(string) bool
 	// timeout replaces RenderTimeout in tests.
 	timeout time.Duration
 }
@@ -152,7 +160,7 @@ func New(opts Options) *Renderer {
 		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Renderer{md: md, host: opts.Host, unsafe: opts.Unsafe}
+	return &Renderer{md: md, host: opts.Host, unsafe: opts.Unsafe, reserved: opts.Reserved}
 }
 
 // Render renders src, a Markdown document without front matter. Relative
@@ -230,7 +238,7 @@ func textResult(src []byte, line int, why string) Result {
 // render is RenderPlan without the budget.
 func (r *Renderer) render(src []byte, res Resolver, plan Plan) (Result, error) {
 	var buf bytes.Buffer
-	st := &renderState{src: src, resolver: res, host: r.host, plan: plan, out: &buf}
+	st := &renderState{src: src, resolver: res, host: r.host, reserved: r.reserved, plan: plan, out: &buf}
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))

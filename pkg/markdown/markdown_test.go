@@ -477,3 +477,37 @@ func TestManyEqualHeadings(t *testing.T) {
 		t.Errorf("got %d headings, first %v, last %v", len(res.Headings), res.Headings[0], res.Headings[len(res.Headings)-1])
 	}
 }
+
+// TestReservedIDs: a heading whose id the page has already (Reserved)
+// gets the next free suffix, a second heading of the name the one after,
+// and a link written for the repository host (#main) reaches the first.
+func TestReservedIDs(t *testing.T) {
+	t.Parallel()
+	reserved := func(id string) bool { return id == "main" || id == "tl-h" }
+	src := "## Main\n\nSee [the main part](#main) and [the timeline](#tl-h).\n\n## Main\n\n## Tl h\n\n## Other\n"
+	res, err := New(Options{Reserved: reserved}).Render([]byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Headings {
+		ids = append(ids, h.ID)
+	}
+	if got, want := strings.Join(ids, " "), "main-1 main-2 tl-h-1 other"; got != want {
+		t.Errorf("ids %q, want %q", got, want)
+	}
+	html := string(res.HTML)
+	for _, want := range []string{`href="#main-1"`, `href="#tl-h-1"`, `id="main-1"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %s in\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, `id="main"`) || strings.Contains(html, `href="#main"`) {
+		t.Errorf("the reserved id is used:\n%s", html)
+	}
+	// Without Reserved, the ids are GitHub's.
+	res, _ = New(Options{}).Render([]byte(src), nil)
+	if res.Headings[0].ID != "main" || res.Headings[1].ID != "main-1" {
+		t.Errorf("without Reserved: %+v", res.Headings)
+	}
+}

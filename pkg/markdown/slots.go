@@ -278,8 +278,10 @@ func (st *renderState) dropHeadings(removed []ast.Node) {
 // when it names one in another form than its id, as GitHub does: by the
 // heading's text (#References, #Root%20cause), by the id under GitHub's
 // "user-content-" prefix, or by the letters and digits of the id when only
-// one heading has them (#root_cause, #rootcause). Other fragments (a
-// footnote, an element of the theme) are left as written.
+// one heading has them (#root_cause, #rootcause), or by the id it would
+// have had but for Options.Reserved (#main for a heading "Main", whose id
+// is main-1). Other fragments (a footnote, an element of the theme) are
+// left as written.
 func (st *renderState) resolveFragments() {
 	ids := make(map[string]bool, len(st.headings))
 	for _, h := range st.headings {
@@ -300,6 +302,8 @@ func (st *renderState) resolveFragments() {
 		}
 		id := ""
 		switch {
+		case st.moved[frag] != "":
+			id = st.moved[frag]
 		case ids[frag]:
 			id = frag
 		case ids[slug(frag)]:

@@ -18,6 +18,11 @@ type renderState struct {
 	src      []byte
 	resolver Resolver
 	host     string
+	// reserved is Options.Reserved, and moved maps an id a heading would
+	// have had but for it to the id the first such heading got, so that
+	// a link written for the repository host (#main) reaches the heading.
+	reserved func(string) bool
+	moved    map[string]string
 
 	headings []Heading
 	problems []Problem

@@ -579,6 +579,9 @@ type Assembly struct {
 	byID     map[string]*Incident
 	bySource map[string]*Incident
 	md       *markdown.Renderer
+	// themeIDs are the ids the theme's templates write out, which no
+	// heading takes (headingReserved).
+	themeIDs map[string]bool
 	pageSize int
 	pages    int
 	// What the last write made, for live.Site.Update: the pages, the
@@ -627,7 +630,9 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*Assembly, error) {
 		{"Metrics", pathMetrics}, {"Review digest", pathDigest}, {"Search", pathSearch},
 	}
 	b := &Assembly{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
-		pageSize: opts.PageSize, md: markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})}
+		pageSize: opts.PageSize}
+	b.reserveThemeIDs()
+	b.md = markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, Reserved: b.headingReserved})
 	for _, n := range []string{baseURLNote(baseURL, from, opts.Serve), robotsNote(s.BasePath, s.NoIndex, opts.Serve)} {
 		if n != "" {
 			b.notes = append(b.notes, n)

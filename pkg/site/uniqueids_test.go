@@ -15,12 +15,14 @@ import (
 // TestIDsUniqueOnEveryPage: no page of the site has two elements with one
 // id (an HTML error: a link to it reaches the first). The lessons pages
 // show the lessons of every incident with a tag, each written with the same
-// sub-headings and footnotes.
+// sub-headings and footnotes; the incident pages have headings whose ids
+// the theme's elements have (main, drawn-actions), and a link to one of
+// them reaches the heading.
 func TestIDsUniqueOnEveryPage(t *testing.T) {
 	t.Parallel()
 	pm := func(id, day string) string {
 		return "---\nid: " + id + "\ntitle: Replica lag on " + day + "\ndate: 2024-02-" + day + "\nseverity: SEV3\nstatus: published\ntags: [database]\n---\n" +
-			"## Summary\n\nThe read replica fell behind.\n\n" +
+			"## Summary\n\nThe read replica fell behind; see [the main cause](#main).\n\n## Main\n\nDisk.\n\n## Drawn actions\n\nNone.\n\n" +
 			"## Lessons learned\n\n### What went well\n\n- The lag alert fired[^1]; see [what went wrong](#what-went-wrong).\n\n" +
 			"### What went wrong\n\n- Nobody owned the replica.\n\n[^1]: Within two minutes.\n"
 	}
@@ -50,6 +52,15 @@ func TestIDsUniqueOnEveryPage(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "incidents", "INC-1", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="main-1"`, `href="#main-1"`, `id="drawn-actions-1"`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("incidents/INC-1/: no %s", want)
+		}
 	}
 	lessons := parseHTML(t, filepath.Join(out, "lessons", "database", "index.html"))
 	var targets []string
