@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,10 +12,11 @@ import (
 )
 
 // TestAPIMatchesExport holds the framing the site writes around API
-// entries to postmortem.EncodeExport's.
+// entries to postmortem.EncodeExport's, and each entry to its incident's
+// place, over more than one of writeAPI's batches.
 func TestAPIMatchesExport(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{0, 1, 3} {
+	for _, n := range []int{0, 1, 3, apiBatch, 2*apiBatch + 3} {
 		var incs []*postmortem.Incident
 		for i := range n {
 			incs = append(incs, &postmortem.Incident{ID: fmt.Sprintf("INC-%d", i), Title: "T", Source: "x.md"})
@@ -28,7 +30,7 @@ func TestAPIMatchesExport(t *testing.T) {
 			b.site.Incidents = append(b.site.Incidents, &Incident{Incident: inc})
 		}
 		dir := t.TempDir()
-		if err := b.writeAPI(dir); err != nil {
+		if err := b.writeAPI(context.Background(), dir); err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(apiFile)))
@@ -36,14 +38,15 @@ func TestAPIMatchesExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, v := range b.site.Incidents {
-			if entry := got[v.api.off : v.api.off+v.api.n]; !bytes.HasPrefix(entry, []byte("{")) || !bytes.HasSuffix(entry, []byte("}")) {
+			if entry := got[v.api.off : v.api.off+v.api.n]; !bytes.HasPrefix(entry, []byte("{")) || !bytes.HasSuffix(entry, []byte("}")) ||
+				!bytes.Contains(entry, []byte(`"id": "`+v.ID+`"`)) {
 				t.Errorf("span of %s is %q", v.ID, entry)
 			}
 		}
 		// The site adds each page's URL; the export has none.
 		got = bytes.ReplaceAll(got, []byte(",\n      \"url\": \"/\""), nil)
 		if !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("%d incidents:\n got %q\nwant %q", n, got, want.Bytes())
+			t.Errorf("%d incidents:\n got %.2000q\nwant %.2000q", n, got, want.Bytes())
 		}
 	}
 }
