@@ -403,15 +403,17 @@ const (
 	apiEmpty = "{\n  \"incidents\": []\n}\n"
 )
 
-// apiEntry is one incident's part of api/incidents.json.
+// apiEntry is one incident's part of api/incidents.json: as
+// json.MarshalIndent(j, "    ", "  ") writes it, indented by indentJSON.
 func (b *Assembly) apiEntry(v *Incident) ([]byte, error) {
 	j := v.ToJSON()
 	j.URL = b.absURL(v.Path)
-	data, err := json.MarshalIndent(j, "    ", "  ")
+	data, err := json.Marshal(j)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", v.Source, err)
 	}
-	return data, nil
+	// MarshalIndent's room: twice the compact size.
+	return indentJSON(make([]byte, 0, 2*len(data)), data, "    ", "  "), nil
 }
 
 // apiBatch is how many incidents' entries writeAPI makes at once, in
