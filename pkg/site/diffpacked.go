@@ -3,7 +3,7 @@ package site
 import (
 	"html/template"
 	"strconv"
-	"strings"
+	"unsafe"
 
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
@@ -118,136 +118,151 @@ func showsPacked(p []byte) bool {
 	}
 }
 
-// packedSize is packedHTML's first pass over p: the size to make room for,
-// each section's changed lines appended to changed (its heading shows them
-// before its hunks), and whether p decodes.
-func packedSize(p []byte, summary bool, changed []int) (int, []int, bool) {
-	n := 64
-	w := revdiff.WalkBinary(p)
-	n += 2 * len(w.Fallback())
-	for {
-		s, ok := w.NextSection()
-		if !ok {
-			break
-		}
-		n += 256 + 2*(len(s.Key)+len(s.Heading))
-		for !summary {
-			_, _, ok := w.NextHunk()
-			if !ok {
-				break
-			}
-			n += 96
-			for {
-				op, text, words, ok := w.NextLine()
-				if !ok {
-					break
-				}
-				n += 10 + len(text) + len(text)/8
-				if op != revdiff.Equal {
-					n += 64 + 11*max(words, 0)
-				}
-			}
-		}
-		if summary {
-			// No hunks: what Section.Changed counts then.
-			changed = append(changed, max(s.LinesAdded, s.LinesRemoved))
-		} else {
-			changed = append(changed, w.Changed())
-		}
-	}
-	return n, changed, w.Err() == nil
-}
-
 // packedHTML is the HTML of the diff p encodes (of its lineSummary when
-// summary), as HTML describes it, written from p in one pass after one that
-// sizes it (packedSize); false, and "", when p does not decode.
+// summary), as HTML describes it, written from p in one pass; false, and
+// "", when p does not decode. A section's heading shows its changed
+// lines, which only its hunks tell: the heading's end is written after
+// them and moved before them (appendSection). A first pass over p that
+// counted them and sized the buffer took a fifth of the time.
 func packedHTML(p []byte, summary bool) (string, bool) {
-	var small [16]int
-	n, changed, ok := packedSize(p, summary, small[:0])
-	if !ok {
-		return "", false
-	}
-	var sb strings.Builder
-	sb.Grow(n)
 	w := revdiff.WalkBinary(p)
 	fallback := w.Fallback()
 	if summary && fallback == "" {
 		fallback = summaryFallback
 	}
-	sb.WriteString("\n")
+	buf := make([]byte, 0, packedRoom(len(p), w.Sections(), len(fallback), summary))
+	buf = append(buf, '\n')
 	if fallback != "" {
-		sb.WriteString(`<p class="diff-fallback">Shown as a line summary: `)
-		htmlEscaper.WriteString(&sb, fallback) //nolint:errcheck // a strings.Builder does not fail
-		sb.WriteString(".</p>")
+		buf = append(buf, `<p class="diff-fallback">Shown as a line summary: `...)
+		buf = append(buf, htmlEscape(fallback)...)
+		buf = append(buf, ".</p>"...)
 	}
-	sb.WriteString("\n")
-	for i := 0; ; i++ {
+	buf = append(buf, '\n')
+	for {
 		s, ok := w.NextSection()
 		if !ok {
 			break
 		}
-		hunks := s.Hunks
-		if summary {
-			hunks = 0
-		}
-		name := htmlEscape(revdiff.SectionName(s.Key, s.Heading))
-		sb.WriteString("\n<section class=\"diff-section\" aria-label=\"Changes in ")
-		sb.WriteString(name)
-		sb.WriteString("\">\n  <h3>")
-		sb.WriteString(name)
-		sb.WriteString(` <span class="diff-counts">`)
-		if s.Added != 0 {
-			sb.WriteString("+")
-			sb.WriteString(strconv.Itoa(s.Added))
-		}
-		if s.Added != 0 && s.Removed != 0 {
-			sb.WriteString(" ")
-		}
-		if s.Removed != 0 {
-			sb.WriteString("−")
-			sb.WriteString(strconv.Itoa(s.Removed))
-		}
-		if s.Added != 0 || s.Removed != 0 {
-			sb.WriteString(" words, ")
-		}
-		c := changed[i]
-		sb.WriteString(strconv.Itoa(c))
-		if c == 1 {
-			sb.WriteString(" line changed</span></h3>\n  ")
-		} else {
-			sb.WriteString(" lines changed</span></h3>\n  ")
-		}
-		for range hunks {
-			skip, _, _ := w.NextHunk()
-			sb.WriteString("\n  ")
-			if skip != 0 {
-				skipHTML(&sb, skip)
-			}
-			sb.WriteString("\n  <ol class=\"diff-hunk\">\n")
-			writeHunkLines(&sb, &w)
-			sb.WriteString("</ol>\n  ")
-		}
-		sb.WriteString("\n  ")
-		if !summary && s.Trail != 0 && hunks > 0 {
-			skipHTML(&sb, s.Trail)
-		}
-		sb.WriteString("\n</section>\n")
+		buf = appendSection(buf, &w, s, summary)
 	}
-	sb.WriteString("\n")
-	return sb.String(), true
+	if w.Err() != nil {
+		return "", false
+	}
+	buf = append(buf, '\n')
+	// buf is not changed after: the string is made over it, as a
+	// strings.Builder makes its own.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
 }
 
-// writeHunkLines writes the lines of w's current hunk as hunkHTML writes
-// a decoded hunk's.
-func writeHunkLines(sb *strings.Builder, w *revdiff.Walker) {
+// packedRoom is the room to make for the HTML of a packed diff of n
+// bytes and the given sections and fallback. The HTML of the diffs of
+// the 1,000-postmortem corpus is 2.18 times their packed size, and with
+// 7/4 of it and a heading's room for each section 11 of 2,822 outgrow it
+// (with 3/2, 1,135; with 2, none, and 10% more bytes made;
+// BenchmarkPackedHTMLCorpus -benchmem). A line summary's is its headings.
+func packedRoom(n, sections, fallback int, summary bool) int {
+	room := 128 + 2*fallback + 320*sections
+	if !summary {
+		room += n * 7 / 4
+	}
+	return room
+}
+
+// appendSection appends the section s that w has just read, its heading
+// and its hunks (none when summary), as packedHTML describes it.
+func appendSection(buf []byte, w *revdiff.Walker, s revdiff.SectionHead, summary bool) []byte {
+	name := htmlEscape(revdiff.SectionName(s.Key, s.Heading))
+	buf = append(buf, "\n<section class=\"diff-section\" aria-label=\"Changes in "...)
+	buf = append(buf, name...)
+	buf = append(buf, "\">\n  <h3>"...)
+	buf = append(buf, name...)
+	buf = append(buf, ` <span class="diff-counts">`...)
+	if s.Added != 0 {
+		buf = append(buf, '+')
+		buf = strconv.AppendInt(buf, int64(s.Added), 10)
+	}
+	if s.Added != 0 && s.Removed != 0 {
+		buf = append(buf, ' ')
+	}
+	if s.Removed != 0 {
+		buf = append(buf, "−"...)
+		buf = strconv.AppendInt(buf, int64(s.Removed), 10)
+	}
+	if s.Added != 0 || s.Removed != 0 {
+		buf = append(buf, " words, "...)
+	}
+	if summary || s.Hunks == 0 {
+		// No hunks: what Section.Changed counts then.
+		buf = appendChanged(buf, max(s.LinesAdded, s.LinesRemoved))
+		return append(buf, "\n  \n</section>\n"...)
+	}
+	// The hunks, then the heading's end, which is moved before them.
+	at := len(buf)
+	for range s.Hunks {
+		skip, _, ok := w.NextHunk()
+		if !ok {
+			break
+		}
+		buf = append(buf, "\n  "...)
+		if skip != 0 {
+			buf = appendSkip(buf, skip)
+		}
+		buf = append(buf, "\n  <ol class=\"diff-hunk\">\n"...)
+		buf = appendHunkLines(buf, w)
+		buf = append(buf, "</ol>\n  "...)
+	}
+	end := len(buf)
+	buf = appendChanged(buf, w.Changed())
+	var head [64]byte
+	n := copy(head[:], buf[end:])
+	copy(buf[at+n:], buf[at:end])
+	copy(buf[at:], head[:n])
+	buf = append(buf, "\n  "...)
+	if s.Trail != 0 {
+		buf = appendSkip(buf, s.Trail)
+	}
+	return append(buf, "\n</section>\n"...)
+}
+
+// appendChanged appends the end of a section's heading: its changed
+// lines.
+func appendChanged(buf []byte, c int) []byte {
+	buf = strconv.AppendInt(buf, int64(c), 10)
+	if c == 1 {
+		return append(buf, " line changed</span></h3>\n  "...)
+	}
+	return append(buf, " lines changed</span></h3>\n  "...)
+}
+
+// appendSkip appends what skipHTML writes.
+func appendSkip(buf []byte, n int) []byte {
+	buf = append(buf, `<p class="diff-skip">⋮ `...)
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	buf = append(buf, " unchanged line"...)
+	if n != 1 {
+		buf = append(buf, 's')
+	}
+	return append(buf, "</p>"...)
+}
+
+// appendHunkLines appends the lines of w's current hunk as hunkHTML
+// writes a decoded hunk's.
+func appendHunkLines(buf []byte, w *revdiff.Walker) []byte {
 	for {
 		op, text, words, ok := w.NextLine()
 		if !ok {
-			return
+			return buf
 		}
-		openLine(sb, op)
+		switch op {
+		case revdiff.Delete:
+			buf = append(buf, `<li class="diff-del"><span class="visually-hidden">Removed: </span>`...)
+		case revdiff.Insert:
+			buf = append(buf, `<li class="diff-ins"><span class="visually-hidden">Added: </span>`...)
+		default:
+			buf = append(buf, `<li>`...)
+		}
 		if words < 0 || op == revdiff.Equal {
-			writeEscaped(sb, text)
+			buf = appendEscaped(buf, text)
 		} else {
 			for {
 				sp, ok := w.NextWord()
@@ -256,37 +271,37 @@ func writeHunkLines(sb *strings.Builder, w *revdiff.Walker) {
 				}
 				switch sp.Op {
 				case revdiff.Delete:
-					sb.WriteString("<del>")
-					writeEscaped(sb, sp.Text)
-					sb.WriteString("</del>")
+					buf = append(buf, "<del>"...)
+					buf = appendEscaped(buf, sp.Text)
+					buf = append(buf, "</del>"...)
 				case revdiff.Insert:
-					sb.WriteString("<ins>")
-					writeEscaped(sb, sp.Text)
-					sb.WriteString("</ins>")
+					buf = append(buf, "<ins>"...)
+					buf = appendEscaped(buf, sp.Text)
+					buf = append(buf, "</ins>"...)
 				default:
-					writeEscaped(sb, sp.Text)
+					buf = appendEscaped(buf, sp.Text)
 				}
 			}
 		}
-		sb.WriteString("</li>\n")
+		buf = append(buf, "</li>\n"...)
 	}
 }
 
-// writeEscaped writes html.EscapeString(s) to sb without making it: the
-// same five characters, the same way (TestWriteEscaped). A look-up in a
-// table of them found them about three times as fast as a switch on each
-// byte (on lines of the 1,000-postmortem corpus, one core).
-func writeEscaped(sb *strings.Builder, s string) {
+// appendEscaped appends html.EscapeString(s) to buf without making it:
+// the same five characters, the same way (TestAppendEscaped). A look-up
+// in a table of them found them about three times as fast as a switch on
+// each byte (on lines of the 1,000-postmortem corpus, one core).
+func appendEscaped(buf []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		if !htmlSpecial[s[i]] {
 			continue
 		}
-		sb.WriteString(s[last:i])
-		sb.WriteString(htmlEscapes[s[i]])
+		buf = append(buf, s[last:i]...)
+		buf = append(buf, htmlEscapes[s[i]]...)
 		last = i + 1
 	}
-	sb.WriteString(s[last:])
+	return append(buf, s[last:]...)
 }
 
 // htmlEscapes are html.EscapeString's replacements, by byte, and

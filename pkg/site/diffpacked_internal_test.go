@@ -156,25 +156,21 @@ func FuzzPackedDiffHTML(f *testing.F) {
 	})
 }
 
-// TestWriteEscaped: writeEscaped writes what html.EscapeString returns.
-func TestWriteEscaped(t *testing.T) {
+// TestAppendEscaped: appendEscaped appends what html.EscapeString returns.
+func TestAppendEscaped(t *testing.T) {
 	t.Parallel()
 	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "&&", "ünï & <ö>", "\x00+", "end&", "<"} {
-		var sb strings.Builder
-		writeEscaped(&sb, s)
-		if got, want := sb.String(), html.EscapeString(s); got != want {
-			t.Errorf("writeEscaped(%q) = %q, want %q", s, got, want)
+		if got, want := string(appendEscaped([]byte("x"), s)), "x"+html.EscapeString(s); got != want {
+			t.Errorf("appendEscaped(x, %q) = %q, want %q", s, got, want)
 		}
 	}
 }
 
-func FuzzWriteEscaped(f *testing.F) {
+func FuzzAppendEscaped(f *testing.F) {
 	f.Add(`a <b> & "c" 'd'`)
 	f.Fuzz(func(t *testing.T, s string) {
-		var sb strings.Builder
-		writeEscaped(&sb, s)
-		if got, want := sb.String(), html.EscapeString(s); got != want {
-			t.Fatalf("writeEscaped(%q) = %q, want %q", s, got, want)
+		if got, want := string(appendEscaped(nil, s)), html.EscapeString(s); got != want {
+			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
@@ -199,6 +195,27 @@ func BenchmarkRevisionDiffHTML(b *testing.B) {
 				b.Fatal(err)
 			}
 			_ = diffView(d)
+		}
+	})
+}
+
+// FuzzPackedHTMLBytes: packedHTML of any bytes writes HTML exactly when
+// they decode (it writes as it reads, and checks at the end), "" else,
+// and does not panic.
+func FuzzPackedHTMLBytes(f *testing.F) {
+	after := strings.ReplaceAll(packedBase, "35 minutes", "53 & <minutes>")
+	p, err := revdiff.Compare([]byte(packedBase), []byte(after), nil).MarshalBinary()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(p, false)
+	f.Add(p, true)
+	f.Add(p[:len(p)/2], false)
+	f.Add(append(p[:len(p):len(p)], 0), false)
+	f.Fuzz(func(t *testing.T, p []byte, summary bool) {
+		s, ok := packedHTML(p, summary)
+		if want := new(revdiff.Diff).UnmarshalBinary(p) == nil; ok != want || !ok && s != "" {
+			t.Fatalf("packedHTML(%q, %v) = %q, %v; it decodes: %v", p, summary, s, ok, want)
 		}
 	})
 }
