@@ -186,34 +186,50 @@ func (b *Assembly) byMonth() []Group {
 }
 
 // actionGroups lists action items overdue first, then open, then those
-// whose postmortem gives no status, then done.
+// whose postmortem gives no status, then done. Every item is made once,
+// into one list of them all, and the groups are sorted from it into one
+// other, each a part of it: an Action is too large to move about (30,000
+// of them at 10,000 incidents), and four lists grown by appending took
+// two thirds of the time (0.24 of 0.37 CPU-s, two warm 10k builds).
 func (b *Assembly) actionGroups() []Group {
 	groups := []Group{{Title: "Overdue"}, {Title: "Open"}, {Title: "No status given"}, {Title: "Done"}}
+	total := 0
+	for _, v := range b.site.Incidents {
+		total += len(v.ActionItems)
+	}
+	all := make([]Action, 0, total)
+	in := make([]uint8, 0, total)
+	var sizes [4]int
 	for _, v := range b.site.Incidents {
 		for k := range v.ActionItems {
 			act := NewAction(v, k, b.site.Now)
+			g := uint8(2)
 			switch {
 			case act.Overdue:
-				groups[0].Actions = append(groups[0].Actions, act)
+				g = 0
 			case act.Status == postmortem.StatusOpen:
-				groups[1].Actions = append(groups[1].Actions, act)
+				g = 1
 			case act.Status == postmortem.StatusDone:
-				groups[3].Actions = append(groups[3].Actions, act)
-			default:
-				groups[2].Actions = append(groups[2].Actions, act)
+				g = 3
 			}
+			all = append(all, act)
+			in = append(in, g)
+			sizes[g]++
 		}
 	}
+	// The groups, one after another, sorted.
+	sorted := make([]Action, 0, total)
 	for i := range groups {
-		// A stable sort, done on positions: an Action is too large to move
-		// about (30,000 of them at 10,000 incidents).
-		acts := groups[i].Actions
-		order := make([]int, len(acts))
-		for k := range order {
-			order[k] = k
+		// A stable sort, done on positions in all: the items of a group
+		// are in it in the order they were listed.
+		order := make([]int, 0, sizes[i])
+		for x, g := range in {
+			if int(g) == i {
+				order = append(order, x)
+			}
 		}
 		slices.SortFunc(order, func(x, y int) int {
-			a, c := &acts[x], &acts[y]
+			a, c := &all[x], &all[y]
 			if d := a.Due.Compare(c.Due); d != 0 && i < 3 {
 				if a.Due.IsZero() {
 					return 1
@@ -228,11 +244,11 @@ func (b *Assembly) actionGroups() []Group {
 			}
 			return x - y
 		})
-		sorted := make([]Action, len(acts))
-		for k, x := range order {
-			sorted[k] = acts[x]
+		lo := len(sorted)
+		for _, x := range order {
+			sorted = append(sorted, all[x])
 		}
-		groups[i].Actions = sorted
+		groups[i].Actions = sorted[lo:len(sorted):len(sorted)]
 	}
 	return groups
 }
