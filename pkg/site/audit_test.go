@@ -98,6 +98,7 @@ func TestChangedSinceApproval(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	build(t, site.BuildOptions{Dir: dir, Out: out})
 
+	noMarks(t, filepath.Join(out, "incidents", "INC-2024-010", "index.html"))
 	doc := parseHTML(t, filepath.Join(out, "incidents", "INC-2024-010", "index.html"))
 	stale := find(doc, "li", "stale")
 	if len(stale) != 1 {

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"bytes"
 	"html/template"
+	"slices"
 	"strconv"
 	"unsafe"
 
@@ -30,6 +32,9 @@ type PackedDiffView struct {
 	summary bool
 	// view is the decoded diff, made on the first call of Sections.
 	view *DiffView
+	// slot is the marker Slot writes for a diff of an incident's own page
+	// (diffSlot); "" for one that has none.
+	slot string
 }
 
 // summaryFallback is the Fallback of a revision's diff that shows counts
@@ -81,6 +86,86 @@ func (d *PackedDiffView) HTML() template.HTML {
 	return template.HTML(s) //nolint:gosec // every text is escaped in packedHTML
 }
 
+// Slot is the diff's HTML as the incident's own page has it, placed by
+// the page's writer: a marker (diffSlot) that Assembly.writePage replaces
+// with the HTML written straight into the page (placeDiffs), so that the
+// HTML is never a string of its own nor printed by the template, whose
+// fmt copies each value it prints: 200 MB of diffs at 10,000 postmortems,
+// each made, copied and collected. The default "diff" partial writes it,
+// in element content; a view with no marker (none of an incident's
+// audit) gives HTML.
+func (d *PackedDiffView) Slot() template.HTML {
+	if d == nil {
+		return ""
+	}
+	if d.slot == "" {
+		return d.HTML()
+	}
+	return template.HTML(d.slot) //nolint:gosec // a marker of ours, replaced by escaped HTML
+}
+
+// slotMark starts the marker of a diff's place on its incident's page,
+// which ends with a NUL byte: the diff's key between. Nothing else on a
+// page has a NUL byte: the templates escape one in any value they print
+// (as U+FFFD), and so does Markdown in a postmortem's text; raw HTML let
+// through (markdown.unsafe) could forge a marker, which would show one of
+// the incident's own diffs.
+const slotMark = "\x00inquest-diff:"
+
+// diffSlot is the marker of an incident's diff: kind 'r' and the index
+// of a revision, or 's' and that of a diff since a sign-off.
+func diffSlot(kind byte, i int) string {
+	return slotMark + string(kind) + strconv.Itoa(i) + "\x00"
+}
+
+// placeDiffs appends page to dst with each marker of v's diffs replaced
+// by the diff's HTML (appendPackedHTML); a marker that names none of v's
+// diffs is kept as it is.
+func placeDiffs(dst, page []byte, v *Incident) []byte {
+	for {
+		i := bytes.Index(page, []byte(slotMark))
+		if i < 0 {
+			return append(dst, page...)
+		}
+		dst = append(dst, page[:i]...)
+		page = page[i:]
+		end := bytes.IndexByte(page[len(slotMark):], 0)
+		if end < 0 {
+			return append(dst, page...)
+		}
+		end += len(slotMark) + 1
+		if d := v.slotDiff(page[len(slotMark) : end-1]); d != nil {
+			dst, _ = appendPackedHTML(dst, d.packed, d.summary)
+		} else {
+			dst = append(dst, page[:end]...)
+		}
+		page = page[end:]
+	}
+}
+
+// slotDiff is the diff of v that a marker's key names; nil for none.
+func (v *Incident) slotDiff(key []byte) *PackedDiffView {
+	if v.audit == nil || len(key) < 2 {
+		return nil
+	}
+	i, err := strconv.Atoi(string(key[1:]))
+	if err != nil || i < 0 {
+		return nil
+	}
+	switch key[0] {
+	case 'r':
+		if i < len(v.audit.revs) && v.audit.revs[i].packed != nil {
+			r := &v.audit.revs[i]
+			return &PackedDiffView{packed: r.packed, summary: r.summary}
+		}
+	case 's':
+		if i < len(v.audit.since) {
+			return v.audit.since[i].Diff
+		}
+	}
+	return nil
+}
+
 // lineSummary is d as a line summary: each section's counts, no hunks,
 // and a Fallback that says why (summaryFallback unless d has one).
 func lineSummary(d *revdiff.Diff) *revdiff.Diff {
@@ -125,12 +210,26 @@ func showsPacked(p []byte) bool {
 // them and moved before them (appendSection). A first pass over p that
 // counted them and sized the buffer took a fifth of the time.
 func packedHTML(p []byte, summary bool) (string, bool) {
+	buf, ok := appendPackedHTML(nil, p, summary)
+	if !ok {
+		return "", false
+	}
+	// buf is not changed after: the string is made over it, as a
+	// strings.Builder makes its own.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+}
+
+// appendPackedHTML appends packedHTML's HTML of p to buf, with room made
+// for it first (packedRoom); buf as it was, and false, when p does not
+// decode.
+func appendPackedHTML(buf, p []byte, summary bool) ([]byte, bool) {
 	w := revdiff.WalkBinary(p)
 	fallback := w.Fallback()
 	if summary && fallback == "" {
 		fallback = summaryFallback
 	}
-	buf := make([]byte, 0, packedRoom(len(p), w.Sections(), len(fallback), summary))
+	start := len(buf)
+	buf = slices.Grow(buf, packedRoom(len(p), w.Sections(), len(fallback), summary))
 	buf = append(buf, '\n')
 	if fallback != "" {
 		buf = append(buf, `<p class="diff-fallback">Shown as a line summary: `...)
@@ -146,12 +245,9 @@ func packedHTML(p []byte, summary bool) (string, bool) {
 		buf = appendSection(buf, &w, s, summary)
 	}
 	if w.Err() != nil {
-		return "", false
+		return buf[:start], false
 	}
-	buf = append(buf, '\n')
-	// buf is not changed after: the string is made over it, as a
-	// strings.Builder makes its own.
-	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+	return append(buf, '\n'), true
 }
 
 // packedRoom is the room to make for the HTML of a packed diff of n

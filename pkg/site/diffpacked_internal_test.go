@@ -219,3 +219,37 @@ func FuzzPackedHTMLBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceDiffs: each marker of an incident's diffs is replaced by the
+// diff's HTML, as HTML has it; a marker that names none of its diffs, or
+// is cut short, is kept as written, and the rest of the page is as it was.
+func TestPlaceDiffs(t *testing.T) {
+	t.Parallel()
+	rev := revdiff.Compare([]byte("## Summary\nThe queue backed up.\n"), []byte("## Summary\nThe ingest queue backed up.\n"), nil)
+	since := revdiff.Compare([]byte("## Impact\nNone.\n"), []byte("## Impact\nSome.\n"), nil)
+	rp, _ := rev.MarshalBinary()
+	sp, _ := since.MarshalBinary()
+	v := &Incident{audit: &audit{
+		revs:  []revInfo{{}, {packed: rp}},
+		since: []SinceApproval{{Diff: &PackedDiffView{packed: sp, slot: diffSlot('s', 0)}}},
+	}}
+	r1 := v.RevisionDiff(1)
+	if v.RevisionDiff(0) != nil || r1 == nil || string(r1.Slot()) != diffSlot('r', 1) {
+		t.Fatalf("RevisionDiff: %v, %+v", v.RevisionDiff(0), r1)
+	}
+	page := "<p>a</p>" + string(r1.Slot()) + "<p>b</p>" + string(v.audit.since[0].Diff.Slot()) +
+		diffSlot('r', 0) + diffSlot('r', 7) + diffSlot('x', 1) + "<p>c</p>" + slotMark + "r1"
+	got := string(placeDiffs([]byte("head:"), []byte(page), v))
+	want := "head:<p>a</p>" + string(r1.HTML()) + "<p>b</p>" + string(v.audit.since[0].Diff.HTML()) +
+		diffSlot('r', 0) + diffSlot('r', 7) + diffSlot('x', 1) + "<p>c</p>" + slotMark + "r1"
+	if got != want {
+		t.Errorf("placeDiffs:\n%q\nwant\n%q", got, want)
+	}
+	if !strings.Contains(got, "ingest") || !strings.Contains(got, "Some") {
+		t.Errorf("a diff's text is missing: %q", got)
+	}
+	// A view of no incident's (a theme's own) writes its HTML itself.
+	if own := (&PackedDiffView{packed: rp}); own.Slot() != own.HTML() {
+		t.Errorf("Slot of a view without a marker = %q", own.Slot())
+	}
+}

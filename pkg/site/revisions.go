@@ -178,7 +178,7 @@ func (b *Assembly) auditOf(hist *history.Repo, v *Incident) *audit {
 			continue
 		}
 		seen[s.Commit] = len(a.since)
-		a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: &PackedDiffView{packed: p}})
+		a.since = append(a.since, SinceApproval{Names: []string{s.Name}, Commit: s.Commit, Date: s.Date, Fields: s.SinceFields, Diff: &PackedDiffView{packed: p, slot: diffSlot('s', len(a.since))}})
 	}
 	return a
 }
@@ -389,7 +389,7 @@ func (v *Incident) RevisionDiff(i int) *PackedDiffView {
 		return nil
 	}
 	r := &v.audit.revs[i]
-	return &PackedDiffView{packed: r.packed, summary: r.summary}
+	return &PackedDiffView{packed: r.packed, summary: r.summary, slot: diffSlot('r', i)}
 }
 
 // RevisionBefore is the revision before the incident's i-th (its path

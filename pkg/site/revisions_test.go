@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -130,6 +131,19 @@ Correct the severity & the rollback time
 // the diff of the one that moved the file against its old name, the
 // amendments classified, the diff since the stale sign-off, and the
 // amendment in the feed and the digest, linked to its revision's address.
+// noMarks fails when the page at p has a NUL byte: the marker of a diff
+// left unplaced (PackedDiffView.Slot).
+func noMarks(t *testing.T, p string) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		t.Errorf("%s: a NUL byte at %d: %q", p, i, data[max(0, i-20):min(len(data), i+40)])
+	}
+}
+
 func TestRevisionDiffs(t *testing.T) {
 	t.Parallel()
 	dir := repotest.Write(t, revisionsRepo)
@@ -137,6 +151,7 @@ func TestRevisionDiffs(t *testing.T) {
 	build(t, site.BuildOptions{Dir: dir, Out: out})
 	checkLinks(t, out, "/")
 
+	noMarks(t, filepath.Join(out, "incidents", "INC-2024-020", "index.html"))
 	doc := parseHTML(t, filepath.Join(out, "incidents", "INC-2024-020", "index.html"))
 	var lis []*html.Node
 	for _, ol := range find(doc, "ol", "revisions") {

@@ -145,7 +145,18 @@ func (b *Assembly) writePage(dir string, j PageJob, bufs *sync.Pool) error {
 	if err := b.execute(t, j, buf); err != nil {
 		return err
 	}
-	return writeFile(dir, PageFile(j.Page.Path), buf.Bytes())
+	page := buf.Bytes()
+	if v := j.Page.Incident; j.Page.Kind == "incident" && v != nil && v.audit != nil && bytes.Contains(page, []byte(slotMark)) {
+		// The diffs' HTML goes where the template put their markers
+		// (PackedDiffView.Slot).
+		placed := bufs.Get().(*bytes.Buffer)
+		defer bufs.Put(placed)
+		placed.Reset()
+		page = placeDiffs(placed.AvailableBuffer(), page, v)
+		// The pool keeps what the page grew into, for the next.
+		*placed = *bytes.NewBuffer(page)
+	}
+	return writeFile(dir, PageFile(j.Page.Path), page)
 }
 
 func sendErr(c chan error, err error) {
