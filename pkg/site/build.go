@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -596,7 +597,10 @@ type Assembly struct {
 	attached attachmentCache
 	// learned is what the build learned across incidents (see learn).
 	learned learning
-	// themeFindings are the theme files the last write left out.
+	// themeTop holds the repository's own theme files, read when the
+	// assembly is made (readTheme; nil for none), and themeFindings are
+	// the theme files left out.
+	themeTop      fs.FS
 	themeFindings []postmortem.Finding
 	// paths are the incident page paths taken (lower case), and
 	// pathFindings say where an incident whose id the site reserves went.
@@ -631,7 +635,7 @@ func assemble(rp *repo.Repo, opts BuildOptions) (*Assembly, error) {
 	}
 	b := &Assembly{opts: opts, repo: rp, site: s, byID: map[string]*Incident{}, bySource: map[string]*Incident{},
 		pageSize: opts.PageSize}
-	b.reserveThemeIDs()
+	b.readTheme()
 	b.md = markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, Reserved: b.headingReserved})
 	for _, n := range []string{baseURLNote(baseURL, from, opts.Serve), robotsNote(s.BasePath, s.NoIndex, opts.Serve)} {
 		if n != "" {

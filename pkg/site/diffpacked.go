@@ -154,10 +154,7 @@ func (v *Incident) slotDiff(key []byte) *PackedDiffView {
 	}
 	switch key[0] {
 	case 'r':
-		if i < len(v.audit.revs) && v.audit.revs[i].packed != nil {
-			r := &v.audit.revs[i]
-			return &PackedDiffView{packed: r.packed, summary: r.summary}
-		}
+		return v.RevisionDiff(i)
 	case 's':
 		if i < len(v.audit.since) {
 			return v.audit.since[i].Diff

@@ -45,9 +45,9 @@ func (b *Assembly) headingReserved(id string) bool {
 	return ok && len(hex) >= 8 && strings.Trim(hex, "0123456789abcdef") == ""
 }
 
-// reserveThemeIDs reads the ids of the theme the site is written with,
-// for headingReserved.
-func (b *Assembly) reserveThemeIDs() {
-	top, _ := b.themeFiles() // its findings are reported when the site is written
-	b.themeIDs = themeIDs(theme.Overlay(top))
+// readTheme reads the repository's theme files once, for write, and the
+// ids of the theme the site is written with, for headingReserved.
+func (b *Assembly) readTheme() {
+	b.themeTop, b.themeFindings = b.themeFiles()
+	b.themeIDs = themeIDs(theme.Overlay(b.themeTop))
 }

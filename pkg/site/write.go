@@ -59,9 +59,7 @@ func (b *Assembly) execute(t *template.Template, j PageJob, buf *bytes.Buffer) e
 
 // write renders every page, feed and asset into dir.
 func (b *Assembly) write(ctx context.Context, dir string) error {
-	top, findings := b.themeFiles()
-	b.themeFindings = findings
-	tfs := theme.Overlay(top)
+	tfs := theme.Overlay(b.themeTop)
 	if err := b.writeAssets(tfs, dir); err != nil {
 		return err
 	}
