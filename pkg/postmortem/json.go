@@ -129,14 +129,16 @@ type JSONRevision struct {
 	Changes  []JSONChange  `json:"changes,omitempty"`
 	// Diff is the words and lines the revision changed, by section
 	// ("front_matter", a section kind, or "body").
-	Diff map[string]JSONSectionDiff `json:"diff,omitempty"`
+	Diff JSONDiff `json:"diff,omitempty"`
 }
 
 // JSONSectionDiff is what a revision changed in one section.
 type JSONSectionDiff struct {
-	Added   int `json:"added"`
-	Removed int `json:"removed"`
-	Lines   int `json:"lines"`
+	// Section is the section's key in JSONDiff's object.
+	Section string `json:"-"`
+	Added   int    `json:"added"`
+	Removed int    `json:"removed"`
+	Lines   int    `json:"lines"`
 }
 
 // JSONTrailer is a commit trailer.
@@ -266,12 +268,7 @@ func (inc *Incident) ToJSON() JSONIncident {
 			for _, c := range r.Changes {
 				jr.Changes = append(jr.Changes, JSONChange(c))
 			}
-			for _, d := range r.Diff {
-				if jr.Diff == nil {
-					jr.Diff = map[string]JSONSectionDiff{}
-				}
-				jr.Diff[d.Section] = JSONSectionDiff{Added: d.Added, Removed: d.Removed, Lines: d.Lines}
-			}
+			jr.Diff = jsonDiff(r.Diff)
 			jh.Revisions = append(jh.Revisions, jr)
 		}
 		for _, p := range h.Contributors {
