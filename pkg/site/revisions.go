@@ -42,6 +42,9 @@ type audit struct {
 	// since are the diffs since the stale sign-offs of the members
 	// Review.Stale lists, one per approved commit.
 	since []SinceApproval
+	// theme is what the trail's writers know of the build's theme
+	// (RevisionList), the same for every incident.
+	theme *trailTheme
 }
 
 // revInfo is what the build knows of one revision.
@@ -125,11 +128,13 @@ func (b *Assembly) buildAudit() {
 		return
 	}
 	incs := b.site.Incidents
+	tt := &trailTheme{b: b}
 	// Nothing here fails, nor is cancelled: it reads what the history
 	// kept, in memory.
 	_ = parallel(context.Background(), len(incs), func(i int) error {
 		if h := incs[i].History; h != nil && len(h.Revisions) > 0 {
 			incs[i].audit = b.auditOf(hist, incs[i])
+			incs[i].audit.theme = tt
 		}
 		return nil
 	})
