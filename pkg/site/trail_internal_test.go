@@ -92,7 +92,8 @@ func trailTemplates(t testing.TB, b *Assembly, diff string) (now, ref *template.
 }
 
 // checkTrail fails unless v's trail drawn by now equals the one ref
-// draws.
+// draws, and when a <script> tag or a javascript: link of a value
+// (trailTexts) is in it.
 func checkTrail(t testing.TB, now, ref *template.Template, v *Incident) {
 	t.Helper()
 	var got, want bytes.Buffer
@@ -100,6 +101,9 @@ func checkTrail(t testing.TB, now, ref *template.Template, v *Incident) {
 	errWant := ref.ExecuteTemplate(&want, "trail", &Page{Incident: v})
 	if errGot != nil || errWant != nil {
 		t.Fatalf("errors: %v; reference: %v", errGot, errWant)
+	}
+	if strings.Contains(got.String(), "<script") || strings.Contains(got.String(), `href="javascript`) {
+		t.Fatalf("a value reached the trail unescaped: %q", got.String())
 	}
 	if got.String() != want.String() {
 		t.Fatalf("the trail is\n%q\nthe template drew\n%q", got.String(), want.String())
