@@ -2,6 +2,9 @@ package history
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"testing"
 
@@ -98,5 +101,91 @@ func BenchmarkAttach(b *testing.B) {
 		for b.Loop() {
 			attach(b, r)
 		}
+	})
+}
+
+// BenchmarkTrail is a whole build's history pass with its caches warm, as
+// a build with --force runs it (Load, AttachRevisions, AttachChanges,
+// AttachSinceApproval): the work-tree postmortems parsed once, before the
+// timer, and every cache of the history (snapshot, fields, diffs, items,
+// since) written by a first pass. It reports CPU time beside wall time.
+//
+//	INQUEST_BENCH_CORPUS=/tmp/c10k go test -run XXX -bench Trail -benchtime 5x ./pkg/history/
+func BenchmarkTrail(b *testing.B) {
+	dir := bench.Corpus(b)
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	parser := postmortem.NewParser(cfg)
+	fields := parser.NewFieldsCache()
+	opts := Options{
+		Roots:         cfg.ContentRoots(),
+		Include:       cfg.Match,
+		Trailers:      cfg.Trailers,
+		Fields:        fields,
+		FieldsVersion: parser.FieldsVersion(),
+		Items:         fields,
+		ItemsVersion:  fields.ItemsVersion(),
+		CacheDir:      b.TempDir(),
+		MapCaches:     true,
+	}
+	r, _, err := Load(context.Background(), dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var parsed []*postmortem.Incident
+	for p := range r.live {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		parsed = append(parsed, parser.Parse(p, data))
+	}
+	pass := func(b *testing.B) {
+		r, _, err := Load(context.Background(), dir, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		incs := make([]*postmortem.Incident, len(parsed))
+		for i, inc := range parsed {
+			c := *inc
+			c.History = nil
+			incs[i] = &c
+		}
+		if err := r.Attach(context.Background(), incs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	pass(b) // the caches
+	if os.Getenv("HW_PROBE") != "" {
+		r, _, _ := Load(context.Background(), dir, opts)
+		incs := make([]*postmortem.Incident, len(parsed))
+		for i, inc := range parsed {
+			c := *inc
+			c.History = nil
+			incs[i] = &c
+		}
+		_ = r.Attach(context.Background(), incs)
+		revs, items, stale := 0, 0, 0
+		for _, inc := range incs {
+			if inc.History != nil {
+				revs += len(inc.History.Revisions)
+				items += len(inc.ActionItems)
+				stale += len(inc.History.Review.Stale)
+			}
+		}
+		b.Logf("compared %d of %d revisions; %d items in %d incidents, %d stale; since %d", r.stats.compared, revs, items, len(incs), stale, len(r.since))
+	}
+	b.Run("warm", func(b *testing.B) {
+		cpu := bench.CPUTime()
+		// Labelled, for a -cpuprofile of the warm passes alone:
+		// go tool pprof -tagfocus pass=warm.
+		pprof.Do(context.Background(), pprof.Labels("pass", "warm"), func(context.Context) {
+			for b.Loop() {
+				pass(b)
+			}
+		})
+		b.ReportMetric(float64(bench.CPUTime()-cpu)/float64(b.N)/1e9, "cpu-s/op")
 	})
 }
