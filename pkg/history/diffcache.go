@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/gob"
 	"io"
 	"os"
 	"path/filepath"
@@ -459,15 +458,6 @@ func decodeSince(data []byte) (map[pair]walkedSince, bool) {
 		c[p] = e
 	}
 	return c, true
-}
-
-// writeGob writes v to dir/name, framed as format by the cache layer.
-func writeGob(dir, name, format string, v any) error {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
-		return err
-	}
-	return writeCacheFile(dir, name, format, buf.Bytes(), "")
 }
 
 // diff returns the per-section counts of one revision: cached, or read
