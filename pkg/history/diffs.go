@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"slices"
 
@@ -251,16 +252,36 @@ func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
 
 // approvedBlob finds the file's content after commit, a revision of lin or
 // a branch commit one brought.
+// The commit is named as Hash.String spells it, and compared as a hash:
+// spelling each revision's commit to compare was 0.01 CPU-s of a warm
+// 10,000-postmortem pass (BenchmarkTrail).
 func (r *Repo) approvedBlob(lin *lineage, commit string) (plumbing.Hash, bool) {
+	want, ok := commitHash(commit)
+	if !ok {
+		return plumbing.ZeroHash, false
+	}
 	for _, rv := range lin.revs {
-		if r.commits[rv.c].Hash.String() == commit {
+		if r.commits[rv.c].Hash == want {
 			return rv.blob, true
 		}
 		for _, vr := range rv.via {
-			if r.commits[vr.c].Hash.String() == commit {
+			if r.commits[vr.c].Hash == want {
 				return vr.blob, true
 			}
 		}
 	}
 	return plumbing.ZeroHash, false
+}
+
+// commitHash is the hash s spells as Hash.String does (40 lower-case hex
+// digits); false for any other string, which names no commit.
+func commitHash(s string) (plumbing.Hash, bool) {
+	var h plumbing.Hash
+	if len(s) != hex.EncodedLen(len(h)) {
+		return h, false
+	}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return h, false
+	}
+	return h, h.String() == s
 }
