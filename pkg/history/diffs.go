@@ -66,6 +66,9 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 	if !r.readable() {
 		return nil
 	}
+	// The caches AttachChanges writes behind are written when this
+	// returns.
+	defer waitWrites(r.opts.CacheDir)
 	var v *Versions
 	defer func() {
 		if v != nil {

@@ -56,6 +56,9 @@ func (r *Repo) readCachesEarly() {
 	if dir == "" || version == "" {
 		return
 	}
+	// A load of a folder that an earlier load's AttachChanges is
+	// writing into reads what it wrote.
+	waitWrites(dir)
 	e := &r.early
 	e.fields = readEarly(func() *fieldsCache {
 		c, _ := readFieldsCache(dir, version) // one that cannot be used is rebuilt

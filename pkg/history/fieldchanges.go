@@ -81,7 +81,6 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	dir, version := r.opts.CacheDir, r.opts.FieldsVersion
 	useCache := dir != "" && version != ""
 	cache, diffs, items := r.readCaches(useCache)
-	itemsVersion := r.opts.ItemsVersion
 	// The object database is opened only if some version is not cached.
 	objs := &lazyObjects{g: r.git}
 	defer objs.close()
@@ -142,14 +141,22 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		err := fmt.Errorf("%s (blob %s): %w", u.path, u.blob, u.err)
 		r.unreadable(err, fmt.Sprintf("%d earlier versions of postmortems could not be read from Git, so the field changes of their revisions are not shown; the first: %v (`git fsck` lists what is damaged)", len(bad), err))
 	}
-	if useCache {
-		// The cache only saves time: a build that cannot write it is
-		// correct, and tries again next time.
-		_ = r.writeFields(dir, version, cache, parsed)
-	}
 	r.keepDiffs(workers)
+	r.writeCaches(useCache, cache, parsed, diffs, items, workers)
+	return nil
+}
+
+// writeCaches rewrites, behind the caller (writeBehind), the fields,
+// diff and items caches the workers added to: the old entries cache,
+// diffs and items, and the new ones. The caches only save time: a build
+// that cannot write them is correct, and tries again next time. Nothing
+// they are written from changes, or is read again, once the workers are
+// done.
+func (r *Repo) writeCaches(useCache bool, cache *fieldsCache, parsed []fieldsTable, diffs diffEntries, items itemsCache, workers []*fieldWorker) {
+	dir, version, itemsVersion := r.opts.CacheDir, r.opts.FieldsVersion, r.opts.ItemsVersion
 	var newDiffs []diffEntries
 	var newItems []itemsCache
+	newFields := false
 	for _, w := range workers {
 		if len(w.newDiffs) > 0 {
 			newDiffs = append(newDiffs, w.newDiffs)
@@ -157,20 +164,32 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		if len(w.newItems) > 0 {
 			newItems = append(newItems, w.newItems)
 		}
+		newFields = newFields || len(w.parsed.hashes) > 0
 	}
-	if useCache && len(newDiffs) > 0 {
-		_ = r.writeDiffs(r.diffCacheDir(), diffs, newDiffs)
+	writeFields := useCache && newFields
+	writeDiffs := useCache && len(newDiffs) > 0
+	writeItems := dir != "" && itemsVersion != "" && len(newItems) > 0
+	if !writeFields && !writeDiffs && !writeItems {
+		return
 	}
-	if dir != "" && itemsVersion != "" && len(newItems) > 0 {
-		_ = r.writeItems(dir, itemsVersion, items, newItems)
-	}
-	return nil
+	writeBehind(dir, func() {
+		if writeFields {
+			_ = r.writeFields(dir, version, cache, parsed)
+		}
+		if writeDiffs {
+			_ = r.writeDiffs(r.diffCacheDir(), diffs, newDiffs)
+		}
+		if writeItems {
+			_ = r.writeItems(dir, itemsVersion, items, newItems)
+		}
+	})
 }
 
 // readCaches returns the fields, diff and items caches fieldChanges
 // uses: those Load started reading (readCachesEarly), else read now. The
 // fields and diff caches are read only when useCache says there is one.
 func (r *Repo) readCaches(useCache bool) (fields *fieldsCache, diffs diffEntries, items itemsCache) {
+	waitWrites(r.opts.CacheDir)
 	var ok bool
 	if useCache {
 		// A file that cannot be used is rebuilt from the blobs, so its
