@@ -187,25 +187,6 @@ func appendSummary(b []byte, sum []postmortem.SectionChange) []byte {
 // Summary makes them: a history has few, each in many revisions, and b
 // may be a mapped cache file's. False when b does not decode.
 func decodeSummary(b []byte) ([]postmortem.SectionChange, bool) {
-	var d summaryDecoder
-	return d.decode(b)
-}
-
-// summaryDecoder decodes summaries (decodeSummary) for one worker: the
-// sections of many, each a slice of one larger array, capped at its end,
-// and each key and heading looked up in a map of those it met before
-// rather than made unique again. A warm 10,000-postmortem pass decodes
-// some 35,000 summaries: an array and unique.Make's look-ups for each
-// were 0.055 CPU-s of it (BenchmarkTrail).
-type summaryDecoder struct {
-	slab []postmortem.SectionChange
-	strs map[string]string
-}
-
-// summarySlab is how many sections the decoder's arrays hold.
-const summarySlab = 512
-
-func (d *summaryDecoder) decode(b []byte) ([]postmortem.SectionChange, bool) {
 	n, k := binary.Uvarint(b)
 	// Each section takes at least five bytes.
 	if k <= 0 || n > uint64(len(b)-k)/5 {
@@ -214,11 +195,7 @@ func (d *summaryDecoder) decode(b []byte) ([]postmortem.SectionChange, bool) {
 	b = b[k:]
 	var out []postmortem.SectionChange
 	if n > 0 {
-		if uint64(cap(d.slab)-len(d.slab)) < n {
-			d.slab = make([]postmortem.SectionChange, 0, max(int(n), summarySlab))
-		}
-		at := len(d.slab)
-		out = d.slab[at : at+int(n) : at+int(n)]
+		out = make([]postmortem.SectionChange, n)
 	}
 	for i := range out {
 		var t [2]string
@@ -227,7 +204,7 @@ func (d *summaryDecoder) decode(b []byte) ([]postmortem.SectionChange, bool) {
 			if !ok {
 				return nil, false
 			}
-			t[j], b = d.str(s), rest
+			t[j], b = unique.Make(unsafe.String(unsafe.SliceData(s), len(s))).Value(), rest
 		}
 		var v [3]int
 		for j := range v {
@@ -239,25 +216,7 @@ func (d *summaryDecoder) decode(b []byte) ([]postmortem.SectionChange, bool) {
 		}
 		out[i] = postmortem.SectionChange{Section: t[0], Heading: t[1], Added: v[0], Removed: v[1], Lines: v[2]}
 	}
-	if len(b) != 0 {
-		return nil, false
-	}
-	// Only now are the sections the slab's.
-	d.slab = d.slab[:len(d.slab)+len(out)]
-	return out, true
-}
-
-// str is s as a unique string.
-func (d *summaryDecoder) str(s []byte) string {
-	if v, ok := d.strs[string(s)]; ok {
-		return v
-	}
-	v := unique.Make(unsafe.String(unsafe.SliceData(s), len(s))).Value()
-	if d.strs == nil {
-		d.strs = map[string]string{}
-	}
-	d.strs[v] = v
-	return v
+	return out, len(b) == 0
 }
 
 // sortedPairs are the keys of m in order, so that a cache holding the
@@ -470,7 +429,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	if e, ok := w.diffs[p]; ok {
 		// The counts alone: the lines are decoded when the page is
 		// written.
-		if sum, ok := w.summaries.decode(e.summary); ok {
+		if sum, ok := decodeSummary(e.summary); ok {
 			w.keepDiff(p, e.packed)
 			return sum
 		}

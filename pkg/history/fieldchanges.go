@@ -268,8 +268,6 @@ type fieldWorker struct {
 	diffs    diffEntries
 	newDiffs diffEntries
 	kept     diffCache
-	// summaries decodes the summaries of cached diffs.
-	summaries summaryDecoder
 	// arena is the buffer pack packs into, of arenaSize.
 	arena     []byte
 	arenaSize int
