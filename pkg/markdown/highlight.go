@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"slices"
@@ -141,10 +142,71 @@ func (r *codeRenderer) render(w util.BufWriter, source []byte, node ast.Node, en
 		return ast.WalkContinue, nil
 	case l.alias != "":
 		src, m := withLanguage(source, n, l.alias)
-		return r.highlight(w, src, m, entering)
+		return r.steady(w, src, m)
 	}
-	return r.highlight(w, source, n, entering)
+	return r.steady(w, source, n)
 }
+
+// highlightTries is how many times steady highlights a block that comes
+// out with error tokens.
+const highlightTries = 3
+
+// errToken is how chroma's HTML formatter, with classes, marks a token
+// its lexer read as an error.
+var errToken = []byte(`class="err"`)
+
+// steady highlights the fenced code block n (goldmark-highlighting's
+// renderer), and highlights it again when that marked a token as an
+// error, keeping the run with the fewest. Chroma gives each rule of a
+// lexer 250 ms of the clock to match (regexp2's MatchTimeout, which it
+// sets and nothing can change), and a rule that runs out reads as no
+// match: on a loaded machine a block could come out with a token marked
+// as an error that a quiet one does not mark, and two builds of one
+// repository differ. A timeout only ever adds errors; code that does not
+// lex has the same ones every run, and costs highlightTries runs.
+func (r *codeRenderer) steady(w util.BufWriter, source []byte, n ast.Node) (ast.WalkStatus, error) {
+	tmp := codeBufs.Get().(*codeBuf)
+	defer codeBufs.Put(tmp)
+	run := func() ([]byte, ast.WalkStatus, error) {
+		tmp.buf.Reset()
+		tmp.w.Reset(&tmp.buf)
+		st, err := r.highlight(tmp.w, source, n, true)
+		if err == nil {
+			err = tmp.w.Flush()
+		}
+		return tmp.buf.Bytes(), st, err
+	}
+	out, st, err := run()
+	if err != nil {
+		return st, err
+	}
+	if errs := bytes.Count(out, errToken); errs > 0 {
+		best := bytes.Clone(out)
+		for try := 1; try < highlightTries && errs > 0; try++ {
+			if out, st, err = run(); err != nil {
+				return st, err
+			}
+			if c := bytes.Count(out, errToken); c < errs {
+				best, errs = append(best[:0], out...), c
+			}
+		}
+		out = best
+	}
+	_, _ = w.Write(out)
+	return st, nil
+}
+
+// codeBuf is where steady has a block highlighted before it writes it.
+type codeBuf struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var codeBufs = sync.Pool{New: func() any {
+	b := &codeBuf{}
+	b.w = bufio.NewWriter(&b.buf)
+	return b
+}}
 
 // withLanguage returns a copy of code block n, and the source it points
 // into, with lang as the first word of its info string.
