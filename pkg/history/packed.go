@@ -20,6 +20,24 @@ func (r *Repo) RevisionPacked(path string, i int) ([]byte, bool) {
 	return p, ok
 }
 
+// RevisionsPacked is RevisionPacked of each revision of the file at path,
+// newest first, nil where the history kept none: one look-up of the file
+// and of the lock for all of them, where a build's audit of 10,000
+// postmortems asked 24,000 times.
+func (r *Repo) RevisionsPacked(path string) [][]byte {
+	lin := r.lineage(path)
+	if lin == nil || len(lin.revs) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(lin.revs))
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	for i, rv := range lin.revs {
+		out[i] = r.diffs[pairOf(rv.prev, rv.blob)]
+	}
+	return out
+}
+
 // SincePacked is the diff SinceDiff decodes, as the history keeps it (see
 // RevisionPacked); false when it kept none. It decodes as well: the
 // history packed it, or read it from its cache and checked it

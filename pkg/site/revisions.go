@@ -147,16 +147,17 @@ func (b *Assembly) auditOf(hist *history.Repo, v *Incident) *audit {
 	used := map[string]bool{}
 	published := b.publishedAt(v)
 	shown := 0
+	packs := hist.RevisionsPacked(v.Source)
 	for i := range h.Revisions {
 		rv := &h.Revisions[i]
 		// Whether the diff shows anything is read from the packed
 		// diff in place; only an amendment's is decoded, for
 		// Classify, and the page writes the diff from the packed
 		// bytes (PackedDiffView).
-		p, ok := hist.RevisionPacked(v.Source, i)
-		if !ok || !showsPacked(p) {
+		if i >= len(packs) || packs[i] == nil || !showsPacked(packs[i]) {
 			continue
 		}
+		p := packs[i]
 		ri := &a.revs[i]
 		ri.anchor = "rev-" + revisionSlug(rv.Commit, used)
 		ri.summary = shown >= maxInlineDiffs
