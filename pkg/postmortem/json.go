@@ -128,8 +128,10 @@ type JSONRevision struct {
 	Trailers []JSONTrailer `json:"trailers,omitempty"`
 	Changes  []JSONChange  `json:"changes,omitempty"`
 	// Diff is the words and lines the revision changed, by section
-	// ("front_matter", a section kind, or "body").
-	Diff JSONDiff `json:"diff,omitempty"`
+	// ("front_matter", a section kind, or "body"): nil, a
+	// *JSONDiffSections, or a JSONDiff when a section's key is not one of
+	// JSONDiffSections' fields. Each is written as the same object.
+	Diff any `json:"diff,omitempty"`
 }
 
 // JSONSectionDiff is what a revision changed in one section.
@@ -257,6 +259,7 @@ func (inc *Incident) ToJSON() JSONIncident {
 	if h := inc.History; h != nil {
 		jh := &JSONHistory{Created: rfc3339(h.Created), Updated: rfc3339(h.Updated), Uncommitted: h.Uncommitted,
 			Review: JSONReview{Required: nonNil(h.Review.Required), Signed: nonNil(h.Review.Signed), Missing: nonNil(h.Review.Missing), Stale: nonNil(h.Review.Stale)}}
+		diffs := newJSONDiffs(h.Revisions)
 		for _, r := range h.Revisions {
 			jr := JSONRevision{Commit: r.Commit, Author: r.Author.Name, Email: r.Author.Email, Date: rfc3339(r.Date), Subject: r.Subject, PR: r.PR}
 			if r.Path != inc.Source {
@@ -268,7 +271,7 @@ func (inc *Incident) ToJSON() JSONIncident {
 			for _, c := range r.Changes {
 				jr.Changes = append(jr.Changes, JSONChange(c))
 			}
-			jr.Diff = jsonDiff(r.Diff)
+			jr.Diff = diffs.diff(r.Diff)
 			jh.Revisions = append(jh.Revisions, jr)
 		}
 		for _, p := range h.Contributors {
