@@ -196,13 +196,32 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// nullTime is t in RFC 3339, or nil (JSON null) when t is zero.
-func nullTime(t time.Time) *string {
+// nullTimes holds the strings an incident's action item dates point to,
+// one backing array for them all rather than one allocation each.
+type nullTimes []string
+
+// add is t in RFC 3339, or nil (JSON null) when t is zero. It never
+// grows ts (made with room for every date), so earlier pointers stay
+// good.
+func (ts *nullTimes) add(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := rfc3339(t)
-	return &s
+	if len(*ts) == cap(*ts) {
+		s := rfc3339(t)
+		return &s
+	}
+	*ts = append(*ts, rfc3339(t))
+	return &(*ts)[len(*ts)-1]
+}
+
+// sized is an empty slice with room for n elements, nil when n is 0 (as
+// appending to nil leaves it).
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
 }
 
 func civil(t time.Time) string {
@@ -239,20 +258,25 @@ func (inc *Incident) ToJSON() JSONIncident {
 		j.Impact = jsonSafe(j.Impact).(map[string]any)
 	}
 	j.Durations = jsonDurations(inc.Durations)
+	j.Parts = sized[JSONPart](len(inc.Parts))
 	for _, pt := range inc.Parts {
 		j.Parts = append(j.Parts, JSONPart{Title: pt.Title, Started: rfc3339(pt.Started), Detected: rfc3339(pt.Detected),
 			Mitigated: rfc3339(pt.Mitigated), Resolved: rfc3339(pt.Resolved), Durations: jsonDurations(pt.Durations)})
 	}
+	j.Timeline = sized[JSONEvent](len(inc.Timeline))
 	for _, e := range inc.Timeline {
 		j.Timeline = append(j.Timeline, JSONEvent{Time: rfc3339(e.Time), End: rfc3339(e.End), DateOnly: e.DateOnly,
 			Approximate: e.Approximate, Part: e.Part, Text: e.Text, Kind: string(e.Kind)})
 	}
+	j.ActionItems = sized[JSONAction](len(inc.ActionItems))
+	times := make(nullTimes, 0, 2*len(inc.ActionItems))
 	for k, a := range inc.ActionItems {
 		opened, closed, openedFrom, closedFrom := inc.ItemDates(k)
 		j.ActionItems = append(j.ActionItems, JSONAction{Title: a.Title, Owner: a.Owner, Due: civil(a.Due), Priority: a.Priority,
 			Status: a.Status, Link: a.Link, Ticket: a.Ticket, Detail: a.Detail,
-			Opened: nullTime(opened), OpenedFrom: openedFrom, Closed: nullTime(closed), ClosedFrom: closedFrom})
+			Opened: times.add(opened), OpenedFrom: openedFrom, Closed: times.add(closed), ClosedFrom: closedFrom})
 	}
+	j.Links = sized[JSONLink](len(inc.Links))
 	for _, l := range inc.Links {
 		j.Links = append(j.Links, JSONLink(l))
 	}
@@ -260,23 +284,28 @@ func (inc *Incident) ToJSON() JSONIncident {
 		jh := &JSONHistory{Created: rfc3339(h.Created), Updated: rfc3339(h.Updated), Uncommitted: h.Uncommitted,
 			Review: JSONReview{Required: nonNil(h.Review.Required), Signed: nonNil(h.Review.Signed), Missing: nonNil(h.Review.Missing), Stale: nonNil(h.Review.Stale)}}
 		diffs := newJSONDiffs(h.Revisions)
+		jh.Revisions = sized[JSONRevision](len(h.Revisions))
 		for _, r := range h.Revisions {
 			jr := JSONRevision{Commit: r.Commit, Author: r.Author.Name, Email: r.Author.Email, Date: rfc3339(r.Date), Subject: r.Subject, PR: r.PR}
 			if r.Path != inc.Source {
 				jr.Path = r.Path
 			}
+			jr.Trailers = sized[JSONTrailer](len(r.Trailers))
 			for _, t := range r.Trailers {
 				jr.Trailers = append(jr.Trailers, JSONTrailer(t))
 			}
+			jr.Changes = sized[JSONChange](len(r.Changes))
 			for _, c := range r.Changes {
 				jr.Changes = append(jr.Changes, JSONChange(c))
 			}
 			jr.Diff = diffs.diff(r.Diff)
 			jh.Revisions = append(jh.Revisions, jr)
 		}
+		jh.Contributors = sized[JSONPerson](len(h.Contributors))
 		for _, p := range h.Contributors {
 			jh.Contributors = append(jh.Contributors, JSONPerson(p))
 		}
+		jh.SignOffs = sized[JSONSignOff](len(h.SignOffs))
 		for _, s := range h.SignOffs {
 			jh.SignOffs = append(jh.SignOffs, JSONSignOff{Name: s.Name, Email: s.Email, Trailer: s.Trailer, Commit: s.Commit, Date: rfc3339(s.Date), Stale: s.Stale})
 		}
