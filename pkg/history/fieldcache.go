@@ -183,25 +183,11 @@ func decodeFields(payload []byte, version string) (*fieldsCache, error) {
 	if v := d.bytes(); string(v) != version {
 		return nil, errors.New("written for another fields version")
 	}
-	// Each string is at least its length byte, each blob at least 21 bytes
-	// and each pair 2: counts beyond that are corrupt, and are refused
-	// before anything is allocated for them.
-	n := d.count(1)
-	tabStart := d.off
-	for range n {
-		d.bytes()
-	}
+	// Each blob is at least 21 bytes and each pair 2: counts beyond that
+	// are corrupt, and are refused before anything is allocated for them.
+	c := &fieldsCache{strs: d.stringTable()}
 	if d.err != nil {
 		return nil, d.err
-	}
-	// One copy of the table; every name and value is a substring of it.
-	tab := string(payload[tabStart:d.off])
-	c := &fieldsCache{strs: make([]string, n)}
-	t := decoder{b: payload[tabStart:d.off]}
-	for i := range c.strs {
-		l := t.uvarint()
-		c.strs[i] = tab[t.off : t.off+int(l)]
-		t.off += int(l)
 	}
 	m := d.count(21)
 	p := d.count(2)
@@ -222,7 +208,7 @@ func decodeFields(payload []byte, version string) (*fieldsCache, error) {
 		}
 		for j := range k {
 			name, value := d.uvarint(), d.uvarint()
-			if name >= uint64(n) || value >= uint64(n) || len(c.pairs) == cap(c.pairs) ||
+			if name >= uint64(len(c.strs)) || value >= uint64(len(c.strs)) || len(c.pairs) == cap(c.pairs) ||
 				j > 0 && c.strs[c.pairs[len(c.pairs)-2]] >= c.strs[name] {
 				return nil, errFieldsCorrupt
 			}
@@ -287,6 +273,30 @@ func (d *decoder) count(size int) int {
 		return 0
 	}
 	return int(n)
+}
+
+// stringTable reads a table of strings: their number, then each as its
+// length and bytes. Each is at least its length byte, so a number beyond
+// what is left is corrupt and refused before anything is allocated (Err).
+// The strings are substrings of one copy of the table.
+func (d *decoder) stringTable() []string {
+	n := d.count(1)
+	tabStart := d.off
+	for range n {
+		d.bytes()
+	}
+	if d.err != nil {
+		return nil
+	}
+	tab := string(d.b[tabStart:d.off])
+	strs := make([]string, n)
+	t := decoder{b: d.b[tabStart:d.off]}
+	for i := range strs {
+		l := int(t.uvarint())
+		strs[i] = tab[t.off : t.off+l]
+		t.off += l
+	}
+	return strs
 }
 
 // fieldsWriter encodes a cache file; blobs must be added in ascending hash

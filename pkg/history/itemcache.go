@@ -74,24 +74,12 @@ var errItemsCorrupt = errors.New("corrupt items cache")
 // at its end, and the keys and tickets substrings of one string.
 func decodeItems(payload []byte) (itemsCache, error) {
 	d := decoder{b: payload}
-	// Each string is at least its length byte, each version at least 21
-	// bytes and each item 2: counts beyond that are corrupt, and are
-	// refused before anything is allocated for them.
-	n := d.count(1)
-	tabStart := d.off
-	for range n {
-		d.bytes()
-	}
+	// Each version is at least 21 bytes and each item 2: counts beyond
+	// that are corrupt, and are refused before anything is allocated for
+	// them.
+	strs := d.stringTable()
 	if d.err != nil {
 		return nil, d.err
-	}
-	tab := string(payload[tabStart:d.off])
-	strs := make([]string, n)
-	t := decoder{b: payload[tabStart:d.off]}
-	for i := range strs {
-		l := int(t.uvarint())
-		strs[i] = tab[t.off : t.off+l]
-		t.off += l
 	}
 	m := d.count(21)
 	p := d.count(2)
@@ -115,7 +103,7 @@ func decodeItems(payload []byte) (itemsCache, error) {
 		at := len(all)
 		for range k {
 			key, tick := d.uvarint(), d.uvarint()
-			if key >= uint64(n) || tick>>1 >= uint64(n) {
+			if key >= uint64(len(strs)) || tick>>1 >= uint64(len(strs)) {
 				return nil, errItemsCorrupt
 			}
 			all = append(all, itemState{Key: strs[key], Ticket: strs[tick>>1], Done: tick&1 == 1})
