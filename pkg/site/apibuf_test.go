@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,11 +33,22 @@ func TestAPIEntryInMatchesAPIEntry(t *testing.T) {
 	for _, inc := range []*postmortem.Incident{short, long, short, long, long, short} {
 		b.site.Incidents = append(b.site.Incidents, &Incident{Incident: inc})
 	}
-	var buf apiBuf
-	for _, v := range b.site.Incidents {
-		want, err := b.apiEntry(v)
+	// What an entry is: the incident as json.Marshal writes it, indented
+	// as json.MarshalIndent(j, "    ", "  ") would.
+	marshal := func(v *Incident) []byte {
+		j := v.ToJSON()
+		j.URL = b.absURL(v.Path)
+		data, err := json.Marshal(j)
 		if err != nil {
 			t.Fatal(err)
+		}
+		return indentJSON(nil, data, "    ", "  ")
+	}
+	var buf apiBuf
+	for _, v := range b.site.Incidents {
+		want := marshal(v)
+		if fresh, err := b.apiEntry(v); err != nil || !bytes.Equal(fresh, want) {
+			t.Fatalf("%s in a fresh buffer (%v):\n got %.3000q\nwant %.3000q", v.ID, err, fresh, want)
 		}
 		got, err := b.apiEntryIn(&buf, v)
 		if err != nil {
@@ -55,7 +67,7 @@ func TestAPIEntryInMatchesAPIEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range b.site.Incidents {
-		want, _ := b.apiEntry(v)
+		want := marshal(v)
 		if got := data[v.api.off : v.api.off+v.api.n]; !bytes.Equal(got, want) {
 			t.Errorf("%s in api/incidents.json:\n got %.3000q\nwant %.3000q", v.ID, got, want)
 		}

@@ -415,14 +415,8 @@ const (
 // apiEntry is one incident's part of api/incidents.json: as
 // json.MarshalIndent(j, "    ", "  ") writes it, indented by indentJSON.
 func (b *Assembly) apiEntry(v *Incident) ([]byte, error) {
-	j := v.ToJSON()
-	j.URL = b.absURL(v.Path)
-	data, err := json.Marshal(j)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", v.Source, err)
-	}
-	// MarshalIndent's room: twice the compact size.
-	return indentJSON(make([]byte, 0, 2*len(data)), data, "    ", "  "), nil
+	var buf apiBuf
+	return b.apiEntryIn(&buf, v)
 }
 
 // apiBuf is where apiEntryIn makes entries, one after another: the
@@ -435,8 +429,7 @@ type apiBuf struct {
 	out     []byte
 }
 
-// apiEntryIn is apiEntry made in buf: the same bytes, good until buf's
-// next entry.
+// apiEntryIn is apiEntry made in buf, good until buf's next entry.
 func (b *Assembly) apiEntryIn(buf *apiBuf, v *Incident) ([]byte, error) {
 	j := v.ToJSON()
 	j.URL = b.absURL(v.Path)
