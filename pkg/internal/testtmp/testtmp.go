@@ -10,9 +10,15 @@
 package testtmp
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 )
 
 // shm is where Linux mounts a memory file system for every user.
@@ -23,11 +29,17 @@ const shm = "/dev/shm"
 // returns the function that removes that folder (and sets TMPDIR back);
 // otherwise it changes nothing and returns a function that does nothing.
 // Call it in TestMain before anything makes a temporary folder.
+//
+// The folder's name has the test binary's process ID (prefix, the ID, a
+// dash): a binary killed before undo (a test timeout, a fuzz run
+// stopped, kill -9) leaves its folder, in memory, and the next Use
+// removes the folders of processes that are gone (sweep).
 func Use() (undo func()) {
 	if os.Getenv("TMPDIR") != "" || !isMemFS(shm) {
 		return func() {}
 	}
-	dir, err := os.MkdirTemp(shm, "inquest-test-")
+	sweep(shm, time.Now())
+	dir, err := os.MkdirTemp(shm, prefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return func() {}
 	}
@@ -50,6 +62,41 @@ func Main(m interface{ Run() int }) int {
 	defer undo()
 	GC()
 	return m.Run()
+}
+
+// prefix starts the name of every folder Use makes.
+const prefix = "inquest-test-"
+
+// sweep removes what killed test binaries left in dir: the folders Use
+// made for processes that are no longer running, and folders named
+// without a process ID (as Use named them before) a day old or more.
+// A process ID reused since is taken for the binary, and its folder kept.
+func sweep(dir string, now time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, prefix+"*"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), prefix)
+		id, _, named := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(id)
+		if named && err == nil && pid > 0 {
+			if running(pid) {
+				continue
+			}
+		} else if fi, err := os.Stat(m); err != nil || now.Sub(fi.ModTime()) < 24*time.Hour {
+			continue
+		}
+		_ = os.RemoveAll(m)
+	}
+}
+
+// running reports whether the process pid exists: signal 0 checks
+// without sending anything. A process of another user (EPERM) exists.
+func running(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // GCPercent and MemoryLimit are the garbage collector's settings in a

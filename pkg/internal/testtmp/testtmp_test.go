@@ -2,10 +2,13 @@ package testtmp
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestUse: with TMPDIR unset on a machine with a memory /dev/shm, Use
@@ -95,6 +98,45 @@ func TestGC(t *testing.T) {
 		GC()
 		if p, l := settings(); p != wantPercent || l != wantLimit {
 			t.Errorf("GOGC and GOMEMLIMIT set %v: GC percent %d, memory limit %d; want %d, %d", set, p, l, wantPercent, wantLimit)
+		}
+	}
+}
+
+// TestSweep: sweep removes the folders of test binaries that are gone
+// and old folders named before the process ID was in the name; it keeps
+// a running binary's folder, a recent folder named the old way and any
+// folder not Use's.
+func TestSweep(t *testing.T) {
+	dir := t.TempDir()
+	gone := exec.Command(os.Args[0], "-test.run=^$")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	folders := map[string]bool{ // name → kept
+		prefix + strconv.Itoa(gone.Process.Pid) + "-1":   false,
+		prefix + strconv.Itoa(os.Getpid()) + "-2":        true,
+		prefix + "393645140":                             false, // two days old
+		prefix + "448633122":                             true,
+		"other-" + strconv.Itoa(gone.Process.Pid) + "-3": true,
+	}
+	for name := range folders {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Join(p, "TestX"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if name == prefix+"393645140" {
+			old := now.Add(-48 * time.Hour)
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sweep(dir, now)
+	for name, kept := range folders {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if got := err == nil; got != kept {
+			t.Errorf("%s: kept %v, want %v (%v)", name, got, kept, err)
 		}
 	}
 }
