@@ -3,12 +3,16 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/tools/txtar"
 
@@ -68,40 +72,8 @@ func TestRevisionDiff(t *testing.T) {
 	}
 	waitFor(ctx, t, "the newest revision's diff to open at its address",
 		`location.hash === "#`+ids[0]+`" && document.querySelector("#`+ids[0]+` details.revision-diff").open`)
-	type diffView struct {
-		Sections int      `json:"sections"`
-		Removed  []string `json:"removed"`
-		Added    []string `json:"added"`
-		Marks    []string `json:"marks"`
-	}
-	got := evalJS[diffView](ctx, t, `(d => ({
-		sections: d.querySelectorAll(".diff-section").length,
-		removed: [...d.querySelectorAll(".diff-hunk li.diff-del")].map(li => li.textContent),
-		added: [...d.querySelectorAll(".diff-hunk li.diff-ins")].map(li => li.textContent),
-		marks: [...d.querySelectorAll(".diff-hunk li.diff-del, .diff-hunk li.diff-ins")].map(li => li.className + " " + getComputedStyle(li, "::before").content),
-	}))(document.querySelector("#`+ids[0]+` details.revision-diff"))`)
-	if got.Sections == 0 || len(got.Added)+len(got.Removed) == 0 {
-		t.Fatalf("revision %s: %d sections, %d lines removed and %d added", ids[0], got.Sections, len(got.Removed), len(got.Added))
-	}
-	// The stylesheet draws each changed line's mark, with no text for
-	// screen readers (they read "Removed:" or "Added:") and none in the
-	// line's text, which a copy takes.
-	want := map[string]string{"diff-del": `"−" / ""`, "diff-ins": `"+" / ""`}
-	for _, m := range got.Marks {
-		class, content, _ := strings.Cut(m, " ")
-		if content != want[class] {
-			t.Errorf("a changed line (%s) is marked %s, want %s", class, content, want[class])
-		}
-	}
-	for _, l := range got.Added {
-		if !strings.HasPrefix(l, "Added: ") {
-			t.Errorf("an added line without its name for screen readers first: %q", l)
-		}
-	}
-	for _, l := range got.Removed {
-		if !strings.HasPrefix(l, "Removed: ") {
-			t.Errorf("a removed line without its name for screen readers first: %q", l)
-		}
+	if sections, removed, added := checkChangedLines(ctx, t, "#"+ids[0]+" details.revision-diff"); sections == 0 || removed+added == 0 {
+		t.Fatalf("revision %s: %d sections, %d lines removed and %d added", ids[0], sections, removed, added)
 	}
 	links.check(ctx, t)
 
@@ -128,6 +100,10 @@ func TestRevisionDiff(t *testing.T) {
 	if out := evalJS[[]string](ctx, t, overflowJS); len(out) > 0 {
 		t.Errorf("%s with its diffs open at %d px scrolls sideways: %v", historyIncident, phoneWidth, out)
 	}
+	// Every revision's diff open: lines of both kinds.
+	if _, removed, added := checkChangedLines(ctx, t, "details.revision-diff"); removed == 0 || added == 0 {
+		t.Errorf("%d lines removed and %d added in all the revisions' diffs, want some of each", removed, added)
+	}
 	setViewport(ctx, t, desktopWidth)
 
 	// What changed since the stale sign-off, on the incident page.
@@ -135,7 +111,7 @@ func TestRevisionDiff(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details.since-approval summary"))); err != nil {
 		t.Fatalf("opening what changed since the approval: %v", err)
 	}
-	if n := evalJS[int](ctx, t, `document.querySelectorAll("details.since-approval[open] .diff-hunk li:is(.diff-del, .diff-ins)").length`); n == 0 {
+	if _, removed, added := checkChangedLines(ctx, t, "details.since-approval"); removed+added == 0 {
 		t.Error("the since-approval block opened with no changed line")
 	}
 
@@ -146,6 +122,111 @@ func TestRevisionDiff(t *testing.T) {
 			t.Errorf("/%s#%s: %s (%s): %s", historyIncident, ids[0], v.ID, v.Impact, v.Help)
 		}
 	}
+}
+
+// checkChangedLines checks the changed lines of the open diffs that
+// scope (a CSS selector) matches, and returns their count of sections
+// and of lines removed and added. The stylesheet draws each changed
+// line's mark, − or +, and names it for screen readers ("Removed: " or
+// "Added: ", the mark's alternative text); the line itself is the
+// author's text alone, which a copy takes: no element but its changed
+// words (<del> or <ins>).
+func checkChangedLines(ctx context.Context, t *testing.T, scope string) (sections, removed, added int) {
+	t.Helper()
+	type diffView struct {
+		Sections int      `json:"sections"`
+		Removed  []string `json:"removed"`
+		Added    []string `json:"added"`
+		Marks    []string `json:"marks"`
+		Markup   []string `json:"markup"`
+	}
+	got := evalJS[diffView](ctx, t, `(ds => ({
+		sections: ds.flatMap(d => [...d.querySelectorAll(".diff-section")]).length,
+		removed: ds.flatMap(d => [...d.querySelectorAll(".diff-hunk li.diff-del")]).map(li => li.textContent),
+		added: ds.flatMap(d => [...d.querySelectorAll(".diff-hunk li.diff-ins")]).map(li => li.textContent),
+		marks: ds.flatMap(d => [...d.querySelectorAll(".diff-hunk li.diff-del, .diff-hunk li.diff-ins")]).map(li => li.className + " " + getComputedStyle(li, "::before").content),
+		markup: ds.flatMap(d => [...d.querySelectorAll(".diff-hunk li :not(del, ins)")]).map(e => e.outerHTML),
+	}))([...document.querySelectorAll(`+strconv.Quote(scope)+`)].filter(d => d.open))`)
+	want := map[string]string{"diff-del": `"−" / "Removed: "`, "diff-ins": `"+" / "Added: "`}
+	for _, m := range got.Marks {
+		class, content, _ := strings.Cut(m, " ")
+		if content != want[class] {
+			t.Errorf("%s: a changed line (%s) is marked %s, want %s", scope, class, content, want[class])
+		}
+	}
+	for _, m := range got.Markup {
+		t.Errorf("%s: a line has %s, which is not the author's text", scope, m)
+	}
+	checkChangedLinesRead(ctx, t, scope+"[open] .diff-hunk li.diff-del", "Removed: ", got.Removed)
+	checkChangedLinesRead(ctx, t, scope+"[open] .diff-hunk li.diff-ins", "Added: ", got.Added)
+	return got.Sections, len(got.Removed), len(got.Added)
+}
+
+// checkChangedLinesRead checks what a screen reader is given of each
+// changed line that sel matches, in Chromium's accessibility tree: the
+// texts of the line's StaticText nodes, in order, must be name (the
+// ::before mark's alternative text, a StaticText of its own) and then
+// the line's own text, texts[i] (its textContent, which has no name).
+func checkChangedLinesRead(ctx context.Context, t *testing.T, sel, name string, texts []string) {
+	t.Helper()
+	lines, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll(sel), chromedp.AtLeast(len(texts))))
+	if err != nil {
+		t.Fatalf("finding %s: %v", sel, err)
+	}
+	if len(lines) != len(texts) {
+		t.Fatalf("%d lines match %s, and %d texts", len(lines), sel, len(texts))
+	}
+	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	if err != nil {
+		t.Fatalf("reading the accessibility tree: %v", err)
+	}
+	byID := make(map[accessibility.NodeID]*accessibility.Node, len(tree.Nodes))
+	byDOM := make(map[cdp.BackendNodeID]*accessibility.Node, len(tree.Nodes))
+	for _, n := range tree.Nodes {
+		byID[n.NodeID] = n
+		if n.BackendDOMNodeID != 0 {
+			byDOM[n.BackendDOMNodeID] = n
+		}
+	}
+	for i, l := range lines {
+		ax := byDOM[l.BackendNodeID]
+		if ax == nil {
+			t.Errorf("%s: line %d (%q) is not in the accessibility tree", sel, i, texts[i])
+			continue
+		}
+		read := axStaticTexts(byID, ax, nil)
+		if len(read) == 0 || read[0] != name || strings.Join(read[1:], "") != texts[i] {
+			t.Errorf("%s: line %d is read as %q, want %q then its text %q", sel, i, read, name, texts[i])
+		}
+	}
+}
+
+// axStaticTexts appends the names of the StaticText nodes under n (n's
+// included), in the tree's order, that are not ignored: what a screen
+// reader reads of n.
+func axStaticTexts(byID map[accessibility.NodeID]*accessibility.Node, n *accessibility.Node, out []string) []string {
+	if n.Ignored {
+		return out
+	}
+	if axString(n.Role) == "StaticText" {
+		return append(out, axString(n.Name))
+	}
+	for _, c := range n.ChildIDs {
+		if k := byID[c]; k != nil {
+			out = axStaticTexts(byID, k, out)
+		}
+	}
+	return out
+}
+
+// axString is the value of an accessibility node's role or name: "" for
+// none, or one that is not a string.
+func axString(v *accessibility.Value) string {
+	var s string
+	if v != nil && json.Unmarshal(v.Value, &s) == nil {
+		return s
+	}
+	return ""
 }
 
 func fileExists(paths []string) bool {

@@ -30,8 +30,8 @@ const diffPartial = `{{define "diff"}}
 var diffReference = template.Must(template.New("").Parse(diffPartial))
 
 // TestHunkHTML pins each kind of line's markup: a bare <li> for an
-// unchanged line, a class and a hidden name for a changed one (the
-// stylesheet draws its mark), changed words in <del> or <ins>, and every
+// unchanged line, a class alone for a changed one (the stylesheet draws
+// its mark and names it for screen readers), changed words in <del> or <ins>, and every
 // text escaped.
 func TestHunkHTML(t *testing.T) {
 	t.Parallel()
@@ -42,12 +42,12 @@ func TestHunkHTML(t *testing.T) {
 	}{
 		{"unchanged", revdiff.Line{Op: revdiff.Equal, Text: `a <b> & "c"`}, `<li>a &lt;b&gt; &amp; &#34;c&#34;</li>`},
 		{"empty", revdiff.Line{Op: revdiff.Equal}, `<li></li>`},
-		{"removed", revdiff.Line{Op: revdiff.Delete, Text: "SEV3 'x'"}, `<li class="diff-del"><span class="visually-hidden">Removed: </span>SEV3 &#39;x&#39;</li>`},
-		{"added", revdiff.Line{Op: revdiff.Insert, Text: "+1"}, `<li class="diff-ins"><span class="visually-hidden">Added: </span>+1</li>`},
+		{"removed", revdiff.Line{Op: revdiff.Delete, Text: "SEV3 'x'"}, `<li class="diff-del">SEV3 &#39;x&#39;</li>`},
+		{"added", revdiff.Line{Op: revdiff.Insert, Text: "+1"}, `<li class="diff-ins">+1</li>`},
 		{"removed words", revdiff.Line{Op: revdiff.Delete, Text: "at 10:47 UTC", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "at "}, {Op: revdiff.Delete, Text: "10:47"}, {Op: revdiff.Equal, Text: " <UTC>"}}},
-			`<li class="diff-del"><span class="visually-hidden">Removed: </span>at <del>10:47</del> &lt;UTC&gt;</li>`},
+			`<li class="diff-del">at <del>10:47</del> &lt;UTC&gt;</li>`},
 		{"added words", revdiff.Line{Op: revdiff.Insert, Text: "at 10:52", Words: []revdiff.Span{{Op: revdiff.Equal, Text: "at "}, {Op: revdiff.Insert, Text: "10:52 & on"}}},
-			`<li class="diff-ins"><span class="visually-hidden">Added: </span>at <ins>10:52 &amp; on</ins></li>`},
+			`<li class="diff-ins">at <ins>10:52 &amp; on</ins></li>`},
 		{"unchanged with words", revdiff.Line{Op: revdiff.Equal, Text: "same", Words: []revdiff.Span{{Op: revdiff.Delete, Text: "x"}}}, `<li>same</li>`},
 	} {
 		var sb strings.Builder

@@ -348,9 +348,9 @@ func appendHunkLines(buf []byte, w *revdiff.Walker) []byte {
 		}
 		switch op {
 		case revdiff.Delete:
-			buf = append(buf, `<li class="diff-del"><span class="visually-hidden">Removed: </span>`...)
+			buf = append(buf, `<li class="diff-del">`...)
 		case revdiff.Insert:
-			buf = append(buf, `<li class="diff-ins"><span class="visually-hidden">Added: </span>`...)
+			buf = append(buf, `<li class="diff-ins">`...)
 		default:
 			buf = append(buf, `<li>`...)
 		}

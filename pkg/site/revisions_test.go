@@ -220,9 +220,21 @@ func TestRevisionDiffs(t *testing.T) {
 	if got := strings.Join(strings.Fields(text(rev)), " "); !strings.Contains(got, "Substantive: severity SEV3 → SEV2; a number or time in Timeline (UTC).") {
 		t.Errorf("diff %q does not say why it is substantive", got)
 	}
-	for _, li := range find(rev, "li", "diff-del") {
-		if !strings.HasPrefix(text(li), "Removed:") {
-			t.Errorf("a removed line without its marker: %q", text(li))
+	// A removed line is its class (the stylesheet draws and names its
+	// mark) and the author's text, its changed words in <del>: nothing
+	// else, which a copy would take.
+	removed := find(rev, "li", "diff-del")
+	if len(removed) == 0 {
+		t.Error("the substantive amendment's diff has no removed line")
+	}
+	for _, li := range removed {
+		for c := li.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.Data != "del" {
+				t.Errorf("a removed line %q has a <%s> in it", text(li), c.Data)
+			}
+		}
+		if strings.HasPrefix(text(li), "Removed:") {
+			t.Errorf("a removed line has its name for screen readers in its text: %q", text(li))
 		}
 	}
 
