@@ -168,6 +168,8 @@ func TestAppendEscaped(t *testing.T) {
 
 func FuzzAppendEscaped(f *testing.F) {
 	f.Add(`a <b> & "c" 'd'`)
+	f.Add("\xff<\xa6&\x00'\xbc\">\xe2\x80")
+	f.Add(`12345678<2345678&2345678'2345678"2345678>`)
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := string(appendEscaped(nil, s)), html.EscapeString(s); got != want {
 			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want)
