@@ -249,14 +249,16 @@ func appendPackedHTML(buf, p []byte, summary bool) ([]byte, bool) {
 
 // packedRoom is the room to make for the HTML of a packed diff of n
 // bytes and the given sections and fallback. The HTML of the diffs of
-// the 1,000-postmortem corpus is 2.18 times their packed size, and with
-// 7/4 of it and a heading's room for each section 11 of 2,822 outgrow it
-// (with 3/2, 1,135; with 2, none, and 10% more bytes made;
-// BenchmarkPackedHTMLCorpus -benchmem). A line summary's is its headings.
+// the 1,000-postmortem corpus is 1.75 times their packed size (2.18 when
+// each changed line had a hidden name), and with 3/2 of it and a
+// heading's room for each section none of 2,822 outgrow it, 20.8 MB made
+// for 16.6 MB (with 5/4, none, 18.4 MB; with 9/8, 259; with 7/4, none,
+// 23.1 MB). A line summary's is its headings. An incident's page appends
+// its diffs to a buffer the pool keeps (placeDiffs), which seldom grows.
 func packedRoom(n, sections, fallback int, summary bool) int {
 	room := 128 + 2*fallback + 320*sections
 	if !summary {
-		room += n * 7 / 4
+		room += n * 3 / 2
 	}
 	return room
 }
