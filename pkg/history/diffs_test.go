@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/revdiff"
@@ -323,4 +324,26 @@ func approvedQueue(t *testing.T) (*testRepo, string) {
 	tr.write("postmortems/q.md", doc("INC-7", "SEV3", "in review", "## Timeline", "", "- 09:00 queue depth alert", "- 09:40 consumers scaled out"))
 	approved := tr.commit("Timeline done\n\nReviewed-by: Bo Chen <bo@example.com>", ana)
 	return tr, approved
+}
+
+// TestSummaryDecoderShares: summaries decoded by one decoder are what
+// each decodes to alone, and one appended to does not write over the
+// next, which shares its array.
+func TestSummaryDecoderShares(t *testing.T) {
+	t.Parallel()
+	a := revdiff.Compare([]byte("## Impact\nnone\n"), []byte("## Impact\nsome\n"), nil).Summary()
+	b := revdiff.Compare([]byte("## Summary\nA queue.\n## Impact\nx\n"), []byte("## Summary\nThe queue.\n## Impact\ny\n"), nil).Summary()
+	var d summaryDecoder
+	first, ok1 := d.decode(appendSummary(nil, a))
+	second, ok2 := d.decode(appendSummary(nil, b))
+	if !ok1 || !ok2 || !reflect.DeepEqual(first, a) || !reflect.DeepEqual(second, b) {
+		t.Fatalf("decoded %+v, %+v, want %+v, %+v", first, second, a, b)
+	}
+	_ = append(first, postmortem.SectionChange{Section: "overwritten"})
+	if !reflect.DeepEqual(second, b) {
+		t.Errorf("after an append to the first, the second is %+v, want %+v", second, b)
+	}
+	if unsafe.StringData(first[0].Section) != unsafe.StringData(second[1].Section) {
+		t.Error("the key both summaries have is two strings, not one")
+	}
 }

@@ -268,6 +268,8 @@ type fieldWorker struct {
 	diffs    diffEntries
 	newDiffs diffEntries
 	kept     diffCache
+	// summaries decodes the summaries of the cached diffs used.
+	summaries summaryDecoder
 	// arena is the buffer pack packs into, of arenaSize.
 	arena     []byte
 	arenaSize int
