@@ -20,13 +20,14 @@ import (
 // versions it has not compared (as the fields cache does for fields), and
 // the site's revision diffs need no version read either. Its name carries
 // the version of the comparison: a change to revdiff's diffs renames it.
-const diffCacheFile = "history-diffs-4.bin"
+const diffCacheFile = "history-diffs-5.bin"
 
 // diffsFormat and sinceFormat name the caches' payloads for the cache
 // layer's framing (package cache: a magic line and the payload's
-// checksum). Diffs 4 added each diff's summary.
+// checksum). Diffs 4 added each diff's summary; diffs 5 put the entries'
+// heads before the packed diffs, with whether each diff shows anything.
 const (
-	diffsFormat = "inquest history diffs 4"
+	diffsFormat = "inquest history diffs 5"
 	sinceFormat = "inquest history since 4"
 )
 
@@ -48,21 +49,55 @@ func pairOf(prev, blob plumbing.Hash) pair {
 // text is the whole file, which the file itself shows.
 type diffCache map[pair]packedDiff
 
+// revDiffs are the diffs of revisions the history keeps, by pair, each
+// with whether it shows anything.
+type revDiffs map[pair]keptDiff
+
+// keptDiff is a revision's diff, packed, and whether it shows anything
+// (shows).
+type keptDiff struct {
+	packed packedDiff
+	shows  bool
+}
+
+// shows reports whether d has something to show: a change with its lines,
+// or a line summary (a Fallback). The diff of a revision that created or
+// deleted the file has counts only, and one that changed nothing in the
+// text (a rename) has no sections. The history knows it of each diff it
+// keeps from when it compared it, or from its cache (RevisionsShown),
+// and the site reads none of the packed bytes to tell.
+func shows(d *revdiff.Diff) bool {
+	if len(d.Sections) == 0 {
+		return false
+	}
+	if d.Fallback != "" {
+		return true
+	}
+	for _, s := range d.Sections {
+		if len(s.Hunks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // packedDiff is a revdiff.Diff as MarshalBinary encodes it.
 type packedDiff []byte
 
 // diffEntries are the entries of the diff cache, by pair.
 type diffEntries map[pair]cachedDiff
 
-// cachedDiff is an entry of the diff cache: a revision's diff, packed, and
-// its summary, the per-section counts the revision shows
-// (revdiff.Diff.Summary), encoded (appendSummary). A build whose diffs are
-// all cached then decodes none of them for their counts: summarising
-// each from the packed diff (revdiff.SummaryBinary) walked every line of
-// every one, 0.24 CPU-s of a warm 10,000-postmortem build.
+// cachedDiff is an entry of the diff cache: a revision's diff, packed, its
+// summary, the per-section counts the revision shows
+// (revdiff.Diff.Summary), encoded (appendSummary), and whether it shows
+// anything (see shows). A build whose diffs are all cached then decodes
+// none of them for their counts: summarising each from the packed diff
+// (revdiff.SummaryBinary) walked every line of every one, 0.24 CPU-s of a
+// warm 10,000-postmortem build.
 type cachedDiff struct {
 	summary []byte
 	packed  packedDiff
+	shows   bool
 }
 
 func pack(d *revdiff.Diff) packedDiff {
@@ -109,30 +144,51 @@ func (r *Repo) readDiffCache(dir string) diffEntries {
 	return c
 }
 
-// encodeDiffs lays the cache out as its entries one after another: the
-// pair; the length of the summary as a uvarint, the summary; the length
-// of the packed diff as a uvarint, the packed diff (see writeDiffsTo,
-// which writes the cache file without it).
+// encodeDiffs lays the cache out as the number of entries and the length
+// of their heads, as uvarints; the heads, one after another in pair
+// order: the pair, a byte that is 1 when the diff shows anything (else 0),
+// the length of the summary as a uvarint and the summary, the length of
+// the packed diff as a uvarint; then the packed diffs, in the same order
+// (see writeDiffsTo, which writes the cache file without it). The heads
+// together are what a warm build reads of every entry, 10.2 MB of the
+// 97 MB at 10,000 postmortems (34,829 entries): laid out with their
+// diffs, reading them touched every page of the file in the order of
+// the map.
 func encodeDiffs(c diffEntries) []byte {
 	var b bytes.Buffer
 	_ = writeDiffsTo(&b, c) // a bytes.Buffer does not fail
 	return b.Bytes()
 }
 
-// writeDiffsTo writes encodeDiffs(c) to w, entry by entry, each packed
-// diff as it is: gob spent 3 CPU-s copying the 90 MB of a 10k corpus's
-// diffs, and one buffer of them all 0.3 CPU-s more.
+// writeDiffsTo writes encodeDiffs(c) to w: the heads from one buffer,
+// then each packed diff as it is (gob spent 3 CPU-s copying the 90 MB
+// of a 10k corpus's diffs, and one buffer of them all 0.3 CPU-s more).
 func writeDiffsTo(w io.Writer, c diffEntries) error {
-	var head [len(pair{}) + binary.MaxVarintLen64]byte
-	var size [binary.MaxVarintLen64]byte
-	for _, p := range sortedPairs(c) {
+	ps := sortedPairs(c)
+	var heads []byte
+	for _, p := range ps {
 		e := c[p]
-		n := copy(head[:], p[:])
-		n = len(binary.AppendUvarint(head[:n], uint64(len(e.summary))))
-		for _, b := range [...][]byte{head[:n], e.summary, binary.AppendUvarint(size[:0], uint64(len(e.packed))), e.packed} {
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
+		heads = append(heads, p[:]...)
+		flag := byte(0)
+		if e.shows {
+			flag = 1
+		}
+		heads = append(heads, flag)
+		heads = binary.AppendUvarint(heads, uint64(len(e.summary)))
+		heads = append(heads, e.summary...)
+		heads = binary.AppendUvarint(heads, uint64(len(e.packed)))
+	}
+	var start []byte
+	start = binary.AppendUvarint(start, uint64(len(ps)))
+	start = binary.AppendUvarint(start, uint64(len(heads)))
+	for _, b := range [...][]byte{start, heads} {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	for _, p := range ps {
+		if _, err := w.Write(c[p].packed); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -142,48 +198,43 @@ func writeDiffsTo(w io.Writer, c diffEntries) error {
 // diffs share data, and are not decoded: the summary of an entry used
 // (decodeSummary) and the packed diff of a page shown are.
 func decodeDiffs(data []byte) (diffEntries, bool) {
-	// The map is made at its size, counted in a first pass over the
-	// lengths: grown entry by entry, it rehashed its way to 24,000
-	// entries at 10k (0.04 CPU-s of a warm build).
-	c := make(diffEntries, countDiffs(data))
-	for len(data) > 0 {
-		p, rest, ok := cutPair(data)
+	if len(data) == 0 {
+		return diffEntries{}, true
+	}
+	n, k := binary.Uvarint(data)
+	// Each head takes at least 43 bytes.
+	if k <= 0 || n > uint64(len(data)-k)/43 {
+		return nil, false
+	}
+	heads, packed, ok := cutBytes(data[k:])
+	if !ok {
+		return nil, false
+	}
+	c := make(diffEntries, n)
+	for range n {
+		p, rest, ok := cutPair(heads)
+		if !ok || len(rest) == 0 || rest[0] > 1 {
+			return nil, false
+		}
+		flag := rest[0] == 1
+		sum, rest, ok := cutBytes(rest[1:])
 		if !ok {
 			return nil, false
 		}
-		sum, rest, ok := cutBytes(rest)
-		if !ok {
+		size, k := binary.Uvarint(rest)
+		if k <= 0 || size > uint64(len(packed)) {
 			return nil, false
 		}
-		d, rest, ok := cutBytes(rest)
-		if !ok {
-			return nil, false
+		if _, dup := c[p]; dup {
+			return nil, false // pairs are written once each, in order
 		}
-		c[p] = cachedDiff{summary: sum, packed: packedDiff(d)}
-		data = rest
+		c[p] = cachedDiff{summary: sum, packed: packedDiff(packed[:size:size]), shows: flag}
+		heads, packed = rest[k:], packed[size:]
+	}
+	if len(heads) != 0 || len(packed) != 0 {
+		return nil, false
 	}
 	return c, true
-}
-
-// countDiffs counts the entries of what encodeDiffs wrote, up to the
-// first that does not read (decodeDiffs says so).
-func countDiffs(data []byte) int {
-	n := 0
-	for len(data) > 0 {
-		_, rest, ok := cutPair(data)
-		if ok {
-			_, rest, ok = cutBytes(rest)
-		}
-		if ok {
-			_, rest, ok = cutBytes(rest)
-		}
-		if !ok {
-			return n
-		}
-		n++
-		data = rest
-	}
-	return n
 }
 
 // appendSummary appends the encoding of a diff's summary to b: the number
@@ -500,7 +551,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		// The counts alone: the lines are decoded when the page is
 		// written.
 		if sum, ok := w.summaries.decode(e.summary); ok {
-			w.keepDiff(p, e.packed)
+			w.keepDiff(p, e.packed, e.shows)
 			return sum
 		}
 	}
@@ -542,8 +593,8 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		d = revdiff.CompareVersions(bv, av, budget)
 	}
 	w.compared++
-	packed := w.pack(d)
-	w.keepDiff(p, packed)
+	packed, show := w.pack(d), shows(d)
+	w.keepDiff(p, packed, show)
 	if d.Fallback != "" && len(d.Sections) == 0 {
 		return nil // not compared: not cached either, the budget may differ
 	}
@@ -551,7 +602,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		w.newDiffs = diffEntries{}
 	}
 	sum := d.Summary()
-	w.newDiffs[p] = cachedDiff{summary: appendSummary(nil, sum), packed: packed}
+	w.newDiffs[p] = cachedDiff{summary: appendSummary(nil, sum), packed: packed, shows: show}
 	return sum
 }
 
@@ -579,12 +630,13 @@ const (
 	maxArena = 512 << 10
 )
 
-// keepDiff remembers the diff of a pair for Repo.RevisionDiff.
-func (w *fieldWorker) keepDiff(p pair, d packedDiff) {
+// keepDiff remembers the diff of a pair, and whether it shows anything,
+// for Repo.RevisionDiff and Repo.RevisionsShown.
+func (w *fieldWorker) keepDiff(p pair, d packedDiff, shows bool) {
 	if w.kept == nil {
-		w.kept = diffCache{}
+		w.kept = revDiffs{}
 	}
-	w.kept[p] = d
+	w.kept[p] = keptDiff{packed: d, shows: shows}
 }
 
 // RevisionDiff returns the diff of the i-th revision of the file at path,

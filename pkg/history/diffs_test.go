@@ -173,6 +173,9 @@ func TestDiffCacheEncoding(t *testing.T) {
 	if !ok || len(out) != 2 || !reflect.DeepEqual(out[p1].packed.unpack(), d) || out[p2].packed.unpack().Fallback != "over the budget" {
 		t.Fatalf("decodeDiffs = %v, %v", out, ok)
 	}
+	if !out[p1].shows || out[p2].shows {
+		t.Errorf("shows: %v and %v, want true and false", out[p1].shows, out[p2].shows)
+	}
 	if sum, ok := decodeSummary(out[p1].summary); !ok || !reflect.DeepEqual(sum, d.Summary()) || len(sum) != 1 || sum[0].Added != 1 {
 		t.Errorf("summary = %+v, %v, want %+v", sum, ok, d.Summary())
 	}
@@ -204,9 +207,34 @@ func TestDiffCacheEncoding(t *testing.T) {
 	}
 }
 
+// TestShows: shows is what the site's walk of the packed bytes gives
+// (walkShows) for diffs with and without hunks, sections and a Fallback.
+func TestShows(t *testing.T) {
+	t.Parallel()
+	a, b := []byte("## Impact\nnone\n"), []byte("## Impact\nsome\n")
+	created := revdiff.CompareCounts(revdiff.NewVersionShared(nil), revdiff.NewVersionShared(b), nil)
+	fallback := revdiff.Compare(a, b, nil).Counts()
+	fallback.Fallback = "over the budget"
+	for _, c := range []struct {
+		name string
+		d    *revdiff.Diff
+		want bool
+	}{
+		{"edit", revdiff.Compare(a, b, nil), true},
+		{"created", created, false},
+		{"unchanged", revdiff.Compare(a, a, nil), false},
+		{"fallback", fallback, true},
+		{"fallback, no sections", &revdiff.Diff{Fallback: "over the budget"}, false},
+	} {
+		if got, walked := shows(c.d), walkShows(pack(c.d)); got != c.want || walked != c.want {
+			t.Errorf("%s: shows %v, walked %v, want %v", c.name, got, walked, c.want)
+		}
+	}
+}
+
 // entry is the cache's entry of d.
 func entry(d *revdiff.Diff) cachedDiff {
-	return cachedDiff{summary: appendSummary(nil, d.Summary()), packed: pack(d)}
+	return cachedDiff{summary: appendSummary(nil, d.Summary()), packed: pack(d), shows: shows(d)}
 }
 
 // FuzzDecodeSummary: any bytes read as a summary or are refused, and what

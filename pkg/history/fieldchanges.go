@@ -106,7 +106,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 			for _, t := range todo[lo:hi] {
 				revs += len(t.lin.revs)
 			}
-			w.kept = make(diffCache, revs)
+			w.kept = make(revDiffs, revs)
 		}
 		wg.Add(1)
 		go func() {
@@ -225,7 +225,7 @@ func (r *Repo) keepDiffs(workers []*fieldWorker) {
 		if len(workers) > 0 && workers[biggest].kept != nil {
 			r.diffs, workers[biggest].kept = workers[biggest].kept, nil
 		} else {
-			r.diffs = diffCache{}
+			r.diffs = revDiffs{}
 		}
 	}
 	for _, w := range workers {
@@ -267,7 +267,7 @@ type fieldWorker struct {
 	// newDiffs those this worker compared, and kept every diff it used.
 	diffs    diffEntries
 	newDiffs diffEntries
-	kept     diffCache
+	kept     revDiffs
 	// summaries decodes the summaries of the cached diffs used.
 	summaries summaryDecoder
 	// arena is the buffer pack packs into, of arenaSize.

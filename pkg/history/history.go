@@ -105,7 +105,7 @@ type Repo struct {
 	// The diffs of revisions and since stale sign-offs that Attach
 	// compared or found cached, for RevisionDiff and SinceDiff.
 	diffMu sync.Mutex
-	diffs  diffCache
+	diffs  revDiffs
 	since  diffCache
 	// walkedSince are the diffs since stale sign-offs that AttachChanges
 	// compared from the versions it read, for AttachSinceApproval.

@@ -16,8 +16,8 @@ func (r *Repo) RevisionPacked(path string, i int) ([]byte, bool) {
 	}
 	r.diffMu.Lock()
 	defer r.diffMu.Unlock()
-	p, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
-	return p, ok
+	d, ok := r.diffs[pairOf(lin.revs[i].prev, lin.revs[i].blob)]
+	return d.packed, ok
 }
 
 // RevisionsPacked is RevisionPacked of each revision of the file at path,
@@ -33,7 +33,31 @@ func (r *Repo) RevisionsPacked(path string) [][]byte {
 	r.diffMu.Lock()
 	defer r.diffMu.Unlock()
 	for i, rv := range lin.revs {
-		out[i] = r.diffs[pairOf(rv.prev, rv.blob)]
+		out[i] = r.diffs[pairOf(rv.prev, rv.blob)].packed
+	}
+	return out
+}
+
+// RevisionsShown is RevisionsPacked with nil, too, for each diff that
+// shows nothing: one with no sections (a rename's), or whose sections
+// have no hunks and that has no Fallback (the counts of a revision that
+// created or deleted the file). The history knows which from when it
+// compared each diff, or from its cache, and reads none of the packed
+// bytes to tell: the site's walk of the start of each diff for it was
+// its first touch of most of them, 0.05 CPU-s of a warm
+// 10,000-postmortem build.
+func (r *Repo) RevisionsShown(path string) [][]byte {
+	lin := r.lineage(path)
+	if lin == nil || len(lin.revs) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(lin.revs))
+	r.diffMu.Lock()
+	defer r.diffMu.Unlock()
+	for i, rv := range lin.revs {
+		if d := r.diffs[pairOf(rv.prev, rv.blob)]; d.shows {
+			out[i] = d.packed
+		}
 	}
 	return out
 }

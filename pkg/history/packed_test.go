@@ -48,6 +48,25 @@ func TestPacked(t *testing.T) {
 				t.Errorf("round %d, revision %d: RevisionsPacked %v, RevisionPacked %v", round, i, all[i], p)
 			}
 		}
+		shown := r.RevisionsShown("postmortems/a.md")
+		if len(shown) != len(all) {
+			t.Errorf("round %d: RevisionsShown has %d revisions, want %d", round, len(shown), len(all))
+		}
+		for i := range min(len(shown), len(all)) {
+			want := []byte(nil)
+			if walkShows(all[i]) {
+				want = all[i]
+			}
+			if !bytes.Equal(shown[i], want) || (shown[i] == nil) != (want == nil) {
+				t.Errorf("round %d, revision %d: RevisionsShown %v, want %v", round, i, shown[i], want)
+			}
+		}
+		if shown[len(shown)-1] != nil || shown[0] == nil {
+			t.Errorf("round %d: RevisionsShown shows the creation's counts or not the newest edit: %v", round, shown)
+		}
+		if none := r.RevisionsShown("postmortems/none.md"); none != nil {
+			t.Errorf("round %d: RevisionsShown of a file with no history: %v", round, none)
+		}
 		if none := r.RevisionsPacked("postmortems/none.md"); none != nil {
 			t.Errorf("round %d: RevisionsPacked of a file with no history: %v", round, none)
 		}
@@ -65,6 +84,22 @@ func TestPacked(t *testing.T) {
 			if p, ok := none(); ok || p != nil {
 				t.Errorf("round %d: a diff the history has not: %v", round, p)
 			}
+		}
+	}
+}
+
+// walkShows is whether the diff p encodes shows anything, read from the
+// packed bytes as the site read it before RevisionsShown: a section with
+// hunks, or any section of a diff with a Fallback.
+func walkShows(p []byte) bool {
+	w := revdiff.WalkBinary(p)
+	for {
+		s, ok := w.NextSection()
+		if !ok {
+			return false
+		}
+		if w.Fallback() != "" || s.Hunks > 0 {
+			return true
 		}
 	}
 }

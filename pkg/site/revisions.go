@@ -147,14 +147,14 @@ func (b *Assembly) auditOf(hist *history.Repo, v *Incident) *audit {
 	used := map[string]bool{}
 	published := b.publishedAt(v)
 	shown := 0
-	packs := hist.RevisionsPacked(v.Source)
+	// The diffs that show something (what showsPacked reads from the
+	// packed bytes), as the history knows it without reading them; only
+	// an amendment's is decoded, for Classify, and the page writes the
+	// diff from the packed bytes (PackedDiffView).
+	packs := hist.RevisionsShown(v.Source)
 	for i := range h.Revisions {
 		rv := &h.Revisions[i]
-		// Whether the diff shows anything is read from the packed
-		// diff in place; only an amendment's is decoded, for
-		// Classify, and the page writes the diff from the packed
-		// bytes (PackedDiffView).
-		if i >= len(packs) || packs[i] == nil || !showsPacked(packs[i]) {
+		if i >= len(packs) || packs[i] == nil {
 			continue
 		}
 		p := packs[i]
