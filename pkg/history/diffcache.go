@@ -446,9 +446,12 @@ func (r *Repo) readDiffsFile(name, format string) ([]byte, error) {
 }
 
 // readSinceCache reads the cache; any problem gives an empty one. Its
-// entries' diffs share data, and they have no sections yet: those are
-// the summary of the diff, read when the entry is used (see
-// walkedSince.summarize).
+// entries' diffs share data, and their sections are the summary of the
+// diff (walkedSince.summarize), read here, in the background for a
+// whole build's load (readCachesEarly): AttachSinceApproval, which used
+// to summarise the entries it used, runs on the load's own goroutine,
+// all its time in the build's. An entry whose diff does not decode is
+// left out, and compared again.
 func (r *Repo) readSinceCache(dir string) map[pair]walkedSince {
 	if dir == "" {
 		return map[pair]walkedSince{}
@@ -460,6 +463,13 @@ func (r *Repo) readSinceCache(dir string) map[pair]walkedSince {
 	c, ok := decodeSince(data)
 	if !ok {
 		return map[pair]walkedSince{}
+	}
+	for p, e := range c {
+		if !e.summarize() {
+			delete(c, p)
+			continue
+		}
+		c[p] = e
 	}
 	return c
 }

@@ -119,10 +119,7 @@ func (r *Repo) AttachSinceApproval(ctx context.Context, incidents []*postmortem.
 				continue
 			}
 			p := pairOf(blob, lin.revs[0].blob)
-			e, ok := cache[p]
-			if ok {
-				ok = e.summarize()
-			}
+			e, ok := cache[p] // summarised (readSinceCache)
 			if w, found := walked[p]; !ok && found {
 				e, ok = w, true
 				changed = true
