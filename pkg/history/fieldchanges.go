@@ -91,6 +91,18 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 	n := max(1, min(runtime.GOMAXPROCS(0), 8, len(todo)/16))
 	per := (len(todo) + n - 1) / n
 	workers := make([]*fieldWorker, n)
+	// The first load's first worker's map of the diffs kept becomes the
+	// history's, and the others' are added to it (keepDiffs): made at
+	// the size of them all, it does not grow on the load's goroutine.
+	r.diffMu.Lock()
+	first := r.diffs == nil
+	r.diffMu.Unlock()
+	all := 0
+	if first {
+		for _, t := range todo {
+			all += len(t.lin.revs)
+		}
+	}
 	var wg sync.WaitGroup
 	for i := range workers {
 		w := &fieldWorker{r: r, cache: cache, keep: useCache, objs: objs, partial: partial, memo: map[plumbing.Hash]fieldSet{}, diffs: diffs, items: items}
@@ -105,6 +117,9 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 			revs := 0
 			for _, t := range todo[lo:hi] {
 				revs += len(t.lin.revs)
+			}
+			if i == 0 && first {
+				revs = all
 			}
 			w.kept = make(revDiffs, revs)
 		}
@@ -214,16 +229,11 @@ func (r *Repo) keepDiffs(workers []*fieldWorker) {
 	r.diffMu.Lock()
 	defer r.diffMu.Unlock()
 	if r.diffs == nil {
-		// The first load's: the largest worker's map is taken whole,
-		// and the others' added to it.
-		biggest := 0
-		for i, w := range workers {
-			if len(w.kept) > len(workers[biggest].kept) {
-				biggest = i
-			}
-		}
-		if len(workers) > 0 && workers[biggest].kept != nil {
-			r.diffs, workers[biggest].kept = workers[biggest].kept, nil
+		// The first load's: the first worker's map, made at the size
+		// of all (fieldChanges), is taken whole, and the others' added
+		// to it.
+		if len(workers) > 0 && workers[0].kept != nil {
+			r.diffs, workers[0].kept = workers[0].kept, nil
 		} else {
 			r.diffs = revDiffs{}
 		}

@@ -2,10 +2,14 @@ package history
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/revdiff"
 )
 
@@ -100,6 +104,49 @@ func walkShows(p []byte) bool {
 		}
 		if w.Fallback() != "" || s.Hunks > 0 {
 			return true
+		}
+	}
+}
+
+// TestPackedManyFiles: with files enough for the history pass to spread
+// them over several workers (fieldChanges: one per 16 files, up to
+// GOMAXPROCS), every revision's diff each worker kept is the history's
+// (keepDiffs takes the first worker's map and adds the others'),
+// compared and read from the cache.
+func TestPackedManyFiles(t *testing.T) {
+	t.Parallel()
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one worker with GOMAXPROCS 1: nothing to merge")
+	}
+	tr := newTestRepo(t)
+	const files = 40
+	name := func(i int) string { return fmt.Sprintf("postmortems/f%02d.md", i) }
+	for i := range files {
+		tr.write(name(i), doc(fmt.Sprintf("INC-%d", i), "SEV3", "draft"))
+	}
+	tr.commit("Draft them all", ana)
+	for i := range files {
+		tr.write(name(i), doc(fmt.Sprintf("INC-%d", i), "SEV3", "draft", "## Timeline", "", "- 09:00 alert"))
+	}
+	tr.commit("Add the timelines", bo)
+	cache := t.TempDir()
+	for round := range 2 {
+		r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}, FieldsVersion: "1", CacheDir: cache})
+		incs := make([]*postmortem.Incident, files)
+		for i := range incs {
+			incs[i] = &postmortem.Incident{Source: name(i)}
+		}
+		if err := r.Attach(context.Background(), incs); err != nil {
+			t.Fatal(err)
+		}
+		for i := range files {
+			shown := r.RevisionsShown(name(i))
+			if len(shown) != 2 || shown[0] == nil || shown[1] != nil {
+				t.Errorf("round %d, %s: RevisionsShown %v, want the edit's diff and not the creation's", round, name(i), shown)
+			}
+			if _, ok := r.RevisionPacked(name(i), 1); !ok {
+				t.Errorf("round %d, %s: no diff kept of the creation", round, name(i))
+			}
 		}
 	}
 }
