@@ -323,9 +323,30 @@ func (r *Repo) Revisions(path string) []postmortem.Revision {
 }
 
 // key is the repository path of a path relative to the directory given to
-// Load.
+// Load. A path that is clean already (cleanRel), as a build's sources
+// are, is not cleaned again: the build looks up each incident's lineage
+// several times (AttachRevisions, AttachChanges, AttachSinceApproval,
+// the site's audit), and cleaning made a string or two each time.
 func (r *Repo) key(p string) string {
+	if cleanRel(p) {
+		return r.prefix + p
+	}
 	return r.prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+}
+
+// cleanRel reports whether p is a relative path, slash-separated, that
+// cleaning leaves as it is: no element of it is empty (p itself, or a
+// slash at either end or two together), "." or "..".
+func cleanRel(p string) bool {
+	if filepath.Separator != '/' && strings.ContainsRune(p, filepath.Separator) {
+		return false
+	}
+	for e := range strings.SplitSeq(p, "/") {
+		if e == "" || e == "." || e == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // rel is a repository path relative to the directory given to Load; a

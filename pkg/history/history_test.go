@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -794,5 +795,24 @@ func TestUncommittedLink(t *testing.T) {
 	}
 	if !uncommitted() {
 		t.Error("a link pointed elsewhere is reported clean")
+	}
+}
+
+// TestKey: a path key takes as it is (cleanRel) is the key cleaning it
+// gives, and one it does not take is cleaned.
+func TestKey(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"", "docs/"} {
+		r := &Repo{prefix: prefix}
+		for _, p := range []string{
+			"postmortems/a.md", "a.md", "a", "postmortems/2025/b.md", ".hidden/a.md", "a..b/c.md",
+			"", "/", "/postmortems/a.md", "postmortems/a.md/", "postmortems//a.md", "./a.md",
+			"postmortems/./a.md", "postmortems/../a.md", "..", "../a.md", "a/..", ".", "a/.",
+		} {
+			want := prefix + strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(p)), "/")
+			if got := r.key(p); got != want {
+				t.Errorf("prefix %q: key(%q) = %q, want %q", prefix, p, got, want)
+			}
+		}
 	}
 }
