@@ -178,28 +178,6 @@ func lineSummary(d *revdiff.Diff) *revdiff.Diff {
 	return &counts
 }
 
-// showsPacked reports whether the diff p encodes has something to show:
-// a change with its lines, or a line summary. The revision that created
-// the file has counts only (its text is the first version), and one that
-// changed nothing in the text (a rename) has no sections. It reads p in
-// place, and only as far as the first section that shows the diff has
-// something: the rest is not checked, as every packed diff the history
-// keeps decodes (history.Repo.RevisionPacked). One whose start does not
-// decode is not shown.
-func showsPacked(p []byte) bool {
-	w := revdiff.WalkBinary(p)
-	fallback := w.Fallback() != ""
-	for {
-		s, ok := w.NextSection()
-		if !ok {
-			return false
-		}
-		if fallback || s.Hunks > 0 {
-			return true
-		}
-	}
-}
-
 // packedHTML is the HTML of the diff p encodes (of its lineSummary when
 // summary), as HTML describes it, written from p in one pass; false, and
 // "", when p does not decode. A section's heading shows its changed

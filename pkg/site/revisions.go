@@ -147,8 +147,8 @@ func (b *Assembly) auditOf(hist *history.Repo, v *Incident) *audit {
 	used := map[string]bool{}
 	published := b.publishedAt(v)
 	shown := 0
-	// The diffs that show something (what showsPacked reads from the
-	// packed bytes), as the history knows it without reading them; only
+	// The diffs that show something (a change with its lines, or a line
+	// summary), as the history knows it without reading them; only
 	// an amendment's is decoded, for Classify, and the page writes the
 	// diff from the packed bytes (PackedDiffView).
 	packs := hist.RevisionsShown(v.Source)
