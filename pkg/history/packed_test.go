@@ -39,18 +39,13 @@ func TestPacked(t *testing.T) {
 			}
 			return d
 		}
-		all := r.RevisionsPacked("postmortems/a.md")
-		if len(all) != 3 {
-			t.Errorf("round %d: RevisionsPacked has %d revisions, want 3", round, len(all))
-		}
+		var all [][]byte
 		for i := range 3 {
 			p, ok := r.RevisionPacked("postmortems/a.md", i)
 			if want := r.RevisionDiff("postmortems/a.md", i); !ok || want == nil || !reflect.DeepEqual(decode(p), want) {
 				t.Errorf("round %d, revision %d: RevisionPacked %v, %v; RevisionDiff %+v", round, i, p, ok, want)
 			}
-			if i < len(all) && !bytes.Equal(all[i], p) {
-				t.Errorf("round %d, revision %d: RevisionsPacked %v, RevisionPacked %v", round, i, all[i], p)
-			}
+			all = append(all, p)
 		}
 		shown := r.RevisionsShown("postmortems/a.md")
 		if len(shown) != len(all) {
@@ -70,9 +65,6 @@ func TestPacked(t *testing.T) {
 		}
 		if none := r.RevisionsShown("postmortems/none.md"); none != nil {
 			t.Errorf("round %d: RevisionsShown of a file with no history: %v", round, none)
-		}
-		if none := r.RevisionsPacked("postmortems/none.md"); none != nil {
-			t.Errorf("round %d: RevisionsPacked of a file with no history: %v", round, none)
 		}
 		p, ok := r.SincePacked("postmortems/a.md", approved)
 		if want := r.SinceDiff("postmortems/a.md", approved); !ok || want == nil || !reflect.DeepEqual(decode(p), want) {
