@@ -326,14 +326,7 @@ func appendHunkLines(buf []byte, w *revdiff.Walker) []byte {
 		if !ok {
 			return buf
 		}
-		switch op {
-		case revdiff.Delete:
-			buf = append(buf, `<li class="diff-del">`...)
-		case revdiff.Insert:
-			buf = append(buf, `<li class="diff-ins">`...)
-		default:
-			buf = append(buf, `<li>`...)
-		}
+		buf = append(buf, lineStart(op)...)
 		if words < 0 || op == revdiff.Equal {
 			buf = appendEscaped(buf, text)
 		} else {

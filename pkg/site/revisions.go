@@ -327,17 +327,16 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp
 // htmlEscape is html/template's escaping of s (see htmlEscaper).
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 
-// openLine writes the start of a line's <li>: its class when it is
-// changed (see hunkHTML).
-func openLine(sb *strings.Builder, op revdiff.Op) {
+// lineStart is the start of a diff line's <li>: its class when it is
+// changed (see hunkHTML); appendHunkLines writes the same.
+func lineStart(op revdiff.Op) string {
 	switch op {
 	case revdiff.Delete:
-		sb.WriteString(`<li class="diff-del">`)
+		return `<li class="diff-del">`
 	case revdiff.Insert:
-		sb.WriteString(`<li class="diff-ins">`)
-	default:
-		sb.WriteString(`<li>`)
+		return `<li class="diff-ins">`
 	}
+	return `<li>`
 }
 
 // hunkHTML writes a hunk's lines as <li> items, made here rather than in
@@ -356,7 +355,7 @@ func openLine(sb *strings.Builder, op revdiff.Op) {
 // is escaped.
 func hunkHTML(sb *strings.Builder, h revdiff.Hunk) {
 	for _, l := range h.Lines {
-		openLine(sb, l.Op)
+		sb.WriteString(lineStart(l.Op))
 		if l.Words == nil || l.Op == revdiff.Equal {
 			sb.WriteString(html.EscapeString(l.Text))
 		}
