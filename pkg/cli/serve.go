@@ -34,6 +34,8 @@ is shown at the top of the page while the last good site stays up. An edit to a
 postmortem re-renders only the pages that show it (a fraction of a second at 10,000
 postmortems); a change to the configuration, the theme or the set of files builds
 the whole site again. Postmortems with errors are listed as they are found.
+Drafts are shown, as a preview is where they are written (build leaves them out);
+--drafts=false leaves them out here too.
 
 --example serves the example repository of a fictional shop instead: its five years
 of Git history (drafts, reviews merged from pull requests with Reviewed-by sign-offs,
@@ -45,7 +47,7 @@ the port is taken, choose another with --addr.`,
 		Example: `  inquest serve --example
   inquest serve
   inquest serve examples/acme
-  inquest serve --addr 127.0.0.1:9000 --drafts`,
+  inquest serve --addr 127.0.0.1:9000 --drafts=false`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = "."
@@ -61,7 +63,7 @@ the port is taken, choose another with --addr.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow listening on a non-loopback address")
-	f.BoolVar(&opts.Drafts, "drafts", true, "include draft postmortems")
+	f.BoolVar(&opts.Drafts, "drafts", true, "include draft postmortems (--drafts=false leaves them out, as build does)")
 	f.BoolVar(&opts.NoHistory, "no-history", false, "do not read Git history")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the time each stage of a build or update took")
 	f.BoolVar(&opts.Example, "example", false, "serve the example repository, with its Git history, from a temporary folder")
