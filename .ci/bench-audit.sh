@@ -9,6 +9,7 @@
 # the medians of each side and their ratios.
 #
 #   .ci/bench-audit.sh [PAIRS] [N]     default: 12 pairs of the 10000 corpus
+#   .ci/bench-audit.sh check           only apply the patch and build (.ci/run)
 #
 # The corpus is $BENCH_DIR/c$N as .ci/bench.sh makes it; builds write under
 # $OUT_DIR (default /dev/shm when it exists). Run it on an idle machine: a
@@ -19,16 +20,20 @@ pairs=${1:-12}
 n=${2:-10000}
 BENCH_DIR=${BENCH_DIR:-/tmp/inquest-bench}
 OUT_DIR=${OUT_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo "$BENCH_DIR")}
-corpus="$BENCH_DIR/c$n"
-if [ ! -d "$corpus/.git" ]; then
-  mkdir -p "$BENCH_DIR"
-  python3 ../shared/bench/gencorpus.py --n "$n" --seed 1 --out "$corpus" >/dev/null
-fi
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true; rm -rf "$work" "$OUT_DIR"/audit-bench-*' EXIT
 git worktree add -q --detach "$work/src" HEAD
 git -C "$work/src" apply "$PWD/.ci/audit-switch.patch"
 (cd "$work/src" && go build -trimpath -o "$work/inquest" ./cmd/inquest)
+if [ "$pairs" = check ]; then
+  echo "the switch applies to HEAD and builds"
+  exit 0
+fi
+corpus="$BENCH_DIR/c$n"
+if [ ! -d "$corpus/.git" ]; then
+  mkdir -p "$BENCH_DIR"
+  python3 ../shared/bench/gencorpus.py --n "$n" --seed 1 --out "$corpus" >/dev/null
+fi
 results="$work/results"
 : > "$results"
 
