@@ -612,6 +612,9 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		w.newDiffs = diffEntries{}
 	}
 	sum := d.Summary()
+	if rv.blob == w.headBlob && d.Fallback == "" && before != nil && !none {
+		w.headDiff = &sinceReuse{p: p, sections: sum, packed: packed}
+	}
 	w.newDiffs[p] = cachedDiff{summary: appendSummary(nil, sum), packed: packed, shows: show}
 	return sum
 }

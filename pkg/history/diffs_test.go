@@ -341,6 +341,62 @@ func TestSinceApprovalFromTheWalk(t *testing.T) {
 	}
 }
 
+// TestSinceApprovalOfTheVersionBeforeTheNewest: a sign-off on the version
+// the newest revision changed is the commonest stale one, and what changed
+// since is that revision's diff, which the walk compared already: it is
+// taken rather than compared again, and is what comparing the two
+// versions read from Git gives.
+func TestSinceApprovalOfTheVersionBeforeTheNewest(t *testing.T) {
+	t.Parallel()
+	tr, approved := approvedQueue(t)
+	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert (EU)", "- 09:40 consumers scaled out", "", "## Action items", "", "- [ ] Alert on consumer lag"))
+	tr.commit("Publish with the action items", cy)
+
+	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
+	inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
+	incs := []*postmortem.Incident{inc}
+	ctx := t.Context()
+	if err := r.AttachRevisions(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AttachChanges(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	if r.stats.sinceReused != 1 || len(r.walkedSince) != 1 {
+		t.Fatalf("%d of %d diffs since approval taken from the newest revision's, want 1 of 1", r.stats.sinceReused, len(r.walkedSince))
+	}
+	if err := r.AttachSinceApproval(ctx, incs); err != nil {
+		t.Fatal(err)
+	}
+	var s *postmortem.SignOff
+	for i := range inc.History.SignOffs {
+		if inc.History.SignOffs[i].Commit == approved {
+			s = &inc.History.SignOffs[i]
+		}
+	}
+	if s == nil || !s.Stale {
+		t.Fatalf("sign-offs %+v: want a stale one at %s", inc.History.SignOffs, approved[:7])
+	}
+	v, err := r.Versions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantFields, err := v.SinceSignOff("postmortems/q.md", *s)
+	v.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.SinceDiff("postmortems/q.md", approved); !reflect.DeepEqual(got, want) {
+		t.Errorf("SinceDiff\n%+v\nwant\n%+v", got, want)
+	}
+	if !reflect.DeepEqual(s.Since, want.Summary()) || !reflect.DeepEqual(s.SinceFields, wantFields) || len(wantFields) != 2 {
+		t.Errorf("Since %+v, fields %+v; want %+v, %+v", s.Since, s.SinceFields, want.Summary(), wantFields)
+	}
+	if got := r.RevisionDiff("postmortems/q.md", 0); !reflect.DeepEqual(got, want) {
+		t.Errorf("the newest revision's diff\n%+v\nwant the same as since the approval\n%+v", got, want)
+	}
+}
+
 // approvedQueue is a repository whose postmortem q.md was drafted, then
 // approved by Bo Chen at the commit it returns; each test goes on from
 // there.

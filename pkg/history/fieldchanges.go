@@ -142,6 +142,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 		parsed = append(parsed, w.parsed)
 		skipped += w.notFetched
 		r.stats.compared += w.compared
+		r.stats.sinceReused += w.sinceReused
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -270,8 +271,9 @@ type fieldWorker struct {
 	partial    bool
 	notFetched int
 	// compared counts the revisions whose versions this worker compared
-	// (not cached).
-	compared int
+	// (not cached), sinceReused the diffs since approval it took from
+	// the newest revision's.
+	compared, sinceReused int
 
 	// diffs are the diffs earlier builds compared (read only, shared);
 	// newDiffs those this worker compared, and kept every diff it used.
@@ -298,6 +300,9 @@ type fieldWorker struct {
 	head      *revdiff.Version
 	headBlob  plumbing.Hash
 	since     map[pair]walkedSince
+	// headDiff is the newest revision's diff when this walk compared it
+	// in full (see sinceReuse); nil otherwise.
+	headDiff *sinceReuse
 
 	// items are the action items of versions earlier builds read (read
 	// only, shared); newItems those this worker read.
@@ -323,7 +328,7 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			w.vers.rd.Recycle()
 		}
 		clear(w.memo)
-		w.last, w.after, w.head = nil, nil, nil
+		w.last, w.after, w.head, w.headDiff = nil, nil, nil, nil
 		w.headBlob = t.lin.revs[0].blob
 		if t.head != nil {
 			// Taken from the parse of the work tree, which holds this

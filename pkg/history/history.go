@@ -126,8 +126,9 @@ type loadStats struct {
 	diffed      int
 	fromCache   bool
 	// compared counts the revisions AttachChanges compared rather than
-	// found in the diff cache.
-	compared int
+	// found in the diff cache; sinceReused the diffs since approval it
+	// took from the newest revision's rather than compared (sinceReuse).
+	compared, sinceReused int
 }
 
 // Load reads the history of the Git repository containing dir once and
