@@ -165,7 +165,13 @@ func encodeDiffs(c diffEntries) []byte {
 // of a 10k corpus's diffs, and one buffer of them all 0.3 CPU-s more).
 func writeDiffsTo(w io.Writer, c diffEntries) error {
 	ps := sortedPairs(c)
-	var heads []byte
+	// Sized for every head: grown as it went, it was copied at every
+	// doubling (growslice, 0.15 CPU-s of a cold 10k build).
+	size := 0
+	for _, e := range c {
+		size += len(pair{}) + 1 + 2*binary.MaxVarintLen64 + len(e.summary)
+	}
+	heads := make([]byte, 0, size)
 	for _, p := range ps {
 		e := c[p]
 		heads = append(heads, p[:]...)
@@ -375,7 +381,13 @@ func cutBytes(data []byte) (b, rest []byte, ok bool) {
 // writeDiffs rewrites the cache with the old entries and the new, less
 // those of pairs no file's history at HEAD compares any more.
 func (r *Repo) writeDiffs(dir string, old diffEntries, added []diffEntries) error {
-	used := diffEntries{}
+	n := 0
+	for _, m := range []map[string]*lineage{r.live, r.dead} {
+		for _, lin := range m {
+			n += len(lin.revs)
+		}
+	}
+	used := make(diffEntries, n)
 	for _, m := range []map[string]*lineage{r.live, r.dead} {
 		for _, lin := range m {
 			for _, rv := range lin.revs {
