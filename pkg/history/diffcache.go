@@ -621,7 +621,10 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 		return nil // not compared: not cached either, the budget may differ
 	}
 	if w.newDiffs == nil {
-		w.newDiffs = diffEntries{}
+		// Made for the revisions not kept yet, most of them compared
+		// in a cold build, rather than grown insert by insert (its
+		// inserts were 0.07 CPU-s of a cold 10k build).
+		w.newDiffs = make(diffEntries, max(0, w.revs-len(w.kept)))
 	}
 	sum := d.Summary()
 	if rv.blob == w.headBlob && d.Fallback == "" && before != nil && !none {

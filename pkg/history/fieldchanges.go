@@ -122,6 +122,7 @@ func (r *Repo) fieldChanges(ctx context.Context, todo []wanted) error {
 				revs = all
 			}
 			w.kept = make(revDiffs, revs)
+			w.revs = revs
 		}
 		wg.Add(1)
 		go func() {
@@ -280,6 +281,9 @@ type fieldWorker struct {
 	diffs    diffEntries
 	newDiffs diffEntries
 	kept     revDiffs
+	// revs is the number of revisions of the worker's files, which
+	// kept is made for.
+	revs int
 	// summaries decodes the summaries of the cached diffs used.
 	summaries summaryDecoder
 	// arena is the buffer pack packs into, of arenaSize.
