@@ -202,7 +202,7 @@ func writeDiffsTo(w io.Writer, c diffEntries) error {
 
 // decodeDiffs reads what encodeDiffs wrote; the summaries and packed
 // diffs share data, and are not decoded: the summary of an entry used
-// (decodeSummary) and the packed diff of a page shown are.
+// (summaryDecoder.decode) and the packed diff of a page shown are.
 func decodeDiffs(data []byte) (diffEntries, bool) {
 	if len(data) == 0 {
 		return diffEntries{}, true
@@ -261,17 +261,7 @@ func appendSummary(b []byte, sum []postmortem.SectionChange) []byte {
 	return b
 }
 
-// decodeSummary reads what appendSummary wrote: nil for no sections, as
-// revdiff.Diff.Summary has it. Keys and headings are interned (see
-// summaryDecoder): a history has few, each in many revisions, and b may
-// be a mapped cache file's, which no string kept may point into. False
-// when b does not decode.
-func decodeSummary(b []byte) ([]postmortem.SectionChange, bool) {
-	var d summaryDecoder
-	return d.decode(b)
-}
-
-// summaryDecoder decodes summaries (decodeSummary) for one goroutine,
+// summaryDecoder decodes summaries (decode) for one goroutine,
 // a worker of the history pass: keys and headings are looked up in a
 // table of its own (a look-up with string(b) allocates nothing) and
 // copied the first time only, where unique.Make for each was 0.03 CPU-s
@@ -312,7 +302,11 @@ func (d *summaryDecoder) sections(n int) []postmortem.SectionChange {
 	return out
 }
 
-// decode is decodeSummary with d's table and slab.
+// decode reads what appendSummary wrote: nil for no sections, as
+// revdiff.Diff.Summary has it. Keys and headings are interned in d's
+// table: a history has few, each in many revisions, and b may be a
+// mapped cache file's, which no string kept may point into. False when b
+// does not decode.
 func (d *summaryDecoder) decode(b []byte) ([]postmortem.SectionChange, bool) {
 	n, k := binary.Uvarint(b)
 	// Each section takes at least five bytes.

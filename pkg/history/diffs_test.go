@@ -176,10 +176,10 @@ func TestDiffCacheEncoding(t *testing.T) {
 	if !out[p1].shows || out[p2].shows {
 		t.Errorf("shows: %v and %v, want true and false", out[p1].shows, out[p2].shows)
 	}
-	if sum, ok := decodeSummary(out[p1].summary); !ok || !reflect.DeepEqual(sum, d.Summary()) || len(sum) != 1 || sum[0].Added != 1 {
+	if sum, ok := decodeOneSummary(out[p1].summary); !ok || !reflect.DeepEqual(sum, d.Summary()) || len(sum) != 1 || sum[0].Added != 1 {
 		t.Errorf("summary = %+v, %v, want %+v", sum, ok, d.Summary())
 	}
-	if sum, ok := decodeSummary(out[p2].summary); !ok || sum != nil {
+	if sum, ok := decodeOneSummary(out[p2].summary); !ok || sum != nil {
 		t.Errorf("summary of no sections = %#v, %v, want nil", sum, ok)
 	}
 	if c, ok := decodeDiffs(nil); !ok || len(c) != 0 {
@@ -243,11 +243,11 @@ func FuzzDecodeSummary(f *testing.F) {
 	f.Add(appendSummary(nil, revdiff.Compare([]byte("## Impact\nnone\n"), []byte("## Impact\nsome\n"), nil).Summary()))
 	f.Add([]byte{0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sum, ok := decodeSummary(data)
+		sum, ok := decodeOneSummary(data)
 		if !ok {
 			return
 		}
-		back, ok := decodeSummary(appendSummary(nil, sum))
+		back, ok := decodeOneSummary(appendSummary(nil, sum))
 		if !ok || !reflect.DeepEqual(back, sum) {
 			t.Fatalf("round trip: %+v, want %+v", back, sum)
 		}
@@ -430,4 +430,10 @@ func TestSummaryDecoderShares(t *testing.T) {
 	if unsafe.StringData(first[0].Section) != unsafe.StringData(second[1].Section) {
 		t.Error("the key both summaries have is two strings, not one")
 	}
+}
+
+// decodeOneSummary decodes one summary with a decoder of its own.
+func decodeOneSummary(b []byte) ([]postmortem.SectionChange, bool) {
+	var d summaryDecoder
+	return d.decode(b)
 }
