@@ -1,6 +1,9 @@
 package timeline
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Kind marks an event as one of the milestones of an incident.
 type Kind string
@@ -189,8 +192,31 @@ func phraseKind(s string) Kind {
 	return KindNone
 }
 
-// negated reports whether a negation ends right before s[i:].
+// negated reports whether a negation ends right before s[i:], or before
+// a word or two of those that sit between a negation and its verb ("not
+// yet resolved", "wasn't fully restored", "hasn't been mitigated").
 func negated(s string, i int) bool {
+	for range 3 {
+		if negatedAt(s, i) {
+			return true
+		}
+		if i < 2 || s[i-1] != ' ' {
+			return false
+		}
+		w := strings.LastIndexByte(s[:i-1], ' ') + 1
+		if !slices.ContainsFunc(negationFillers[:], func(f string) bool { return strings.EqualFold(s[w:i-1], f) }) {
+			return false
+		}
+		i = w
+	}
+	return false
+}
+
+// negationFillers are the words negated looks past: "not yet resolved".
+var negationFillers = [...]string{"yet", "been", "fully", "completely", "entirely", "quite", "properly", "really", "actually"}
+
+// negatedAt reports whether a negation ends right before s[i:].
+func negatedAt(s string, i int) bool {
 	for _, n := range negations {
 		if i >= len(n) && hasPrefixFold(s[i-len(n):], n) && (i == len(n) || !isLetter(s[i-len(n)-1]) || n[0] == 'n' && n[1] == '\'') {
 			return true
