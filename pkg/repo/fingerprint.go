@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -16,10 +17,39 @@ import (
 )
 
 // Fingerprint summarises the postmortem files of a repository (path, size,
-// modification time), its configuration and the search mapping version
-// without reading the files, so a
-// command can tell in milliseconds that an index built earlier is current.
+// modification time), its configuration, the search mapping version and
+// the inquest reading them (buildIdentity) without reading the files, so
+// a command can tell in milliseconds that an index built earlier is
+// current.
 func Fingerprint(ctx context.Context, root string) (string, error) {
+	return fingerprint(ctx, root, buildIdentity)
+}
+
+// buildIdentity names the inquest binary: its module version and the
+// commit it was built from, with whether that tree was modified, as its
+// build information records them. A newer inquest may read the same
+// files into other documents (a milestone its timeline parser now reads,
+// a heading it now knows): the index of an older one is not current for
+// it, though each document's own fingerprint would tell, for the index
+// is not updated at all while the repository's fingerprint is unchanged.
+var buildIdentity = readBuildIdentity()
+
+func readBuildIdentity() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	id := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+			id += " " + s.Key + "=" + s.Value
+		}
+	}
+	return id
+}
+
+// fingerprint is Fingerprint with the binary named identity.
+func fingerprint(ctx context.Context, root, identity string) (string, error) {
 	cfg, err := config.Load(root)
 	if err != nil {
 		return "", err
@@ -35,7 +65,7 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 	h := sha256.New()
 	// An index made by an inquest that turned incidents into documents
 	// another way is not current, whatever the files say.
-	fmt.Fprintf(h, "search mapping %d\n", search.MappingVersion)
+	fmt.Fprintf(h, "search mapping %d\ninquest %s\n", search.MappingVersion, identity)
 	if data, err := os.ReadFile(filepath.Join(root, config.FileName)); err == nil {
 		h.Write(data)
 	}
