@@ -17,6 +17,7 @@ package revdiff
 import (
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -942,10 +943,27 @@ var wordByte = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// words counts the words of s.
+// words counts the words of s. Eight ASCII bytes at a time it finds the
+// word bytes with arithmetic on one word (wordBytes) and counts those
+// that start a word; one byte or rune at a time elsewhere.
 func words(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if x&highBits == 0 {
+				w := wordBytes(x)
+				prev := w << 8
+				if in {
+					prev |= 0x80
+				}
+				n += bits.OnesCount64(w &^ prev)
+				in = w>>63 != 0
+				i += 8
+				continue
+			}
+		}
 		var w bool
 		if c := s[i]; c < utf8.RuneSelf {
 			w = wordByte[c]
@@ -961,6 +979,24 @@ func words(s string) int {
 		in = w
 	}
 	return n
+}
+
+// highBits is the top bit of each byte of a uint64.
+const highBits = 0x8080808080808080
+
+// wordBytes returns, of eight ASCII bytes x (none with its top bit set),
+// the top bit of each byte that is a word byte (wordByte): a letter, a
+// digit or '_'. Adding 0x80-lo to a byte below 0x80 sets its top bit
+// when it is lo or more, with no carry into the next byte.
+func wordBytes(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	ge := func(lo uint64) uint64 { return x + (0x80-lo)*ones }
+	gt := func(hi uint64) uint64 { return x + (0x7f-hi)*ones }
+	w := ge('0') &^ gt('9')
+	w |= ge('A') &^ gt('Z')
+	w |= ge('a') &^ gt('z')
+	w |= ge('_') &^ gt('_')
+	return w & highBits
 }
 
 // summarize is the line summary of two versions: the lines only one of

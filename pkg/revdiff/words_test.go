@@ -115,3 +115,43 @@ func TestSummaryMergesKeys(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 }
+
+// slowWords is words one byte or rune at a time, as it was before it
+// read eight ASCII bytes at once.
+func slowWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// TestWordsFast: words counts as slowWords does, of text ASCII or not,
+// valid UTF-8 or not, at every length around the eight bytes it reads at
+// once.
+func TestWordsFast(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "abcdefg" + string([]byte{byte(c)}) + "hijklmnop", "        " + string([]byte{byte(c)}) + "       x"} {
+			if got, want := words(s), slowWords(s); got != want {
+				t.Fatalf("%q: %d, want %d", s, got, want)
+			}
+		}
+	}
+	r := rand.New(rand.NewSource(2))
+	alphabet := []string{"a", "Z", "0", "9", "_", " ", "\t", "-", ".", "/", "@", "[", "`", "{", "é", "ü", "\u0301", "—", "日", "\xff", "\xc3", "x86"}
+	for range 20000 {
+		var b []byte
+		for range r.Intn(40) {
+			b = append(b, alphabet[r.Intn(len(alphabet))]...)
+		}
+		s := string(b)
+		if got, want := words(s), slowWords(s); got != want {
+			t.Fatalf("%q: %d, want %d", s, got, want)
+		}
+	}
+}
