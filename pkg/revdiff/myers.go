@@ -21,6 +21,14 @@ type edit struct {
 // only the lines or words between them numbered (see scratch.intern).
 // The script is appended to dst[:0], whose memory it may reuse.
 func script(a, b []string, maxD int, dst []edit) ([]edit, bool) {
+	return scriptKeeping(a, b, maxD, dst, nil)
+}
+
+// scriptKeeping is script, for a caller that has no use for a script
+// that keeps no element of a that keep (when not nil) says is worth
+// keeping: it gives up (ok false) without a search when b has none of
+// those elements. wordDiff keeps no script that keeps no word.
+func scriptKeeping(a, b []string, maxD int, dst []edit, keep func(string) bool) ([]edit, bool) {
 	pre, suf := common(a, b)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -30,6 +38,9 @@ func script(a, b []string, maxD int, dst []edit) ([]edit, bool) {
 	sc.count = count[:0]
 	if n > maxD {
 		// Every script makes at least this many edits: no need to try.
+		return nil, false
+	}
+	if keep != nil && !sc.shares(a, pre, suf, ma, mb, keep) {
 		return nil, false
 	}
 	out := slices.Grow(dst[:0], pre+len(ma)+len(mb)+suf)
@@ -44,6 +55,38 @@ func script(a, b []string, maxD int, dst []edit) ([]edit, bool) {
 		out = append(out, edit{Equal, int32(pre + len(ma) + k), int32(pre + len(mb) + k)})
 	}
 	return out, true
+}
+
+// shares says whether b has an element of a that keep says is worth
+// keeping: one in their common prefix or suffix, or one of the numbers
+// ma (a's, after the prefix) that mb has too. Without one no script
+// keeps any.
+func (sc *scratch) shares(a []string, pre, suf int, ma, mb []int32, keep func(string) bool) bool {
+	for _, s := range a[:pre] {
+		if keep(s) {
+			return true
+		}
+	}
+	for _, s := range a[len(a)-suf:] {
+		if keep(s) {
+			return true
+		}
+	}
+	// intern numbers ma and mb below len(ma)+len(mb).
+	mark := slices.Grow(sc.mark[:0], len(ma)+len(mb))[:len(ma)+len(mb)]
+	clear(mark)
+	sc.mark = mark[:0]
+	for i, x := range ma {
+		if !mark[x] && keep(a[pre+i]) {
+			mark[x] = true
+		}
+	}
+	for _, y := range mb {
+		if mark[y] {
+			return true
+		}
+	}
+	return false
 }
 
 // common returns the length of the common prefix of a and b, and that of
@@ -188,6 +231,7 @@ type scratch struct {
 	toks     [2][]string // see wordDiff
 	nums     [2][]int32  // see script
 	count    []int32     // see unmatched
+	mark     []bool      // see shares
 	es       []edit      // a script, see CompareVersions and wordDiff
 	lines    []Line      // see align
 	at       []int       // see align

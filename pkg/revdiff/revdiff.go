@@ -756,13 +756,14 @@ func wordDiff(sc *scratch, del, ins []string) (dl, il [][]Span) {
 	if len(ta) > 4*MaxWords || len(tb) > 4*MaxWords {
 		return nil, nil
 	}
-	es, ok := script(ta, tb, MaxWordEdits, sc.es)
+	// A word-level diff that keeps almost nothing reads worse than the
+	// lines themselves: one that keeps no word is not made, and when the
+	// two sides have no word in common none is searched for.
+	es, ok := scriptKeeping(ta, tb, MaxWordEdits, sc.es, isWordToken)
 	if !ok {
 		return nil, nil
 	}
 	defer func() { sc.es = es[:0] }()
-	// A word-level diff that keeps almost nothing reads worse than the
-	// lines themselves.
 	kept := 0
 	for _, e := range es {
 		if e.op == Equal && isWordToken(ta[e.a]) {
