@@ -34,7 +34,7 @@ func scriptKeeping(a, b []string, maxD int, dst []edit, keep func(string) bool) 
 	defer scratchPool.Put(sc)
 	ma, mb := sc.intern(a[pre:len(a)-suf], b[pre:len(b)-suf])
 	defer func() { sc.nums[0], sc.nums[1] = ma[:0], mb[:0] }()
-	n, count := unmatched(sc.count, ma, mb)
+	n, count := unmatched(sc.count, ma, mb, sc.distinct)
 	sc.count = count[:0]
 	if n > maxD {
 		// Every script makes at least this many edits: no need to try.
@@ -72,17 +72,16 @@ func (sc *scratch) shares(a []string, pre, suf int, ma, mb []int32, keep func(st
 			return true
 		}
 	}
-	// intern numbers ma and mb below len(ma)+len(mb).
-	mark := slices.Grow(sc.mark[:0], len(ma)+len(mb))[:len(ma)+len(mb)]
-	clear(mark)
-	sc.mark = mark[:0]
-	for i, x := range ma {
-		if !mark[x] && keep(a[pre+i]) {
-			mark[x] = true
-		}
-	}
+	// intern numbers ma and mb below len(ma)+len(mb). Only the elements
+	// of a that b has too are asked about.
+	inB := slices.Grow(sc.mark[:0], len(ma)+len(mb))[:len(ma)+len(mb)]
+	clear(inB)
+	sc.mark = inB[:0]
 	for _, y := range mb {
-		if mark[y] {
+		inB[y] = true
+	}
+	for i, x := range ma {
+		if inB[x] && keep(a[pre+i]) {
 			return true
 		}
 	}
@@ -232,6 +231,7 @@ type scratch struct {
 	nums     [2][]int32  // see script
 	count    []int32     // see unmatched
 	mark     []bool      // see shares
+	distinct int         // see intern
 	es       []edit      // a script, see CompareVersions and wordDiff
 	lines    []Line      // see align
 	at       []int       // see align
@@ -300,17 +300,10 @@ func walkBack(out []edit, trace []int32, d, n, m, off int) []edit {
 
 // unmatched counts the elements of a and b that the other has fewer of,
 // a lower bound of the edits of any script: each must be deleted or
-// inserted. Elements are small non-negative numbers (see intern). It
+// inserted. Elements are the numbers below distinct (see intern). It
 // counts in count[:0], which it returns.
-func unmatched(count, a, b []int32) (int, []int32) {
-	top := int32(0)
-	for _, x := range a {
-		top = max(top, x)
-	}
-	for _, x := range b {
-		top = max(top, x)
-	}
-	count = slices.Grow(count[:0], int(top)+1)[:top+1]
+func unmatched(count, a, b []int32, distinct int) (int, []int32) {
+	count = slices.Grow(count[:0], distinct)[:distinct]
 	clear(count)
 	for _, x := range a {
 		count[x]++

@@ -410,7 +410,7 @@ func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
 	conv := func(out []int32, ls []string) []int32 {
 		out = slices.Grow(out[:0], len(ls))[:len(ls)]
 		for i, l := range ls {
-			h := maphash.String(internSeed, l)
+			h := internHash(l)
 			top := h &^ (1<<32 - 1)
 			for j := h & mask; ; j = (j + 1) & mask {
 				e := tab[j]
@@ -432,6 +432,7 @@ func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
 		return out
 	}
 	ia, ib := conv(sc.nums[0], a), conv(sc.nums[1], b)
+	sc.distinct = len(keys)
 	clear(keys) // not to pin this comparison's text
 	sc.tab, sc.keys = tab, keys[:0]
 	return ia, ib
@@ -439,6 +440,39 @@ func (sc *scratch) intern(a, b []string) ([]int32, []int32) {
 
 // internSeed seeds intern's hash: numbers depend on equality alone.
 var internSeed = maphash.MakeSeed()
+
+// internHash is intern's hash of s: maphash's, but for a string of eight
+// bytes or fewer, most words and every space or mark between them, a
+// mix of its bytes read as one number, seeded as maphash is, without the
+// call. A word diff numbers a thousand such tokens or so.
+func internHash(s string) uint64 {
+	if len(s) > 8 {
+		return maphash.String(internSeed, s)
+	}
+	// The first and last four bytes, or three of fewer, as wyhash reads
+	// them: together they are all of s.
+	var x uint64
+	switch n := len(s); {
+	case n >= 4:
+		x = uint64(load4(s)) | uint64(load4(s[n-4:]))<<32
+	case n > 0:
+		x = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16
+	}
+	h := (x^shortSeed)*0x9e3779b97f4a7c15 ^ uint64(len(s))
+	h ^= h >> 32
+	h *= 0xd6e8feb86659fd93
+	h ^= h >> 32
+	return h
+}
+
+// load4 reads the first four bytes of s as a little-endian number.
+func load4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// shortSeed seeds internHash of short strings.
+var shortSeed = maphash.String(internSeed, "short")
 
 // sectionOf labels each line of a version with its section: an index
 // into the few sections of the version, by line.
@@ -900,10 +934,16 @@ func isWordToken(t string) bool {
 // out.
 func tokenize(out []string, s string) []string {
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n, word := rune(s[i]), 1, false
+		if r < utf8.RuneSelf {
+			word = wordByte[r]
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			word = isWordRune(r)
+		}
 		j := i + n
 		switch {
-		case isWordRune(r):
+		case word:
 			for j < len(s) {
 				if c := s[j]; c < utf8.RuneSelf {
 					if !wordByte[c] {
@@ -945,42 +985,63 @@ var wordByte = func() (t [utf8.RuneSelf]bool) {
 }()
 
 // words counts the words of s. Eight ASCII bytes at a time it finds the
-// word bytes with arithmetic on one word (wordBytes) and counts those
-// that start a word; one byte or rune at a time elsewhere.
+// word bytes with arithmetic on one number (wordBytes) and counts those
+// that start a word, the last bytes of a text of eight or more as the
+// last eight, those already counted left out; one byte or rune at a time
+// elsewhere.
 func words(s string) int {
-	n, in := 0, false
+	n := 0
+	in := uint64(0) // 0x80 when the byte or rune before i is a word one
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) {
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			if x&highBits == 0 {
+		if len(s) >= 8 {
+			at := min(i, len(s)-8)
+			if x := load8(s[at:]); x&highBits == 0 {
 				w := wordBytes(x)
-				prev := w << 8
-				if in {
-					prev |= 0x80
+				start := w &^ (w<<8 | in)
+				if at < i {
+					// The bytes before i are counted, and the one
+					// before i is in w.
+					start = (w &^ (w << 8)) >> (8 * (i - at)) << (8 * (i - at))
 				}
-				n += bits.OnesCount64(w &^ prev)
-				in = w>>63 != 0
-				i += 8
+				n += bits.OnesCount64(start)
+				in = w >> 56
+				i = at + 8
 				continue
 			}
 		}
-		var w bool
+		var w uint64
 		if c := s[i]; c < utf8.RuneSelf {
-			w = wordByte[c]
+			w = uint64(wordByteBit[c])
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			w = isWordRune(r)
+			if isWordRune(r) {
+				w = 0x80
+			}
 			i += size
 		}
-		if w && !in {
-			n++
-		}
+		n += int((w &^ in) >> 7)
 		in = w
 	}
 	return n
 }
+
+// load8 reads the first eight bytes of s as a little-endian number.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// wordByteBit is wordByte as 0x80 (a word byte) or 0.
+var wordByteBit = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		if wordByte[c] {
+			t[c] = 0x80
+		}
+	}
+	return t
+}()
 
 // highBits is the top bit of each byte of a uint64.
 const highBits = 0x8080808080808080

@@ -1,7 +1,6 @@
 package revdiff
 
 import (
-	"hash/maphash"
 	"math/rand"
 	"slices"
 	"strconv"
@@ -87,7 +86,7 @@ func TestInternCollision(t *testing.T) {
 			t.Fatal("no colliding pair found") // chance about e^-60
 		}
 		s := strconv.Itoa(i)
-		h := maphash.String(internSeed, s)
+		h := internHash(s)
 		key := h>>32<<3 | h&7 // the top half and the slot in intern's smallest table
 		if o, ok := seen[key]; ok {
 			ia, ib := new(scratch).intern([]string{o, s}, []string{s, o})
