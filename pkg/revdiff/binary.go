@@ -22,7 +22,7 @@ const binaryVersion = 1
 // scan. TestBinaryRoundTrip and FuzzCompare hold that UnmarshalBinary
 // gives back an equal Diff.
 func (d *Diff) MarshalBinary() ([]byte, error) {
-	return d.AppendBinary(make([]byte, 0, d.BinarySize()))
+	return d.appendBinary(make([]byte, 0, d.BinarySize())), nil
 }
 
 // AppendBinary appends MarshalBinary's encoding of d to b: a build packs
@@ -30,7 +30,12 @@ func (d *Diff) MarshalBinary() ([]byte, error) {
 // each into a buffer of BinarySize (a third over, at 10k).
 // It never fails.
 func (d *Diff) AppendBinary(b []byte) ([]byte, error) {
-	b = slices.Grow(b, d.BinarySize())
+	return d.appendBinary(slices.Grow(b, d.BinarySize())), nil
+}
+
+// appendBinary is AppendBinary without making room first: MarshalBinary
+// makes it, and BinarySize reads every line of the diff.
+func (d *Diff) appendBinary(b []byte) []byte {
 	b = append(b, binaryVersion)
 	b = appendString(b, d.Fallback)
 	b = binary.AppendUvarint(b, uint64(len(d.Sections)))
@@ -49,7 +54,7 @@ func (d *Diff) AppendBinary(b []byte) ([]byte, error) {
 			}
 		}
 	}
-	return b, nil
+	return b
 }
 
 // BinarySize is about the length of MarshalBinary's encoding of d, most
