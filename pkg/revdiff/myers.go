@@ -192,22 +192,16 @@ func myers(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 		// j = 1, 3, …, len(w)-2, the slice bounding every index.
 		w := v[mid-d-1 : mid+d+2]
 		last := len(w) - 2
-		for j := 1; j <= last; j += 2 {
-			// Down (an insertion) from diagonal k+1 when it reaches
-			// further than right (a deletion) from k-1, else right:
-			// between the edges, the larger of the two, without a
-			// branch the data decides.
-			var x int
-			switch {
-			case j == 1:
-				x = int(w[2]) // down
-			case j == last:
-				x = int(w[j-1]) + 1 // right
-			default:
-				x = max(int(w[j-1])+1, int(w[j+1]))
-			}
+		// Down (an insertion) from diagonal k+1 when it reaches further
+		// than right (a deletion) from k-1, else right: down on the
+		// first diagonal, right on the last, between them the larger of
+		// the two, without a branch the data decides.
+		x := int(w[2])
+		for j := 1; ; j += 2 {
+			// x and y are never negative: compared as unsigned, they
+			// index a and b without a bounds check.
 			y := x - (j - d - 1)
-			for x < len(a) && y < len(b) && a[x] == b[y] {
+			for uint(x) < uint(len(a)) && uint(y) < uint(len(b)) && a[x] == b[y] {
 				x++
 				y++
 			}
@@ -215,6 +209,14 @@ func myers(out []edit, a, b []int32, off, maxD int) ([]edit, bool) {
 			if x >= n && y >= m {
 				return walkBack(out, trace, d, n, m, off), true
 			}
+			if j >= last-2 {
+				if j == last {
+					break
+				}
+				x = int(w[j+1]) + 1 // right, on the last diagonal
+				continue
+			}
+			x = max(int(w[j+1])+1, int(w[j+3]))
 		}
 	}
 	return nil, false
