@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -290,46 +291,14 @@ func TestSinceApprovalFromTheWalk(t *testing.T) {
 		if cached {
 			opts.FieldsVersion, opts.CacheDir = "1", t.TempDir()
 		}
-		r, _ := load(t, tr.dir(), opts)
-		inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
-		incs := []*postmortem.Incident{inc}
-		ctx := t.Context()
-		if err := r.AttachRevisions(ctx, incs); err != nil {
-			t.Fatal(err)
-		}
-		if err := r.AttachChanges(ctx, incs); err != nil {
-			t.Fatal(err)
-		}
+		r, inc := attachQueue(t, tr.dir(), opts)
 		if len(r.walkedSince) != 1 {
 			t.Fatalf("cached %v: the history pass compared %d approvals, want 1", cached, len(r.walkedSince))
 		}
-		if err := r.AttachSinceApproval(ctx, incs); err != nil {
+		if err := r.AttachSinceApproval(t.Context(), []*postmortem.Incident{inc}); err != nil {
 			t.Fatal(err)
 		}
-		var s *postmortem.SignOff
-		for i := range inc.History.SignOffs {
-			if inc.History.SignOffs[i].Commit == approved {
-				s = &inc.History.SignOffs[i]
-			}
-		}
-		if s == nil || !s.Stale {
-			t.Fatalf("sign-offs %+v: want a stale one at %s", inc.History.SignOffs, approved[:7])
-		}
-		v, err := r.Versions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, wantFields, err := v.SinceSignOff("postmortems/q.md", *s)
-		v.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := r.SinceDiff("postmortems/q.md", approved); !reflect.DeepEqual(got, want) {
-			t.Errorf("cached %v: SinceDiff\n%+v\nwant\n%+v", cached, got, want)
-		}
-		if !reflect.DeepEqual(s.Since, want.Summary()) || !reflect.DeepEqual(s.SinceFields, wantFields) || len(wantFields) != 2 {
-			t.Errorf("cached %v: Since %+v, fields %+v; want %+v, %+v", cached, s.Since, s.SinceFields, want.Summary(), wantFields)
-		}
+		t.Run(fmt.Sprint("cached ", cached), func(t *testing.T) { sinceApprovalAsFromGit(t, r, inc, approved) })
 		if len(r.walkedSince) != 0 {
 			t.Errorf("cached %v: the walked diffs are kept after use", cached)
 		}
@@ -352,22 +321,42 @@ func TestSinceApprovalOfTheVersionBeforeTheNewest(t *testing.T) {
 	tr.write("postmortems/q.md", doc("INC-7", "SEV2", "published", "## Timeline", "", "- 09:00 queue depth alert (EU)", "- 09:40 consumers scaled out", "", "## Action items", "", "- [ ] Alert on consumer lag"))
 	tr.commit("Publish with the action items", cy)
 
-	r, _ := load(t, tr.dir(), Options{Fields: &keyValues{}})
-	inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
-	incs := []*postmortem.Incident{inc}
-	ctx := t.Context()
-	if err := r.AttachRevisions(ctx, incs); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.AttachChanges(ctx, incs); err != nil {
-		t.Fatal(err)
-	}
+	r, inc := attachQueue(t, tr.dir(), Options{Fields: &keyValues{}})
 	if r.stats.sinceReused != 1 || len(r.walkedSince) != 1 {
 		t.Fatalf("%d of %d diffs since approval taken from the newest revision's, want 1 of 1", r.stats.sinceReused, len(r.walkedSince))
 	}
-	if err := r.AttachSinceApproval(ctx, incs); err != nil {
+	if err := r.AttachSinceApproval(t.Context(), []*postmortem.Incident{inc}); err != nil {
 		t.Fatal(err)
 	}
+	want := sinceApprovalAsFromGit(t, r, inc, approved)
+	if got := r.RevisionDiff("postmortems/q.md", 0); !reflect.DeepEqual(got, want) {
+		t.Errorf("the newest revision's diff\n%+v\nwant the same as since the approval\n%+v", got, want)
+	}
+}
+
+// attachQueue loads the repository at dir and attaches the revisions and
+// field changes of q.md, whose committee is Bo Chen, as a build does
+// before AttachSinceApproval.
+func attachQueue(t *testing.T, dir string, opts Options) (*Repo, *postmortem.Incident) {
+	t.Helper()
+	r, _ := load(t, dir, opts)
+	inc := &postmortem.Incident{Source: "postmortems/q.md", Reviewers: []string{"Bo Chen <bo@example.com>"}}
+	incs := []*postmortem.Incident{inc}
+	if err := r.AttachRevisions(t.Context(), incs); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AttachChanges(t.Context(), incs); err != nil {
+		t.Fatal(err)
+	}
+	return r, inc
+}
+
+// sinceApprovalAsFromGit checks that what changed since the stale sign-off
+// on q.md at commit approved, as the history attached it, is what
+// comparing the two versions read from Git gives, two fields included,
+// and returns that diff.
+func sinceApprovalAsFromGit(t *testing.T, r *Repo, inc *postmortem.Incident, approved string) *revdiff.Diff {
+	t.Helper()
 	var s *postmortem.SignOff
 	for i := range inc.History.SignOffs {
 		if inc.History.SignOffs[i].Commit == approved {
@@ -392,9 +381,7 @@ func TestSinceApprovalOfTheVersionBeforeTheNewest(t *testing.T) {
 	if !reflect.DeepEqual(s.Since, want.Summary()) || !reflect.DeepEqual(s.SinceFields, wantFields) || len(wantFields) != 2 {
 		t.Errorf("Since %+v, fields %+v; want %+v, %+v", s.Since, s.SinceFields, want.Summary(), wantFields)
 	}
-	if got := r.RevisionDiff("postmortems/q.md", 0); !reflect.DeepEqual(got, want) {
-		t.Errorf("the newest revision's diff\n%+v\nwant the same as since the approval\n%+v", got, want)
-	}
+	return want
 }
 
 // approvedQueue is a repository whose postmortem q.md was drafted, then
