@@ -3,7 +3,6 @@ package revdiff
 import (
 	"encoding/binary"
 	"errors"
-	"slices"
 	"strings"
 	"unsafe"
 
@@ -22,20 +21,16 @@ const binaryVersion = 1
 // scan. TestBinaryRoundTrip and FuzzCompare hold that UnmarshalBinary
 // gives back an equal Diff.
 func (d *Diff) MarshalBinary() ([]byte, error) {
-	return d.appendBinary(make([]byte, 0, d.BinarySize())), nil
+	return d.AppendBinary(make([]byte, 0, d.BinarySize()))
 }
 
 // AppendBinary appends MarshalBinary's encoding of d to b: a build packs
 // its diffs one after another into large buffers of its own, rather than
-// each into a buffer of BinarySize (a third over, at 10k).
-// It never fails.
+// each into a buffer of BinarySize (a third over, at 10k). It makes no
+// room first: the build's packer sizes its buffer from BinarySize
+// already, which reads every line of the diff, and append grows b when
+// that guessed short. It never fails.
 func (d *Diff) AppendBinary(b []byte) ([]byte, error) {
-	return d.appendBinary(slices.Grow(b, d.BinarySize())), nil
-}
-
-// appendBinary is AppendBinary without making room first: MarshalBinary
-// makes it, and BinarySize reads every line of the diff.
-func (d *Diff) appendBinary(b []byte) []byte {
 	b = append(b, binaryVersion)
 	b = appendString(b, d.Fallback)
 	b = binary.AppendUvarint(b, uint64(len(d.Sections)))
@@ -54,7 +49,7 @@ func (d *Diff) appendBinary(b []byte) []byte {
 			}
 		}
 	}
-	return b
+	return b, nil
 }
 
 // BinarySize is about the length of MarshalBinary's encoding of d, most
