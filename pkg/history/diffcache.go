@@ -622,7 +622,7 @@ func (w *fieldWorker) diff(rv rev, budget *revdiff.Budget) []postmortem.SectionC
 	}
 	sum := d.Summary()
 	if rv.blob == w.headBlob && d.Fallback == "" && before != nil && !none {
-		w.headDiff = &sinceReuse{p: p, sections: sum, packed: packed}
+		w.headCompared = p
 	}
 	w.newDiffs[p] = cachedDiff{summary: appendSummary(nil, sum), packed: packed, shows: show}
 	return sum

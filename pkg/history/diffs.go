@@ -262,11 +262,11 @@ func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
 		return
 	}
 	var e walkedSince
-	if hd := w.headDiff; hd != nil && hd.p == p {
+	if p == w.headCompared {
 		// The newest revision's diff, compared from the same two
-		// versions: a sign-off on the version before the newest is the
-		// commonest stale one.
-		e = walkedSince{sections: compared(slices.Clone(hd.sections)), diff: hd.packed}
+		// versions in full: a sign-off on the version before the
+		// newest is the commonest stale one.
+		e = walkedSince{sections: compared(slices.Clone(t.h.Revisions[0].Diff)), diff: w.kept[p].packed}
 		w.sinceReused++
 	} else {
 		d := revdiff.CompareVersions(w.after, w.head, nil)
@@ -277,16 +277,6 @@ func (w *fieldWorker) compareSince(t wanted, blob plumbing.Hash) {
 		w.since = map[pair]walkedSince{}
 	}
 	w.since[p] = e
-}
-
-// sinceReuse is the diff of a file's newest revision as fieldWorker.diff
-// compared it in full, within the file's budget but not cut short by it:
-// the same comparison as compareSince's of the version before it with the
-// newest, which takes it rather than comparing the two again.
-type sinceReuse struct {
-	p        pair
-	sections []postmortem.SectionChange
-	packed   packedDiff
 }
 
 // approvedBlob finds the file's content after commit, a revision of lin or

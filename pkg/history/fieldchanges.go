@@ -304,9 +304,12 @@ type fieldWorker struct {
 	head      *revdiff.Version
 	headBlob  plumbing.Hash
 	since     map[pair]walkedSince
-	// headDiff is the newest revision's diff when this walk compared it
-	// in full (see sinceReuse); nil otherwise.
-	headDiff *sinceReuse
+	// headCompared is the pair of versions of the newest revision when
+	// this walk compared them in full, within the file's budget but not
+	// cut short by it (zero otherwise): the comparison compareSince makes
+	// for a sign-off on the version before the newest, which takes that
+	// revision's summary and kept diff instead.
+	headCompared pair
 
 	// items are the action items of versions earlier builds read (read
 	// only, shared); newItems those this worker read.
@@ -332,7 +335,7 @@ func (w *fieldWorker) run(ctx context.Context, todo []wanted) error {
 			w.vers.rd.Recycle()
 		}
 		clear(w.memo)
-		w.last, w.after, w.head, w.headDiff = nil, nil, nil, nil
+		w.last, w.after, w.head, w.headCompared = nil, nil, nil, pair{}
 		w.headBlob = t.lin.revs[0].blob
 		if t.head != nil {
 			// Taken from the parse of the work tree, which holds this

@@ -127,7 +127,7 @@ type loadStats struct {
 	fromCache   bool
 	// compared counts the revisions AttachChanges compared rather than
 	// found in the diff cache; sinceReused the diffs since approval it
-	// took from the newest revision's rather than compared (sinceReuse).
+	// took from the newest revision's rather than compared (headCompared).
 	compared, sinceReused int
 }
 
