@@ -375,11 +375,9 @@ func cutBytes(data []byte) (b, rest []byte, ok bool) {
 // writeDiffs rewrites the cache with the old entries and the new, less
 // those of pairs no file's history at HEAD compares any more.
 func (r *Repo) writeDiffs(dir string, old diffEntries, added []diffEntries) error {
-	n := 0
-	for _, m := range []map[string]*lineage{r.live, r.dead} {
-		for _, lin := range m {
-			n += len(lin.revs)
-		}
+	n := len(old) // the entries used are some of the old and the added
+	for _, a := range added {
+		n += len(a)
 	}
 	used := make(diffEntries, n)
 	for _, m := range []map[string]*lineage{r.live, r.dead} {
