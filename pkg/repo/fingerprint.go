@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
@@ -22,7 +23,7 @@ import (
 // a command can tell in milliseconds that an index built earlier is
 // current.
 func Fingerprint(ctx context.Context, root string) (string, error) {
-	return fingerprint(ctx, root, buildIdentity)
+	return fingerprint(ctx, root, buildIdentity())
 }
 
 // buildIdentity names the inquest binary: its module version and the
@@ -32,7 +33,8 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 // a heading it now knows): the index of an older one is not current for
 // it, though each document's own fingerprint would tell, for the index
 // is not updated at all while the repository's fingerprint is unchanged.
-var buildIdentity = readBuildIdentity()
+// Read on first use, not when the program starts.
+var buildIdentity = sync.OnceValue(readBuildIdentity)
 
 func readBuildIdentity() string {
 	bi, ok := debug.ReadBuildInfo()

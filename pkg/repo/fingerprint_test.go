@@ -33,7 +33,7 @@ func TestFingerprintNamesTheInquest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if running != fp(buildIdentity) {
+	if running != fp(buildIdentity()) {
 		t.Error("Fingerprint does not name the running inquest")
 	}
 }
