@@ -163,6 +163,12 @@ func (c *FieldsCache) seedElems(e yamlEntry, v any) {
 	}
 }
 
+// maxFlowKey is the longest key flowElem reads. YAML allows an implicit
+// key of at most 1024 characters, and yaml.v3 refuses the whole element
+// for a longer one; flowElem leaves long keys, which no tool writes, to
+// the decoder.
+const maxFlowKey = 256
+
 // flowElem reads the value of an element that is one line holding a flow
 // mapping of plain keys to double-quoted strings without escapes or to
 // plain words ("  - {title: "A", due: 2024-02-01, status: done}"), the
@@ -187,7 +193,7 @@ func (c *FieldsCache) flowElem(text string) (map[string]any, bool) {
 		for i < len(s) && ('a' <= s[i] && s[i] <= 'z' || s[i] == '_' || i > 0 && '0' <= s[i] && s[i] <= '9') {
 			i++
 		}
-		if i == 0 || !strings.HasPrefix(s[i:], ": ") {
+		if i == 0 || i > maxFlowKey || !strings.HasPrefix(s[i:], ": ") {
 			return nil, false
 		}
 		k := s[:i]

@@ -149,6 +149,8 @@ var flowElems = []string{
 	"  - {title: \"A\u2028B\"}\n",
 	"  - {title: \"A\u0085B\"}\n",
 	"  - {due: 2024-02-30, d2: 2024-13-01, d3: 0000-00-00, d4: 2024-12-31, d5: 1999-1-01, d6: 99999-01-01, state: open, detail: \"x\", ticket: \"T-1\"}\n",
+	"  - {" + strings.Repeat("k", 1100) + ": x}\n",
+	"  - {" + strings.Repeat("k", maxFlowKey) + ": x, title: \"" + strings.Repeat("v", 1100) + "\"}\n",
 }
 
 // FuzzFlowElem holds flowElem to the YAML decoder: when it reads an
@@ -191,6 +193,7 @@ func TestFlowElem(t *testing.T) {
 		{flowElems[16], false}, {flowElems[17], false}, {flowElems[18], false},
 		{flowElems[23], false}, {flowElems[24], false}, {flowElems[25], false},
 		{flowElems[26], false}, {flowElems[27], false},
+		{flowElems[29], false}, {flowElems[30], true},
 	} {
 		if _, ok := c.flowElem(tc.text); ok != tc.ok {
 			t.Errorf("flowElem(%q): ok %v, want %v", tc.text, ok, tc.ok)
