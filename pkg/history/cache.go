@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
+	"github.com/inquest-dev/inquest/pkg/postmortem"
 )
 
 // A snapshot is cached as a file of package cache (its framing and
@@ -22,8 +23,9 @@ import (
 const (
 	// snapshotFormat names the snapshot's format and the way it is
 	// computed; change it whenever either changes, so that old files are
-	// not read.
-	snapshotFormat = "inquest history snapshot 3"
+	// not read. It carries the section kinds' behaviour, which names the
+	// sections each revision changed.
+	snapshotFormat = "inquest history snapshot 3 " + postmortem.SectionsBehaviour
 	snapshotsKept  = 3 // snapshot files kept per folder, newest first
 )
 

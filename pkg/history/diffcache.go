@@ -26,9 +26,11 @@ const diffCacheFile = "history-diffs-5.bin"
 // layer's framing (package cache: a magic line and the payload's
 // checksum). Diffs 4 added each diff's summary; diffs 5 put the entries'
 // heads before the packed diffs, with whether each diff shows anything.
+// Both carry the section kinds' behaviour, which names a diff's sections:
+// a file of another is not read, and is written anew.
 const (
-	diffsFormat = "inquest history diffs 5"
-	sinceFormat = "inquest history since 4"
+	diffsFormat = "inquest history diffs 5 " + postmortem.SectionsBehaviour
+	sinceFormat = "inquest history since 4 " + postmortem.SectionsBehaviour
 )
 
 // pair names a comparison: the version before and the version after.

@@ -106,7 +106,7 @@ const itemsBehaviour = "items-1"
 // a parser that would return something else.
 func (p *Parser) ItemsVersion() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n", p.FieldsVersion())
+	fmt.Fprintf(h, "%s\n%s\n", p.FieldsVersion(), SectionsBehaviour)
 	if p.tmpl != nil {
 		for _, k := range slices.Sorted(maps.Keys(p.tmpl.lines)) {
 			fmt.Fprintf(h, "%q\n", k)

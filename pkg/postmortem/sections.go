@@ -5,9 +5,19 @@ import (
 	"unsafe"
 )
 
+// SectionsBehaviour names what SectionKindOf does. Change it whenever a
+// heading could get another kind, so that what was worked out from
+// section kinds and cached under the old one is not read: package
+// history's revision and since-approval diffs and its snapshot (their
+// formats carry it), action items (Parser.ItemsVersion), and the search
+// index and the site's build record (repo.Fingerprint).
+// TestSectionsBehaviour holds it to the synonyms and to the kinds of a
+// list of headings.
+const SectionsBehaviour = "sections-2"
+
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of numbering and punctuation, it equals or starts
-// with one of these.
+// with one of these. Numbering is stripped first, so "5 whys" is "whys".
 var sectionSynonyms = []struct {
 	kind  SectionKind
 	names []string
@@ -15,7 +25,7 @@ var sectionSynonyms = []struct {
 	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "abstract", "description"}},
 	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment"}},
 	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline"}},
-	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "why", "five whys", "5 whys", "causes"}},
+	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "why", "five whys", "whys", "causes"}},
 	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "learnings"}},
 	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo"}},
 	{SectionSupportingData, []string{"supporting data", "supporting information", "data", "graphs", "supporting evidence"}},
@@ -27,13 +37,18 @@ var sectionSynonyms = []struct {
 func SectionKindOf(heading string) SectionKind {
 	h := strings.ToLower(strings.TrimSpace(heading))
 	h = strings.TrimLeft(h, "0123456789.) \t")
+	if strings.Contains(h, "(s)") {
+		// "Root Cause(s)", "Action Item(s)": the plural's synonym.
+		h = strings.ReplaceAll(h, "(s)", "s")
+	}
 	h = strings.Trim(h, " :*_#`?!.")
 	h = strings.TrimSpace(h)
 	for _, s := range sectionSynonyms {
 		for _, n := range s.names {
-			// n alone, or followed by a space or a colon; without building
-			// n+" " for every synonym of every heading.
-			if strings.HasPrefix(h, n) && (len(h) == len(n) || h[len(n)] == ' ' || h[len(n)] == ':') {
+			// n alone, or followed by a space, a colon or a bracket
+			// ("Timeline(UTC)"); without building n+" " for every synonym
+			// of every heading.
+			if strings.HasPrefix(h, n) && (len(h) == len(n) || h[len(n)] == ' ' || h[len(n)] == ':' || h[len(n)] == '(') {
 				return s.kind
 			}
 		}

@@ -67,7 +67,7 @@ func fingerprint(ctx context.Context, root, identity string) (string, error) {
 	h := sha256.New()
 	// An index made by an inquest that turned incidents into documents
 	// another way is not current, whatever the files say.
-	fmt.Fprintf(h, "search mapping %d\ninquest %s\n", search.MappingVersion, identity)
+	fmt.Fprintf(h, "search mapping %d\ninquest %s\n%s\n", search.MappingVersion, identity, postmortem.SectionsBehaviour)
 	if data, err := os.ReadFile(filepath.Join(root, config.FileName)); err == nil {
 		h.Write(data)
 	}

@@ -1,0 +1,117 @@
+package postmortem
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// kindHeadings are headings as teams write them, with the kind each
+// names.
+var kindHeadings = []struct {
+	heading string
+	want    SectionKind
+}{
+	{"Summary", SectionSummary},
+	{"  1. Executive Summary:", SectionSummary},
+	{"**TL;DR**", SectionSummary},
+	{"Impact", SectionImpact},
+	{"Customer impact (estimated)", SectionImpact},
+	{"Timeline", SectionTimeline},
+	{"Timeline (all times PST)", SectionTimeline},
+	{"Timeline(UTC)", SectionTimeline},
+	{"Detailed timeline", SectionTimeline},
+	{"Root cause", SectionFactors},
+	{"Root Cause(s)", SectionFactors},
+	{"ROOT CAUSE(S):", SectionFactors},
+	{"Contributing Factor(s)", SectionFactors},
+	{"Five whys", SectionFactors},
+	{"5 Whys", SectionFactors},
+	{"Why did it happen?", SectionFactors},
+	{"Lessons learned", SectionLessons},
+	{"Lesson(s) Learned", SectionLessons},
+	{"What went well?", SectionLessons},
+	{"Action items", SectionActionItems},
+	{"Action Item(s)", SectionActionItems},
+	{"Follow-ups", SectionActionItems},
+	{"Corrective actions", SectionActionItems},
+	{"Supporting data", SectionSupportingData},
+	{"Response analysis", SectionResponseAnalysis},
+	{"Post-incident analysis", SectionPostAnalysis},
+	{"Rootcause", SectionOther},
+	{"Summaries of calls", SectionOther},
+	{"Appendix", SectionOther},
+	{"Glossary (s)", SectionOther},
+	{"", SectionOther},
+}
+
+// TestSectionKindOf: the headings of kindHeadings get their kinds; a
+// plural written "(s)" and a bracket right after the name count.
+func TestSectionKindOf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range kindHeadings {
+		if got := SectionKindOf(tc.heading); got != tc.want {
+			t.Errorf("SectionKindOf(%q) = %q, want %q", tc.heading, got, tc.want)
+		}
+	}
+}
+
+// sectionsPinned is what sectionsHash gives under each SectionsBehaviour.
+var sectionsPinned = map[string]string{
+	"sections-2": "cd01f29a390576e5",
+}
+
+// sectionsHash hashes the synonyms and the kinds SectionKindOf gives the
+// headings of kindHeadings and some more.
+func sectionsHash() string {
+	h := sha256.New()
+	for _, s := range sectionSynonyms {
+		fmt.Fprintf(h, "%s=%s\n", s.kind, strings.Join(s.names, "|"))
+	}
+	more := []string{"Data loss", "Response times", "Recovery steps", "Description", "Trigger", "Detection (automated)", "Next steps:", "TODO", "Overview / scope", "Analysis"}
+	for _, tc := range kindHeadings {
+		more = append(more, tc.heading)
+	}
+	for _, s := range more {
+		fmt.Fprintf(h, "%q:%s\n", s, SectionKindOf(s))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// TestSectionsBehaviour holds SectionsBehaviour to what SectionKindOf
+// does: a change of the synonyms or of the kind of any heading here
+// without a new SectionsBehaviour would let caches of the old kinds be
+// read (see SectionsBehaviour).
+func TestSectionsBehaviour(t *testing.T) {
+	t.Parallel()
+	got := sectionsHash()
+	want, ok := sectionsPinned[SectionsBehaviour]
+	switch {
+	case !ok:
+		t.Fatalf("SectionsBehaviour %q has no pinned hash: add %q: %q to sectionsPinned", SectionsBehaviour, SectionsBehaviour, got)
+	case got != want:
+		t.Fatalf("SectionKindOf changed (hash %s, pinned %s under %q): give SectionsBehaviour a new name and pin %s under it", got, want, SectionsBehaviour, got)
+	}
+}
+
+// TestParsePluralInBrackets: a report with no front matter whose headings
+// write the plural "(s)" gets its sections and its action items.
+func TestParsePluralInBrackets(t *testing.T) {
+	t.Parallel()
+	body := "# Search outage, 3 March\n\n**Severity:** SEV2\n\n## Root Cause(s)\n\nA stale shard map.\n\n" +
+		"## Lesson(s) Learned\n\nCheck the map on deploy.\n\n## Action Item(s)\n\n- [ ] Validate the shard map in CI (owner: Ama)\n- [x] Page the search on-call (owner: Lee)\n"
+	inc := newTestParser(t).Parse("retrospectives/search.md", []byte(body))
+	var kinds []string
+	for _, s := range inc.Sections {
+		kinds = append(kinds, string(s.Kind)+"@"+s.Heading)
+	}
+	want := "@Search outage, 3 March contributing_factors@Root Cause(s) lessons@Lesson(s) Learned action_items@Action Item(s)"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("sections:\n got %s\nwant %s", got, want)
+	}
+	if len(inc.ActionItems) != 2 || inc.ActionItems[0].Owner != "Ama" || inc.ActionItems[1].Status != StatusDone {
+		t.Errorf("action items: %+v", inc.ActionItems)
+	}
+}
