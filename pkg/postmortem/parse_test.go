@@ -103,12 +103,8 @@ Customers.
 `
 	p := newTestParser(t)
 	inc := p.Parse("postmortems/s.md", []byte(body))
-	var kinds []string
-	for _, s := range inc.Sections {
-		kinds = append(kinds, string(s.Kind)+"@"+s.Heading)
-	}
 	want := "summary@1. Summary impact@Impact contributing_factors@Contributing Factors contributing_factors@Five whys lessons@What went wrong? action_items@Corrective actions"
-	if got := strings.Join(kinds, " "); got != want {
+	if got := sectionKinds(inc); got != want {
 		t.Errorf("sections:\n got %s\nwant %s", got, want)
 	}
 	if inc.Summary != "Short summary with a link and bold." {

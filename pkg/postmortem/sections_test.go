@@ -103,15 +103,20 @@ func TestParsePluralInBrackets(t *testing.T) {
 	body := "# Search outage, 3 March\n\n**Severity:** SEV2\n\n## Root Cause(s)\n\nA stale shard map.\n\n" +
 		"## Lesson(s) Learned\n\nCheck the map on deploy.\n\n## Action Item(s)\n\n- [ ] Validate the shard map in CI (owner: Ama)\n- [x] Page the search on-call (owner: Lee)\n"
 	inc := newTestParser(t).Parse("retrospectives/search.md", []byte(body))
-	var kinds []string
-	for _, s := range inc.Sections {
-		kinds = append(kinds, string(s.Kind)+"@"+s.Heading)
-	}
 	want := "@Search outage, 3 March contributing_factors@Root Cause(s) lessons@Lesson(s) Learned action_items@Action Item(s)"
-	if got := strings.Join(kinds, " "); got != want {
+	if got := sectionKinds(inc); got != want {
 		t.Errorf("sections:\n got %s\nwant %s", got, want)
 	}
 	if len(inc.ActionItems) != 2 || inc.ActionItems[0].Owner != "Ama" || inc.ActionItems[1].Status != StatusDone {
 		t.Errorf("action items: %+v", inc.ActionItems)
 	}
+}
+
+// sectionKinds lists inc's sections as "kind@heading", space-separated.
+func sectionKinds(inc *Incident) string {
+	var kinds []string
+	for _, s := range inc.Sections {
+		kinds = append(kinds, string(s.Kind)+"@"+s.Heading)
+	}
+	return strings.Join(kinds, " ")
 }
