@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -13,24 +14,27 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-2"
+const SectionsBehaviour = "sections-3"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of numbering and punctuation, it equals or starts
 // with one of these. Numbering is stripped first, so "5 whys" is "whys".
+// A name in alone counts only as the whole heading: "Data" is supporting
+// data, "Data loss" is not.
 var sectionSynonyms = []struct {
 	kind  SectionKind
 	names []string
+	alone []string
 }{
-	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "abstract", "description"}},
-	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment"}},
-	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline"}},
-	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "why", "five whys", "whys", "causes"}},
-	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "learnings"}},
-	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo"}},
-	{SectionSupportingData, []string{"supporting data", "supporting information", "data", "graphs", "supporting evidence"}},
-	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery"}},
-	{SectionPostAnalysis, []string{"post-incident analysis", "post incident analysis", "post-mortem analysis", "analysis"}},
+	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "abstract", "description"}, nil},
+	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment"}, nil},
+	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline"}, nil},
+	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "why", "five whys", "whys", "causes"}, nil},
+	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "learnings"}, nil},
+	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo"}, nil},
+	{SectionSupportingData, []string{"supporting data", "supporting information", "graphs", "supporting evidence"}, []string{"data"}},
+	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery"}, nil},
+	{SectionPostAnalysis, []string{"post-incident analysis", "post incident analysis", "post-mortem analysis", "analysis"}, nil},
 }
 
 // SectionKindOf returns the section kind a heading names.
@@ -51,6 +55,9 @@ func SectionKindOf(heading string) SectionKind {
 			if strings.HasPrefix(h, n) && (len(h) == len(n) || h[len(n)] == ' ' || h[len(n)] == ':' || h[len(n)] == '(') {
 				return s.kind
 			}
+		}
+		if slices.Contains(s.alone, h) {
+			return s.kind
 		}
 	}
 	return SectionOther
