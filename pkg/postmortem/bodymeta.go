@@ -85,7 +85,7 @@ func headingKey(h string) string {
 		h = stripInline(h)
 	}
 	h = strings.ToLower(h)
-	h = strings.TrimLeft(h, "0123456789.) \t")
+	h = strings.TrimLeftFunc(h, notLetter) // as SectionKindOf does
 	return strings.TrimSpace(strings.Trim(h, " :*_#`?!."))
 }
 

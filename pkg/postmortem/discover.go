@@ -266,7 +266,7 @@ var (
 	strongSections = []SectionKind{SectionImpact, SectionTimeline, SectionFactors, SectionLessons, SectionActionItems}
 	weakHeadings   = map[string]bool{
 		"why": true, "trigger": true, "causes": true, "next steps": true, "actions": true, "todo": true,
-		"remediation": true, "remediations": true,
+		"remediation": true, "remediations": true, "triggers": true, "recommendations": true,
 	}
 	// docHeadings mark documentation, design documents and READMEs.
 	docHeadings = map[string]bool{

@@ -69,6 +69,38 @@ How we write them.
 			folders: []string{"docs/ops/RCA"},
 		},
 		{
+			name: "emoji headings name sections; a design document's Impact and Recommendations do not make a report",
+			archive: `
+-- notes/2023-04-02-cache-stampede.md --
+# 🔥 Cache stampede on the product pages
+
+## 📝 Summary
+
+Every cached product page expired in the same minute.
+
+## 💥 Impact
+
+Pages took seconds to load for twenty minutes.
+
+## 🔍 Root Cause(s)
+
+One TTL for every key.
+-- docs/rfc-cache.md --
+# Cache redesign
+
+## Impact
+
+Less load on the database.
+
+## Recommendations
+
+Stagger the TTLs.
+`,
+			want:    []string{"notes/2023-04-02-cache-stampede.md"},
+			content: []string{"notes/2023-04-02-cache-stampede.md"},
+			folders: nil,
+		},
+		{
 			name: "a file without an extension that is Markdown text counts in a report folder",
 			archive: `
 -- incidents/2020-03-03-cdn --

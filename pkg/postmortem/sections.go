@@ -3,22 +3,24 @@ package postmortem
 import (
 	"slices"
 	"strings"
+	"unicode"
 	"unsafe"
 )
 
-// SectionsBehaviour names what SectionKindOf does. Change it whenever a
-// heading could get another kind, so that what was worked out from
+// SectionsBehaviour names what SectionKindOf and headingKey do. Change it
+// whenever a heading could get another kind or key, so that what was worked out from
 // section kinds and cached under the old one is not read: package
 // history's revision and since-approval diffs and its snapshot (their
 // formats carry it), action items (Parser.ItemsVersion), and the search
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-3"
+const SectionsBehaviour = "sections-4"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
-// matches when, stripped of numbering and punctuation, it equals or starts
-// with one of these. Numbering is stripped first, so "5 whys" is "whys".
+// matches when, stripped of what comes before its first letter (numbering,
+// an emoji) and of punctuation, it equals or starts with one of these.
+// Numbering is stripped first, so "5 whys" is "whys".
 // A name in alone counts only as the whole heading: "Data" is supporting
 // data, "Data loss" is not.
 var sectionSynonyms = []struct {
@@ -26,21 +28,23 @@ var sectionSynonyms = []struct {
 	names []string
 	alone []string
 }{
-	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "abstract", "description"}, nil},
+	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "issue summary", "outage summary", "abstract", "description"}, nil},
 	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment"}, nil},
-	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline"}, nil},
-	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "why", "five whys", "whys", "causes"}, nil},
-	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "learnings"}, nil},
-	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo"}, nil},
-	{SectionSupportingData, []string{"supporting data", "supporting information", "graphs", "supporting evidence"}, []string{"data"}},
-	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery"}, nil},
+	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline", "chain of events"}, nil},
+	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "triggers", "why", "five whys", "whys", "causes", "what caused", "contributing conditions"}, nil},
+	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "where did we get lucky", "what went badly", "what could have gone better", "learnings"}, nil},
+	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo", "recommendations"}, nil},
+	{SectionSupportingData, []string{"supporting data", "supporting information", "graphs", "supporting evidence", "supporting documents"}, []string{"data"}},
+	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery", "resolution", "mitigation"}, nil},
 	{SectionPostAnalysis, []string{"post-incident analysis", "post incident analysis", "post-mortem analysis", "analysis"}, nil},
 }
 
 // SectionKindOf returns the section kind a heading names.
 func SectionKindOf(heading string) SectionKind {
 	h := strings.ToLower(strings.TrimSpace(heading))
-	h = strings.TrimLeft(h, "0123456789.) \t")
+	// Whatever comes before the first letter: numbering ("1.", "2)",
+	// "(3)", "3.1"), an emoji ("📝 Summary"), a bullet or a dash.
+	h = strings.TrimLeftFunc(h, notLetter)
 	if strings.Contains(h, "(s)") {
 		// "Root Cause(s)", "Action Item(s)": the plural's synonym.
 		h = strings.ReplaceAll(h, "(s)", "s")
@@ -62,6 +66,8 @@ func SectionKindOf(heading string) SectionKind {
 	}
 	return SectionOther
 }
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
 // heading is an ATX or setext heading found in a body.
 type heading struct {
