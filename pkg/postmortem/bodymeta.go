@@ -78,14 +78,16 @@ var metaHeadings = map[string]bool{
 	"key facts": true, "key information": true, "incident facts": true,
 }
 
-// headingKey is a heading as a key: lower case, without numbering,
-// emphasis and trailing punctuation.
+// headingKey is a heading as a key: lower case, without inline markup,
+// without whatever comes before its first letter (numbering such as "1.",
+// "2)", "(3)" or "3.1", an emoji as in "📝 Summary", a bullet or a dash)
+// and without trailing punctuation. SectionKindOf reads kinds from it.
 func headingKey(h string) string {
 	if strings.ContainsAny(h, "*_`[") {
 		h = stripInline(h)
 	}
 	h = strings.ToLower(h)
-	h = strings.TrimLeftFunc(h, notLetter) // as SectionKindOf does
+	h = strings.TrimLeftFunc(h, notLetter)
 	return strings.TrimSpace(strings.Trim(h, " :*_#`?!."))
 }
 

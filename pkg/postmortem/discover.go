@@ -328,7 +328,7 @@ func shapeOf(cfg *config.Config, rel string, head []byte) string {
 			score--
 			continue
 		}
-		k := SectionKindOf(h.text)
+		k := kindOfKey(key)
 		if k == SectionTimeline {
 			timeline = true
 		}

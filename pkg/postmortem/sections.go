@@ -15,7 +15,7 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-4"
+const SectionsBehaviour = "sections-5"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of what comes before its first letter (numbering,
@@ -39,18 +39,18 @@ var sectionSynonyms = []struct {
 	{SectionPostAnalysis, []string{"post-incident analysis", "post incident analysis", "post-mortem analysis", "analysis"}, nil},
 }
 
-// SectionKindOf returns the section kind a heading names.
+// SectionKindOf returns the section kind a heading names, read from its
+// key (headingKey): no markup, numbering, emoji or trailing punctuation.
 func SectionKindOf(heading string) SectionKind {
-	h := strings.ToLower(strings.TrimSpace(heading))
-	// Whatever comes before the first letter: numbering ("1.", "2)",
-	// "(3)", "3.1"), an emoji ("📝 Summary"), a bullet or a dash.
-	h = strings.TrimLeftFunc(h, notLetter)
+	return kindOfKey(headingKey(heading))
+}
+
+// kindOfKey is the section kind of a heading whose key is h.
+func kindOfKey(h string) SectionKind {
 	if strings.Contains(h, "(s)") {
 		// "Root Cause(s)", "Action Item(s)": the plural's synonym.
 		h = strings.ReplaceAll(h, "(s)", "s")
 	}
-	h = strings.Trim(h, " :*_#`?!.")
-	h = strings.TrimSpace(h)
 	for _, s := range sectionSynonyms {
 		for _, n := range s.names {
 			// n alone, or followed by a space, a colon or a bracket
