@@ -332,7 +332,7 @@ func shapeOf(cfg *config.Config, rel string, head []byte) string {
 		if k == SectionTimeline {
 			timeline = true
 		}
-		if !slices.Contains(strongSections, k) || weakHeadings[key] || kinds[k] {
+		if !slices.Contains(strongSections, k) || weakHeadings[withoutArticle(key)] || kinds[k] {
 			continue
 		}
 		kinds[k] = true

@@ -15,11 +15,12 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-5"
+const SectionsBehaviour = "sections-6"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of what comes before its first letter (numbering,
-// an emoji) and of punctuation, it equals or starts with one of these.
+// an emoji), of punctuation and of a leading "the" or "our", it equals or
+// starts with one of these.
 // Numbering is stripped first, so "5 whys" is "whys".
 // A name in alone counts only as the whole heading: "Data" is supporting
 // data, "Data loss" is not.
@@ -47,6 +48,7 @@ func SectionKindOf(heading string) SectionKind {
 
 // kindOfKey is the section kind of a heading whose key is h.
 func kindOfKey(h string) SectionKind {
+	h = withoutArticle(h)
 	if strings.Contains(h, "(s)") {
 		// "Root Cause(s)", "Action Item(s)": the plural's synonym.
 		h = strings.ReplaceAll(h, "(s)", "s")
@@ -65,6 +67,18 @@ func kindOfKey(h string) SectionKind {
 		}
 	}
 	return SectionOther
+}
+
+// withoutArticle is a heading's key without a leading "the" or "our":
+// "The five whys", "Our response" and "The timeline" name their sections
+// as "Five whys", "Response" and "Timeline" do.
+func withoutArticle(h string) string {
+	for _, a := range [...]string{"the ", "our "} {
+		if rest, ok := strings.CutPrefix(h, a); ok && rest != "" {
+			return strings.TrimLeft(rest, " ")
+		}
+	}
+	return h
 }
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }

@@ -58,6 +58,15 @@ var kindHeadings = []struct {
 	{"Mitigation & resolution", SectionResponseAnalysis},
 	{"Root cause and mitigation", SectionFactors},
 	{"Summary of impact", SectionSummary},
+	{"The Five Whys", SectionFactors},
+	{"Our response", SectionResponseAnalysis},
+	{"**The** timeline (UTC)", SectionTimeline},
+	{"2. The root cause", SectionFactors},
+	{"Our learnings", SectionLessons},
+	{"The data", SectionSupportingData},
+	{"The", SectionOther},
+	{"Theory of the failure", SectionOther},
+	{"Ours to fix", SectionOther},
 	{"What happened", SectionOther},
 	{"📝 Summary", SectionSummary},
 	{"⏱️ Timeline (UTC)", SectionTimeline},
@@ -89,6 +98,7 @@ func TestSectionKindOf(t *testing.T) {
 // sectionsPinned is what sectionsHash gives under each SectionsBehaviour.
 var sectionsPinned = map[string]string{
 	"sections-5": "5119e1a9afd4833d",
+	"sections-6": "34e400a99e891e5f",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
@@ -121,6 +131,22 @@ func TestSectionsBehaviour(t *testing.T) {
 		t.Fatalf("SectionsBehaviour %q has no pinned hash: add %q: %q to sectionsPinned", SectionsBehaviour, SectionsBehaviour, got)
 	case got != want:
 		t.Fatalf("SectionKindOf changed (hash %s, pinned %s under %q): give SectionsBehaviour a new name and pin %s under it", got, want, SectionsBehaviour, got)
+	}
+}
+
+// TestParseLeadingArticle: a report whose headings start with "The" or
+// "Our" gets its sections, and its action items from "Our follow-ups".
+func TestParseLeadingArticle(t *testing.T) {
+	t.Parallel()
+	body := "# Checkout errors on 4 May\n\n**Severity:** SEV2\n\n## The timeline (UTC)\n\n- 09:12 deploy of cart 4.2\n- 09:40 rolled back\n\n" +
+		"## The five whys\n\nA config key was renamed.\n\n## Our response\n\nWe rolled back.\n\n## Our follow-ups\n\n- [ ] Check config keys in CI (owner: Noor)\n"
+	inc := newTestParser(t).Parse("retrospectives/checkout.md", []byte(body))
+	want := "@Checkout errors on 4 May timeline@The timeline (UTC) contributing_factors@The five whys response_analysis@Our response action_items@Our follow-ups"
+	if got := sectionKinds(inc); got != want {
+		t.Errorf("sections:\n got %s\nwant %s", got, want)
+	}
+	if len(inc.ActionItems) != 1 || inc.ActionItems[0].Owner != "Noor" {
+		t.Errorf("action items: %+v", inc.ActionItems)
 	}
 }
 
