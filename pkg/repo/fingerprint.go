@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
 	"github.com/inquest-dev/inquest/pkg/config"
+	"github.com/inquest-dev/inquest/pkg/internal/exestamp"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/search"
 	"github.com/inquest-dev/inquest/pkg/search/indexer"
@@ -34,18 +36,42 @@ func Fingerprint(ctx context.Context, root string) (string, error) {
 // it, though each document's own fingerprint would tell, for the index
 // is not updated at all while the repository's fingerprint is unchanged.
 // Read on first use, not when the program starts.
-var buildIdentity = sync.OnceValue(readBuildIdentity)
+var buildIdentity = sync.OnceValue(func() string {
+	bi, _ := debug.ReadBuildInfo()
+	return identityOf(bi, exestamp.Running)
+})
 
-func readBuildIdentity() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	id := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+// identityOf is the identity of a binary whose build information is bi
+// (nil for none). A commit names the code only when its tree was not
+// modified, and a module version only when it is a release; otherwise
+// the binary itself is named, by exe: two builds of one modified work
+// tree have the same build information, and the index the first made
+// would be current for the second, whose parser may have changed.
+func identityOf(bi *debug.BuildInfo, exe func() (string, error)) string {
+	var id string
+	named, modified := false, false
+	if bi != nil {
+		id = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				named = true
+			case "vcs.modified":
+				modified = s.Value == "true"
+			default:
+				continue
+			}
 			id += " " + s.Key + "=" + s.Value
 		}
+		// "(devel)", or "v0.0.0-…+dirty" as Go stamps a modified tree.
+		v := bi.Main.Version
+		named = named || v != "" && v != "(devel)" && !strings.HasSuffix(v, "+dirty")
+	}
+	if named && !modified {
+		return id
+	}
+	if s, err := exe(); err == nil {
+		id += " exe=" + s
 	}
 	return id
 }

@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/inquest-dev/inquest/pkg/cache"
+	"github.com/inquest-dev/inquest/pkg/internal/exestamp"
 	"github.com/inquest-dev/inquest/pkg/postmortem"
 	"github.com/inquest-dev/inquest/pkg/repo"
 )
@@ -78,7 +78,7 @@ func inputStamp(opts BuildOptions) (string, error) {
 	for _, k := range []string{"CI_PAGES_URL", "GITHUB_PAGES", "GITHUB_REPOSITORY"} {
 		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
 	}
-	if exe, _, err := executableStamp(); err == nil {
+	if exe, err := exestamp.Running(); err == nil {
 		fmt.Fprintf(h, "exe %s\n", exe)
 	}
 	head := repo.Head(opts.Dir)
@@ -150,19 +150,4 @@ func writeBuildRecord(cacheDir, out string, rec buildRecord) error {
 		return err
 	}
 	return cache.WriteFile(buildRecordPath(cacheDir, out), buildRecordFormat, data)
-}
-
-// executableStamp is the running inquest's "SIZE MTIME" (modification
-// time in Unix nanoseconds) and its path: what the input stamp knows a
-// binary by without reading it.
-func executableStamp() (stamp, path string, err error) {
-	path, err = os.Executable()
-	if err != nil {
-		return "", "", err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", "", err
-	}
-	return strconv.FormatInt(st.Size(), 10) + " " + strconv.FormatInt(st.ModTime().UnixNano(), 10), path, nil
 }
