@@ -134,35 +134,43 @@ func TestSectionsBehaviour(t *testing.T) {
 	}
 }
 
-// TestParseLeadingArticle: a report whose headings start with "The" or
-// "Our" gets its sections, and its action items from "Our follow-ups".
-func TestParseLeadingArticle(t *testing.T) {
+// TestParseHeadingShapes: reports with no front matter whose headings
+// start with "The" or "Our", or write the plural "(s)", get their
+// sections and their action items.
+func TestParseHeadingShapes(t *testing.T) {
 	t.Parallel()
-	body := "# Checkout errors on 4 May\n\n**Severity:** SEV2\n\n## The timeline (UTC)\n\n- 09:12 deploy of cart 4.2\n- 09:40 rolled back\n\n" +
-		"## The five whys\n\nA config key was renamed.\n\n## Our response\n\nWe rolled back.\n\n## Our follow-ups\n\n- [ ] Check config keys in CI (owner: Noor)\n"
-	inc := newTestParser(t).Parse("retrospectives/checkout.md", []byte(body))
-	want := "@Checkout errors on 4 May timeline@The timeline (UTC) contributing_factors@The five whys response_analysis@Our response action_items@Our follow-ups"
-	if got := sectionKinds(inc); got != want {
-		t.Errorf("sections:\n got %s\nwant %s", got, want)
-	}
-	if len(inc.ActionItems) != 1 || inc.ActionItems[0].Owner != "Noor" {
-		t.Errorf("action items: %+v", inc.ActionItems)
-	}
-}
-
-// TestParsePluralInBrackets: a report with no front matter whose headings
-// write the plural "(s)" gets its sections and its action items.
-func TestParsePluralInBrackets(t *testing.T) {
-	t.Parallel()
-	body := "# Search outage, 3 March\n\n**Severity:** SEV2\n\n## Root Cause(s)\n\nA stale shard map.\n\n" +
-		"## Lesson(s) Learned\n\nCheck the map on deploy.\n\n## Action Item(s)\n\n- [ ] Validate the shard map in CI (owner: Ama)\n- [x] Page the search on-call (owner: Lee)\n"
-	inc := newTestParser(t).Parse("retrospectives/search.md", []byte(body))
-	want := "@Search outage, 3 March contributing_factors@Root Cause(s) lessons@Lesson(s) Learned action_items@Action Item(s)"
-	if got := sectionKinds(inc); got != want {
-		t.Errorf("sections:\n got %s\nwant %s", got, want)
-	}
-	if len(inc.ActionItems) != 2 || inc.ActionItems[0].Owner != "Ama" || inc.ActionItems[1].Status != StatusDone {
-		t.Errorf("action items: %+v", inc.ActionItems)
+	for _, tc := range []struct {
+		name, body, kinds string
+		items             []ActionItem // owners and statuses
+	}{
+		{
+			name: "leading article",
+			body: "# Checkout errors on 4 May\n\n**Severity:** SEV2\n\n## The timeline (UTC)\n\n- 09:12 deploy of cart 4.2\n- 09:40 rolled back\n\n" +
+				"## The five whys\n\nA config key was renamed.\n\n## Our response\n\nWe rolled back.\n\n## Our follow-ups\n\n- [ ] Check config keys in CI (owner: Noor)\n",
+			kinds: "@Checkout errors on 4 May timeline@The timeline (UTC) contributing_factors@The five whys response_analysis@Our response action_items@Our follow-ups",
+			items: []ActionItem{{Owner: "Noor", Status: StatusOpen}},
+		},
+		{
+			name: "plural in brackets",
+			body: "# Search outage, 3 March\n\n**Severity:** SEV2\n\n## Root Cause(s)\n\nA stale shard map.\n\n" +
+				"## Lesson(s) Learned\n\nCheck the map on deploy.\n\n## Action Item(s)\n\n- [ ] Validate the shard map in CI (owner: Ama)\n- [x] Page the search on-call (owner: Lee)\n",
+			kinds: "@Search outage, 3 March contributing_factors@Root Cause(s) lessons@Lesson(s) Learned action_items@Action Item(s)",
+			items: []ActionItem{{Owner: "Ama", Status: StatusOpen}, {Owner: "Lee", Status: StatusDone}},
+		},
+	} {
+		inc := newTestParser(t).Parse("retrospectives/report.md", []byte(tc.body))
+		if got := sectionKinds(inc); got != tc.kinds {
+			t.Errorf("%s: sections:\n got %s\nwant %s", tc.name, got, tc.kinds)
+		}
+		if len(inc.ActionItems) != len(tc.items) {
+			t.Errorf("%s: action items %+v, want %d", tc.name, inc.ActionItems, len(tc.items))
+			continue
+		}
+		for k, want := range tc.items {
+			if got := inc.ActionItems[k]; got.Owner != want.Owner || got.Status != want.Status {
+				t.Errorf("%s: item %d owner %q status %q, want %q %q", tc.name, k, got.Owner, got.Status, want.Owner, want.Status)
+			}
+		}
 	}
 }
 
