@@ -17,7 +17,8 @@ import (
 const pairCount = 3000
 
 // BenchmarkPairs compares real pairs of versions, as a build does: each
-// pair's diff is encoded and summarised. The pairs are the first 3,000
+// pair's versions are shared (NewVersionShared: the texts stay as they
+// are), and its diff is encoded and summarised. The pairs are the first 3,000
 // Markdown files a commit modified in the generated corpus
 // ($INQUEST_BENCH_CORPUS, see package bench), newest first, before and
 // after that commit, read from Git before the benchmark starts:
@@ -28,7 +29,7 @@ func BenchmarkPairs(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pairs {
-			d := CompareVersions(NewVersion(p[0]), NewVersion(p[1]), nil)
+			d := CompareVersions(NewVersionShared(p[0]), NewVersionShared(p[1]), nil)
 			if _, err := d.MarshalBinary(); err != nil {
 				b.Fatal(err)
 			}
