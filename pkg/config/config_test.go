@@ -218,6 +218,9 @@ func TestMatch(t *testing.T) {
 		"postmortems/2024/image.png":           false,
 		"README.md":                            false,
 		"postmortems/.hidden/x.md":             false,
+		"_postmortems/2021/x.md":               true,
+		"_site/postmortems/x.md":               false,
+		"_posts/2021-05-04-db.md":              false,
 	}
 	for path, want := range tests {
 		if got := c.Match(path); got != want {
@@ -357,8 +360,43 @@ func TestLearnedScale(t *testing.T) {
 	}
 }
 
+// TestExcludedJekyll: the folders a Jekyll site publishes its pages
+// from (_posts, a collection named like a report folder) are not left out
+// with the other folders whose name starts with "_"; what is in them is
+// left out by every other rule, and an exclude that names them does.
+func TestExcludedJekyll(t *testing.T) {
+	t.Parallel()
+	defaults := compileGlobs(DefaultExclude())
+	for path, want := range map[string]bool{
+		"_posts/2023-04-01-outage.md":      false,
+		"blog/_posts/2023-04-01-outage.md": false,
+		"_postmortems/db.md":               false,
+		"_incidents/2021/db.md":            false,
+		"_site/index.md":                   true,
+		"_site/_posts/2023-04-01-x.md":     true,
+		"_drafts/2023-04-01-x.md":          true,
+		"_includes/footer.md":              true,
+		"_layouts/post.md":                 true,
+		"_posts/_draft.md":                 true,
+		"_posts/.hidden.md":                true,
+		"_posts/README.md":                 true,
+		"_posts/templates/a.md":            true,
+		"_posts":                           true,
+		"_incident_response/runbook.md":    true,
+	} {
+		if got := defaults.match(path); got != want {
+			t.Errorf("built-in exclusions: Excluded(%q) = %v, want %v", path, got, want)
+		}
+	}
+	named := compileGlobs(append(DefaultExclude(), "**/_posts/**"))
+	if !named.match("_posts/2023-04-01-outage.md") {
+		t.Error(`exclude "**/_posts/**" does not leave out _posts`)
+	}
+}
+
 // TestExcludedMatchesDoublestar: the compiled exclusions select what
-// doublestar selects with the globs as written.
+// doublestar selects with the globs as written (but for the folders
+// JekyllContent names, which TestExcludedJekyll covers).
 func TestExcludedMatchesDoublestar(t *testing.T) {
 	globs := append(DefaultExclude(), "drafts/**", "**/old/*.md", "**/x[0-9].md", "*.tmp", "**/{a,b}c*", `**/\[x\]`, "**/{notes,scratch}/**")
 	g := compileGlobs(globs)

@@ -12,8 +12,9 @@ import (
 // DefaultExclude returns the built-in exclusions: files that are never
 // postmortems (READMEs, licences, contributing guides, security policies,
 // codes of conduct, changelogs, templates), files and folders whose name
-// starts with "_" or ".", and vendored trees. The configured exclude adds
-// to them unless exclude_defaults is false.
+// starts with "_" or "." (but for the folders Jekyll publishes,
+// JekyllContent), and vendored trees. The configured exclude adds to them
+// unless exclude_defaults is false.
 func DefaultExclude() []string {
 	return []string{
 		"**/{README,Readme,readme}{,.*}",
@@ -27,6 +28,15 @@ func DefaultExclude() []string {
 		"**/_*", "**/_*/**", "**/.*", "**/.*/**",
 		"**/{node_modules,vendor,third_party,third-party,thirdparty,bower_components,jspm_packages,site-packages,venv,Pods,Carthage}/**",
 	}
+}
+
+// JekyllContent reports whether a folder whose name starts with "_" is
+// one a Jekyll site (GitHub Pages) publishes its pages from: _posts, and
+// a collection named like a report folder (_postmortems, _incidents).
+// Every other such folder is left out by the built-in exclusions: Jekyll's
+// output (_site), layouts and includes, and its unpublished _drafts.
+func JekyllContent(name string) bool {
+	return name == "_posts" || strings.HasPrefix(name, "_") && ReportFolder(name)
 }
 
 // reportWords are the names of folders teams keep postmortems in, as
@@ -267,12 +277,18 @@ func (n *nameSet) add(p string) {
 	}
 }
 
-func (n *nameSet) match(seg string) bool {
+func (n *nameSet) match(seg string) bool { return n.matchSegment(seg, false) }
+
+// matchSegment is match of one segment of a path, which is a folder on
+// the way to the file when folder is set: a folder Jekyll publishes
+// (JekyllContent) is not caught by the prefix "_" ("**/_*/**" leaves out
+// _site and _includes, not _posts).
+func (n *nameSet) matchSegment(seg string, folder bool) bool {
 	if n.literal[seg] {
 		return true
 	}
 	for _, p := range n.prefixes {
-		if strings.HasPrefix(seg, p) {
+		if strings.HasPrefix(seg, p) && (p != "_" || !folder || !JekyllContent(seg)) {
 			return true
 		}
 	}
@@ -312,10 +328,15 @@ func (g *globSet) match(rel string) bool {
 		return true
 	}
 	if len(g.segment.literal)+len(g.segment.prefixes)+len(g.segment.suffixes)+len(g.segment.globs) > 0 {
-		for seg := range strings.SplitSeq(rel, "/") {
-			if g.segment.match(seg) {
+		for rest := rel; ; {
+			seg, after, folder := strings.Cut(rest, "/")
+			if g.segment.matchSegment(seg, folder) {
 				return true
 			}
+			if !folder {
+				break
+			}
+			rest = after
 		}
 	}
 	for _, p := range g.full {

@@ -101,6 +101,56 @@ Stagger the TTLs.
 			folders: nil,
 		},
 		{
+			name: "a Jekyll site: postmortems in _posts by shape; its drafts, includes and output left out",
+			archive: `
+-- _config.yml --
+title: Status notes
+-- _posts/2022-11-20-stale-search-results.md --
+---
+layout: post
+title: "Search showed stale results for a day"
+---
+
+Search served a day-old index after a reindex job hung.
+
+## Impact
+
+About a third of queries missed new listings.
+
+## What went wrong
+
+Nobody watched the index's age.
+-- _posts/2023-05-02-we-are-hiring.md --
+---
+layout: post
+title: "We are hiring"
+---
+
+Come and work with us.
+-- _drafts/2023-06-01-queue-backlog.md --
+# Queue backlog
+
+**Severity:** Low
+
+## Timeline
+
+- 10:00 backlog grows
+-- _includes/postmortem-footer.md --
+## Action items
+
+Tracked in the issue tracker.
+-- _site/2023/04/01/card-payments-failed.md --
+# Card payments failed for 47 minutes
+
+**Severity:** High
+
+## Root cause
+`,
+			want:    []string{"_posts/2022-11-20-stale-search-results.md"},
+			content: []string{"_posts/2022-11-20-stale-search-results.md"},
+			folders: nil,
+		},
+		{
 			name: "a file without an extension that is Markdown text counts in a report folder",
 			archive: `
 -- incidents/2020-03-03-cdn --

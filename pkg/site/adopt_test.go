@@ -1,6 +1,8 @@
 package site_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -150,5 +152,101 @@ func TestSiteShowsTheMonthItKnows(t *testing.T) {
 	})
 	if !slices.Contains(rows, "2021-05") || slices.Contains(rows, "2021-05-01") {
 		t.Errorf("the list's dates %q: want 2021-05, not 2021-05-01", rows)
+	}
+}
+
+// TestSiteAdoptsAJekyllSite: a GitHub Pages repository whose postmortems
+// are Jekyll posts, with no inquest.yaml, builds a page for each of them
+// and none for its drafts or its output folder, and the history follows
+// a post through its edits.
+func TestSiteAdoptsAJekyllSite(t *testing.T) {
+	t.Parallel()
+	post := `---
+layout: post
+title: "Card payments failed for 47 minutes"
+date: 2023-04-01 14:02:00 -0700
+---
+
+**Severity:** High
+
+## Timeline (all times PDT)
+
+- **2:02 PM** - A certificate on the payment proxy expires
+- **2:49 PM** - A new certificate is deployed
+
+## Root cause
+
+The renewal job failed silently.
+`
+	edited := strings.NewReplacer("High", "Critical", "failed silently", "had failed silently since March").Replace(post)
+	dir := repotest.Write(t, `
+-- _config.yml --
+title: Status notes
+-- _posts/2023-04-01-card-payments-failed.md --
+`+post+`-- _drafts/2023-06-01-queue-backlog.md --
+# Queue backlog
+
+**Severity:** Low
+
+## Timeline
+
+- 10:00 backlog grows
+
+## Root cause
+
+Unknown yet.
+-- $ commit --
+Date: 2023-04-03T09:00:00Z
+
+Post the card payments postmortem
+-- _posts/2023-04-01-card-payments-failed.md --
+`+edited+`-- _site/2023/04/01/card-payments-failed.md --
+# Card payments failed for 47 minutes
+
+**Severity:** Critical
+
+## Root cause
+-- $ commit --
+Date: 2023-04-05T09:00:00Z
+
+Raise the severity; publish the site
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	var api struct {
+		Incidents []struct {
+			Source, Severity string
+			Timeline         []struct{ Time string }
+			History          struct {
+				Revisions []struct{ Subject string }
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "api", "incidents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &api); err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Incidents) != 1 {
+		t.Fatalf("%d incidents, want the one post: %+v", len(api.Incidents), api.Incidents)
+	}
+	inc := api.Incidents[0]
+	if inc.Source != "_posts/2023-04-01-card-payments-failed.md" || inc.Severity != "Critical" {
+		t.Errorf("incident %s, severity %s", inc.Source, inc.Severity)
+	}
+	if len(inc.Timeline) != 2 || inc.Timeline[0].Time != "2023-04-01T21:02:00Z" {
+		t.Errorf("timeline %+v, want two events from 21:02 UTC", inc.Timeline)
+	}
+	var subjects []string
+	for _, r := range inc.History.Revisions {
+		subjects = append(subjects, r.Subject)
+	}
+	if want := []string{"Raise the severity; publish the site", "Post the card payments postmortem"}; !slices.Equal(subjects, want) {
+		t.Errorf("revisions %q, want %q", subjects, want)
+	}
+	if _, err := os.Stat(filepath.Join(out, "incidents", "2023-04-01-card-payments-failed", "index.html")); err != nil {
+		t.Error(err)
 	}
 }
