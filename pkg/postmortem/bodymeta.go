@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -444,29 +445,7 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 		inc.Title = v
 		return v, true
 	case "date":
-		t, err := timeline.ParseTimestamp(v, time.UTC)
-		ambiguous := false
-		if err != nil {
-			// "04/05/2023", "March 4th" with text after it: in the date
-			// order of the file or repository, not month first unsaid.
-			r, rerr := timeline.ReadDate(v, p.order, 0)
-			ambiguous = rerr == nil && r.Ambiguous && p.order == timeline.OrderUnknown
-			if rerr == nil && !ambiguous {
-				t, err = r.Date.Time(), nil
-			}
-		}
-		switch {
-		case ambiguous:
-			inc.dates.outside++ // read again in the repository's order, when it has one
-			addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
-			return "", false
-		case err != nil:
-			addf(b.line, LevelWarning, "date", "date %q in the body is not a date inquest can read (want e.g. 2024-03-01); the date is taken from elsewhere", v)
-			return "", false
-		}
-		inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		inc.DateSource = "body"
-		return civil(inc.Date), true
+		return p.bodyDate(inc, b, addf)
 	case "severity":
 		if s := severityToken(v); s != "" {
 			inc.Severity = s
@@ -503,15 +482,7 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 		inc.Visibility = v
 		return v, true
 	case "started", "detected", "mitigated", "resolved":
-		t, err := timeline.ParseTimestamp(v, p.loc)
-		if err != nil {
-			return "", false // a time of day: placed on the date later
-		}
-		*inc.milestone(b.field) = t.UTC()
-		if b.field == "started" {
-			inc.startedAt = t
-		}
-		return rfc3339(t), true
+		return p.bodyMilestone(inc, b, addf)
 	case "durations":
 		// "21:45 to 23:28 UTC (103 minutes)": the span is placed later.
 		if spanRE.MatchString(v) {
@@ -525,6 +496,71 @@ func (p *Parser) setBodyField(inc *Incident, b bodyField, addf func(int, string,
 		return d.String(), true
 	}
 	return "", false
+}
+
+// bodyDate sets the incident's date from a Date key line of the body.
+func (p *Parser) bodyDate(inc *Incident, b bodyField, addf addFunc) (string, bool) {
+	v := b.value
+	t, err := timeline.ParseTimestamp(v, time.UTC)
+	ambiguous := false
+	if err != nil {
+		// "04/05/2023", "March 4th" with text after it: in the order
+		// the file name's date or the repository's dates show, and
+		// said so, not month first unsaid.
+		r, rerr := timeline.ReadDate(v, p.order, 0)
+		if rerr == nil && r.Ambiguous {
+			o, from := p.bodyDateOrder(inc, v)
+			ambiguous = o == timeline.OrderUnknown
+			if !ambiguous {
+				r, _ = timeline.ReadDate(v, o, 0)
+				p.noteFileOrder(addf, b.line, "date", v, o, r.Date, from)
+			}
+		}
+		if rerr == nil && !ambiguous {
+			t, err = r.Date.Time(), nil
+		}
+	}
+	switch {
+	case ambiguous:
+		inc.dates.outside++ // read again in the repository's order, when it has one
+		addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
+		return "", false
+	case err != nil:
+		addf(b.line, LevelWarning, "date", "date %q in the body is not a date inquest can read (want e.g. 2024-03-01); the date is taken from elsewhere", v)
+		return "", false
+	}
+	inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	inc.DateSource = "body"
+	return civil(inc.Date), true
+}
+
+// bodyMilestone sets a milestone (started, detected, mitigated, resolved)
+// from a key line of the body that gives its date; false for a time of day,
+// which applyBodyTimes places once the date is known.
+func (p *Parser) bodyMilestone(inc *Incident, b bodyField, addf addFunc) (string, bool) {
+	v := b.value
+	t, err := timeline.ParseTimestamp(v, p.loc)
+	if errors.Is(err, timeline.ErrBothWays) {
+		// "03.11.2021 09:15 CET": as the Date key line's date.
+		o, from := p.bodyDateOrder(inc, v)
+		if o == timeline.OrderUnknown {
+			inc.dates.outside++ // read again in the repository's order, when it has one
+			addf(b.line, LevelWarning, "date", "%s %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the time is left out)", b.field, v)
+			return "", false
+		}
+		var r timeline.DateReading
+		if t, r, err = timeline.ParseTimestampIn(v, p.loc, o); err == nil {
+			p.noteFileOrder(addf, b.line, b.field, v, o, r.Date, from)
+		}
+	}
+	if err != nil {
+		return "", false // a time of day: placed on the date later
+	}
+	*inc.milestone(b.field) = t.UTC()
+	if b.field == "started" {
+		inc.startedAt = t
+	}
+	return rfc3339(t), true
 }
 
 // milestone is the field of a milestone's time.
@@ -542,13 +578,18 @@ func (inc *Incident) milestone(field string) *time.Time {
 
 // applyBodyTimes places the body's times of day ("**Detected:** 21:52
 // UTC") and spans ("**Duration:** 21:45 to 23:28 UTC (103 minutes)") on
-// the incident's date, once it is known.
-func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField) {
-	if inc.Date.IsZero() || inc.DatePrecision == DateMonth {
-		return
-	}
+// the incident's date, once it is known. A milestone's key line that is
+// neither a time nor a time of day is reported, not dropped unsaid.
+func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField, addf addFunc) {
+	noDay := inc.Date.IsZero() || inc.DatePrecision == DateMonth
 	day := inc.Date.Format("2006-01-02")
 	for _, b := range later {
+		if noDay && b.field != "durations" {
+			if _, err := timeline.ParseTimestamp(b.value, p.loc); !errors.Is(err, timeline.ErrBothWays) {
+				addf(b.line, LevelWarning, "date", "%s %q in the body is a time of day, and the incident has no day to put it on; write the date with it (2024-03-01 09:15 UTC)", b.field, b.value)
+			}
+			continue
+		}
 		switch b.field {
 		case "started", "detected", "mitigated", "resolved":
 			t := inc.milestone(b.field)
@@ -557,6 +598,10 @@ func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField) {
 			}
 			at, err := timeline.ParseTimestamp(day+" "+b.value, p.loc)
 			if err != nil {
+				if _, err := timeline.ParseTimestamp(b.value, p.loc); !errors.Is(err, timeline.ErrBothWays) {
+					// One that reads both ways was reported when read.
+					addf(b.line, LevelWarning, "date", "%s %q in the body is not a time inquest can read (want e.g. 2024-03-01 09:15 UTC, or 09:15 UTC on the incident's day); it is left out", b.field, b.value)
+				}
 				continue
 			}
 			*t = at.UTC()

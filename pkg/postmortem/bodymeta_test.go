@@ -17,6 +17,7 @@ func TestBodyMetadata(t *testing.T) {
 	tests := []struct {
 		name   string
 		config string
+		source string // "retros/outage.md" when empty
 		text   string
 		want   map[string]string // field → value as fieldValue gives it
 		// inferred lists "field line from key" of the Inferred entries
@@ -189,6 +190,46 @@ The nightly export stalled and reports were a day late.
 			want: map[string]string{"status": ""},
 		},
 		{
+			name:     "a date that reads both ways in the order the file name's date shows",
+			source:   "retros/2021-11-03 Login outage.md",
+			text:     "# Login outage\n\nDate: 03/11/2021\nStart: 03.11.2021 09:15 CET\nEnd: 03.11.2021 10:02 CET\n",
+			want:     map[string]string{"date": "2021-11-03", "started": "2021-11-03T08:15:00Z", "resolved": "2021-11-03T09:02:00Z"},
+			inferred: []string{"date 3 key line Date", "started 4 key line Start", "resolved 5 key line End"},
+			findings: []string{
+				`3 date: date "03/11/2021" in the body reads both ways: read day first, as 2021-11-03, as the file name's date 2021-11-03 shows`,
+				`4 date: started "03.11.2021 09:15 CET" in the body reads both ways: read day first, as 2021-11-03, as the file name's date 2021-11-03 shows`,
+			},
+		},
+		{
+			name:     "the file name's date outweighs date_order",
+			config:   "date_order: mdy\n",
+			source:   "retros/2021-11-03-login-outage.md",
+			text:     "# Login outage\n\n**Date:** 03/11/2021\n",
+			want:     map[string]string{"date": "2021-11-03"},
+			inferred: []string{"date 3 bold key line Date"},
+			findings: []string{`3 date: date "03/11/2021" in the body reads both ways: read day first, as 2021-11-03, as the file name's date 2021-11-03 shows`},
+		},
+		{
+			name:     "a start that reads both ways is reported and left out",
+			text:     "# Login outage\n\n**Date:** 2021-11-03\n**Started:** 03.11.2021 09:15 CET\n",
+			want:     map[string]string{"date": "2021-11-03", "started": ""},
+			inferred: []string{"date 3 bold key line Date"},
+			findings: []string{`4 date: started "03.11.2021 09:15 CET" in the body reads both ways, day or month first`},
+		},
+		{
+			name:     "a start that is no time is reported",
+			text:     "# Login outage\n\n**Date:** 2021-11-03\n**Detected:** around lunchtime\n",
+			want:     map[string]string{"date": "2021-11-03", "detected": ""},
+			inferred: []string{"date 3 bold key line Date"},
+			findings: []string{`4 date: detected "around lunchtime" in the body is not a time inquest can read`},
+		},
+		{
+			name:     "a time of day with no day to put it on is reported",
+			text:     "# Login outage\n\n**Mitigated:** 09:40 UTC\n",
+			want:     map[string]string{"mitigated": ""},
+			findings: []string{`3 date: mitigated "09:40 UTC" in the body is a time of day, and the incident has no day to put it on`},
+		},
+		{
 			name:     "an unreadable date is reported, not guessed",
 			text:     "# Outage\n\n**Date:** the week after launch\n",
 			want:     map[string]string{"date": ""},
@@ -202,7 +243,11 @@ The nightly export stalled and reports were a day late.
 			if err != nil {
 				t.Fatal(err)
 			}
-			inc := postmortem.NewParser(cfg).Parse("retros/outage.md", []byte(tt.text))
+			source := tt.source
+			if source == "" {
+				source = "retros/outage.md"
+			}
+			inc := postmortem.NewParser(cfg).Parse(source, []byte(tt.text))
 			for field, want := range tt.want {
 				if got := fieldValue(inc, field); got != want {
 					t.Errorf("%s = %q, want %q", field, got, want)
@@ -286,6 +331,8 @@ func fieldValue(inc *postmortem.Incident, field string) string {
 		return at(inc.Started)
 	case "detected":
 		return at(inc.Detected)
+	case "mitigated":
+		return at(inc.Mitigated)
 	case "resolved":
 		return at(inc.Resolved)
 	case "durations.detect":

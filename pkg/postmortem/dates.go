@@ -208,6 +208,47 @@ func (p *Parser) usable(inc *Incident, r timeline.DateReading, raw, where string
 	return false
 }
 
+// bodyDateOrder is the order to read a numeric date of a key line of the
+// body (Date, Started, …) that reads both ways in, and why: the order in
+// which it is the date of the file's name ("2021-11-03 Login outage.md"
+// reads "03/11/2021" day first), else the parser's; OrderUnknown when
+// neither says.
+func (p *Parser) bodyDateOrder(inc *Incident, raw string) (timeline.DateOrder, string) {
+	if name, ok := fileNameDate(inc.Source); ok {
+		for _, o := range [...]timeline.DateOrder{timeline.DMY, timeline.MDY} {
+			if r, err := timeline.ReadDate(raw, o, 0); err == nil && r.Order == o && r.Date == name {
+				return o, "as the file name's date " + name.String() + " shows"
+			}
+		}
+	}
+	return p.order, p.orderFrom
+}
+
+// noteFileOrder says how a key line's date that reads both ways was read
+// when the file name decided it (bodyDateOrder), over the repository's
+// order or date_order; read in one of those, as every such date of the
+// repository is, it says nothing, as before.
+func (p *Parser) noteFileOrder(addf addFunc, line int, field, raw string, o timeline.DateOrder, d timeline.Date, from string) {
+	if from == p.orderFrom {
+		return
+	}
+	addf(line, LevelInfo, "date", "%s %q in the body reads both ways: read %s, as %s, %s", field, raw, orderWords(o), d, from)
+}
+
+// fileNameDate is the date a file's name gives by itself: ISO, with a
+// month name, or numeric in the one order it reads.
+func fileNameDate(source string) (timeline.Date, bool) {
+	base := path.Base(source)
+	if ext := path.Ext(base); strings.IndexFunc(ext, isASCIILetter) >= 0 {
+		base = base[:len(base)-len(ext)]
+	}
+	r, _, ok := timeline.NameDate(base, timeline.OrderUnknown, 0)
+	if !ok || r.Ambiguous {
+		return timeline.Date{}, false
+	}
+	return r.Date, true
+}
+
 // orderWords says in words how an order reads a date.
 func orderWords(o timeline.DateOrder) string {
 	switch o {

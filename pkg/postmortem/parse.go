@@ -158,7 +158,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		p.parseTimelines(inc, opts, addf)
 	}
 	p.dateAfterTimeline(inc, month, inMonth, infer)
-	p.applyBodyTimes(inc, later)
+	p.applyBodyTimes(inc, later, addf)
 
 	// Action items: front matter, else the Action Items section.
 	if inc.ActionItems == nil {

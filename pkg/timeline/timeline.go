@@ -20,6 +20,7 @@ package timeline
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -207,20 +208,33 @@ func ParseEntries(entries []string, lines []int, opts Options) ([]Event, []Probl
 // zone is written; nil means UTC. The result is in the zone it was written
 // in, as a fixed offset named as written, or in loc.
 func ParseTimestamp(s string, loc *time.Location) (time.Time, error) {
+	t, _, err := ParseTimestampIn(s, loc, OrderUnknown)
+	return t, err
+}
+
+// ParseTimestampIn is ParseTimestamp with a numeric date that reads both
+// ways read in order, and reported so (Ambiguous); with OrderUnknown such
+// a date is an error (ErrBothWays), as in ParseTimestamp.
+func ParseTimestampIn(s string, loc *time.Location, order DateOrder) (time.Time, DateReading, error) {
 	s = strings.TrimSpace(s)
 	if loc == nil {
 		loc = time.UTC
 	}
 	st, end, ok := scanStamp(s, 0, 0)
 	if !ok || !st.hasDate || end != len(s) {
-		return time.Time{}, fmt.Errorf("parse timestamp %q: expected a date and time such as 2024-03-01 09:19 EEST or 2024-03-01T09:19:00Z", s)
+		return time.Time{}, DateReading{}, fmt.Errorf("parse timestamp %q: expected a date and time such as 2024-03-01 09:19 EEST or 2024-03-01T09:19:00Z", s)
 	}
 	if st.bad != "" {
-		return time.Time{}, fmt.Errorf("parse timestamp %q: %s", s, st.bad)
+		return time.Time{}, DateReading{}, fmt.Errorf("parse timestamp %q: %s", s, st.bad)
 	}
+	r := DateReading{Date: Date{st.year, st.month, st.day}, End: end}
 	if st.numeric && st.num.ambiguous(st.num.readings()) {
-		// A field of its own has no neighbours to decide the order.
-		return time.Time{}, fmt.Errorf("parse timestamp %q: date %s reads both ways: write it as YYYY-MM-DD", s, st.num.raw)
+		if order == OrderUnknown {
+			// A field of its own has no neighbours to decide the order.
+			return time.Time{}, DateReading{}, fmt.Errorf("parse timestamp %q: date %s %w: write it as YYYY-MM-DD", s, st.num.raw, ErrBothWays)
+		}
+		r = reading(&st, end, order)
+		st.year, st.month, st.day = r.Date.Year, r.Date.Month, r.Date.Day
 	}
 	h, mi, sec, ns := 0, 0, 0, 0
 	if st.hasTime {
@@ -229,8 +243,12 @@ func ParseTimestamp(s string, loc *time.Location) (time.Time, error) {
 	if st.hasZone {
 		loc = st.zone.location(st.year, st.month, st.day, h, mi)
 	}
-	return time.Date(st.year, st.month, st.day, h, mi, sec, ns, loc), nil
+	return time.Date(st.year, st.month, st.day, h, mi, sec, ns, loc), r, nil
 }
+
+// ErrBothWays is the error of a numeric date that is a real date with day
+// or month first, read where no order was given.
+var ErrBothWays = errors.New("reads both ways")
 
 // Times holds the time of the first event of each milestone kind; a field
 // is zero when no event of that kind has a time.

@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -869,6 +870,40 @@ func TestParseZone(t *testing.T) {
 				t.Errorf("zone = %q %d, want %q %d", name, off, strings.TrimSpace(tt.in), tt.offset)
 			}
 		})
+	}
+}
+
+// TestParseTimestampIn: a numeric date that reads both ways is read in
+// the order given and reported so; without an order it is ErrBothWays;
+// one that reads one way only is read so whatever the order.
+func TestParseTimestampIn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in        string
+		order     DateOrder
+		want      string
+		ambiguous bool
+	}{
+		{"03.11.2021 09:15 CET", DMY, "2021-11-03T08:15:00Z", true},
+		{"03.11.2021 09:15 CET", MDY, "2021-03-11T08:15:00Z", true},
+		{"03/11/2021", DMY, "2021-11-03T00:00:00Z", true},
+		{"18.04.2023 10:00 UTC", MDY, "2023-04-18T10:00:00Z", false},
+		{"2021-11-03 09:15 CET", MDY, "2021-11-03T08:15:00Z", false},
+	} {
+		got, r, err := ParseTimestampIn(tc.in, time.UTC, tc.order)
+		if err != nil {
+			t.Errorf("%s in %s: %v", tc.in, tc.order, err)
+			continue
+		}
+		if s := got.UTC().Format(time.RFC3339); s != tc.want || r.Ambiguous != tc.ambiguous {
+			t.Errorf("%s in %s: %s (reads both ways: %v), want %s (%v)", tc.in, tc.order, s, r.Ambiguous, tc.want, tc.ambiguous)
+		}
+	}
+	if _, _, err := ParseTimestampIn("03.11.2021 09:15", time.UTC, OrderUnknown); !errors.Is(err, ErrBothWays) {
+		t.Errorf("no order: err = %v, want ErrBothWays", err)
+	}
+	if _, err := ParseTimestamp("03.11.2021 09:15", time.UTC); !errors.Is(err, ErrBothWays) {
+		t.Errorf("ParseTimestamp: err = %v, want ErrBothWays", err)
 	}
 }
 
