@@ -503,12 +503,19 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 	}
 	title := s
 	for _, sep := range []string{" — ", " – ", " -- ", " - "} {
-		if i := strings.LastIndex(s, sep); i > 0 {
-			if metaInto(&it, s[i+len(sep):], line, &probs) {
-				title = s[:i]
-			}
-			break
+		if strings.LastIndex(s, sep) <= 0 {
+			continue
 		}
+		// Each part after the separator that is fields, from the last:
+		// "… — owner: Jonas — due 15/11/2021".
+		for {
+			i := strings.LastIndex(title, sep)
+			if i <= 0 || !metaInto(&it, title[i+len(sep):], line, &probs) {
+				break
+			}
+			title = title[:i]
+		}
+		break
 	}
 	// "(owner: X, due: Y)" at the end of the title carries fields too.
 	if strings.HasSuffix(title, ")") {
