@@ -263,6 +263,22 @@ func (p *parser) dateLine(sp split, n int) {
 	p.r.resolve(&sp.st, p.ctxZone(), n)
 }
 
+// zonedDateLine reads a date alone followed by a note of the zone the
+// times below it are in ("2023-03-14 (all times US/Pacific)"), as a date
+// line and a preamble; false, reading nothing, for any other line.
+func (p *parser) zonedDateLine(sp split, n int) bool {
+	if !sp.found || sp.st.bad != "" || !sp.st.hasDate || sp.st.hasTime || sp.text == "" || !isZoneNote(sp.text) {
+		return false
+	}
+	z, ok := findZone(sp.text, true)
+	if !ok {
+		return false
+	}
+	p.setPreamble(z)
+	p.dateLine(sp, n)
+	return true
+}
+
 func (p *parser) listItem(item, content string, indent, n int) {
 	if item == "" {
 		return
@@ -270,6 +286,9 @@ func (p *parser) listItem(item, content string, indent, n int) {
 	sp := splitEntry(item, p.r.yearHint())
 	if sp.isDateLine() {
 		p.dateLine(sp, n)
+		return
+	}
+	if p.zonedDateLine(sp, n) {
 		return
 	}
 	if !sp.found {
@@ -314,9 +333,11 @@ func (p *parser) plain(content string, indent, n int) {
 	}
 	sp := splitEntry(content, p.r.yearHint())
 	if sp.found {
-		if sp.isDateLine() {
+		switch {
+		case sp.isDateLine():
 			p.dateLine(sp, n)
-		} else {
+		case p.zonedDateLine(sp, n):
+		default:
 			p.entry(content, sp, n, indent, modeLazy)
 		}
 		return

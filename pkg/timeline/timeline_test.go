@@ -660,6 +660,33 @@ func TestParsePreambles(t *testing.T) {
 	}
 }
 
+// TestParseZonedDateLines: a date alone followed by the zone of the
+// times below it ("2023-03-14 (all times US/Pacific)", as the SRE book's
+// template writes it) is a date line and a preamble, not an event; a date
+// with other words after it stays an event.
+func TestParseZonedDateLines(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		src  string
+		want []want
+	}{
+		{"2023-03-14 (all times US/Pacific)\n\n- 13:02 deployed", []want{{3, "2023-03-14 20:02", false, "deployed", "PDT", ""}}},
+		{"**2023-03-14** (all times UTC)\n\n- 13:02 deployed", []want{{3, "2023-03-14 13:02", false, "deployed", "UTC", ""}}},
+		{"- 2023-03-14 (times in CET)\n- 13:02 deployed", []want{{2, "2023-03-14 12:02", false, "deployed", "CET", ""}}},
+		{"2023-01-10, all times US/Eastern\n\n- 09:00 paged", []want{{3, "2023-01-10 14:00", false, "paged", "EST", "detected"}}},
+		{"2023-03-14 (the day of the launch)\n\n- 13:02 deployed", []want{
+			{1, "2023-03-14 00:00", true, "(the day of the launch)", "", ""},
+			{3, "2023-03-14 13:02", false, "deployed", "", ""},
+		}},
+	} {
+		events, problems := Parse([]byte(tc.src), 1, Options{})
+		t.Run(tc.src, func(t *testing.T) {
+			checkEvents(t, events, tc.want)
+			checkProblems(t, problems, nil)
+		})
+	}
+}
+
 func TestParseRaw(t *testing.T) {
 	src := "- [x] **09:19 EEST** — pool exhausted (detected)\n  see graph\n| 10:00 | db | restarted |"
 	events, _ := Parse([]byte(src), 1, incident)

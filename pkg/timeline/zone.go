@@ -216,6 +216,12 @@ var ianaZones = map[string]string{
 	"europe/riga": "eastern european time", "europe/tallinn": "eastern european time",
 	"europe/vilnius": "eastern european time",
 	"asia/kolkata":   "india time", "asia/calcutta": "india time",
+	// The zone database's older names, still written ("all times
+	// US/Pacific").
+	"us/pacific": "pacific time", "us/mountain": "mountain time",
+	"us/central": "central time", "us/eastern": "eastern time", "us/alaska": "alaska time",
+	"canada/pacific": "pacific time", "canada/mountain": "mountain time",
+	"canada/central": "central time", "canada/eastern": "eastern time",
 }
 
 // ianaFixed maps IANA names of zones without daylight saving time to the
@@ -228,7 +234,8 @@ var ianaFixed = map[string]string{
 	"europe/moscow": "MSK", "africa/nairobi": "EAT", "africa/lagos": "WAT",
 	"africa/johannesburg": "SAST", "australia/brisbane": "AEST", "australia/perth": "AWST",
 	"america/sao_paulo": "BRT", "america/argentina/buenos_aires": "ART",
-	"pacific/honolulu": "HST",
+	"pacific/honolulu": "HST", "us/hawaii": "HST",
+	"america/phoenix": "MST", "us/arizona": "MST",
 }
 
 // ParseZone resolves a time zone as written in a postmortem: an
@@ -494,7 +501,7 @@ func ianaSpelling(lower string) string {
 			b.WriteByte(seps[i-1])
 		}
 		switch p {
-		case "utc", "gmt":
+		case "utc", "gmt", "us":
 			b.WriteString(strings.ToUpper(p))
 		default:
 			b.WriteString(strings.ToUpper(p[:1]) + p[1:])
