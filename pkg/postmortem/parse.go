@@ -399,11 +399,24 @@ func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(
 		}
 		secs = append(secs, s)
 	}
+	var lastPart time.Time // the date the last part's heading gave
 	for k, s := range secs {
 		o := opts
 		o.Heading = s.Heading
 		if k > 0 {
 			o.Start = time.Time{} // the front matter's start is the first incident's
+		}
+		if o.Date.IsZero() || len(secs) > 1 {
+			// "## 2020-02-11: Search index stale" then "### Timeline":
+			// the incident's own day for its times of day; "## Jun 30:
+			// …" in the year of the file, else of the part before.
+			hint := o.Date
+			if hint.IsZero() {
+				hint = lastPart
+			}
+			if d, ok := p.partDate(inc.Sections, s, hint); ok {
+				o.Date, lastPart = d, d
+			}
 		}
 		r := timeline.ParseSection([]byte(s.Text), s.Line+1, o)
 		for _, pr := range r.Problems {
@@ -439,6 +452,27 @@ func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(
 // parentHeading returns the heading of the section that holds s, which
 // names the incident a file's several timelines each belong to, else s's
 // own heading.
+// partDate is the date the heading of the part a Timeline section is in
+// gives ("## 2020-02-11: Search index stale"), read in the parser's order
+// and with the year of def when it has none; false when the section is
+// under no other heading, or its heading gives no date that reads one way
+// (or no year, with def zero).
+func (p *Parser) partDate(secs []Section, s *Section, def time.Time) (time.Time, bool) {
+	h := parentHeading(secs, s)
+	if h == s.Heading {
+		return time.Time{}, false
+	}
+	year := 0
+	if !def.IsZero() {
+		year = def.Year()
+	}
+	r, _, ok := timeline.FindDate(stripInline(h), p.order, year)
+	if !ok || r.Ambiguous && p.order == timeline.OrderUnknown {
+		return time.Time{}, false
+	}
+	return r.Date.Time(), true
+}
+
 func parentHeading(secs []Section, s *Section) string {
 	h := s.Heading
 	for i := range secs {

@@ -3,6 +3,8 @@ package postmortem
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +220,50 @@ To be written.
 	}
 	if d := inc.Parts[0].Durations; d != (Durations{}) {
 		t.Errorf("first incident's durations = %+v, want none", d)
+	}
+}
+
+// TestTimelinesTakeTheirPartsDate: in an incident log, each incident's
+// heading gives its date ("## 2020-02-11: Search index stale", "## Jun 30:
+// …" in the year of the first), and the times of day of its Timeline are
+// on that day; the file's date is the first incident's.
+func TestTimelinesTakeTheirPartsDate(t *testing.T) {
+	t.Parallel()
+	inc := newTestParser(t).Parse("postmortems/incident-log.md", []byte(`# Incident log
+
+## 2020-02-11: Search index stale
+
+### Timeline
+
+- 08:10 UTC indexer stalls
+- 14:20 UTC restarted
+
+## Jun 30: CDN certificate expired
+
+### Timeline
+
+- 22:05 UTC certificate expires
+- 22:30 UTC new certificate live
+
+## Notes
+
+### Timeline
+
+- 09:00 UTC a time with no day
+`))
+	var got []string
+	for _, e := range inc.Timeline {
+		got = append(got, fmt.Sprintf("%d %s", e.Part, e.Time.UTC().Format("2006-01-02 15:04")))
+	}
+	want := []string{"0 2020-02-11 08:10", "0 2020-02-11 14:20", "1 2020-06-30 22:05", "1 2020-06-30 22:30", "2 0001-01-01 00:00"}
+	if !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	if d := inc.Date.Format("2006-01-02"); d != "2020-02-11" {
+		t.Errorf("date %s, want the first incident's", d)
+	}
+	if len(inc.Parts) != 3 || inc.Parts[1].Started.Format("2006-01-02 15:04") != "2020-06-30 22:05" {
+		t.Errorf("parts %+v", inc.Parts)
 	}
 }
 
