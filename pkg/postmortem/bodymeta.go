@@ -135,8 +135,15 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 			}
 		}
 		switch f := p.fields[normalizeKey(key)]; {
-		case f == "severity" || f == "status":
-			if v, line := sectionValue(s); v != "" {
+		case f == "severity" || f == "status" || f == "date" || f == "owner":
+			// "### Date", "### Authors", "### Status": a section whose
+			// heading names a field holds its value, as the SRE book's
+			// template writes them.
+			v, line := sectionValue(s)
+			if f == "owner" {
+				v = sectionNames(s, v)
+			}
+			if v != "" {
 				out = append(out, bodyField{field: f, key: s.Heading, value: v, line: line, from: "section"})
 			}
 		case metaHeadings[key]:
@@ -282,6 +289,32 @@ func sectionValue(s Section) (string, int) {
 		return stripInline(strings.TrimLeft(t, "-*+> ")), s.Line + 1 + i
 	}
 	return "", 0
+}
+
+// sectionNames is the names a section of people lists: first, the value
+// of its first line, and the items of the list that line starts, each
+// after a comma ("- Kai Moreau", "- Ines Alvarez" are "Kai Moreau, Ines
+// Alvarez").
+func sectionNames(s Section, first string) string {
+	names := []string{first}
+	started := false
+	for l := range strings.Lines(s.Text) {
+		t := strings.TrimSpace(l)
+		item, ok := strings.CutPrefix(t, "- ")
+		if !ok {
+			item, ok = strings.CutPrefix(t, "* ")
+		}
+		switch {
+		case t == "" && !started:
+			continue
+		case !ok:
+			return strings.Join(names, ", ")
+		case started:
+			names = append(names, stripInline(strings.TrimSpace(item)))
+		}
+		started = true
+	}
+	return strings.Join(names, ", ")
 }
 
 // severityToken is the level at the start of a severity value.

@@ -190,6 +190,19 @@ The nightly export stalled and reports were a day late.
 			want: map[string]string{"status": ""},
 		},
 		{
+			name: "sections named after fields, as the SRE book's template writes them",
+			text: "# Shopping cart double charges\n\n### Date\n\nTuesday, 14 March 2023\n\n### Authors\n\n- Kai Moreau\n- Ines Alvarez\n\n" +
+				"### Status\n\nComplete, action items in progress\n\n### Summary\n\nSome customers were charged twice.\n",
+			want:     map[string]string{"date": "2023-03-14", "owner": "Kai Moreau, Ines Alvarez", "status": "Complete"},
+			inferred: []string{"date 5 section Date", "owner 9 section Authors", "status 14 section Status"},
+		},
+		{
+			name:     "an Owner section of one line",
+			text:     "# Queue backlog\n\n## Owner\n\nThe messaging team.\n\nWe own the broker too.\n",
+			want:     map[string]string{"owner": "The messaging team"},
+			inferred: []string{"owner 5 section Owner"},
+		},
+		{
 			name:     "a date that reads both ways in the order the file name's date shows",
 			source:   "retros/2021-11-03 Login outage.md",
 			text:     "# Login outage\n\nDate: 03/11/2021\nStart: 03.11.2021 09:15 CET\nEnd: 03.11.2021 10:02 CET\n",
