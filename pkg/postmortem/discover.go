@@ -267,6 +267,7 @@ var (
 	weakHeadings   = map[string]bool{
 		"why": true, "trigger": true, "causes": true, "next steps": true, "actions": true, "todo": true,
 		"remediation": true, "remediations": true, "triggers": true, "recommendations": true,
+		"action plan": true, "takeaways": true, "key takeaways": true, "what we learned": true,
 	}
 	// docHeadings mark documentation, design documents and READMEs.
 	docHeadings = map[string]bool{

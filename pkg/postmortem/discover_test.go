@@ -101,6 +101,34 @@ Stagger the TTLs.
 			folders: nil,
 		},
 		{
+			name: "a meeting's takeaways and action plan do not make a report",
+			archive: `
+-- notes/2024-01-05-offsite.md --
+# Team offsite
+
+## Key takeaways
+
+We want fewer pages at night.
+
+## Action plan
+
+Book the next offsite.
+-- notes/2023-11-02-broker-outage.md --
+# Broker outage
+
+## Impact
+
+Orders queued for an hour.
+
+## Follow-up tasks
+
+- [ ] Add a second broker (owner: Sam)
+`,
+			want:    []string{"notes/2023-11-02-broker-outage.md"},
+			content: []string{"notes/2023-11-02-broker-outage.md"},
+			folders: nil,
+		},
+		{
 			name: "a Jekyll site: postmortems in _posts by shape; its drafts, includes and output left out",
 			archive: `
 -- _config.yml --

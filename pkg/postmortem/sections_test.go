@@ -58,6 +58,23 @@ var kindHeadings = []struct {
 	{"Mitigation & resolution", SectionResponseAnalysis},
 	{"Root cause and mitigation", SectionFactors},
 	{"Summary of impact", SectionSummary},
+	{"Follow-up tasks", SectionActionItems},
+	{"Follow up", SectionActionItems},
+	{"Follow-up action items", SectionActionItems},
+	{"Action plan", SectionActionItems},
+	{"Corrective and preventive actions", SectionActionItems},
+	{"Preventative measures", SectionActionItems},
+	{"Post-incident actions", SectionActionItems},
+	{"Incident impact", SectionImpact},
+	{"RCA", SectionFactors},
+	{"Blameless root cause", SectionFactors},
+	{"Key takeaways", SectionLessons},
+	{"Things that went poorly", SectionLessons},
+	{"What we learned", SectionLessons},
+	{"Incident response", SectionResponseAnalysis},
+	{"How was it detected?", SectionResponseAnalysis},
+	{"Followed procedures", SectionOther},
+	{"Leadup", SectionOther},
 	{"The Five Whys", SectionFactors},
 	{"Our response", SectionResponseAnalysis},
 	{"**The** timeline (UTC)", SectionTimeline},
@@ -99,6 +116,7 @@ func TestSectionKindOf(t *testing.T) {
 var sectionsPinned = map[string]string{
 	"sections-5": "5119e1a9afd4833d",
 	"sections-6": "34e400a99e891e5f",
+	"sections-7": "15849ce0cd30cb65",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
