@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +29,16 @@ type parser struct {
 	offs        []int  // the zone offset of each event, for inOrder
 	off         int    // the zone offset of the event being made
 	pending     []pendingRel
+	// dated says, for each event, that its own line gave its date, and
+	// hasDate is that of the event being made (see newestFirst).
+	dated   []bool
+	hasDate bool
+	// orphan is a line of text that began no event and joined none, and
+	// orphanLine its line: the text of a status page's update, whose
+	// time is on the line below it ("**Resolved** - Fixed." then "May
+	// 21, 15:40 UTC").
+	orphan     string
+	orphanLine int
 }
 
 // pendingRel is an event with a relative time read before the time it
@@ -355,6 +366,8 @@ func (p *parser) plain(content string, indent, n int) {
 	}
 	if z, ok := findZone(content, true); ok {
 		p.setPreamble(z)
+	} else {
+		p.orphan, p.orphanLine = content, n
 	}
 	p.endCont()
 }
@@ -365,7 +378,12 @@ func (p *parser) entry(raw string, sp split, n, indent int, mode int) {
 	if sp.found {
 		p.stamp(&ev, &sp.st, n)
 	}
-	ev.Kind, ev.Marked, ev.Text = detectKind(sp.text)
+	text := sp.text
+	if text == "" && p.orphanLine == n-1 && p.orphan != "" && n > 1 {
+		// A time alone under a line of text: that line is its text.
+		text, p.orphan = p.orphan, ""
+	}
+	ev.Kind, ev.Marked, ev.Text = detectKind(text)
 	p.add(ev, mode, indent)
 }
 
@@ -373,7 +391,7 @@ func (p *parser) entry(raw string, sp split, n, indent int, mode int) {
 func (p *parser) stamp(ev *Event, st *stamp, n int) {
 	res := p.r.resolve(st, p.ctxZone(), n)
 	ev.Time, ev.DateOnly, ev.Zone, ev.End = res.t, res.dateOnly, res.zone, res.end
-	p.off = res.off
+	p.off, p.hasDate = res.off, st.hasDate
 	ev.Approximate = (st.approx || p.approxAll) && !res.t.IsZero()
 	if res.pending {
 		p.pending = append(p.pending, pendingRel{event: len(p.events), rel: st.rel, raw: st.raw, line: n})
@@ -392,7 +410,8 @@ func (p *parser) add(ev Event, mode, indent int) {
 	ev.Part = len(p.parts) - 1
 	p.events = append(p.events, ev)
 	p.offs = append(p.offs, p.off)
-	p.off = 0
+	p.dated = append(p.dated, p.hasDate)
+	p.off, p.hasDate = 0, false
 	p.cont, p.contList, p.contIndent, p.blank = len(p.events)-1, mode == modeList, indent, false
 	if mode == modeNone {
 		p.cont = -1
@@ -449,9 +468,48 @@ func (p *parser) finish() Result {
 	p.flush()
 	p.settlePending()
 	res := Result{Events: p.events, Votes: p.r.votes, Ambiguous: p.r.ambiguous, AmbiguousOrder: p.r.ambOrder, OwnOrder: p.r.ambOwn}
+	res.NewestFirst = p.newestFirst()
 	p.splitParts(&res)
 	res.Problems = sortProblems(append(p.r.problems, inOrder(p.events, p.offs)...))
 	return res
+}
+
+// newestFirst puts back in time order the events of each part written
+// newest first, as a status page lists its updates: three or more events
+// with times, each dated on its own line and each earlier than the one
+// before. It returns the lines of the first events of the parts it turned.
+func (p *parser) newestFirst() []int {
+	var lines []int
+	for start := 0; start < len(p.events); {
+		end := start
+		for end < len(p.events) && p.events[end].Part == p.events[start].Part {
+			end++
+		}
+		var timed []int
+		down := true
+		for i := start; i < end && down; i++ {
+			e := &p.events[i]
+			if e.Time.IsZero() {
+				continue
+			}
+			if e.DateOnly || i >= len(p.dated) || !p.dated[i] {
+				down = false
+				break
+			}
+			if k := len(timed); k > 0 && !e.Time.Before(p.events[timed[k-1]].Time) {
+				down = false
+			}
+			timed = append(timed, i)
+		}
+		if down && len(timed) >= 3 {
+			lines = append(lines, p.events[timed[0]].Line)
+			slices.Reverse(p.events[start:end])
+			slices.Reverse(p.offs[start:end])
+			slices.Reverse(p.dated[start:end])
+		}
+		start = end
+	}
+	return lines
 }
 
 // splitParts keeps the parts that have entries; a timeline with one part

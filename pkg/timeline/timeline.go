@@ -130,6 +130,10 @@ type Result struct {
 	Ambiguous      int
 	AmbiguousOrder DateOrder
 	OwnOrder       bool
+	// NewestFirst are the lines of the first entries of the parts written
+	// newest first (a status page's updates), whose events are given
+	// oldest first.
+	NewestFirst []int
 }
 
 // rollover is how far back a time-only entry may go before it is read as

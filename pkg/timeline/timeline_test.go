@@ -687,6 +687,37 @@ func TestParseZonedDateLines(t *testing.T) {
 	}
 }
 
+// TestParseStatusPage: a status page's updates pasted as they are shown,
+// newest first, each a line of text over a line with its date and time,
+// give events oldest first with their texts; a list that goes back in time
+// with times of day only, or with fewer than three entries, is not turned
+// and is out of order.
+func TestParseStatusPage(t *testing.T) {
+	t.Parallel()
+	src := "**Resolved** - This incident has been resolved.\nMay 21, 15:40 UTC\n\n" +
+		"**Monitoring** - A fix has been implemented.\nMay 21, 15:05 UTC\n\n" +
+		"**Investigating** - We are investigating elevated error rates.\nMay 21, 14:10 UTC\n"
+	r := ParseSection([]byte(src), 1, Options{Date: incident.Date})
+	checkEvents(t, r.Events, []want{
+		{8, "2024-05-21 14:10", false, "**Investigating** - We are investigating elevated error rates.", "UTC", ""},
+		{5, "2024-05-21 15:05", false, "**Monitoring** - A fix has been implemented.", "UTC", KindResolved},
+		{2, "2024-05-21 15:40", false, "**Resolved** - This incident has been resolved.", "UTC", KindResolved},
+	})
+	checkProblems(t, r.Problems, nil)
+	if !slices.Equal(r.NewestFirst, []int{2}) {
+		t.Errorf("NewestFirst = %v, want [2]", r.NewestFirst)
+	}
+	for _, src := range []string{
+		"- 15:40 resolved\n- 15:05 fix deployed\n- 14:32 cause found\n",
+		"- 2024-05-21 15:40 UTC resolved\n- 2024-05-21 15:05 UTC fix deployed\n",
+	} {
+		r := ParseSection([]byte(src), 1, Options{Date: incident.Date})
+		if len(r.NewestFirst) != 0 || len(r.Problems) == 0 || r.Events[0].Line != 1 {
+			t.Errorf("%q: turned (%v) or in order (%v)", src, r.NewestFirst, r.Problems)
+		}
+	}
+}
+
 func TestParseRaw(t *testing.T) {
 	src := "- [x] **09:19 EEST** — pool exhausted (detected)\n  see graph\n| 10:00 | db | restarted |"
 	events, _ := Parse([]byte(src), 1, incident)
