@@ -523,6 +523,11 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 			title = title[:i]
 		}
 	}
+	// So does a last sentence that starts with an owner's label:
+	// "Document the revert. Owner: Lee Park, due 2024-03-01".
+	if i := strings.LastIndex(title, ". "); i > 0 && ownerWordRE.MatchString(title[i+2:]) && metaInto(&it, title[i+2:], line, &probs) {
+		title = title[:i+1]
+	}
 	if t, ok := struck(title); ok {
 		title, it.Status = t, StatusDone
 	}
