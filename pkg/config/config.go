@@ -116,8 +116,11 @@ type Config struct {
 	// costs one look-up per path.
 	literals map[string]bool
 	patterns []string
-	// exclude is Exclude compiled for matching.
-	exclude *globSet
+	// exclude is Exclude compiled for matching, and ownExclude the globs
+	// the repository added to the built-in ones (nil when it added none or
+	// turned those off), which alone leave out a report folder's README
+	// (reportReadme).
+	exclude, ownExclude *globSet
 	// severityLevels maps a learned severity's key (see SeverityKey) to its
 	// rank, so that "Sev 1" and "SEV-1" are one level.
 	severityLevels map[string]int
@@ -615,6 +618,7 @@ func (c *Config) finish(name string, data []byte) error {
 	}
 	c.splitContent()
 	if c.ExcludeDefaults == nil || *c.ExcludeDefaults {
+		c.ownExclude = compileGlobs(c.Exclude)
 		c.Exclude = append(DefaultExclude(), c.Exclude...)
 	}
 	c.exclude = compileGlobs(c.Exclude)

@@ -394,6 +394,48 @@ func TestExcludedJekyll(t *testing.T) {
 	}
 }
 
+// TestExcludedIncidentReadme: the README of an incident's own folder (a
+// date or an id in capitals starting its name) is its report, not left out
+// with the READMEs that tell what a folder holds; the repository's own
+// exclude, and the other built-in rules, still leave it out.
+func TestExcludedIncidentReadme(t *testing.T) {
+	t.Parallel()
+	load := func(yaml string) *Config {
+		t.Helper()
+		c, err := Parse([]byte(yaml), FileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := load("")
+	for path, want := range map[string]bool{
+		"incidents/2023-01-05-db-outage/README.md": false,
+		"incidents/20230105_db/readme.markdown":    false,
+		"postmortems/INC-1234/README.md":           false,
+		"PM2021-011-cdn/README.md":                 false,
+		"incidents/README.md":                      true,
+		"README.md":                                true,
+		"incidents/2023/README.md":                 true,
+		"incidents/2023-01/README.md":              true,
+		"incidents/node18/README.md":               true,
+		"incidents/2023-01-05-db-outage/notes.md":  false,
+		"node_modules/x/2023-01-05-db/README.md":   true,
+		".github/2023-01-05-db/README.md":          true,
+		"templates/INC-0000/README.md":             true,
+	} {
+		if got := c.Excluded(path); got != want {
+			t.Errorf("Excluded(%q) = %v, want %v", path, got, want)
+		}
+	}
+	if !load("exclude: [\"**/README.md\"]\n").Excluded("incidents/2023-01-05-db-outage/README.md") {
+		t.Error("the repository's own exclude does not leave out an incident's README")
+	}
+	if !load("exclude_defaults: false\nexclude: [\"**/README.md\"]\n").Excluded("incidents/2023-01-05-db-outage/README.md") {
+		t.Error("exclude without the defaults does not leave out an incident's README")
+	}
+}
+
 // TestExcludedMatchesDoublestar: the compiled exclusions select what
 // doublestar selects with the globs as written (but for the folders
 // JekyllContent names, which TestExcludedJekyll covers).

@@ -2,6 +2,7 @@ package config
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -220,8 +221,43 @@ func (c *Config) Excluded(rel string) bool {
 		// A Config that Load did not finish.
 		return compileGlobs(c.Exclude).match(rel)
 	}
-	return c.exclude.match(rel)
+	if !c.exclude.match(rel) {
+		return false
+	}
+	// The built-in READMEs rule does not leave out the report in an
+	// incident's own folder; the repository's own exclude still may.
+	return c.ownExclude == nil || !reportReadme(rel) || c.ownExclude.match(rel) || c.hiddenOrVendored(rel)
 }
+
+// hiddenOrVendored reports whether a built-in rule other than the READMEs
+// one leaves rel out: a hidden or "_" folder, a vendored tree, templates.
+func (c *Config) hiddenOrVendored(rel string) bool {
+	dir := path.Dir(rel)
+	return dir != "." && c.exclude.match(dir+"/inquest-probe-0.md")
+}
+
+// incidentFolderRE matches the name of a folder that holds one incident:
+// a full date ("2023-01-05-db-outage", "20230105_db") or an incident id
+// in capitals ("INC-1234", "PM2021-011-cdn") at its start; not "node18".
+var incidentFolderRE = regexp.MustCompile(`^(?:\d{4}[-_.]?\d{2}[-_.]?\d{2}(?:$|[-_ .])|[A-Z]{2,10}-?\d{2,8}(?:$|[-_ .]))`)
+
+// reportReadme reports whether rel is the README of an incident's own
+// folder ("incidents/2023-01-05-db-outage/README.md", "INC-1234/readme.md"),
+// the folder's report as GitHub shows it, rather than a README that tells
+// what a folder holds.
+func reportReadme(rel string) bool {
+	dir, base := path.Split(rel)
+	name := strings.TrimSuffix(base, path.Ext(base))
+	if !strings.EqualFold(name, "readme") || dir == "" {
+		return false
+	}
+	return IncidentFolder(path.Base(strings.TrimSuffix(dir, "/")))
+}
+
+// IncidentFolder reports whether a folder's name is that of one incident's
+// folder: a full date or an incident id in capitals at its start
+// ("2023-01-05-db-outage", "INC-1234").
+func IncidentFolder(name string) bool { return incidentFolderRE.MatchString(name) }
 
 // globSet matches paths against globs. The shapes exclusions mostly have
 // skip doublestar's general ** matching and its brace expansion, which

@@ -213,14 +213,19 @@ func inferIdentity(inc *Incident, rel string, hs []heading, bodyLine int, infer 
 			}
 		}
 	}
+	nameFrom := "file name"
+	if _, folder := reportName(rel); folder {
+		nameFrom = "folder name"
+	}
 	if inc.Title == "" {
 		inc.Title = titleFromFileName(rel)
-		infer("title", inc.Title, 0, "file name", "")
+		infer("title", inc.Title, 0, nameFrom, "")
 	}
-	// ID: front matter, else from the file name.
+	// ID: front matter, else from the file name (its folder's, for a
+	// report named README.md, index.md, …).
 	if inc.ID == "" {
 		inc.ID = sanitizeID(idFromFileName(rel))
-		infer("id", inc.ID, 0, "file name", "")
+		infer("id", inc.ID, 0, nameFrom, "")
 	}
 	// Kind: front matter, else a folder or the title, else an incident.
 	if inc.Kind == "" {
@@ -613,13 +618,35 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 // "2024-03-07-" or "20240307_".
 var leadingDateRE = regexp.MustCompile(`^[0-9][0-9._ -]*[._ -]`)
 
+// genericNames are file names that say what a file is, not which incident:
+// the report in an incident's own folder ("2023-01-05-db-outage/README.md",
+// "INC-1234/postmortem.md", a Hugo page bundle's index.md).
+var genericNames = map[string]bool{
+	"readme": true, "index": true, "_index": true, "postmortem": true, "post-mortem": true,
+	"postmortem-report": true, "report": true, "incident": true, "incident-report": true,
+	"retro": true, "retrospective": true, "rca": true, "writeup": true, "write-up": true,
+}
+
+// reportName is the name that names a file's incident, without its
+// extension: the file's, or its folder's when the file's is generic
+// (genericNames) and the folder is an incident's own (config.IncidentFolder)
+// or not one of many reports ("postmortems/report.md" is "report");
+// fromFolder says which.
+func reportName(rel string) (name string, fromFolder bool) {
+	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	if dir := path.Base(path.Dir(rel)); dir != "." && genericNames[strings.ToLower(base)] && (config.IncidentFolder(dir) || !config.ReportFolder(dir)) {
+		return dir, true
+	}
+	return base, false
+}
+
 // titleFromFileName is a title for a file with none: its name without the
 // extension and a leading date, words for dashes and underscores, the first
 // letter upper case ("2024-03-07-nightly-export-stall.md" is "Nightly
 // export stall", "INC-2024-001-dns.md" is "Dns"); the name as it is when
 // nothing else would be left.
 func titleFromFileName(rel string) string {
-	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	base, _ := reportName(rel)
 	rest := base
 	if m := idPrefixRE.FindStringIndex(rest); m != nil {
 		rest = rest[m[1]:]
@@ -639,7 +666,7 @@ func titleFromFileName(rel string) string {
 var idPrefixRE = regexp.MustCompile(`^([A-Za-z]{2,10}-?\d{4}-\d{1,6}|[A-Za-z]{2,10}-\d{1,8})(?:[^0-9A-Za-z]|$)`)
 
 func idFromFileName(rel string) string {
-	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	base, _ := reportName(rel)
 	if m := idPrefixRE.FindStringSubmatch(base); m != nil {
 		return strings.ToUpper(m[1])
 	}

@@ -223,6 +223,33 @@ To be written.
 	}
 }
 
+// TestReportName: a report named README.md, index.md, postmortem.md, …
+// in an incident's own folder is named by the folder; in a folder of
+// many reports, or under a name of its own, by the file.
+func TestReportName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ rel, id, title, from string }{
+		{"incidents/2023-01-05-db-outage/README.md", "2023-01-05-db-outage", "Db outage", "folder name"},
+		{"incidents/2023-02-11-cdn/index.md", "2023-02-11-cdn", "Cdn", "folder name"},
+		{"postmortems/INC-1234/postmortem.md", "INC-1234", "INC-1234", "folder name"},
+		{"content/outages/cdn-purge/_index.md", "cdn-purge", "Cdn purge", "folder name"},
+		{"postmortems/report.md", "report", "Report", "file name"},
+		{"incidents/2023-01-05-db-outage/notes.md", "notes", "Notes", "file name"},
+		{"README.md", "readme", "README", "file name"},
+	} {
+		inc := newTestParser(t).Parse(tc.rel, []byte("Text with no title.\n"))
+		from := ""
+		for _, x := range inc.Inferred {
+			if x.Field == "id" {
+				from = x.From
+			}
+		}
+		if inc.ID != tc.id || inc.Title != tc.title || from != tc.from {
+			t.Errorf("%s: id %q, title %q from the %s; want %q, %q from the %s", tc.rel, inc.ID, inc.Title, from, tc.id, tc.title, tc.from)
+		}
+	}
+}
+
 // TestTimelinesTakeTheirPartsDate: in an incident log, each incident's
 // heading gives its date ("## 2020-02-11: Search index stale", "## Jun 30:
 // …" in the year of the first), and the times of day of its Timeline are

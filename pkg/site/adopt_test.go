@@ -250,3 +250,61 @@ Raise the severity; publish the site
 		t.Error(err)
 	}
 }
+
+// TestSiteAdoptsIncidentFolders: a repository with a folder per incident,
+// whose report is the folder's README.md (as GitHub shows it), a Hugo
+// page bundle's index.md or a postmortem.md, builds a page for each,
+// named and dated by its folder; the README that says what the folder of
+// incidents holds is no incident.
+func TestSiteAdoptsIncidentFolders(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- incidents/README.md --
+# Incidents
+
+One folder per incident; the report is the folder's README.
+-- incidents/2023-01-05-db-outage/README.md --
+# Database outage
+
+**Severity:** SEV2
+
+## Timeline
+
+- 10:00 UTC the primary fails
+-- incidents/2023-02-11-cdn/index.md --
+---
+title: CDN errors
+severity: SEV3
+---
+
+## Timeline
+
+- 08:00 UTC errors begin
+-- incidents/INC-1234/postmortem.md --
+# DNS failures
+
+**Severity:** SEV1
+**Date:** 2023-03-01
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	res := build(t, site.BuildOptions{Dir: dir, Out: out})
+	if res.Incidents != 3 {
+		t.Errorf("%d incidents, want 3", res.Incidents)
+	}
+	for page, date := range map[string]string{
+		"2023-01-05-db-outage": "2023-01-05",
+		"2023-02-11-cdn":       "2023-02-11",
+		"INC-1234":             "2023-03-01",
+	} {
+		doc := parseHTML(t, filepath.Join(out, "incidents", page, "index.html"))
+		var dates []string
+		walk(doc, func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "time" {
+				dates = append(dates, attr(n, "datetime"))
+			}
+		})
+		if !slices.Contains(dates, date) {
+			t.Errorf("%s: dates %q, want %s", page, dates, date)
+		}
+	}
+}
