@@ -83,7 +83,7 @@ func runAdopt(cmd *cobra.Command, e *env, opts *AdoptOptions) error {
 		fmt.Fprintf(e.stderr, "%s: %s\n", show(n.Path), n.Message)
 	}
 	if a.Kept > 0 {
-		fmt.Fprintf(e.stderr, "%d postmortems with front matter left alone (--fill adds the inferred keys they lack)\n", a.Kept)
+		fmt.Fprintf(e.stderr, "%s with front matter left alone (--fill adds the inferred keys %s)\n", plural(a.Kept, "postmortem"), pick(a.Kept, "it lacks", "they lack"))
 	}
 	if opts.DryRun {
 		return a.Diff(e.stdout)
