@@ -39,6 +39,15 @@ type parser struct {
 	// 21, 15:40 UTC").
 	orphan     string
 	orphanLine int
+	// fenced are the lines of the section's fenced code blocks, read as
+	// its entries when nothing else is (readFenced).
+	fenced []fencedLine
+}
+
+// fencedLine is a line of a fenced code block and its line number.
+type fencedLine struct {
+	text string
+	n    int
 }
 
 // pendingRel is an event with a relative time read before the time it
@@ -120,6 +129,8 @@ func (p *parser) line(raw, peek string, n int) bool {
 	if p.fence != "" {
 		if isFenceClose(content, p.fence) {
 			p.fence = ""
+		} else if len(p.fenced) < maxFencedLines {
+			p.fenced = append(p.fenced, fencedLine{strings.TrimSpace(raw), n})
 		}
 		return false
 	}
@@ -466,12 +477,53 @@ func (p *parser) settlePending() {
 
 func (p *parser) finish() Result {
 	p.flush()
+	p.readFenced()
 	p.settlePending()
 	res := Result{Events: p.events, Votes: p.r.votes, Ambiguous: p.r.ambiguous, AmbiguousOrder: p.r.ambOrder, OwnOrder: p.r.ambOwn}
 	res.NewestFirst = p.newestFirst()
 	p.splitParts(&res)
 	res.Problems = sortProblems(append(p.r.problems, inOrder(p.events, p.offs)...))
 	return res
+}
+
+// maxFencedLines bounds the lines of code blocks a section keeps for
+// readFenced.
+const maxFencedLines = 2000
+
+// readFenced reads the lines of the section's code blocks as its entries
+// when nothing outside them is one and at least two, and half of those
+// that are not blank, start with a time: a timeline pasted as a block of
+// log lines ("2022-08-01 14:02 deploy of cache-warmer 2.1").
+func (p *parser) readFenced() {
+	if len(p.events) > 0 || len(p.fenced) < 2 {
+		return
+	}
+	timed, lines := 0, 0
+	for _, l := range p.fenced {
+		if l.text == "" {
+			continue
+		}
+		lines++
+		if sp := splitEntry(l.text, p.r.yearHint()); sp.found {
+			timed++
+		}
+	}
+	if timed < 2 || 2*timed < lines {
+		return
+	}
+	for _, l := range p.fenced {
+		if l.text == "" {
+			continue
+		}
+		sp := splitEntry(l.text, p.r.yearHint())
+		switch {
+		case !sp.found:
+		case sp.isDateLine():
+			p.dateLine(sp, l.n)
+		default:
+			p.entry(l.text, sp, l.n, 0, modeNone)
+		}
+	}
 }
 
 // newestFirst puts back in time order the events of each part written

@@ -718,6 +718,32 @@ func TestParseStatusPage(t *testing.T) {
 	}
 }
 
+// TestParseFencedTimeline: a timeline written as a code block of log
+// lines is read when nothing outside the block is an entry; a block
+// beside entries, or one of mostly other lines, is left as it is.
+func TestParseFencedTimeline(t *testing.T) {
+	t.Parallel()
+	src := "All times UTC.\n\n```\n2022-08-01 14:02 deploy of cache-warmer 2.1\n2022-08-01 14:05 alert: p99 latency above 2 s\n\n2022-08-01 14:31 rolled back\n```\n"
+	events, problems := Parse([]byte(src), 1, Options{})
+	checkEvents(t, events, []want{
+		{4, "2022-08-01 14:02", false, "deploy of cache-warmer 2.1", "UTC", ""},
+		{5, "2022-08-01 14:05", false, "alert: p99 latency above 2 s", "UTC", ""},
+		{7, "2022-08-01 14:31", false, "rolled back", "UTC", KindMitigated},
+	})
+	checkProblems(t, problems, nil)
+	for _, src := range []string{
+		"- 2022-08-01 14:00 UTC deploy\n\n```\n2022-08-01 14:02 ERROR pool exhausted\n2022-08-01 14:03 ERROR pool exhausted\n```\n",
+		"```\nfunc main() {\n\tlog.Print(\"x\")\n}\n2022-08-01 14:02 one line\n```\n",
+	} {
+		events, _ := Parse([]byte(src), 1, Options{})
+		for _, e := range events {
+			if strings.Contains(e.Text, "pool exhausted") || strings.Contains(e.Text, "one line") {
+				t.Errorf("%q: a code line read as an entry: %+v", src, e)
+			}
+		}
+	}
+}
+
 func TestParseRaw(t *testing.T) {
 	src := "- [x] **09:19 EEST** — pool exhausted (detected)\n  see graph\n| 10:00 | db | restarted |"
 	events, _ := Parse([]byte(src), 1, incident)
