@@ -400,7 +400,7 @@ func scanDateOnly(s string, i, yearHint int, st *stamp) (int, bool) {
 		y, m, d = atoi(s[i:i+4]), time.Month(atoi(s[k:k+nm])), atoi(s[k+nm+1:k+nm+1+nd])
 		j = k + nm + 1 + nd
 	case (nd == 1 || nd == 2) && i+nd < len(s) && (s[i+nd] == '/' || s[i+nd] == '-' || s[i+nd] == '.'):
-		return scanNumericDate(s, i, st)
+		return scanNumericDate(s, i, yearHint, st)
 	case i < len(s) && s[i] >= 'A' && s[i] <= 'Z':
 		w, k := wordAt(s, i)
 		mm, ok := months[strings.ToLower(w)]
@@ -467,12 +467,17 @@ func scanDateOnly(s string, i, yearHint int, st *stamp) (int, bool) {
 // scanNumericDate reads a numeric date whose first field is one or two
 // digits: "04/18/2023", "18-04-2023", "5/14/22", "18.04.2023" (dots need a
 // four-digit year, so that version numbers are not dates). Its order is
-// left for the resolver when it reads both ways.
-func scanNumericDate(s string, i int, st *stamp) (int, bool) {
+// left for the resolver when it reads both ways. A month and day with a
+// slash and no year ("3/14", "14/3") is one only when a time of day
+// follows it ("3/14 1:10pm"), and takes yearHint.
+func scanNumericDate(s string, i, yearHint int, st *stamp) (int, bool) {
 	na := digitsAt(s, i)
 	sep := s[i+na]
 	k := i + na + 1
 	nb := digitsAt(s, k)
+	if nb >= 1 && nb <= 2 && sep == '/' && timeFollows(s, k+nb) {
+		return scanYearless(s, i, k, nb, yearHint, st)
+	}
 	if nb < 1 || nb > 2 || k+nb >= len(s) || s[k+nb] != sep {
 		return i, false
 	}
@@ -488,6 +493,39 @@ func scanNumericDate(s string, i int, st *stamp) (int, bool) {
 	n := numDate{a: atoi(s[i : i+na]), b: atoi(s[k : k+nb]), c: atoi(s[k2:j]), c2: nc == 2, raw: s[i:j]}
 	st.hasDate = true
 	j = weekdayAfter(s, j, st)
+	rs := n.readings()
+	if len(rs) == 0 {
+		st.bad = fmt.Sprintf("invalid date %s: expected a real calendar date", n.raw)
+		return j, true
+	}
+	dd, _ := n.reading(rs[0])
+	st.year, st.month, st.day = dd.Year, dd.Month, dd.Day
+	st.numeric, st.num = true, n
+	return j, true
+}
+
+// timeFollows reports whether s[j:] is spaces and then a time of day
+// ("1:10pm", "09:00 UTC").
+func timeFollows(s string, j int) bool {
+	k := skipSpaces(s, j)
+	if k == j {
+		return false
+	}
+	n := digitsAt(s, k)
+	return (n == 1 || n == 2) && k+n < len(s) && s[k+n] == ':'
+}
+
+// scanYearless reads the month and day at s[i:] whose second field is the
+// nb digits at s[k:], in the year yearHint, as scanNumericDate reads a
+// date with a year.
+func scanYearless(s string, i, k, nb, yearHint int, st *stamp) (int, bool) {
+	j := k + nb
+	n := numDate{a: atoi(s[i : k-1]), b: atoi(s[k:j]), c: yearHint, raw: s[i:j]}
+	st.hasDate = true
+	if yearHint == 0 {
+		st.bad = fmt.Sprintf("date %s has no year: expected a year or an incident date", n.raw)
+		return j, true
+	}
 	rs := n.readings()
 	if len(rs) == 0 {
 		st.bad = fmt.Sprintf("invalid date %s: expected a real calendar date", n.raw)

@@ -688,7 +688,9 @@ func scanOrder(s string) DateOrder {
 		if (n == 1 || n == 2) && i+n < len(s) && (s[i+n] == '/' || s[i+n] == '-' || s[i+n] == '.') &&
 			(i == 0 || !isAlnum(s[i-1]) && s[i-1] != '/' && s[i-1] != '-' && s[i-1] != '.' && s[i-1] != ':') {
 			var st stamp
-			if _, ok := scanNumericDate(s, i, &st); ok && st.numeric {
+			// A leap year, so that a month and day without one ("2/29
+			// 09:00") votes as it would in its own.
+			if _, ok := scanNumericDate(s, i, 2000, &st); ok && st.numeric {
 				v.Add(st.num.shows())
 			}
 		}

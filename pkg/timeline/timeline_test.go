@@ -744,6 +744,36 @@ func TestParseFencedTimeline(t *testing.T) {
 	}
 }
 
+// TestParseMonthDayWithoutYear: "3/14 1:10pm", as a team copies times
+// from chat, is a month and day in the incident's year when a time of
+// day follows it, read in the order the timeline's dates show; a fraction
+// or a count is no date, and without a year to take it is a problem.
+func TestParseMonthDayWithoutYear(t *testing.T) {
+	t.Parallel()
+	opts := Options{Date: time.Date(2023, 3, 14, 0, 0, 0, 0, time.UTC)}
+	events, problems := Parse([]byte("- 3/14 1:02pm PDT deployed\n- 3/14 1:10pm PDT paged\n- 3/15 09:00 PDT closed\n"), 1, opts)
+	checkEvents(t, events, []want{
+		{1, "2023-03-14 20:02", false, "deployed", "PDT", ""},
+		{2, "2023-03-14 20:10", false, "paged", "PDT", KindDetected},
+		{3, "2023-03-15 16:00", false, "closed", "PDT", KindResolved},
+	})
+	checkProblems(t, problems, nil)
+	events, _ = Parse([]byte("- 14/3 09:00 UTC first\n- 3/4 10:00 UTC second\n"), 1, opts)
+	if got := events[1].Time.Format("2006-01-02"); got != "2023-04-03" {
+		t.Errorf("3/4 after 14/3: %s, want 2023-04-03 (day first)", got)
+	}
+	events, _ = Parse([]byte("- 1/2 of the fleet went down\n- 3/14 nodes restarted\n"), 1, opts)
+	for _, e := range events {
+		if !e.Time.IsZero() {
+			t.Errorf("%q read as a date: %v", e.Raw, e.Time)
+		}
+	}
+	_, problems = Parse([]byte("- 3/14 1:02pm deployed\n"), 1, Options{})
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, "date 3/14 has no year") {
+		t.Errorf("no year to take: problems %v", problems)
+	}
+}
+
 func TestParseRaw(t *testing.T) {
 	src := "- [x] **09:19 EEST** — pool exhausted (detected)\n  see graph\n| 10:00 | db | restarted |"
 	events, _ := Parse([]byte(src), 1, incident)
