@@ -493,15 +493,22 @@ func scanNumericDate(s string, i, yearHint int, st *stamp) (int, bool) {
 	n := numDate{a: atoi(s[i : i+na]), b: atoi(s[k : k+nb]), c: atoi(s[k2:j]), c2: nc == 2, raw: s[i:j]}
 	st.hasDate = true
 	j = weekdayAfter(s, j, st)
+	st.setNumeric(n)
+	return j, true
+}
+
+// setNumeric sets the numeric date n as st's date, in the first order in
+// which it is a real date (the resolver reads it again when it reads
+// both ways), or says it is none.
+func (st *stamp) setNumeric(n numDate) {
 	rs := n.readings()
 	if len(rs) == 0 {
 		st.bad = fmt.Sprintf("invalid date %s: expected a real calendar date", n.raw)
-		return j, true
+		return
 	}
 	dd, _ := n.reading(rs[0])
 	st.year, st.month, st.day = dd.Year, dd.Month, dd.Day
 	st.numeric, st.num = true, n
-	return j, true
 }
 
 // timeFollows reports whether s[j:] is spaces and then a time of day
@@ -526,14 +533,7 @@ func scanYearless(s string, i, k, nb, yearHint int, st *stamp) (int, bool) {
 		st.bad = fmt.Sprintf("date %s has no year: expected a year or an incident date", n.raw)
 		return j, true
 	}
-	rs := n.readings()
-	if len(rs) == 0 {
-		st.bad = fmt.Sprintf("invalid date %s: expected a real calendar date", n.raw)
-		return j, true
-	}
-	dd, _ := n.reading(rs[0])
-	st.year, st.month, st.day = dd.Year, dd.Month, dd.Day
-	st.numeric, st.num = true, n
+	st.setNumeric(n)
 	return j, true
 }
 
