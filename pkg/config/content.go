@@ -226,14 +226,9 @@ func (c *Config) Excluded(rel string) bool {
 	}
 	// The built-in READMEs rule does not leave out the report in an
 	// incident's own folder; the repository's own exclude still may.
-	return c.ownExclude == nil || !reportReadme(rel) || c.ownExclude.match(rel) || c.hiddenOrVendored(rel)
-}
-
-// hiddenOrVendored reports whether a built-in rule other than the READMEs
-// one leaves rel out: a hidden or "_" folder, a vendored tree, templates.
-func (c *Config) hiddenOrVendored(rel string) bool {
-	dir := path.Dir(rel)
-	return dir != "." && c.exclude.match(dir+"/inquest-probe-0.md")
+	// Its folder may be left out by another built-in rule (hidden,
+	// vendored, templates); reportReadme needs a folder.
+	return c.ownExclude == nil || !reportReadme(rel) || c.ownExclude.match(rel) || c.ExcludesDir(path.Dir(rel))
 }
 
 // incidentFolderRE matches the name of a folder that holds one incident:

@@ -617,10 +617,13 @@ func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField, addf addFunc) 
 	noDay := inc.Date.IsZero() || inc.DatePrecision == DateMonth
 	day := inc.Date.Format("2006-01-02")
 	for _, b := range later {
-		if noDay && b.field != "durations" {
-			if _, err := timeline.ParseTimestamp(b.value, p.loc); !errors.Is(err, timeline.ErrBothWays) {
-				addf(b.line, LevelWarning, "date", "%s %q in the body is a time of day, and the incident has no day to put it on; write the date with it (2024-03-01 09:15 UTC)", b.field, b.value)
+		if b.field != "durations" {
+			if _, err := timeline.ParseTimestamp(b.value, p.loc); errors.Is(err, timeline.ErrBothWays) {
+				continue // reported when read (bodyMilestone)
 			}
+		}
+		if noDay && b.field != "durations" {
+			addf(b.line, LevelWarning, "date", "%s %q in the body is a time of day, and the incident has no day to put it on; write the date with it (2024-03-01 09:15 UTC)", b.field, b.value)
 			continue
 		}
 		switch b.field {
@@ -631,10 +634,7 @@ func (p *Parser) applyBodyTimes(inc *Incident, later []bodyField, addf addFunc) 
 			}
 			at, err := timeline.ParseTimestamp(day+" "+b.value, p.loc)
 			if err != nil {
-				if _, err := timeline.ParseTimestamp(b.value, p.loc); !errors.Is(err, timeline.ErrBothWays) {
-					// One that reads both ways was reported when read.
-					addf(b.line, LevelWarning, "date", "%s %q in the body is not a time inquest can read (want e.g. 2024-03-01 09:15 UTC, or 09:15 UTC on the incident's day); it is left out", b.field, b.value)
-				}
+				addf(b.line, LevelWarning, "date", "%s %q in the body is not a time inquest can read (want e.g. 2024-03-01 09:15 UTC, or 09:15 UTC on the incident's day); it is left out", b.field, b.value)
 				continue
 			}
 			*t = at.UTC()

@@ -38,9 +38,7 @@ type pathDates struct {
 // the order a numeric date in the name shows.
 func (p *Parser) readPathDates(inc *Incident) pathDates {
 	dir, base := path.Split(inc.Source)
-	if ext := path.Ext(base); strings.IndexFunc(ext, isASCIILetter) >= 0 {
-		base = base[:len(base)-len(ext)] // not "2024.03.01"
-	}
+	base = dateStem(base)
 	var pd pathDates
 	pd.folder, pd.inDir = timeline.ReadFolderDate(strings.TrimSuffix(dir, "/"))
 	r, at, ok := timeline.NameDate(base, p.order, pd.folder.Year)
@@ -49,6 +47,15 @@ func (p *Parser) readPathDates(inc *Incident) pathDates {
 		inc.dates.votes.Add(r.Shows)
 	}
 	return pd
+}
+
+// dateStem is a file name without its extension, read for a date: an
+// extension with a letter ("2024-03-01.md", not "2024.03.01").
+func dateStem(base string) string {
+	if ext := path.Ext(base); strings.IndexFunc(ext, isASCIILetter) >= 0 {
+		return base[:len(base)-len(ext)]
+	}
+	return base
 }
 
 func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
@@ -238,11 +245,7 @@ func (p *Parser) noteFileOrder(addf addFunc, line int, field, raw string, o time
 // fileNameDate is the date a file's name gives by itself: ISO, with a
 // month name, or numeric in the one order it reads.
 func fileNameDate(source string) (timeline.Date, bool) {
-	base := path.Base(source)
-	if ext := path.Ext(base); strings.IndexFunc(ext, isASCIILetter) >= 0 {
-		base = base[:len(base)-len(ext)]
-	}
-	r, _, ok := timeline.NameDate(base, timeline.OrderUnknown, 0)
+	r, _, ok := timeline.NameDate(dateStem(path.Base(source)), timeline.OrderUnknown, 0)
 	if !ok || r.Ambiguous {
 		return timeline.Date{}, false
 	}

@@ -457,9 +457,6 @@ func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(
 	}
 }
 
-// parentHeading returns the heading of the section that holds s, which
-// names the incident a file's several timelines each belong to, else s's
-// own heading.
 // partDate is the date the heading of the part a Timeline section is in
 // gives ("## 2020-02-11: Search index stale"), read in the parser's order
 // and with the year of def when it has none; false when the section is
@@ -481,6 +478,9 @@ func (p *Parser) partDate(secs []Section, s *Section, def time.Time) (time.Time,
 	return r.Date.Time(), true
 }
 
+// parentHeading returns the heading of the section that holds s, which
+// names the incident a file's several timelines each belong to, else s's
+// own heading.
 func parentHeading(secs []Section, s *Section) string {
 	h := s.Heading
 	for i := range secs {

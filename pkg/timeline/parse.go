@@ -511,6 +511,8 @@ func (p *parser) readFenced() {
 	if timed < 2 || 2*timed < lines {
 		return
 	}
+	// Split again, in order: a date line in the block gives the year of
+	// the entries after it (yearHint).
 	for _, l := range p.fenced {
 		if l.text == "" {
 			continue
