@@ -450,10 +450,13 @@ func (b *Assembly) apiEntryIn(buf *apiBuf, v *Incident) ([]byte, error) {
 // parallel, before writing them in order.
 const apiBatch = 256
 
-// writeAPI writes api/incidents.json a batch of incidents at a time (80 MB
-// at 10,000 incidents with history) and notes where each one is. Each
+// writeAPI writes api/incidents.json a batch of incidents at a time (130
+// MB at 10,000 incidents with history) and notes where each one is. Each
 // batch's entries are made in parallel, then written in the incidents'
-// order.
+// order while the next batch is made: written after it, the file's
+// writes kept one core idle for a quarter of a second of a 10k build.
+// Two sets of buffers take turns, so that a batch's entries stay whole
+// until they are written.
 func (b *Assembly) writeAPI(ctx context.Context, dir string) error {
 	name := filepath.Join(dir, filepath.FromSlash(apiFile))
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -465,22 +468,39 @@ func (b *Assembly) writeAPI(ctx context.Context, dir string) error {
 	}
 	w := &apiWriter{w: bufio.NewWriterSize(f, 1<<16)}
 	incs := b.site.Incidents
-	batch := make([][]byte, min(apiBatch, len(incs)))
-	bufs := make([]apiBuf, len(batch))
-	for lo := 0; lo < len(incs) && err == nil; lo += apiBatch {
+	type set struct {
+		batch [][]byte
+		bufs  []apiBuf
+	}
+	var sets [2]set
+	for k := range sets {
+		sets[k] = set{make([][]byte, min(apiBatch, len(incs))), make([]apiBuf, min(apiBatch, len(incs)))}
+	}
+	// fill makes the entries of the batch from lo in s.
+	fill := func(s *set, lo int) error {
 		part := incs[lo:min(lo+apiBatch, len(incs))]
-		err = parallel(ctx, len(part), func(i int) error {
+		return parallel(ctx, len(part), func(i int) error {
 			var err error
-			batch[i], err = b.apiEntryIn(&bufs[i], part[i])
+			s.batch[i], err = b.apiEntryIn(&s.bufs[i], part[i])
 			return err
 		})
-		for i, v := range part {
-			if err != nil {
-				break
-			}
-			v.api = w.entry(lo+i, batch[i])
-			batch[i] = nil
+	}
+	if len(incs) > 0 {
+		err = fill(&sets[0], 0)
+	}
+	for lo, k := 0, 0; lo < len(incs) && err == nil; lo, k = lo+apiBatch, k+1 {
+		next := make(chan error, 1)
+		if lo+apiBatch < len(incs) {
+			go func() { next <- fill(&sets[(k+1)%2], lo+apiBatch) }()
+		} else {
+			next <- nil
 		}
+		s := &sets[k%2]
+		for i, v := range incs[lo:min(lo+apiBatch, len(incs))] {
+			v.api = w.entry(lo+i, s.batch[i])
+			s.batch[i] = nil
+		}
+		err = <-next
 	}
 	if err == nil {
 		err = w.close(len(b.site.Incidents))
