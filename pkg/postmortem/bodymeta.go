@@ -45,6 +45,9 @@ type bodyField struct {
 	value string // inline Markdown removed
 	line  int
 	from  string
+	// part is the incident it is at the top of, counted from 1, in a
+	// file that reports several (partSections); 0 elsewhere.
+	part int
 }
 
 // bodyLimit is how many lines of each region are read for key lines: the
@@ -121,10 +124,22 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 		out = p.keyLines(out, firstLines(secs[0].Text, firstSectionKeyLines), secs[0].Line+1, -1, false)
 	}
 	first := true
-	for _, s := range secs {
+	parts, part := partSections(secs), 0
+	for i, s := range secs {
 		if s.Level == 1 && first {
 			first = false
 			continue // the title
+		}
+		if parts[i] {
+			// "## 2021-03-02: Checkout latency" then "**Severity:** SEV2"
+			// in an incident log: the key lines at the top of each
+			// incident, before its own sections.
+			part++
+			n := len(out)
+			out = p.keyLines(out, firstLines(beforeSubheading(s.Text), firstSectionKeyLines), s.Line+1, -1, false)
+			for j := n; j < len(out); j++ {
+				out[j].part = part
+			}
 		}
 		key := headingKey(s.Heading)
 		if s.Level >= 2 && strings.IndexByte(s.Heading, ':') >= 0 {
@@ -189,6 +204,51 @@ func (p *Parser) withoutKeyLines(text string) string {
 		}
 	}
 	return strings.Join(kept, "\n\n")
+}
+
+// partSections are the indexes of the sections that head the incidents
+// of a file reporting several, each with a Timeline section of its own:
+// "## 2021-03-02: Checkout latency" over "### Timeline". Nil when the
+// file has fewer than two.
+func partSections(secs []Section) map[int]bool {
+	var out map[int]bool
+	for t := range secs {
+		s := &secs[t]
+		if s.Kind != SectionTimeline {
+			continue
+		}
+		for j := t - 1; j >= 0; j-- { // the nearest section around it
+			if c := &secs[j]; c.Level < s.Level && c.End >= s.End {
+				if c.Level >= 2 {
+					if out == nil {
+						out = map[int]bool{}
+					}
+					out[j] = true
+				}
+				break
+			}
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// beforeSubheading is a section's text up to its first heading: its own
+// lines, without the sections inside it.
+func beforeSubheading(text string) string {
+	for i := 0; i < len(text); {
+		if text[i] == '#' {
+			return text[:i]
+		}
+		j := strings.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return text
 }
 
 // firstSectionKeyLines bounds the key lines read at the top of a first
@@ -394,7 +454,7 @@ func durationPhase(d *Durations, key string) *time.Duration {
 func (p *Parser) applyBody(inc *Incident, fields []bodyField, addf func(int, string, string, string, ...any)) []bodyField {
 	var later []bodyField
 	set := map[string]bool{} // fields this pass set: the first key line wins
-	for _, b := range fields {
+	for k, b := range fields {
 		fmLine, inFM := inc.FieldLines[b.field]
 		if inFM && !set[b.field] {
 			if prev := p.frontMatterValue(inc, b.field); prev != "" && !sameValue(b.field, prev, p.bodyValue(b)) {
@@ -404,6 +464,9 @@ func (p *Parser) applyBody(inc *Incident, fields []bodyField, addf func(int, str
 			continue
 		}
 		if set[b.field] && b.field != "durations" {
+			if b.part > 1 {
+				p.notePart(fields[:k], b, addf)
+			}
 			continue
 		}
 		value, ok := p.setBodyField(inc, b, addf)
@@ -418,6 +481,21 @@ func (p *Parser) applyBody(inc *Incident, fields []bodyField, addf func(int, str
 		inc.Inferred = append(inc.Inferred, Inference{Field: b.field, Value: value, Line: b.line, From: b.from, Key: b.key})
 	}
 	return later
+}
+
+// notePart says that a later incident of a file reporting several states
+// a field otherwise than the key line that set it (the first): the file
+// is one postmortem, with one value.
+func (p *Parser) notePart(before []bodyField, b bodyField, addf func(int, string, string, string, ...any)) {
+	for _, f := range before {
+		if f.field != b.field {
+			continue
+		}
+		if v, w := p.bodyValue(f), p.bodyValue(b); !strings.EqualFold(v, w) {
+			addf(b.line, LevelInfo, "metadata-conflict", "this file reports several incidents and is one postmortem, whose %s is %q (line %d), not %q", b.field, v, f.line, w)
+		}
+		return
+	}
 }
 
 // bodyValue is the value a body field would give, as text, for comparing

@@ -248,6 +248,46 @@ The nightly export stalled and reports were a day late.
 			want:     map[string]string{"date": ""},
 			findings: []string{`3 date: date "the week after launch" in the body is not a date inquest can read`},
 		},
+		{
+			// An incident log: each incident's key lines under its own
+			// heading, none under the title. The file is one postmortem,
+			// with the first incident's values; the second's other
+			// severity is said, not lost.
+			name: "key lines at the top of each incident of an incident log",
+			text: `# Incident log
+
+## 2021-03-02: Checkout latency
+
+**Severity:** SEV2
+**Owner:** Dana Ruiz
+
+### Timeline
+
+- 14:02 UTC cache node replaced
+- 14:42 UTC warmed cache restored
+
+## 2021-04-19: Search index stale
+
+**Severity:** SEV3
+**Owner:** Dana Ruiz
+
+### Timeline
+
+- 09:00 UTC consumer stopped
+`,
+			want:     map[string]string{"severity": "SEV2", "owner": "Dana Ruiz"},
+			inferred: []string{"severity 5 bold key line Severity", "owner 6 bold key line Owner"},
+			findings: []string{`15 metadata-conflict: this file reports several incidents and is one postmortem, whose severity is "SEV2" (line 5), not "SEV3"`},
+		},
+		{
+			// Key lines inside an incident's sections are prose, and a
+			// file with one Timeline has no incidents' headings to read.
+			name:     "key lines below a heading of a single report are not read",
+			text:     "# Checkout latency\n\nDate: 2021-03-02\n\n## What happened\n\n**Severity:** SEV2 is what the pager said.\n\n## Timeline\n\n- 14:02 UTC cache node replaced\n",
+			want:     map[string]string{"severity": ""},
+			inferred: []string{"date 3 key line Date"},
+			findings: []string{},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
