@@ -150,10 +150,12 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 			}
 		}
 		switch f := p.fields[normalizeKey(key)]; {
-		case f == "severity" || f == "status" || f == "date" || f == "owner":
+		case f == "severity" || f == "status" || f == "date" || f == "owner" ||
+			f == "started" || f == "detected" || f == "mitigated" || f == "resolved" || f == "durations":
 			// "### Date", "### Authors", "### Status": a section whose
 			// heading names a field holds its value, as the SRE book's
-			// template writes them.
+			// template writes them; "### Start Date/Time", "### End
+			// Date/Time" and "### Duration", as the cloud book's does.
 			v, line := sectionValue(s)
 			if f == "owner" {
 				v = sectionNames(s, v)

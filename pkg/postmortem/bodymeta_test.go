@@ -280,6 +280,25 @@ The nightly export stalled and reports were a day late.
 			findings: []string{`15 metadata-conflict: this file reports several incidents and is one postmortem, whose severity is "SEV2" (line 5), not "SEV3"`},
 		},
 		{
+			// The cloud book's template: the start, the end and the
+			// duration each in a section named after it, no times in the
+			// timeline.
+			name: "start, end and duration sections",
+			text: "# Object store errors\n\n### Start Date/Time\n\n2022-06-14 09:12 UTC\n\n### End Date/Time\n\n**2022-06-14 11:40 UTC**\n\n" +
+				"### Duration\n\n2 hours 28 minutes\n\n## Timeline\n\nThe shard filled its disk, and writes failed until it was cleaned.\n",
+			want:     map[string]string{"started": "2022-06-14T09:12:00Z", "resolved": "2022-06-14T11:40:00Z", "durations.resolve": "2h28m0s"},
+			inferred: []string{"started 5 section Start Date/Time", "resolved 9 section End Date/Time", "durations 13 section Duration", "date 5 section Start Date/Time"},
+		},
+		{
+			// A Duration section of prose says nothing inquest reads as a
+			// duration, and nothing is made of it.
+			name:     "a duration section of prose",
+			text:     "# Object store errors\n\nDate: 2022-06-14\n\n## Duration\n\nMost of the morning, while the shard was cleaned.\n",
+			want:     map[string]string{"durations.resolve": ""},
+			inferred: []string{"date 3 key line Date"},
+			findings: []string{},
+		},
+		{
 			// Key lines inside an incident's sections are prose, and a
 			// file with one Timeline has no incidents' headings to read.
 			name:     "key lines below a heading of a single report are not read",

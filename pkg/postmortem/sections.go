@@ -15,7 +15,7 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-7"
+const SectionsBehaviour = "sections-8"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of what comes before its first letter (numbering,
@@ -29,8 +29,8 @@ var sectionSynonyms = []struct {
 	names []string
 	alone []string
 }{
-	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "issue summary", "outage summary", "abstract", "description"}, nil},
-	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment", "incident impact"}, nil},
+	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "issue summary", "outage summary", "abstract", "description", "outage description", "incident description"}, nil},
+	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment", "incident impact", "affected users", "affected customers", "who was affected", "end user impact", "end-user impact", "infrastructure impact", "productivity impact", "financial impact", "revenue impact", "service impact"}, nil},
 	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline", "chain of events"}, nil},
 	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "triggers", "why", "five whys", "whys", "causes", "what caused", "contributing conditions", "rca", "blameless root cause"}, nil},
 	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "where did we get lucky", "what went badly", "what could have gone better", "learnings", "what we learned", "things that went well", "things that went wrong", "things that went poorly", "key takeaways", "takeaways"}, nil},

@@ -19,6 +19,12 @@ var kindHeadings = []struct {
 	{"**TL;DR**", SectionSummary},
 	{"Impact", SectionImpact},
 	{"Customer impact (estimated)", SectionImpact},
+	{"Affected users", SectionImpact},
+	{"End User Impact", SectionImpact},
+	{"Infrastructure impact", SectionImpact},
+	{"Who was affected?", SectionImpact},
+	{"Affected services", SectionOther},
+	{"Outage Description", SectionSummary},
 	{"Timeline", SectionTimeline},
 	{"Timeline (all times PST)", SectionTimeline},
 	{"Timeline(UTC)", SectionTimeline},
@@ -117,6 +123,7 @@ var sectionsPinned = map[string]string{
 	"sections-5": "5119e1a9afd4833d",
 	"sections-6": "34e400a99e891e5f",
 	"sections-7": "15849ce0cd30cb65",
+	"sections-8": "69d056559381bf96",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
