@@ -80,6 +80,7 @@ var metaHeadings = map[string]bool{
 	"metrics": true, "key metrics": true, "incident metadata": true, "incident details": true,
 	"incident information": true, "incident info": true, "incident stats": true, "key details": true,
 	"key facts": true, "key information": true, "incident facts": true,
+	"incident timing": true, "timing": true, "timings": true, "key times": true,
 }
 
 // headingKey is a heading as a key: lower case, without inline markup,
@@ -169,12 +170,17 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 			out = p.keyLines(out, s.Text, s.Line+1, -1, true)
 		}
 	}
-	// A section inside another is read twice; keep each line once.
-	seen := map[int]bool{}
+	// A section inside another is read twice; keep each line's fields
+	// once (a table row may state two).
+	type lineField struct {
+		line  int
+		field string
+	}
+	seen := map[lineField]bool{}
 	kept := out[:0]
 	for _, b := range out {
-		if !seen[b.line] {
-			seen[b.line] = true
+		if k := (lineField{b.line, b.field}); !seen[k] {
+			seen[k] = true
 			kept = append(kept, b)
 		}
 	}
@@ -293,22 +299,65 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 			inComment = !strings.Contains(t, "-->")
 			continue
 		case strings.IndexByte(t, ':') < 0 && !strings.HasPrefix(t, "|"),
-			boldOnly && !strings.Contains(t, "**") && !strings.Contains(t, "__"):
+			boldOnly && !strings.HasPrefix(t, "|") && !strings.Contains(t, "**") && !strings.Contains(t, "__"):
 			continue // not a key line; most lines are prose
+		}
+		if strings.HasPrefix(t, "|") {
+			// A table's rows are metadata wherever they are read, in a
+			// summary section too: "| Severity | SEV1 |", or two pairs
+			// a row, as in "| Incident Number | INC-4411 | Incident
+			// Severity | SEV1 |".
+			for _, kv := range p.tablePairs(t) {
+				out = p.appendKeyLine(out, kv[0], kv[1], first+i, "table row")
+			}
+			continue
 		}
 		key, value, from := splitKeyLine(t)
 		if key == "" || boldOnly && from != "bold key line" {
 			continue
 		}
-		field := p.fields[normalizeKey(key)]
-		if field == "" {
-			continue
+		out = p.appendKeyLine(out, key, value, first+i, from)
+	}
+	return out
+}
+
+// appendKeyLine appends the field a key line states, when its key names
+// one and its value is not empty. A key that names none without what it
+// ends with in brackets is read without them: "Time to Detect (TTD)".
+func (p *Parser) appendKeyLine(out []bodyField, key, value string, line int, from string) []bodyField {
+	field := p.fields[normalizeKey(key)]
+	if i := strings.IndexByte(key, '('); field == "" && i > 0 && strings.HasSuffix(key, ")") {
+		field = p.fields[normalizeKey(strings.TrimSpace(key[:i]))]
+	}
+	if field == "" {
+		return out
+	}
+	value = strings.TrimSpace(strings.TrimSuffix(stripInline(value), `\`))
+	if value == "" {
+		return out
+	}
+	return append(out, bodyField{field: field, key: key, value: value, line: line, from: from})
+}
+
+// tablePairs are the key and value pairs of a table row: its two cells,
+// or each two of four, six, … cells. A row whose values name fields too
+// is a table's header ("| Date | Service | Errors | Impact |"), and gives
+// none.
+func (p *Parser) tablePairs(t string) [][2]string {
+	cells := strings.Split(strings.Trim(t, "| "), "|")
+	if len(cells) < 2 || len(cells)%2 != 0 {
+		return nil
+	}
+	var out [][2]string
+	for j := 0; j < len(cells); j += 2 {
+		k := strings.Trim(strings.TrimSpace(cells[j]), "*_:` ")
+		v := strings.TrimSpace(cells[j+1])
+		if len(cells) > 2 && p.fields[normalizeKey(strings.Trim(v, "*_:` "))] != "" {
+			return nil
 		}
-		value = strings.TrimSpace(strings.TrimSuffix(stripInline(value), `\`))
-		if value == "" {
-			continue
+		if k != "" && strings.Trim(k, "-: ") != "" {
+			out = append(out, [2]string{k, v})
 		}
-		out = append(out, bodyField{field: field, key: key, value: value, line: first + i, from: from})
 	}
 	return out
 }

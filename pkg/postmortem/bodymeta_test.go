@@ -280,6 +280,38 @@ The nightly export stalled and reports were a day late.
 			findings: []string{`15 metadata-conflict: this file reports several incidents and is one postmortem, whose severity is "SEV2" (line 5), not "SEV3"`},
 		},
 		{
+			// Two keys and values a row, in a summary section and in a
+			// timing section, as some templates lay them out; a key
+			// with its abbreviation in brackets.
+			name: "tables of two pairs a row",
+			text: `# DNS resolvers exhausted
+
+### Summary
+| Incident Summary | Resolvers stopped answering | | |
+|---|---|---|---|
+| Incident Number | INC-4411 | Incident Severity | SEV1 |
+| Postmortem Lead | Marta Lind | Recording | none |
+
+### Incident Timing
+| Start Time | 2023-09-18 07:40 UTC | Detected By | Alerting |
+|---|---|---|---|
+| Resolution Time | 2023-09-18 09:30 UTC | Time to Resolve (TTR) | 110 minutes |
+`,
+			want: map[string]string{"summary": "Resolvers stopped answering", "id": "INC-4411", "severity": "SEV1", "owner": "Marta Lind",
+				"started": "2023-09-18T07:40:00Z", "resolved": "2023-09-18T09:30:00Z", "durations.resolve": "1h50m0s"},
+			inferred: []string{"summary 4 table row Incident Summary", "id 6 table row Incident Number", "severity 6 table row Incident Severity",
+				"owner 7 table row Postmortem Lead", "started 10 table row Start Time", "resolved 12 table row Resolution Time",
+				"durations 12 table row Time to Resolve (TTR)", "date 10 table row Start Time"},
+		},
+		{
+			// A table of data is not metadata: its header names fields,
+			// and its rows have no keys.
+			name:     "a table of four columns of data",
+			text:     "# Errors by region\n\n## Details\n\n| Date | Service | Errors | Impact |\n|---|---|---|---|\n| 2023-09-18 | auth | 40% | logins failed |\n",
+			want:     map[string]string{"date": "", "services": "", "impact": ""},
+			findings: []string{},
+		},
+		{
 			// The cloud book's template: the start, the end and the
 			// duration each in a section named after it, no times in the
 			// timeline.
@@ -385,6 +417,8 @@ func fieldValue(inc *postmortem.Incident, field string) string {
 		return inc.Status
 	case "owner":
 		return inc.Owner
+	case "summary":
+		return inc.Summary
 	case "date":
 		if inc.Date.IsZero() {
 			return ""
