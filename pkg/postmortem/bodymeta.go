@@ -57,12 +57,14 @@ const bodyLimit = 60
 var (
 	// boldKeyRE reads "**Key:** value", "**Key**: value", "__Key:__ value",
 	// with or without a list marker.
-	boldKeyRE = regexp.MustCompile(`^(?:[-*+]\s+)?(?:\*\*|__)([^*_:|]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$`)
+	boldKeyRE = regexp.MustCompile(`^(?:(?:[-*+]|\d{1,2}[.)])\s+)?(?:\*\*|__)([^*_:|]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$`)
 	// plainKeyRE reads "Key: value", with or without a list marker.
-	plainKeyRE = regexp.MustCompile(`^(?:[-*+]\s+)?([A-Za-z][A-Za-z0-9 _/().-]{0,38}?)\s*:\s+(\S.*)$`)
+	plainKeyRE = regexp.MustCompile(`^(?:(?:[-*+]|\d{1,2}[.)])\s+)?([A-Za-z][A-Za-z0-9 _/().-]{0,38}?)\s*:\s+(\S.*)$`)
 	// severityTokenRE takes the level from the start of a value: "SEV-2
 	// (major)" is SEV-2, "Critical - all customers" is Critical.
 	severityTokenRE = regexp.MustCompile(`(?i)^(?:sev(?:erity)?[\s\-_]*\d+|p\s?\d+|s\d+|l(?:evel|vl)?[\s\-_]*\d+|\d+|[a-z][a-z0-9]*)`)
+	// tableSeparatorRE is the line under a table's header: "|---|:--:|".
+	tableSeparatorRE = regexp.MustCompile(`^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$`)
 	// boldRE finds bold text.
 	boldRE = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
 	// spanRE reads a time span, "21:45 to 23:28 UTC".
@@ -168,6 +170,8 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 			out = p.keyLines(out, s.Text, s.Line+1, -1, false)
 		case s.Kind == SectionSummary:
 			out = p.keyLines(out, s.Text, s.Line+1, -1, true)
+		case s.Kind == SectionImpact || s.Kind == SectionResponseAnalysis:
+			out = p.tableRows(out, s.Text, s.Line+1)
 		}
 	}
 	// A section inside another is read twice; keep each line's fields
@@ -299,7 +303,7 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 			inComment = !strings.Contains(t, "-->")
 			continue
 		case strings.IndexByte(t, ':') < 0 && !strings.HasPrefix(t, "|"),
-			boldOnly && !strings.HasPrefix(t, "|") && !strings.Contains(t, "**") && !strings.Contains(t, "__"):
+			boldOnly && !strings.HasPrefix(t, "|") && !strings.Contains(t, "**") && !strings.Contains(t, "__") && !listItemRE.MatchString(t):
 			continue // not a key line; most lines are prose
 		}
 		if strings.HasPrefix(t, "|") {
@@ -313,7 +317,9 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 			continue
 		}
 		key, value, from := splitKeyLine(t)
-		if key == "" || boldOnly && from != "bold key line" {
+		// Where only bold keys are read, so are a list's key lines:
+		// "1. Time to detection: 12 minutes" under a Summary.
+		if key == "" || boldOnly && from != "bold key line" && !listItemRE.MatchString(t) {
 			continue
 		}
 		out = p.appendKeyLine(out, key, value, first+i, from)
@@ -322,13 +328,9 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 }
 
 // appendKeyLine appends the field a key line states, when its key names
-// one and its value is not empty. A key that names none without what it
-// ends with in brackets is read without them: "Time to Detect (TTD)".
+// one (keyField) and its value is not empty.
 func (p *Parser) appendKeyLine(out []bodyField, key, value string, line int, from string) []bodyField {
-	field := p.fields[normalizeKey(key)]
-	if i := strings.IndexByte(key, '('); field == "" && i > 0 && strings.HasSuffix(key, ")") {
-		field = p.fields[normalizeKey(strings.TrimSpace(key[:i]))]
-	}
+	field := p.keyField(key)
 	if field == "" {
 		return out
 	}
@@ -337,6 +339,46 @@ func (p *Parser) appendKeyLine(out []bodyField, key, value string, line int, fro
 		return out
 	}
 	return append(out, bodyField{field: field, key: key, value: value, line: line, from: from})
+}
+
+// tableRows reads the rows of the tables of a region of text starting at
+// file line first, not their headers: an Impact or a Detection section's
+// questions and answers ("| When was the incident detected? | 2020-05-12
+// 14:12 UTC |"), where its other lines are prose.
+func (p *Parser) tableRows(out []bodyField, text string, first int) []bodyField {
+	lines := strings.SplitN(text, "\n", bodyLimit+1)
+	inFence := false
+	for i, l := range lines[:min(len(lines), bodyLimit)] {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			inFence = !inFence
+		}
+		if inFence || !strings.HasPrefix(t, "|") {
+			continue
+		}
+		if i+1 < len(lines) && tableSeparatorRE.MatchString(strings.TrimSpace(lines[i+1])) {
+			continue // the header
+		}
+		for _, kv := range p.tablePairs(t) {
+			out = p.appendKeyLine(out, kv[0], kv[1], first+i, "table row")
+		}
+	}
+	return out
+}
+
+// keyField is the field a key line's key names, or "". A key that names
+// none is read again as a question or a plural written "(s)", and without
+// what it ends with in brackets: "When was the incident detected?",
+// "Service(s) affected", "Time to Detect (TTD)".
+func (p *Parser) keyField(key string) string {
+	if f := p.fields[normalizeKey(key)]; f != "" {
+		return f
+	}
+	k := strings.TrimRight(strings.ReplaceAll(key, "(s)", "s"), "?. ")
+	if i := strings.IndexByte(k, '('); i > 0 && strings.HasSuffix(k, ")") {
+		k = strings.TrimSpace(k[:i])
+	}
+	return p.fields[normalizeKey(k)]
 }
 
 // tablePairs are the key and value pairs of a table row: its two cells,

@@ -312,6 +312,48 @@ The nightly export stalled and reports were a day late.
 			findings: []string{},
 		},
 		{
+			// A review template's shape: key lines in a numbered list
+			// under Summary, and tables of questions and answers under
+			// Impact and Detection, whose headers and prose are not read.
+			name: "a summary's list and tables of questions",
+			text: `# Registry latency
+
+## Summary
+
+Pulls slowed to 30 seconds.
+
+1. Service(s) affected: container registry
+1. Time to detection: 12 minutes
+
+## Impact & Metrics
+
+Detected: only later, by a customer.
+
+| Question | Answer |
+| -------- | ------ |
+| What was the impact | Image pulls timed out |
+
+## Detection & Response
+
+| Question | Answer |
+| -------- | ------ |
+| When was the incident detected? | 2020-05-12 14:12 UTC |
+`,
+			want: map[string]string{"services": "container registry", "durations.detect": "12m0s", "impact": "Image pulls timed out",
+				"detected": "2020-05-12T14:12:00Z"},
+			inferred: []string{"services 7 key line Service(s) affected", "durations 8 key line Time to detection", "impact 16 table row What was the impact",
+				"detected 22 table row When was the incident detected?"},
+		},
+		{
+			// In an Impact section a table's header is not a row: "|
+			// Service | Impact |" names no service.
+			name:     "an impact table's header",
+			text:     "# Registry latency\n\nDate: 2020-05-12\n\n## Impact\n\n| Service | Impact |\n|---|---|\n| registry | slow pulls |\n",
+			want:     map[string]string{"services": "", "impact": ""},
+			inferred: []string{"date 3 key line Date"},
+			findings: []string{},
+		},
+		{
 			// The cloud book's template: the start, the end and the
 			// duration each in a section named after it, no times in the
 			// timeline.

@@ -18,6 +18,7 @@ func FuzzBodyMetadata(f *testing.F) {
 	f.Add([]byte("---\nseverity: SEV2\n---\n**Severity:** SEV3\n**Detected:** 10:00\n"))
 	f.Add([]byte("## Severity: \n**Date:** 99:99\n- __Owner__: x\n"))
 	f.Add([]byte("# T\n\n### Summary\n| Incident Number | INC-1 | Incident Severity | SEV1 |\n| Date | Service | Errors | Impact |\n| Time to Detect (TTD) | 6 minutes | | |\n"))
+	f.Add([]byte("# T\n\n## Summary\n\n1. Service(s) affected: x\n\n## Impact\n\n| Q | A |\n|---|---|\n| When was the incident detected? | 10:00 |\n"))
 	f.Add([]byte("# Log\n\n## 2021-03-02: A\n\n**Severity:** SEV2\n\n### Timeline\n\n- 14:02 x\n\n## B\n**Severity:** SEV3\n### Timeline\n"))
 	cfg, err := config.Parse(nil, config.FileName)
 	if err != nil {

@@ -25,6 +25,8 @@ var kindHeadings = []struct {
 	{"Who was affected?", SectionImpact},
 	{"Affected services", SectionOther},
 	{"Outage Description", SectionSummary},
+	{"What can be improved", SectionLessons},
+	{"Areas for improvement", SectionLessons},
 	{"Timeline", SectionTimeline},
 	{"Timeline (all times PST)", SectionTimeline},
 	{"Timeline(UTC)", SectionTimeline},
@@ -124,6 +126,7 @@ var sectionsPinned = map[string]string{
 	"sections-6": "34e400a99e891e5f",
 	"sections-7": "15849ce0cd30cb65",
 	"sections-8": "69d056559381bf96",
+	"sections-9": "af378392e27e321d",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
