@@ -534,8 +534,8 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 	it.Title = strings.TrimSpace(title)
 	if it.Owner == "" {
 		if strings.IndexByte(it.Title, ':') >= 0 && (containsFold(it.Title, "owner") || containsFold(it.Title, "assign")) {
-			if m := ownerLabelRE.FindStringSubmatch(it.Title); m != nil {
-				it.Owner = strings.TrimSpace(m[1])
+			if m := ownerLabelRE.FindStringSubmatchIndex(it.Title); m != nil && !labelInSentence(it.Title, m) {
+				it.Owner = strings.TrimSpace(it.Title[m[2]:m[3]])
 			}
 		}
 		if it.Owner == "" && strings.IndexByte(it.Title, '@') >= 0 {
@@ -549,6 +549,24 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 	}
 	finishItem(&it)
 	return it, probs
+}
+
+// labelInSentence reports whether the owner's label ownerLabelRE found at
+// m in title is part of a sentence rather than a field: right after a
+// word ("Ask the DB owner: Sam knows the schema"), with more than three
+// words after it or more of the title after those. "Rotate the keys,
+// owner: Sam Lee" and "Rotate the keys owner: Sam" are fields.
+func labelInSentence(title string, m []int) bool {
+	// ownerLabelRE's match starts with the character before the label
+	// (a space, a bracket, a comma, …) unless the label starts the title.
+	if m[0] == 0 && !unicode.IsSpace(rune(title[0])) || !unicode.IsSpace(rune(title[m[0]])) {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRuneInString(strings.TrimRight(title[:m[0]], " \t"))
+	if !unicode.IsLetter(prev) && !unicode.IsDigit(prev) {
+		return false
+	}
+	return len(strings.Fields(title[m[2]:m[3]])) > 3 || strings.TrimSpace(title[m[3]:]) != ""
 }
 
 // finishItem takes the link and ticket from a Markdown link in the title
