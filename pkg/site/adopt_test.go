@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -305,6 +306,129 @@ severity: SEV3
 		})
 		if !slices.Contains(dates, date) {
 			t.Errorf("%s: dates %q, want %s", page, dates, date)
+		}
+	}
+}
+
+// TestSiteAdoptsTemplateShapes builds a repository of reports in the
+// shapes published templates give them, none with front matter: an
+// incident log with each incident's key lines under its heading, the
+// cloud book's field sections, a template's four-column tables, and a
+// review template's summary list and tables of questions. Each gives its
+// fields to the JSON API, and its page keeps the author's tables.
+func TestSiteAdoptsTemplateShapes(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- postmortems/incident-log.md --
+# Incident log
+
+## 2021-03-02: Checkout latency
+
+**Severity:** SEV2
+**Owner:** Dana Ruiz
+
+### Timeline
+
+- 14:02 UTC cache node replaced
+- 14:42 UTC warmed cache restored
+
+## 2021-04-19: Search index stale
+
+**Severity:** SEV3
+
+### Timeline
+
+- 09:00 UTC consumer stopped
+-- postmortems/object-store.md --
+# Object store errors
+
+### Start Date/Time
+
+2022-06-14 09:12 UTC
+
+### End Date/Time
+
+2022-06-14 11:40 UTC
+
+### Affected users
+
+Customers uploading to buckets a to f.
+
+## Timeline
+
+The shard filled its disk, and writes failed until it was cleaned.
+-- postmortems/dns.md --
+# DNS resolvers exhausted
+
+### Summary
+| Incident Summary | Resolvers stopped answering | | |
+|---|---|---|---|
+| Incident Number | INC-4411 | Incident Severity | SEV1 |
+
+### Incident Timing
+| Start Time | 2023-09-18 07:40 UTC | Detected By | Alerting |
+|---|---|---|---|
+| Detection Time | 2023-09-18 07:46 UTC | Time to Detect (TTD) | 6 minutes |
+-- postmortems/registry.md --
+# Registry latency
+
+**Date:** 2020-05-12
+
+## Summary
+
+Pulls slowed to 30 seconds.
+
+1. Service(s) affected: container registry
+
+## Detection & Response
+
+| Question | Answer |
+| -------- | ------ |
+| When was the incident detected? | 2020-05-12 14:12 UTC |
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	data, err := os.ReadFile(filepath.Join(out, "api", "incidents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var api struct {
+		Incidents []struct {
+			ID, Severity, Owner, Started, Detected, Resolved, Summary string
+			Services                                                  []string
+			Durations                                                 struct{ Detect, Resolve int64 }
+		}
+	}
+	if err := json.Unmarshal(data, &api); err != nil {
+		t.Fatal(err)
+	}
+	type fields struct {
+		severity, owner, started, detected, resolved, services string
+		detect                                                 int64
+	}
+	got := map[string]fields{}
+	for _, v := range api.Incidents {
+		got[v.ID] = fields{v.Severity, v.Owner, v.Started, v.Detected, v.Resolved, strings.Join(v.Services, ","), v.Durations.Detect}
+	}
+	want := map[string]fields{
+		"incident-log": {severity: "SEV2", owner: "Dana Ruiz", started: "2021-03-02T14:02:00Z"},
+		"object-store": {started: "2022-06-14T09:12:00Z", resolved: "2022-06-14T11:40:00Z"},
+		"INC-4411":     {severity: "SEV1", started: "2023-09-18T07:40:00Z", detected: "2023-09-18T07:46:00Z", detect: 360},
+		"registry":     {detected: "2020-05-12T14:12:00Z", services: "container registry"},
+	}
+	for id, w := range want {
+		if g, ok := got[id]; !ok || g != w {
+			t.Errorf("%s: %+v, want %+v (all: %v)", id, g, w, slices.Collect(maps.Keys(got)))
+		}
+	}
+	// The tables the fields were read from stay on the page.
+	page, err := os.ReadFile(filepath.Join(out, "incidents", "INC-4411", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"<td>Incident Severity</td>", "<td>Time to Detect (TTD)</td>", "<td>6 minutes</td>"} {
+		if !strings.Contains(string(page), s) {
+			t.Errorf("INC-4411's page lacks %s", s)
 		}
 	}
 }
