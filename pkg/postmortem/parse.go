@@ -427,6 +427,9 @@ func (p *Parser) parseTimelines(inc *Incident, opts timeline.Options, addf func(
 		for _, pr := range r.Problems {
 			addf(pr.Line, LevelWarning, "timeline", "%s", pr.Message)
 		}
+		for _, n := range r.Notes {
+			addf(n.Line, LevelInfo, "timeline", "%s", n.Message)
+		}
 		for _, line := range r.NewestFirst {
 			addf(line, LevelInfo, "timeline", "the timeline is written newest first, as a status page lists its updates: it is read oldest first")
 		}

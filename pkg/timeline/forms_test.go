@@ -66,6 +66,7 @@ func TestForms(t *testing.T) {
 		want     []form
 		problems []Problem
 		parts    []Part
+		notes    []Problem
 	}{
 		{
 			name: "zone in the heading",
@@ -202,6 +203,41 @@ func TestForms(t *testing.T) {
 				{2, "2023-05-05 10:00", "same both ways", ""},
 			},
 			problems: []Problem{{1, "date 03/04/2023 reads both ways: read day first, as 2023-04-03, as date_order in inquest.yaml says; later such dates in this timeline are read the same way"}},
+		},
+		{
+			// The day the timeline is on outweighs the repository's
+			// order, and is said in a note, not a problem.
+			name:  "an ambiguous date on the incident's day",
+			opts:  Options{Date: day(2022, 11, 3), DateOrder: MDY, DateOrderFrom: "as the repository's other dates show"},
+			src:   "- 03/11/2022 09:15 a\n- 03/11/2022 09:20 b",
+			want:  []form{{1, "2022-11-03 09:15", "a", ""}, {2, "2022-11-03 09:20", "b", ""}},
+			notes: []Problem{{1, "date 03/11/2022 reads both ways: read day first, as 2022-11-03, the day this timeline is on"}},
+		},
+		{
+			name:  "an ambiguous date on the previous entry's day",
+			opts:  Options{},
+			src:   "- 2022-11-03 23:50 a\n- 04/11/2022 00:10 b",
+			want:  []form{{1, "2022-11-03 23:50", "a", ""}, {2, "2022-11-04 00:10", "b", ""}},
+			notes: []Problem{{2, "date 04/11/2022 reads both ways: read day first, as 2022-11-04, the day this timeline is on"}},
+		},
+		{
+			name:     "a dotted date with nothing to decide is day first",
+			opts:     Options{},
+			src:      "- 3.11.2022 09:40 a",
+			want:     []form{{1, "2022-11-03 09:40", "a", ""}},
+			problems: []Problem{{1, "date 3.11.2022 reads both ways: read day first, as 2022-11-03, as dates written with dots are; later such dates in this timeline are read the same way"}},
+		},
+		{
+			name: "hours written with h and Uhr",
+			opts: Options{Date: day(2022, 11, 3)},
+			src:  "- 09h45 a\n- 10:00h b\n- 10:15 Uhr c\n- 10:20 hours later d\n- 1h30m e",
+			want: []form{
+				{1, "2022-11-03 09:45", "a", ""},
+				{2, "2022-11-03 10:00", "b", ""},
+				{3, "2022-11-03 10:15", "c", ""},
+				{4, "2022-11-03 10:20", "hours later d", ""},
+				{5, "", "1h30m e", ""},
+			},
 		},
 		{
 			name:     "an ambiguous date with nothing to decide is month first",
@@ -395,6 +431,9 @@ func TestForms(t *testing.T) {
 				t.Errorf("events differ:\n%s", diffLines(got, tt.want))
 			}
 			checkProblems(t, r.Problems, tt.problems)
+			if !slices.Equal(r.Notes, tt.notes) {
+				t.Errorf("notes = %+v, want %+v", r.Notes, tt.notes)
+			}
 			if !slices.Equal(r.Parts, tt.parts) {
 				t.Errorf("parts = %+v, want %+v", r.Parts, tt.parts)
 			}

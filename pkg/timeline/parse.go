@@ -481,6 +481,7 @@ func (p *parser) finish() Result {
 	p.settlePending()
 	res := Result{Events: p.events, Votes: p.r.votes, Ambiguous: p.r.ambiguous, AmbiguousOrder: p.r.ambOrder, OwnOrder: p.r.ambOwn}
 	res.NewestFirst = p.newestFirst()
+	res.Notes = p.r.notes
 	p.splitParts(&res)
 	res.Problems = sortProblems(append(p.r.problems, inOrder(p.events, p.offs)...))
 	return res

@@ -653,9 +653,22 @@ func scanClock(s string, i int, st *stamp) (int, bool) {
 	case j < len(s) && s[j] == '.' && digitsAt(s, j+1) == 2:
 		m = atoi(s[j+1 : j+3])
 		j += 3
+	case j+3 <= len(s) && (s[j] == 'h' || s[j] == 'H') && digitsAt(s, j+1) == 2 && (j+3 == len(s) || !isLetter(s[j+3])):
+		// "09h45", as French and Portuguese write the time.
+		m = atoi(s[j+1 : j+3])
+		j += 3
+		needMeridiem = false
 	}
 	if j < len(s) && isDigit(s[j]) {
 		return i, false
+	}
+	if !needMeridiem {
+		// "14:00h", "14:00 Uhr": the hour's word after a 24-hour time.
+		if j < len(s) && s[j] == 'h' && (j+1 == len(s) || !isLetter(s[j+1])) {
+			j++
+		} else if k := skipSpaces(s, j); k > j && hasPrefixFold(s[k:], "uhr") && (k+3 == len(s) || !isLetter(s[k+3])) {
+			j = k + 3
+		}
 	}
 	pm, k, ok := meridiem(s, j)
 	if !ok && needMeridiem {

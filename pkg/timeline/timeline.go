@@ -134,6 +134,10 @@ type Result struct {
 	// newest first (a status page's updates), whose events are given
 	// oldest first.
 	NewestFirst []int
+	// Notes say what was read from context and how, for the reader to
+	// check: a numeric date that reads both ways, read as the day the
+	// timeline is on. They are not problems.
+	Notes []Problem
 }
 
 // rollover is how far back a time-only entry may go before it is read as
@@ -469,6 +473,7 @@ type resolver struct {
 	ambiguous int
 	ambOrder  DateOrder
 	ambOwn    bool
+	notes     []Problem
 }
 
 func newResolver(opts Options, src string) resolver {
@@ -659,11 +664,25 @@ func (r *resolver) numericDate(st *stamp, line int) {
 	o, from, own := r.own, "as the other dates in this timeline show", true
 	switch {
 	case o != OrderUnknown:
+	case r.dayOrder(n, rs) != OrderUnknown:
+		// "03/11/2022 09:15" in a timeline on 3 November: the reading
+		// that is the day the timeline is on, whatever the repository's
+		// order; said in a note, as it is not a guess.
+		o = r.dayOrder(n, rs)
+		d, used, _ := n.read(o)
+		st.year, st.month, st.day = d.Year, d.Month, d.Day
+		if len(r.notes) == 0 {
+			r.notes = append(r.notes, Problem{Line: line, Message: fmt.Sprintf("date %s reads both ways: read %s, as %s, the day this timeline is on", n.raw, used.describe(), d)})
+		}
+		return
 	case r.order != OrderUnknown:
 		o, from, own = r.order, r.orderFrom, false
 		if from == "" {
 			from = "as configured"
 		}
+	case strings.Contains(n.raw, "."):
+		// "3.11.2022": dates written with dots are written day first.
+		o, from, own = DMY, "as dates written with dots are", false
 	default:
 		o, from, own = MDY, "by default (set date_order in inquest.yaml to choose)", false
 	}
@@ -675,6 +694,41 @@ func (r *resolver) numericDate(st *stamp, line int) {
 		r.problem(line, fmt.Sprintf("date %s reads both ways: read %s, as %s, %s; later such dates in this timeline are read the same way",
 			n.raw, used.describe(), d, from))
 	}
+}
+
+// dayOrder is the one order in which n, a numeric date that reads both
+// ways in the orders rs, is a day the timeline is on: the previous
+// entry's or the day after (the timeline may cross midnight), the latest
+// date line's, or the incident's date. OrderUnknown when no reading is,
+// or more than one date is.
+func (r *resolver) dayOrder(n *numDate, rs []DateOrder) DateOrder {
+	var days []Date
+	if r.hasPrev {
+		p := r.prev.UTC()
+		days = append(days, Date{p.Year(), p.Month(), p.Day()})
+		n := p.AddDate(0, 0, 1)
+		days = append(days, Date{n.Year(), n.Month(), n.Day()})
+	}
+	if r.hasDateLine {
+		days = append(days, Date{r.dateLine.y, r.dateLine.m, r.dateLine.d})
+	}
+	if r.hasOpt {
+		days = append(days, Date{r.opt.y, r.opt.m, r.opt.d})
+	}
+	found, seen := OrderUnknown, Date{}
+	for _, o := range rs {
+		d, _ := n.reading(o)
+		if !slices.Contains(days, d) {
+			continue
+		}
+		if found != OrderUnknown && d != seen {
+			return OrderUnknown
+		}
+		if found == OrderUnknown {
+			found, seen = o, d
+		}
+	}
+	return found
 }
 
 // scanOrder decides the date order from the numeric dates anywhere in s.
