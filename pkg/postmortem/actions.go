@@ -34,6 +34,9 @@ var (
 	statusRE    = regexp.MustCompile(`(?i)^(?:status:?\s*)?(open|done|closed|completed|complete|fixed|resolved|in progress|in-progress|todo|to do|wontfix|won't fix|✅|✔️?|☑️?)$`)
 	checkboxRE  = regexp.MustCompile(`^\[([ xX])\]\s*`)
 	listItemRE  = regexp.MustCompile(`^(?:[-*+]|\d{1,9}[.)])\s+`)
+	// teamRE is a team named in brackets at the end of an item: "storage
+	// team", "SRE team", "team Payments", in at most four words.
+	teamRE = regexp.MustCompile(`(?i)^\s*(?:(?:[\p{L}\d&/-]+ ){1,3}team|team(?: [\p{L}\d&/-]+){1,3})\s*$`)
 	// ownerLabelRE finds "Owner: Name" anywhere in an item.
 	ownerLabelRE = regexp.MustCompile(`(?i)(?:^|[\s(\[;,.])(?:owner|owners|assignee|assigned to)\s*:\s*([^,;)\]]+)`)
 	// handleRE finds an @handle that is not part of an email address.
@@ -517,10 +520,17 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 		}
 		break
 	}
-	// "(owner: X, due: Y)" at the end of the title carries fields too.
+	// "(owner: X, due: Y)" at the end of the title carries fields too,
+	// and "(storage team)" names the owner.
 	if strings.HasSuffix(title, ")") {
-		if i := strings.LastIndex(title, " ("); i > 0 && metaInto(&it, title[i+2:len(title)-1], line, &probs) {
-			title = title[:i]
+		if i := strings.LastIndex(title, " ("); i > 0 {
+			in := title[i+2 : len(title)-1]
+			switch {
+			case metaInto(&it, in, line, &probs):
+				title = title[:i]
+			case it.Owner == "" && teamRE.MatchString(in):
+				it.Owner, title = strings.TrimSpace(in), title[:i]
+			}
 		}
 	}
 	// So does a last sentence that starts with an owner's label:
