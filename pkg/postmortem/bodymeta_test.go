@@ -342,7 +342,7 @@ Detected: only later, by a customer.
 			want: map[string]string{"services": "container registry", "durations.detect": "12m0s", "impact": "Image pulls timed out",
 				"detected": "2020-05-12T14:12:00Z"},
 			inferred: []string{"services 7 key line Service(s) affected", "durations 8 key line Time to detection", "impact 16 table row What was the impact",
-				"detected 22 table row When was the incident detected?"},
+				"detected 22 table row When was the incident detected?", "started 22 detected time less the time to detect "},
 		},
 		{
 			// In an Impact section a table's header is not a row: "|
@@ -362,6 +362,14 @@ Detected: only later, by a customer.
 				"### Duration\n\n2 hours 28 minutes\n\n## Timeline\n\nThe shard filled its disk, and writes failed until it was cleaned.\n",
 			want:     map[string]string{"started": "2022-06-14T09:12:00Z", "resolved": "2022-06-14T11:40:00Z", "durations.resolve": "2h28m0s"},
 			inferred: []string{"started 5 section Start Date/Time", "resolved 9 section End Date/Time", "durations 13 section Duration", "date 5 section Start Date/Time"},
+		},
+		{
+			// A start and how long it took: the end is the start plus
+			// the time to resolve, and says so.
+			name:     "an end from the start and the duration",
+			text:     "# Object store errors\n\n**Start:** 2022-06-14 09:12 UTC\n**Duration:** 2 hours 28 minutes\n",
+			want:     map[string]string{"started": "2022-06-14T09:12:00Z", "resolved": "2022-06-14T11:40:00Z", "durations.resolve": "2h28m0s"},
+			inferred: []string{"started 3 bold key line Start", "durations 4 bold key line Duration", "date 3 bold key line Start", "resolved 4 start plus the time to resolve "},
 		},
 		{
 			// A Duration section of prose says nothing inquest reads as a

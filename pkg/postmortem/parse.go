@@ -287,6 +287,7 @@ func applyMilestones(inc *Incident, infer inferFunc) {
 			infer(m.field, rfc3339(m.from), eventLine(inc.Timeline, m.from), "timeline", "")
 		}
 	}
+	milestonesFromDurations(inc, infer)
 	d, derived := &inc.Durations, durationsOf(inc.Started, inc.Detected, inc.Mitigated, inc.Resolved)
 	if d.Detect == 0 {
 		d.Detect = derived.Detect
@@ -296,6 +297,34 @@ func applyMilestones(inc *Incident, infer inferFunc) {
 	}
 	if d.Resolve == 0 {
 		d.Resolve = derived.Resolve
+	}
+}
+
+// milestonesFromDurations fills in a start the report did not state from
+// a milestone it did and the time it took to reach it ("When was the
+// incident detected? 14:12" and "Time to detection: 12 minutes" started at
+// 14:00), and then an end it did not state from the start and the time to
+// resolve ("Start: 09:12" and "Duration: 2 hours"). Each is an inference
+// that names the two it came from.
+func milestonesFromDurations(inc *Incident, infer inferFunc) {
+	d := inc.Durations
+	if inc.Started.IsZero() {
+		for _, m := range []struct {
+			field string
+			at    time.Time
+			took  time.Duration
+			name  string
+		}{{"detected", inc.Detected, d.Detect, "detect"}, {"mitigated", inc.Mitigated, d.Mitigate, "mitigate"}, {"resolved", inc.Resolved, d.Resolve, "resolve"}} {
+			if !m.at.IsZero() && m.took > 0 {
+				inc.Started = m.at.Add(-m.took)
+				infer("started", rfc3339(inc.Started), inc.FieldLines[m.field], m.field+" time less the time to "+m.name, "")
+				break
+			}
+		}
+	}
+	if inc.Resolved.IsZero() && !inc.Started.IsZero() && d.Resolve > 0 {
+		inc.Resolved = inc.Started.Add(d.Resolve)
+		infer("resolved", rfc3339(inc.Resolved), inc.FieldLines["durations"], "start plus the time to resolve", "")
 	}
 }
 
