@@ -302,7 +302,8 @@ func TestInterruptedBuildKeepsPreviousSite(t *testing.T) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			if w.at.IsZero() {
-				t.Fatalf("the build never reached %s %q (it said %q)", tc.on, tc.stage, w.events)
+				// Its error says why, if it had one (res is nil then).
+				t.Fatalf("the build never reached %s %q (it said %q; error %v; result %+v)", tc.on, tc.stage, w.events, err, res)
 			}
 			stopping := time.Since(w.at)
 			if err == nil {
