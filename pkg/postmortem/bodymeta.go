@@ -154,16 +154,26 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 		}
 		switch f := p.fields[normalizeKey(key)]; {
 		case f == "severity" || f == "status" || f == "date" || f == "owner" ||
-			f == "started" || f == "detected" || f == "mitigated" || f == "resolved" || f == "durations":
+			f == "started" || f == "detected" || f == "mitigated" || f == "resolved" || f == "durations" ||
+			f == "services" || f == "tags" || f == "reviewers":
 			// "### Date", "### Authors", "### Status": a section whose
 			// heading names a field holds its value, as the SRE book's
 			// template writes them; "### Start Date/Time", "### End
-			// Date/Time" and "### Duration", as the cloud book's does.
+			// Date/Time" and "### Duration", as the cloud book's does;
+			// "### Services affected", "### Reviewers", as an issue
+			// form's answers are.
 			v, line := sectionValue(s)
-			if f == "owner" {
+			switch f {
+			case "owner":
 				v = sectionNames(s, v)
+			case "reviewers", "services", "tags":
+				// A list, or a line of names: a Services section of
+				// prose names none.
+				if v = sectionNames(s, v); !namesLike(v) {
+					v = ""
+				}
 			}
-			if v != "" {
+			if v != "" && !placeholderValue(v) {
 				out = append(out, bodyField{field: f, key: s.Heading, value: v, line: line, from: "section"})
 			}
 		case metaHeadings[key]:
@@ -335,7 +345,7 @@ func (p *Parser) appendKeyLine(out []bodyField, key, value string, line int, fro
 		return out
 	}
 	value = strings.TrimSpace(strings.TrimSuffix(stripInline(value), `\`))
-	if value == "" {
+	if value == "" || placeholderValue(value) {
 		return out
 	}
 	return append(out, bodyField{field: field, key: key, value: value, line: line, from: from})
@@ -364,6 +374,29 @@ func (p *Parser) tableRows(out []bodyField, text string, first int) []bodyField 
 		}
 	}
 	return out
+}
+
+// namesLike reports a value of names, each of at most four words: "Lena
+// Fischer, Ravi Patel", "webhooks, queue-worker"; not a sentence.
+func namesLike(v string) bool {
+	for n := range strings.SplitSeq(v, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" || len(n) > 40 || len(strings.Fields(n)) > 4 || strings.ContainsAny(n, ".;:!?") {
+			return false
+		}
+	}
+	return true
+}
+
+// placeholderValue reports a value that stands for none: an issue form's
+// "_No response_", "N/A", "TBD", "-", "?". "None" is a value ("Impact:
+// none").
+func placeholderValue(v string) bool {
+	switch strings.ToLower(strings.Trim(v, "_*` ")) {
+	case "no response", "n/a", "na", "tbd", "tbc", "todo", "-", "—", "–", "?", "??", "...", "…":
+		return true
+	}
+	return false
 }
 
 // keyField is the field a key line's key names, or "". A key that names

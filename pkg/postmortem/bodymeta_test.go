@@ -372,6 +372,24 @@ Detected: only later, by a customer.
 			inferred: []string{"started 3 bold key line Start", "durations 4 bold key line Duration", "date 3 bold key line Start", "resolved 4 start plus the time to resolve "},
 		},
 		{
+			// An issue form's answers, pasted as they show: a section
+			// each, "_No response_" where none was given.
+			name: "an issue form's answers",
+			text: "# Webhook deliveries delayed\n\n### Severity\n\nSEV3\n\n### Services affected\n\nwebhooks, queue-worker\n\n" +
+				"### Detection time\n\n_No response_\n\n### Owner\n\nN/A\n\n### Reviewers\n\n- Lena Fischer\n- Ravi Patel\n",
+			want:     map[string]string{"severity": "SEV3", "services": "webhooks, queue-worker", "detected": "", "owner": ""},
+			inferred: []string{"severity 5 section Severity", "services 9 section Services affected", "reviewers 21 section Reviewers"},
+			findings: []string{},
+		},
+		{
+			// A Services section of prose names no services; a key line
+			// saying TBD gives no owner.
+			name:     "a services section of prose and a TBD owner",
+			text:     "# Checkout errors\n\n**Owner:** TBD\n\n## Services\n\nCheckout calls payments, which calls the card network.\n",
+			want:     map[string]string{"services": "", "owner": ""},
+			findings: []string{},
+		},
+		{
 			// A Duration section of prose says nothing inquest reads as a
 			// duration, and nothing is made of it.
 			name:     "a duration section of prose",
