@@ -240,6 +240,23 @@ func TestForms(t *testing.T) {
 			},
 		},
 		{
+			// A table whose rows leave the date to the rows above, a
+			// time written the military way, and an alert named before
+			// "fired".
+			name: "a table's time without its date, and hours",
+			opts: Options{},
+			src: "| Date | Time (UTC) | Event |\n|---|---|---|\n| 2021-05-03 | 10:02 | deploy |\n| 2021-05-03 | 10:09 | error alert fired |\n" +
+				"| | 10:45 | error rate normal |\n\n- 1402 hrs second wave\n- 1415h paged again\n- 1430 pods restarted",
+			want: []form{
+				{3, "2021-05-03 10:02", "deploy", "zone=UTC"},
+				{4, "2021-05-03 10:09", "error alert fired", "zone=UTC kind=detected"},
+				{5, "2021-05-03 10:45", "error rate normal", "zone=UTC"},
+				{7, "2021-05-03 14:02", "second wave", ""},
+				{8, "2021-05-03 14:15", "paged again", "kind=detected"},
+				{9, "", "1430 pods restarted", ""},
+			},
+		},
+		{
 			name:     "an ambiguous date with nothing to decide is month first",
 			opts:     Options{},
 			src:      "- 03/04/2023 10:00 a",

@@ -66,6 +66,7 @@ func FuzzParse(f *testing.F) {
 		"### 2024-03-03 - Cache overload\n- 09:00 a\n  - detail\n### 2024-03-11 - DNS\n- T+20m b\n- +45m c\n",
 		"- 2019-04-02 1420 UTC ::::: x\n- 1515Z y\n- ~19:00 UTC z\n- 15:00ish w\n- 02:00-04:30 - v\n- 12:26-12:?? | u\n",
 		"10:12 3rd Dec 2024 - a\n09:45 AM PST Friday Nov 4th: b\n16:20 UTC Thursday - c\n| 2024-05-02 | d |\n",
+		"| Date | Time | Event |\n|---|---|---|\n| 2021-05-03 | 10:02 | a |\n| | 10:45 | b |\n- 1402 hrs c\n- 1415h d\n- 0000 hours e\n",
 		"- 2022-11-03 23:50 a\n- 04/11/2022 00:10 b\n- 3.11.2022 09h45 c\n- 10:00h d\n- 10:15 Uhr e\n",
 	} {
 		f.Add([]byte(s), 1)

@@ -107,6 +107,11 @@ type wordPhrase struct {
 // phase.
 var wordPhrases = []wordPhrase{
 	{"became aware", KindDetected},
+	{"alert fired", KindDetected},
+	{"alerts fired", KindDetected},
+	{"alarm fired", KindDetected},
+	{"alarms fired", KindDetected},
+	{"alert triggered", KindDetected},
 	{"reported", KindDetected},
 	{"alerted", KindDetected},
 	{"noticed", KindDetected},

@@ -640,7 +640,13 @@ func (p *parser) tableRow(content string, n int) {
 	cells := splitCells(content)
 	var sp split
 	joined := -1
-	if t.timeCol < len(cells) {
+	if c := t.timeCol + 1; t.timeCol < len(cells) && cells[t.timeCol] == "" && c < len(cells) && c != t.kindCol {
+		// "| | 10:45 | error rate normal |": a row that leaves the date
+		// to the rows above gives its time of day in the next column.
+		if tp := splitEntry(cells[c], p.r.yearHint()); tp.found && tp.text == "" && !tp.st.hasDate && tp.st.hasTime {
+			sp, joined = tp, c
+		}
+	} else if t.timeCol < len(cells) {
 		sp = splitEntry(cells[t.timeCol], p.r.yearHint())
 		if c := t.timeCol + 1; sp.isDateLine() && !sp.st.unknownTime && c < len(cells) && c != t.kindCol {
 			tp := splitEntry(cells[c], p.r.yearHint())

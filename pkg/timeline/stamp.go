@@ -293,8 +293,8 @@ var relUnits = map[string]time.Duration{
 
 // scanHHMM reads a time written as four digits, "1420". Such a time must
 // follow a date ("2019-04-02 1420 UTC") or, with needZone, be followed by
-// a zone ("1420Z", "1420 UTC"), so that a number starting an entry is not
-// read as a time.
+// a zone ("1420Z", "1420 UTC") or the hours' word ("1420 hrs", "1420h"),
+// so that a number starting an entry is not read as a time.
 func scanHHMM(s string, i int, st *stamp, needZone bool) (int, bool) {
 	if digitsAt(s, i) != 4 {
 		return i, false
@@ -303,6 +303,10 @@ func scanHHMM(s string, i int, st *stamp, needZone bool) (int, bool) {
 	h, m := atoi(s[i:i+2]), atoi(s[i+2:j])
 	if h > 23 || m > 59 {
 		return i, false
+	}
+	if k, ok := hoursWord(s, j); ok {
+		st.hour, st.min, st.hasTime = h, m, true
+		return k, true
 	}
 	if needZone {
 		_, _, attached := scanZone(s, j, true)
@@ -313,6 +317,19 @@ func scanHHMM(s string, i int, st *stamp, needZone bool) (int, bool) {
 	}
 	st.hour, st.min, st.hasTime = h, m, true
 	return j, true
+}
+
+// hoursWord reads the word that says a four-digit time is one, at s[j:]:
+// "hrs", "hr" or "hours" after a space or none, or "h" right after it. It
+// returns where the word ends.
+func hoursWord(s string, j int) (int, bool) {
+	k := skipSpaces(s, j)
+	for _, w := range [...]string{"hours", "hrs", "hr", "h"} {
+		if hasPrefixFold(s[k:], w) && (k+len(w) == len(s) || !isLetter(s[k+len(w)])) && (w != "h" || k == j) {
+			return k + len(w), true
+		}
+	}
+	return j, false
 }
 
 // skipRangeEnd skips the end of a time range ("09:19–09:25", "9:19 to
