@@ -282,6 +282,9 @@ var (
 	guideTitleRE = regexp.MustCompile(`(?i)\b(guides?|guidelines?|how to|howto|process|template|policy|policies|handbook|playbook|runbook|checklist|training|tutorial|readme)\b`)
 	// reportTitleRE finds words that name a report in a title or file name.
 	reportTitleRE = regexp.MustCompile(`(?i)\b(post-?mortem|post mortem|incident|outage|rca|root cause|retrospective|retro|disclosure|coe|correction of errors)\b`)
+	// incidentWordRE finds words that name an incident's report, not a
+	// team's retrospective.
+	incidentWordRE = regexp.MustCompile(`(?i)\b(post-?mortem|post mortem|incident|outage|rca|root cause|disclosure|coe|correction of errors)\b`)
 	// pathDateRE finds a date in a file or folder name: 2021-05-04,
 	// 20210504, 04-05-2021, 2021-05, 2021_05.
 	pathDateRE = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)\d\d[-_.]?(?:0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?|(?:0?[1-9]|[12]\d|3[01])[-_.](?:0?[1-9]|1[0-2])[-_.](?:19|20)\d\d)(?:[^0-9]|$)`)
@@ -348,13 +351,23 @@ func shapeOf(cfg *config.Config, rel string, head []byte) string {
 	if guideTitleRE.MatchString(name) || guideTitleRE.MatchString(firstH1(body)) {
 		return "" // a guide to writing postmortems has their headings
 	}
+	keyLine := false
 	for _, l := range strings.SplitN(string(body), "\n", bodyLimit) {
 		k, v, _ := splitKeyLine(strings.TrimSpace(l))
 		if k != "" && strings.TrimSpace(v) != "" && slices.Contains(postmortemFields, cfg.FieldFor(k)) {
 			score++
 			signs = append(signs, fmt.Sprintf("key line %q", k))
+			keyLine = true
 			break
 		}
+	}
+	if !keyLine && !kinds[SectionImpact] && !kinds[SectionTimeline] && !kinds[SectionFactors] && !timeline &&
+		!incidentWordRE.MatchString(firstH1(body)) && !incidentWordRE.MatchString(name) {
+		// "What went well", "What went wrong" and "Action items" under
+		// "Q3 retro": a team's retrospective, not an incident's. An
+		// incident's report says what broke: an impact, a timeline, a
+		// cause, a severity, or so in its title.
+		return ""
 	}
 	if score >= 2 {
 		return strings.Join(signs, ", ")

@@ -129,6 +129,51 @@ Orders queued for an hour.
 			folders: nil,
 		},
 		{
+			// A team's retrospective has an incident report's lessons
+			// and action items, and nothing that broke; an incident's
+			// retrospective has its timeline, or says "incident".
+			name: "a sprint retrospective is no incident's report",
+			archive: `
+-- notes/retro-2022-q3.md --
+# Q3 retro
+
+## What went well
+
+Shipping cadence.
+
+## What went wrong
+
+Too many pages.
+
+## Action items
+
+- [ ] Fewer pages
+-- notes/retro-2022-08-09.md --
+# Retro: payments
+
+## What went wrong
+
+The certificate expired.
+
+## Timeline
+
+- 14:00 UTC certificate expired
+-- notes/incident-retro-dns.md --
+# DNS failures
+
+## Lessons learned
+
+Resolvers need a second upstream.
+
+## Action items
+
+- [ ] Add a second upstream
+`,
+			want:    []string{"notes/incident-retro-dns.md", "notes/retro-2022-08-09.md"},
+			content: []string{"notes/incident-retro-dns.md", "notes/retro-2022-08-09.md"},
+			folders: nil,
+		},
+		{
 			name: "a Jekyll site: postmortems in _posts by shape; its drafts, includes and output left out",
 			archive: `
 -- _config.yml --
