@@ -108,7 +108,7 @@ func runAdopt(cmd *cobra.Command, e *env, opts *AdoptOptions) error {
 	case len(a.Changes) == 0:
 		fmt.Fprintln(e.stdout, "nothing to adopt: every postmortem has front matter and inquest.yaml pins what inquest found")
 	default:
-		fmt.Fprintf(e.stdout, "adopted %d postmortems; review the change (git diff) and commit it\n", files)
+		fmt.Fprintf(e.stdout, "adopted %s; review the change (git diff) and commit it\n", plural(files, "postmortem"))
 	}
 	return nil
 }
