@@ -185,7 +185,7 @@ func ensureIndex(cmd *cobra.Command, e *env, root string, rebuild bool) (string,
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(e.stderr, "indexed %d incidents (%d added, %d updated, %d deleted) in %s\n",
-		len(r.Set.Incidents), st.Added, st.Updated, st.Deleted, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stderr, "indexed %s (%d added, %d updated, %d deleted) in %s\n",
+		plural(len(r.Set.Incidents), "incident"), st.Added, st.Updated, st.Deleted, time.Since(start).Round(time.Millisecond))
 	return dir, nil
 }
