@@ -649,6 +649,10 @@ func TestParsePreambles(t *testing.T) {
 		{"Time zone: UTC-05:30", incident.Date, "15:30", "UTC-05:30"},
 		{"### Timeline (UTC+05:30)", incident.Date, "04:30", "UTC+05:30"},
 		{"Timestamps in GMT+1", incident.Date, "09:00", "GMT+1"},
+		{"All times are Pacific.", incident.Date, "18:00", "PST"},
+		{"Time (Eastern)", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), "14:00", "EDT"},
+		{"All times are Pacific Standard Time", time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), "18:00", "PST"},
+		{"All times Eastern European Time", incident.Date, "08:00", "EET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.preamble, func(t *testing.T) {

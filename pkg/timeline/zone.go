@@ -166,23 +166,27 @@ var abbreviations = map[string]int{
 // follows a daylight saving rule. Keys with a space are searched for as
 // phrases in preamble lines; the short forms are matched as words.
 var ruleZones = map[string]zone{
-	"pacific time":          {name: "Pacific Time", off: -28800, rule: ruleUS, std: "PST", dst: "PDT"},
-	"mountain time":         {name: "Mountain Time", off: -25200, rule: ruleUS, std: "MST", dst: "MDT"},
-	"central time":          {name: "Central Time", off: -21600, rule: ruleUS, std: "CST", dst: "CDT"},
-	"eastern time":          {name: "Eastern Time", off: -18000, rule: ruleUS, std: "EST", dst: "EDT"},
-	"alaska time":           {name: "Alaska Time", off: -32400, rule: ruleUS, std: "AKST", dst: "AKDT"},
-	"uk time":               {name: "UK time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
-	"london time":           {name: "London time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
-	"british time":          {name: "British time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
-	"western european time": {name: "Western European Time", off: 0, rule: ruleEU, std: "WET", dst: "WEST"},
-	"central european time": {name: "Central European Time", off: 3600, rule: ruleEU, std: "CET", dst: "CEST"},
-	"eastern european time": {name: "Eastern European Time", off: 7200, rule: ruleEU, std: "EET", dst: "EEST"},
-	"india time":            {name: "IST", off: 19800},
-	"indian standard time":  {name: "IST", off: 19800},
-	"pt":                    {name: "PT", off: -28800, rule: ruleUS, std: "PST", dst: "PDT"},
-	"mt":                    {name: "MT", off: -25200, rule: ruleUS, std: "MST", dst: "MDT"},
-	"ct":                    {name: "CT", off: -21600, rule: ruleUS, std: "CST", dst: "CDT"},
-	"et":                    {name: "ET", off: -18000, rule: ruleUS, std: "EST", dst: "EDT"},
+	"pacific time":           {name: "Pacific Time", off: -28800, rule: ruleUS, std: "PST", dst: "PDT"},
+	"mountain time":          {name: "Mountain Time", off: -25200, rule: ruleUS, std: "MST", dst: "MDT"},
+	"central time":           {name: "Central Time", off: -21600, rule: ruleUS, std: "CST", dst: "CDT"},
+	"eastern time":           {name: "Eastern Time", off: -18000, rule: ruleUS, std: "EST", dst: "EDT"},
+	"alaska time":            {name: "Alaska Time", off: -32400, rule: ruleUS, std: "AKST", dst: "AKDT"},
+	"uk time":                {name: "UK time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
+	"london time":            {name: "London time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
+	"british time":           {name: "British time", off: 0, rule: ruleEU, std: "GMT", dst: "BST"},
+	"western european time":  {name: "Western European Time", off: 0, rule: ruleEU, std: "WET", dst: "WEST"},
+	"central european time":  {name: "Central European Time", off: 3600, rule: ruleEU, std: "CET", dst: "CEST"},
+	"eastern european time":  {name: "Eastern European Time", off: 7200, rule: ruleEU, std: "EET", dst: "EEST"},
+	"india time":             {name: "IST", off: 19800},
+	"pacific standard time":  {name: "PST", off: -28800},
+	"mountain standard time": {name: "MST", off: -25200},
+	"central standard time":  {name: "CST", off: -21600},
+	"eastern standard time":  {name: "EST", off: -18000},
+	"indian standard time":   {name: "IST", off: 19800},
+	"pt":                     {name: "PT", off: -28800, rule: ruleUS, std: "PST", dst: "PDT"},
+	"mt":                     {name: "MT", off: -25200, rule: ruleUS, std: "MST", dst: "MDT"},
+	"ct":                     {name: "CT", off: -21600, rule: ruleUS, std: "CST", dst: "CDT"},
+	"et":                     {name: "ET", off: -18000, rule: ruleUS, std: "EST", dst: "EDT"},
 }
 
 // zonePhrases lists the multi-word keys of ruleZones in a fixed order, so
@@ -192,6 +196,7 @@ var zonePhrases = []string{
 	"uk time", "london time", "british time",
 	"western european time", "central european time", "eastern european time",
 	"india time", "indian standard time",
+	"pacific standard time", "mountain standard time", "central standard time", "eastern standard time",
 }
 
 // ianaZones maps common IANA zone names, lower-case, to the regional zone
@@ -414,12 +419,42 @@ func findZone(s string, needTimeWord bool) (zone, bool) {
 		}
 	}
 	if !hasNamed {
+		named, hasNamed = usRegion(s)
+	}
+	if !hasNamed {
 		return zone{}, false
 	}
 	if hasOff && named.rule == ruleFixed {
 		named.off = off
 	}
 	return named, true
+}
+
+// usRegion reads "All times are Pacific." and "Time (Eastern)": a US
+// region's name, capitalised, alone, in a line that names no other zone;
+// not "Eastern European" nor "Pacific/Auckland".
+func usRegion(s string) (zone, bool) {
+	for _, r := range [...]struct{ word, phrase string }{{"Pacific", "pacific time"}, {"Eastern", "eastern time"}, {"Mountain", "mountain time"}} {
+		for i := 0; ; {
+			k := strings.Index(s[i:], r.word)
+			if k < 0 {
+				break
+			}
+			k += i
+			end := k + len(r.word)
+			i = end
+			if k > 0 && isAlnum(s[k-1]) || end < len(s) && (isAlnum(s[end]) || s[end] == '/') {
+				continue
+			}
+			next, _ := wordAt(s, skipSpaces(s, end))
+			switch strings.ToLower(next) {
+			case "european", "europe", "australian", "australia", "african", "africa", "standard", "daylight", "asia", "asian":
+				continue
+			}
+			return ruleZones[r.phrase], true
+		}
+	}
+	return zone{}, false
 }
 
 func isZoneTokenByte(c byte) bool {
