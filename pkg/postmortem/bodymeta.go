@@ -99,8 +99,10 @@ func headingKey(h string) string {
 }
 
 // bodyMetadata reads the key lines of a body: the preamble (before the
-// first heading below the title), metadata sections, a summary section's
-// bold key lines, and sections named after a field (severity, status).
+// first heading below the title), the top of each incident of a file that
+// reports several, metadata sections, a summary section's bold key lines,
+// lists and tables, the tables of Impact and Response sections, and
+// sections named after a field (severity, status, a milestone, …).
 func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []heading) []bodyField {
 	var out []bodyField
 	end := len(body)
@@ -292,7 +294,7 @@ func firstLines(text string, n int) string {
 
 // keyLines reads the key lines of a region of text starting at file line
 // first, skipping code, comments and the line at index skip; boldOnly
-// takes only bold keys.
+// takes only bold keys, list items and table rows.
 func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnly bool) []bodyField {
 	inFence, inComment := false, false
 	for i, l := range strings.SplitN(text, "\n", bodyLimit+1) {
@@ -415,24 +417,28 @@ func (p *Parser) keyField(key string) string {
 }
 
 // tablePairs are the key and value pairs of a table row: its two cells,
-// or each two of four, six, … cells. A row whose values name fields too
-// is a table's header ("| Date | Service | Errors | Impact |"), and gives
-// none.
+// or each two of four, six, … cells. A row of more whose values all name
+// fields too is a table's header ("| Date | Service | Errors | Impact |"),
+// and gives none; "| Incident | INC-1 | Status | Resolved |" is no header.
 func (p *Parser) tablePairs(t string) [][2]string {
 	cells := strings.Split(strings.Trim(t, "| "), "|")
 	if len(cells) < 2 || len(cells)%2 != 0 {
 		return nil
 	}
 	var out [][2]string
+	header := len(cells) > 2
 	for j := 0; j < len(cells); j += 2 {
 		k := strings.Trim(strings.TrimSpace(cells[j]), "*_:` ")
 		v := strings.TrimSpace(cells[j+1])
-		if len(cells) > 2 && p.fields[normalizeKey(strings.Trim(v, "*_:` "))] != "" {
-			return nil
+		if label := strings.Trim(v, "*_:` "); label != "" && p.fields[normalizeKey(label)] == "" {
+			header = false
 		}
 		if k != "" && strings.Trim(k, "-: ") != "" {
 			out = append(out, [2]string{k, v})
 		}
+	}
+	if header {
+		return nil
 	}
 	return out
 }

@@ -291,6 +291,7 @@ The nightly export stalled and reports were a day late.
 |---|---|---|---|
 | Incident Number | INC-4411 | Incident Severity | SEV1 |
 | Postmortem Lead | Marta Lind | Recording | none |
+| Status | Resolved | Date | 2023-09-18 |
 
 ### Incident Timing
 | Start Time | 2023-09-18 07:40 UTC | Detected By | Alerting |
@@ -298,10 +299,11 @@ The nightly export stalled and reports were a day late.
 | Resolution Time | 2023-09-18 09:30 UTC | Time to Resolve (TTR) | 110 minutes |
 `,
 			want: map[string]string{"summary": "Resolvers stopped answering", "id": "INC-4411", "severity": "SEV1", "owner": "Marta Lind",
+				"status": "Resolved", "date": "2023-09-18",
 				"started": "2023-09-18T07:40:00Z", "resolved": "2023-09-18T09:30:00Z", "durations.resolve": "1h50m0s"},
 			inferred: []string{"summary 4 table row Incident Summary", "id 6 table row Incident Number", "severity 6 table row Incident Severity",
-				"owner 7 table row Postmortem Lead", "started 10 table row Start Time", "resolved 12 table row Resolution Time",
-				"durations 12 table row Time to Resolve (TTR)", "date 10 table row Start Time"},
+				"owner 7 table row Postmortem Lead", "status 8 table row Status", "date 8 table row Date", "started 11 table row Start Time",
+				"resolved 13 table row Resolution Time", "durations 13 table row Time to Resolve (TTR)"},
 		},
 		{
 			// A table of data is not metadata: its header names fields,

@@ -662,14 +662,17 @@ func (r *resolver) numericDate(st *stamp, line int) {
 		r.scanned, r.own = true, scanOrder(r.src)
 	}
 	o, from, own := r.own, "as the other dates in this timeline show", true
+	day := OrderUnknown
+	if o == OrderUnknown {
+		day = r.dayOrder(n, rs)
+	}
 	switch {
 	case o != OrderUnknown:
-	case r.dayOrder(n, rs) != OrderUnknown:
+	case day != OrderUnknown:
 		// "03/11/2022 09:15" in a timeline on 3 November: the reading
 		// that is the day the timeline is on, whatever the repository's
 		// order; said in a note, as it is not a guess.
-		o = r.dayOrder(n, rs)
-		d, used, _ := n.read(o)
+		d, used, _ := n.read(day)
 		st.year, st.month, st.day = d.Year, d.Month, d.Day
 		if len(r.notes) == 0 {
 			r.notes = append(r.notes, Problem{Line: line, Message: fmt.Sprintf("date %s reads both ways: read %s, as %s, the day this timeline is on", n.raw, used.describe(), d)})
@@ -705,9 +708,8 @@ func (r *resolver) dayOrder(n *numDate, rs []DateOrder) DateOrder {
 	var days []Date
 	if r.hasPrev {
 		p := r.prev.UTC()
-		days = append(days, Date{p.Year(), p.Month(), p.Day()})
-		n := p.AddDate(0, 0, 1)
-		days = append(days, Date{n.Year(), n.Month(), n.Day()})
+		next := p.AddDate(0, 0, 1)
+		days = append(days, Date{p.Year(), p.Month(), p.Day()}, Date{next.Year(), next.Month(), next.Day()})
 	}
 	if r.hasDateLine {
 		days = append(days, Date{r.dateLine.y, r.dateLine.m, r.dateLine.d})
