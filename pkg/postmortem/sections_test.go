@@ -27,6 +27,10 @@ var kindHeadings = []struct {
 	{"Outage Description", SectionSummary},
 	{"What can be improved", SectionLessons},
 	{"Areas for improvement", SectionLessons},
+	{"What didn't go so well", SectionLessons},
+	{"What didn’t go well?", SectionLessons},
+	{"How'd We Do?", SectionLessons},
+	{"Problems encountered", SectionLessons},
 	{"Timeline", SectionTimeline},
 	{"Timeline (all times PST)", SectionTimeline},
 	{"Timeline(UTC)", SectionTimeline},
@@ -122,11 +126,12 @@ func TestSectionKindOf(t *testing.T) {
 
 // sectionsPinned is what sectionsHash gives under each SectionsBehaviour.
 var sectionsPinned = map[string]string{
-	"sections-5": "5119e1a9afd4833d",
-	"sections-6": "34e400a99e891e5f",
-	"sections-7": "15849ce0cd30cb65",
-	"sections-8": "69d056559381bf96",
-	"sections-9": "af378392e27e321d",
+	"sections-5":  "5119e1a9afd4833d",
+	"sections-6":  "34e400a99e891e5f",
+	"sections-7":  "15849ce0cd30cb65",
+	"sections-8":  "69d056559381bf96",
+	"sections-9":  "af378392e27e321d",
+	"sections-10": "f3b709836ba470ee",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
