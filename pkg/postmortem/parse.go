@@ -665,11 +665,24 @@ var genericNames = map[string]bool{
 // or not one of many reports ("postmortems/report.md" is "report");
 // fromFolder says which.
 func reportName(rel string) (name string, fromFolder bool) {
-	base := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	base := withoutNotionID(strings.TrimSuffix(path.Base(rel), path.Ext(rel)))
 	if dir := path.Base(path.Dir(rel)); dir != "." && genericNames[strings.ToLower(base)] && (config.IncidentFolder(dir) || !config.ReportFolder(dir)) {
-		return dir, true
+		return withoutNotionID(dir), true
 	}
 	return base, false
+}
+
+// notionIDRE is the page id a Notion export puts after each name: "Login
+// outage 5c1e2a9b7d3f4e6a8b0c2d4e6f8a0b1c.md".
+var notionIDRE = regexp.MustCompile(` [0-9a-f]{32}$`)
+
+// withoutNotionID is a file or folder name without a Notion export's page
+// id, unless nothing would be left.
+func withoutNotionID(name string) string {
+	if m := notionIDRE.FindStringIndex(name); m != nil && m[0] > 0 {
+		return name[:m[0]]
+	}
+	return name
 }
 
 // titleFromFileName is a title for a file with none: its name without the

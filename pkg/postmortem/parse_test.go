@@ -236,6 +236,10 @@ func TestReportName(t *testing.T) {
 		{"postmortems/report.md", "report", "Report", "file name"},
 		{"incidents/2023-01-05-db-outage/notes.md", "notes", "Notes", "file name"},
 		{"README.md", "readme", "README", "file name"},
+		// A Notion export puts each page's id after its name.
+		{"Postmortems/Login outage 5c1e2a9b7d3f4e6a8b0c2d4e6f8a0b1c.md", "login-outage", "Login outage", "file name"},
+		{"Incidents/DNS failures 0123456789abcdef0123456789abcdef/README.md", "dns-failures", "DNS failures", "folder name"},
+		{"notes/5c1e2a9b7d3f4e6a8b0c2d4e6f8a0b1c.md", "5c1e2a9b7d3f4e6a8b0c2d4e6f8a0b1c", "5c1e2a9b7d3f4e6a8b0c2d4e6f8a0b1c", "file name"},
 	} {
 		inc := newTestParser(t).Parse(tc.rel, []byte("Text with no title.\n"))
 		from := ""
