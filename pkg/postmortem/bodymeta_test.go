@@ -356,6 +356,28 @@ Detected: only later, by a customer.
 			findings: []string{},
 		},
 		{
+			// A blog post's excerpt under the front matter, and no
+			// Summary section: the summary, and says where it came from.
+			name:     "a lead paragraph is the summary",
+			text:     "---\ntitle: Login outage\n---\n\nLogins failed for *18 minutes*.<!--more-->\n\nThe rest of the story.\n\n## Timeline\n\n- 2021-05-03 10:02 UTC key rotated\n",
+			want:     map[string]string{"summary": "Logins failed for 18 minutes."},
+			inferred: []string{"summary 5 first paragraph "},
+		},
+		{
+			// Key lines, a list or a table under the title are no
+			// summary; a Summary section is, when there is one.
+			name:     "a lead that is no paragraph, and a Summary section",
+			text:     "# Login outage\n\n**Severity:** SEV2\n\n- keys rotated\n- logins failed\n\nProse after the list.\n\n## Summary\n\nKeys rotated early.\n",
+			want:     map[string]string{"summary": "Keys rotated early."},
+			inferred: []string{"severity 3 bold key line Severity"},
+		},
+		{
+			name:     "a lead list is no summary",
+			text:     "# Login outage\n\n- keys rotated\n- logins failed\n\n## Timeline\n\n- 2021-05-03 10:02 UTC key rotated\n",
+			want:     map[string]string{"summary": ""},
+			findings: []string{},
+		},
+		{
 			// The cloud book's template: the start, the end and the
 			// duration each in a section named after it, no times in the
 			// timeline.

@@ -147,6 +147,13 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 		if inc.Summary != "" {
 			infer("summary", inc.Summary, s.Line, "summary section", s.Heading)
 		}
+	} else if lead, line := p.leadParagraph(text, hs); lead != "" {
+		// "Logins failed for 18 minutes.<!--more-->" under the title, as
+		// a blog post's excerpt: the summary of a report with no Summary
+		// section.
+		if inc.Summary = p.text.summary(lead, false); inc.Summary != "" {
+			infer("summary", inc.Summary, bodyLine+line, "first paragraph", "")
+		}
 	}
 
 	// Timeline: front matter list, else the Timeline section.
@@ -178,6 +185,53 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 
 	applyMilestones(inc, infer)
 	return inc
+}
+
+// leadParagraph is the first paragraph of a body before its first section
+// (below its title), and its body-relative line: prose, not key lines, a
+// list, a table, a quotation, an image, code or HTML. "" when there is
+// none.
+func (p *Parser) leadParagraph(text string, hs []heading) (string, int) {
+	start, end := 0, len(text)
+	for _, h := range hs {
+		if h.level >= 2 {
+			end = h.start
+			break
+		}
+		if h.level == 1 && start == 0 {
+			start = h.end
+		}
+	}
+	if start >= end {
+		return "", 0
+	}
+	off := start
+	for _, para := range strings.SplitAfter(text[start:end], "\n\n") {
+		at := off + len(para) - len(strings.TrimLeft(para, " \t\n"))
+		off += len(para)
+		t := strings.TrimSpace(para)
+		if t == "" || strings.HasPrefix(t, "<!--") {
+			continue
+		}
+		if p.hasKeyLine(t) {
+			continue // the metadata, not the summary
+		}
+		if strings.ContainsAny(t[:1], "-*+|>!<`#~=") || listItemRE.MatchString(t) {
+			return "", 0
+		}
+		return t, strings.Count(text[:at], "\n")
+	}
+	return "", 0
+}
+
+// hasKeyLine reports whether a paragraph has a line that states a field.
+func (p *Parser) hasKeyLine(para string) bool {
+	for l := range strings.Lines(para) {
+		if k, _, _ := splitKeyLine(strings.TrimSpace(l)); k != "" && p.keyField(k) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // unreadable says whether content cannot be read as a postmortem (too
