@@ -320,25 +320,27 @@ func TestSiteAdoptsTemplateShapes(t *testing.T) {
 	t.Parallel()
 	dir := repotest.Write(t, `
 -- postmortems/incident-log.md --
-# Incident log
+# Platform incidents, spring 2021
 
-## 2021-03-02: Checkout latency
+## 2021-03-09: Cart service timeouts
 
 **Severity:** SEV2
-**Owner:** Dana Ruiz
+**Owner:** Noor Haddad
+
+Carts could not be saved while a replica was rebuilt.
 
 ### Timeline
 
-- 14:02 UTC cache node replaced
-- 14:42 UTC warmed cache restored
+- 08:15 UTC replica rebuild started
+- 08:51 UTC rebuild finished, saves succeed
 
-## 2021-04-19: Search index stale
+## 2021-04-27: Image uploads rejected
 
-**Severity:** SEV3
+**Severity:** SEV4
 
 ### Timeline
 
-- 09:00 UTC consumer stopped
+- 16:30 UTC new size limit deployed
 -- postmortems/object-store.md --
 # Object store errors
 
@@ -411,7 +413,7 @@ Pulls slowed to 30 seconds.
 		got[v.ID] = fields{v.Severity, v.Owner, v.Started, v.Detected, v.Resolved, strings.Join(v.Services, ","), v.Durations.Detect}
 	}
 	want := map[string]fields{
-		"incident-log": {severity: "SEV2", owner: "Dana Ruiz", started: "2021-03-02T14:02:00Z"},
+		"incident-log": {severity: "SEV2", owner: "Noor Haddad", started: "2021-03-09T08:15:00Z"},
 		"object-store": {started: "2022-06-14T09:12:00Z", resolved: "2022-06-14T11:40:00Z"},
 		"INC-4411":     {severity: "SEV1", started: "2023-09-18T07:40:00Z", detected: "2023-09-18T07:46:00Z", detect: 360},
 		"registry":     {detected: "2020-05-12T14:12:00Z", services: "container registry"},
