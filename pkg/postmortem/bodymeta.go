@@ -94,6 +94,8 @@ func headingKey(h string) string {
 		h = stripInline(h)
 	}
 	h = strings.ToLower(h)
+	// "What didn’t go well" as word processors write the apostrophe.
+	h = strings.ReplaceAll(h, "’", "'")
 	h = strings.TrimLeftFunc(h, notLetter)
 	return strings.TrimSpace(strings.Trim(h, " :*_#`?!."))
 }

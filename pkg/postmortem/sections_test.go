@@ -31,6 +31,8 @@ var kindHeadings = []struct {
 	{"What didn’t go well?", SectionLessons},
 	{"How'd We Do?", SectionLessons},
 	{"Problems encountered", SectionLessons},
+	{"How’d we do?", SectionLessons},
+	{"What we’ve learned", SectionLessons},
 	{"Timeline", SectionTimeline},
 	{"Timeline (all times PST)", SectionTimeline},
 	{"Timeline(UTC)", SectionTimeline},
@@ -132,6 +134,7 @@ var sectionsPinned = map[string]string{
 	"sections-8":  "69d056559381bf96",
 	"sections-9":  "af378392e27e321d",
 	"sections-10": "f3b709836ba470ee",
+	"sections-11": "64861b271186605a",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
