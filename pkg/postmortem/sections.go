@@ -15,7 +15,7 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-11"
+const SectionsBehaviour = "sections-12"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of what comes before its first letter (numbering,
@@ -132,6 +132,9 @@ type headingScan struct {
 	// text of a setext heading.
 	para     int
 	prevPara bool
+	// level is the level of the last ATX or setext heading, under which
+	// a bold line that names a section is one level deeper.
+	level int
 }
 
 // line reads line n of the body (without its line end) and returns the
@@ -169,7 +172,7 @@ func (s *headingScan) line(n int, line string) (level int, text string, setext b
 			k++
 		}
 		if k <= 6 && (k == len(t) || t[k] == ' ' || t[k] == '\t') {
-			s.prevPara = false
+			s.prevPara, s.level = false, k
 			return k, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[k:]), "#")), false
 		}
 		// "#tag" is paragraph text and may start a setext heading.
@@ -180,9 +183,18 @@ func (s *headingScan) line(n int, line string) (level int, text string, setext b
 	case indent < 4 && s.prevPara && len(t) > 0 && (allByte(t, '=') || allByte(t, '-') && len(t) >= 2):
 		s.prevPara = false
 		if t[0] == '-' {
+			s.level = 2
 			return 2, "", true
 		}
+		s.level = 1
 		return 1, "", true
+	case indent < 4 && !s.prevPara && boldHeading(t) != "":
+		// "**Timeline (UTC)**" on a line of its own, as a report pasted
+		// from a word processor or a chat marks its sections: a heading
+		// one level below the last one written with # (a level 2 under
+		// the title), when it names a section.
+		s.para = -1
+		return min(max(s.level+1, 2), 6), boldHeading(t), false
 	default:
 		isPara := len(t) > 0 && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, "- ") &&
 			!strings.HasPrefix(t, "* ") && !strings.HasPrefix(t, ">") && indent < 4
@@ -195,6 +207,23 @@ func (s *headingScan) line(n int, line string) (level int, text string, setext b
 		s.prevPara = isPara
 	}
 	return 0, "", false
+}
+
+// boldHeading is the text of a line that is only bold text naming a
+// section ("**Timeline (UTC)**", "__Root cause:__", "**Action items**:"),
+// or "".
+func boldHeading(t string) string {
+	var in string
+	for _, m := range [...]string{"**", "__"} {
+		u := strings.TrimSuffix(t, ":")
+		if len(u) > 4 && strings.HasPrefix(u, m) && strings.HasSuffix(u, m) && !strings.Contains(u[2:len(u)-2], m) {
+			in = strings.TrimSpace(strings.TrimSuffix(u[2:len(u)-2], ":"))
+		}
+	}
+	if in == "" || len(in) > 60 || SectionKindOf(in) == SectionOther {
+		return ""
+	}
+	return in
 }
 
 func allByte(s string, c byte) bool {

@@ -135,6 +135,9 @@ var sectionsPinned = map[string]string{
 	"sections-9":  "af378392e27e321d",
 	"sections-10": "f3b709836ba470ee",
 	"sections-11": "64861b271186605a",
+	// sections-12: bold lines naming a section are headings (scanHeadings);
+	// the kinds of headings did not change.
+	"sections-12": "64861b271186605a",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the
@@ -192,6 +195,17 @@ func TestParseHeadingShapes(t *testing.T) {
 				"## Lesson(s) Learned\n\nCheck the map on deploy.\n\n## Action Item(s)\n\n- [ ] Validate the shard map in CI (owner: Ama)\n- [x] Page the search on-call (owner: Lee)\n",
 			kinds: "@Search outage, 3 March contributing_factors@Root Cause(s) lessons@Lesson(s) Learned action_items@Action Item(s)",
 			items: []ActionItem{{Owner: "Ama", Status: StatusOpen}, {Owner: "Lee", Status: StatusDone}},
+		},
+		{
+			// Sections marked with bold lines, as a report pasted from a
+			// word processor is; a bold line in prose, or one naming no
+			// section, is text. Under "## Analysis" a bold section is a
+			// level deeper.
+			name: "bold lines for headings",
+			body: "# Queue backlog\n\n**Summary**\n\nEmails were late.\n\n**Timeline (UTC):**\n- 09:10 consumer deployed\n- 11:05 rolled back\n\n" +
+				"**Thanks to the on-call**\n\n## Analysis\n\n__Root cause__\n\nEarly acks.\n\n**Action items**\n\n- [ ] Ack after processing (owner: Lee)\n",
+			kinds: "@Queue backlog summary@Summary timeline@Timeline (UTC) post_incident_analysis@Analysis contributing_factors@Root cause action_items@Action items",
+			items: []ActionItem{{Owner: "Lee", Status: StatusOpen}},
 		},
 	} {
 		inc := newTestParser(t).Parse("retrospectives/report.md", []byte(tc.body))

@@ -371,6 +371,22 @@ The shard filled its disk, and writes failed until it was cleaned.
 | Start Time | 2023-09-18 07:40 UTC | Detected By | Alerting |
 |---|---|---|---|
 | Detection Time | 2023-09-18 07:46 UTC | Time to Detect (TTD) | 6 minutes |
+-- postmortems/queue.md --
+# Queue backlog delays emails
+
+**Summary**
+
+Emails were late by up to two hours.
+
+**Timeline (UTC)**
+
+- 2022-02-08 09:10 consumer 3.2 deployed
+- 2022-02-08 09:40 queue depth alert fired
+- 2022-02-08 11:05 consumer rolled back
+
+**Root cause**
+
+The consumer acknowledged messages before processing them.
 -- postmortems/registry.md --
 # Registry latency
 
@@ -417,11 +433,22 @@ Pulls slowed to 30 seconds.
 		"object-store": {started: "2022-06-14T09:12:00Z", resolved: "2022-06-14T11:40:00Z"},
 		"INC-4411":     {severity: "SEV1", started: "2023-09-18T07:40:00Z", detected: "2023-09-18T07:46:00Z", detect: 360},
 		"registry":     {detected: "2020-05-12T14:12:00Z", services: "container registry"},
+		"queue":        {started: "2022-02-08T09:10:00Z", detected: "2022-02-08T09:40:00Z", detect: 1800},
 	}
 	for id, w := range want {
 		if g, ok := got[id]; !ok || g != w {
 			t.Errorf("%s: %+v, want %+v (all: %v)", id, g, w, slices.Collect(maps.Keys(got)))
 		}
+	}
+	// A bold line that marks a section is where its drawn view goes, and
+	// stays on the page as the author wrote it.
+	queue, err := os.ReadFile(filepath.Join(out, "incidents", "queue", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bold, drawn, next := strings.Index(string(queue), "<strong>Timeline (UTC)</strong>"), strings.Index(string(queue), `class="timeline-visual"`), strings.Index(string(queue), "<strong>Root cause</strong>")
+	if bold < 0 || drawn < bold || next < drawn {
+		t.Errorf("queue's page: bold Timeline line at %d, drawn timeline at %d, Root cause at %d; want them in that order", bold, drawn, next)
 	}
 	// The tables the fields were read from stay on the page.
 	page, err := os.ReadFile(filepath.Join(out, "incidents", "INC-4411", "index.html"))

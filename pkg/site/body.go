@@ -136,7 +136,9 @@ func (p *bodyPlan) section(blocks []markdown.Block, sec *postmortem.Section) (h 
 	h = -1
 	for i, bl := range blocks {
 		switch {
-		case bl.Line == first && bl.Kind == markdown.BlockHeading:
+		case bl.Line == first && (bl.Kind == markdown.BlockHeading || bl.Kind == markdown.BlockOther):
+			// A heading, or the line of bold text a report wrote as one
+			// ("**Timeline**"), which Markdown makes a paragraph.
 			h = i
 		case h >= 0 && bl.Line >= end:
 			return h, lists
