@@ -221,7 +221,7 @@ func inferredKeys(inc *postmortem.Incident, written map[string]string) []key {
 
 // adoptValue is the YAML for a field's value as the incident holds it, and
 // false for a field not worth writing: a summary taken from the Summary
-// section is found there again.
+// section, or from the first paragraph, is found there again.
 func adoptValue(inc *postmortem.Incident, field string, x postmortem.Inference) (string, bool) {
 	at := func(t time.Time) (string, bool) { return t.UTC().Format(time.RFC3339), !t.IsZero() }
 	switch field {
@@ -249,7 +249,7 @@ func adoptValue(inc *postmortem.Incident, field string, x postmortem.Inference) 
 	case "related":
 		return yamlList(inc.Related), len(inc.Related) > 0
 	case "summary":
-		return yamlScalar(inc.Summary), inc.Summary != "" && x.From != "summary section"
+		return yamlScalar(inc.Summary), inc.Summary != "" && x.From != "summary section" && x.From != "first paragraph"
 	case "impact":
 		d, ok := inc.Impact["description"].(string)
 		return yamlScalar(d), ok && len(inc.Impact) == 1
