@@ -151,8 +151,8 @@ func (p *Parser) bodyMetadata(body []byte, bodyLine int, secs []Section, hs []he
 		key := headingKey(s.Heading)
 		if s.Level >= 2 && strings.IndexByte(s.Heading, ':') >= 0 {
 			// "## Severity: SEV2" is a key line of its own.
-			if k, v, _ := splitKeyLine(stripInline(s.Heading)); k != "" && p.fields[normalizeKey(k)] != "" {
-				out = append(out, bodyField{field: p.fields[normalizeKey(k)], key: k, value: strings.TrimSpace(v), line: s.Line, from: "heading"})
+			if k, v, _ := splitKeyLine(stripInline(s.Heading)); k != "" && p.keyField(k) != "" {
+				out = p.appendKeyLine(out, k, v, s.Line, "heading")
 				continue
 			}
 		}
@@ -218,7 +218,7 @@ func (p *Parser) withoutKeyLines(text string) string {
 			if t == "" {
 				continue
 			}
-			if k, _, _ := splitKeyLine(t); k != "" && p.fields[normalizeKey(k)] != "" {
+			if p.isKeyLine(t) {
 				keys++
 			} else {
 				other = true
@@ -401,6 +401,12 @@ func placeholderValue(v string) bool {
 		return true
 	}
 	return false
+}
+
+// isKeyLine reports whether a line states a field ("Severity: SEV2").
+func (p *Parser) isKeyLine(t string) bool {
+	k, _, _ := splitKeyLine(t)
+	return k != "" && p.keyField(k) != ""
 }
 
 // keyField is the field a key line's key names, or "". A key that names

@@ -73,6 +73,13 @@ Incident: resolver fleet exhausted (a title, not an id)
 			inferred: []string{"severity 5 section Incident severity"},
 		},
 		{
+			name:     "a heading that is a key line saying TBD",
+			text:     "# Cache stampede\n\nDate: 2024-01-02\n\n## Owner: TBD\n\nText.\n",
+			want:     map[string]string{"owner": ""},
+			inferred: []string{"date 3 key line Date"},
+			findings: []string{},
+		},
+		{
 			name:     "a heading that is a key line",
 			text:     "# Cache stampede\n\n## Severity: SEV3\n\nText.\n",
 			want:     map[string]string{"severity": "SEV3"},

@@ -227,7 +227,7 @@ func (p *Parser) leadParagraph(text string, hs []heading) (string, int) {
 // hasKeyLine reports whether a paragraph has a line that states a field.
 func (p *Parser) hasKeyLine(para string) bool {
 	for l := range strings.Lines(para) {
-		if k, _, _ := splitKeyLine(strings.TrimSpace(l)); k != "" && p.keyField(k) != "" {
+		if p.isKeyLine(strings.TrimSpace(l)) {
 			return true
 		}
 	}

@@ -188,14 +188,17 @@ func (s *headingScan) line(n int, line string) (level int, text string, setext b
 		}
 		s.level = 1
 		return 1, "", true
-	case indent < 4 && !s.prevPara && boldHeading(t) != "":
-		// "**Timeline (UTC)**" on a line of its own, as a report pasted
-		// from a word processor or a chat marks its sections: a heading
-		// one level below the last one written with # (a level 2 under
-		// the title), when it names a section.
-		s.para = -1
-		return min(max(s.level+1, 2), 6), boldHeading(t), false
 	default:
+		if indent < 4 && !s.prevPara {
+			// "**Timeline (UTC)**" on a line of its own, as a report
+			// pasted from a word processor or a chat marks its sections:
+			// a heading one level below the last one written with # (a
+			// level 2 under the title), when it names a section.
+			if h := boldHeading(t); h != "" {
+				s.para = -1
+				return min(max(s.level+1, 2), 6), h, false
+			}
+		}
 		isPara := len(t) > 0 && !strings.HasPrefix(t, "|") && !strings.HasPrefix(t, "- ") &&
 			!strings.HasPrefix(t, "* ") && !strings.HasPrefix(t, ">") && indent < 4
 		if isPara && !s.prevPara {

@@ -450,7 +450,7 @@ func (b *Assembly) apiEntryIn(buf *apiBuf, v *Incident) ([]byte, error) {
 // parallel, before writing them in order.
 const apiBatch = 256
 
-// writeAPI writes api/incidents.json a batch of incidents at a time (130
+// writeAPI writes api/incidents.json a batch of incidents at a time (127
 // MB at 10,000 incidents with history) and notes where each one is. Each
 // batch's entries are made in parallel, then written in the incidents'
 // order while the next batch is made: written after it, the file's
