@@ -267,9 +267,9 @@ func inferIdentity(inc *Incident, rel string, hs []heading, bodyLine int, infer 
 			}
 		}
 	}
-	nameFrom := "file name"
+	nameFrom := fromFileName
 	if _, folder := reportName(rel); folder {
-		nameFrom = "folder name"
+		nameFrom = fromFolderName
 	}
 	if inc.Title == "" {
 		inc.Title = titleFromFileName(rel)

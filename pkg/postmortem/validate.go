@@ -23,6 +23,7 @@ func Validate(cfg *config.Config, incs []*Incident) {
 			validateOne(cfg, inc)
 		}
 	}
+	nameIDs(incs)
 	byID := map[string][]*Incident{}
 	for _, inc := range incs {
 		if !inc.Broken {

@@ -144,6 +144,10 @@ func (a *Adoption) adoptFile(rp *repo.Repo, p *postmortem.Parser, inc *postmorte
 		return nil
 	}
 	before := reparse(p, rp.Config, inc, old)
+	// The id the whole repository gave it, which is one of its own when
+	// another report's name gives the same (postmortem.Validate); read
+	// alone the file has its name's. Writing that id keeps it.
+	before.ID = inc.ID
 	var left []string
 	for _, drop := range [][]string{nil, {"date"}, timing} {
 		try := slices.DeleteFunc(slices.Clone(keys), func(k key) bool { return slices.Contains(drop, k.name) })

@@ -297,3 +297,31 @@ Two records expired.
 		}
 	}
 }
+
+// TestAdoptWritesAnIDOfItsOwn: of two reports named alike, the later one
+// has an id of its own, with its date, and adopt writes it, so that it
+// stays when either file moves.
+func TestAdoptWritesAnIDOfItsOwn(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- retros/2021-05/dns.md --
+# DNS outage
+
+**Date:** 2021-05-04
+
+Lookups failed for ten minutes.
+-- retros/2023-02/dns.md --
+# DNS outage
+
+**Date:** 2023-02-11
+
+A resolver ran out of memory.
+`)
+	a := adopt(t, dir, scaffold.AdoptOptions{})
+	for path, id := range map[string]string{"retros/2021-05/dns.md": "dns", "retros/2023-02/dns.md": "2023-02-11-dns"} {
+		c := change(t, a, path)
+		if !bytes.HasPrefix(c.New, []byte("---\nid: "+id+"\n")) {
+			t.Errorf("%s adopted as\n%s\nwant id %s first", path, c.New, id)
+		}
+	}
+}

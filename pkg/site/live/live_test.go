@@ -188,6 +188,27 @@ const (
 
 const addedOrRemoved = "postmortems were added or removed"
 
+// Two reports of one name, with no id written (editSteps).
+const (
+	alikeEarlier = "postmortems/2022/alike.md"
+	alikeLater   = "postmortems/2024/alike.md"
+)
+
+// alikeReport is a report with no front matter, dated by a key line.
+func alikeReport(date, summary string) string {
+	return "# Alike outage\n\n**Date:** " + date + "\n\n## Summary\n\n" + summary + "\n"
+}
+
+// hasIncident checks that the site has a page for the incident id.
+func hasIncident(id string) func(t *testing.T, site string) {
+	return func(t *testing.T, site string) {
+		t.Helper()
+		if _, err := os.Stat(filepath.Join(site, "incidents", id, "index.html")); err != nil {
+			t.Errorf("no page for %s: %v", id, err)
+		}
+	}
+}
+
 const newPostmortem = "---\nid: INC-2024-010\ntitle: New outage\ndate: 2024-07-07\nseverity: SEV2\nstatus: published\ntags: [database]\n---\n## Summary\nNew.\n"
 
 // editSteps change the incremental.txtar repository one file at a time;
@@ -223,6 +244,14 @@ func editSteps() []editStep {
 		}},
 		{name: "postmortem with a used id removed", file: newFile, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }},
 		{name: "postmortems removed", file: newFile2, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }},
+		// Reports named alike, with no id written: the earliest keeps the
+		// name's id, whichever file is added, edited or removed.
+		{name: "report named alike added", file: alikeLater, whole: true, rebuilt: addedOrRemoved, edit: func(string) string { return alikeReport("2024-02-02", "Later.") }},
+		{name: "an earlier one added", file: alikeEarlier, whole: true, rebuilt: addedOrRemoved, edit: func(string) string { return alikeReport("2023-01-01", "Earlier.") }, check: hasIncident("2024-02-02-alike")},
+		{name: "the later one edited", file: alikeLater, any: true, edit: replace("Later.", "Later, and longer."), check: hasIncident("2024-02-02-alike")},
+		{name: "the earlier one edited", file: alikeEarlier, any: true, edit: replace("Earlier.", "Earlier, and longer.")},
+		{name: "the earlier one removed", file: alikeEarlier, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }, check: hasIncident("alike")},
+		{name: "the later one removed", file: alikeLater, remove: true, whole: true, rebuilt: addedOrRemoved, edit: func(s string) string { return s }},
 		{name: "not read by the build", file: "notes.txt", upToDate: true, edit: func(string) string { return "notes\n" }},
 		{name: "image no longer read", file: "postmortems/2024/img/chart.svg", upToDate: true, edit: replace("red", "blue")},
 	}

@@ -19,7 +19,7 @@ func (st *keptBuild) restructure(ctx context.Context, opts site.BuildOptions, c 
 	rp.Set.Incidents = slices.DeleteFunc(rp.Set.Incidents, func(inc *postmortem.Incident) bool {
 		_, gone := slices.BinarySearch(c.removed, inc.Source)
 		if gone && !inc.Broken {
-			goneIDs = append(goneIDs, inc.ID)
+			goneIDs = append(goneIDs, inc.NameID())
 		}
 		return gone
 	})
@@ -73,9 +73,10 @@ func (st *keptBuild) mapPositions() {
 }
 
 // parse parses the given postmortems (again), with every other postmortem
-// that shares an id with one of them before or after, or with goneIDs;
-// settle validates them together, so that duplicate ids are found within
-// that group.
+// that shares an id with one of them before or after, or with goneIDs,
+// or the id a name gives (Incident.NameID); settle validates them
+// together, so that duplicate ids are found within that group and ids
+// from names alike are told apart as a whole load tells them.
 func (st *keptBuild) parse(ctx context.Context, paths, goneIDs []string) ([]*postmortem.Incident, error) {
 	rp := st.rp
 	// The repository's date order as the full load decided it, so that an
@@ -99,12 +100,13 @@ func (st *keptBuild) parse(ctx context.Context, paths, goneIDs []string) ([]*pos
 		for _, inc := range both {
 			if !inc.Broken {
 				ids[strings.ToLower(inc.ID)] = true
+				ids[strings.ToLower(inc.NameID())] = true
 			}
 		}
 	}
 	var more []string
 	for _, inc := range rp.Set.Incidents {
-		if !inc.Broken && !in[inc.Source] && ids[strings.ToLower(inc.ID)] {
+		if !inc.Broken && !in[inc.Source] && (ids[strings.ToLower(inc.ID)] || ids[strings.ToLower(inc.NameID())]) {
 			more = append(more, inc.Source)
 		}
 	}
