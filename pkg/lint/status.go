@@ -260,6 +260,14 @@ func (lc *checker) timelineZone(f *file) {
 	if n > 1 {
 		entries = fmt.Sprintf("%d timeline entries give", n)
 	}
+	if i := slices.IndexFunc(inc.Inferred, func(x postmortem.Inference) bool { return x.Field == "timezone" }); i >= 0 {
+		// The front matter's date states a zone with its time, as a blog
+		// post's does: the times are read in it, which is a guess.
+		x := inc.Inferred[i]
+		f.add(first, 0, postmortem.LevelInfo, "timeline-zone",
+			fmt.Sprintf("%s a time but no zone, read in %s, the zone of the front matter's date (line %d); if the timeline is in another, state it once above the timeline (\"All times %s.\")", entries, x.Value, x.Line, tz))
+		return
+	}
 	f.add(first, 0, postmortem.LevelWarning, "timeline-zone",
 		fmt.Sprintf("%s a time but no zone, and no zone is stated for the timeline, so readers cannot tell it is %s (timezone in inquest.yaml); state it once above the timeline (\"All times %s.\") or on each entry", entries, tz, tz))
 }

@@ -114,6 +114,11 @@ type Incident struct {
 	// written under, if any.
 	startedAt  time.Time
 	startedKey string
+	// dateZone is the zone the front matter's date states with its time
+	// ("date: 2021-05-04 10:00:00 +0200", as Jekyll and Hugo write a
+	// post's), and dateLine its line; nil when it states none.
+	dateZone *time.Location
+	dateLine int
 }
 
 // dateFigures are what a file's numeric dates say about the order of day

@@ -157,12 +157,12 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 
 	// Timeline: front matter list, else the Timeline section.
-	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
-	if inc.DatePrecision == DateMonth {
-		opts.Date = time.Time{} // no day to put times of day on
-	}
+	opts := p.timelineOptions(inc)
 	if !p.frontMatterTimeline(inc, fm, opts, addf) {
 		p.parseTimelines(inc, opts, addf)
+	}
+	if z := inc.dateZone; z != nil && slices.ContainsFunc(inc.Timeline, func(e timeline.Event) bool { return e.Zone == z.String() && !e.DateOnly }) {
+		infer("timezone", z.String(), inc.dateLine, "front matter's date", "")
 	}
 	p.dateAfterTimeline(inc, month, inMonth, infer)
 	p.applyBodyTimes(inc, later, addf)
@@ -185,6 +185,21 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 
 	applyMilestones(inc, infer)
 	return inc
+}
+
+// timelineOptions are how inc's timeline is read: on its date, and in
+// the zone its front matter's date states with its time (a blog post's
+// author's, said as an inference once a time is read in it), else the
+// configured one.
+func (p *Parser) timelineOptions(inc *Incident) timeline.Options {
+	opts := timeline.Options{Date: inc.Date, Location: p.loc, Start: inc.Started, DateOrder: p.order, DateOrderFrom: p.orderFrom}
+	if inc.DatePrecision == DateMonth {
+		opts.Date = time.Time{} // no day to put times of day on
+	}
+	if inc.dateZone != nil {
+		opts.Location = inc.dateZone
+	}
+	return opts
 }
 
 // leadParagraph is the first paragraph of a body before its first section
@@ -644,6 +659,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 			}
 			inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 			inc.DatePrecision, inc.DateSource = "", "front matter"
+			inc.dateZone, inc.dateLine = statedZone(v), line
 		case "severity":
 			inc.Severity = toString(v)
 		case "status":
@@ -1001,6 +1017,41 @@ func toTime(v any, loc *time.Location) (time.Time, bool) {
 		return t, err == nil
 	}
 	return time.Time{}, false
+}
+
+// statedZone is the zone a front-matter date states with its time of day
+// ("2021-05-04 10:00:00 +0200", "2021-05-04T10:00:00-07:00"), named by
+// its offset ("+02:00"); nil for a date with no zone. A YAML timestamp
+// with no zone is UTC, as one ending in Z is: only another offset is
+// told. A string states one when it reads as one instant whatever the
+// zone it is read in.
+func statedZone(v any) *time.Location {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		if x.Location() == time.UTC {
+			return nil
+		}
+		t = x
+	case string:
+		a, okA := toTime(x, time.UTC)
+		b, okB := toTime(x, time.FixedZone("", 3600))
+		if !okA || !okB || !a.Equal(b) {
+			return nil
+		}
+		t = a
+	default:
+		return nil
+	}
+	_, off := t.Zone()
+	if off == 0 {
+		return time.UTC
+	}
+	sign, abs := '+', off
+	if off < 0 {
+		sign, abs = '-', -off
+	}
+	return time.FixedZone(fmt.Sprintf("%c%02d:%02d", sign, abs/3600, abs%3600/60), off)
 }
 
 // toDuration reads minutes (a number) or a Go duration string ("1h30m").
