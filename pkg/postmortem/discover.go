@@ -268,6 +268,8 @@ var (
 		"why": true, "trigger": true, "causes": true, "next steps": true, "actions": true, "todo": true,
 		"remediation": true, "remediations": true, "triggers": true, "recommendations": true,
 		"action plan": true, "takeaways": true, "key takeaways": true, "what we learned": true,
+		"prevention": true, "going forward": true, "moving forward": true, "what's next": true, "what is next": true,
+		"fault": true, "leadup": true, "lead-up": true, "lead up": true,
 	}
 	// docHeadings mark documentation, design documents and READMEs.
 	docHeadings = map[string]bool{

@@ -15,7 +15,7 @@ import (
 // index and the site's build record (repo.Fingerprint).
 // TestSectionsBehaviour holds it to the synonyms and to the kinds of a
 // list of headings.
-const SectionsBehaviour = "sections-12"
+const SectionsBehaviour = "sections-13"
 
 // sectionSynonyms maps lower-cased heading words to section kinds. A heading
 // matches when, stripped of what comes before its first letter (numbering,
@@ -32,11 +32,11 @@ var sectionSynonyms = []struct {
 	{SectionSummary, []string{"summary", "tl;dr", "tldr", "executive summary", "overview", "incident summary", "issue summary", "outage summary", "abstract", "description", "outage description", "incident description"}, nil},
 	{SectionImpact, []string{"customer impact", "impact", "user impact", "business impact", "impact assessment", "incident impact", "affected users", "affected customers", "who was affected", "end user impact", "end-user impact", "infrastructure impact", "productivity impact", "financial impact", "revenue impact", "service impact"}, nil},
 	{SectionTimeline, []string{"timeline", "incident timeline", "chronology", "sequence of events", "timeline of events", "detailed timeline", "chain of events"}, nil},
-	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "triggers", "why", "five whys", "whys", "causes", "what caused", "contributing conditions", "rca", "blameless root cause"}, nil},
+	{SectionFactors, []string{"contributing factors", "contributing factor", "root cause", "root causes", "root cause analysis", "trigger", "triggers", "why", "five whys", "whys", "causes", "what caused", "contributing conditions", "rca", "blameless root cause", "how did it happen", "how it happened"}, []string{"fault", "leadup", "lead-up", "lead up"}},
 	{SectionLessons, []string{"lessons learned", "lessons learnt", "lessons", "what went well", "what went wrong", "where we got lucky", "where did we get lucky", "what went badly", "what could have gone better", "learnings", "what we learned", "things that went well", "things that went wrong", "things that went poorly", "key takeaways", "takeaways", "what can be improved", "what could be improved", "what to improve", "areas for improvement", "opportunities for improvement", "what didn't go well", "what didn't go so well", "what did not go well", "what went poorly", "how'd we do", "how did we do", "problems encountered", "what we've learned", "what we have learned"}, nil},
-	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo", "recommendations", "follow-up", "follow up", "action plan", "preventive actions", "preventative actions", "preventive measures", "preventative measures", "corrective and preventive actions", "post-incident actions"}, nil},
+	{SectionActionItems, []string{"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up actions", "corrective actions", "corrective and preventative measures", "remediation", "remediations", "next steps", "actions", "todo", "recommendations", "follow-up", "follow up", "action plan", "preventive actions", "preventative actions", "preventive measures", "preventative measures", "corrective and preventive actions", "post-incident actions", "what we're doing", "what we are doing", "what we will do", "what we'll do", "what we're changing", "what we are changing", "what we will change", "changes we're making", "changes we are making", "steps we're taking", "steps we are taking", "how we're preventing", "how we are preventing", "how we will prevent", "how we'll prevent", "preventing recurrence", "preventing this from happening again", "prevention", "going forward", "moving forward", "what's next", "what is next"}, nil},
 	{SectionSupportingData, []string{"supporting data", "supporting information", "graphs", "supporting evidence", "supporting documents"}, []string{"data"}},
-	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery", "resolution", "mitigation", "incident response", "how was it detected", "how did we respond"}, nil},
+	{SectionResponseAnalysis, []string{"incident response analysis", "response analysis", "detection", "response", "recovery", "resolution", "mitigation", "incident response", "how was it detected", "how did we respond", "how we responded", "how we detected"}, nil},
 	{SectionPostAnalysis, []string{"post-incident analysis", "post incident analysis", "post-mortem analysis", "analysis"}, nil},
 }
 

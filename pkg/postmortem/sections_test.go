@@ -88,7 +88,7 @@ var kindHeadings = []struct {
 	{"Incident response", SectionResponseAnalysis},
 	{"How was it detected?", SectionResponseAnalysis},
 	{"Followed procedures", SectionOther},
-	{"Leadup", SectionOther},
+	{"Leadup", SectionFactors},
 	{"The Five Whys", SectionFactors},
 	{"Our response", SectionResponseAnalysis},
 	{"**The** timeline (UTC)", SectionTimeline},
@@ -99,6 +99,20 @@ var kindHeadings = []struct {
 	{"Theory of the failure", SectionOther},
 	{"Ours to fix", SectionOther},
 	{"What happened", SectionOther},
+	// A status page's or a blog's postmortem.
+	{"What we're doing about it", SectionActionItems},
+	{"What we’re doing to prevent it from happening again", SectionActionItems},
+	{"How we're preventing this from happening again", SectionActionItems},
+	{"Preventing recurrence", SectionActionItems},
+	{"Prevention", SectionActionItems},
+	{"Going forward", SectionActionItems},
+	{"What's next", SectionActionItems},
+	{"Changes we're making", SectionActionItems},
+	{"How we responded", SectionResponseAnalysis},
+	{"How did it happen?", SectionFactors},
+	{"Fault", SectionFactors},
+	{"Fault tolerance work", SectionOther},
+	{"What we learned from the drill", SectionLessons},
 	{"📝 Summary", SectionSummary},
 	{"⏱️ Timeline (UTC)", SectionTimeline},
 	{"🔥🔥 Impact", SectionImpact},
@@ -138,6 +152,10 @@ var sectionsPinned = map[string]string{
 	// sections-12: bold lines naming a section are headings (scanHeadings);
 	// the kinds of headings did not change.
 	"sections-12": "64861b271186605a",
+	// sections-13: a blog's and a status page's headings ("What we're
+	// doing about it", "How we responded", "How did it happen?") and the
+	// Atlassian template's Leadup and Fault.
+	"sections-13": "6eca1056a7ebd218",
 }
 
 // sectionsHash hashes the synonyms, and the kinds SectionKindOf and the

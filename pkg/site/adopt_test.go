@@ -464,3 +464,56 @@ Pulls slowed to 30 seconds.
 		}
 	}
 }
+
+// TestSiteAdoptsAStatusPagePost: a postmortem written as a status page's
+// or a blog's post, whose follow-ups are under "What we're doing about
+// it", has them on the action items page, and its page keeps every
+// heading as written.
+func TestSiteAdoptsAStatusPagePost(t *testing.T) {
+	t.Parallel()
+	dir := repotest.Write(t, `
+-- postmortems/2024-02-10-webhooks.md --
+# Webhook deliveries delayed on February 10
+
+On February 10 webhook deliveries were delayed by up to two hours.
+
+## What happened
+
+At 09:12 UTC a database migration locked the deliveries table.
+
+## How we responded
+
+The on-call engineer paged the database team at 09:40.
+
+## How did it happen?
+
+The migration ran without a lock timeout.
+
+## What we're doing about it
+
+- Add a lock timeout to every migration (owner: Priya Nair, due 2024-03-01)
+- Alert on delivery lag over 5 minutes
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, site.BuildOptions{Dir: dir, Out: out})
+	actions, err := os.ReadFile(filepath.Join(out, "actions", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range []string{"Add a lock timeout to every migration", "Alert on delivery lag over 5 minutes"} {
+		if !strings.Contains(string(actions), item) {
+			t.Errorf("the action items page does not list %q", item)
+		}
+	}
+	var headings []string
+	walk(parseHTML(t, filepath.Join(out, "incidents", "2024-02-10-webhooks", "index.html")), func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "h2" {
+			headings = append(headings, strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text(n)), "#"))) // the anchor link
+		}
+	})
+	for _, h := range []string{"What happened", "How we responded", "How did it happen?", "What we're doing about it"} {
+		if !slices.Contains(headings, h) {
+			t.Errorf("the page's headings %q do not keep %q", headings, h)
+		}
+	}
+}
