@@ -117,8 +117,13 @@ func isDate(s string) bool {
 // normalizeStatus maps the many ways of saying done to "done", the ways
 // of saying not done yet to "open", and nothing to "unknown". Any other
 // status written is open: it was written as a status, and it is not done.
+//
+// A status decorated or explained is read by its first word: "Done ✅",
+// "✅ Done", "**Closed**", "Done (2023-11-20)", "Fixed in v2.3" are done;
+// a check mark anywhere is done.
 func normalizeStatus(s string) string {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	l := strings.ToLower(strings.TrimSpace(s))
+	switch l {
 	case "":
 		return StatusUnknown
 	case "done", "closed", "completed", "complete", "fixed", "resolved", "x", "yes", "true", "✅", "✔", "✔️", "☑", "☑️", "wontfix", "won't fix", "shipped", "merged":
@@ -126,8 +131,18 @@ func normalizeStatus(s string) string {
 	case "?", "unknown", "n/a", "-", "—":
 		return StatusUnknown
 	}
+	if strings.ContainsAny(l, "\u2705\u2714\u2611") {
+		return StatusDone
+	}
+	word := strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	if len(word) > 0 && doneWords[word[0]] && (len(word) == 1 || word[1] != "not") {
+		return StatusDone
+	}
 	return StatusOpen
 }
+
+// doneWords are the first words of a status that says done.
+var doneWords = map[string]bool{"done": true, "closed": true, "completed": true, "complete": true, "fixed": true, "resolved": true, "shipped": true, "merged": true, "finished": true, "wontfix": true}
 
 // subsectionStatus is the status a sub-heading or label line inside the
 // Action Items section gives the items under it: "### Completed" makes
@@ -533,6 +548,7 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 			}
 		}
 	}
+	title = peelTail(&it, title)
 	// So does a last sentence that starts with an owner's label:
 	// "Document the revert. Owner: Lee Park, due 2024-03-01".
 	if i := strings.LastIndex(title, ". "); i > 0 && ownerWordRE.MatchString(title[i+2:]) && metaInto(&it, title[i+2:], line, &probs) {
@@ -560,6 +576,39 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 	finishItem(&it)
 	return it, probs
 }
+
+// peelTail takes from the end of an item's title what names its owner
+// or its ticket, in either order: an @handle ("… @sam.ortiz") when it has
+// no owner, a ticket in brackets ("… [OPS-413]", "… (OPS-413)") when it
+// has no ticket. What is left is the title.
+func peelTail(it *ActionItem, title string) string {
+	for {
+		t := strings.TrimRight(title, " ")
+		switch {
+		case it.Owner == "" && strings.IndexByte(t, '@') > 0:
+			m := tailHandleRE.FindStringSubmatchIndex(t)
+			if m == nil {
+				return title
+			}
+			it.Owner, title = t[m[2]:m[3]], t[:m[0]]
+		case it.Ticket == "" && len(t) > 0 && (t[len(t)-1] == ']' || t[len(t)-1] == ')'):
+			open := "["
+			if t[len(t)-1] == ')' {
+				open = "("
+			}
+			i := strings.LastIndex(t, " "+open)
+			if i <= 0 || !isTicket(t[i+2:len(t)-1]) {
+				return title
+			}
+			it.Ticket, title = t[i+2:len(t)-1], t[:i]
+		default:
+			return title
+		}
+	}
+}
+
+// tailHandleRE is an @handle that ends an item's title.
+var tailHandleRE = regexp.MustCompile(`\s@([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$`)
 
 // labelInSentence reports whether the owner's label ownerLabelRE found at
 // m in title is part of a sentence rather than a field: right after a

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -31,6 +32,14 @@ func TestParseActionLine(t *testing.T) {
 			ActionItem{Title: "Set maxmemory-policy on the session Redis", Owner: "Jonas", Due: date("2021-11-15"), Status: "unknown"}, 0},
 		{"a dashed part of the title before the fields stays", "Move cron — the nightly one — Ana, due 2024-04-01",
 			ActionItem{Title: "Move cron — the nightly one", Owner: "Ana", Due: date("2024-04-01"), Status: "unknown"}, 0},
+		{"a ticket in brackets and a handle at the end", "[ ] Add a PodDisruptionBudget for the resolver [OPS-413] @sam.ortiz",
+			ActionItem{Title: "Add a PodDisruptionBudget for the resolver", Owner: "sam.ortiz", Status: "open", Ticket: "OPS-413"}, 0},
+		{"a handle, then a ticket in round brackets", "[x] Run three resolver replicas @jo (OPS-412)",
+			ActionItem{Title: "Run three resolver replicas", Owner: "jo", Status: "done", Ticket: "OPS-412"}, 0},
+		{"brackets that are no ticket stay", "Raise the limit [see notes] (SHA-256 pinning)",
+			ActionItem{Title: "Raise the limit [see notes] (SHA-256 pinning)", Status: "unknown"}, 0},
+		{"an email address is no handle", "Ask the vendor at ops@vendor.example",
+			ActionItem{Title: "Ask the vendor at ops@vendor.example", Status: "unknown"}, 0},
 		{"title only has no status", "Investigate flaky alert",
 			ActionItem{Title: "Investigate flaky alert", Status: "unknown"}, 0},
 		{"a lone name after a dash is title", "[OPS-9](https://t.example/OPS-9) Raise quota — Kofi",
@@ -104,6 +113,36 @@ func TestParseActionLine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNormalizeStatus: a status decorated or explained is read by its
+// first word, and a check mark anywhere is done.
+func TestNormalizeStatus(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Done":                StatusDone,
+		"Done ✅":              StatusDone,
+		"✅ Done":              StatusDone,
+		"**Closed**":          StatusDone,
+		"Done (2023-11-20)":   StatusDone,
+		"Fixed in v2.3":       StatusDone,
+		"Completed 🎉":         StatusDone,
+		"Won't fix":           StatusDone,
+		"Complete - merged":   StatusDone,
+		"Done? Not yet":       StatusOpen,
+		"Not done":            StatusOpen,
+		"Done not":            StatusOpen,
+		"In progress":         StatusOpen,
+		"Open":                StatusOpen,
+		"Blocked on vendor":   StatusOpen,
+		"Closing this sprint": StatusOpen,
+		"":                    StatusUnknown,
+		"N/A":                 StatusUnknown,
+	} {
+		if got := normalizeStatus(in); got != want {
+			t.Errorf("normalizeStatus(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
 
@@ -226,4 +265,24 @@ func FuzzParseActionItems(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseActionItemsDecoratedStatus: a table's statuses with a check
+// mark or a note are read by their first word.
+func TestParseActionItemsDecoratedStatus(t *testing.T) {
+	t.Parallel()
+	items, _ := ParseActionItems(`
+| Action | Owner | Due | Status |
+|---|---|---|---|
+| Stop pinning intermediates | Lena Fischer | 30/11/2023 | Done ✅ |
+| Subscribe to provider notices | Omar Haddad | 15/12/2023 | In progress |
+| Rotate the staging keys | Lena Fischer | 01/12/2023 | Closed (duplicate of OPS-9) |
+`, 1)
+	var got []string
+	for _, it := range items {
+		got = append(got, it.Status)
+	}
+	if want := []string{StatusDone, StatusOpen, StatusDone}; !slices.Equal(got, want) {
+		t.Errorf("statuses %q, want %q", got, want)
+	}
 }

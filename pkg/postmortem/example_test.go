@@ -28,7 +28,7 @@ func ExampleParseActionItems() {
 	}
 	// Output:
 	// 41 open    "Jane Doe" "ACME-1"     "Cap the pool per pod"
-	// 43 open    "dana"     "bug 1234567" "Fix the importer's retry loop @dana"
+	// 43 open    "dana"     "bug 1234567" "Fix the importer's retry loop"
 	// 46 done    ""         ""           "Roll back the pool change"
 	// 60 unknown ""         ""           "Write the thing -- just grabbing env vars"
 }

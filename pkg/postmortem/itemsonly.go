@@ -97,7 +97,7 @@ func (p *Parser) bodyActionItems(content []byte, front frontItemsFunc) (items []
 // itemsBehaviour names what ActionItems does; change it whenever
 // ActionItems could return something else for the same file and the same
 // configuration, so that items cached under the old version are not read.
-const itemsBehaviour = "items-5"
+const itemsBehaviour = "items-6"
 
 // ItemsVersion identifies what p's ActionItems returns: its behaviour,
 // the front-matter key names it knows (FieldsVersion) and the template

@@ -135,8 +135,17 @@ func missingContent(src, page *html.Node) []string {
 	var rows []string // the rows of the drawn views
 	for _, sel := range [][2]string{{"section", "timeline-visual"}, {"section", "actions"}} {
 		for _, s := range find(body[0], sel[0], sel[1]) {
-			for _, r := range append(find(s, "li", ""), find(s, "tr", "")...) {
+			for _, r := range find(s, "li", "") {
 				rows = append(rows, text(r))
+			}
+			for _, r := range find(s, "tr", "") {
+				// Cells apart, as a browser shows them: "latency" and
+				// the owner "jane" are two words.
+				var cells []string
+				for _, c := range append(find(r, "td", ""), find(r, "th", "")...) {
+					cells = append(cells, text(c))
+				}
+				rows = append(rows, strings.Join(cells, " "))
 			}
 		}
 	}
