@@ -848,6 +848,11 @@ func TestLeadingWords(t *testing.T) {
 		{"Support escalated to search; Sam on it", KindDetected},
 		{"closedown of the old cluster", KindNone},
 		{"rollback started", KindNone},
+		{"backlog alarm fires", KindDetected},
+		{"Error-rate alert fires in #payments", KindDetected},
+		{"the disk alarm went off twice", KindDetected},
+		{"Latency alarms fire for three regions", KindDetected},
+		{"we silence the alert; it fires again at 10:02", KindNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
