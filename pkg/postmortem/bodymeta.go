@@ -777,13 +777,77 @@ func (p *Parser) bodyDate(inc *Incident, b bodyField, addf addFunc) (string, boo
 		addf(b.line, LevelWarning, "date", "date %q in the body reads both ways, day or month first; write it as YYYY-MM-DD or set date_order in inquest.yaml (the date is taken from elsewhere)", v)
 		return "", false
 	case err != nil:
-		addf(b.line, LevelWarning, "date", "date %q in the body is not a date inquest can read (want e.g. 2024-03-01); the date is taken from elsewhere", v)
-		return "", false
+		kd, month, ok := keyLineDate(v)
+		if !ok {
+			addf(b.line, LevelWarning, "date", "date %q in the body is not a date inquest can read (want e.g. 2024-03-01); the date is taken from elsewhere", v)
+			return "", false
+		}
+		if month {
+			inc.Date, inc.DatePrecision, inc.DateSource = kd, DateMonth, "body"
+			return kd.Format("2006-01"), true
+		}
+		t = kd
 	}
 	inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	inc.DateSource = "body"
 	return civil(inc.Date), true
 }
+
+// keyLineDate reads the forms of a key line's date that a timeline does
+// not write, and timeline.ParseTimestamp does not read: a month ("March
+// 2024", "Mar 2024", "2024-03"; month is true), the first day of a range
+// ("March 3–4, 2024", "3–4 March 2024"), the output of `date` ("Sun Mar
+// 3 14:05:00 UTC 2024"), "03-Mar-2024", "3rd of March 2024" and
+// "20240303". Its day is the one written, whatever zone a time has.
+func keyLineDate(v string) (t time.Time, month, ok bool) {
+	v = strings.Join(strings.Fields(v), " ")
+	if m := monthOfRE.FindStringSubmatch(v); m != nil {
+		if strings.EqualFold(m[1], "sept") {
+			m[1] = "Sep"
+		}
+		for _, layout := range [...]string{"January 2006", "Jan 2006"} {
+			if t, err := time.Parse(layout, m[1]+" "+m[2]); err == nil {
+				return t, true, true
+			}
+		}
+	}
+	if len(v) == 7 {
+		if t, ok := yearMonthDate(v); ok {
+			return t, true, true
+		}
+	}
+	if m := rangeRE.FindStringSubmatch(v); m != nil {
+		first := m[1] + " " + m[2] + ", " + m[3]
+		if m[1] == "" {
+			first = m[4] + " " + m[5] + " " + m[6]
+		}
+		if t, err := timeline.ParseTimestamp(first, time.UTC); err == nil {
+			return t, false, true
+		}
+	}
+	if m := ordinalOfRE.FindStringSubmatch(v); m != nil {
+		v = m[1] + " " + m[2] + " " + m[3]
+		if t, err := timeline.ParseTimestamp(v, time.UTC); err == nil {
+			return t, false, true
+		}
+	}
+	for _, layout := range [...]string{time.UnixDate, time.RubyDate, time.ANSIC, "Mon Jan 2 15:04:05 2006", "02-Jan-2006", "2-Jan-2006", "20060102"} {
+		if t, err := time.Parse(layout, v); err == nil && t.Year() >= 1970 && t.Year() < 2200 {
+			return t, false, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+var (
+	// monthOfRE is a month and a year: "March 2024", "Sept. 2024".
+	monthOfRE = regexp.MustCompile(`^([A-Za-z]{3,9})\.? ((?:19|20)\d\d)$`)
+	// rangeRE is a range of days in one month: "March 3–4, 2024" (month,
+	// first day, year) or "3–4 March 2024" (first day, month, year).
+	rangeRE = regexp.MustCompile(`^(?:([A-Za-z]{3,9}\.?) (\d{1,2})(?:st|nd|rd|th)? ?[–—-] ?\d{1,2}(?:st|nd|rd|th)?,? (\d{4})|(\d{1,2})(?:st|nd|rd|th)? ?[–—-] ?\d{1,2}(?:st|nd|rd|th)? ([A-Za-z]{3,9}\.?),? (\d{4}))$`)
+	// ordinalOfRE is "3rd of March 2024".
+	ordinalOfRE = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)? of ([A-Za-z]{3,9}\.?),? (\d{4})$`)
+)
 
 // bodyMilestone sets a milestone (started, detected, mitigated, resolved)
 // from a key line of the body that gives its date; false for a time of day,
