@@ -272,6 +272,7 @@ func TestTimelineZone(t *testing.T) {
 		{name: "a date with a zone, as a blog post's", content: edit(t, "All times EEST.\n", "", "date: 2024-03-01\n", "date: 2024-03-01 09:00:00 +0300\n"),
 			want: []want{{rule, "info", 25, 0, "3 timeline entries give a time but no zone, read in +03:00, the zone of the front matter's date (line 4)"}}},
 		{name: "a date with a zone and a timeline with its own", content: edit(t, "date: 2024-03-01\n", "date: 2024-03-01T09:00:00+02:00\n")},
+		{name: "a relative time is in its start's zone", content: edit(t, "10:01 — resolved: pool raised", "T+42m — resolved: pool raised")},
 		{name: "date-only entries need no zone", content: edit(t, "All times EEST.\n\n- 09:19 — database ran out of connections\n- 09:27 — alert fired (detected)\n- 10:01 — resolved: pool raised",
 			"- 2024-03-01 — database ran out of connections")},
 	})

@@ -366,9 +366,20 @@ func TestForms(t *testing.T) {
 			opts: Options{Date: day(2024, 3, 1)},
 			src:  "- T-5m config pushed\n- 10:00 UTC errors start\n- T+20m paged",
 			want: []form{
-				{1, "2024-03-01 09:55", "config pushed", ""},
+				{1, "2024-03-01 09:55", "config pushed", "zone=UTC"},
 				{2, "2024-03-01 10:00", "errors start", "zone=UTC"},
-				{3, "2024-03-01 10:20", "paged", "kind=detected"},
+				{3, "2024-03-01 10:20", "paged", "zone=UTC kind=detected"},
+			},
+		},
+		{
+			// A relative time is in its start's zone, which the
+			// timeline-zone check sees as stated.
+			name: "relative times in the zone of their start",
+			opts: Options{Date: day(2024, 5, 6), Heading: "Timeline (all times UTC+2)"},
+			src:  "- 14:05 purge called for every path\n- T+30m origin load back to normal",
+			want: []form{
+				{1, "2024-05-06 12:05", "purge called for every path", "zone=UTC+2"},
+				{2, "2024-05-06 12:35", "origin load back to normal", "zone=UTC+2 kind=resolved"},
 			},
 		},
 		{

@@ -235,7 +235,7 @@ func (p *parser) heading(h string, n int) {
 		if sp.st.bad == "" && sp.st.hasDate && isPartTitle(sp.text) {
 			// Relative times count from the start of their own incident.
 			p.settlePending()
-			p.r.start = time.Time{}
+			p.r.start, p.r.startZone, p.r.startOff = time.Time{}, "", 0
 			p.parts = append(p.parts, Part{Title: sp.text, Line: n})
 		}
 	}
@@ -470,6 +470,7 @@ func (p *parser) settlePending() {
 			continue
 		}
 		e.Time = p.r.start.Add(pr.rel)
+		e.Zone, p.offs[pr.event] = p.r.startZone, p.r.startOff
 		e.Approximate = e.Approximate || p.approxAll
 	}
 	p.pending = p.pending[:0]

@@ -463,6 +463,11 @@ type resolver struct {
 	noDate      bool // a time without a date has been reported
 
 	start time.Time // what relative times count from; zero until known
+	// startZone and startOff are the zone, and its offset, of the entry
+	// start came from; "" and 0 for a start from Options or none. A
+	// relative time is in its start's zone.
+	startZone string
+	startOff  int
 
 	src       string // the whole section, read again to decide the date order
 	order     DateOrder
@@ -575,7 +580,7 @@ func (r *resolver) resolve(st *stamp, ctx *zone, line int) resolved {
 		}
 		t := r.start.Add(st.rel)
 		r.prev, r.hasPrev, r.fresh = t, true, false
-		return resolved{t: t}
+		return resolved{t: t, zone: r.startZone, off: r.startOff}
 	}
 	if st.numeric {
 		r.numericDate(st, line)
@@ -604,7 +609,7 @@ func (r *resolver) resolve(st *stamp, ctx *zone, line int) resolved {
 	}
 	res.off = z.offsetAt(res.t)
 	if r.start.IsZero() {
-		r.start = res.t
+		r.start, r.startZone, r.startOff = res.t, res.zone, res.off
 	}
 	if st.hasEnd {
 		y, m, d := z.dateOf(res.t)
