@@ -58,6 +58,8 @@ var (
 	// boldKeyRE reads "**Key:** value", "**Key**: value", "__Key:__ value",
 	// with or without a list marker.
 	boldKeyRE = regexp.MustCompile(`^(?:(?:[-*+]|\d{1,2}[.)])\s+)?(?:\*\*|__)([^*_:|]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$`)
+	// boldLineRE reads a key line bold as a whole: "**Severity: High**".
+	boldLineRE = regexp.MustCompile(`^(?:(?:[-*+]|\d{1,2}[.)])\s+)?(?:\*\*|__)([^*_:|]{1,40}?)\s*:\s*([^*_]*[^*_\s])\s*(?:\*\*|__)$`)
 	// plainKeyRE reads "Key: value", with or without a list marker.
 	plainKeyRE = regexp.MustCompile(`^(?:(?:[-*+]|\d{1,2}[.)])\s+)?([A-Za-z][A-Za-z0-9 _/().-]{0,38}?)\s*:\s+(\S.*)$`)
 	// severityTokenRE takes the level from the start of a value: "SEV-2
@@ -304,7 +306,16 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 			break
 		}
 		t := strings.TrimSpace(l)
+		// A bold key line in a quotation, as a callout box at the top
+		// of a report holds them ("> **Severity:** SEV2"): only bold
+		// ones, for a quoted message's "Status: investigating" is none.
+		quoted := strings.HasPrefix(t, ">")
+		if quoted {
+			t = strings.TrimLeft(t, "> ")
+		}
 		switch {
+		case quoted && !strings.Contains(t, "**") && !strings.Contains(t, "__"):
+			continue
 		case inComment:
 			inComment = !strings.Contains(t, "-->")
 			continue
@@ -333,7 +344,7 @@ func (p *Parser) keyLines(out []bodyField, text string, first, skip int, boldOnl
 		key, value, from := splitKeyLine(t)
 		// Where only bold keys are read, so are a list's key lines:
 		// "1. Time to detection: 12 minutes" under a Summary.
-		if key == "" || boldOnly && from != "bold key line" && !listItemRE.MatchString(t) {
+		if key == "" || boldOnly && from != "bold key line" && !listItemRE.MatchString(t) || quoted && from != "bold key line" {
 			continue
 		}
 		out = p.appendKeyLine(out, key, value, first+i, from)
@@ -466,6 +477,9 @@ func splitKeyLine(t string) (key, value, from string) {
 		return k, strings.TrimSpace(cells[1]), "table row"
 	}
 	if m := boldKeyRE.FindStringSubmatch(t); m != nil {
+		return strings.TrimSpace(m[1]), m[2], "bold key line"
+	}
+	if m := boldLineRE.FindStringSubmatch(t); m != nil {
 		return strings.TrimSpace(m[1]), m[2], "bold key line"
 	}
 	if m := plainKeyRE.FindStringSubmatch(t); m != nil {

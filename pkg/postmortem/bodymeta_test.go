@@ -145,6 +145,20 @@ status: published
 			findings: []string{`8 metadata-conflict: the body says severity "Critical" (line 8) but the front matter says "SEV2" (line 3); the front matter wins`},
 		},
 		{
+			name:     "a key line bold as a whole",
+			text:     "# Login failures\n\n**Severity: High**\n- **Owner: Ana Ruiz**\n**Status: resolved, monitoring**\n**Thanks to: everyone on call**\n",
+			want:     map[string]string{"severity": "High", "owner": "Ana Ruiz", "status": "resolved"},
+			inferred: []string{"severity 3 bold key line Severity", "owner 4 bold key line Owner", "status 5 bold key line Status"},
+		},
+		{
+			// A callout box at the top of a report; a quoted message's
+			// plain key line is no field.
+			name:     "bold key lines in a quotation",
+			text:     "# Login failures\n\n> **Severity:** SEV2\n> **Owner:** Ana Ruiz\n> Status: investigating\n",
+			want:     map[string]string{"severity": "SEV2", "owner": "Ana Ruiz", "status": ""},
+			inferred: []string{"severity 3 bold key line Severity", "owner 4 bold key line Owner"},
+		},
+		{
 			name: "the body agrees when it says what the front matter says",
 			text: "---\nowner: the messaging team\nseverity: SEV2\nstatus: Resolved\n---\n# Queue backlog\n\nOwner: the messaging team.\nSeverity: SEV-2 (major)\nStatus: Resolved (monitoring)\n",
 			want: map[string]string{"severity": "SEV2", "status": "Resolved", "owner": "the messaging team"},
