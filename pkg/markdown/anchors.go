@@ -68,6 +68,21 @@ func (anchorTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				st.moved[base] = id
 			}
 		}
+		// The author's attributes ("{#1.-summary .title}") would be ids
+		// the page may have twice, and classes and styles of its own;
+		// the heading has only the id made here, and a link to the
+		// author's id leads to it.
+		if own, ok := h.AttributeString("id"); ok && st != nil {
+			if o, ok := own.([]byte); ok && string(o) != id {
+				if st.moved == nil {
+					st.moved = map[string]string{}
+				}
+				if _, ok := st.moved[string(o)]; !ok {
+					st.moved[string(o)] = id
+				}
+			}
+		}
+		h.RemoveAttributes()
 		h.SetAttributeString("id", []byte(id))
 		if st != nil {
 			st.headings = append(st.headings, Heading{Level: h.Level, Text: txt, ID: id})

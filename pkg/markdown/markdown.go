@@ -158,6 +158,10 @@ func New(opts Options) *Renderer {
 	}
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
+		// "## Summary {#summary}", as a Google Docs export writes every
+		// heading: the attributes are read off the heading's text, and
+		// headingAnchors drops them for its own id.
+		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
 	return &Renderer{md: md, host: opts.Host, unsafe: opts.Unsafe, reserved: opts.Reserved}

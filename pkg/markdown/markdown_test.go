@@ -511,3 +511,34 @@ func TestReservedIDs(t *testing.T) {
 		t.Errorf("without Reserved: %+v", res.Headings)
 	}
 }
+
+// TestHeadingAttributes: a heading's attributes, as a Google Docs export
+// writes them on every heading, leave its text; the heading keeps only
+// the id made from its text, and a link to the author's id leads there.
+func TestHeadingAttributes(t *testing.T) {
+	t.Parallel()
+	src := "## **1\\. Summary** {#1.-summary}\n\nSee [the summary](#1.-summary) and [impact](#impact-x).\n\n" +
+		"## Impact {#impact-x .danger style=\"color:red\"}\n\nSome.\n\n## Timeline {all times UTC}\n"
+	res, err := New(Options{}).Render([]byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Headings {
+		got = append(got, h.ID+"="+h.Text)
+	}
+	if want := "1-summary=1. Summary impact=Impact timeline-all-times-utc=Timeline {all times UTC}"; strings.Join(got, " ") != want {
+		t.Errorf("headings %q, want %q", strings.Join(got, " "), want)
+	}
+	html := string(res.HTML)
+	for _, bad := range []string{"{#", "danger", "style=", `id="impact-x"`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("%q in\n%s", bad, html)
+		}
+	}
+	for _, want := range []string{`href="#1-summary"`, `href="#impact"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %s in\n%s", want, html)
+		}
+	}
+}

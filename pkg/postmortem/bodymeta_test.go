@@ -145,6 +145,14 @@ status: published
 			findings: []string{`8 metadata-conflict: the body says severity "Critical" (line 8) but the front matter says "SEV2" (line 3); the front matter wins`},
 		},
 		{
+			// Backslash escapes and heading attributes, as a Google Docs
+			// export writes them.
+			name:     "a Google Docs export",
+			text:     "# **Postmortem: Search index corruption** {#postmortem:-search-index-corruption}\n\n**Severity:** SEV\\-2  \n**Date:** 2023-10-09  \n",
+			want:     map[string]string{"title": "Postmortem: Search index corruption", "severity": "SEV-2", "date": "2023-10-09"},
+			inferred: []string{"severity 3 bold key line Severity", "date 4 bold key line Date"},
+		},
+		{
 			name:     "a key line bold as a whole",
 			text:     "# Login failures\n\n**Severity: High**\n- **Owner: Ana Ruiz**\n**Status: resolved, monitoring**\n**Thanks to: everyone on call**\n",
 			want:     map[string]string{"severity": "High", "owner": "Ana Ruiz", "status": "resolved"},
@@ -530,6 +538,8 @@ func fieldValue(inc *postmortem.Incident, field string) string {
 		return inc.Status
 	case "owner":
 		return inc.Owner
+	case "title":
+		return inc.Title
 	case "summary":
 		return inc.Summary
 	case "date":

@@ -862,10 +862,21 @@ var asciiFold = map[rune]string{
 // whole), and emphasis markers go; an underscore inside a word is text.
 func stripInline(s string) string {
 	s = mdLinkRE.ReplaceAllString(s, "$1")
+	if strings.HasSuffix(s, "}") {
+		// A heading's attributes, as a Google Docs export writes them:
+		// "**1\. Summary** {#1.-summary}".
+		if m := headingAttrRE.FindStringIndex(s); m != nil && m[0] > 0 {
+			s = s[:m[0]]
+		}
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
+		case c == '\\' && i+1 < len(s) && asciiPunct(s[i+1]):
+			// A backslash escape: "SEV\-2", "1\. Summary", "\*".
+			b.WriteByte(s[i+1])
+			i += 2
 		case c == '`':
 			n := 1
 			for i+n < len(s) && s[i+n] == '`' {
@@ -888,6 +899,16 @@ func stripInline(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// headingAttrRE is the attributes at the end of a heading: "{#id}",
+// "{.class}", "{#id .class key=value}".
+var headingAttrRE = regexp.MustCompile(`\s*\{[#.][^{}]*\}\s*$`)
+
+// asciiPunct reports whether c is ASCII punctuation, which a backslash
+// escapes in Markdown.
+func asciiPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
 }
 
 func isWordByte(c byte) bool {
