@@ -584,26 +584,23 @@ func parseActionLine(s string, line int) (ActionItem, []problem) {
 func peelTail(it *ActionItem, title string) string {
 	for {
 		t := strings.TrimRight(title, " ")
-		switch {
-		case it.Owner == "" && strings.IndexByte(t, '@') > 0:
-			m := tailHandleRE.FindStringSubmatchIndex(t)
-			if m == nil {
-				return title
+		if it.Owner == "" && strings.IndexByte(t, '@') > 0 {
+			if m := tailHandleRE.FindStringSubmatchIndex(t); m != nil {
+				it.Owner, title = t[m[2]:m[3]], t[:m[0]]
+				continue
 			}
-			it.Owner, title = t[m[2]:m[3]], t[:m[0]]
-		case it.Ticket == "" && len(t) > 0 && (t[len(t)-1] == ']' || t[len(t)-1] == ')'):
+		}
+		if it.Ticket == "" && len(t) > 0 && (t[len(t)-1] == ']' || t[len(t)-1] == ')') {
 			open := "["
 			if t[len(t)-1] == ')' {
 				open = "("
 			}
-			i := strings.LastIndex(t, " "+open)
-			if i <= 0 || !isTicket(t[i+2:len(t)-1]) {
-				return title
+			if i := strings.LastIndex(t, " "+open); i > 0 && isTicket(t[i+2:len(t)-1]) {
+				it.Ticket, title = t[i+2:len(t)-1], t[:i]
+				continue
 			}
-			it.Ticket, title = t[i+2:len(t)-1], t[:i]
-		default:
-			return title
 		}
+		return title
 	}
 }
 

@@ -40,6 +40,8 @@ func TestParseActionLine(t *testing.T) {
 			ActionItem{Title: "Raise the limit [see notes] (SHA-256 pinning)", Status: "unknown"}, 0},
 		{"an email address is no handle", "Ask the vendor at ops@vendor.example",
 			ActionItem{Title: "Ask the vendor at ops@vendor.example", Status: "unknown"}, 0},
+		{"an email address, then a ticket", "Ask ops@vendor.example for a quota [OPS-7]",
+			ActionItem{Title: "Ask ops@vendor.example for a quota", Status: "unknown", Ticket: "OPS-7"}, 0},
 		{"title only has no status", "Investigate flaky alert",
 			ActionItem{Title: "Investigate flaky alert", Status: "unknown"}, 0},
 		{"a lone name after a dash is title", "[OPS-9](https://t.example/OPS-9) Raise quota — Kofi",

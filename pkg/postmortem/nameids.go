@@ -17,7 +17,8 @@ import (
 // (by date, then path) keeps the name. Each other takes its date before
 // the name ("2022-01-14-payments"), else its folder's name
 // ("2022-01-payments"), else a number ("payments-2"): an id made from the
-// file itself, so that a third file of that name changes neither. Each
+// file itself, so that a later report of that name changes no id already
+// given (an earlier one takes the name's id from the one that had it). Each
 // says so, in an info finding and in where its id came from (check -v),
 // and `adopt` writes it. An id stated twice stays an error (duplicate-id).
 func nameIDs(incs []*Incident) {
