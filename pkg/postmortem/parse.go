@@ -135,6 +135,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 
 	inferIdentity(inc, rel, hs, bodyLine, infer)
+	p.draftFlag(inc, fm, infer)
 	// Date: front matter, else the body's Date key line (both read
 	// above), else what is known before the timeline (see dates.go).
 	month, inMonth := p.dateBeforeTimeline(inc, hs, bodyLine, p.readPathDates(inc), infer, addf)
@@ -157,13 +158,7 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 	}
 
 	// Timeline: front matter list, else the Timeline section.
-	opts := p.timelineOptions(inc)
-	if !p.frontMatterTimeline(inc, fm, opts, addf) {
-		p.parseTimelines(inc, opts, addf)
-	}
-	if z := inc.dateZone; z != nil && slices.ContainsFunc(inc.Timeline, func(e timeline.Event) bool { return e.Zone == z.String() && !e.DateOnly }) {
-		infer("timezone", z.String(), inc.dateLine, "front matter's date", "")
-	}
+	p.readTimeline(inc, fm, addf, infer)
 	p.dateAfterTimeline(inc, month, inMonth, infer)
 	p.applyBodyTimes(inc, later, addf)
 
@@ -185,6 +180,51 @@ func (p *Parser) Parse(rel string, content []byte) *Incident {
 
 	applyMilestones(inc, infer)
 	return inc
+}
+
+// draftFlag makes a report that its front matter marks unpublished as a
+// static site generator reads it ("draft: true", Hugo's; "published:
+// false", Jekyll's) a draft, which the site leaves out as the generator
+// did, unless the front matter states its status. A status its body
+// states gives way: it is the incident's ("**Status:** Resolved"), and
+// the flag says the report is not to be published.
+func (p *Parser) draftFlag(inc *Incident, fm *FrontMatter, infer inferFunc) {
+	if fm == nil || len(p.cfg.DraftStatuses) == 0 {
+		return
+	}
+	fromBody := slices.IndexFunc(inc.Inferred, func(x Inference) bool { return x.Field == "status" })
+	if inc.Status != "" && fromBody < 0 {
+		return // stated in the front matter
+	}
+	for _, key := range fm.Keys {
+		v, ok := fm.Values[key].(bool)
+		if !ok {
+			continue
+		}
+		switch k := strings.ToLower(key); {
+		case k == "draft" && v, k == "published" && !v:
+			if fromBody >= 0 {
+				inc.Inferred = slices.Delete(inc.Inferred, fromBody, fromBody+1)
+			}
+			inc.Status = p.cfg.DraftStatuses[0]
+			inc.FieldLines["status"] = fm.KeyLine(key)
+			infer("status", inc.Status, fm.KeyLine(key), fmt.Sprintf("front matter's %s: %v", key, v), "")
+			return
+		}
+	}
+}
+
+// readTimeline reads inc's timeline from its front matter's list, else
+// from its Timeline sections, and says when its times are in the zone of
+// its front matter's date.
+func (p *Parser) readTimeline(inc *Incident, fm *FrontMatter, addf addFunc, infer inferFunc) {
+	opts := p.timelineOptions(inc)
+	if !p.frontMatterTimeline(inc, fm, opts, addf) {
+		p.parseTimelines(inc, opts, addf)
+	}
+	if z := inc.dateZone; z != nil && slices.ContainsFunc(inc.Timeline, func(e timeline.Event) bool { return e.Zone == z.String() && !e.DateOnly }) {
+		infer("timezone", z.String(), inc.dateLine, "front matter's date", "")
+	}
 }
 
 // timelineOptions are how inc's timeline is read: on its date, and in

@@ -517,3 +517,71 @@ The migration ran without a lock timeout.
 		}
 	}
 }
+
+// TestSiteLeavesOutAGeneratorsDrafts: a Hugo site's post marked "draft =
+// true" and a Jekyll site's marked "published: false" are drafts, left
+// out of the site as their generators leave them out; the others are
+// built.
+func TestSiteLeavesOutAGeneratorsDrafts(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		archive string
+		pages   map[string]bool
+	}{
+		"Hugo": {`
+-- content/postmortems/redis-evictions.md --
++++
+title = "Redis evictions dropped sessions"
+date = 2023-06-12T16:40:00+02:00
+draft = true
++++
+
+Sessions were dropped for 25 minutes.
+-- content/postmortems/dns-timeouts.md --
++++
+title = "DNS timeouts"
+date = 2023-07-01
+draft = false
++++
+
+Lookups timed out for ten minutes.
+`, map[string]bool{"dns-timeouts": true, "redis-evictions": false}},
+		"Jekyll": {`
+-- _posts/2023-08-02-queue-backlog.md --
+---
+layout: post
+title: "Queue backlog postmortem"
+published: false
+---
+
+## Timeline
+
+- 10:00 backlog grows
+-- _posts/2023-09-14-cdn-outage.md --
+---
+layout: post
+title: "CDN outage postmortem"
+---
+
+## Timeline
+
+- 12:00 purge storm
+`, map[string]bool{"2023-09-14-cdn-outage": true, "2023-08-02-queue-backlog": false}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := repotest.Write(t, tc.archive)
+			out := filepath.Join(t.TempDir(), "public")
+			res := build(t, site.BuildOptions{Dir: dir, Out: out})
+			if res.Incidents != 1 || res.LeftOut.Drafts != 1 {
+				t.Errorf("%d incidents, %d drafts left out; want 1 and 1", res.Incidents, res.LeftOut.Drafts)
+			}
+			for id, want := range tc.pages {
+				_, err := os.Stat(filepath.Join(out, "incidents", id, "index.html"))
+				if (err == nil) != want {
+					t.Errorf("incidents/%s: page %v, want %v", id, err == nil, want)
+				}
+			}
+		})
+	}
+}
