@@ -126,7 +126,7 @@ func normalizeStatus(s string) string {
 	switch l {
 	case "":
 		return StatusUnknown
-	case "done", "closed", "completed", "complete", "fixed", "resolved", "x", "yes", "true", "✅", "✔", "✔️", "☑", "☑️", "wontfix", "won't fix", "shipped", "merged":
+	case "x", "yes", "true", "✅", "✔", "✔️", "☑", "☑️", "won't fix":
 		return StatusDone
 	case "?", "unknown", "n/a", "-", "—":
 		return StatusUnknown
@@ -141,7 +141,8 @@ func normalizeStatus(s string) string {
 	return StatusOpen
 }
 
-// doneWords are the first words of a status that says done.
+// doneWords are the statuses that say done, alone or as their first
+// word.
 var doneWords = map[string]bool{"done": true, "closed": true, "completed": true, "complete": true, "fixed": true, "resolved": true, "shipped": true, "merged": true, "finished": true, "wontfix": true}
 
 // subsectionStatus is the status a sub-heading or label line inside the

@@ -699,7 +699,7 @@ func (p *Parser) applyFrontMatter(inc *Incident, fm *FrontMatter, addf addFunc) 
 			}
 			inc.Date = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 			inc.DatePrecision, inc.DateSource = "", "front matter"
-			inc.dateZone, inc.dateLine = statedZone(v), line
+			inc.dateZone, inc.dateLine = statedZone(v, t), line
 		case "severity":
 			inc.Severity = toString(v)
 		case "status":
@@ -1086,21 +1086,18 @@ func toTime(v any, loc *time.Location) (time.Time, bool) {
 // with no zone is UTC, as one ending in Z is: only another offset is
 // told. A string states one when it reads as one instant whatever the
 // zone it is read in.
-func statedZone(v any) *time.Location {
-	var t time.Time
+//
+// t is v as toTime read it in UTC.
+func statedZone(v any, t time.Time) *time.Location {
 	switch x := v.(type) {
 	case time.Time:
 		if x.Location() == time.UTC {
 			return nil
 		}
-		t = x
 	case string:
-		a, okA := toTime(x, time.UTC)
-		b, okB := toTime(x, time.FixedZone("", 3600))
-		if !okA || !okB || !a.Equal(b) {
+		if b, ok := toTime(x, time.FixedZone("", 3600)); !ok || !t.Equal(b) {
 			return nil
 		}
-		t = a
 	default:
 		return nil
 	}
